@@ -1,0 +1,163 @@
+"""Plain, picklable facts that one file is reduced to.
+
+Facts, not CST nodes, cross process boundaries: the join stage and the rules only see these.
+Names inside facts are *references*: a dotted name already resolved through the file's imports
+("litellm.success_callback", "pkg.state.DATA") or a reference relative to the enclosing class
+(``Ref("self", "_lock")``). The join stage (``linter.project``) turns references into project
+functions, classes and bindings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based start line/column and end line/column (end column exclusive, ruff style)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+NO_SPAN = Span(0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to something by name.
+
+    kind: ``name`` (a dotted name resolved through imports, or ``<module>.<name>`` for a name
+    defined in the same module), ``self`` (attribute of the enclosing class's instance or class),
+    ``unknown`` (not resolvable statically).
+    """
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"self.{self.name}" if self.kind == "self" else self.name
+
+
+@dataclass(slots=True)
+class Site:
+    """A position of interest (an ``await`` inside a lock)."""
+
+    span: Span = NO_SPAN
+
+
+@dataclass(slots=True)
+class Binding:
+    """A module-level (or class-level) name and what was bound to it."""
+
+    name: str
+    span: Span
+    # "lock", "thread-local", "contextvar", "mutable", "client", "value"
+    kind: str
+    # qualified name of the factory when the value is a call (``threading.RLock``), else ""
+    factory: str = ""
+    # lock flavour when kind == "lock": "thread", "async", "process"
+    lock_kind: str = ""
+    # "module", "class" (class body) or "instance" (``self.x = ...``)
+    scope: str = "module"
+
+
+@dataclass(slots=True)
+class Access:
+    """A read or write of module-level storage, or a write to a thread-local / ContextVar."""
+
+    target: str  # qualified storage name: "pkg.mod.DATA"
+    span: Span
+    how: str  # "item", "attr", "method:update", "rebind", "augmented", "read", "set"
+
+
+@dataclass(slots=True)
+class Call:
+    """A call site."""
+
+    callee: Ref
+    span: Span
+    # the callee classified by the catalogues: "litellm-call", "network", "" (unknown)
+    category: str = ""
+    # keyword argument names passed (for per-call callback kwargs)
+    keywords: tuple[str, ...] = ()
+    # index of the lock regions (in the same function) that are active at this call
+    regions: tuple[int, ...] = ()
+    # statement index in the function body order, used for "read after the call"
+    order: int = 0
+
+
+@dataclass(slots=True)
+class Registration:
+    """A mutation of one of litellm's global callback registries, or a per-call callback kwarg."""
+
+    registry: str  # "litellm.success_callback", "litellm.logging_callback_manager", "callbacks=" ...
+    op: str  # "assign", "append", "extend", "insert", "remove", "pop", "clear", "augmented",
+    # "slice-assign", "item-assign", "delete", "manager:add_litellm_callback", "kwarg:callbacks", ...
+    span: Span
+    targets: tuple[Ref, ...] = ()  # the callables registered (resolved), if any
+    in_remove_loop: bool = False  # `.remove()` inside a loop over the same registry
+    locked: bool = False  # inside a lock region
+
+
+@dataclass(slots=True)
+class LockRegion:
+    """A ``with``/``async with`` block whose context manager may be a lock."""
+
+    lock: Ref  # the context-manager expression (a lock, or a helper call when via_call)
+    span: Span  # the ``with`` item expression
+    is_async_with: bool
+    via_call: bool  # ``with helper():`` (a possible @contextmanager that holds a lock)
+    awaits: list[Site] = field(default_factory=list)
+    yields: bool = False  # a ``yield`` inside (the @contextmanager helper shape)
+    single_flight: bool = False  # cache fill / token refresh guarded by a check inside the lock
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    qualname: str  # "func", "Class.method", "outer.<locals>.inner", "<module>", "<main>"
+    span: Span
+    class_name: str = ""  # enclosing class for methods
+    is_async: bool = False
+    decorators: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    calls: list[Call] = field(default_factory=list)
+    writes: list[Access] = field(default_factory=list)
+    reads: list[Access] = field(default_factory=list)
+    local_writes: list[Access] = field(default_factory=list)  # threading.local / ContextVar.set
+    registrations: list[Registration] = field(default_factory=list)
+    regions: list[LockRegion] = field(default_factory=list)
+    # functions started concurrently from here: thread / executor / task targets
+    spawns: list[tuple[Ref, str]] = field(default_factory=list)  # (target, how)
+
+    @property
+    def one_time_scope(self) -> bool:
+        return self.qualname in ("<module>", "<main>")
+
+
+@dataclass(slots=True)
+class ClassFacts:
+    name: str
+    span: Span
+    bases: tuple[Ref, ...]
+    # class-level and ``self.x = ...`` bindings: attribute -> binding
+    attributes: dict[str, Binding] = field(default_factory=dict)
+    methods: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class FileFacts:
+    path: str  # as given to the linter (relative to cwd when possible)
+    module: str  # dotted module name
+    is_package: bool = False
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    # line -> suppressed codes/names ("*" for a bare noqa)
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    error: str = ""  # decode / parse error message (LLM000)
+    error_span: Span = NO_SPAN
+    parsed: bool = False

@@ -1,0 +1,156 @@
+"""The pipeline: discover -> prefilter + analyse (parallel) -> join -> rules -> suppress.
+
+Files are analysed in worker processes; only facts come back. After the join, files that the
+facts name but the byte scan skipped (a callback defined in a module that never mentions
+litellm, a helper that makes the network call) are analysed on demand, a bounded number of
+rounds, so the prefilter never loses a finding.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from linter.analysis.catalog import Catalog
+from linter.analysis.facts import FileFacts
+from linter.analysis.source import Job, analyse, decode
+from linter.config import Config
+from linter.diagnostics import Diagnostic, confidence_at_least
+from linter.discovery import Matcher, SourceFile, discover
+from linter.project import ProjectIndex
+from linter.rules import prefilter_pattern
+from linter.suppression import is_suppressed, per_file_ignored
+
+DEMAND_ROUNDS = 3
+_SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
+
+
+@dataclass
+class Result:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    files_parsed: int
+    suppressed: int = 0
+    internal_errors: list[str] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)  # display path -> filesystem path
+
+    def source_lines(self) -> dict[str, list[str]]:
+        """Lines of the files that have findings (for formats that show the source)."""
+        out: dict[str, list[str]] = {}
+        for display in {d.path for d in self.diagnostics}:
+            try:
+                out[display] = decode(self.paths[display].read_bytes()).splitlines()
+            except (OSError, UnicodeError, LookupError, KeyError):
+                out[display] = []
+        return out
+
+
+def _run(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None | str:
+    try:
+        return analyse(job, catalog, tokens)
+    except Exception as e:  # an internal error must name the file, never kill the run
+        return f"{job.display}: internal error: {type(e).__name__}: {e}"
+
+
+def _run_star(args: tuple[Job, Catalog, re.Pattern[bytes] | None]) -> FileFacts | None | str:
+    return _run(*args)
+
+
+def analyse_all(
+    jobs_list: list[Job], catalog: Catalog, tokens: re.Pattern[bytes] | None, jobs: int
+) -> tuple[list[FileFacts], list[str]]:
+    work = [(j, catalog, tokens) for j in jobs_list]
+    if jobs <= 1 or len(work) < _SERIAL_BELOW:
+        results = [_run_star(w) for w in work]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run_star, work, chunksize=max(1, len(work) // (jobs * 8))))
+    facts = [r for r in results if isinstance(r, FileFacts)]
+    errors = [r for r in results if isinstance(r, str)]
+    return facts, errors
+
+
+def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
+    """Qualified names that facts refer to (callback targets, called functions, locks)."""
+    names: set[str] = set()
+    for f in facts:
+        for fn in f.functions.values():
+            for reg in fn.registrations:
+                names.update(r.name.removesuffix("()") for r in reg.targets if r.kind == "name")
+            for region in fn.regions:
+                if region.lock.kind == "name":
+                    names.add(region.lock.name)
+            for call in fn.calls:
+                if call.regions and call.callee.kind == "name":
+                    names.add(call.callee.name)
+        for klass in f.classes.values():
+            names.update(b.name for b in klass.bases if b.kind == "name")
+    return names
+
+
+def _module_candidates(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def check_files(files: list[SourceFile], config: Config, jobs: int | None = None) -> Result:
+    jobs = jobs or os.cpu_count() or 1
+    tokens = prefilter_pattern(config.rules)
+    by_module: dict[str, SourceFile] = {}
+    for sf in files:
+        by_module.setdefault(sf.module, sf)
+    job_of = {sf.module: Job(str(sf.path), sf.display, sf.module, sf.is_package) for sf in files}
+    all_jobs = [Job(str(sf.path), sf.display, sf.module, sf.is_package) for sf in files]
+    facts, errors = analyse_all(all_jobs, config.catalog, tokens, jobs)
+    analysed = {f.module for f in facts}
+    done_paths = {f.path for f in facts}
+    for _ in range(DEMAND_ROUNDS):
+        wanted: list[Job] = []
+        for name in _demanded_modules(facts):
+            for mod in _module_candidates(name):
+                sf = by_module.get(mod)
+                if sf is not None:
+                    if sf.display not in done_paths and mod not in analysed:
+                        j = job_of[mod]
+                        wanted.append(Job(j.path, j.display, j.module, j.is_package, force_parse=True))
+                        analysed.add(mod)
+                    break
+        if not wanted:
+            break
+        more, more_errors = analyse_all(wanted, config.catalog, tokens, jobs)
+        facts += more
+        errors += more_errors
+        done_paths |= {f.path for f in more}
+    index = ProjectIndex(sorted(facts, key=lambda f: f.path))
+    by_path = {f.path: f for f in facts}
+    out: list[Diagnostic] = []
+    suppressed = 0
+    for rule in config.rules:
+        for diag in rule.check(index):
+            if diag.code != "LLM000" and not confidence_at_least(diag.confidence, config.min_confidence):
+                continue
+            if is_suppressed(diag, by_path.get(diag.path)) or per_file_ignored(diag, config.per_file_ignores):
+                suppressed += 1
+                continue
+            out.append(diag)
+    out.sort(key=Diagnostic.sort_key)
+    paths = {sf.display: sf.path for sf in files}
+    return Result(out, len(files), sum(1 for f in facts if f.parsed), suppressed, errors, paths)
+
+
+def check_paths(
+    paths: list[str],
+    config: Config,
+    jobs: int | None = None,
+    cwd: Path | None = None,
+    force_exclude: bool = False,
+) -> Result:
+    cwd = (cwd or Path.cwd()).resolve()
+    matcher = Matcher(config.root, config.exclude, config.respect_gitignore)
+    files = discover(paths, matcher, cwd, force_exclude)
+    return check_files(files, config, jobs)
+

@@ -1,0 +1,386 @@
+"""Join stage: the project index built from every file's facts.
+
+It answers the questions the rules ask: which function does this reference name, which
+functions are litellm callbacks, who calls whom, which functions run at request time and
+which only once at start-up, which locks and clients a class holds, and which functions make a
+network call (directly or through project functions, to a bounded depth).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Iterator
+
+from linter.analysis import catalog as cat
+from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, FunctionFacts, Ref
+
+CALL_DEPTH = 3  # how far "through a function of the same project" is followed
+
+
+@dataclass(frozen=True, slots=True)
+class Func:
+    """A function of the project: its file and its facts."""
+
+    file: FileFacts
+    facts: FunctionFacts
+
+    @property
+    def id(self) -> str:
+        return f"{self.file.module}:{self.facts.qualname}"
+
+    @property
+    def label(self) -> str:
+        q = self.facts.qualname
+        return "module level" if q == "<module>" else ("the __main__ block" if q == "<main>" else q)
+
+    def where(self, line: int | None = None) -> str:
+        return f"{self.file.path}:{line if line is not None else self.facts.span.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Why something holds, as a list of human-readable steps."""
+
+    steps: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return " ← ".join(self.steps)
+
+
+class ProjectIndex:
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        self.files = [f for f in files]
+        self.by_module: dict[str, FileFacts] = {}
+        for f in self.files:
+            self.by_module.setdefault(f.module, f)
+        self.functions: dict[str, Func] = {}
+        for f in self.files:
+            for fn in f.functions.values():
+                func = Func(f, fn)
+                self.functions[func.id] = func
+        self._callers: dict[str, list[tuple[Func, Call]]] | None = None
+        self._one_time: dict[str, bool] = {}
+        self._net: dict[tuple[str, str], Chain | None] = {}
+
+    # ------------------------------------------------------------ resolution
+    def split_module(self, qualified: str) -> tuple[FileFacts, str] | None:
+        """``pkg.mod.Class.meth`` -> (facts of pkg.mod, "Class.meth")."""
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            f = self.by_module.get(".".join(parts[:i]))
+            if f is not None:
+                return f, ".".join(parts[i:])
+        return None
+
+    def class_of(self, file: FileFacts, name: str) -> tuple[FileFacts, ClassFacts] | None:
+        klass = file.classes.get(name)
+        return (file, klass) if klass is not None else None
+
+    def resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
+        if ref.kind != "name":
+            return None
+        hit = self.split_module(ref.name)
+        if hit is None:
+            return None
+        f, rest = hit
+        if rest in f.classes:
+            return f, f.classes[rest]
+        # re-exported through an import: pkg/__init__.py does ``from .mod import Cls``
+        target = f.imports.get(rest)
+        if target and target != ref.name:
+            return self.resolve_class(Ref("name", target))
+        return None
+
+    def mro(self, file: FileFacts, klass: ClassFacts) -> Iterator[tuple[FileFacts, ClassFacts]]:
+        seen: set[str] = set()
+        todo = [(file, klass)]
+        while todo:
+            f, k = todo.pop(0)
+            key = f"{f.module}:{k.name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            yield f, k
+            for base in k.bases:
+                hit = self.resolve_base(f, base)
+                if hit is not None:
+                    todo.append(hit)
+
+    def resolve_base(self, file: FileFacts, base: Ref) -> tuple[FileFacts, ClassFacts] | None:
+        if base.kind == "name":
+            return self.resolve_class(base)
+        return None
+
+    def is_custom_logger(self, file: FileFacts, klass: ClassFacts) -> bool:
+        for f, k in self.mro(file, klass):
+            if any(b.kind == "name" and b.name in cat.CUSTOM_LOGGER_ALIASES for b in k.bases):
+                return True
+        return False
+
+    def method(self, file: FileFacts, class_name: str, name: str) -> Func | None:
+        klass = file.classes.get(class_name)
+        if klass is None:
+            return None
+        for f, k in self.mro(file, klass):
+            fn = f.functions.get(f"{k.name}.{name}")
+            if fn is not None:
+                return Func(f, fn)
+        return None
+
+    def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
+        """A class-level or ``self.x = ...`` attribute, searched through project base classes."""
+        klass = file.classes.get(class_name)
+        if klass is None:
+            return None
+        for f, k in self.mro(file, klass):
+            b = k.attributes.get(name)
+            if b is not None:
+                return f, k, b
+        return None
+
+    def resolve_function(self, ref: Ref, where: Func) -> Func | None:
+        """The project function a call or registration names, if any."""
+        if ref.kind == "self":
+            if "." in ref.name or not where.facts.class_name:
+                return None
+            return self.method(where.file, where.facts.class_name, ref.name.removesuffix("()"))
+        if ref.kind == "local" and "." not in ref.name:
+            # a nested function of the caller, or of an enclosing function
+            q = where.facts.qualname
+            while q:
+                fn = where.file.functions.get(f"{q}.<locals>.{ref.name}")
+                if fn is not None:
+                    return Func(where.file, fn)
+                q = q.rpartition(".<locals>.")[0]
+            return None
+        if ref.kind != "name":
+            return None
+        return self.function_named(ref.name)
+
+    def function_named(self, qualified: str, depth: int = 0) -> Func | None:
+        hit = self.split_module(qualified)
+        if hit is None:
+            return None
+        f, rest = hit
+        fn = f.functions.get(rest)
+        if fn is not None:
+            return Func(f, fn)
+        head, _, tail = rest.partition(".")
+        target = f.imports.get(head)
+        if target and depth < 5:  # re-export: follow ``from .impl import func``
+            return self.function_named(f"{target}.{tail}" if tail else target, depth + 1)
+        return None
+
+    def binding(self, qualified: str) -> tuple[FileFacts, Binding, str] | None:
+        """The module-level binding a qualified storage name starts with (longest prefix)."""
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            f = self.by_module.get(".".join(parts[:i]))
+            if f is not None:
+                b = f.bindings.get(parts[i])
+                if b is not None:
+                    return f, b, f"{f.module}.{parts[i]}"
+                target = f.imports.get(parts[i])
+                if target and target != qualified:
+                    rest = ".".join(parts[i + 1 :])
+                    return self.binding(f"{target}.{rest}" if rest else target)
+                return None
+        return None
+
+    def storage_name(self, qualified: str) -> str | None:
+        """The qualified name of the module-level binding ``qualified`` refers into."""
+        hit = self.binding(qualified)
+        return hit[2] if hit is not None else None
+
+    # ----------------------------------------------------------- call graph
+    @property
+    def callers(self) -> dict[str, list[tuple[Func, Call]]]:
+        if self._callers is None:
+            callers: dict[str, list[tuple[Func, Call]]] = {}
+            for func in self.functions.values():
+                for call in func.facts.calls:
+                    callee = self.resolve_function(call.callee, func)
+                    if callee is not None and callee.id != func.id:
+                        callers.setdefault(callee.id, []).append((func, call))
+                for ref, _how in func.facts.spawns:
+                    callee = self.resolve_function(ref, func)
+                    if callee is not None:
+                        callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
+            self._callers = callers
+        return self._callers
+
+    @cached_property
+    def spawned(self) -> dict[str, tuple[Func, str]]:
+        """Functions started on a thread / executor / task: id -> (spawner, how)."""
+        out: dict[str, tuple[Func, str]] = {}
+        for func in self.functions.values():
+            for ref, how in func.facts.spawns:
+                callee = self.resolve_function(ref, func)
+                if callee is not None:
+                    out.setdefault(callee.id, (func, how))
+        return out
+
+    # ------------------------------------------------------------ callbacks
+    @cached_property
+    def callbacks(self) -> dict[str, str]:
+        """Functions that litellm calls back: id -> how they became callbacks."""
+        out: dict[str, str] = {}
+        for func in self.functions.values():
+            for reg in func.facts.registrations:
+                if reg.op in ("remove", "pop", "clear", "delete") or reg.op.startswith("manager:remove"):
+                    continue
+                for ref in reg.targets:
+                    for target, how in self._callback_targets(ref, func):
+                        out.setdefault(
+                            target.id,
+                            f"registered {how}in {_registry_label(reg.registry)} at {func.where(reg.span.line)}",
+                        )
+        for f in self.files:
+            for klass in f.classes.values():
+                if not self.is_custom_logger(f, klass):
+                    continue
+                for name in klass.methods:
+                    if name in cat.CALLBACK_METHODS:
+                        fn = f.functions.get(f"{klass.name}.{name}")
+                        if fn is not None:
+                            out.setdefault(
+                                Func(f, fn).id,
+                                f"CustomLogger event method {klass.name}.{name} (litellm calls it on its logging thread)",
+                            )
+        return out
+
+    def _callback_targets(self, ref: Ref, where: Func) -> Iterator[tuple[Func, str]]:
+        name = ref.name
+        if name.endswith("()"):
+            return  # an instance: its CustomLogger methods are found by class
+        if ref.kind == "name" and self.resolve_class(ref) is not None:
+            return
+        # a bound method of a module-level instance: ``handler.log_success_event``
+        target = self.resolve_function(ref, where)
+        if target is not None:
+            yield target, ""
+
+    # ------------------------------------------------------ execution context
+    def one_time(self, func: Func) -> bool:
+        """Module level, ``__main__``, cached, or only ever called from those."""
+        return self._one_time_of(func, set())
+
+    def _one_time_of(self, func: Func, visiting: set[str]) -> bool:
+        fid = func.id
+        if fid in self._one_time:
+            return self._one_time[fid]
+        if func.facts.qualname in ("<module>", "<main>"):
+            return True
+        if any(d in cat.CACHE_DECORATORS for d in func.facts.decorators):
+            self._one_time[fid] = True
+            return True
+        if fid in visiting:
+            return False
+        visiting.add(fid)
+        callers = self.callers.get(fid, [])
+        result = bool(callers) and fid not in self.callbacks and fid not in self.spawned
+        if result:
+            result = all(self._one_time_of(c, visiting) for c, _ in callers)
+        visiting.discard(fid)
+        self._one_time[fid] = result
+        return result
+
+    def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
+        """Why ``func`` runs at request time (per call, per agent, concurrently), if known."""
+        return self._evidence(func, depth, set())
+
+    def _evidence(self, func: Func, depth: int, seen: set[str]) -> Chain | None:
+        fid = func.id
+        if fid in seen:
+            return None
+        seen = seen | {fid}
+        label = func.facts.qualname
+        if fid in self.callbacks:
+            return Chain((f"{label} (a litellm callback)",))
+        if fid in self.spawned:
+            spawner, how = self.spawned[fid]
+            return Chain((f"{label} (a {how} started in {spawner.label})",))
+        if func.facts.is_async:
+            return Chain((f"{label} (async def: runs as concurrent tasks)",))
+        litellm = self.litellm_call_in(func)
+        if litellm is not None:
+            return Chain((f"{label} (calls {litellm.callee.name} at line {litellm.span.line})",))
+        if depth > 0:
+            for caller, _call in self.callers.get(fid, []):
+                if caller.facts.qualname in ("<module>", "<main>"):
+                    continue
+                sub = self._evidence(caller, depth - 1, seen)
+                if sub is not None:
+                    return Chain((label,) + sub.steps)
+        return None
+
+    def per_instance_evidence(self, func: Func) -> str | None:
+        """A method that runs for every instance (constructor, validator, or any method)."""
+        cls = func.facts.class_name
+        if not cls or not func.facts.qualname.startswith(cls + "."):
+            return None
+        name = func.facts.qualname[len(cls) + 1 :]
+        if name in ("__init__", "__post_init__", "model_post_init") or any(
+            "validator" in d for d in func.facts.decorators
+        ):
+            return f"{func.facts.qualname} runs on every construction of {cls}"
+        for caller, _ in self.callers.get(func.id, []):
+            ev = self.per_instance_evidence(caller) if caller.id != func.id else None
+            if ev is not None:
+                return f"{func.facts.qualname} ← {ev}"
+        return None
+
+    def litellm_call_in(self, func: Func) -> Call | None:
+        for call in func.facts.calls:
+            if call.category == "litellm-call":
+                return call
+        return None
+
+    # --------------------------------------------------------- network calls
+    def network_call(self, func: Func, call: Call, depth: int = CALL_DEPTH) -> Chain | None:
+        """Whether ``call`` (made in ``func``) does network I/O, and the path to it."""
+        category = call.category or self._self_client_category(func, call)
+        if category:
+            return Chain((f"{call.callee.name}()",))
+        if depth <= 0:
+            return None
+        callee = self.resolve_function(call.callee, func)
+        if callee is None or callee.id == func.id:
+            return None
+        inner = self.function_network(callee, depth - 1)
+        if inner is None:
+            return None
+        return Chain((f"{callee.facts.qualname}()",) + inner.steps)
+
+    def function_network(self, func: Func, depth: int) -> Chain | None:
+        key = (func.id, str(depth))
+        if key in self._net:
+            return self._net[key]
+        self._net[key] = None  # cycle guard
+        result = None
+        for call in func.facts.calls:
+            result = self.network_call(func, call, depth)
+            if result is not None:
+                break
+        self._net[key] = result
+        return result
+
+    def _self_client_category(self, func: Func, call: Call) -> str:
+        ref = call.callee
+        if ref.kind != "self" or "." not in ref.name or not func.facts.class_name:
+            return ""
+        attr, _, method = ref.name.partition(".")
+        hit = self.attribute(func.file, func.facts.class_name, attr)
+        if hit is None or hit[2].kind != "client":
+            return ""
+        factory = hit[2].factory
+        if factory == "litellm.Router" and method in cat.ROUTER_METHODS:
+            return "litellm-call"
+        return "network" if method in cat.CLIENT_METHODS else ""
+
+
+def _registry_label(registry: str) -> str:
+    if registry.startswith("kwarg:"):
+        return f"the per-call {registry[6:]}= argument"
+    return registry

@@ -1,0 +1,81 @@
+"""LLM004 callback-thread-local: a litellm callback hands data to the caller through `threading.local` or a `ContextVar`.
+
+## What it does
+Finds a litellm callback (registered function or `CustomLogger` event method) that writes an
+attribute of a module-level `threading.local()` or calls `.set()` on a module-level
+`contextvars.ContextVar`.
+
+## Why is this bad
+It is the fix that looks right for LLM001, and it never reaches the caller. litellm runs sync
+success callbacks on its logging thread (`litellm-logging_N`), so a `threading.local` written
+there belongs to that thread: 400/400 caller reads were wrong (litellm 1.106). It runs them in a
+*copy* of the caller's context (`ctx.run(copy_context())`), so a `ContextVar.set` there never
+reaches the caller: 400/400 wrong; on the streaming path there is no caller context at all and a
+value set there leaked into 14/20 later calls' callbacks.
+
+## Example
+```python
+_local = threading.local()
+
+def track_cost(kwargs, completion_response, start_time, end_time):
+    _local.cost = kwargs["response_cost"]        # LLM004
+
+litellm.success_callback = [track_cost]
+```
+
+## Use instead
+Read the value from the call's own response (`resp.usage`,
+`resp._hidden_params.get("response_cost")`, `litellm.completion_cost(completion_response=resp)`).
+
+## Fix safety
+No automatic fix yet (planned: the return-value codemod, unsafe).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.diagnostics import Diagnostic
+from linter.project import ProjectIndex
+
+CODE = "LLM004"
+NAME = "callback-thread-local"
+SUMMARY = "threading.local / ContextVar written in a litellm callback to hand data to the caller"
+TOKENS = rb"local\(|ContextVar"
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for cb_id in sorted(index.callbacks):
+        cb = index.functions[cb_id]
+        for access in list(cb.facts.writes) + list(cb.facts.local_writes):
+            hit = index.binding(access.target)
+            if hit is None:
+                continue
+            f, binding, qual = hit
+            name = qual.rsplit(".", 1)[-1]
+            if binding.kind == "thread-local" and access.how != "set":
+                what = f"`{name}` is a threading.local: the callback runs on litellm's logging thread, so the caller's thread never sees this value"
+            elif binding.kind == "contextvar" and access.how == "set":
+                what = f"`{name}` is a ContextVar: litellm runs the callback in a copy of the caller's context (or none, when streaming), so this set() never reaches the caller"
+            else:
+                continue
+            readers = [
+                fn.facts.qualname
+                for fn in index.functions.values()
+                if fn.id != cb.id and any(index.storage_name(a.target) == qual for a in fn.facts.reads)
+            ]
+            evidence = [
+                f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
+                f"`{name}` is created at {f.path}:{binding.span.line} ({binding.factory})",
+            ]
+            if readers:
+                evidence.append("read by " + ", ".join(sorted(readers)[:3]))
+            yield Diagnostic(
+                CODE,
+                NAME,
+                cb.file.path,
+                access.span,
+                what + ". Read the value from the call's response instead",
+                "high" if readers else "medium",
+                tuple(evidence),
+            )

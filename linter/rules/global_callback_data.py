@@ -1,0 +1,142 @@
+"""LLM001 global-callback-data: module-level storage written by a litellm callback and read by the caller.
+
+## What it does
+Finds module-level storage (a dict, list, object attribute or a `global` variable) that a litellm
+callback writes — a function registered in `litellm.success_callback` / `failure_callback` /
+`callbacks` (globally or per call) or an event method of a `CustomLogger` subclass — and that
+another function reads after making a litellm call (directly, or through its caller).
+
+## Why is this bad
+litellm runs success callbacks on its own logging thread *after* `completion()` has returned
+(measured on litellm 1.106: 200/200 sequential calls returned before the callback ran). The
+read right after the call therefore sees the previous call's values, or another thread's:
+193/200 reads were wrong in ONE thread, 399/400 with 8 threads. Budgets and cost reports built
+on it are wrong. `threading.local` or a `ContextVar` set in the callback do not help either
+(400/400 wrong: the callback runs on another thread, in a copied context).
+
+This needs no concurrency evidence: the shape is wrong even in a single-threaded program.
+Storage that nothing reads after a call (a dead store, a debug history that is only displayed)
+is not reported.
+
+## Example
+```python
+_LAST = {"cost": 0.0}
+
+def track_cost(kwargs, completion_response, start_time, end_time):
+    _LAST["cost"] = kwargs.get("response_cost", 0.0)
+
+litellm.success_callback = [track_cost]
+
+def ask(prompt):
+    resp = litellm.completion(model="gpt-4o-mini", messages=[...])
+    return resp, _LAST["cost"]          # LLM001: the callback has not run yet
+```
+
+## Use instead
+Read the values from the response the call returned: `resp.usage`,
+`resp._hidden_params.get("response_cost")` or
+`litellm.completion_cost(completion_response=resp)`; for streams pass
+`stream_options={"include_usage": True}` and rebuild with `litellm.stream_chunk_builder`.
+
+```python
+def ask(prompt):
+    resp = litellm.completion(model="gpt-4o-mini", messages=[...])
+    cost = resp._hidden_params.get("response_cost")
+    return resp, cost
+```
+
+## Fix safety
+No automatic fix yet (the return-value codemod is planned); when it lands it is unsafe: the
+value now comes from the call's own response instead of the shared storage.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.facts import Access, Call
+from linter.diagnostics import Diagnostic
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM001"
+NAME = "global-callback-data"
+SUMMARY = "Module-level storage written by a litellm callback and read by the caller"
+TOKENS = rb"callback|CustomLogger"
+
+_SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
+_HOW = {
+    "item": "item assignment",
+    "attr": "attribute assignment",
+    "rebind": "`global` rebinding",
+    "augmented": "augmented assignment",
+}
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    written: dict[str, tuple[Func, Access, str]] = {}  # storage -> (callback, write, def site)
+    for cb_id in sorted(index.callbacks):
+        cb = index.functions[cb_id]
+        for access in cb.facts.writes:
+            hit = index.binding(access.target)
+            if hit is None or hit[1].kind in _SKIP_KINDS:
+                continue
+            f, binding, qual = hit
+            written.setdefault(qual, (cb, access, f"{f.path}:{binding.span.line}"))
+    if not written:
+        return
+    for func in index.functions.values():
+        if func.id in index.callbacks or func.facts.one_time_scope:
+            continue
+        reads: dict[str, list[Access]] = {}
+        for access in func.facts.reads:
+            qual = index.storage_name(access.target)
+            if qual in written:
+                reads.setdefault(qual, []).append(access)
+        for qual, accesses in reads.items():
+            finding = _finding(index, func, qual, accesses, written[qual])
+            if finding is not None:
+                yield finding
+
+
+def _finding(
+    index: ProjectIndex,
+    func: Func,
+    qual: str,
+    accesses: list[Access],
+    write: tuple[Func, Access, str],
+) -> Diagnostic | None:
+    cb, access, defined = write
+    name = qual.rsplit(".", 1)[-1]
+    call = index.litellm_call_in(func)
+    if call is not None:
+        after = [a for a in accesses if a.span.line >= call.span.line] or accesses
+        read = min(after, key=lambda a: (a.span.line, a.span.column))
+        context = f"read after {call.callee.name}() at line {call.span.line}"
+        caller_note = ""
+    else:
+        caller = _caller_with_call(index, func)
+        if caller is None:
+            return None  # nothing reads it after a call: a dead store or a display-only history
+        read = min(accesses, key=lambda a: (a.span.line, a.span.column))
+        context = f"read in {func.facts.qualname}, called by {caller[0].facts.qualname} after {caller[1].callee.name}() at {caller[0].where(caller[1].span.line)}"
+        caller_note = f" (called by {caller[0].facts.qualname} after the call)"
+    message = (
+        f"`{name}` is written by litellm callback `{cb.facts.qualname}` and read here{caller_note}; "
+        "litellm runs the callback on its logging thread after the call returns, so this read "
+        "sees a previous or another request's data. Read it from the call's response instead"
+    )
+    evidence = (
+        f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
+        f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at {cb.where(access.span.line)}",
+        context,
+        f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
+    )
+    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence)
+
+
+def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:
+    for caller, _ in index.callers.get(func.id, []):
+        call = index.litellm_call_in(caller)
+        if call is not None and caller.id not in index.callbacks:
+            return caller, call
+    return None

@@ -1,0 +1,126 @@
+"""LLM002 global-callback-registration: litellm's global callback lists changed at request time.
+
+## What it does
+Finds code that mutates litellm's process-wide callback registries — `litellm.callbacks`,
+`success_callback`, `failure_callback`, `input_callback`, `_async_success_callback`,
+`_async_failure_callback`, `service_callback` (assignment, `append`, `extend`, `insert`,
+`remove`, `pop`, `clear`, slice or item assignment, `+=`, `del`, and
+`litellm.logging_callback_manager.add_*` / `remove_*`) — anywhere but one-time start-up code,
+whether or not a lock is held. It names the iterate-over-a-copy-and-`remove()` loop as a crash
+hazard, and flags the per-call `callbacks=[...]` argument, which litellm appends to its global
+lists permanently.
+
+## Why is this bad
+litellm reads the global lists when it dispatches an event, later, on its logging thread — not
+when the call starts. A handler installed "for this call" receives whatever call finishes next,
+and this call's event goes to whichever handler is installed by then: 160–188 of 200 events were
+lost or misdelivered with 4 instances taking turns in ONE thread (litellm 1.106). A lock around
+the registration, or around registration plus `completion()`, does not help (10/10 runs still
+lost events: dispatch happens after the lock is released). Two threads running
+`for cb in lst[:]: lst.remove(cb)` raise `ValueError: list.remove(x): x not in list`.
+Per-call `callbacks=[h]` is appended to five global lists and stays there: every later call
+fires it, and after 100 entries new ones are silently dropped.
+
+Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
+called from those are start-up code and are not reported. Per-call `success_callback=` /
+`failure_callback=` arguments are isolated by litellm and are not reported.
+
+## Example
+```python
+class Agent:
+    def call(self, messages):
+        litellm.callbacks = [self.handler]      # LLM002
+        return litellm.completion(model=self.model, messages=messages)
+```
+
+## Use instead
+Register handlers once at start-up; feed per-agent accounting from the call's own response
+(`resp.usage`, `resp._hidden_params["response_cost"]`), or pass
+`success_callback=[handler.log_success_event]` per call (sync path: see the README for the
+litellm priming caveat).
+
+## Fix safety
+No automatic fix yet (planned: return value / per-call `success_callback=`); it will be unsafe
+(handlers are called from the caller's thread instead of litellm's logging thread).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.facts import Registration
+from linter.diagnostics import Diagnostic
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM002"
+NAME = "global-callback-registration"
+SUMMARY = "litellm's global callback registries mutated at request time"
+TOKENS = rb"callback"
+
+_DISPATCH = (
+    "litellm reads its global callback lists when it dispatches, later, on its logging thread, "
+    "so events go to whichever handler is registered then"
+)
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for func in index.functions.values():
+        for reg in func.facts.registrations:
+            finding = _finding(index, func, reg)
+            if finding is not None:
+                yield finding
+
+
+def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic | None:
+    if reg.registry.startswith("kwarg:") and reg.registry != "kwarg:callbacks":
+        return None  # per-call success_callback= / failure_callback= are isolated
+    if index.one_time(func):
+        return None
+    evidence: list[str] = []
+    chain = index.request_evidence(func)
+    if chain is not None:
+        confidence = "high"
+        evidence.append(f"runs at request time: {chain}")
+    else:
+        per_instance = index.per_instance_evidence(func)
+        if per_instance is not None:
+            confidence = "medium"
+            evidence.append(f"runs per instance: {per_instance}")
+        elif reg.registry == "kwarg:callbacks":
+            confidence = "high"
+            evidence.append("a per-call argument: every call adds another entry")
+        else:
+            confidence = "low"
+            evidence.append(
+                f"no start-up-only caller found for {func.facts.qualname} "
+                "(register once at module level or in main() if this is set-up code)"
+            )
+    registry = reg.registry
+    if registry == "kwarg:callbacks":
+        message = (
+            "per-call `callbacks=` is not per call: litellm appends these handlers to its global "
+            "callback lists and keeps them, so they fire for every later call and after 100 entries "
+            "new ones are dropped. Pass `success_callback=`/`failure_callback=` or read the response"
+        )
+    elif reg.in_remove_loop:
+        message = (
+            f"`{registry}` is iterated and `.remove()`d at request time: two threads doing this raise "
+            "`ValueError: list.remove(x): x not in list`, and " + _DISPATCH
+        )
+    else:
+        message = f"`{registry}` is changed ({_op(reg.op)}) at request time: " + _DISPATCH
+    if reg.locked:
+        message += "; the lock around it does not help (dispatch runs after the lock is released)"
+        evidence.append("inside a lock: measured still losing events with a lock around registration and call")
+    if reg.targets:
+        evidence.append("handlers: " + ", ".join(str(t) for t in reg.targets))
+    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence))
+
+
+def _op(op: str) -> str:
+    if op.startswith("manager:"):
+        return f"logging_callback_manager.{op[8:]}()"
+    if op in ("assign", "augmented", "slice-assign", "item-assign", "delete"):
+        return {"assign": "assigned", "augmented": "+=", "slice-assign": "slice assignment",
+                "item-assign": "item assignment", "delete": "del"}[op]
+    return f".{op}()"

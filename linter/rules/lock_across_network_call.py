@@ -1,0 +1,190 @@
+"""LLM003 lock-across-network-call: a lock held while a network call (or an `await`) runs.
+
+## What it does
+Finds `with lock:` / `async with lock:` blocks — module-level, class-level (`LLM._lock`) or
+instance (`self._lock`) locks made by `threading`, `asyncio` or `multiprocessing`, and
+`@contextmanager` helpers whose `yield` sits inside such a lock — that contain a network call:
+the litellm call family (`completion`, `acompletion`, `embedding`, `responses`, `Router`
+methods, ...), openai / anthropic client calls, `requests`, `httpx`, `aiohttp`, `urllib`,
+sockets; directly or through a function of the project that makes one (up to 3 calls deep).
+Also finds a `threading` lock held across `await` in an `async def`.
+
+## Why is this bad
+The lock serialises every caller for the whole network latency: crewAI's class-level `RLock`
+around `LLM.call` (PR #4218) made 8 threads 7.7× slower at 50 ms latency, and a class-level lock
+serialises every agent in the process. It does not even make litellm callbacks correct: they run
+after the call returns, when the lock is already released. A `threading` lock held across
+`await` blocks the event loop thread, and an `RLock` gives no exclusion between tasks on one loop.
+
+Single-flight locks — a lock around a check and a fill of the same cache or token
+(`with lock: if self._token is None: self._token = fetch()`) — serialise on purpose and are not
+reported. Locks held only for a counter update, and code that only runs at start-up, are not
+reported.
+
+## Example
+```python
+class LLM:
+    _lock = threading.RLock()
+
+    def call(self, messages):
+        with self._lock:                            # LLM003
+            return litellm.completion(model=self.model, messages=messages)
+```
+
+## Use instead
+Hold the lock only for the shared-state update, not the network call:
+
+```python
+    def call(self, messages):
+        resp = litellm.completion(model=self.model, messages=messages)
+        with self._lock:
+            self.total_tokens += resp.usage.total_tokens
+        return resp
+```
+
+## Fix safety
+No automatic fix yet (planned: narrow the critical section); it will be unsafe (calls that were
+serialised run concurrently).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from linter.analysis import catalog as cat
+from linter.analysis.facts import LockRegion
+from linter.diagnostics import Diagnostic
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM003"
+NAME = "lock-across-network-call"
+SUMMARY = "Lock held across a network call or an await"
+TOKENS = rb"(?<![A-Za-z])(?:[Ll]ock|LOCK)|RLock|Semaphore|Condition|[Mm]utex"
+
+_LOCKISH = ("lock", "mutex", "semaphore", "sem")
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    label: str  # how the code names it: "LLM._lock"
+    kind: str  # "thread", "async", "process", "unknown"
+    description: str  # "class-level threading.RLock defined at a.py:12"
+    shared: bool  # module/class level: one lock for every instance
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for func in index.functions.values():
+        if not func.facts.regions or index.one_time(func):
+            continue
+        for i, region in enumerate(func.facts.regions):
+            lock = resolve_lock(index, func, region)
+            if lock is None:
+                continue
+            finding = _finding(index, func, i, region, lock)
+            if finding is not None:
+                yield finding
+
+
+def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int = 2) -> Lock | None:
+    ref = region.lock
+    if region.via_call:
+        helper = index.resolve_function(ref, func)
+        if helper is None or depth <= 0:
+            return None
+        if not any(d in cat.CONTEXTMANAGER_DECORATORS for d in helper.facts.decorators):
+            return None
+        for inner in helper.facts.regions:
+            if not inner.yields or inner.via_call and depth <= 1:
+                continue
+            held = resolve_lock(index, helper, inner, depth - 1)
+            if held is not None:
+                return Lock(
+                    f"{ref}()",
+                    held.kind,
+                    f"{helper.facts.qualname}() is a context manager that yields while holding "
+                    f"{held.label} ({held.description})",
+                    held.shared,
+                )
+        return None
+    if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
+        hit = index.attribute(func.file, func.facts.class_name, ref.name)
+        if hit is not None:
+            f, klass, b = hit
+            if b.kind == "lock":
+                scope = "class-level" if b.scope == "class" else "instance"
+                return Lock(
+                    f"self.{ref.name}",
+                    b.lock_kind,
+                    f"{scope} {b.factory} defined at {f.path}:{b.span.line}"
+                    + (": one lock shared by every instance" if b.scope == "class" else ""),
+                    b.scope == "class",
+                )
+            return None
+    if ref.kind == "name":
+        hit = index.binding(ref.name)
+        if hit is not None:
+            f, b, _ = hit
+            if b.kind == "lock":
+                return Lock(
+                    ref.name.rsplit(".", 1)[-1],
+                    b.lock_kind,
+                    f"module-level {b.factory} defined at {f.path}:{b.span.line}: one lock for the whole process",
+                    True,
+                )
+            return None
+        split = index.split_module(ref.name)
+        if split is not None and "." in split[1]:
+            cls, _, attr = split[1].rpartition(".")
+            hit2 = index.attribute(split[0], cls, attr)
+            if hit2 is not None and hit2[2].kind == "lock":
+                f, _k, b = hit2
+                return Lock(
+                    f"{cls}.{attr}",
+                    b.lock_kind,
+                    f"class-level {b.factory} defined at {f.path}:{b.span.line}: one lock shared by every instance",
+                    True,
+                )
+    last = ref.name.rsplit(".", 1)[-1].lower()
+    if ref.kind in ("self", "name", "local") and any(w in last for w in _LOCKISH) and not last.endswith("s"):
+        return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", "a lock (by its name; its factory is not visible here)", False)
+    return None
+
+
+def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: Lock) -> Diagnostic | None:
+    network = []
+    if not region.single_flight:
+        for call in func.facts.calls:
+            if i in call.regions:
+                chain = index.network_call(func, call)
+                if chain is not None:
+                    network.append((call, chain))
+    awaits = region.awaits if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
+    if not network and not awaits:
+        return None
+    evidence = [f"`{lock.label}`: {lock.description}"]
+    if network:
+        call, chain = network[0]
+        what = chain.steps[-1]
+        via = f" through {' → '.join(chain.steps[:-1])}" if len(chain.steps) > 1 else ""
+        message = (
+            f"`{lock.label}` is held across the network call {what}{via}: every caller waits for "
+            "the whole request of the one holding it, serialising all calls that share the lock"
+        )
+        if "litellm" in what:
+            message += "; litellm callbacks still run after the lock is released, so it does not make them correct either"
+        evidence.append(f"network call at {func.where(call.span.line)}: {' → '.join(chain.steps)}")
+    else:
+        message = (
+            f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: "
+            "it blocks the event loop thread while the coroutine is suspended"
+        )
+    if awaits and network:
+        message += "; it is a threading lock held across `await`, which also blocks the event loop"
+    if awaits:
+        evidence.append(f"`await` inside the lock at {func.where(awaits[0].span.line)}")
+    chain = index.request_evidence(func)
+    if chain is not None:
+        evidence.append(f"runs concurrently: {chain}")
+    confidence = "high" if lock.shared and (chain is not None or awaits) else "medium"
+    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence))
