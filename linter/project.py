@@ -272,8 +272,12 @@ class ProjectIndex:
             return self._one_time[fid]
         if func.facts.qualname in ("<module>", "<main>"):
             return True
-        if any(d in cat.CACHE_DECORATORS for d in func.facts.decorators):
-            self._one_time[fid] = True
+        if (
+            func.file.is_test
+            or any(d in cat.CACHE_DECORATORS for d in func.facts.decorators)
+            or self.spawned.get(fid, (None, ""))[1] == "process initializer"
+        ):
+            self._one_time[fid] = True  # set-up code, or test code (runs once, in one process)
             return True
         if fid in visiting:
             return False
@@ -338,33 +342,42 @@ class ProjectIndex:
         return None
 
     # --------------------------------------------------------- network calls
-    def network_call(self, func: Func, call: Call, depth: int = CALL_DEPTH) -> Chain | None:
-        """Whether ``call`` (made in ``func``) does network I/O, and the path to it."""
+    def network_call(self, func: Func, call: Call, depth: int = CALL_DEPTH, litellm_only: bool = False) -> Chain | None:
+        """Whether ``call`` (made in ``func``) does network I/O (or a litellm model call, with
+        ``litellm_only``), directly or through project functions, and the path to it."""
         category = call.category or self._self_client_category(func, call)
-        if category:
+        if category == "litellm-call" or (category and not litellm_only):
             return Chain((f"{call.callee.name}()",))
-        if depth <= 0:
+        if depth <= 0 or category:
             return None
         callee = self.resolve_function(call.callee, func)
         if callee is None or callee.id == func.id:
             return None
-        inner = self.function_network(callee, depth - 1)
+        inner = self.function_network(callee, depth - 1, litellm_only)
         if inner is None:
             return None
         return Chain((f"{callee.facts.qualname}()",) + inner.steps)
 
-    def function_network(self, func: Func, depth: int) -> Chain | None:
-        key = (func.id, str(depth))
+    def function_network(self, func: Func, depth: int, litellm_only: bool = False) -> Chain | None:
+        key = (func.id, f"{depth}{litellm_only}")
         if key in self._net:
             return self._net[key]
         self._net[key] = None  # cycle guard
         result = None
         for call in func.facts.calls:
-            result = self.network_call(func, call, depth)
+            result = self.network_call(func, call, depth, litellm_only)
             if result is not None:
                 break
         self._net[key] = result
         return result
+
+    def litellm_call_through(self, func: Func) -> tuple[Call, Chain] | None:
+        """The first call in ``func`` that reaches a litellm model call (directly or via the project)."""
+        for call in sorted(func.facts.calls, key=lambda c: c.order):
+            chain = self.network_call(func, call, litellm_only=True)
+            if chain is not None:
+                return call, chain
+        return None
 
     def _self_client_category(self, func: Func, call: Call) -> str:
         ref = call.callee

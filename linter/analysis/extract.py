@@ -43,6 +43,8 @@ class _Fn:
     locals: set[str] = field(default_factory=set)
     clients: dict[str, str] = field(default_factory=dict)  # local name -> client factory
     executors: dict[str, str] = field(default_factory=dict)  # local name -> executor factory
+    # local dicts that carry a "callbacks" key, later splatted into a litellm call (**params)
+    callback_dicts: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +372,8 @@ class _Extractor:
                 factory = self.factory_of(value, ctx)
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
+                if _has_callbacks_key(value):
+                    fn.callback_dicts.add(name)
             return out
         text = dotted(target)
         if text is not None:
@@ -394,6 +398,8 @@ class _Extractor:
                 sliced = any(isinstance(e.slice, cst.Slice) for e in target.slice)
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
                 return [(e, ctx) for e in target.slice]
+            if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
+                fn.callback_dicts.add(target.value.value)
             self.storage_write(target.value, "item" if how == "assign" else how, target, ctx)
             out.extend((e, ctx) for e in target.slice)
             return out
@@ -569,11 +575,17 @@ class _Extractor:
             for a in node.args:
                 if a.keyword is not None and a.keyword.value in ("callbacks", "success_callback", "failure_callback"):
                     self.registration(f"kwarg:{a.keyword.value}", "kwarg", a, ctx, a.value)
+                elif a.star == "**" and isinstance(a.value, cst.Name) and a.value.value in fn.callback_dicts:
+                    self.registration("kwarg:callbacks", "kwarg", a, ctx)
+        for a in node.args:
+            if a.keyword is not None and a.keyword.value == "initializer":
+                init = self.resolve_expr(a.value, ctx)
+                if init.kind == "name":
+                    fn.facts.spawns.append((init, "process initializer"))
         self.spawns(ref, node, ctx)
         if ref.kind in ("name", "self") or category:
             call = Call(ref, NO_SPAN, category, keywords, ctx.regions, self.order)
-            if category or ctx.regions or ref.kind == "self":
-                self.span_of(node, call)
+            self.span_of(node, call)
             fn.facts.calls.append(call)
         if text is None:
             out.append((func, ctx))
@@ -658,6 +670,20 @@ def _chain_text(node: cst.BaseExpression) -> str | None:
     while isinstance(node, cst.Subscript):
         node = node.value
     return dotted(node)
+
+
+def _subscript_key(node: cst.Subscript) -> str | None:
+    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return _string(node.slice[0].slice.value)
+    return None
+
+
+def _has_callbacks_key(value: cst.BaseExpression | None) -> bool:
+    if isinstance(value, cst.Dict):
+        return any(isinstance(e, cst.DictElement) and _string(e.key) == "callbacks" for e in value.elements)
+    if isinstance(value, cst.Call) and dotted(value.func) == "dict":
+        return any(a.keyword is not None and a.keyword.value == "callbacks" for a in value.args)
+    return False
 
 
 def _is_main_test(test: cst.BaseExpression) -> bool:

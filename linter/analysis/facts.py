@@ -152,6 +152,7 @@ class FileFacts:
     path: str  # as given to the linter (relative to cwd when possible)
     module: str  # dotted module name
     is_package: bool = False
+    is_test: bool = False  # test code: tests/ folders, test_*.py, *_test.py, conftest.py
     bindings: dict[str, Binding] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     functions: dict[str, FunctionFacts] = field(default_factory=dict)

@@ -5,6 +5,7 @@ This is what runs in the worker processes. It never imports or executes the file
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 from dataclasses import dataclass
@@ -30,6 +31,17 @@ class Job:
     module: str
     is_package: bool
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
+
+
+def is_test_path(display: str) -> bool:
+    parts = display.split("/")
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(p in ("tests", "test", "testing") for p in parts[:-1])
+    )
 
 
 def decode(data: bytes) -> str:
@@ -69,9 +81,22 @@ def suppressions(text: str) -> dict[int, frozenset[str]]:
     return out
 
 
+def _syntax_error(text: str, e: cst.ParserSyntaxError) -> tuple[str, Span]:
+    """CPython's message and position (libcst's native parser points past the error)."""
+    try:
+        ast.parse(text)
+    except SyntaxError as se:
+        line = se.lineno or 1
+        col = se.offset or 1
+        return f"syntax error: {se.msg}", Span(line, col, line, col)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"cannot parse: {e.message}", Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
+
+
 def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None:
     """Facts for one file, or None when the byte scan rules the file out."""
-    facts = FileFacts(job.display, job.module, job.is_package)
+    facts = FileFacts(job.display, job.module, job.is_package, is_test_path(job.display))
     try:
         data = Path(job.path).read_bytes()
     except OSError as e:
@@ -91,8 +116,7 @@ def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> Fil
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
-        facts.error = f"syntax error: {e.message}"
-        facts.error_span = Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
+        facts.error, facts.error_span = _syntax_error(text, e)
         return facts
     except (RecursionError, MemoryError) as e:
         facts.error = f"cannot parse file: {type(e).__name__} (nesting too deep)"

@@ -85,7 +85,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     if not written:
         return
     for func in index.functions.values():
-        if func.id in index.callbacks or func.facts.one_time_scope:
+        if func.id in index.callbacks or func.facts.one_time_scope or func.file.is_test:
             continue
         reads: dict[str, list[Access]] = {}
         for access in func.facts.reads:
@@ -107,11 +107,12 @@ def _finding(
 ) -> Diagnostic | None:
     cb, access, defined = write
     name = qual.rsplit(".", 1)[-1]
-    call = index.litellm_call_in(func)
-    if call is not None:
+    hit = index.litellm_call_through(func)
+    if hit is not None:
+        call, chain = hit
         after = [a for a in accesses if a.span.line >= call.span.line] or accesses
         read = min(after, key=lambda a: (a.span.line, a.span.column))
-        context = f"read after {call.callee.name}() at line {call.span.line}"
+        context = f"read after {' → '.join(chain.steps)} at {func.where(call.span.line)}"
         caller_note = ""
     else:
         caller = _caller_with_call(index, func)
@@ -135,8 +136,11 @@ def _finding(
 
 
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:
-    for caller, _ in index.callers.get(func.id, []):
-        call = index.litellm_call_in(caller)
-        if call is not None and caller.id not in index.callbacks:
-            return caller, call
+    """A caller of ``func`` that made a litellm call (itself or through the project) before calling it."""
+    for caller, site in index.callers.get(func.id, []):
+        if caller.id in index.callbacks:
+            continue
+        hit = index.litellm_call_through(caller)
+        if hit is not None and hit[0].order < site.order:
+            return caller, hit[0]
     return None
