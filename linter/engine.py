@@ -25,7 +25,7 @@ from linter.project import ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
-DEMAND_ROUNDS = 3
+DEMAND_ROUNDS = 4
 _SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
 
 
@@ -97,36 +97,73 @@ def _module_candidates(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
-def check_files(files: list[SourceFile], config: Config, jobs: int | None = None) -> Result:
-    jobs = jobs or os.cpu_count() or 1
-    tokens = prefilter_pattern(config.rules)
-    by_module: dict[str, SourceFile] = {}
-    for sf in files:
-        by_module.setdefault(sf.module, sf)
-    job_of = {sf.module: Job(str(sf.path), sf.display, sf.module, sf.is_package) for sf in files}
-    all_jobs = [Job(str(sf.path), sf.display, sf.module, sf.is_package) for sf in files]
-    facts, errors = analyse_all(all_jobs, config.catalog, tokens, jobs)
-    analysed = {f.module for f in facts}
-    done_paths = {f.path for f in facts}
-    for _ in range(DEMAND_ROUNDS):
-        wanted: list[Job] = []
-        for name in _demanded_modules(facts):
+def _mentions(path: Path, pattern: re.Pattern[bytes]) -> bool:
+    try:
+        return pattern.search(path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+class _Analysis:
+    """The facts of a run, grown round by round: byte-scanned files, then files on demand."""
+
+    def __init__(self, files: list[SourceFile], config: Config, jobs: int) -> None:
+        self.files = files
+        self.config = config
+        self.jobs = jobs
+        self.tokens = prefilter_pattern(config.rules)
+        self.by_module: dict[str, SourceFile] = {}
+        for sf in files:
+            self.by_module.setdefault(sf.module, sf)
+        self.facts: list[FileFacts] = []
+        self.errors: list[str] = []
+        self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
+
+    def run(self, sources: list[SourceFile], force: bool) -> None:
+        work = [Job(str(sf.path), sf.display, sf.module, sf.is_package, force) for sf in sources]
+        facts, errors = analyse_all(work, self.config.catalog, self.tokens, self.jobs)
+        self.facts += facts
+        self.errors += errors
+        self.done |= {f.path for f in facts}
+        if force:
+            self.done |= {sf.display for sf in sources}
+
+    def demanded(self) -> list[SourceFile]:
+        """Project modules that the facts name (callback targets, bases, locks, called helpers)."""
+        wanted: dict[str, SourceFile] = {}
+        for name in _demanded_modules(self.facts):
             for mod in _module_candidates(name):
-                sf = by_module.get(mod)
+                sf = self.by_module.get(mod)
                 if sf is not None:
-                    if sf.display not in done_paths and mod not in analysed:
-                        j = job_of[mod]
-                        wanted.append(Job(j.path, j.display, j.module, j.is_package, force_parse=True))
-                        analysed.add(mod)
+                    if sf.display not in self.done:
+                        wanted[sf.display] = sf
                     break
-        if not wanted:
+        return list(wanted.values())
+
+    def readers(self) -> list[SourceFile]:
+        """Skipped files that mention storage written by a callback (possible readers)."""
+        storage = ProjectIndex(self.facts).callback_storage()
+        if not storage:
+            return []
+        names = sorted({q.rsplit(".", 1)[-1] for q in storage})
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        return [sf for sf in self.files if sf.display not in self.done and _mentions(sf.path, pattern)]
+
+
+def collect_facts(files: list[SourceFile], config: Config, jobs: int) -> tuple[list[FileFacts], list[str]]:
+    analysis = _Analysis(files, config, jobs)
+    analysis.run(files, force=False)
+    for _ in range(DEMAND_ROUNDS):
+        more = analysis.demanded() or analysis.readers()
+        if not more:
             break
-        more, more_errors = analyse_all(wanted, config.catalog, tokens, jobs)
-        facts += more
-        errors += more_errors
-        done_paths |= {f.path for f in more}
-    index = ProjectIndex(sorted(facts, key=lambda f: f.path))
-    by_path = {f.path: f for f in facts}
+        analysis.run(more, force=True)
+    return sorted(analysis.facts, key=lambda f: f.path), analysis.errors
+
+
+def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], int]:
+    """Every enabled rule, minus suppressed and below-threshold findings, sorted."""
+    by_path = {f.path: f for f in index.files}
     out: list[Diagnostic] = []
     suppressed = 0
     for rule in config.rules:
@@ -138,8 +175,15 @@ def check_files(files: list[SourceFile], config: Config, jobs: int | None = None
                 continue
             out.append(diag)
     out.sort(key=Diagnostic.sort_key)
-    paths = {sf.display: sf.path for sf in files}
-    return Result(out, len(files), sum(1 for f in facts if f.parsed), suppressed, errors, paths)
+    return out, suppressed
+
+
+def check_files(files: list[SourceFile], config: Config, jobs: int | None = None) -> Result:
+    facts, errors = collect_facts(files, config, jobs or os.cpu_count() or 1)
+    index = ProjectIndex(facts)
+    diagnostics, suppressed = run_rules(index, config)
+    parsed = sum(1 for f in facts if f.parsed)
+    return Result(diagnostics, len(files), parsed, suppressed, errors, {sf.display: sf.path for sf in files})
 
 
 def check_paths(

@@ -250,6 +250,18 @@ class ProjectIndex:
                             )
         return out
 
+    def callback_storage(self) -> set[str]:
+        """Names of module-level bindings that callbacks write (their readers may live in files
+        the byte scan skipped: the engine scans for these names and analyses those files too)."""
+        out: set[str] = set()
+        for cb_id in self.callbacks:
+            cb = self.functions[cb_id]
+            for access in cb.facts.writes + cb.facts.local_writes:
+                qual = self.storage_name(access.target)
+                if qual is not None:
+                    out.add(qual)
+        return out
+
     def _callback_targets(self, ref: Ref, where: Func) -> Iterator[tuple[Func, str]]:
         name = ref.name
         if name.endswith("()"):

@@ -41,7 +41,7 @@ from linter.project import ProjectIndex
 CODE = "LLM004"
 NAME = "callback-thread-local"
 SUMMARY = "threading.local / ContextVar written in a litellm callback to hand data to the caller"
-TOKENS = rb"local\(|ContextVar"
+TOKENS = rb"local\(|ContextVar|log_(?:\w+_event|pre_api_call|post_api_call)\b"
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:

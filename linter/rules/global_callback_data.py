@@ -61,7 +61,7 @@ from linter.project import Func, ProjectIndex
 CODE = "LLM001"
 NAME = "global-callback-data"
 SUMMARY = "Module-level storage written by a litellm callback and read by the caller"
-TOKENS = rb"callback|CustomLogger"
+TOKENS = rb"callback|CustomLogger|log_(?:\w+_event|pre_api_call|post_api_call)\b"
 
 _SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
 _HOW = {
