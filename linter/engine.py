@@ -111,7 +111,7 @@ class _Analysis:
         self.files = files
         self.config = config
         self.jobs = jobs
-        self.tokens = prefilter_pattern(config.rules)
+        self.tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)

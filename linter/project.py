@@ -170,6 +170,13 @@ class ProjectIndex:
         target = f.imports.get(head)
         if target and depth < 5:  # re-export: follow ``from .impl import func``
             return self.function_named(f"{target}.{tail}" if tail else target, depth + 1)
+        binding = f.bindings.get(head)
+        if binding is not None and binding.factory and tail and "." not in tail:
+            # a bound method of a module-level instance: ``TRACKER.on_success``
+            factory = binding.factory if "." in binding.factory else f"{f.module}.{binding.factory}"
+            hit = self.resolve_class(Ref("name", factory))
+            if hit is not None:
+                return self.method(hit[0], hit[1].name, tail)
         return None
 
     def binding(self, qualified: str) -> tuple[FileFacts, Binding, str] | None:

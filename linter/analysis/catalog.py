@@ -7,6 +7,7 @@ lists through ``[tool.llmlint]`` (see ``linter.config``); ``Catalog`` carries th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # litellm's module-level callback registries (knowledge/litellm-callbacks.md §1).
@@ -214,6 +215,12 @@ class Catalog:
             client_factories=self.client_factories,
             lock_factories=locks,
         )
+
+    def extra_tokens(self) -> list[bytes]:
+        """Byte-scan tokens for user-added lock factories and registries (the rules' own tokens
+        only know the built-in names)."""
+        extra = (set(self.lock_factories) - set(LOCK_FACTORIES)) | (self.registries - REGISTRIES)
+        return sorted({re.escape(n.rsplit(".", 1)[-1]).encode() for n in extra})
 
     def is_network(self, name: str) -> bool:
         return name in self.network_functions or name.endswith(SDK_CALL_SUFFIXES)

@@ -77,9 +77,9 @@ def lookup(key: str) -> list[Rule]:
     raise UnknownRule(k)
 
 
-def prefilter_pattern(rules: Iterable[Rule]) -> re.Pattern[bytes] | None:
+def prefilter_pattern(rules: Iterable[Rule], extra: Iterable[bytes] = ()) -> re.Pattern[bytes] | None:
     """One byte regex: a file matching none of the enabled rules' tokens is never parsed."""
-    parts = [r.tokens for r in rules if r.tokens]
+    parts = [r.tokens for r in rules if r.tokens] + list(extra)
     if not parts:
         return None
     return re.compile(b"|".join(b"(?:" + p + b")" for p in parts))
