@@ -178,10 +178,29 @@ def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], in
     return out, suppressed
 
 
+def _with_positions(
+    facts: list[FileFacts], paths: set[str], files: list[SourceFile], config: Config, jobs: int
+) -> tuple[list[FileFacts], list[str]]:
+    """Re-analyse the cited files with spans (the analysis is deterministic, so the facts are
+    the same but for their positions) and put them in place of the span-less ones."""
+    sources = [sf for sf in files if sf.display in paths]
+    work = [Job(str(sf.path), sf.display, sf.module, sf.is_package, True, True) for sf in sources]
+    positioned, errors = analyse_all(work, config.catalog, None, jobs)
+    by_path = {f.path: f for f in positioned}
+    return sorted((by_path.get(f.path, f) for f in facts), key=lambda f: f.path), errors
+
+
 def check_files(files: list[SourceFile], config: Config, jobs: int | None = None) -> Result:
-    facts, errors = collect_facts(files, config, jobs or os.cpu_count() or 1)
+    jobs = jobs or os.cpu_count() or 1
+    facts, errors = collect_facts(files, config, jobs)
     index = ProjectIndex(facts)
     diagnostics, suppressed = run_rules(index, config)
+    cited = ({d.path for d in diagnostics} | index.cited) & {f.path for f in facts if f.parsed and not f.positioned}
+    if cited:
+        facts, more_errors = _with_positions(facts, cited, files, config, jobs)
+        errors += more_errors
+        index = ProjectIndex(facts)
+        diagnostics, suppressed = run_rules(index, config)
     parsed = sum(1 for f in facts if f.parsed)
     return Result(diagnostics, len(files), parsed, suppressed, errors, {sf.display: sf.path for sf in files})
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, FunctionFacts, Ref
+from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, FunctionFacts, Ref, Span
 
 CALL_DEPTH = 3  # how far "through a function of the same project" is followed
 
@@ -33,9 +33,6 @@ class Func:
     def label(self) -> str:
         q = self.facts.qualname
         return "module level" if q == "<module>" else ("the __main__ block" if q == "<main>" else q)
-
-    def where(self, line: int | None = None) -> str:
-        return f"{self.file.path}:{line if line is not None else self.facts.span.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +56,15 @@ class ProjectIndex:
             for fn in f.functions.values():
                 func = Func(f, fn)
                 self.functions[func.id] = func
+        self.cited: set[str] = set()  # files whose positions evidence refers to
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
         self._one_time: dict[str, bool] = {}
         self._net: dict[tuple[str, str], Chain | None] = {}
+
+    def loc(self, file: FileFacts, span: Span) -> str:
+        """``path:line`` for evidence; remembers the file so the engine computes its positions."""
+        self.cited.add(file.path)
+        return f"{file.path}:{span.line}"
 
     # ------------------------------------------------------------ resolution
     def split_module(self, qualified: str) -> tuple[FileFacts, str] | None:
@@ -241,7 +244,7 @@ class ProjectIndex:
                     for target, how in self._callback_targets(ref, func):
                         out.setdefault(
                             target.id,
-                            f"registered {how}in {_registry_label(reg.registry)} at {func.where(reg.span.line)}",
+                            f"registered {how}in {_registry_label(reg.registry)} at {self.loc(func.file, reg.span)}",
                         )
         for f in self.files:
             for klass in f.classes.values():
@@ -328,7 +331,7 @@ class ProjectIndex:
             return Chain((f"{label} (async def: runs as concurrent tasks)",))
         litellm = self.litellm_call_in(func)
         if litellm is not None:
-            return Chain((f"{label} (calls {litellm.callee.name} at line {litellm.span.line})",))
+            return Chain((f"{label} (calls {litellm.callee.name} at {self.loc(func.file, litellm.span)})",))
         if depth > 0:
             for caller, _call in self.callers.get(fid, []):
                 if caller.facts.qualname in ("<module>", "<main>"):

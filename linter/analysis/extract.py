@@ -65,8 +65,9 @@ _MAIN_TEST = ("__name__", "__main__")
 
 
 class _Extractor:
-    def __init__(self, module: cst.Module, facts: FileFacts, catalog: Catalog) -> None:
+    def __init__(self, module: cst.Module, facts: FileFacts, catalog: Catalog, positions: bool) -> None:
         self.module = module
+        self.positions = positions
         self.facts = facts
         self.catalog = catalog
         self.imports = facts.imports
@@ -199,7 +200,9 @@ class _Extractor:
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
 
     def compute_positions(self) -> None:
-        if not self.pending:
+        """Spans for the nodes facts refer to. Costs ~2x the parse, so it is done only when
+        asked: for the few files that a finding cites (see ``linter.engine``)."""
+        if not self.pending or not self.positions:
             return
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 100_000))
@@ -364,7 +367,7 @@ class _Extractor:
                         self.span_of(target, binding)
                 return out
             if name in fn.globals:
-                access = Access(f"{self.facts.module}.{name}", NO_SPAN, "rebind" if how == "assign" else how)
+                access = Access(f"{self.facts.module}.{name}", NO_SPAN, "rebind" if how == "assign" else how, self.order)
                 self.span_of(target, access)
                 fn.facts.writes.append(access)
             else:
@@ -415,7 +418,7 @@ class _Extractor:
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how)
+        access = Access(ref.name, NO_SPAN, how, self.order)
         self.span_of(node, access)
         ctx.fn.facts.writes.append(access)
 
@@ -541,7 +544,7 @@ class _Extractor:
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, "read")
+        access = Access(ref.name, NO_SPAN, "read", self.order)
         self.span_of(node, access)
         ctx.fn.facts.reads.append(access)
 
@@ -600,7 +603,7 @@ class _Extractor:
             return
         ref = self.resolve(text, ctx)
         if ref.kind == "name":
-            access = Access(ref.name, NO_SPAN, "set")
+            access = Access(ref.name, NO_SPAN, "set", self.order)
             self.span_of(node, access)
             ctx.fn.facts.local_writes.append(access)
 
@@ -769,8 +772,9 @@ _HANDLERS: dict[type, Callable] = {
 }
 
 
-def extract(module: cst.Module, facts: FileFacts, catalog: Catalog) -> FileFacts:
-    """Fill ``facts`` from a parsed module."""
-    _Extractor(module, facts, catalog).run()
+def extract(module: cst.Module, facts: FileFacts, catalog: Catalog, positions: bool = True) -> FileFacts:
+    """Fill ``facts`` from a parsed module (spans only with ``positions``)."""
+    _Extractor(module, facts, catalog, positions).run()
     facts.parsed = True
+    facts.positioned = positions
     return facts

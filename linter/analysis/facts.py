@@ -71,6 +71,7 @@ class Access:
     target: str  # qualified storage name: "pkg.mod.DATA"
     span: Span
     how: str  # "item", "attr", "method:update", "rebind", "augmented", "read", "set"
+    order: int = 0  # walk order (source order within a function), for "read after the call"
 
 
 @dataclass(slots=True)
@@ -162,3 +163,4 @@ class FileFacts:
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False
+    positioned: bool = False  # spans computed (only for files a finding cites)

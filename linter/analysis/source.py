@@ -31,6 +31,7 @@ class Job:
     module: str
     is_package: bool
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
+    positions: bool = False  # compute spans (for files that findings cite)
 
 
 def is_test_path(display: str) -> bool:
@@ -122,5 +123,5 @@ def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> Fil
         facts.error = f"cannot parse file: {type(e).__name__} (nesting too deep)"
         facts.error_span = Span(1, 1, 1, 1)
         return facts
-    extract(module, facts, catalog)
+    extract(module, facts, catalog, job.positions)
     return facts

@@ -66,7 +66,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             ]
             evidence = [
                 f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
-                f"`{name}` is created at {f.path}:{binding.span.line} ({binding.factory})",
+                f"`{name}` is created at {index.loc(f, binding.span)} ({binding.factory})",
             ]
             if readers:
                 evidence.append("read by " + ", ".join(sorted(readers)[:3]))

@@ -81,7 +81,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if hit is None or hit[1].kind in _SKIP_KINDS:
                 continue
             f, binding, qual = hit
-            written.setdefault(qual, (cb, access, f"{f.path}:{binding.span.line}"))
+            written.setdefault(qual, (cb, access, index.loc(f, binding.span)))
     if not written:
         return
     for func in index.functions.values():
@@ -110,16 +110,18 @@ def _finding(
     hit = index.litellm_call_through(func)
     if hit is not None:
         call, chain = hit
-        after = [a for a in accesses if a.span.line >= call.span.line] or accesses
-        read = min(after, key=lambda a: (a.span.line, a.span.column))
-        context = f"read after {' → '.join(chain.steps)} at {func.where(call.span.line)}"
+        read = min([a for a in accesses if a.order > call.order] or accesses, key=lambda a: a.order)
+        context = f"read after {' → '.join(chain.steps)} at {index.loc(func.file, call.span)}"
         caller_note = ""
     else:
         caller = _caller_with_call(index, func)
         if caller is None:
             return None  # nothing reads it after a call: a dead store or a display-only history
-        read = min(accesses, key=lambda a: (a.span.line, a.span.column))
-        context = f"read in {func.facts.qualname}, called by {caller[0].facts.qualname} after {caller[1].callee.name}() at {caller[0].where(caller[1].span.line)}"
+        read = min(accesses, key=lambda a: a.order)
+        context = (
+            f"read in {func.facts.qualname}, called by {caller[0].facts.qualname} after "
+            f"{caller[1].callee.name}() at {index.loc(caller[0].file, caller[1].span)}"
+        )
         caller_note = f" (called by {caller[0].facts.qualname} after the call)"
     message = (
         f"`{name}` is written by litellm callback `{cb.facts.qualname}` and read here{caller_note}; "
@@ -128,7 +130,7 @@ def _finding(
     )
     evidence = (
         f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
-        f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at {cb.where(access.span.line)}",
+        f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at {index.loc(cb.file, access.span)}",
         context,
         f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
     )

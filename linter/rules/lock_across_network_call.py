@@ -116,7 +116,7 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     f"self.{ref.name}",
                     b.lock_kind,
-                    f"{scope} {b.factory} defined at {f.path}:{b.span.line}"
+                    f"{scope} {b.factory} defined at {index.loc(f, b.span)}"
                     + (": one lock shared by every instance" if b.scope == "class" else ""),
                     b.scope == "class",
                 )
@@ -129,7 +129,7 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     ref.name.rsplit(".", 1)[-1],
                     b.lock_kind,
-                    f"module-level {b.factory} defined at {f.path}:{b.span.line}: one lock for the whole process",
+                    f"module-level {b.factory} defined at {index.loc(f, b.span)}: one lock for the whole process",
                     True,
                 )
             return None
@@ -142,7 +142,7 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     f"{cls}.{attr}",
                     b.lock_kind,
-                    f"class-level {b.factory} defined at {f.path}:{b.span.line}: one lock shared by every instance",
+                    f"class-level {b.factory} defined at {index.loc(f, b.span)}: one lock shared by every instance",
                     True,
                 )
     last = ref.name.rsplit(".", 1)[-1].lower()
@@ -173,7 +173,7 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         )
         if "litellm" in what:
             message += "; litellm callbacks still run after the lock is released, so it does not make them correct either"
-        evidence.append(f"network call at {func.where(call.span.line)}: {' → '.join(chain.steps)}")
+        evidence.append(f"network call at {index.loc(func.file, call.span)}: {' → '.join(chain.steps)}")
     else:
         message = (
             f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: "
@@ -182,9 +182,9 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     if awaits and network:
         message += "; it is a threading lock held across `await`, which also blocks the event loop"
     if awaits:
-        evidence.append(f"`await` inside the lock at {func.where(awaits[0].span.line)}")
+        evidence.append(f"`await` inside the lock at {index.loc(func.file, awaits[0].span)}")
     chain = index.request_evidence(func)
     if chain is not None:
-        evidence.append(f"runs concurrently: {chain}")
+        evidence.append(f"runs at request time: {chain}")
     confidence = "high" if lock.shared and (chain is not None or awaits) else "medium"
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence))
