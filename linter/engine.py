@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Iterable
 
 from linter.analysis.catalog import Catalog
-from linter.analysis.facts import FileFacts
+from linter.analysis.catalog import CALLBACK_METHODS
+from linter.analysis.facts import ClassFacts, FileFacts
 from linter.analysis.source import Job, analyse, decode
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
@@ -88,8 +89,21 @@ def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
                 if call.regions and call.callee.kind == "name":
                     names.add(call.callee.name)
         for klass in f.classes.values():
-            names.update(b.name for b in klass.bases if b.kind == "name")
+            # bases matter for CustomLogger detection and for locks/methods inherited by
+            # classes that hold a lock or register callbacks; other hierarchies are not chased
+            if _class_needs_bases(f, klass):
+                names.update(b.name for b in klass.bases if b.kind == "name")
     return names
+
+
+def _class_needs_bases(f: FileFacts, klass: ClassFacts) -> bool:
+    if set(klass.methods) & CALLBACK_METHODS:
+        return True
+    for name in klass.methods:
+        fn = f.functions.get(f"{klass.name}.{name}")
+        if fn is not None and (fn.regions or fn.registrations):
+            return True
+    return False
 
 
 def _module_candidates(name: str) -> list[str]:

@@ -9,7 +9,7 @@ after the walk, and only for the nodes that facts refer to.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable
 
 import libcst as cst
@@ -145,7 +145,7 @@ class _Extractor:
                     elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
                         self._add_target_names(small.target)
             elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.Else, cst.ExceptHandler, cst.Finally)):
-                todo.extend(stmt.children)
+                todo.extend(_children(stmt))
             elif isinstance(stmt, (cst.IndentedBlock,)):
                 todo.extend(stmt.body)
 
@@ -173,7 +173,7 @@ class _Extractor:
             handler = _HANDLERS.get(type(node))
             children: Iterable[tuple[cst.CSTNode, _Ctx] | _Exit] | None
             if handler is None:
-                children = ((c, ctx) for c in node.children)
+                children = ((c, ctx) for c in _children(node))
             else:
                 children = handler(self, node, ctx)
             if children:
@@ -286,7 +286,7 @@ class _Extractor:
             if node.orelse is not None:
                 out.append((node.orelse, ctx))
             return out
-        return [(c, ctx) for c in node.children]
+        return [(c, ctx) for c in _children(node)]
 
     def on_global(self, node: cst.Global, ctx: _Ctx):
         for n in node.names:
@@ -521,7 +521,7 @@ class _Extractor:
     def on_yield(self, node: cst.Yield, ctx: _Ctx):
         for i in ctx.regions:
             ctx.fn.facts.regions[i].yields = True
-        return [(c, ctx) for c in node.children]
+        return [(c, ctx) for c in _children(node)]
 
     def on_name(self, node: cst.Name, ctx: _Ctx):
         if ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body:
@@ -656,6 +656,47 @@ class _Extractor:
                 ctx.fn.facts.spawns.append((r, how))
 
 
+# Fields that only hold whitespace, comments, brackets and punctuation: never walked.
+_SKIP_FIELDS = frozenset(
+    [
+        "whitespace_before", "whitespace_after", "whitespace_before_colon", "whitespace_after_colon",
+        "whitespace_before_params", "whitespace_after_def", "whitespace_after_class",
+        "whitespace_before_from", "whitespace_after_from", "whitespace_before_as", "whitespace_after_as",
+        "whitespace_after_star", "whitespace_after_param", "whitespace_before_args",
+        "whitespace_before_in", "whitespace_after_in", "whitespace_before_indicator",
+        "whitespace_after_await", "whitespace_after_global", "whitespace_after_nonlocal",
+        "whitespace_after_lambda", "whitespace_after_return", "whitespace_after_yield",
+        "whitespace_after_del", "whitespace_after_for", "whitespace_after_assert",
+        "whitespace_after_raise", "whitespace_after_import", "whitespace_after_if",
+        "whitespace_after_else", "whitespace_after_while", "whitespace_after_with",
+        "whitespace_after_except", "whitespace_after_try", "whitespace_after_async",
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "dot",
+        "colon", "equal", "operator", "star", "leading_lines", "lines_after_decorators",
+        "header", "footer", "trailing_whitespace", "newline", "whitespace", "asynchronous",
+        "relative", "keyword", "prefix", "default_indent", "default_newline", "encoding",
+        "has_trailing_newline", "indent", "value_str", "first_line", "tokens",
+    ]
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Child nodes in field order, without whitespace and punctuation (much cheaper than
+    ``node.children``, which runs a visitor over the node)."""
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = tuple(f.name for f in fields(node) if f.name not in _SKIP_FIELDS)
+        _FIELDS[type(node)] = names
+    out: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif isinstance(value, (tuple, list)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+    return out
+
+
 def _body(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:
     if isinstance(body, cst.IndentedBlock):
         return body.body
@@ -714,7 +755,7 @@ def _mentions(node: cst.CSTNode) -> set[str]:
         if text is not None:
             out.add(text)
             continue
-        todo.extend(n.children)
+        todo.extend(_children(n))
     return out
 
 
