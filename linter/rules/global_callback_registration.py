@@ -107,19 +107,23 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
             f"`{registry}` is iterated and `.remove()`d at request time: two threads doing this raise "
             "`ValueError: list.remove(x): x not in list`, and " + _DISPATCH
         )
+    elif reg.op.startswith("manager:"):
+        message = (
+            f"litellm's global callback lists are changed through `{registry}.{reg.op[8:]}()` "
+            "at request time: " + _DISPATCH
+        )
     else:
         message = f"`{registry}` is changed ({_op(reg.op)}) at request time: " + _DISPATCH
     if reg.locked:
         message += "; the lock around it does not help (dispatch runs after the lock is released)"
         evidence.append("inside a lock: measured still losing events with a lock around registration and call")
     if reg.targets:
-        evidence.append("handlers: " + ", ".join(str(t) for t in reg.targets))
+        removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
+        evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))
     return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence))
 
 
 def _op(op: str) -> str:
-    if op.startswith("manager:"):
-        return f"logging_callback_manager.{op[8:]}()"
     if op in ("assign", "augmented", "slice-assign", "item-assign", "delete"):
         return {"assign": "assigned", "augmented": "+=", "slice-assign": "slice assignment",
                 "item-assign": "item assignment", "delete": "del"}[op]

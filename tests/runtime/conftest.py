@@ -1,0 +1,123 @@
+"""Real litellm, offline: imported once per session, global callback state reset around each test.
+
+Recipe from ../shared/knowledge/litellm-callbacks.md §6: offline cost map, no banner, every
+registry emptied before and restored after, the hidden ``customLogger`` global made explicit,
+the sync logging pool drained at teardown, unique usage per call through dict mock responses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_LOG", "ERROR")
+
+import litellm  # noqa: E402
+from litellm.integrations.custom_logger import CustomLogger  # noqa: E402
+from litellm.litellm_core_utils import litellm_logging  # noqa: E402
+
+litellm.suppress_debug_info = True
+
+REGISTRIES = (
+    "callbacks",
+    "input_callback",
+    "success_callback",
+    "failure_callback",
+    "service_callback",
+    "audit_log_callbacks",
+    "_async_input_callback",
+    "_async_success_callback",
+    "_async_failure_callback",
+)
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def drain_sync_logging(timeout: float = 10.0) -> None:
+    """No public flush exists for litellm's sync logging pool: wait for its semaphore to refill."""
+    from litellm.litellm_core_utils.thread_pool_executor import executor
+
+    end = time.monotonic() + timeout
+    while executor._pending_slots._value != executor._max_pending_tasks and time.monotonic() < end:
+        time.sleep(0.002)
+    time.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def clean_litellm() -> Iterator[None]:
+    saved = {name: getattr(litellm, name) for name in REGISTRIES}
+    saved_retries = litellm.num_retries
+    saved_logger = litellm_logging.customLogger
+    for name in REGISTRIES:
+        setattr(litellm, name, [])
+    # plain-function callbacks only fire on the sync path once this hidden global is set
+    litellm_logging.customLogger = CustomLogger()
+    try:
+        yield
+    finally:
+        drain_sync_logging()
+        for name, value in saved.items():
+            setattr(litellm, name, value)
+        litellm.num_retries = saved_retries
+        litellm_logging.customLogger = saved_logger
+
+
+def usage_for(i: int) -> dict[str, int]:
+    prompt, completion = 1000 + i, 10 + i % 97
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+class MockedCompletion:
+    """Wraps litellm.completion: each call gets a unique usage; the caller's thread can ask
+    which prompt_tokens its own last call was given."""
+
+    def __init__(self, real: Callable[..., Any]) -> None:
+        self.real = real
+        self.counter = itertools.count()
+        self.lock = threading.Lock()
+        self.local = threading.local()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            i = next(self.counter)
+        usage = usage_for(i)
+        self.local.issued = usage["prompt_tokens"]
+        kwargs.setdefault("mock_response", {
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"r{i}"}}],
+            "usage": usage,
+        })
+        return self.real(*args, **kwargs)
+
+    @property
+    def issued(self) -> int:
+        return self.local.issued
+
+
+@pytest.fixture
+def mocked(monkeypatch: pytest.MonkeyPatch) -> MockedCompletion:
+    mock = MockedCompletion(litellm.completion)
+    monkeypatch.setattr(litellm, "completion", mock)
+    return mock
+
+
+def load_fixture(case: str, module: str) -> Any:
+    """Import a fixture module by name from its case folder (the case folder is the root)."""
+    root = str(FIXTURES / case)
+    sys.path.insert(0, root)
+    try:
+        for name in list(sys.modules):
+            if name == module or name.startswith(module.split(".")[0] + "."):
+                del sys.modules[name]
+        return importlib.import_module(module)
+    finally:
+        sys.path.remove(root)
