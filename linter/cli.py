@@ -102,10 +102,11 @@ def check(
         click.echo(f"llmlint: {err}", err=True)
     if not quiet and output_format in ("full", "concise") and not output_file:
         n = len(diagnostics)
-        summary = f"Found {n} finding{'s' if n != 1 else ''} in {result.files_checked} files ({result.files_parsed} parsed)"
+        scope = f"{result.files_checked} files ({result.files_parsed} parsed)"
+        summary = f"Found {n} finding{'s' if n != 1 else ''} in {scope}" if n else f"All checks passed: {scope}"
         if result.suppressed:
             summary += f", {result.suppressed} suppressed"
-        click.echo(summary + "." if n else f"All checks passed ({result.files_checked} files).")
+        click.echo(summary + ".")
     if result.internal_errors:
         sys.exit(2)
     sys.exit(0 if exit_zero or not diagnostics else 1)

@@ -159,7 +159,14 @@ class ProjectIndex:
             return None
         if ref.kind != "name":
             return None
-        return self.function_named(ref.name)
+        func = self.function_named(ref.name)
+        if func is None:
+            # ``Tracker()`` runs ``Tracker.__init__``: a module-level singleton's constructor
+            # is then one-time set-up, one built per request is request time
+            hit = self.resolve_class(ref)
+            if hit is not None:
+                return self.method(hit[0], hit[1].name, "__init__")
+        return func
 
     def function_named(self, qualified: str, depth: int = 0) -> Func | None:
         hit = self.split_module(qualified)

@@ -175,3 +175,30 @@ def ask():
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM004", 10), ("LLM004", 11)]
     assert all(d.confidence == "high" for d in diags)
+
+
+def test_constructor_registration_of_module_singleton_is_set_up(tmp_path: Path) -> None:
+    src = """
+import litellm
+
+class Tracker:
+    def __init__(self):
+        litellm.success_callback.append(self.on_success)
+
+    def on_success(self, kwargs, completion_response, start_time, end_time):
+        pass
+
+TRACKER = Tracker()
+
+class Agent:
+    def __init__(self):
+        litellm.callbacks = [self]
+
+async def handle(req):
+    agent = Agent()
+    return agent
+"""
+    diags = lint(tmp_path, {"m.py": src})
+    # Tracker is built once at import; Agent is built per request (in an async handler)
+    assert codes(diags) == [("LLM002", 15)]
+    assert diags[0].confidence == "high" and "handle" in diags[0].evidence[0]

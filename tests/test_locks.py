@@ -230,3 +230,35 @@ def test_sdk_clients_and_sessions_are_network(tmp_path: Path) -> None:
         min_confidence="low",
     )
     assert codes(diags) == [("LLM003", 15), ("LLM003", 24)]
+
+
+def test_lock_named_only_by_its_name(tmp_path: Path) -> None:
+    diags = lint(
+        tmp_path,
+        {
+            "m.py": """
+                import requests
+
+                class C:
+                    def __init__(self, lock, block, clock):
+                        self._lock = lock
+                        self.block = block
+                        self.clock = clock
+
+                    def a(self):
+                        with self._lock:
+                            return requests.get("http://x")
+
+                    def b(self):
+                        with self.block:
+                            return requests.get("http://x")
+
+                    def c(self):
+                        with self.clock:
+                            return requests.get("http://x")
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 11)]
+    assert diags[0].confidence == "medium"
+    assert "by its name" in diags[0].evidence[0]

@@ -49,6 +49,7 @@ serialised run concurrently).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -62,7 +63,8 @@ NAME = "lock-across-network-call"
 SUMMARY = "Lock held across a network call or an await"
 TOKENS = rb"(?<![A-Za-z])(?:[Ll]ock|LOCK)|RLock|Semaphore|Condition|[Mm]utex"
 
-_LOCKISH = ("lock", "mutex", "semaphore", "sem")
+# names that say "lock" when the factory is not visible (``self._lock`` passed in): not "block"
+_LOCKISH = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,8 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                     + (": one lock shared by every instance" if b.scope == "class" else ""),
                     b.scope == "class",
                 )
-            return None
+            if b.kind != "value":
+                return None  # a client, a dict, ...: not a lock
     if ref.kind == "name":
         hit = index.binding(ref.name)
         if hit is not None:
@@ -146,7 +149,7 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                     True,
                 )
     last = ref.name.rsplit(".", 1)[-1].lower()
-    if ref.kind in ("self", "name", "local") and any(w in last for w in _LOCKISH) and not last.endswith("s"):
+    if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
         return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", "a lock (by its name; its factory is not visible here)", False)
     return None
 
