@@ -374,7 +374,7 @@ class ProjectIndex:
     def network_call(self, func: Func, call: Call, depth: int = CALL_DEPTH, litellm_only: bool = False) -> Chain | None:
         """Whether ``call`` (made in ``func``) does network I/O (or a litellm model call, with
         ``litellm_only``), directly or through project functions, and the path to it."""
-        category = call.category or self._self_client_category(func, call)
+        category = call.category or self._client_category(func, call)
         if category == "litellm-call" or (category and not litellm_only):
             return Chain((f"{call.callee.name}()",))
         if depth <= 0 or category:
@@ -408,16 +408,22 @@ class ProjectIndex:
                 return call, chain
         return None
 
-    def _self_client_category(self, func: Func, call: Call) -> str:
+    def _client_category(self, func: Func, call: Call) -> str:
+        """A method called on a client object held in ``self.x`` or a module-level binding."""
         ref = call.callee
-        if ref.kind != "self" or "." not in ref.name or not func.facts.class_name:
+        binding = None
+        if ref.kind == "self" and "." in ref.name and func.facts.class_name:
+            attr, _, method = ref.name.partition(".")
+            hit = self.attribute(func.file, func.facts.class_name, attr)
+            binding = hit[2] if hit is not None else None
+        elif ref.kind == "name":
+            hit2 = self.binding(ref.name)
+            if hit2 is None or not ref.name.startswith(hit2[2] + "."):
+                return ""
+            binding, method = hit2[1], ref.name[len(hit2[2]) + 1 :]
+        if binding is None or binding.kind != "client":
             return ""
-        attr, _, method = ref.name.partition(".")
-        hit = self.attribute(func.file, func.facts.class_name, attr)
-        if hit is None or hit[2].kind != "client":
-            return ""
-        factory = hit[2].factory
-        if factory == "litellm.Router" and method in cat.ROUTER_METHODS:
+        if binding.factory == "litellm.Router" and method in cat.ROUTER_METHODS:
             return "litellm-call"
         return "network" if method in cat.CLIENT_METHODS else ""
 

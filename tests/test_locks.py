@@ -262,3 +262,35 @@ def test_lock_named_only_by_its_name(tmp_path: Path) -> None:
     assert codes(diags) == [("LLM003", 11)]
     assert diags[0].confidence == "medium"
     assert "by its name" in diags[0].evidence[0]
+
+
+def test_module_level_clients_and_router(tmp_path: Path) -> None:
+    diags = lint(
+        tmp_path,
+        {
+            "m.py": """
+                import threading
+                import litellm
+                import requests
+
+                router = litellm.Router(model_list=[])
+                session = requests.Session()
+                LOCK = threading.Lock()
+                CONFIG = {}
+
+                async def ask(messages):
+                    with LOCK:
+                        return await router.acompletion(model="m", messages=messages)
+
+                def fetch(url):
+                    with LOCK:
+                        return session.get(url)
+
+                def read(key):
+                    with LOCK:
+                        return CONFIG.get(key)
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 12), ("LLM003", 16)]
+    assert "router.acompletion" in diags[0].message
