@@ -76,10 +76,6 @@ class ProjectIndex:
                 return f, ".".join(parts[i:])
         return None
 
-    def class_of(self, file: FileFacts, name: str) -> tuple[FileFacts, ClassFacts] | None:
-        klass = file.classes.get(name)
-        return (file, klass) if klass is not None else None
-
     def resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
         if ref.kind != "name":
             return None
@@ -106,17 +102,12 @@ class ProjectIndex:
             seen.add(key)
             yield f, k
             for base in k.bases:
-                hit = self.resolve_base(f, base)
+                hit = self.resolve_class(base)
                 if hit is not None:
                     todo.append(hit)
 
-    def resolve_base(self, file: FileFacts, base: Ref) -> tuple[FileFacts, ClassFacts] | None:
-        if base.kind == "name":
-            return self.resolve_class(base)
-        return None
-
     def is_custom_logger(self, file: FileFacts, klass: ClassFacts) -> bool:
-        for f, k in self.mro(file, klass):
+        for _f, k in self.mro(file, klass):
             if any(b.kind == "name" and b.name in cat.CUSTOM_LOGGER_ALIASES for b in k.bases):
                 return True
         return False

@@ -31,7 +31,7 @@ from linter.analysis.facts import (
     Site,
     Span,
 )
-from linter.analysis.names import add_import, dotted, root_name
+from linter.analysis.names import add_import, dotted
 
 
 @dataclass(slots=True)

@@ -22,19 +22,6 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def root_name(node: cst.BaseExpression) -> cst.Name | None:
-    """The Name at the root of a chain of Attribute / Subscript / Call nodes."""
-    while True:
-        if isinstance(node, cst.Attribute):
-            node = node.value
-        elif isinstance(node, cst.Subscript):
-            node = node.value
-        elif isinstance(node, cst.Name):
-            return node
-        else:
-            return None
-
-
 def module_of(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str:
     """Text of the ``module`` part of an import (``a.b.c``)."""
     return dotted(node) or ""  # type: ignore[arg-type]

@@ -74,7 +74,7 @@ def test_crewai_set_callbacks_loses_events_in_one_thread(mocked: MockedCompletio
             self.seen.append(usage.prompt_tokens)
 
     agents = []
-    for n in range(4):
+    for _ in range(4):
         recorder = Recorder()
         agents.append((llm_mod.LLM("gpt-4o-mini"), handlers_mod.TokenCalcHandler(recorder), recorder, []))
     for k in range(200):
