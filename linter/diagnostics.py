@@ -19,6 +19,8 @@ class Diagnostic:
     confidence: str = "high"
     evidence: tuple[str, ...] = field(default_factory=tuple)
     fix: dict | None = None
+    # what a fixer needs to find the hazard again (function ids, storage names); not reported
+    data: tuple[tuple[str, str], ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code)

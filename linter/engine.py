@@ -38,6 +38,7 @@ class Result:
     suppressed: int = 0
     internal_errors: list[str] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)  # display path -> filesystem path
+    index: ProjectIndex | None = None
 
     def source_lines(self) -> dict[str, list[str]]:
         """Lines of the files that have findings (for formats that show the source)."""
@@ -121,8 +122,11 @@ def _mentions(path: Path, pattern: re.Pattern[bytes]) -> bool:
 class _Analysis:
     """The facts of a run, grown round by round: byte-scanned files, then files on demand."""
 
-    def __init__(self, files: list[SourceFile], config: Config, jobs: int) -> None:
+    def __init__(
+        self, files: list[SourceFile], config: Config, jobs: int, overrides: dict[str, str] | None = None
+    ) -> None:
         self.files = files
+        self.overrides = overrides or {}
         self.config = config
         self.jobs = jobs
         self.tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
@@ -134,7 +138,7 @@ class _Analysis:
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
 
     def run(self, sources: list[SourceFile], force: bool) -> None:
-        work = [Job(str(sf.path), sf.display, sf.module, sf.is_package, force) for sf in sources]
+        work = [make_job(sf, force, False, self.overrides) for sf in sources]
         facts, errors = analyse_all(work, self.config.catalog, self.tokens, self.jobs)
         self.facts += facts
         self.errors += errors
@@ -161,11 +165,22 @@ class _Analysis:
             return []
         names = sorted({q.rsplit(".", 1)[-1] for q in storage})
         pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        return [sf for sf in self.files if sf.display not in self.done and _mentions(sf.path, pattern)]
+        return [
+            sf
+            for sf in self.files
+            if sf.display not in self.done
+            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else _mentions(sf.path, pattern))
+        ]
 
 
-def collect_facts(files: list[SourceFile], config: Config, jobs: int) -> tuple[list[FileFacts], list[str]]:
-    analysis = _Analysis(files, config, jobs)
+def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, str]) -> Job:
+    return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, positions, overrides.get(sf.display))
+
+
+def collect_facts(
+    files: list[SourceFile], config: Config, jobs: int, overrides: dict[str, str] | None = None
+) -> tuple[list[FileFacts], list[str]]:
+    analysis = _Analysis(files, config, jobs, overrides)
     analysis.run(files, force=False)
     for _ in range(DEMAND_ROUNDS):
         more = analysis.demanded() or analysis.readers()
@@ -193,30 +208,47 @@ def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], in
 
 
 def _with_positions(
-    facts: list[FileFacts], paths: set[str], files: list[SourceFile], config: Config, jobs: int
+    facts: list[FileFacts],
+    paths: set[str],
+    files: list[SourceFile],
+    config: Config,
+    jobs: int,
+    overrides: dict[str, str],
 ) -> tuple[list[FileFacts], list[str]]:
     """Re-analyse the cited files with spans (the analysis is deterministic, so the facts are
     the same but for their positions) and put them in place of the span-less ones."""
     sources = [sf for sf in files if sf.display in paths]
-    work = [Job(str(sf.path), sf.display, sf.module, sf.is_package, True, True) for sf in sources]
+    work = [make_job(sf, True, True, overrides) for sf in sources]
     positioned, errors = analyse_all(work, config.catalog, None, jobs)
     by_path = {f.path: f for f in positioned}
     return sorted((by_path.get(f.path, f) for f in facts), key=lambda f: f.path), errors
 
 
-def check_files(files: list[SourceFile], config: Config, jobs: int | None = None) -> Result:
+def check_files(
+    files: list[SourceFile], config: Config, jobs: int | None = None, overrides: dict[str, str] | None = None
+) -> Result:
+    """Lint ``files``; ``overrides`` maps display paths to source text to use instead of the
+    file's (how ``fix`` re-lints a rewrite before writing it)."""
     jobs = jobs or os.cpu_count() or 1
-    facts, errors = collect_facts(files, config, jobs)
+    overrides = overrides or {}
+    facts, errors = collect_facts(files, config, jobs, overrides)
     index = ProjectIndex(facts)
     diagnostics, suppressed = run_rules(index, config)
     cited = ({d.path for d in diagnostics} | index.cited) & {f.path for f in facts if f.parsed and not f.positioned}
     if cited:
-        facts, more_errors = _with_positions(facts, cited, files, config, jobs)
+        facts, more_errors = _with_positions(facts, cited, files, config, jobs, overrides)
         errors += more_errors
         index = ProjectIndex(facts)
         diagnostics, suppressed = run_rules(index, config)
     parsed = sum(1 for f in facts if f.parsed)
-    return Result(diagnostics, len(files), parsed, suppressed, errors, {sf.display: sf.path for sf in files})
+    paths = {sf.display: sf.path for sf in files}
+    return Result(diagnostics, len(files), parsed, suppressed, errors, paths, index)
+
+
+def discover_files(paths: list[str], config: Config, cwd: Path | None = None, force_exclude: bool = False) -> list[SourceFile]:
+    cwd = (cwd or Path.cwd()).resolve()
+    matcher = Matcher(config.root, config.exclude, config.respect_gitignore)
+    return discover(paths, matcher, cwd, force_exclude)
 
 
 def check_paths(
@@ -226,8 +258,4 @@ def check_paths(
     cwd: Path | None = None,
     force_exclude: bool = False,
 ) -> Result:
-    cwd = (cwd or Path.cwd()).resolve()
-    matcher = Matcher(config.root, config.exclude, config.respect_gitignore)
-    files = discover(paths, matcher, cwd, force_exclude)
-    return check_files(files, config, jobs)
-
+    return check_files(discover_files(paths, config, cwd, force_exclude), config, jobs)

@@ -32,6 +32,7 @@ class Job:
     is_package: bool
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
     positions: bool = False  # compute spans (for files that findings cite)
+    text: str | None = None  # source to use instead of the file's (a fix being verified)
 
 
 def is_test_path(display: str) -> bool:
@@ -98,18 +99,21 @@ def _syntax_error(text: str, e: cst.ParserSyntaxError) -> tuple[str, Span]:
 def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None:
     """Facts for one file, or None when the byte scan rules the file out."""
     facts = FileFacts(job.display, job.module, job.is_package, is_test_path(job.display))
-    try:
-        data = Path(job.path).read_bytes()
-    except OSError as e:
-        facts.error = f"cannot read file: {e.strerror or e}"
-        facts.error_span = Span(1, 1, 1, 1)
-        return facts
-    try:
-        text = decode(data)
-    except (UnicodeError, LookupError) as e:
-        facts.error = f"cannot decode file: {e}"
-        facts.error_span = Span(1, 1, 1, 1)
-        return facts
+    if job.text is not None:
+        text, data = job.text, job.text.encode("utf-8", "surrogatepass")
+    else:
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError as e:
+            facts.error = f"cannot read file: {e.strerror or e}"
+            facts.error_span = Span(1, 1, 1, 1)
+            return facts
+        try:
+            text = decode(data)
+        except (UnicodeError, LookupError) as e:
+            facts.error = f"cannot decode file: {e}"
+            facts.error_span = Span(1, 1, 1, 1)
+            return facts
     if not job.force_parse and (tokens is None or tokens.search(data) is None):
         return None
     if b"noqa" in data or b"llmlint:" in data:

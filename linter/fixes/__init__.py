@@ -1,0 +1,74 @@
+"""Codemods, one module per rewrite pattern, and the registry that maps rule codes to them.
+
+A fixer module has ``CODES`` (the rules it fixes), ``TITLE``, ``SAFETY`` ("safe" or "unsafe")
+and ``fix(diagnostic, index, sources) -> Rewrite | NoFix``. It re-parses only the files it
+touches (``Sources``) and never writes: ``linter.fixing`` verifies and writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import libcst as cst
+
+from linter.analysis.source import decode
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """New source text per display path."""
+
+    files: dict[str, str]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoFix:
+    reason: str
+
+
+class CannotFix(Exception):
+    """Raised inside a codemod when the rewrite cannot be proven correct; carries the reason."""
+
+
+@dataclass
+class Sources:
+    """Current text of the project's files: the file on disk, or a rewrite not yet written."""
+
+    paths: dict[str, Path]
+    overrides: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, bytes] = field(default_factory=dict)  # bytes as first read (for the write check)
+    _modules: dict[str, tuple[str, cst.Module]] = field(default_factory=dict)
+
+    def text(self, display: str) -> str:
+        if display in self.overrides:
+            return self.overrides[display]
+        if display not in self.raw:
+            self.raw[display] = self.paths[display].read_bytes()
+        return decode(self.raw[display])
+
+    def module(self, display: str) -> cst.Module:
+        text = self.text(display)
+        cached = self._modules.get(display)
+        if cached is None or cached[0] != text:
+            cached = (text, cst.parse_module(text))
+            self._modules[display] = cached
+        return cached[1]
+
+    def update(self, files: dict[str, str]) -> None:
+        self.overrides.update(files)
+
+
+def _registry() -> dict[str, ModuleType]:
+    from linter.fixes import return_value
+
+    out: dict[str, ModuleType] = {}
+    for module in (return_value,):
+        for code in module.CODES:
+            out[code] = module
+    return out
+
+
+FIXERS: dict[str, ModuleType] = _registry()

@@ -134,7 +134,8 @@ def _finding(
         context,
         f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
     )
-    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence)
+    data = (("reader", func.id), ("storage", qual), ("callback", cb.id))
+    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, data=data)
 
 
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:

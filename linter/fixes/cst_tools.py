@@ -1,0 +1,138 @@
+"""Small libcst helpers shared by the codemods: find a function by qualified name, resolve
+names through a module's imports, and decide whether one statement always runs before another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import libcst as cst
+
+from linter.analysis.names import add_import, dotted
+from linter.fixes import CannotFix
+
+
+def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef:
+    """The FunctionDef for ``func``, ``Class.method`` or ``outer.<locals>.inner``."""
+    parts = qualname.replace(".<locals>.", ".").split(".")
+    body: list[cst.CSTNode] = list(module.body)
+    node: cst.CSTNode | None = None
+    for part in parts:
+        node = next(
+            (s for s in body if isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == part),
+            None,
+        )
+        if node is None:
+            raise CannotFix(f"cannot find {qualname}")
+        body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+    if not isinstance(node, cst.FunctionDef):
+        raise CannotFix(f"{qualname} is not a function")
+    return node
+
+
+def import_table(module: cst.Module, module_name: str, is_package: bool) -> dict[str, str]:
+    """Local name -> qualified name for every import in the module (any depth)."""
+    table: dict[str, str] = {}
+    todo: list[cst.CSTNode] = [module]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            add_import(table, node, module_name, is_package)
+            continue
+        if isinstance(node, cst.BaseExpression):
+            continue
+        todo.extend(node.children)
+    return table
+
+
+def qualified(node: cst.BaseExpression, table: dict[str, str], module_name: str, top_names: set[str]) -> str | None:
+    """``pkg.mod.NAME`` for a Name/Attribute chain, through imports or the module's own names."""
+    text = dotted(node)
+    if text is None:
+        return None
+    root, _, rest = text.partition(".")
+    if root in table:
+        full = table[root]
+    elif root in top_names:
+        full = f"{module_name}.{root}"
+    else:
+        return None
+    return f"{full}.{rest}" if rest else full
+
+
+def top_level_names(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for stmt in module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            names.add(stmt.name.value)
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    for t in small.targets:
+                        if isinstance(t.target, cst.Name):
+                            names.add(t.target.value)
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    names.add(small.target.value)
+    return names
+
+
+# ----------------------------------------------------------------------- statement positions
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where a statement sits: the chain of (block owner, field, index) from the function body."""
+
+    path: tuple[tuple[int, str, int], ...]  # (id(owner), field name, index in that block)
+    always: tuple[bool, ...]  # per level below the first: does this block always run?
+
+
+def statement_slots(func: cst.FunctionDef) -> Iterator[tuple[cst.BaseStatement, Slot]]:
+    """Every statement of ``func`` (not of nested functions or classes) with its slot."""
+    todo: list[tuple[cst.CSTNode, str, tuple, tuple]] = [(func, "body", (), ())]
+    while todo:
+        owner, field_name, path, always = todo.pop()
+        block = getattr(owner, field_name)
+        stmts = block.body if isinstance(block, cst.IndentedBlock) else [block]
+        for i, stmt in enumerate(stmts):
+            p = path + ((id(owner), field_name, i),)
+            yield stmt, Slot(p, always)
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            for sub_field, runs in _blocks(stmt):
+                todo.append((stmt, sub_field, p, always + (runs,)))
+
+
+def _blocks(stmt: cst.BaseStatement) -> list[tuple[str, bool]]:
+    """The blocks of a compound statement and whether each always runs when the statement
+    completes normally (a ``with`` body, a ``try`` body with only ``finally``)."""
+    if isinstance(stmt, cst.With):
+        return [("body", True)]
+    if isinstance(stmt, cst.Try):
+        out = [("body", not stmt.handlers)]
+        if stmt.finalbody is not None:
+            out.append(("finalbody", True))
+        return out
+    out = []
+    if isinstance(stmt, (cst.If, cst.For, cst.While)):
+        out.append(("body", False))
+        if stmt.orelse is not None:
+            out.append(("orelse", False))
+    return out
+
+
+def dominates(before: Slot, after: Slot) -> bool:
+    """``before`` has certainly run when ``after`` runs (structured code, no early exits taken)."""
+    common = 0
+    for a, b in zip(before.path, after.path, strict=False):
+        if a[:2] != b[:2]:
+            break
+        common += 1
+        if a[2] != b[2]:
+            break
+    if common == 0:
+        return False
+    i = common - 1
+    a, b = before.path[i], after.path[i]
+    if a[:2] != b[:2] or a[2] >= b[2]:
+        return False
+    # below the shared block, ``before`` must sit in blocks that always run
+    return all(before.always[j - 1] for j in range(common, len(before.path)))

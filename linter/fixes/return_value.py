@@ -1,0 +1,374 @@
+"""Return-value codemod for LLM001: read callback data from the call's own response.
+
+The callback's computation of what it stores becomes a pure function of the response
+(``<callback>_data(completion_response) -> dict``), defined beside the callback. In the function
+that reads the storage after a litellm call, each ``resp = litellm.completion(...)`` is followed
+by ``<data> = <callback>_data(resp)``, and every use of the storage there (reads, and the
+caller's own writes such as a retry's ``+=``) uses that local dict instead. The callback, its
+registration and its other side effects stay.
+
+Inside the pure function, ``kwargs["response_cost"]`` becomes
+``completion_response._hidden_params.get("response_cost")`` (the same number litellm hands the
+callback, set before the call returns) and ``kwargs["model"]`` becomes
+``completion_response.model``.
+
+It refuses ("no automatic fix: ...") when it cannot prove the rewrite: the storage is not a
+module-level dict of the callback's module written by item assignment; the callback reads
+the storage (accumulates), uses other ``kwargs`` keys, the start/end times or ``self``; the
+reader's call is a stream; a use of the storage is not preceded, on every path, by a litellm
+call assigned to a name in the same function.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from linter.analysis import catalog as cat
+from linter.analysis.names import dotted
+from linter.diagnostics import Diagnostic
+from linter.fixes import CannotFix, NoFix, Rewrite, Sources
+from linter.fixes.cst_tools import (
+    dominates,
+    find_function,
+    import_table,
+    qualified,
+    statement_slots,
+    top_level_names,
+)
+from linter.project import Func, ProjectIndex
+
+CODES = ("LLM001",)
+TITLE = "Read the values from the call's own response"
+SAFETY = "unsafe"
+
+_KWARG_REWRITES = {"response_cost", "model"}
+
+
+def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
+    data = dict(diag.data)
+    try:
+        reader = index.functions[data["reader"]]
+        callback = index.functions[data["callback"]]
+        return _fix(reader, callback, data["storage"], sources)
+    except CannotFix as e:
+        return NoFix(str(e))
+    except KeyError as e:
+        return NoFix(f"lost track of {e}")
+
+
+def _fix(reader: Func, callback: Func, storage: str, sources: Sources) -> Rewrite:
+    store_module, _, store_name = storage.rpartition(".")
+    if store_module != callback.file.module:
+        raise CannotFix("the storage is not defined in the callback's module")
+    binding = callback.file.bindings.get(store_name)
+    if binding is None or binding.kind != "mutable":
+        raise CannotFix(f"`{store_name}` is not a module-level dict")
+    cb_module = sources.module(callback.file.path)
+    cb_def = find_function(cb_module, callback.facts.qualname)
+    helper_name = _free_name(cb_module, f"{cb_def.name.value}_data")
+    helper = _pure_function(cb_def, store_name, helper_name)
+
+    reader_module = sources.module(reader.file.path) if reader.file.path != callback.file.path else cb_module
+    new_reader = _rewrite_reader(reader, reader_module, storage, helper_name, store_name)
+    if reader.file.path == callback.file.path:
+        new_cb = _insert_after(new_reader, callback.facts.qualname, helper)
+        return Rewrite({callback.file.path: new_cb.code}, TITLE)
+    new_cb = _insert_after(cb_module, callback.facts.qualname, helper)
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, callback.file.module, helper_name)
+    new_reader = AddImportsVisitor(context).transform_module(new_reader)
+    return Rewrite({callback.file.path: new_cb.code, reader.file.path: new_reader.code}, TITLE)
+
+
+# ------------------------------------------------------------------ the pure function
+def _pure_function(cb: cst.FunctionDef, store: str, name: str) -> cst.FunctionDef:
+    params = [p.name.value for p in cb.params.params]
+    if params and params[0] in ("self", "cls"):
+        raise CannotFix("the callback is a method (it may depend on instance state)")
+    if len(params) < 2:
+        raise CannotFix("the callback does not take (kwargs, completion_response, ...)")
+    kwargs_name, response_name, others = params[0], params[1], set(params[2:])
+    body = cb.body.with_changes(body=[s for s in (_pure_statement(s, store, kwargs_name, response_name, others) for s in cb.body.body) if s is not None])  # type: ignore[union-attr]
+    body = body.with_changes(
+        body=[cst.parse_statement("data = {}")] + list(body.body) + [cst.parse_statement("return data")]
+    )
+    doc = cst.parse_statement(
+        f'"""What `{cb.name.value}` stores in `{store}`, computed from the call\'s own response."""'
+    )
+    body = body.with_changes(body=[doc] + list(body.body))
+    return cst.FunctionDef(
+        name=cst.Name(name),
+        params=cst.Parameters(params=[cst.Param(cst.Name(response_name))]),
+        body=body,
+        returns=cst.Annotation(cst.Name("dict")),
+        leading_lines=[cst.EmptyLine(), cst.EmptyLine()],
+    )
+
+
+class _Purify(cst.CSTTransformer):
+    """Storage -> ``data``; kwargs["response_cost"/"model"] -> the response; refuse the rest."""
+
+    def __init__(self, store: str, kwargs_name: str, response_name: str, others: set[str]) -> None:
+        self.store, self.kwargs, self.response, self.others = store, kwargs_name, response_name, others
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        if isinstance(func, cst.Attribute) and dotted(func.value) == self.kwargs and func.attr.value == "get":
+            key = _string_arg(updated)
+            if key in _KWARG_REWRITES:
+                default = updated.args[1].value if len(updated.args) > 1 else None
+                return _from_response(key, self.response, default)
+        return updated
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        if dotted(updated.value) == self.kwargs and len(updated.slice) == 1:
+            sl = updated.slice[0].slice
+            key = _literal(sl.value) if isinstance(sl, cst.Index) else None
+            if key in _KWARG_REWRITES:
+                return _from_response(key, self.response, None)
+        return updated
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        if updated.value == self.store:
+            return updated.with_changes(value="data")
+        return updated
+
+
+def _pure_statement(
+    stmt: cst.BaseStatement, store: str, kwargs_name: str, response_name: str, others: set[str]
+) -> cst.BaseStatement | None:
+    """The statement as it runs in the pure function, or None to drop it (side effects stay in
+    the callback). Raises CannotFix when the statement depends on what the response lacks."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        kept = []
+        for small in stmt.body:
+            if isinstance(small, (cst.Global, cst.Nonlocal)):
+                continue
+            if isinstance(small, cst.Expr) and not _is_storage_call(small, store):
+                continue  # logging, printing: stays in the callback only
+            if isinstance(small, cst.Return):
+                kept.append(cst.Return(cst.Name("data")))
+                continue
+            if isinstance(small, (cst.AugAssign,)) and _mentions(small.target, store):
+                raise CannotFix(f"the callback accumulates into `{store}`")
+            kept.append(small)
+        if not kept:
+            return None
+        stmt = stmt.with_changes(body=kept)
+    elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        raise CannotFix("the callback defines nested functions or classes")
+    _check_reads(stmt, store, kwargs_name, others)
+    return stmt.visit(_Purify(store, kwargs_name, response_name, others))  # type: ignore[return-value]
+
+
+def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[str]) -> None:
+    """Refuse uses of start/end time, of other ``kwargs`` keys, and reads of the storage."""
+    allowed: set[int] = set()  # kwargs Names inside kwargs.get("response_cost") / kwargs["model"]
+    for node in _walk(stmt):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+            if dotted(node.func.value) == kwargs_name and _string_arg(node) in _KWARG_REWRITES:
+                allowed.add(id(node.func.value))
+        elif isinstance(node, cst.Subscript) and dotted(node.value) == kwargs_name and len(node.slice) == 1:
+            sl = node.slice[0].slice
+            if isinstance(sl, cst.Index) and _literal(sl.value) in _KWARG_REWRITES:
+                allowed.add(id(node.value))
+    for node in _walk(stmt):
+        if isinstance(node, cst.Name) and node.value in others:
+            raise CannotFix(f"the callback uses `{node.value}`, which the response does not carry")
+        if isinstance(node, cst.Name) and node.value == kwargs_name and id(node) not in allowed:
+            raise CannotFix(f"the callback uses `{kwargs_name}` beyond response_cost and model")
+    _reject_storage_reads(stmt, store)
+
+
+def _reject_storage_reads(stmt: cst.CSTNode, store: str) -> None:
+    allowed: set[int] = set()
+    for node in _walk(stmt):
+        if isinstance(node, cst.Assign):
+            for t in node.targets:
+                if isinstance(t.target, cst.Subscript) and dotted(t.target.value) == store:
+                    allowed.add(id(t.target.value))
+        elif isinstance(node, cst.Expr) and _is_storage_call(node, store):
+            allowed.add(id(node.value.func.value))  # type: ignore[attr-defined]
+    for node in _walk(stmt):
+        if isinstance(node, cst.Name) and node.value == store and id(node) not in allowed:
+            raise CannotFix(f"the callback reads `{store}`")
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out, todo = [], [node]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        todo.extend(n.children)
+    return out
+
+
+def _is_storage_call(expr: cst.Expr, store: str) -> bool:
+    v = expr.value
+    return (
+        isinstance(v, cst.Call)
+        and isinstance(v.func, cst.Attribute)
+        and dotted(v.func.value) == store
+        and v.func.attr.value in ("update", "__setitem__")
+    )
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    return any(isinstance(n, cst.Name) and n.value == name for n in _walk(node))
+
+
+def _from_response(key: str | None, response: str, default: cst.BaseExpression | None) -> cst.BaseExpression:
+    """The value litellm hands the callback as ``kwargs[key]``, read from the response."""
+    fallback = cst.Module([]).code_for_node(default) if default is not None else "None"
+    if key == "model":
+        return cst.parse_expression(f"getattr({response}, 'model', {fallback})")
+    return cst.parse_expression(
+        f"(getattr({response}, '_hidden_params', None) or {{}}).get('response_cost', {fallback})"
+    )
+
+
+def _string_arg(call: cst.Call) -> str | None:
+    if not call.args:
+        return None
+    return _literal(call.args[0].value)
+
+
+def _literal(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    return None
+
+
+def _free_name(module: cst.Module, wanted: str) -> str:
+    taken = top_level_names(module)
+    name, n = wanted, 2
+    while name in taken:
+        name, n = f"{wanted}_{n}", n + 1
+    return name
+
+
+def _insert_after(module: cst.Module, qualname: str, helper: cst.FunctionDef) -> cst.Module:
+    top = qualname.split(".", 1)[0]
+    body = list(module.body)
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt.name.value == top:
+            body.insert(i + 1, helper)
+            return module.with_changes(body=body)
+    raise CannotFix(f"cannot find {top} at module level")
+
+
+# --------------------------------------------------------------------- the reader
+def _rewrite_reader(reader: Func, module: cst.Module, storage: str, helper: str, store_name: str) -> cst.Module:
+    func = find_function(module, reader.facts.qualname)
+    table = import_table(module, reader.file.module, reader.file.is_package)
+    tops = top_level_names(module)
+    data_var = _free_local(func, store_name.strip("_").lower() or "callback_data")
+    calls: list[tuple[cst.SimpleStatementLine, object, str]] = []  # (stmt, slot, response var)
+    uses: list[tuple[cst.BaseExpression, object]] = []
+    for stmt, slot in statement_slots(func):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            response = _litellm_assignment(stmt, table, tops, reader.file.module)
+            if response is not None:
+                calls.append((stmt, slot, response))
+            uses.extend((n, slot) for n in _storage_uses(stmt, storage, table, tops, reader.file.module))
+        else:
+            for header in _headers(stmt):
+                uses.extend((n, slot) for n in _storage_uses(header, storage, table, tops, reader.file.module))
+    if not calls:
+        raise CannotFix("no `x = litellm.completion(...)` in the reading function to take the response from")
+    if not uses:
+        raise CannotFix("the storage is not used in the reading function")
+    needed: set[int] = set()
+    for _node, slot in uses:
+        if not any(dominates(c_slot, slot) for _s, c_slot, _r in calls):  # type: ignore[arg-type]
+            raise CannotFix("a use of the storage is not preceded on every path by a litellm call assigned to a name")
+        needed |= {id(s) for s, c_slot, _r in calls if dominates(c_slot, slot)}  # type: ignore[arg-type]
+    inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
+    replace = {id(n) for n, _slot in uses}
+    new_func = func.visit(_ReaderRewrite(inserts, replace, data_var, helper))
+    return module.deep_replace(func, new_func)  # type: ignore[return-value]
+
+
+class _ReaderRewrite(cst.CSTTransformer):
+    def __init__(self, inserts: dict[int, str], replace: set[int], data_var: str, helper: str) -> None:
+        self.inserts, self.replace, self.data_var, self.helper = inserts, replace, data_var, helper
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return cst.Name(self.data_var) if id(original) in self.replace else updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        return cst.Name(self.data_var) if id(original) in self.replace else updated
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        response = self.inserts.get(id(original))
+        if response is None:
+            return updated
+        extra = cst.parse_statement(f"{self.data_var} = {self.helper}({response})")
+        return cst.FlattenSentinel([updated, extra])
+
+
+def _litellm_assignment(stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str) -> str | None:
+    """``resp`` for ``resp = [await] litellm.completion(...)`` (not a stream)."""
+    if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
+        return None
+    assign = stmt.body[0]
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return None
+    value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
+    if not isinstance(value, cst.Call):
+        return None
+    if qualified(value.func, table, module, tops) not in cat.LITELLM_CALLS:
+        return None
+    for arg in value.args:
+        if arg.keyword is not None and arg.keyword.value == "stream" and not (
+            isinstance(arg.value, cst.Name) and arg.value.value == "False"
+        ):
+            raise CannotFix("the call streams (stream_options include_usage rewrite not implemented yet)")
+    return assign.targets[0].target.value
+
+
+def _headers(stmt: cst.BaseStatement) -> list[cst.CSTNode]:
+    if isinstance(stmt, (cst.If, cst.While)):
+        return [stmt.test]
+    if isinstance(stmt, cst.For):
+        return [stmt.iter, stmt.target]
+    if isinstance(stmt, cst.With):
+        return list(stmt.items)
+    return []
+
+
+def _storage_uses(
+    node: cst.CSTNode, storage: str, table: dict[str, str], tops: set[str], module: str
+) -> list[cst.BaseExpression]:
+    """Name / Attribute nodes that denote the storage (not attribute names, not keywords)."""
+    out: list[cst.BaseExpression] = []
+    todo: list[cst.CSTNode] = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(n, (cst.Name, cst.Attribute)):
+            if qualified(n, table, module, tops) == storage:
+                out.append(n)
+                continue
+            if isinstance(n, cst.Attribute):
+                todo.append(n.value)
+                continue
+            continue
+        if isinstance(n, cst.Arg):
+            todo.append(n.value)
+            continue
+        todo.extend(n.children)
+    return out
+
+
+def _free_local(func: cst.FunctionDef, wanted: str) -> str:
+    used = {n.value for n in _walk(func) if isinstance(n, cst.Name)}
+    name, k = wanted, 2
+    while name in used:
+        name, k = f"{wanted}_{k}", k + 1
+    return name

@@ -1,0 +1,141 @@
+"""``llmlint fix``: apply codemods, verify, repeat until stable, then write atomically.
+
+Each round lints the project with the rewrites so far as overrides, asks the codemod of every
+selected fixable finding for a rewrite, and keeps a rewrite only if every file it produces
+parses with libcst and compiles. Rounds stop when nothing changes (at most ``MAX_ROUNDS``).
+The final lint of the rewritten text is what is reported; nothing is written with ``diff``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import libcst as cst
+
+from linter.atomic_write import FileChanged, write_atomic
+from linter.config import Config
+from linter.diagnostics import Diagnostic
+from linter.discovery import SourceFile
+from linter.engine import Result, check_files
+from linter.fixes import FIXERS, NoFix, Sources
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixResult:
+    result: Result  # the lint of the fixed text: what remains
+    rewrites: dict[str, str] = field(default_factory=dict)  # display path -> new text
+    originals: dict[str, str] = field(default_factory=dict)  # display path -> text before
+    fixed: int = 0
+    no_fix: dict[tuple[str, int, int, str], str] = field(default_factory=dict)  # finding -> reason
+    errors: list[str] = field(default_factory=list)
+    raw: dict[str, bytes] = field(default_factory=dict)  # original bytes of rewritten files
+
+    def reason(self, d: Diagnostic) -> str | None:
+        return self.no_fix.get((d.path, d.span.line, d.span.column, d.code))
+
+    def diff(self) -> str:
+        out = []
+        for path in sorted(self.rewrites):
+            before = self.originals[path].splitlines(keepends=True)
+            after = self.rewrites[path].splitlines(keepends=True)
+            out.extend(difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"))
+        return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def fixable(d: Diagnostic, codes: set[str], unsafe: bool) -> bool:
+    fixer = FIXERS.get(d.code)
+    if fixer is None:
+        return False
+    return d.code in codes or (unsafe or fixer.SAFETY == "safe")
+
+
+def verify(display: str, text: str) -> str | None:
+    """Why a rewrite must be dropped, or None when it parses and compiles."""
+    try:
+        cst.parse_module(text)
+        compile(text, display, "exec", dont_inherit=True)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError) as e:
+        return f"{display}: rewrite dropped, it does not compile: {e}"
+    return None
+
+
+def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_codes: set[str], unsafe: bool) -> FixResult:
+    overrides: dict[str, str] = {}
+    out = FixResult(check_files(files, config, jobs))
+    sources = Sources(out.result.paths, overrides)
+    for _ in range(MAX_ROUNDS):
+        result = out.result
+        touched: set[str] = set()  # files rewritten this round: their facts are stale now
+        for d in result.diagnostics:
+            if not fixable(d, rule_codes, unsafe) or result.index is None or d.path in touched:
+                continue
+            rewrite = FIXERS[d.code].fix(d, result.index, sources)
+            if isinstance(rewrite, NoFix):
+                out.no_fix[(d.path, d.span.line, d.span.column, d.code)] = rewrite.reason
+                continue
+            if touched & set(rewrite.files):
+                continue  # next round, on fresh facts
+            problems = [p for p in (verify(path, text) for path, text in rewrite.files.items()) if p]
+            if problems:
+                out.errors.extend(problems)
+                continue
+            for path, text in rewrite.files.items():
+                out.originals.setdefault(path, sources.text(path))
+                if text != sources.text(path):
+                    touched.add(path)
+            sources.update(rewrite.files)
+            out.fixed += 1
+        if not touched:
+            break
+        out.result = check_files(files, config, jobs, overrides)
+    out.rewrites = {p: t for p, t in overrides.items() if t != out.originals.get(p)}
+    out.raw = sources.raw
+    return out
+
+
+def write_rewrites(fix: FixResult, paths: dict[str, Path]) -> list[str]:
+    """Write every rewrite atomically; returns the errors (files changed meanwhile)."""
+    errors = []
+    for display, text in sorted(fix.rewrites.items()):
+        try:
+            write_atomic(paths[display], text, fix.raw[display])
+        except (FileChanged, OSError) as e:
+            errors.append(str(e))
+    return errors
+
+
+def edits(path: str, before: str, after: str) -> list[dict]:
+    """Line-range replacements (1-based, end exclusive) that turn ``before`` into ``after``."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out.append({"path": path, "line": i1 + 1, "column": 1, "end_line": i2 + 1, "end_column": 1,
+                        "content": "".join(b[j1:j2])})
+    return out
+
+
+def with_fix_previews(result: Result) -> list[Diagnostic]:
+    """The findings with ``fix`` filled where a codemod can rewrite them (nothing is written);
+    a finding whose codemod refuses says why in its message."""
+    if result.index is None:
+        return result.diagnostics
+    sources = Sources(result.paths)
+    out = []
+    for d in result.diagnostics:
+        fixer = FIXERS.get(d.code)
+        if fixer is None:
+            out.append(d)
+            continue
+        rewrite = fixer.fix(d, result.index, sources)
+        if isinstance(rewrite, NoFix):
+            out.append(replace(d, message=f"{d.message} (no automatic fix: {rewrite.reason})"))
+            continue
+        changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+        out.append(replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes}))
+    return out
