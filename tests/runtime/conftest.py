@@ -110,14 +110,19 @@ def mocked(monkeypatch: pytest.MonkeyPatch) -> MockedCompletion:
     return mock
 
 
-def load_fixture(case: str, module: str) -> Any:
-    """Import a fixture module by name from its case folder (the case folder is the root)."""
-    root = str(FIXTURES / case)
-    sys.path.insert(0, root)
+def import_fresh(root: Path, module: str) -> Any:
+    """Import ``module`` from folder ``root``, dropping any cached copy of its top-level package."""
+    top = module.split(".")[0]
+    for name in list(sys.modules):
+        if name == top or name.startswith(top + "."):
+            del sys.modules[name]
+    sys.path.insert(0, str(root))
     try:
-        for name in list(sys.modules):
-            if name == module or name.startswith(module.split(".")[0] + "."):
-                del sys.modules[name]
         return importlib.import_module(module)
     finally:
-        sys.path.remove(root)
+        sys.path.remove(str(root))
+
+
+def load_fixture(case: str, module: str) -> Any:
+    """Import a fixture module by name from its case folder (the case folder is the root)."""
+    return import_fresh(FIXTURES / case, module)

@@ -1,0 +1,78 @@
+"""The return-value codemod, proven with real litellm: the original code is wrong, the code
+`llmlint fix` produces is exactly right (0 wrong of 400 with 8 threads, 0 of 200 in one thread)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import litellm
+import pytest
+
+from linter.config import load
+from linter.engine import discover_files
+from linter.fixing import fix_files, write_rewrites
+from tests.runtime.conftest import FIXTURES, MockedCompletion, drain_sync_logging, import_fresh, load_fixture
+from tests.runtime.test_fixture_bugs import _pdd_wrong
+
+
+def fixed_copy(case: str, tmp_path: Path) -> Path:
+    root = tmp_path / case
+    shutil.copytree(FIXTURES / case, root)
+    config = load(None, root, isolated=True)
+    files = discover_files([str(root)], config, cwd=root)
+    result = fix_files(files, config, 1, {"LLM001"}, unsafe=False)
+    assert result.fixed >= 1 and not result.errors
+    assert write_rewrites(result, result.result.paths) == []
+    return root
+
+
+@pytest.mark.parametrize("threads,per_thread", [(1, 200), (8, 50)])
+def test_pdd_fixed_code_reads_its_own_usage(tmp_path: Path, mocked: MockedCompletion, threads: int, per_thread: int) -> None:
+    original = load_fixture("pdd_global_dict", "pdd.llm_invoke")
+    litellm.success_callback = [original._litellm_success_callback]
+    before = _pdd_wrong(original.llm_invoke, mocked, threads, per_thread)
+    drain_sync_logging()
+
+    fixed = import_fresh(fixed_copy("pdd_global_dict", tmp_path), "pdd.llm_invoke")
+    litellm.success_callback = [fixed._litellm_success_callback]  # the callback stays registered
+    after = _pdd_wrong(fixed.llm_invoke, mocked, threads, per_thread)
+    print(f"PDD {threads}x{per_thread}: before {before}/{threads * per_thread} wrong, after {after}")
+    assert before >= threads * per_thread // 4
+    assert after == 0
+
+
+def test_pdd_fixed_cost_matches_litellm(tmp_path: Path, mocked: MockedCompletion) -> None:
+    fixed = import_fresh(fixed_copy("pdd_global_dict", tmp_path), "pdd.llm_invoke")
+    out = fixed.llm_invoke("hello")
+    expected = litellm.completion_cost(
+        completion_response=litellm.ModelResponse(
+            model="gpt-4o-mini", usage={"prompt_tokens": mocked.issued, "completion_tokens": 10 + (mocked.issued - 1000) % 97}
+        ),
+        model="gpt-4o-mini",
+    )
+    assert out["cost"] == pytest.approx(expected) and out["cost"] > 0
+
+
+def test_retry_shape_accumulates_per_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: MockedCompletion) -> None:
+    """The retry branch: the first answer is empty, the second is not; cost = both calls."""
+    fixed = import_fresh(fixed_copy("pdd_retry_rmw", tmp_path), "llm_invoke")
+    litellm.success_callback = [fixed._track]
+    calls = []
+    real = mocked.__call__
+
+    def empty_first(*args, **kwargs):
+        resp = real(*args, **kwargs)
+        calls.append(resp)
+        if len(calls) % 2 == 1:
+            resp.choices[0].message.content = ""
+        return resp
+
+    monkeypatch.setattr(litellm, "completion", empty_first)
+    wrong = 0
+    for k in range(50):
+        out = fixed.llm_invoke(f"p{k}", "gpt-4o-mini")
+        first, second = calls[-2], calls[-1]
+        want = first._hidden_params["response_cost"] + second._hidden_params["response_cost"]
+        wrong += out["cost"] != pytest.approx(want)
+    assert wrong == 0
