@@ -46,8 +46,21 @@ def ask(prompt):
 ```
 
 ## Fix safety
-No automatic fix yet (the return-value codemod is planned); when it lands it is unsafe: the
-value now comes from the call's own response instead of the shared storage.
+Unsafe (the value now comes from the call's own response instead of the shared storage, which is
+the point): applied by `llmlint fix --rule global-callback-data` or `--unsafe-fixes`. The
+callback's computation of what it stores becomes a pure function of the response,
+`<callback>_data(completion_response)`, defined beside the callback; the reading function calls
+it right after each `resp = litellm.completion(...)` and uses that dict wherever it used the
+storage (a retry's read-modify-write included). `kwargs["response_cost"]` becomes
+`completion_response._hidden_params.get("response_cost")`, `kwargs["model"]` becomes
+`completion_response.model`. The callback, its registration and its side effects stay.
+Measured with real litellm: the PDD fixture goes from 194–196/200 wrong (one thread) and
+398–399/400 (8 threads) to 0.
+
+No automatic fix (the finding says why) when: the storage is not a module-level dict of the
+callback's module; the callback is a method, accumulates into the storage, or uses
+`start_time`/`end_time` or other `kwargs` keys; the reading function does not itself assign a
+litellm call's result to a name before every use; the call streams.
 """
 
 from __future__ import annotations
