@@ -85,12 +85,16 @@ class MockedCompletion:
         self.counter = itertools.count()
         self.lock = threading.Lock()
         self.local = threading.local()
+        self.delay = 0.0  # seconds of simulated latency (litellm's mock_delay)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with self.lock:
             i = next(self.counter)
         usage = usage_for(i)
         self.local.issued = usage["prompt_tokens"]
+        self.local.content = f"r{i}"
+        if self.delay:
+            kwargs.setdefault("mock_delay", self.delay)
         kwargs.setdefault("mock_response", {
             "model": "gpt-4o-mini",
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"r{i}"}}],
@@ -101,6 +105,10 @@ class MockedCompletion:
     @property
     def issued(self) -> int:
         return self.local.issued
+
+    @property
+    def content(self) -> str:
+        return self.local.content
 
 
 @pytest.fixture
