@@ -21,6 +21,8 @@ call assigned to a name in the same function.
 
 from __future__ import annotations
 
+import json
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
@@ -39,58 +41,114 @@ from linter.fixes.cst_tools import (
 )
 from linter.project import Func, ProjectIndex
 
-CODES = ("LLM001",)
+CODES = ("LLM001", "LLM004")
 TITLE = "Read the values from the call's own response"
 SAFETY = "unsafe"
 
 _KWARG_REWRITES = {"response_cost", "model"}
 
 
+_KINDS = {"mutable": "dict", "thread-local": "thread-local", "contextvar": "contextvar"}
+
+
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
     data = dict(diag.data)
     try:
-        reader = index.functions[data["reader"]]
         callback = index.functions[data["callback"]]
-        return _fix(reader, callback, data["storage"], sources)
+        if diag.code == "LLM001":
+            return _fix([index.functions[data["reader"]]], callback, data["storage"], sources, False)
+        # LLM004: every reader of the thread-local / ContextVar, then the callback stops writing it
+        readers = [
+            f
+            for f in index.functions.values()
+            if f.id not in index.callbacks
+            and not f.facts.one_time_scope
+            and any(index.storage_name(a.target) == data["storage"] for a in f.facts.reads)
+        ]
+        return _fix(readers, callback, data["storage"], sources, True)
     except CannotFix as e:
         return NoFix(str(e))
     except KeyError as e:
         return NoFix(f"lost track of {e}")
 
 
-def _fix(reader: Func, callback: Func, storage: str, sources: Sources) -> Rewrite:
+def _fix(readers: list[Func], callback: Func, storage: str, sources: Sources, drop_writes: bool) -> Rewrite:
     store_module, _, store_name = storage.rpartition(".")
     if store_module != callback.file.module:
         raise CannotFix("the storage is not defined in the callback's module")
     binding = callback.file.bindings.get(store_name)
-    if binding is None or binding.kind != "mutable":
-        raise CannotFix(f"`{store_name}` is not a module-level dict")
-    cb_module = sources.module(callback.file.path)
-    cb_def = find_function(cb_module, callback.facts.qualname)
-    helper_name = _free_name(cb_module, f"{cb_def.name.value}_data")
-    helper = _pure_function(cb_def, store_name, helper_name)
+    kind = _KINDS.get(binding.kind if binding is not None else "")
+    if kind is None:
+        raise CannotFix(f"`{store_name}` is not a module-level dict, threading.local or ContextVar")
+    cb_path = callback.file.path
+    cb_def = find_function(sources.module(cb_path), callback.facts.qualname)
+    helper_name = _free_name(sources.module(cb_path), f"{cb_def.name.value}_data")
+    helper = _pure_function(cb_def, store_name, helper_name, kind)
+    files: dict[str, str] = {}
+    current = _Current(sources, files)
+    for reader in readers:
+        module = _rewrite_reader(reader, current.module(reader.file.path), storage, helper_name, store_name, kind)
+        if reader.file.path != cb_path:
+            context = CodemodContext()
+            AddImportsVisitor.add_needed_import(context, callback.file.module, helper_name)
+            module = AddImportsVisitor(context).transform_module(module)
+        files[reader.file.path] = module.code
+    module = current.module(cb_path)
+    if drop_writes:
+        module = _drop_writes(module, callback.facts.qualname, store_name, kind)
+    if readers:
+        module = _insert_after(module, callback.facts.qualname, helper)
+    files[cb_path] = module.code
+    return Rewrite(files, TITLE)
 
-    reader_module = sources.module(reader.file.path) if reader.file.path != callback.file.path else cb_module
-    new_reader = _rewrite_reader(reader, reader_module, storage, helper_name, store_name)
-    if reader.file.path == callback.file.path:
-        new_cb = _insert_after(new_reader, callback.facts.qualname, helper)
-        return Rewrite({callback.file.path: new_cb.code}, TITLE)
-    new_cb = _insert_after(cb_module, callback.facts.qualname, helper)
-    context = CodemodContext()
-    AddImportsVisitor.add_needed_import(context, callback.file.module, helper_name)
-    new_reader = AddImportsVisitor(context).transform_module(new_reader)
-    return Rewrite({callback.file.path: new_cb.code, reader.file.path: new_reader.code}, TITLE)
+
+class _Current:
+    """The text of a file as rewritten so far in this fix, else as in ``sources``."""
+
+    def __init__(self, sources: Sources, files: dict[str, str]) -> None:
+        self.sources, self.files = sources, files
+
+    def module(self, path: str) -> cst.Module:
+        return cst.parse_module(self.files[path]) if path in self.files else self.sources.module(path)
+
+
+def _drop_writes(module: cst.Module, qualname: str, store: str, kind: str) -> cst.Module:
+    """Remove the callback's hand-off writes (nobody reads them any more)."""
+    func = find_function(module, qualname)
+
+    class Drop(cst.CSTTransformer):
+        def leave_SimpleStatementLine(self, original, updated):  # type: ignore[no-untyped-def]
+            if all(_is_handoff_write(small, store, kind) for small in updated.body):
+                return cst.RemoveFromParent()
+            return updated
+
+        def leave_IndentedBlock(self, original, updated):  # type: ignore[no-untyped-def]
+            if not updated.body:
+                return updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+            return updated
+
+    return module.deep_replace(func, func.visit(Drop()))  # type: ignore[return-value]
+
+
+def _is_handoff_write(small: cst.BaseSmallStatement, store: str, kind: str) -> bool:
+    if kind == "thread-local" and isinstance(small, cst.Assign):
+        return all(isinstance(t.target, cst.Attribute) and dotted(t.target.value) == store for t in small.targets)
+    if kind == "contextvar" and isinstance(small, cst.Expr):
+        v = small.value
+        return isinstance(v, cst.Call) and isinstance(v.func, cst.Attribute) and dotted(v.func.value) == store and v.func.attr.value == "set"
+    return False
 
 
 # ------------------------------------------------------------------ the pure function
-def _pure_function(cb: cst.FunctionDef, store: str, name: str) -> cst.FunctionDef:
+def _pure_function(cb: cst.FunctionDef, store: str, name: str, kind: str = "dict") -> cst.FunctionDef:
     params = [p.name.value for p in cb.params.params]
     if params and params[0] in ("self", "cls"):
         raise CannotFix("the callback is a method (it may depend on instance state)")
     if len(params) < 2:
         raise CannotFix("the callback does not take (kwargs, completion_response, ...)")
     kwargs_name, response_name, others = params[0], params[1], set(params[2:])
-    body = cb.body.with_changes(body=[s for s in (_pure_statement(s, store, kwargs_name, response_name, others) for s in cb.body.body) if s is not None])  # type: ignore[union-attr]
+    pure = (_pure_statement(s, store, kwargs_name, response_name, others, kind) for s in cb.body.body)  # type: ignore[union-attr]
+    body = cb.body.with_changes(body=[s for s in pure if s is not None])
     body = body.with_changes(
         body=[cst.parse_statement("data = {}")] + list(body.body) + [cst.parse_statement("return data")]
     )
@@ -110,8 +168,20 @@ def _pure_function(cb: cst.FunctionDef, store: str, name: str) -> cst.FunctionDe
 class _Purify(cst.CSTTransformer):
     """Storage -> ``data``; kwargs["response_cost"/"model"] -> the response; refuse the rest."""
 
-    def __init__(self, store: str, kwargs_name: str, response_name: str, others: set[str]) -> None:
-        self.store, self.kwargs, self.response, self.others = store, kwargs_name, response_name, others
+    def __init__(self, store: str, kwargs_name: str, response_name: str, kind: str) -> None:
+        self.store, self.kwargs, self.response, self.kind = store, kwargs_name, response_name, kind
+
+    def leave_AssignTarget(self, original: cst.AssignTarget, updated: cst.AssignTarget) -> cst.AssignTarget:
+        t = updated.target
+        if self.kind == "thread-local" and isinstance(t, cst.Attribute) and dotted(t.value) == self.store:
+            return updated.with_changes(target=_item("data", t.attr.value))
+        return updated
+
+    def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.BaseSmallStatement:
+        if self.kind == "contextvar" and _is_handoff_write(original, self.store, "contextvar"):
+            value = original.value.args[0].value  # type: ignore[attr-defined]
+            return cst.Assign([cst.AssignTarget(_item("data", "value"))], value.visit(self))
+        return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
@@ -131,13 +201,17 @@ class _Purify(cst.CSTTransformer):
         return updated
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
-        if updated.value == self.store:
+        if updated.value == self.store and self.kind == "dict":
             return updated.with_changes(value="data")
         return updated
 
 
+def _item(name: str, key: str) -> cst.Subscript:
+    return cst.Subscript(cst.Name(name), [cst.SubscriptElement(cst.Index(cst.SimpleString(json.dumps(key))))])
+
+
 def _pure_statement(
-    stmt: cst.BaseStatement, store: str, kwargs_name: str, response_name: str, others: set[str]
+    stmt: cst.BaseStatement, store: str, kwargs_name: str, response_name: str, others: set[str], kind: str = "dict"
 ) -> cst.BaseStatement | None:
     """The statement as it runs in the pure function, or None to drop it (side effects stay in
     the callback). Raises CannotFix when the statement depends on what the response lacks."""
@@ -146,7 +220,7 @@ def _pure_statement(
         for small in stmt.body:
             if isinstance(small, (cst.Global, cst.Nonlocal)):
                 continue
-            if isinstance(small, cst.Expr) and not _is_storage_call(small, store):
+            if isinstance(small, cst.Expr) and not (_is_storage_call(small, store) or _is_handoff_write(small, store, kind)):
                 continue  # logging, printing: stays in the callback only
             if isinstance(small, cst.Return):
                 kept.append(cst.Return(cst.Name("data")))
@@ -159,11 +233,11 @@ def _pure_statement(
         stmt = stmt.with_changes(body=kept)
     elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
         raise CannotFix("the callback defines nested functions or classes")
-    _check_reads(stmt, store, kwargs_name, others)
-    return stmt.visit(_Purify(store, kwargs_name, response_name, others))  # type: ignore[return-value]
+    _check_reads(stmt, store, kwargs_name, others, kind)
+    return stmt.visit(_Purify(store, kwargs_name, response_name, kind))  # type: ignore[return-value]
 
 
-def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[str]) -> None:
+def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[str], kind: str) -> None:
     """Refuse uses of start/end time, of other ``kwargs`` keys, and reads of the storage."""
     allowed: set[int] = set()  # kwargs Names inside kwargs.get("response_cost") / kwargs["model"]
     for node in _walk(stmt):
@@ -179,17 +253,17 @@ def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[st
             raise CannotFix(f"the callback uses `{node.value}`, which the response does not carry")
         if isinstance(node, cst.Name) and node.value == kwargs_name and id(node) not in allowed:
             raise CannotFix(f"the callback uses `{kwargs_name}` beyond response_cost and model")
-    _reject_storage_reads(stmt, store)
+    _reject_storage_reads(stmt, store, kind)
 
 
-def _reject_storage_reads(stmt: cst.CSTNode, store: str) -> None:
+def _reject_storage_reads(stmt: cst.CSTNode, store: str, kind: str) -> None:
     allowed: set[int] = set()
     for node in _walk(stmt):
         if isinstance(node, cst.Assign):
             for t in node.targets:
-                if isinstance(t.target, cst.Subscript) and dotted(t.target.value) == store:
+                if isinstance(t.target, (cst.Subscript, cst.Attribute)) and dotted(t.target.value) == store:
                     allowed.add(id(t.target.value))
-        elif isinstance(node, cst.Expr) and _is_storage_call(node, store):
+        elif isinstance(node, cst.Expr) and (_is_storage_call(node, store) or _is_handoff_write(node, store, kind)):
             allowed.add(id(node.value.func.value))  # type: ignore[attr-defined]
     for node in _walk(stmt):
         if isinstance(node, cst.Name) and node.value == store and id(node) not in allowed:
@@ -223,9 +297,9 @@ def _from_response(key: str | None, response: str, default: cst.BaseExpression |
     """The value litellm hands the callback as ``kwargs[key]``, read from the response."""
     fallback = cst.Module([]).code_for_node(default) if default is not None else "None"
     if key == "model":
-        return cst.parse_expression(f"getattr({response}, 'model', {fallback})")
+        return cst.parse_expression(f'getattr({response}, "model", {fallback})')
     return cst.parse_expression(
-        f"(getattr({response}, '_hidden_params', None) or {{}}).get('response_cost', {fallback})"
+        f'(getattr({response}, "_hidden_params", None) or {{}}).get("response_cost", {fallback})'
     )
 
 
@@ -260,7 +334,9 @@ def _insert_after(module: cst.Module, qualname: str, helper: cst.FunctionDef) ->
 
 
 # --------------------------------------------------------------------- the reader
-def _rewrite_reader(reader: Func, module: cst.Module, storage: str, helper: str, store_name: str) -> cst.Module:
+def _rewrite_reader(
+    reader: Func, module: cst.Module, storage: str, helper: str, store_name: str, kind: str = "dict"
+) -> cst.Module:
     func = find_function(module, reader.facts.qualname)
     table = import_table(module, reader.file.module, reader.file.is_package)
     tops = top_level_names(module)
@@ -287,19 +363,52 @@ def _rewrite_reader(reader: Func, module: cst.Module, storage: str, helper: str,
         needed |= {id(s) for s, c_slot, _r in calls if dominates(c_slot, slot)}  # type: ignore[arg-type]
     inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
     replace = {id(n) for n, _slot in uses}
-    new_func = func.visit(_ReaderRewrite(inserts, replace, data_var, helper))
+    rewrite = _ReaderRewrite(inserts, replace, data_var, helper, kind)
+    new_func = func.visit(rewrite)
+    if rewrite.handled != replace:
+        raise CannotFix(f"`{store_name}` is used in the reader other than through its values")
     return module.deep_replace(func, new_func)  # type: ignore[return-value]
 
 
 class _ReaderRewrite(cst.CSTTransformer):
-    def __init__(self, inserts: dict[int, str], replace: set[int], data_var: str, helper: str) -> None:
-        self.inserts, self.replace, self.data_var, self.helper = inserts, replace, data_var, helper
+    """Uses of the storage -> the local dict: ``STORE`` (dict), ``TL.attr`` / ``getattr(TL,
+    "attr", d)`` / ``hasattr(TL, "attr")`` (threading.local), ``CV.get(d)`` (ContextVar)."""
+
+    def __init__(self, inserts: dict[int, str], replace: set[int], data_var: str, helper: str, kind: str) -> None:
+        self.inserts, self.replace, self.data_var, self.helper, self.kind = inserts, replace, data_var, helper, kind
+        self.handled: set[int] = set()
+
+    def _use(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.replace:
+            self.handled.add(id(node))
+            return True
+        return False
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        return cst.Name(self.data_var) if id(original) in self.replace else updated
+        if self.kind == "dict" and self._use(original):
+            return cst.Name(self.data_var)
+        return updated
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
-        return cst.Name(self.data_var) if id(original) in self.replace else updated
+        if self.kind == "dict" and self._use(original):
+            return cst.Name(self.data_var)
+        if self.kind == "thread-local" and self._use(original.value):
+            return _item(self.data_var, original.attr.value)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func, args = original.func, original.args
+        if self.kind == "thread-local" and isinstance(func, cst.Name) and func.value in ("getattr", "hasattr"):
+            key = _literal(args[1].value) if len(args) > 1 else None
+            if key is not None and self._use(args[0].value):
+                if func.value == "hasattr":
+                    return cst.Comparison(cst.SimpleString(json.dumps(key)), [cst.ComparisonTarget(cst.In(), cst.Name(self.data_var))])
+                rest = [a.value for a in updated.args[2:3]]
+                return _get(self.data_var, key, rest[0] if rest else None)
+        if self.kind == "contextvar" and isinstance(func, cst.Attribute) and func.attr.value == "get":
+            if self._use(func.value):
+                return _get(self.data_var, "value", updated.args[0].value if updated.args else None)
+        return updated
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -309,6 +418,11 @@ class _ReaderRewrite(cst.CSTTransformer):
             return updated
         extra = cst.parse_statement(f"{self.data_var} = {self.helper}({response})")
         return cst.FlattenSentinel([updated, extra])
+
+
+def _get(var: str, key: str, default: cst.BaseExpression | None) -> cst.Call:
+    args = [cst.Arg(cst.SimpleString(json.dumps(key)))] + ([cst.Arg(default)] if default is not None else [])
+    return cst.Call(cst.Attribute(cst.Name(var), cst.Name("get")), args)
 
 
 def _litellm_assignment(stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str) -> str | None:

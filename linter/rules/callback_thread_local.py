@@ -28,7 +28,14 @@ Read the value from the call's own response (`resp.usage`,
 `resp._hidden_params.get("response_cost")`, `litellm.completion_cost(completion_response=resp)`).
 
 ## Fix safety
-No automatic fix yet (planned: the return-value codemod, unsafe).
+Unsafe: applied by `llmlint fix --rule callback-thread-local` or `--unsafe-fixes`. The same
+return-value codemod as LLM001: what the callback hands over becomes a pure function of the
+response (`<callback>_data(completion_response)`), every function that reads the
+`threading.local` / `ContextVar` after a litellm call reads that dict instead (`TL.cost`,
+`getattr(TL, "cost", d)`, `hasattr(TL, "cost")`, `CV.get(d)`), and the callback stops writing
+it. Measured with real litellm: the PDD `threading.local` fixture goes from 400/400 wrong
+(8 threads) to 0. Refused (with the reason) for `CustomLogger` methods, callbacks that use
+`start_time`/`end_time`, and readers that do not assign the call's result to a name first.
 """
 
 from __future__ import annotations
@@ -78,4 +85,5 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 what + ". Read the value from the call's response instead",
                 "high" if readers else "medium",
                 tuple(evidence),
+                data=(("callback", cb.id), ("storage", qual)),
             )

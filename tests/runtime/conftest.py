@@ -100,7 +100,13 @@ class MockedCompletion:
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"r{i}"}}],
             "usage": usage,
         })
-        return self.real(*args, **kwargs)
+        response = self.real(*args, **kwargs)
+        self.local.response = response
+        return response
+
+    @property
+    def response(self) -> Any:
+        return self.local.response
 
     @property
     def issued(self) -> int:

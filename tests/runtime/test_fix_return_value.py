@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import litellm
@@ -76,3 +77,33 @@ def test_retry_shape_accumulates_per_call(tmp_path: Path, monkeypatch: pytest.Mo
         want = first._hidden_params["response_cost"] + second._hidden_params["response_cost"]
         wrong += out["cost"] != pytest.approx(want)
     assert wrong == 0
+
+
+def _thread_local_wrong(module, mocked: MockedCompletion) -> int:
+    def worker(_: int) -> int:
+        wrong = 0
+        for k in range(50):
+            _, cost = module.llm_invoke(f"p{k}")
+            wrong += cost != mocked.response._hidden_params["response_cost"]
+        return wrong
+
+    with ThreadPoolExecutor(8) as pool:
+        return sum(pool.map(worker, range(8)))
+
+
+def test_thread_local_fix_reaches_the_caller(tmp_path: Path, mocked: MockedCompletion) -> None:
+    original = load_fixture("pdd_thread_local_fix", "llm_invoke")
+    litellm.success_callback = [original._track]
+    before = _thread_local_wrong(original, mocked)
+    drain_sync_logging()
+    root = tmp_path / "tl"
+    shutil.copytree(FIXTURES / "pdd_thread_local_fix", root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM004"}, unsafe=False)
+    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    assert result.result.diagnostics == []  # the callback no longer writes the thread-local
+    fixed = import_fresh(root, "llm_invoke")
+    litellm.success_callback = [fixed._track]
+    after = _thread_local_wrong(fixed, mocked)
+    print(f"threading.local in callback, 8x50: before {before}/400 wrong, after {after}")
+    assert before >= 100 and after == 0
