@@ -200,6 +200,9 @@ class _Purify(cst.CSTTransformer):
                 return _from_response(key, self.response, None)
         return updated
 
+    def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
+        return cst.Return(cst.Name("data"))  # an early exit returns what was stored so far
+
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
         if updated.value == self.store and self.kind == "dict":
             return updated.with_changes(value="data")
@@ -222,9 +225,6 @@ def _pure_statement(
                 continue
             if isinstance(small, cst.Expr) and not (_is_storage_call(small, store) or _is_handoff_write(small, store, kind)):
                 continue  # logging, printing: stays in the callback only
-            if isinstance(small, cst.Return):
-                kept.append(cst.Return(cst.Name("data")))
-                continue
             if isinstance(small, (cst.AugAssign,)) and _mentions(small.target, store):
                 raise CannotFix(f"the callback accumulates into `{store}`")
             kept.append(small)
@@ -341,13 +341,28 @@ def _rewrite_reader(
     table = import_table(module, reader.file.module, reader.file.is_package)
     tops = top_level_names(module)
     data_var = _free_local(func, store_name.strip("_").lower() or "callback_data")
-    calls: list[tuple[cst.SimpleStatementLine, object, str]] = []  # (stmt, slot, response var)
+    chunks_var = _free_local(func, "chunks")
+    litellm_name = next((local for local, full in table.items() if full == "litellm"), None)
+    # (statement after which the data is read, its slot, the expression that gives the response)
+    calls: list[tuple[cst.BaseStatement, object, str]] = []
+    streams: dict[int, cst.Call] = {}  # id(assignment) -> its call (gets stream_options)
+    loops: dict[int, str] = {}  # id(for loop over a stream) -> its target name
     uses: list[tuple[cst.BaseExpression, object]] = []
-    for stmt, slot in statement_slots(func):
+    slots = list(statement_slots(func))
+    for stmt, slot in slots:
         if isinstance(stmt, cst.SimpleStatementLine):
-            response = _litellm_assignment(stmt, table, tops, reader.file.module)
-            if response is not None:
-                calls.append((stmt, slot, response))
+            found = _litellm_assignment(stmt, table, tops, reader.file.module)
+            if found is not None and not found[2]:
+                calls.append((stmt, slot, found[0]))
+            elif found is not None:
+                loop = _consuming_loop(slots, slot, found[0])
+                if litellm_name is None:
+                    raise CannotFix("the module does not `import litellm` (needed for stream_chunk_builder)")
+                streams[id(stmt)] = found[1]
+                loops[id(loop[0])] = loop[0].target.value  # type: ignore[attr-defined]
+                messages = _keyword(found[1], "messages")
+                rebuilt = f"{litellm_name}.stream_chunk_builder({chunks_var}, messages={messages})"
+                calls.append((loop[0], loop[1], rebuilt))
             uses.extend((n, slot) for n in _storage_uses(stmt, storage, table, tops, reader.file.module))
         else:
             for header in _headers(stmt):
@@ -364,6 +379,7 @@ def _rewrite_reader(
     inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
     replace = {id(n) for n, _slot in uses}
     rewrite = _ReaderRewrite(inserts, replace, data_var, helper, kind)
+    rewrite.streams, rewrite.loops, rewrite.chunks = streams, loops, chunks_var
     new_func = func.visit(rewrite)
     if rewrite.handled != replace:
         raise CannotFix(f"`{store_name}` is used in the reader other than through its values")
@@ -377,6 +393,26 @@ class _ReaderRewrite(cst.CSTTransformer):
     def __init__(self, inserts: dict[int, str], replace: set[int], data_var: str, helper: str, kind: str) -> None:
         self.inserts, self.replace, self.data_var, self.helper, self.kind = inserts, replace, data_var, helper, kind
         self.handled: set[int] = set()
+        self.streams: dict[int, cst.Call] = {}
+        self.loops: dict[int, str] = {}
+        self.chunks = "chunks"
+        self._stream_calls = set()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if id(node) in self.streams:
+            self._stream_calls.add(id(self.streams[id(node)]))
+        return True
+
+    def leave_For(self, original: cst.For, updated: cst.For) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if id(original) not in self.loops:
+            return updated
+        append = cst.parse_statement(f"{self.chunks}.append({self.loops[id(original)]})")
+        body = updated.body.with_changes(body=[append] + list(updated.body.body))  # type: ignore[union-attr]
+        updated = updated.with_changes(body=body)
+        response = self.inserts.get(id(original))
+        if response is None:
+            return updated
+        return cst.FlattenSentinel([updated, cst.parse_statement(f"{self.data_var} = {self.helper}({response})")])
 
     def _use(self, node: cst.CSTNode) -> bool:
         if id(node) in self.replace:
@@ -397,6 +433,14 @@ class _ReaderRewrite(cst.CSTTransformer):
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if id(original) in self._stream_calls and _keyword(original, "stream_options") is None:
+            # usage only reaches the rebuilt response when the stream includes it
+            extra = cst.Arg(
+                cst.parse_expression('{"include_usage": True}'),
+                keyword=cst.Name("stream_options"),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            )
+            return updated.with_changes(args=[*updated.args, extra])
         func, args = original.func, original.args
         if self.kind == "thread-local" and isinstance(func, cst.Name) and func.value in ("getattr", "hasattr"):
             key = _literal(args[1].value) if len(args) > 1 else None
@@ -413,6 +457,8 @@ class _ReaderRewrite(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if id(original) in self.streams:
+            return cst.FlattenSentinel([updated, cst.parse_statement(f"{self.chunks} = []")])
         response = self.inserts.get(id(original))
         if response is None:
             return updated
@@ -425,8 +471,31 @@ def _get(var: str, key: str, default: cst.BaseExpression | None) -> cst.Call:
     return cst.Call(cst.Attribute(cst.Name(var), cst.Name("get")), args)
 
 
-def _litellm_assignment(stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str) -> str | None:
-    """``resp`` for ``resp = [await] litellm.completion(...)`` (not a stream)."""
+def _consuming_loop(slots: list, call_slot: object, response: str) -> tuple[cst.For, object]:
+    """The ``for chunk in resp:`` loop that consumes a stream, after the call on every path."""
+    for stmt, slot in slots:
+        if (
+            isinstance(stmt, cst.For)
+            and isinstance(stmt.iter, cst.Name)
+            and stmt.iter.value == response
+            and isinstance(stmt.target, cst.Name)
+            and dominates(call_slot, slot)  # type: ignore[arg-type]
+        ):
+            return stmt, slot
+    raise CannotFix("the stream is not consumed by a `for chunk in response:` loop in the same function")
+
+
+def _keyword(call: cst.Call, name: str) -> str | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return cst.Module([]).code_for_node(arg.value)
+    return None
+
+
+def _litellm_assignment(
+    stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str
+) -> tuple[str, cst.Call, bool] | None:
+    """(``resp``, the call, streams?) for ``resp = [await] litellm.completion(...)``."""
     if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
         return None
     assign = stmt.body[0]
@@ -437,12 +506,15 @@ def _litellm_assignment(stmt: cst.SimpleStatementLine, table: dict[str, str], to
         return None
     if qualified(value.func, table, module, tops) not in cat.LITELLM_CALLS:
         return None
+    stream = False
     for arg in value.args:
-        if arg.keyword is not None and arg.keyword.value == "stream" and not (
-            isinstance(arg.value, cst.Name) and arg.value.value == "False"
-        ):
-            raise CannotFix("the call streams (stream_options include_usage rewrite not implemented yet)")
-    return assign.targets[0].target.value
+        if arg.keyword is not None and arg.keyword.value == "stream":
+            if not isinstance(arg.value, cst.Name) or arg.value.value not in ("True", "False"):
+                raise CannotFix("the call may or may not stream (stream= is not a literal)")
+            stream = arg.value.value == "True"
+    if stream and isinstance(assign.value, cst.Await):
+        raise CannotFix("async streams are not rewritten yet")
+    return assign.targets[0].target.value, value, stream
 
 
 def _headers(stmt: cst.BaseStatement) -> list[cst.CSTNode]:

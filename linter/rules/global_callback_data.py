@@ -54,13 +54,16 @@ it right after each `resp = litellm.completion(...)` and uses that dict wherever
 storage (a retry's read-modify-write included). `kwargs["response_cost"]` becomes
 `completion_response._hidden_params.get("response_cost")`, `kwargs["model"]` becomes
 `completion_response.model`. The callback, its registration and its side effects stay.
-Measured with real litellm: the PDD fixture goes from 194–196/200 wrong (one thread) and
-398–399/400 (8 threads) to 0.
+Streams get `stream_options={"include_usage": True}`, the chunks of the `for chunk in resp:`
+loop are collected, and the data is computed from `litellm.stream_chunk_builder(chunks,
+messages=...)` after the loop. Measured with real litellm: the PDD fixture goes from 194–196/200
+wrong (one thread) and 398–399/400 (8 threads) to 0; the stream fixture from 40/40 to 0.
 
 No automatic fix (the finding says why) when: the storage is not a module-level dict of the
 callback's module; the callback is a method, accumulates into the storage, or uses
 `start_time`/`end_time` or other `kwargs` keys; the reading function does not itself assign a
-litellm call's result to a name before every use; the call streams.
+litellm call's result to a name before every use; a stream is not consumed by a `for` loop in
+that function, or is async.
 """
 
 from __future__ import annotations

@@ -107,3 +107,38 @@ def test_thread_local_fix_reaches_the_caller(tmp_path: Path, mocked: MockedCompl
     after = _thread_local_wrong(fixed, mocked)
     print(f"threading.local in callback, 8x50: before {before}/400 wrong, after {after}")
     assert before >= 100 and after == 0
+
+
+def _stream_wrong(module, threads: int = 4, per_thread: int = 10) -> int:
+    def worker(t: int) -> int:
+        wrong = 0
+        for k in range(per_thread):
+            prompt = "word " * (1 + t * per_thread + k)  # a unique prompt length: unique usage
+            out = module.stream_answer(prompt)
+            want = litellm.token_counter(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            wrong += out["input_tokens"] != want or out["text"] != "streamed answer"
+        return wrong
+
+    with ThreadPoolExecutor(threads) as pool:
+        return sum(pool.map(worker, range(threads)))
+
+
+def test_stream_fix_reads_the_rebuilt_response(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = litellm.completion
+
+    def streaming_mock(*args, **kwargs):
+        kwargs.setdefault("mock_response", "streamed answer")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(litellm, "completion", streaming_mock)
+    original = load_fixture("pdd_stream", "stream_invoke")
+    litellm.success_callback = [original._on_stream_done]
+    before = _stream_wrong(original)
+    drain_sync_logging()
+    root = fixed_copy("pdd_stream", tmp_path)
+    assert 'stream_options={"include_usage": True}' in (root / "stream_invoke.py").read_text()
+    fixed = import_fresh(root, "stream_invoke")
+    litellm.success_callback = [fixed._on_stream_done]
+    after = _stream_wrong(fixed)
+    print(f"streams, 4x10: before {before}/40 wrong, after {after}")
+    assert before >= 10 and after == 0
