@@ -20,6 +20,7 @@ from linter.config import Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
 from linter.discovery import DiscoveryError
 from linter.engine import Result, check_files, discover_files
+from linter.fixes import FIXERS
 from linter.fixing import FixResult, fix_files, with_fix_previews, write_rewrites
 from linter.report import FORMATS
 from linter.rules import RULES, UnknownRule, lookup
@@ -142,8 +143,6 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
 
 
 def _fixers_needing_unsafe() -> set[str]:
-    from linter.fixes import FIXERS
-
     return {code for code, m in FIXERS.items() if m.SAFETY == "unsafe"}
 
 

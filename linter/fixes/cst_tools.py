@@ -12,6 +12,16 @@ from linter.analysis.names import add_import, dotted
 from linter.fixes import CannotFix
 
 
+def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every node under ``node`` (iteratively: deep code does not exhaust the recursion limit)."""
+    out, todo = [], [node]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        todo.extend(n.children)
+    return out
+
+
 def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef:
     """The FunctionDef for ``func``, ``Class.method`` or ``outer.<locals>.inner``."""
     parts = qualname.replace(".<locals>.", ".").split(".")

@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
-from linter.fixes.cst_tools import find_function
+from linter.fixes.cst_tools import find_function, walk
 from linter.project import ProjectIndex
 
 CODES = ("LLM003",)
@@ -70,7 +70,7 @@ def _narrow_helper(index: ProjectIndex, helper_id: str, sources: Sources) -> Rew
     block = next(
         (
             n
-            for n in _walk(func)
+            for n in walk(func)
             if isinstance(n, cst.With) and isinstance(n.body, cst.IndentedBlock) and any(_is_yield(s) for s in n.body.body)
         ),
         None,
@@ -142,13 +142,4 @@ def _local_only(stmt: cst.BaseStatement) -> bool:
         if isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets):
             continue
         return False
-    return not any(isinstance(n, cst.Call) for n in _walk(stmt))
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out, todo = [], [node]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        todo.extend(n.children)
-    return out
+    return not any(isinstance(n, cst.Call) for n in walk(stmt))

@@ -38,6 +38,7 @@ from linter.fixes.cst_tools import (
     qualified,
     statement_slots,
     top_level_names,
+    walk,
 )
 from linter.project import Func, ProjectIndex
 
@@ -240,7 +241,7 @@ def _pure_statement(
 def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[str], kind: str) -> None:
     """Refuse uses of start/end time, of other ``kwargs`` keys, and reads of the storage."""
     allowed: set[int] = set()  # kwargs Names inside kwargs.get("response_cost") / kwargs["model"]
-    for node in _walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
             if dotted(node.func.value) == kwargs_name and _string_arg(node) in _KWARG_REWRITES:
                 allowed.add(id(node.func.value))
@@ -248,7 +249,7 @@ def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[st
             sl = node.slice[0].slice
             if isinstance(sl, cst.Index) and _literal(sl.value) in _KWARG_REWRITES:
                 allowed.add(id(node.value))
-    for node in _walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, cst.Name) and node.value in others:
             raise CannotFix(f"the callback uses `{node.value}`, which the response does not carry")
         if isinstance(node, cst.Name) and node.value == kwargs_name and id(node) not in allowed:
@@ -258,25 +259,16 @@ def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[st
 
 def _reject_storage_reads(stmt: cst.CSTNode, store: str, kind: str) -> None:
     allowed: set[int] = set()
-    for node in _walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, cst.Assign):
             for t in node.targets:
                 if isinstance(t.target, (cst.Subscript, cst.Attribute)) and dotted(t.target.value) == store:
                     allowed.add(id(t.target.value))
         elif isinstance(node, cst.Expr) and (_is_storage_call(node, store) or _is_handoff_write(node, store, kind)):
             allowed.add(id(node.value.func.value))  # type: ignore[attr-defined]
-    for node in _walk(stmt):
+    for node in walk(stmt):
         if isinstance(node, cst.Name) and node.value == store and id(node) not in allowed:
             raise CannotFix(f"the callback reads `{store}`")
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out, todo = [], [node]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        todo.extend(n.children)
-    return out
 
 
 def _is_storage_call(expr: cst.Expr, store: str) -> bool:
@@ -290,7 +282,7 @@ def _is_storage_call(expr: cst.Expr, store: str) -> bool:
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
-    return any(isinstance(n, cst.Name) and n.value == name for n in _walk(node))
+    return any(isinstance(n, cst.Name) and n.value == name for n in walk(node))
 
 
 def _from_response(key: str | None, response: str, default: cst.BaseExpression | None) -> cst.BaseExpression:
@@ -553,7 +545,7 @@ def _storage_uses(
 
 
 def _free_local(func: cst.FunctionDef, wanted: str) -> str:
-    used = {n.value for n in _walk(func) if isinstance(n, cst.Name)}
+    used = {n.value for n in walk(func) if isinstance(n, cst.Name)}
     name, k = wanted, 2
     while name in used:
         name, k = f"{wanted}_{k}", k + 1
