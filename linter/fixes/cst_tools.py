@@ -22,6 +22,32 @@ def walk(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
+KWARGS_FROM_RESPONSE = frozenset(["response_cost", "model"])
+
+
+def kwargs_keys(node: cst.CSTNode, kwargs_name: str) -> set[str] | None:
+    """The keys a callback reads from its ``kwargs`` argument, if all of them can be taken from
+    the response (``kwargs.get("response_cost")``, ``kwargs["model"]``); None otherwise."""
+    keys: set[str] = set()
+    allowed: set[int] = set()
+    for n in walk(node):
+        key = None
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "get":
+            if dotted(n.func.value) == kwargs_name and n.args and isinstance(n.args[0].value, cst.SimpleString):
+                key, owner = n.args[0].value.evaluated_value, n.func.value
+        elif isinstance(n, cst.Subscript) and dotted(n.value) == kwargs_name and len(n.slice) == 1:
+            sl = n.slice[0].slice
+            if isinstance(sl, cst.Index) and isinstance(sl.value, cst.SimpleString):
+                key, owner = sl.value.evaluated_value, n.value
+        if key in KWARGS_FROM_RESPONSE:
+            keys.add(key)  # type: ignore[arg-type]
+            allowed.add(id(owner))
+    for n in walk(node):
+        if isinstance(n, cst.Name) and n.value == kwargs_name and id(n) not in allowed:
+            return None
+    return keys
+
+
 def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef:
     """The FunctionDef for ``func``, ``Class.method`` or ``outer.<locals>.inner``."""
     parts = qualname.replace(".<locals>.", ".").split(".")

@@ -40,8 +40,19 @@ Register handlers once at start-up; feed per-agent accounting from the call's ow
 litellm priming caveat).
 
 ## Fix safety
-No automatic fix yet (planned: return value / per-call `success_callback=`); it will be unsafe
-(handlers are called from the caller's thread instead of litellm's logging thread).
+Unsafe (the handler now runs in the caller, right after the call, instead of on litellm's
+logging thread): applied by `llmlint fix --rule global-callback-registration` or
+`--unsafe-fixes`, for the provable shape — a handler assigned or appended to
+`success_callback` / `callbacks` in the same function that then assigns a non-streaming
+`litellm.completion`/`acompletion` result to a name. The registration is removed and the handler
+is called with that response (`handler({}, response, None, None)`, passing `response_cost` /
+`model` from the response if the handler reads them). Measured with real litellm: 4 agents
+taking turns in one thread went from 183/200 events missed (and 183 delivered to the wrong agent)
+to 0; 8 threads × 50 from 50 to 0.
+
+No automatic fix (the finding says why) for the crewAI `set_callbacks` shape, where handlers
+arrive as a list through helper methods, for per-call `callbacks=`, for handlers that read the
+start/end time or other `kwargs` keys, and for streaming calls.
 """
 
 from __future__ import annotations
@@ -120,7 +131,7 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
     if reg.targets:
         removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
         evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))
-    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence))
+    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), data=(("function", func.id),))
 
 
 def _op(op: str) -> str:
