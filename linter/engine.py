@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from linter.analysis.catalog import Catalog
-from linter.analysis.catalog import CALLBACK_METHODS
+from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
 from linter.analysis.source import Job, analyse, decode
 from linter.config import Config

@@ -13,7 +13,15 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, FunctionFacts, Ref, Span
+from linter.analysis.facts import (
+    Binding,
+    Call,
+    ClassFacts,
+    FileFacts,
+    FunctionFacts,
+    Ref,
+    Span,
+)
 
 CALL_DEPTH = 3  # how far "through a function of the same project" is followed
 

@@ -32,9 +32,11 @@ from linter.analysis.names import dotted
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import (
+    KWARGS_FROM_RESPONSE,
     dominates,
     find_function,
     import_table,
+    kwargs_keys,
     qualified,
     statement_slots,
     top_level_names,
@@ -46,7 +48,6 @@ CODES = ("LLM001", "LLM004")
 TITLE = "Read the values from the call's own response"
 SAFETY = "unsafe"
 
-_KWARG_REWRITES = {"response_cost", "model"}
 
 
 _KINDS = {"mutable": "dict", "thread-local": "thread-local", "contextvar": "contextvar"}
@@ -188,7 +189,7 @@ class _Purify(cst.CSTTransformer):
         func = updated.func
         if isinstance(func, cst.Attribute) and dotted(func.value) == self.kwargs and func.attr.value == "get":
             key = _string_arg(updated)
-            if key in _KWARG_REWRITES:
+            if key in KWARGS_FROM_RESPONSE:
                 default = updated.args[1].value if len(updated.args) > 1 else None
                 return _from_response(key, self.response, default)
         return updated
@@ -197,7 +198,7 @@ class _Purify(cst.CSTTransformer):
         if dotted(updated.value) == self.kwargs and len(updated.slice) == 1:
             sl = updated.slice[0].slice
             key = _literal(sl.value) if isinstance(sl, cst.Index) else None
-            if key in _KWARG_REWRITES:
+            if key in KWARGS_FROM_RESPONSE:
                 return _from_response(key, self.response, None)
         return updated
 
@@ -240,20 +241,11 @@ def _pure_statement(
 
 def _check_reads(stmt: cst.CSTNode, store: str, kwargs_name: str, others: set[str], kind: str) -> None:
     """Refuse uses of start/end time, of other ``kwargs`` keys, and reads of the storage."""
-    allowed: set[int] = set()  # kwargs Names inside kwargs.get("response_cost") / kwargs["model"]
-    for node in walk(stmt):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
-            if dotted(node.func.value) == kwargs_name and _string_arg(node) in _KWARG_REWRITES:
-                allowed.add(id(node.func.value))
-        elif isinstance(node, cst.Subscript) and dotted(node.value) == kwargs_name and len(node.slice) == 1:
-            sl = node.slice[0].slice
-            if isinstance(sl, cst.Index) and _literal(sl.value) in _KWARG_REWRITES:
-                allowed.add(id(node.value))
     for node in walk(stmt):
         if isinstance(node, cst.Name) and node.value in others:
             raise CannotFix(f"the callback uses `{node.value}`, which the response does not carry")
-        if isinstance(node, cst.Name) and node.value == kwargs_name and id(node) not in allowed:
-            raise CannotFix(f"the callback uses `{kwargs_name}` beyond response_cost and model")
+    if kwargs_keys(stmt, kwargs_name) is None:
+        raise CannotFix(f"the callback uses `{kwargs_name}` beyond response_cost and model")
     _reject_storage_reads(stmt, store, kind)
 
 

@@ -10,7 +10,13 @@ from pathlib import Path
 from linter.config import load
 from linter.engine import discover_files
 from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, MockedCompletion, drain_sync_logging, import_fresh, load_fixture
+from tests.runtime.conftest import (
+    FIXTURES,
+    MockedCompletion,
+    drain_sync_logging,
+    import_fresh,
+    load_fixture,
+)
 
 
 def _lost_taking_turns(module, mocked: MockedCompletion, agents: int = 4, calls: int = 200) -> int:

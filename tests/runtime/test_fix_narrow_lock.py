@@ -11,7 +11,12 @@ from pathlib import Path
 from linter.config import load
 from linter.engine import discover_files
 from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, MockedCompletion, import_fresh, load_fixture
+from tests.runtime.conftest import (
+    FIXTURES,
+    MockedCompletion,
+    import_fresh,
+    load_fixture,
+)
 
 
 def _fixed(case: str, tmp_path: Path, code: str) -> Path:

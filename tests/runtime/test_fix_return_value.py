@@ -13,7 +13,13 @@ import pytest
 from linter.config import load
 from linter.engine import discover_files
 from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, MockedCompletion, drain_sync_logging, import_fresh, load_fixture
+from tests.runtime.conftest import (
+    FIXTURES,
+    MockedCompletion,
+    drain_sync_logging,
+    import_fresh,
+    load_fixture,
+)
 from tests.runtime.test_fixture_bugs import _pdd_wrong
 
 
