@@ -106,7 +106,13 @@ def _narrow(module: cst.Module, block: cst.With, holds_target) -> cst.Module:  #
     out: list[cst.BaseStatement] = []
     if before:
         out.append(block.with_changes(body=block.body.with_changes(body=before)))
-    out.append(moved.with_changes(leading_lines=[] if before else block.leading_lines))
+    if before:
+        out.append(moved.with_changes(leading_lines=[]))
+    else:
+        # the `with` line goes away: keep its comment, on a line of its own above the call
+        comment = block.body.header.comment
+        kept = [cst.EmptyLine(comment=comment)] if comment is not None else []
+        out.append(moved.with_changes(leading_lines=[*block.leading_lines, *kept]))
     if after:
         if all(_local_only(s) for s in after):
             out.extend(after)
