@@ -171,3 +171,16 @@ def test_fixtures_fixed_compile_relint_and_are_stable(tmp_path: Path) -> None:
         second = fix_files(files, config, 1, set(), unsafe=True)
         assert second.rewrites == {} and second.fixed == 0
     assert total >= 9  # LLM001 in the PDD shapes, LLM003 in every lock fixture
+
+
+def test_a_rewrite_that_does_not_compile_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.fixes import FIXERS, Rewrite
+
+    (tmp_path / "app.py").write_text(PDD)
+    fixer = FIXERS["LLM001"]
+    monkeypatch.setattr(fixer, "fix", lambda d, index, sources: Rewrite({"app.py": "def broken(:\n"}, "broken"))
+    code, out, err = run(["fix", ".", "--isolated", "--rule", "LLM001", "--output-format", "concise"], tmp_path)
+    assert code == 1
+    assert "app.py: rewrite dropped, it does not compile" in err
+    assert (tmp_path / "app.py").read_text() == PDD
+    assert "LLM001" in out
