@@ -29,7 +29,7 @@ def _fixed(case: str, tmp_path: Path, code: str) -> Path:
     return root
 
 
-def _run(llm_class, mocked: MockedCompletion, threads: int = 8, per_thread: int = 5) -> tuple[float, int]:
+def _run(llm_class, mocked: MockedCompletion, threads: int = 8, per_thread: int = 8) -> tuple[float, int]:
     def worker(_: int) -> int:
         llm = llm_class("gpt-4o-mini")
         wrong = 0
@@ -50,23 +50,27 @@ def test_narrowed_class_lock_is_faster_and_correct(tmp_path: Path, mocked: Mocke
     before, wrong_before = _run(original.LLM, mocked)
     fixed = import_fresh(_fixed("crewai_class_rlock", tmp_path, "LLM003"), "llm")
     after, wrong_after = _run(fixed.LLM, mocked)
-    print(f"class RLock, 8 threads x 5 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
+    print(f"class RLock, 8 threads x 8 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
     assert wrong_before == 0 and wrong_after == 0
     assert before / after >= 5
 
 
 def test_narrowed_contextmanager_helper(tmp_path: Path, mocked: MockedCompletion) -> None:
     mocked.delay = 0.05
-    fixed = import_fresh(_fixed("lock_helper_contextmanager", tmp_path, "LLM003"), "client")
-    client = fixed.ModelClient("gpt-4o-mini")
 
-    def worker(_: int) -> int:
-        return sum(client.complete(f"m{k}") != mocked.content for k in range(5))
+    def timed(module) -> tuple[float, int, int]:
+        client = module.ModelClient("gpt-4o-mini")
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(8) as pool:
-        wrong = sum(pool.map(worker, range(8)))
-    elapsed = time.perf_counter() - start
-    print(f"contextmanager helper after fix: {elapsed:.2f}s for 40 calls at 50 ms, calls counted {client.calls}")
-    assert wrong == 0 and client.calls == 40
-    assert elapsed < 40 * 0.05 / 5
+        def worker(_: int) -> int:
+            return sum(client.complete(f"m{k}") != mocked.content for k in range(5))
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            wrong = sum(pool.map(worker, range(8)))
+        return time.perf_counter() - start, wrong, client.calls
+
+    before, wrong_before, _ = timed(load_fixture("lock_helper_contextmanager", "client"))
+    after, wrong_after, counted = timed(import_fresh(_fixed("lock_helper_contextmanager", tmp_path, "LLM003"), "client"))
+    print(f"contextmanager helper, 40 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
+    assert wrong_before == 0 and wrong_after == 0 and counted == 40  # the helper still counts every call
+    assert before / after >= 3
