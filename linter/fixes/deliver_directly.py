@@ -21,7 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from linter.analysis.facts import Ref
 from linter.diagnostics import Diagnostic
-from linter.fixes import CannotFix, NoFix, Rewrite, Sources
+from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response
 from linter.fixes.cst_tools import (
     dominates,
     find_function,
@@ -48,7 +48,7 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         func = index.functions[data["function"]]
         regs = func.facts.registrations
         if len(regs) != 1:
-            raise CannotFix("the function changes litellm's callback lists more than once")
+            return handlers_from_response.fix(diag, index, sources)  # the crewAI set_callbacks shape
         reg = regs[0]
         if reg.registry not in _REGISTRIES or reg.op not in ("assign", "append") or not reg.targets:
             raise CannotFix(f"only an explicit handler assigned or appended to {', '.join(_REGISTRIES)} is rewritten")

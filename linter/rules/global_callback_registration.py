@@ -50,9 +50,19 @@ is called with that response (`handler({}, response, None, None)`, passing `resp
 taking turns in one thread went from 183/200 events missed (and 183 delivered to the wrong agent)
 to 0; 8 threads × 50 from 50 to 0.
 
-No automatic fix (the finding says why) for the crewAI `set_callbacks` shape, where handlers
-arrive as a list through helper methods, for per-call `callbacks=`, for handlers that read the
-start/end time or other `kwargs` keys, and for streaming calls.
+The crewAI `set_callbacks` shape — a method that only swaps its one handlers argument into the
+registries, called as `self.set_callbacks(expr)` by methods of the same class that then make the
+call (directly, or through a method of the class) — is rewritten too: the method registers
+nothing, each caller keeps `handlers = expr` and passes it to where `resp = completion(...)` /
+`await acompletion(...)` is made, and `_deliver_success(handlers, resp)` /
+`_adeliver_success(...)` (added to the module) call `log_success_event` /
+`async_log_success_event` (or the callable) with that response. Measured: the crewAI fixture went
+from 195/200 events missed (192 delivered to the wrong agent) with 4 agents in turns, and 400/400
+missed with 8 async agents, to 0 and 0.
+
+No automatic fix (the finding says why) for per-call `callbacks=`, handlers that read the
+start/end time or other `kwargs` keys (simple shape), registering methods that do anything else,
+and functions that may stream.
 """
 
 from __future__ import annotations

@@ -65,3 +65,90 @@ def test_deliver_directly(tmp_path: Path, mocked: MockedCompletion) -> None:
     )
     assert before_turns // 1000 >= 100 and after_turns == 0
     assert after_threads == 0
+
+
+def _crew_losses(llm_mod, handlers_mod, mocked: MockedCompletion, use_async: bool) -> tuple[int, int]:
+    """4 agents taking turns (sync) or 8 concurrent tasks (async); (missed, foreign) events."""
+    import asyncio
+
+    class Recorder(handlers_mod.TokenProcess):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[int] = []
+
+        def add(self, usage) -> None:
+            self.seen.append(usage.prompt_tokens)
+
+    class AsyncHandler(handlers_mod.TokenCalcHandler):
+        async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
+            self.token_process.add(response_obj.usage)
+
+    llm_mod.completion = mocked
+    llm_mod.acompletion = _async_mock(mocked)
+    crew = []
+    for _ in range(4 if not use_async else 8):
+        recorder = Recorder()
+        crew.append((llm_mod.LLM("gpt-4o-mini"), AsyncHandler(recorder), recorder, []))
+    if not use_async:
+        for k in range(200):
+            llm, handler, _, issued = crew[k % 4]
+            llm.call([{"role": "user", "content": f"m{k}"}], callbacks=[handler])
+            issued.append(mocked.issued)
+        drain_sync_logging()
+    else:
+        async def agent(llm, handler, issued):
+            for k in range(50):
+                answer = await llm.acall([{"role": "user", "content": f"m{k}"}], callbacks=[handler])
+                issued.append(int(answer))  # the mock answers with the call's own prompt_tokens
+
+        async def main():
+            await asyncio.gather(*(agent(llm, h, issued) for llm, h, _, issued in crew))
+            await asyncio.sleep(0)
+            from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
+            await GLOBAL_LOGGING_WORKER.flush()
+            await asyncio.sleep(0.05)
+
+        asyncio.run(main())
+    missed = sum(len(set(issued) - set(rec.seen)) for _, _, rec, issued in crew)
+    foreign = sum(len(set(rec.seen) - set(issued)) for _, _, rec, issued in crew)
+    return missed, foreign
+
+
+def _async_mock(mocked: MockedCompletion):
+    import litellm as _litellm
+
+    async def acompletion(*args, **kwargs):
+        with mocked.lock:
+            i = next(mocked.counter)
+        from tests.runtime.conftest import usage_for
+
+        usage = usage_for(i)
+        kwargs.setdefault("mock_response", {
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": str(usage["prompt_tokens"])}}],
+            "usage": usage,
+        })
+        return await _litellm.acompletion(*args, **kwargs)
+
+    return acompletion
+
+
+def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:
+    root = tmp_path / "crew"
+    shutil.copytree(FIXTURES / "crewai_set_callbacks", root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
+    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    assert result.result.diagnostics == []
+    before_sync = _crew_losses(load_fixture("crewai_set_callbacks", "crew.llm"), load_fixture("crewai_set_callbacks", "crew.handlers"), mocked, False)
+    fixed_llm = import_fresh(root, "crew.llm")
+    fixed_handlers = __import__("crew.handlers", fromlist=["_"])  # same package, imported from root
+    after_sync = _crew_losses(fixed_llm, fixed_handlers, mocked, False)
+    before_async = _crew_losses(load_fixture("crewai_set_callbacks", "crew.llm"), load_fixture("crewai_set_callbacks", "crew.handlers"), mocked, True)
+    fixed_llm = import_fresh(root, "crew.llm")
+    fixed_handlers = __import__("crew.handlers", fromlist=["_"])
+    after_async = _crew_losses(fixed_llm, fixed_handlers, mocked, True)
+    print(f"crewAI set_callbacks: 4 agents in turns (missed, foreign) {before_sync} -> {after_sync}; "
+          f"8 async agents x 50 {before_async} -> {after_async}")
+    assert before_sync[0] >= 100 and after_sync == (0, 0)
+    assert before_async[0] >= 100 and after_async == (0, 0)
