@@ -107,8 +107,14 @@ def _fix(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
 
 
 def _check_registration_only(func: cst.FunctionDef, table: dict[str, str], tops: set[str], module: str) -> None:
-    """Every statement only reads the handlers or changes litellm's registries."""
-    for stmt in func.body.body:  # type: ignore[union-attr]
+    """Every statement only reads the handlers or changes litellm's registries (a lock around
+    that, as in crewAI PR #6163, changes nothing: it goes with the registration)."""
+    stmts = list(func.body.body)  # type: ignore[union-attr]
+    while stmts:
+        stmt = stmts.pop()
+        if isinstance(stmt, cst.With) and isinstance(stmt.body, cst.IndentedBlock):
+            stmts.extend(stmt.body.body)
+            continue
         if isinstance(stmt, cst.For):
             continue  # the iterate-and-remove loops
         if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Assign, cst.AnnAssign, cst.Expr)) for s in stmt.body):

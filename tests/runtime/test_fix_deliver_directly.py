@@ -152,3 +152,38 @@ def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) ->
           f"8 async agents x 50 {before_async} -> {after_async}")
     assert before_sync[0] >= 100 and after_sync == (0, 0)
     assert before_async[0] >= 100 and after_async == (0, 0)
+
+
+def test_crewai_lock_around_registration_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:
+    """crewAI PR #6163 shape (module lock + slice assignment around registration)."""
+    from litellm.integrations.custom_logger import CustomLogger
+
+    class Counter(CustomLogger):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[int] = []
+
+        def log_success_event(self, kwargs, response_obj, start_time, end_time):
+            self.seen.append(response_obj.usage.prompt_tokens)
+
+    def losses(module) -> tuple[int, int]:
+        crew = [(module.LLM("gpt-4o-mini"), Counter(), []) for _ in range(4)]
+        for k in range(200):
+            llm, handler, issued = crew[k % 4]
+            llm.call([{"role": "user", "content": f"m{k}"}], callbacks=[handler])
+            issued.append(mocked.issued)
+        drain_sync_logging()
+        return (
+            sum(len(set(issued) - set(h.seen)) for _, h, issued in crew),
+            sum(len(set(h.seen) - set(issued)) for _, h, issued in crew),
+        )
+
+    before = losses(load_fixture("crewai_lock_registration_only", "llm"))
+    root = tmp_path / "locked"
+    shutil.copytree(FIXTURES / "crewai_lock_registration_only", root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
+    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    after = losses(import_fresh(root, "llm"))
+    print(f"crewAI lock around registration, 4 agents in turns (missed, foreign): {before} -> {after}")
+    assert before[0] >= 100 and after == (0, 0)
