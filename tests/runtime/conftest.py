@@ -87,22 +87,33 @@ class MockedCompletion:
         self.local = threading.local()
         self.delay = 0.0  # seconds of simulated latency (litellm's mock_delay)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def _prepare(self, kwargs: dict[str, Any], content: str | None = None) -> None:
         with self.lock:
             i = next(self.counter)
         usage = usage_for(i)
         self.local.issued = usage["prompt_tokens"]
-        self.local.content = f"r{i}"
+        self.local.content = content or f"r{i}"
         if self.delay:
             kwargs.setdefault("mock_delay", self.delay)
         kwargs.setdefault("mock_response", {
             "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": f"r{i}"}}],
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content or f"r{i}"}}],
             "usage": usage,
         })
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._prepare(kwargs)
         response = self.real(*args, **kwargs)
         self.local.response = response
         return response
+
+    async def acompletion(self, *args: Any, **kwargs: Any) -> Any:
+        """litellm.acompletion with unique usage; the answer is the call's own prompt_tokens, so
+        a task can tell which call it made (tasks share the loop thread's thread-locals)."""
+        self._prepare(kwargs, content="pending")
+        kwargs["mock_response"]["choices"][0]["message"]["content"] = str(kwargs["mock_response"]["usage"]["prompt_tokens"])
+        return await litellm.acompletion(*args, **kwargs)
 
     @property
     def response(self) -> Any:
@@ -122,6 +133,20 @@ def mocked(monkeypatch: pytest.MonkeyPatch) -> MockedCompletion:
     mock = MockedCompletion(litellm.completion)
     monkeypatch.setattr(litellm, "completion", mock)
     return mock
+
+
+def recording(base: type) -> type:
+    """A subclass of a token-accounting class that records every prompt_tokens it is given."""
+
+    class Recorder(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[int] = []
+
+        def add(self, usage: Any) -> None:
+            self.seen.append(usage.prompt_tokens)
+
+    return Recorder
 
 
 def import_fresh(root: Path, module: str) -> Any:

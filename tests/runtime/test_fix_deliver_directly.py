@@ -16,6 +16,7 @@ from tests.runtime.conftest import (
     drain_sync_logging,
     import_fresh,
     load_fixture,
+    recording,
 )
 
 
@@ -71,20 +72,13 @@ def _crew_losses(llm_mod, handlers_mod, mocked: MockedCompletion, use_async: boo
     """4 agents taking turns (sync) or 8 concurrent tasks (async); (missed, foreign) events."""
     import asyncio
 
-    class Recorder(handlers_mod.TokenProcess):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[int] = []
-
-        def add(self, usage) -> None:
-            self.seen.append(usage.prompt_tokens)
-
+    Recorder = recording(handlers_mod.TokenProcess)
     class AsyncHandler(handlers_mod.TokenCalcHandler):
         async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
             self.token_process.add(response_obj.usage)
 
     llm_mod.completion = mocked
-    llm_mod.acompletion = _async_mock(mocked)
+    llm_mod.acompletion = mocked.acompletion
     crew = []
     for _ in range(4 if not use_async else 8):
         recorder = Recorder()
@@ -112,25 +106,6 @@ def _crew_losses(llm_mod, handlers_mod, mocked: MockedCompletion, use_async: boo
     missed = sum(len(set(issued) - set(rec.seen)) for _, _, rec, issued in crew)
     foreign = sum(len(set(rec.seen) - set(issued)) for _, _, rec, issued in crew)
     return missed, foreign
-
-
-def _async_mock(mocked: MockedCompletion):
-    import litellm as _litellm
-
-    async def acompletion(*args, **kwargs):
-        with mocked.lock:
-            i = next(mocked.counter)
-        from tests.runtime.conftest import usage_for
-
-        usage = usage_for(i)
-        kwargs.setdefault("mock_response", {
-            "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": str(usage["prompt_tokens"])}}],
-            "usage": usage,
-        })
-        return await _litellm.acompletion(*args, **kwargs)
-
-    return acompletion
 
 
 def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:

@@ -10,7 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import litellm
 
-from tests.runtime.conftest import MockedCompletion, drain_sync_logging, load_fixture
+from tests.runtime.conftest import (
+    MockedCompletion,
+    drain_sync_logging,
+    load_fixture,
+    recording,
+)
 
 
 def _pdd_wrong(llm_invoke, mocked: MockedCompletion, threads: int, per_thread: int) -> int:
@@ -65,14 +70,7 @@ def test_crewai_set_callbacks_loses_events_in_one_thread(mocked: MockedCompletio
     handlers_mod = load_fixture("crewai_set_callbacks", "crew.handlers")
     llm_mod.completion = mocked  # the fixture bound `completion` at import
 
-    class Recorder(handlers_mod.TokenProcess):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[int] = []
-
-        def add(self, usage) -> None:
-            self.seen.append(usage.prompt_tokens)
-
+    Recorder = recording(handlers_mod.TokenProcess)
     agents = []
     for _ in range(4):
         recorder = Recorder()
