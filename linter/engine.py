@@ -50,15 +50,12 @@ class Result:
         return out
 
 
-def _run(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None | str:
+def _run(args: tuple[Job, Catalog, re.Pattern[bytes] | None]) -> FileFacts | None | str:
+    job, catalog, tokens = args
     try:
         return analyse(job, catalog, tokens)
     except Exception as e:  # an internal error must name the file, never kill the run
         return f"{job.display}: internal error: {type(e).__name__}: {e}"
-
-
-def _run_star(args: tuple[Job, Catalog, re.Pattern[bytes] | None]) -> FileFacts | None | str:
-    return _run(*args)
 
 
 def analyse_all(
@@ -66,10 +63,10 @@ def analyse_all(
 ) -> tuple[list[FileFacts], list[str]]:
     work = [(j, catalog, tokens) for j in jobs_list]
     if jobs <= 1 or len(work) < _SERIAL_BELOW:
-        results = [_run_star(w) for w in work]
+        results = [_run(w) for w in work]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run_star, work, chunksize=max(1, len(work) // (jobs * 8))))
+            results = list(pool.map(_run, work, chunksize=max(1, len(work) // (jobs * 8))))
     facts = [r for r in results if isinstance(r, FileFacts)]
     errors = [r for r in results if isinstance(r, str)]
     return facts, errors

@@ -125,12 +125,19 @@ def _check_registration_only(func: cst.FunctionDef, table: dict[str, str], tops:
                 continue
         raise CannotFix("the registering method does more than change litellm's callback lists")
     for node in walk(func):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value not in (
-            "remove", "append", "copy", "extend",
-        ) and qualified(node.func, table, module, tops) not in (None,):
-            name = qualified(node.func, table, module, tops) or ""
-            if not name.startswith("litellm."):
-                raise CannotFix(f"the registering method calls {name}()")
+        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+            continue
+        if node.func.attr.value in ("remove", "append", "copy", "extend"):
+            continue  # list operations on the registries
+        name = qualified(node.func, table, module, tops)
+        if name is not None and not name.startswith("litellm."):
+            raise CannotFix(f"the registering method calls {name}()")
+
+
+def _check_free(func: cst.FunctionDef, qualname: str) -> None:
+    """The rewrite introduces a local / parameter named ``handlers``: it must not clobber one."""
+    if any(isinstance(n, cst.Name) and n.value == "handlers" for n in walk(func)):
+        raise CannotFix(f"{qualname} already uses the name `handlers`")
 
 
 def _may_stream(func: cst.FunctionDef) -> bool:
@@ -149,13 +156,14 @@ class _Plan:
     def __init__(self, method: str, table: dict[str, str], tops: set[str], module: str) -> None:
         self.method, self.table, self.tops, self.module = method, table, tops, module
         self.replace_stmt: dict[int, str] = {}  # id(self.method(E) statement) -> "handlers = E"
-        self.deliver_after: dict[int, tuple[str, str, bool]] = {}  # id(x = completion(...) stmt) -> (handlers, x, async)
-        self.pass_to: dict[int, str] = {}  # id(self.helper(...) call) -> handlers variable
-        self.helper_params: set[str] = set()  # qualnames of helpers that get a handlers=() parameter
+        self.deliver_after: dict[int, tuple[str, bool]] = {}  # id(x = completion(...) stmt) -> (x, async)
+        self.pass_to: set[int] = set()  # ids of self.helper(...) calls that get handlers=handlers
+        self.helper_params: set[int] = set()  # ids of helper defs that get a handlers=() parameter
 
     def add_caller(self, func: cst.FunctionDef, qualname: str, module: cst.Module, cls: str) -> None:
         if _may_stream(func):
             raise CannotFix(f"{qualname} may stream")
+        _check_free(func, qualname)
         body = list(func.body.body)  # type: ignore[union-attr]
         idx = next((i for i, s in enumerate(body) if self._is_registration_call(s)), None)
         if idx is None:
@@ -166,7 +174,7 @@ class _Plan:
         for stmt in body[idx + 1 :]:
             hit = self._litellm_assignment(stmt)
             if hit is not None:
-                self.deliver_after[id(stmt)] = ("handlers", hit[0], hit[1])
+                self.deliver_after[id(stmt)] = hit
                 return
             for node in walk(stmt):
                 if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and cst.Module([]).code_for_node(node.func.value) == "self":
@@ -177,12 +185,12 @@ class _Plan:
                         continue
                     if _may_stream(helper):
                         raise CannotFix(f"{helper_name} may stream")
+                    _check_free(helper, helper_name)
                     target = next((s for s in helper.body.body if self._litellm_assignment(s)), None)  # type: ignore[union-attr]
                     if target is not None:
-                        resp, is_async = self._litellm_assignment(target)  # type: ignore[misc]
-                        self.deliver_after[id(target)] = ("handlers", resp, is_async)
-                        self.pass_to[id(node)] = "handlers"
-                        self.helper_params.add(id(helper))  # type: ignore[arg-type]
+                        self.deliver_after[id(target)] = self._litellm_assignment(target)  # type: ignore[assignment]
+                        self.pass_to.add(id(node))
+                        self.helper_params.add(id(helper))
                         return
         raise CannotFix(f"{qualname} does not assign a litellm call's result after {self.method}()")
 
@@ -230,7 +238,7 @@ class _Apply(cst.CSTTransformer):
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         if id(original) in self.plan.pass_to:
             extra = cst.Arg(
-                cst.Name(self.plan.pass_to[id(original)]),
+                cst.Name("handlers"),
                 keyword=cst.Name("handlers"),
                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
             )
@@ -241,7 +249,7 @@ class _Apply(cst.CSTTransformer):
         if id(original) in self.plan.replace_stmt:
             return cst.parse_statement(self.plan.replace_stmt[id(original)]).with_changes(leading_lines=updated.leading_lines)
         if id(original) in self.plan.deliver_after:
-            handlers, response, is_async = self.plan.deliver_after[id(original)]
-            call = f"await _adeliver_success({handlers}, {response})" if is_async else f"_deliver_success({handlers}, {response})"
+            response, is_async = self.plan.deliver_after[id(original)]
+            call = f"await _adeliver_success(handlers, {response})" if is_async else f"_deliver_success(handlers, {response})"
             return cst.FlattenSentinel([updated, cst.parse_statement(call)])
         return updated
