@@ -19,7 +19,7 @@ from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.discovery import SourceFile
 from linter.engine import Result, check_files
-from linter.fixes import FIXERS, NoFix, Rewrite, Sources
+from linter.fixes import FIXERS, CannotFix, NoFix, Rewrite, Sources
 from linter.project import ProjectIndex
 
 MAX_ROUNDS = 10
@@ -73,6 +73,8 @@ def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | 
         return FIXERS[d.code].fix(d, index, sources)
     except RecursionError:  # libcst's transformers recurse; Python's parser allows deeper code
         return NoFix("the code is nested too deeply for the codemod")
+    except CannotFix as e:
+        return NoFix(str(e))
     except Exception as e:
         return f"{d.path}:{d.span.line}:{d.span.column}: internal error in the {d.code} fix: {type(e).__name__}: {e}"
 

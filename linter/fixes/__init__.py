@@ -54,6 +54,8 @@ class Sources:
         cached = self._modules.get(display)
         if cached is None or cached[0] != text:
             cached = (text, cst.parse_module(text))
+            if cached[1].code != text:  # libcst drops e.g. a final lone "\r": a rewrite would corrupt
+                raise CannotFix("libcst does not reproduce this file exactly (old Mac line endings?)")
             self._modules[display] = cached
         return cached[1]
 
