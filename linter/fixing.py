@@ -9,6 +9,7 @@ The final lint of the rewritten text is what is reported; nothing is written wit
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,7 +59,9 @@ def verify(display: str, text: str) -> str | None:
     """Why a rewrite must be dropped, or None when it parses and compiles."""
     try:
         cst.parse_module(text)
-        compile(text, display, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # SyntaxWarnings in the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, display, "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError) as e:
         return f"{display}: rewrite dropped, it does not compile: {e}"
     except (RecursionError, MemoryError) as e:

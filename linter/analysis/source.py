@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def cpython_rejects(text: str) -> CPythonVerdict | None:
     collecting = gc.isenabled()
     gc.disable()  # the AST is garbage at once; cyclic GC passes over it made big files 3x slower
     try:
-        compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the user's invalid escapes are not ours to print,
+            warnings.simplefilter("ignore")  # and -W error must not turn them into LLM000
+            compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as e:
         if "null bytes" in e.msg:
             return _nul_byte(text)
