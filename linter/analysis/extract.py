@@ -403,7 +403,7 @@ class _Extractor:
                 return [(e, ctx) for e in target.slice]
             if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
                 fn.callback_dicts.add(target.value.value)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx)
+            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "")
             out.extend((e, ctx) for e in target.slice)
             return out
         if isinstance(target, cst.Attribute):
@@ -411,14 +411,14 @@ class _Extractor:
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
-    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx) -> None:
+    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "") -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how, self.order)
+        access = Access(ref.name, NO_SPAN, how, self.order, key)
         self.span_of(node, access)
         ctx.fn.facts.writes.append(access)
 

@@ -19,6 +19,7 @@ from linter.rules import (
     callback_thread_local,
     global_callback_data,
     global_callback_registration,
+    global_request_state,
     invalid_syntax,
     lock_across_network_call,
 )
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = tuple(
         global_callback_registration,
         lock_across_network_call,
         callback_thread_local,
+        global_request_state,
     )
 )
 BY_KEY: dict[str, Rule] = {**{r.code: r for r in RULES}, **{r.name: r for r in RULES}}
