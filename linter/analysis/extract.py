@@ -557,6 +557,8 @@ class _Extractor:
         keywords = tuple(a.keyword.value for a in node.args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method == "pop" and isinstance(func.value, cst.Name) and node.args and _string(node.args[0].value) == "callbacks":
+            fn.callback_dicts.discard(func.value.value)  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
         if isinstance(func, cst.Attribute):
             base = self.resolve_expr(func.value, ctx)
