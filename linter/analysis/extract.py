@@ -117,7 +117,9 @@ class _Extractor:
         factory = self.factory_of(value, ctx)
         kind = "value"
         lock_kind = ""
-        if factory in self.catalog.lock_factories:
+        if factory in self.catalog.lock_factories and _counts_above_one(factory, value):
+            kind = "limiter"  # Semaphore(3): caps concurrency on purpose, does not serialise
+        elif factory in self.catalog.lock_factories:
             kind, lock_kind = "lock", self.catalog.lock_factories[factory]
         elif factory in cat.THREAD_LOCAL_FACTORIES:
             kind = "thread-local"
@@ -779,6 +781,14 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             out.extend(v for v in value if isinstance(v, cst.CSTNode))
     return out
+
+
+def _counts_above_one(factory: str, value: cst.BaseExpression | None) -> bool:
+    """A semaphore created with a count other than 1 (a literal > 1, or a configured value)."""
+    if not factory.endswith("Semaphore") or not isinstance(value, cst.Call) or not value.args:
+        return False
+    first = value.args[0].value
+    return not (isinstance(first, cst.Integer) and first.value in ("0", "1"))
 
 
 def _is_executor(factory: str) -> bool:
