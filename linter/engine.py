@@ -82,8 +82,13 @@ def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
             for region in fn.regions:
                 if region.lock.kind == "name":
                     names.add(region.lock.name)
+            # helpers called under a lock, or on the flow of a function that sets module state
+            # for its request (LLM008 readers), may live in files the byte scan skipped
+            state = [a.target for a in fn.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+            sets_state = bool(state)
+            names.update(state)  # the module that defines the state
             for call in fn.calls:
-                if call.regions and call.callee.kind == "name":
+                if (call.regions or sets_state) and call.callee.kind == "name":
                     names.add(call.callee.name)
         for klass in f.classes.values():
             # bases matter for CustomLogger detection and for locks/methods inherited by

@@ -424,7 +424,7 @@ class _Extractor:
                 return [(e, ctx) for e in target.slice]
             if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
                 fn.callback_dicts.add(target.value.value)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx)
+            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "")
             out.extend((e, ctx) for e in target.slice)
             return out
         if isinstance(target, cst.Attribute):
@@ -447,14 +447,14 @@ class _Extractor:
             return False
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
-    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx) -> None:
+    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "") -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how, self.order)
+        access = Access(ref.name, NO_SPAN, how, self.order, key)
         self.span_of(node, access)
         ctx.fn.facts.writes.append(access)
 
@@ -593,6 +593,8 @@ class _Extractor:
         keywords = tuple(a.keyword.value for a in node.args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method == "pop" and isinstance(func.value, cst.Name) and node.args and _string(node.args[0].value) == "callbacks":
+            fn.callback_dicts.discard(func.value.value)  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
         if isinstance(func, cst.Attribute):
             base = self.resolve_expr(func.value, ctx)

@@ -72,6 +72,7 @@ class Access:
     span: Span
     how: str  # "item", "attr", "method:update", "rebind", "augmented", "read", "set"
     order: int = 0  # walk order (source order within a function), for "read after the call"
+    key: str = ""  # item writes with a constant string key (``CTX["user"] = u``): that key
 
 
 @dataclass(slots=True)

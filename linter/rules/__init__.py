@@ -22,6 +22,7 @@ from linter.rules import (
     global_client_config,
     global_callback_data,
     global_callback_registration,
+    global_request_state,
     invalid_syntax,
     lock_across_network_call,
 )
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = tuple(
         global_client_config,
         blocking_lock_in_async,
         callback_registering_constructor,
+        global_request_state,
     )
 )
 BY_KEY: dict[str, Rule] = {**{r.code: r for r in RULES}, **{r.name: r for r in RULES}}
