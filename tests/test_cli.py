@@ -102,7 +102,7 @@ def test_rule_command() -> None:
     assert run(["rule", "lock-across-network-call"], REPO)[1].startswith("# LLM003 lock-across-network-call")
     code, out, _ = run(["rule", "--all", "--output-format", "json"], REPO)
     listed = [r["code"] for r in json.loads(out)]
-    assert listed == sorted(listed) and {"LLM000", "LLM001", "LLM002", "LLM003", "LLM004", "LLM008"} <= set(listed)
+    assert listed == sorted(listed) and {"LLM000", "LLM001", "LLM002", "LLM003", "LLM004", "LLM005", "LLM006", "LLM007", "LLM008"} <= set(listed)
     for r in json.loads(out):
         if r["code"] != "LLM000":
             assert all(s in r["doc"] for s in ("## What it does", "## Why is this bad", "## Fix safety")), r["code"]
