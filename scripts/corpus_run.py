@@ -13,7 +13,7 @@ line, so that no default exclude (``build``, ``test`` data, ...) hides any of th
     python scripts/corpus_run.py --corpus site-packages --exclude-packages litellm
     python scripts/corpus_run.py --corpus site-packages --packages litellm --steps copy,check
     python scripts/corpus_run.py --corpus site-packages --packages litellm --work W --steps fix,refix
-    python scripts/corpus_run.py --corpus stdlib --sample 40      # every 40th file (the test)
+    python scripts/corpus_run.py --corpus stdlib,site-packages --sample 60   # the test's quick run
 
 Prints one line per step and a summary; exits 1 when an invariant fails.
 """
@@ -36,32 +36,36 @@ from pathlib import Path
 STEPS = ("copy", "check", "fix", "refix")
 
 
-def corpus_files(corpus: str, packages: set[str], exclude: set[str], sample: int) -> tuple[Path, list[Path]]:
-    """(root, files relative to root): the corpus' .py files, sorted, every ``sample``-th."""
-    if corpus == "stdlib":
-        root = Path(sysconfig.get_paths()["stdlib"])
-    elif corpus == "site-packages":
-        root = Path(sysconfig.get_paths()["purelib"])
-    else:
-        root = Path(corpus)
+def corpus_files(corpus: str, packages: set[str], exclude: set[str], sample: int) -> list[tuple[Path, Path]]:
+    """(source, path in the work folder) of the corpus' .py files, sorted, every ``sample``-th;
+    ``corpus`` is a comma-separated list of stdlib, site-packages or folders."""
     out = []
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root)
-        if corpus == "stdlib" and "site-packages" in rel.parts:
-            continue
-        top = rel.parts[0].removesuffix(".py")
-        if (packages and top not in packages) or top in exclude:
-            continue
-        if path.is_file() and not path.is_symlink():
-            out.append(rel)
-    return root, out[::sample] if sample > 1 else out
+    for name in corpus.split(","):
+        if name == "stdlib":
+            root = Path(sysconfig.get_paths()["stdlib"])
+        elif name == "site-packages":
+            root = Path(sysconfig.get_paths()["purelib"])
+        else:
+            root = Path(name)
+        chosen = []
+        for path in sorted(root.rglob("*.py")):
+            rel = path.relative_to(root)
+            if name == "stdlib" and "site-packages" in rel.parts:
+                continue
+            top = rel.parts[0].removesuffix(".py")
+            if (packages and top not in packages) or top in exclude:
+                continue
+            if path.is_file() and not path.is_symlink():
+                chosen.append((path, Path(root.name) / rel))
+        out += chosen[::sample] if sample > 1 else chosen
+    return out
 
 
-def copy(root: Path, files: list[Path], dest: Path) -> None:
-    for rel in files:
+def copy(files: list[tuple[Path, Path]], dest: Path) -> None:
+    for source, rel in files:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / rel, target)
+        shutil.copy2(source, target)
 
 
 def llmlint(args: list[str], cwd: Path, file_list: list[str]) -> tuple[int, str, str, float]:
@@ -89,7 +93,7 @@ def cpython_rejects(data: bytes) -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default="stdlib", help="stdlib, site-packages, or a folder")
+    ap.add_argument("--corpus", default="stdlib", help="stdlib, site-packages or a folder; comma-separated")
     ap.add_argument("--packages", default="", help="only these top-level packages (comma-separated)")
     ap.add_argument("--exclude-packages", default="", help="not these top-level packages")
     ap.add_argument("--sample", type=int, default=1, help="every N-th file only")
@@ -99,16 +103,16 @@ def main() -> int:
     a = ap.parse_args()
     steps = [s for s in a.steps.split(",") if s]
     work = a.work or Path(tempfile.mkdtemp(prefix="llmlint-corpus-"))
-    root, files = corpus_files(a.corpus, set(filter(None, a.packages.split(","))),
-                               set(filter(None, a.exclude_packages.split(","))), a.sample)
-    names = [f.as_posix() for f in files]
-    summary: dict[str, object] = {"corpus": str(root), "work": str(work), "files": len(names)}
+    files = corpus_files(a.corpus, set(filter(None, a.packages.split(","))),
+                         set(filter(None, a.exclude_packages.split(","))), a.sample)
+    names = [rel.as_posix() for _, rel in files]
+    summary: dict[str, object] = {"corpus": a.corpus, "work": str(work), "files": len(names)}
     failures: list[str] = []
 
     if "copy" in steps:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        copy(root, files, work)
+        copy(files, work)
         summary["megabytes"] = round(sum((work / n).stat().st_size for n in names) / 1e6, 1)
 
     if "check" in steps:

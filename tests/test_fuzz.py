@@ -128,7 +128,9 @@ def run_pipeline(files: dict[str, bytes]) -> None:
         COUNTS["findings"] += len(result.diagnostics)
         COUNTS["llm000"] += sum(1 for d in result.diagnostics if d.code == "LLM000")
         fixed = fix_files(found, config, 1, set(), unsafe=True)
-        assert not fixed.errors, fixed.errors
+        # a rewrite of a file that never compiled (CPython's parser accepts `return` or
+        # `async with` outside a function, its compiler does not) is rightly dropped
+        assert [e for e in fixed.errors if not _dropped_and_never_compiled(e, files)] == []
         assert not fixed.result.internal_errors, fixed.result.internal_errors
         assert write_rewrites(fixed, fixed.result.paths) == []
         for display in fixed.rewrites:
@@ -138,6 +140,17 @@ def run_pipeline(files: dict[str, bytes]) -> None:
         if fixed.rewrites:
             again = fix_files(discover_files([str(root)], config, cwd=root), config, 1, set(), unsafe=True)
             assert again.rewrites == {}, f"second fix run changed {sorted(again.rewrites)}"
+
+
+def _dropped_and_never_compiled(error: str, files: dict[str, bytes]) -> bool:
+    name, _, rest = error.partition(": ")
+    if not rest.startswith("rewrite dropped, it does not compile") or name not in files:
+        return False
+    try:
+        compile(files[name], name, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True
+    return False
 
 
 @st.composite
