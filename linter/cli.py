@@ -93,6 +93,7 @@ def _config(o: dict[str, Any]) -> Config:
 
 def _emit(text: str, output_file: str | None) -> None:
     if output_file:
+        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
         Path(output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
@@ -102,7 +103,7 @@ def _report(diagnostics: list[Diagnostic], result: Result, o: dict[str, Any], st
     sources = result.source_lines()
     for fmt in FILE_OUTPUTS:
         if o[f"{fmt}_output"]:
-            Path(o[f"{fmt}_output"]).write_text(FORMATS[fmt](diagnostics, sources), encoding="utf-8")
+            _emit(FORMATS[fmt](diagnostics, sources), o[f"{fmt}_output"])
     if statistics:
         counts = Counter((d.code, d.name) for d in diagnostics)
         text = "".join(
@@ -220,7 +221,7 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
 
 
 def _read_stdin(name: str) -> str:
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     try:
         return decode(data)
     except (UnicodeError, LookupError) as e:
