@@ -46,17 +46,22 @@ def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dic
     """A clean git copy of this repository's working tree (what a user would clone)."""
     base = tmp_path_factory.mktemp("precommit")
     env = _env(base / "pre-commit-home")
-    src = base / "llmlint"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, check=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        if (REPO / rel).is_file():
-            (src / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / rel, src / rel)
+    src = copy_of_repository(base / "llmlint")
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "llmlint"]):
         subprocess.run(args, cwd=src, env=env, check=True, capture_output=True)
     rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=src, capture_output=True, text=True, check=True).stdout.strip()
     return src, rev, env
+
+
+def copy_of_repository(dest: Path) -> Path:
+    """This repository's files as a user gets them (tracked and new files, nothing ignored)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        if (REPO / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, dest / rel)
+    return dest
 
 
 def _user_repo(root: Path, files: dict[str, str], env: dict[str, str]) -> Path:
@@ -67,35 +72,44 @@ def _user_repo(root: Path, files: dict[str, str], env: dict[str, str]) -> Path:
 
 
 def test_try_repo_check_and_fix_hooks(hooks_repo: tuple[Path, str, dict[str, str]], tmp_path: Path) -> None:
-    src, _, env = hooks_repo
+    src, rev, env = hooks_repo
     user = _user_repo(tmp_path / "user", {
         "hazard.py": HAZARD, "clean.py": CLEAN, "cost.py": FIXABLE, "gen/generated.py": HAZARD,
         "pyproject.toml": '[tool.llmlint]\nexclude = ["gen"]\n',
     }, env)
-    try_repo = [*_pre_commit(), "try-repo", str(src)]
-
-    failed = _run([*try_repo, "llmlint", "--files", "hazard.py"], user, env)
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "hazard.py:4:5: LLM002 [global-callback-registration]" in failed.stdout
-    assert re.search(r"^llmlint\.+Failed$", failed.stdout, re.MULTILINE)
-
-    passed = _run([*try_repo, "llmlint", "--files", "clean.py"], user, env)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert re.search(r"^llmlint\.+Passed$", passed.stdout, re.MULTILINE)
-
-    # pre-commit names an excluded file explicitly: --force-exclude keeps it excluded
-    excluded = _run([*try_repo, "llmlint", "--files", "gen/generated.py", "clean.py"], user, env)
-    assert excluded.returncode == 0, excluded.stdout
-
-    fixed = _run([*try_repo, "llmlint-fix", "--files", "cost.py"], user, env)
-    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    # try-repo installs the hooks into a throw-away store each time (~20 s): run it once, with
+    # both hooks, on a hazardous file and a fixable one
+    tried = _run([*_pre_commit(), "try-repo", str(src), "--files", "hazard.py", "cost.py"], user, env)
+    assert tried.returncode == 1, tried.stdout + tried.stderr
+    assert "hazard.py:4:5: LLM002 [global-callback-registration]" in tried.stdout
+    assert re.search(r"^llmlint\.+Failed$", tried.stdout, re.MULTILINE)
+    assert re.search(r"^llmlint \(fix\)\.+Failed$", tried.stdout, re.MULTILINE)
+    assert "files were modified by this hook" in tried.stdout
     after = (user / "cost.py").read_text(encoding="utf-8")
     assert after != FIXABLE and "_hidden_params" in after
     compile(after, "cost.py", "exec")
-    again = _run([*try_repo, "llmlint-fix", "--files", "cost.py"], user, env)
+    assert (user / "hazard.py").read_text(encoding="utf-8") == HAZARD  # no codemod for it: untouched
+
+    # the same hooks from a config (installed once in PRE_COMMIT_HOME), hook by hook
+    write(user, {".pre-commit-config.yaml": f"repos:\n  - repo: {src}\n    rev: {rev}\n    hooks:\n"
+                                            "      - id: llmlint\n      - id: llmlint-fix\n"})
+    subprocess.run(["git", "add", "-A"], cwd=user, env=env, check=True)
+
+    def hook(name: str, *files: str) -> subprocess.CompletedProcess[str]:
+        return _run([*_pre_commit(), "run", name, "--files", *files], user, env)
+
+    failed = hook("llmlint", "hazard.py")
+    assert failed.returncode == 1 and "hazard.py:4:5: LLM002" in failed.stdout, failed.stdout + failed.stderr
+    passed = hook("llmlint", "clean.py")
+    assert passed.returncode == 0 and re.search(r"^llmlint\.+Passed$", passed.stdout, re.MULTILINE), passed.stdout
+    # pre-commit names an excluded file explicitly: --force-exclude keeps it excluded
+    excluded = hook("llmlint", "gen/generated.py", "clean.py")
+    assert excluded.returncode == 0, excluded.stdout
+    # the fixed file is clean now, and a second fix run changes nothing
+    assert hook("llmlint", "cost.py").returncode == 0
+    again = hook("llmlint-fix", "cost.py")
     assert again.returncode == 0, again.stdout + again.stderr
     assert (user / "cost.py").read_text(encoding="utf-8") == after
-    assert _run([*try_repo, "llmlint", "--files", "cost.py"], user, env).returncode == 0
 
 
 def _readme_snippets() -> list[str]:
