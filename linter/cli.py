@@ -60,6 +60,7 @@ def _selection_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (pyproject.toml or llmlint.toml)."),
         click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
         click.option("--min-confidence", type=click.Choice(CONFIDENCE_LEVELS), default=None, help="Lowest confidence reported (default: medium)."),
+        click.option("--preview", is_flag=True, help="Also report findings without concurrency evidence (same as --min-confidence low)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line too."),
     ])
 
@@ -86,7 +87,7 @@ def _config(o: dict[str, Any]) -> Config:
         extend_select=_split(o["extend_select"]),
         ignore=_split(o["ignore"]),
         exclude=_split(o["exclude"]),
-        min_confidence=o["min_confidence"],
+        min_confidence=o["min_confidence"] or ("low" if o["preview"] else None),
         isolated=o["isolated"],
     )
 

@@ -86,8 +86,13 @@ def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
             for region in fn.regions:
                 if region.lock.kind == "name":
                     names.add(region.lock.name)
+            # helpers called under a lock, or on the flow of a function that sets module state
+            # for its request (LLM008 readers), may live in files the byte scan skipped
+            state = [a.target for a in fn.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+            sets_state = bool(state)
+            names.update(state)  # the module that defines the state
             for call in fn.calls:
-                if call.regions and call.callee.kind == "name":
+                if (call.regions or sets_state) and call.callee.kind == "name":
                     names.add(call.callee.name)
         for klass in f.classes.values():
             # bases matter for CustomLogger detection and for locks/methods inherited by
@@ -136,6 +141,8 @@ class _Analysis:
         self.facts: list[FileFacts] = []
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
+        self.chased: set[str] = set()  # files analysed because they import a hazard's module
+        self.chased_modules: set[str] = set()
 
     def run(self, sources: list[SourceFile], force: bool) -> None:
         work = [make_job(sf, force, False, self.overrides) for sf in sources]
@@ -173,6 +180,34 @@ class _Analysis:
         ]
 
 
+    def importers(self) -> list[SourceFile]:
+        """Skipped files that import a module holding a hazard candidate (a lock, a client-config
+        write, a registration): they may be the web handler or thread pool that makes it
+        concurrent, which rules need as evidence."""
+        modules = {
+            f.module.rsplit(".", 1)[-1]
+            for f in self.facts
+            if f.parsed and (f.path in self.chased or _has_candidates(f))
+        } - self.chased_modules
+        if not modules:
+            return []
+        self.chased_modules |= modules
+        names = b"|".join(re.escape(m.encode()) for m in sorted(modules))
+        pattern = re.compile(rb"(?:from|import)[ \t]+[\w., \t]*\b(?:" + names + rb")\b")
+        out = [
+            sf
+            for sf in self.files
+            if sf.display not in self.done
+            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else _mentions(sf.path, pattern))
+        ]
+        self.chased |= {sf.display for sf in out}
+        return out
+
+
+def _has_candidates(f: FileFacts) -> bool:
+    return any(fn.regions or fn.config_writes or fn.registrations for fn in f.functions.values())
+
+
 def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, str]) -> Job:
     return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, positions, overrides.get(sf.display))
 
@@ -183,7 +218,7 @@ def collect_facts(
     analysis = _Analysis(files, config, jobs, overrides)
     analysis.run(files, force=False)
     for _ in range(DEMAND_ROUNDS):
-        more = analysis.demanded() or analysis.readers()
+        more = analysis.demanded() or analysis.readers() or analysis.importers()
         if not more:
             break
         analysis.run(more, force=True)
