@@ -136,6 +136,7 @@ def main() -> int:
             failures.append(f"{len(missed)} files CPython rejects have no LLM000 (e.g. {missed[:3]})")
         summary["llm000_cpython_accepts"] = sorted(reported - rejected)[:20]  # libcst limits
 
+    first_remaining: list[str] = []
     for step in ("fix", "refix"):
         if step not in steps:
             continue
@@ -145,7 +146,12 @@ def main() -> int:
         changed = sorted(n for n in names if before[n] != after[n])
         summary[f"{step}_seconds"] = round(secs, 1)
         summary[f"{step}_files_written"] = len(changed)
-        summary[f"{step}_remaining"] = sum(1 for line in out.splitlines() if ": LLM" in line)
+        remaining = sorted(line for line in out.splitlines() if ": LLM" in line)
+        summary[f"{step}_remaining"] = len(remaining)
+        (work.parent / f"{work.name}-{step}.txt").write_text("\n".join(remaining) + "\n" + err)
+        if step == "refix" and "fix" in steps and remaining != first_remaining:
+            failures.append(f"fix and refix report different findings (see {work.name}-fix.txt, -refix.txt)")
+        first_remaining = remaining
         errors = internal_errors(err)
         if code not in (0, 1) or errors:
             failures.append(f"{step}: exit {code}; {errors[:5] or err[-2000:]}")

@@ -55,8 +55,9 @@ def test_undecodable_bytes_point_at_the_bad_byte(tmp_path: Path) -> None:
         (b"# coding: ascii\nx = '\xc3\xa9'\n", "cannot decode file as ascii: byte 0xc3 at line 2"),
         (b"# coding: rot13\nx = 1\n", "coding cookie names 'rot13', which is not a text encoding"),
         (codecs.BOM_UTF8 + b"# coding: latin-1\nx = 1\n", "a UTF-8 BOM and a coding cookie for 'latin-1' contradict"),
+        (codecs.BOM_UTF8 + b"# coding: utf8\nx = 1\n", "a UTF-8 BOM and a coding cookie for 'utf8' contradict"),
     ],
-    ids=["unknown", "wrong", "not-text", "bom-conflict"],
+    ids=["unknown", "wrong", "not-text", "bom-conflict", "bom-utf8-spelling"],
 )
 def test_wrong_coding_cookie(tmp_path: Path, data: bytes, message: str) -> None:
     (tmp_path / "c.py").write_bytes(data)

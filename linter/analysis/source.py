@@ -77,7 +77,8 @@ def source_encoding(data: bytes) -> tuple[str, bool]:
                 raise UnicodeError(f"unknown encoding in coding cookie: {name!r}") from None
             if not getattr(info, "_is_text_encoding", True):
                 raise UnicodeError(f"coding cookie names {name!r}, which is not a text encoding")
-            if bom and info.name not in ("utf-8", "utf-8-sig"):
+            spelled = name.lower().replace("_", "-")  # CPython accepts only these with a BOM
+            if bom and spelled != "utf-8" and not spelled.startswith("utf-8-"):
                 raise UnicodeError(f"a UTF-8 BOM and a coding cookie for {name!r} contradict each other")
             return ("utf-8" if bom else name), bom
         if line.strip() and not line.lstrip().startswith(b"#"):
