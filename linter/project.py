@@ -394,7 +394,7 @@ class ProjectIndex:
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
             if how not in _PROCESS_HOWS:
-                return f"{label} (a {how} started in {spawner.label})"
+                return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
         if func.facts.is_async:
