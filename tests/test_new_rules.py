@@ -289,3 +289,38 @@ def test_per_call_fix_refusals_say_why(tmp_path: Path, body: str, reason: str) -
     assert result.rewrites == {}
     reasons = [result.reason(d) for d in result.result.diagnostics if d.code == "LLM005"]
     assert reasons and reason in (reasons[0] or ""), reasons
+
+
+# ---------------------------------------------------- LLM001 / LLM002 extensions
+def test_llm001_names_the_read_modify_write_across_a_retry() -> None:
+    from linter.engine import check_paths
+    from tests.expectations import FIXTURES
+
+    def diags(case: str):  # type: ignore[no-untyped-def]
+        root = FIXTURES / case
+        return check_paths([str(root)], load(None, root, isolated=True), jobs=1, cwd=root).diagnostics
+
+    for case, line in (("pdd_retry_rmw", 31), ("pdd_server_cache_toggle", 26)):
+        llm001 = [d for d in diags(case) if d.code == "LLM001"]
+        assert len(llm001) == 1 and "read-modify-write across the call" in llm001[0].message, case
+        assert llm001[0].evidence[-1].endswith(f"written back at {llm001[0].path}:{line}")
+    assert all("read-modify-write" not in d.message for d in diags("pdd_global_dict"))
+
+
+def test_llm002_atomic_swap_is_still_per_request(tmp_path: Path) -> None:
+    src = """
+import threading
+import litellm
+
+_L = threading.Lock()
+
+
+async def ask(handler):
+    with _L:
+        litellm.success_callback[:] = [handler]
+    return await litellm.acompletion(model="m", messages=[])
+"""
+    diags = lint(tmp_path, {"m.py": src})
+    assert codes(diags) == [("LLM002", 10)]
+    assert "slice assignment makes the swap atomic" in diags[0].message
+    assert "the lock around it does not help" in diags[0].message
