@@ -133,3 +133,11 @@ def test_preview_flag_on_the_command_line(tmp_path: Path, monkeypatch: pytest.Mo
     preview = runner.invoke(main, ["check", ".", "--isolated", "--output-format", "concise", "-q", "--preview"])
     assert plain.exit_code == 0 and plain.output == ""
     assert preview.exit_code == 1 and preview.output.startswith("writer.py:4:5: LLM005 [global-client-config]")
+
+
+def test_a_helper_module_that_imports_streamlit_is_not_a_script(tmp_path: Path) -> None:
+    files = {
+        "helpers.py": "import os\nimport streamlit as st\n\nos.environ['LITELLM_LOG'] = 'ERROR'\n\ndef title():\n    st.title('x')\n",
+        "page.py": "import os\nimport streamlit as st\nfrom helpers import title\n\ntitle()\nos.environ['OPENAI_API_KEY'] = st.text_input('key')\n",
+    }
+    assert [(d.path, d.span.line) for d in _llm005(lint_low(tmp_path, files))] == [("page.py", 6)]
