@@ -241,3 +241,12 @@ def _add(found: dict[Path, SourceFile], p: Path, cwd: Path) -> None:
         return
     module, is_package = module_name(key)
     found[key] = SourceFile(p, display_path(p, cwd), module, is_package)
+
+
+def stdin_file(name: str, matcher: Matcher, cwd: Path, force_exclude: bool = False) -> list[SourceFile]:
+    """The file that ``--stdin-filename NAME`` stands for (it need not exist on disk)."""
+    p = Path(name)
+    if force_exclude and matcher.excluded(p, False):
+        return []
+    module, is_package = module_name(p.resolve())
+    return [SourceFile(p, display_path(p, cwd), module, is_package)]

@@ -38,11 +38,15 @@ class Result:
     internal_errors: list[str] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)  # display path -> filesystem path
     index: ProjectIndex | None = None
+    overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
 
     def source_lines(self) -> dict[str, list[str]]:
         """Lines of the files that have findings (for formats that show the source)."""
         out: dict[str, list[str]] = {}
         for display in {d.path for d in self.diagnostics}:
+            if display in self.overrides:
+                out[display] = self.overrides[display].splitlines()
+                continue
             try:
                 out[display] = decode(self.paths[display].read_bytes()).splitlines()
             except (OSError, UnicodeError, LookupError, KeyError):
@@ -288,7 +292,7 @@ def check_files(
         diagnostics, suppressed = run_rules(index, config)
     parsed = sum(1 for f in facts if f.parsed)
     paths = {sf.display: sf.path for sf in files}
-    return Result(diagnostics, len(files), parsed, suppressed, errors, paths, index)
+    return Result(diagnostics, len(files), parsed, suppressed, errors, paths, index, overrides)
 
 
 def discover_files(paths: list[str], config: Config, cwd: Path | None = None, force_exclude: bool = False) -> list[SourceFile]:

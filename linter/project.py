@@ -203,8 +203,10 @@ class ProjectIndex:
                 return self.method(hit[0], hit[1].name, tail)
         return None
 
-    def binding(self, qualified: str) -> tuple[FileFacts, Binding, str] | None:
+    def binding(self, qualified: str, depth: int = 0) -> tuple[FileFacts, Binding, str] | None:
         """The module-level binding a qualified storage name starts with (longest prefix)."""
+        if depth > 8:
+            return None  # a cycle of re-exports (``a`` imports ``x`` from ``b``, ``b`` from ``a``)
         parts = qualified.split(".")
         for i in range(len(parts) - 1, 0, -1):
             f = self.by_module.get(".".join(parts[:i]))
@@ -215,7 +217,7 @@ class ProjectIndex:
                 target = f.imports.get(parts[i])
                 if target and target != qualified:
                     rest = ".".join(parts[i + 1 :])
-                    return self.binding(f"{target}.{rest}" if rest else target)
+                    return self.binding(f"{target}.{rest}" if rest else target, depth + 1)
                 return None
         return None
 

@@ -77,6 +77,7 @@ SUMMARY = "Module-level state used to pass one request's values between function
 TOKENS = rb"\bglobal\s|\w\[\s*[\"'][\w.-]+[\"']\s*\]\s*=[^=]"
 
 _SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
+_ELSEWHERE = frozenset(["os.environ"])  # process environment: LLM005 global-client-config
 FLOW_DEPTH = 4  # how deep "a function it calls" is followed
 
 
@@ -92,7 +93,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
         by_storage: dict[str, list[Access]] = {}
         for access in per_request_writes(func):
             hit = index.binding(access.target)
-            if hit is None or hit[1].kind in _SKIP_KINDS:
+            if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
             by_storage.setdefault(hit[2], []).append(access)
         if not by_storage or index.one_time(func):
