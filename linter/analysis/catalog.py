@@ -118,6 +118,7 @@ SDK_CALL_SUFFIXES = (
 
 LOCK_FACTORIES: dict[str, str] = {
     **{f"threading.{n}": "thread" for n in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")},
+    **{n: "thread" for n in ("_thread.allocate_lock", "_thread.RLock", "threading._allocate_lock")},
     **{f"asyncio.{n}": "async" for n in ("Lock", "Semaphore", "BoundedSemaphore", "Condition")},
     **{
         f"multiprocessing.{n}": "process"
