@@ -296,6 +296,6 @@ def baseline_write(output: str, **o: Any) -> None:
     for err in result.internal_errors:
         click.echo(f"llmlint: {err}", err=True)
     items = baseline.for_file(result.diagnostics, result, result.source_lines(), Path(output))
-    Path(output).write_text(baseline.render(items), encoding="utf-8")
+    _emit(baseline.render(items), output)
     click.echo(f"Wrote {len(items)} finding{'s' if len(items) != 1 else ''} to {output}.", err=True)
     sys.exit(2 if result.internal_errors else 0)

@@ -14,6 +14,10 @@ read right after the call therefore sees the previous call's values, or another 
 on it are wrong. `threading.local` or a `ContextVar` set in the callback do not help either
 (400/400 wrong: the callback runs on another thread, in a copied context).
 
+A reader that saves the value, makes another call (a retry) and writes the sum back — the PDD
+retry shape — is named as a read-modify-write across the call: the retry's own callback and
+concurrent callbacks write in between.
+
 This needs no concurrency evidence: the shape is wrong even in a single-threaded program.
 Storage that nothing reads after a call (a dead store, a debug history that is only displayed)
 is not reported.
@@ -153,8 +157,33 @@ def _finding(
         context,
         f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
     )
+    rmw = _read_modify_write(index, func, qual, accesses)
+    if rmw is not None:
+        message += (
+            "; it is also read, then written back after another model call (read-modify-write across "
+            "the call): the callback of that call and of concurrent calls writes in between, so the "
+            "total loses or double-counts calls"
+        )
+        evidence += (rmw,)
     data = (("reader", func.id), ("storage", qual), ("callback", cb.id))
     return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, data=data)
+
+
+def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> str | None:
+    """The PDD retry shape: storage read, a litellm call, then the storage written back."""
+    writes = [w for w in func.facts.writes if index.storage_name(w.target) == qual]
+    if not writes:
+        return None
+    calls = [c for c in func.facts.calls if index.network_call(func, c, litellm_only=True) is not None]
+    for w in sorted(writes, key=lambda a: a.order):
+        for c in sorted(calls, key=lambda c: c.order):
+            if c.order < w.order and any(r.order < c.order for r in reads):
+                r = min((r for r in reads if r.order < c.order), key=lambda a: a.order)
+                return (
+                    f"read-modify-write across the call: read at {index.loc(func.file, r.span)}, "
+                    f"{c.callee.name}() at {index.loc(func.file, c.span)}, written back at {index.loc(func.file, w.span)}"
+                )
+    return None
 
 
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:
