@@ -57,12 +57,16 @@ from typing import Iterator
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Diagnostic
 from linter.project import Func, ProjectIndex
+from linter.rules.lock_across_network_call import TOKENS as LOCK_TOKENS
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 
 CODE = "LLM006"
 NAME = "blocking-lock-in-async"
 SUMMARY = "threading lock acquired inside async def"
-TOKENS = rb"async\s+def"
+# the lock must be named in the file (its factory, or a name that says "lock"); a lock taken
+# through a helper in another module is found because files importing a lock's module are
+# analysed too (linter.engine)
+TOKENS = LOCK_TOKENS
 
 _BLOCKING = ("thread", "process")
 

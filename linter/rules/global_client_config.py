@@ -72,7 +72,8 @@ CODE = "LLM005"
 NAME = "global-client-config"
 SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.environ) written at request time"
 TOKENS = (
-    rb"environ|putenv|\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
+    rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\["
+    rb"|putenv|unsetenv|\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
     rb"|\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
 )
 
