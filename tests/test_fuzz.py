@@ -79,6 +79,12 @@ HAZARDS = [
     "_LAST = {}",
     "def _track(kwargs, completion_response, start_time, end_time):\n    _LAST['cost'] = kwargs['response_cost']",
     "class H(CustomLogger):\n    def log_success_event(self, kwargs, response_obj, start_time, end_time):\n        _LAST['x'] = 1",
+    # self-contained shapes: they fire wherever they land, so that real files reach the codemods
+    "async def _fz1(h):\n    litellm.callbacks = [h]",
+    "async def _fz2(cb):\n    litellm.success_callback.append(cb)\n    return await litellm.acompletion(model='m', messages=[])",
+    "async def _fz3(p):\n    with _LOCK:\n        return litellm.completion(model='m', messages=[])",
+    "def _fz4(kwargs, completion_response, start_time, end_time):\n    _LAST['cost'] = kwargs.get('response_cost')\n"
+    "litellm.success_callback = [_fz4]\ndef _fz5(p):\n    r = litellm.completion(model='m', messages=[])\n    return r, _LAST['cost']",
     "@functools.cache",
     "try:",
     "else:",
