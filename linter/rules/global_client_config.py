@@ -117,10 +117,12 @@ def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access])
                 "set it once at start-up if this is set-up code)"
             )
     what = "environment" if target == "os.environ" else "configuration"
+    secret = target in ("os.environ", "google.generativeai.configure") or "key" in target or "token" in target
     message = (
         f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
-        "it, so a concurrent request can be sent with this request's value (another tenant's key) "
-        "or this one with theirs. Pass it per call or use a client instance per tenant"
+        "it, so a concurrent request can be sent with this request's "
+        + ("value (another tenant's key)" if secret else "setting")
+        + " or this one with theirs. Pass it per call or use a client instance per tenant"
     )
     saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
     call = index.litellm_call_through(func) or _network_call(index, func)
