@@ -462,6 +462,19 @@ class ProjectIndex:
                 break
         return None
 
+    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None) -> tuple[str, str]:
+        """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
+        point (``concurrent``) or to request-time code; medium when it runs per instance and the
+        rule accepts that (``per_instance`` is then appended to the evidence); else low."""
+        chain = self.concurrency_evidence(func) if concurrent else self.request_evidence(func)
+        if chain is not None:
+            return "high", f"runs {'concurrently' if concurrent else 'at request time'}: {chain}"
+        instance = self.per_instance_evidence(func) if per_instance is not None else None
+        if instance is not None:
+            return "medium", f"runs per instance: {instance}{per_instance}"
+        who = "concurrent" if concurrent else "start-up-only"
+        return "low", f"no {who} caller found for {func.facts.qualname} (reported with --preview)"
+
     def per_instance_evidence(self, func: Func) -> str | None:
         """A method that runs for every instance (constructor, validator, or any method)."""
         cls = func.facts.class_name
