@@ -321,7 +321,8 @@ class ProjectIndex:
         if (
             func.file.is_test
             or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
-            or self.spawned.get(fid, (None, ""))[1] == "process initializer"
+            or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
+            or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
         ):
             self._one_time[fid] = True  # set-up code, or test code (runs once, in one process)
             return True
@@ -406,7 +407,7 @@ class ProjectIndex:
             return view
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
-            if how not in _PROCESS_HOWS:
+            if how not in _PROCESS_HOWS and how != "startup hook":
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
