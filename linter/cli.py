@@ -7,6 +7,7 @@ config or internal error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -166,7 +167,22 @@ def _fixers_needing_unsafe() -> set[str]:
     return {code for code, m in FIXERS.items() if m.SAFETY == "unsafe"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """A bug in llmlint exits 2 with one line (a traceback with LLMLINT_DEBUG=1), never 1,
+    which would read as "findings"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            if os.environ.get("LLMLINT_DEBUG"):
+                raise
+            _fail(f"internal error: {type(e).__name__}: {e} (LLMLINT_DEBUG=1 shows the traceback)")
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="llmlint")
 def main() -> None:
     """llmlint: find concurrency hazards in LLM application code (litellm callbacks, global state, locks)."""

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.analysis.source import Job, analyse, decode
+from linter.analysis.source import Job, analyse, decode, read_source
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
@@ -48,7 +48,7 @@ class Result:
                 out[display] = self.overrides[display].splitlines()
                 continue
             try:
-                out[display] = decode(self.paths[display].read_bytes()).splitlines()
+                out[display] = decode(read_source(self.paths[display])).splitlines()
             except (OSError, UnicodeError, LookupError, KeyError):
                 out[display] = []
         return out
@@ -119,7 +119,7 @@ def _module_candidates(name: str) -> list[str]:
 
 def _mentions(path: Path, pattern: re.Pattern[bytes]) -> bool:
     try:
-        return pattern.search(path.read_bytes()) is not None
+        return pattern.search(read_source(path)) is not None
     except OSError:
         return False
 
