@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, import_fresh
+from tests.runtime.conftest import FIXTURES, fix_fixture, import_fresh
 
 CASE = "thread_lock_in_async"
 _COUNT = re.compile(r"count=(\d+)")
@@ -48,12 +44,8 @@ async def _max_holders_while_suspended(service: Any, tasks: int = 8) -> int:
 def test_thread_lock_across_await_excludes_nothing_and_the_fix_releases_it(tmp_path: Path) -> None:
     original = import_fresh(FIXTURES / CASE, "service")
     before = asyncio.run(_max_holders_while_suspended(original))
-    root = tmp_path / CASE
-    shutil.copytree(FIXTURES / CASE, root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM006"}, unsafe=False)
-    assert result.fixed == 1 and not result.errors
-    assert write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture(CASE, tmp_path, "LLM006")
+    assert result.fixed == 1
     assert [d.code for d in result.result.diagnostics] == ["LLM003"]  # fetch(): not this rule's
     fixed = import_fresh(root, "service")
     after = asyncio.run(_max_holders_while_suspended(fixed))
