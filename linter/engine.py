@@ -21,6 +21,7 @@ from linter.analysis.source import Job, analyse, decode
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
+from linter.prefilter import Prefilter
 from linter.project import ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
@@ -59,7 +60,7 @@ def _run(args: tuple[Job, Catalog, re.Pattern[bytes] | None]) -> FileFacts | Non
 
 
 def analyse_all(
-    jobs_list: list[Job], catalog: Catalog, tokens: re.Pattern[bytes] | None, jobs: int
+    jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None, jobs: int
 ) -> tuple[list[FileFacts], list[str]]:
     work = [(j, catalog, tokens) for j in jobs_list]
     if jobs <= 1 or len(work) < _SERIAL_BELOW:
@@ -145,14 +146,29 @@ class _Analysis:
     def demanded(self) -> list[SourceFile]:
         """Project modules that the facts name (callback targets, bases, locks, called helpers)."""
         wanted: dict[str, SourceFile] = {}
+        parsed = {f.module: f for f in self.facts}
         for name in _demanded_modules(self.facts):
-            for mod in _module_candidates(name):
-                sf = self.by_module.get(mod)
-                if sf is not None:
-                    if sf.display not in self.done:
-                        wanted[sf.display] = sf
+            for _ in range(5):  # follow re-exports (``from .base import Logger`` in __init__)
+                sf, rest = self._module_of(name)
+                if sf is None:
                     break
+                if sf.display not in self.done:
+                    wanted[sf.display] = sf
+                    break
+                facts = parsed.get(sf.module)
+                head, _, tail = rest.partition(".")
+                target = facts.imports.get(head) if facts is not None and head else None
+                if not target or target == name:
+                    break
+                name = f"{target}.{tail}" if tail else target
         return list(wanted.values())
+
+    def _module_of(self, name: str) -> tuple[SourceFile | None, str]:
+        for mod in _module_candidates(name):
+            sf = self.by_module.get(mod)
+            if sf is not None:
+                return sf, name[len(mod) + 1 :]
+        return None, ""
 
     def readers(self) -> list[SourceFile]:
         """Skipped files that mention storage written by a callback (possible readers)."""

@@ -16,6 +16,7 @@ import libcst as cst
 from linter.analysis.catalog import Catalog
 from linter.analysis.extract import extract
 from linter.analysis.facts import FileFacts, Span
+from linter.prefilter import Prefilter
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 _NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
@@ -96,7 +97,7 @@ def _syntax_error(text: str, e: cst.ParserSyntaxError) -> tuple[str, Span]:
     return f"cannot parse: {e.message}", Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
 
 
-def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None:
+def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None) -> FileFacts | None:
     """Facts for one file, or None when the byte scan rules the file out."""
     facts = FileFacts(job.display, job.module, job.is_package, is_test_path(job.display))
     if job.text is not None:
@@ -114,7 +115,7 @@ def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> Fil
             facts.error = f"cannot decode file: {e}"
             facts.error_span = Span(1, 1, 1, 1)
             return facts
-    if not job.force_parse and (tokens is None or tokens.search(data) is None):
+    if not job.force_parse and (tokens is None or not tokens.wants(data)):
         return None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
