@@ -20,8 +20,6 @@ from linter.config import Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
 from linter.discovery import DiscoveryError
 from linter.engine import Result, check_files, discover_files
-from linter.fixes import FIXERS
-from linter.fixing import FixResult, fix_files, with_fix_previews, write_rewrites
 from linter.report import FORMATS
 from linter.rules import RULES, UnknownRule, lookup
 
@@ -56,6 +54,9 @@ def _shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line."),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (most concurrency rewrites do)."),
         click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), help="Facts cache folder (default: .llmlint_cache beside the config)."),
+        click.option("--no-prefilter", is_flag=True, help="Parse every file, not only those the byte scan selects (slow; proves the scan loses nothing)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -63,6 +64,13 @@ def _shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _config(o: dict[str, Any]) -> Config:
+    config = _load(o)
+    if not o["no_cache"]:
+        config.cache_dir = Path(o["cache_dir"]) if o["cache_dir"] else config.cache_dir or config.root / ".llmlint_cache"
+    return config
+
+
+def _load(o: dict[str, Any]) -> Config:
     return load(
         Path(o["config_path"]) if o["config_path"] else None,
         Path.cwd(),
@@ -107,6 +115,8 @@ def _scope(result: Result) -> str:
 
 def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     """Shared by ``fix`` and ``check --fix``."""
+    from linter.fixing import FixResult, fix_files, write_rewrites  # libcst codemods: only when fixing
+
     try:
         config = _config(o)
         files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
@@ -143,6 +153,8 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
 
 
 def _fixers_needing_unsafe() -> set[str]:
+    from linter.fixes import FIXERS
+
     return {code for code, m in FIXERS.items() if m.SAFETY == "unsafe"}
 
 
@@ -164,11 +176,18 @@ def check(statistics: bool, apply_fix: bool, **o: Any) -> None:
     try:
         config = _config(o)
         files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
-        result = check_files(files, config, o["jobs"])
+        result = check_files(
+            files, config, o["jobs"], prefilter=not o["no_prefilter"], need_index=o["output_format"] == "json"
+        )
     except (ConfigError, DiscoveryError) as e:
         _fail(str(e))
         return
-    diagnostics = with_fix_previews(result) if o["output_format"] == "json" else result.diagnostics
+    if o["output_format"] == "json":
+        from linter.fixing import with_fix_previews
+
+        diagnostics = with_fix_previews(result)
+    else:
+        diagnostics = result.diagnostics
     _report(diagnostics, result, o, statistics)
     n = len(diagnostics)
     line = f"Found {n} finding{'s' if n != 1 else ''} in {_scope(result)}" if n else f"All checks passed: {_scope(result)}"

@@ -7,6 +7,7 @@ every changed file by name, and excluded files must stay excluded there).
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -137,9 +138,9 @@ class Matcher:
             self._gitignores[rel] = rules
         return self._gitignores[rel]
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
+    def excluded(self, path: Path, is_dir: bool, resolved: Path | None = None) -> bool:
         try:
-            rel = path.resolve().relative_to(self.root).as_posix()
+            rel = (resolved or path.resolve()).relative_to(self.root).as_posix()
         except ValueError:
             rel = path.as_posix()
         if rel in ("", "."):
@@ -176,15 +177,19 @@ def _parents(rel: str) -> list[str]:
 def module_name(path: Path) -> tuple[str, bool]:
     """Dotted module name from the package folders (``__init__.py``) above ``path``."""
     is_package = path.stem == "__init__"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
     if is_package:
-        parts.append(directory.name)
-        directory = directory.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        parts.append(directory.name)
-        directory = directory.parent
-    return ".".join(reversed(parts)), is_package
+        return _package(path.parent) or path.parent.name, True
+    prefix = _package(path.parent)
+    return (f"{prefix}.{path.stem}" if prefix else path.stem), False
+
+
+@functools.lru_cache(maxsize=4096)
+def _package(directory: Path) -> str:
+    """The dotted package a folder is ("" when it has no ``__init__.py``); one lookup per folder."""
+    if directory.parent == directory or not (directory / "__init__.py").is_file():
+        return ""
+    parent = _package(directory.parent)
+    return f"{parent}.{directory.name}" if parent else directory.name
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -223,21 +228,32 @@ def discover(
                 dirnames[:] = []
                 continue
             seen_dirs.add((st.st_dev, st.st_ino))
-            dirnames[:] = sorted(n for n in dirnames if not matcher.excluded(d / n, True))
+            real = d.resolve()  # once per folder: its entries that are not symlinks resolve under it
+            dirnames[:] = sorted(n for n in dirnames if not matcher.excluded(d / n, True, _real(d / n, real)))
             for name in sorted(filenames):
                 if not name.endswith(PYTHON_SUFFIXES):
                     continue
                 fp = d / name
-                if fp.is_symlink() and not fp.is_file():
+                link = fp.is_symlink()
+                if link and not fp.is_file():
                     continue
-                if not matcher.excluded(fp, False):
-                    _add(found, fp, cwd)
+                resolved = fp.resolve() if link else real / name
+                if not matcher.excluded(fp, False, resolved):
+                    _add(found, fp, cwd, resolved)
     return sorted(found.values(), key=lambda s: s.display)
 
 
-def _add(found: dict[Path, SourceFile], p: Path, cwd: Path) -> None:
-    key = p.resolve()
+def _real(path: Path, real_parent: Path) -> Path:
+    return path.resolve() if path.is_symlink() else real_parent / path.name
+
+
+def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, resolved: Path | None = None) -> None:
+    key = resolved or p.resolve()
     if key in found:
         return
     module, is_package = module_name(key)
-    found[key] = SourceFile(p, display_path(p, cwd), module, is_package)
+    try:
+        display = key.relative_to(cwd).as_posix()
+    except ValueError:
+        display = display_path(p, cwd)
+    found[key] = SourceFile(p, display, module, is_package)

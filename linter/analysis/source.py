@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from linter.analysis.catalog import Catalog
-from linter.analysis.extract import extract
 from linter.analysis.facts import FileFacts, Span
 from linter.prefilter import Prefilter
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 _NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
@@ -97,14 +99,16 @@ def _syntax_error(text: str, e: cst.ParserSyntaxError) -> tuple[str, Span]:
     return f"cannot parse: {e.message}", Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
 
 
-def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None) -> FileFacts | None:
-    """Facts for one file, or None when the byte scan rules the file out."""
+def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | None = None) -> FileFacts | None:
+    """Facts for one file (``data``: its bytes, when already read), or None when the byte scan
+    rules the file out."""
     facts = FileFacts(job.display, job.module, job.is_package, is_test_path(job.display))
     if job.text is not None:
         text, data = job.text, job.text.encode("utf-8", "surrogatepass")
     else:
         try:
-            data = Path(job.path).read_bytes()
+            if data is None:
+                data = Path(job.path).read_bytes()
         except OSError as e:
             facts.error = f"cannot read file: {e.strerror or e}"
             facts.error_span = Span(1, 1, 1, 1)
@@ -119,6 +123,10 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None) -> FileFacts |
         return None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
+    import libcst as cst  # here, not at the top: a run whose facts all come from the cache never loads it
+
+    from linter.analysis.extract import extract
+
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
