@@ -201,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         args.runs, args.fixit, args.no_semgrep = 1, "skip", True
         corpus = Path(tempfile.mkdtemp(prefix="llmlint-smoke-"))
         fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-        shutil.copytree(fixtures, corpus / "copy0" / "fixtures")
+        # fixtures whose module names do not collide (one project, one module per name)
+        for case in ("pdd_global_dict", "crewai_set_callbacks", "lock_helper_contextmanager", "safe_return_value"):
+            shutil.copytree(fixtures / case, corpus / "copy0" / case)
         stdlib = Path(sysconfig.get_paths()["stdlib"])
         for name in ("threading.py", "queue.py", "contextlib.py", "functools.py"):
             (corpus / "copy0" / "stdlib").mkdir(parents=True, exist_ok=True)

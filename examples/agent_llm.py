@@ -1,5 +1,6 @@
 """crewAI-style LLM wrapper: handlers swapped into litellm's global lists per call, under a class lock."""
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import litellm
@@ -23,3 +24,10 @@ class LLM:
             self.set_callbacks(callbacks or [])
             response = litellm.completion(model=self.model, messages=messages)
         return response.choices[0].message.content
+
+
+def answer_all(questions: list[str]) -> list[str]:
+    """Every question on its own thread: the class lock makes them take turns."""
+    llm = LLM("gpt-4o-mini")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(llm.call, [[{"role": "user", "content": q}] for q in questions]))

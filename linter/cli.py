@@ -16,11 +16,16 @@ from typing import Any, Callable
 import click
 
 from linter import __version__
+from linter.baseline import BaselineError
 from linter.config import Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
-from linter.discovery import DiscoveryError
+from linter import baseline
+from linter.analysis.source import decode
+from linter.discovery import DiscoveryError, Matcher, SourceFile, stdin_file
+from linter.fingerprint import entries
 from linter.engine import Result, check_files, discover_files
-from linter.report import FORMATS
+from linter import rule_docs
+from linter.report import FILE_OUTPUTS, FORMATS, WITH_FIXES
 from linter.rules import RULES, UnknownRule, lookup
 
 
@@ -35,37 +40,53 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options common to ``check`` and ``fix`` (ruff's names)."""
-    options = [
+def _decorate(f: Callable[..., Any], options: list[Callable[..., Any]]) -> Callable[..., Any]:
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _selection_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Which files and rules (ruff's names): shared by ``check``, ``fix`` and ``baseline write``."""
+    return _decorate(f, [
         click.argument("paths", nargs=-1, type=click.Path()),
         click.option("--select", multiple=True, help="Rules to enable (codes, names or prefixes; comma-separated)."),
         click.option("--extend-select", multiple=True, help="Rules to enable on top of the configured ones."),
         click.option("--ignore", multiple=True, help="Rules to disable."),
         click.option("--exclude", multiple=True, help="Glob patterns of paths to skip (added to the config)."),
-        click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="full", show_default=True),
-        click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (pyproject.toml or llmlint.toml)."),
         click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
         click.option("--min-confidence", type=click.Choice(CONFIDENCE_LEVELS), default=None, help="Lowest confidence reported (default: medium)."),
+        click.option("--preview", is_flag=True, help="Also report findings without concurrency evidence (same as --min-confidence low)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line too."),
+    ])
+
+
+def _shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options common to ``check`` and ``fix`` (ruff's names)."""
+    return _selection_options(_decorate(f, [
+        click.option("--output-format", type=click.Choice(list(FORMATS)), default="full", show_default=True),
+        click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout."),
+        *(click.option(f"--{fmt}-output", type=click.Path(dir_okay=False), help=f"Also write a {fmt} report to this file.")
+          for fmt in FILE_OUTPUTS),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line."),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (most concurrency rewrites do)."),
         click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache."),
         click.option("--cache-dir", type=click.Path(file_okay=False), help="Facts cache folder (default: .llmlint_cache beside the config)."),
         click.option("--no-prefilter", is_flag=True, help="Parse every file, not only those the byte scan selects (slow; proves the scan loses nothing)."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+    ]))
+
+
+def _wants_fixes(o: dict[str, Any]) -> bool:
+    return o["output_format"] in WITH_FIXES or any(o[f"{fmt}_output"] for fmt in WITH_FIXES)
 
 
 def _config(o: dict[str, Any]) -> Config:
     config = _load(o)
-    if not o["no_cache"]:
+    if "no_cache" in o and not o["no_cache"]:  # commands with the cache options
         config.cache_dir = Path(o["cache_dir"]) if o["cache_dir"] else config.cache_dir or config.root / ".llmlint_cache"
     return config
 
@@ -78,27 +99,31 @@ def _load(o: dict[str, Any]) -> Config:
         extend_select=_split(o["extend_select"]),
         ignore=_split(o["ignore"]),
         exclude=_split(o["exclude"]),
-        min_confidence=o["min_confidence"],
+        min_confidence=o["min_confidence"] or ("low" if o["preview"] else None),
         isolated=o["isolated"],
     )
 
 
 def _emit(text: str, output_file: str | None) -> None:
     if output_file:
+        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
         Path(output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 
 
 def _report(diagnostics: list[Diagnostic], result: Result, o: dict[str, Any], statistics: bool = False) -> None:
+    sources = result.source_lines()
+    for fmt in FILE_OUTPUTS:
+        if o[f"{fmt}_output"]:
+            _emit(FORMATS[fmt](diagnostics, sources), o[f"{fmt}_output"])
     if statistics:
         counts = Counter((d.code, d.name) for d in diagnostics)
         text = "".join(
             f"{n:>5}  {code}  {name}\n" for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         )
     else:
-        fmt = o["output_format"]
-        text = FORMATS[fmt](diagnostics, result.source_lines() if fmt == "full" else {})
+        text = FORMATS[o["output_format"]](diagnostics, sources)
     _emit(text, o["output_file"])
     for err in result.internal_errors:
         click.echo(f"llmlint: {err}", err=True)
@@ -149,6 +174,8 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
         click.echo(f"{hidden} more fixable with --unsafe-fixes (or --rule NAME).", err=True)
     if errors or fixed.result.internal_errors:
         sys.exit(2)
+    if o.get("exit_non_zero_on_fix") and fixed.rewrites:
+        sys.exit(1)
     sys.exit(0 if o["exit_zero"] or not remaining else 1)
 
 
@@ -168,38 +195,85 @@ def main() -> None:
 @_shared_options
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply fixes (safe ones; --unsafe-fixes for the rest).")
-def check(statistics: bool, apply_fix: bool, **o: Any) -> None:
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
+@click.option("--baseline-ref", metavar="GIT_REF", help="Report only findings that are new since this git commit (a pull request's base).")
+@click.option("--stdin-filename", metavar="PATH", help="Lint standard input as if it were the file PATH.")
+def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline_ref: str | None,
+          stdin_filename: str | None, **o: Any) -> None:
     """Check PATHS (default: the current directory) and report hazards."""
     if apply_fix or o["diff"]:
+        if baseline_file or baseline_ref or stdin_filename:
+            _fail("--baseline, --baseline-ref and --stdin-filename work with `check`, not with --fix/--diff")
         _run_fix(o, set())
         return
     try:
         config = _config(o)
-        files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
-        result = check_files(
-            files, config, o["jobs"], prefilter=not o["no_prefilter"], need_index=o["output_format"] == "json"
-        )
+        if stdin_filename:
+            files = stdin_file(stdin_filename, Matcher(config.root, config.exclude, config.respect_gitignore),
+                               Path.cwd().resolve(), o["force_exclude"])
+            text = _read_stdin(stdin_filename)
+            result = check_files(files, config, o["jobs"], {sf.display: text for sf in files})
+        else:
+            files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
+            wants_index = _wants_fixes(o) or bool(baseline_file or baseline_ref)
+            result = check_files(files, config, o["jobs"], prefilter=not o["no_prefilter"], need_index=wants_index)
     except (ConfigError, DiscoveryError) as e:
         _fail(str(e))
         return
-    if o["output_format"] == "json":
-        from linter.fixing import with_fix_previews
+    if _wants_fixes(o):
+        from linter.fixing import with_fix_previews  # libcst codemods: only when a format shows fixes
 
         diagnostics = with_fix_previews(result)
     else:
         diagnostics = result.diagnostics
+    note = ""
+    if baseline_file or baseline_ref:
+        try:
+            diagnostics, note = _without_baseline(diagnostics, result, files, config, o, baseline_file, baseline_ref)
+        except BaselineError as e:
+            _fail(str(e))
+            return
     _report(diagnostics, result, o, statistics)
     n = len(diagnostics)
-    line = f"Found {n} finding{'s' if n != 1 else ''} in {_scope(result)}" if n else f"All checks passed: {_scope(result)}"
-    _summary(o, line + (f", {result.suppressed} suppressed." if result.suppressed else "."))
+    line = f"Found {n} {'new ' if note else ''}finding{'s' if n != 1 else ''} in {_scope(result)}" if n else f"All checks passed: {_scope(result)}"
+    _summary(o, line + (f", {result.suppressed} suppressed" if result.suppressed else "") + note + ".")
     if result.internal_errors:
         sys.exit(2)
     sys.exit(0 if o["exit_zero"] or not diagnostics else 1)
 
 
+def _read_stdin(name: str) -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return decode(data)
+    except (UnicodeError, LookupError) as e:
+        _fail(f"{name} (standard input): cannot decode: {e}")
+        raise
+
+
+def _without_baseline(diagnostics: list[Diagnostic], result: Result, files: list[SourceFile], config: Config,
+                      o: dict[str, Any], baseline_file: str | None, baseline_ref: str | None) -> tuple[list[Diagnostic], str]:
+    """The findings that are new, and what the summary says about the others."""
+    sources = result.source_lines()
+    known = 0
+    notes = []
+    if baseline_file:
+        kept = baseline.keep_new(diagnostics, baseline.for_file(diagnostics, result, sources, Path(baseline_file)),
+                                 baseline.load(Path(baseline_file)))
+        diagnostics, known = kept.new, known + kept.known
+        if kept.stale:
+            notes.append(f"{kept.stale} baseline entr{'ies' if kept.stale != 1 else 'y'} no longer found (rewrite it with `llmlint baseline write`)")
+    if baseline_ref:
+        kept = baseline.keep_new(diagnostics, entries(diagnostics, sources),
+                                 baseline.since_ref(baseline_ref, files, config, o["jobs"], Path.cwd()))
+        diagnostics, known = kept.new, known + kept.known
+    return diagnostics, "; " + "; ".join([f"{known} known from the baseline", *notes])
+
+
 @main.command()
 @_shared_options
 @click.option("--rule", "rules", multiple=True, help="Apply this rule's fixes (opts in even when unsafe). Repeatable.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a file was rewritten, even if no findings remain (pre-commit).")
 def fix(rules: tuple[str, ...], **o: Any) -> None:
     """Rewrite PATHS to remove hazards; report what remains."""
     try:
@@ -213,7 +287,8 @@ def fix(rules: tuple[str, ...], **o: Any) -> None:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Every rule.")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help=f"markdown: the rules page (`{rule_docs.REGENERATE}`).")
 def rule(name: str | None, show_all: bool, output_format: str) -> None:
     """Print the documentation of rule NAME (a code or a name), or of --all rules."""
     if show_all == bool(name):
@@ -224,6 +299,33 @@ def rule(name: str | None, show_all: bool, output_format: str) -> None:
         _fail(f"unknown rule {name!r}; known: {', '.join(r.code + ' ' + r.name for r in RULES)}")
         return
     if output_format == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc} for r in rules], indent=2))
+        click.echo(json.dumps([rule_docs.as_json(r) for r in rules], indent=2))
+    elif output_format == "markdown":
+        click.echo(rule_docs.markdown(rules), nl=False)
+    else:
+        click.echo("\n\n".join(rule_docs.text(r) for r in rules))
+
+
+@main.group(name="baseline")
+def baseline_group() -> None:
+    """Record today's findings so that `check --baseline FILE` reports only new ones."""
+
+
+@baseline_group.command("write")
+@_selection_options
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False), help="The baseline file to write.")
+def baseline_write(output: str, **o: Any) -> None:
+    """Lint PATHS (default: .) and record every finding in the baseline file."""
+    try:
+        config = _config(o)
+        files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
+        result = check_files(files, config, o["jobs"])
+    except (ConfigError, DiscoveryError) as e:
+        _fail(str(e))
         return
-    click.echo("\n\n".join(f"# {r.code} {r.name}\n\n{r.doc}" for r in rules))
+    for err in result.internal_errors:
+        click.echo(f"llmlint: {err}", err=True)
+    items = baseline.for_file(result.diagnostics, result, result.source_lines(), Path(output))
+    Path(output).write_text(baseline.render(items), encoding="utf-8")
+    click.echo(f"Wrote {len(items)} finding{'s' if len(items) != 1 else ''} to {output}.", err=True)
+    sys.exit(2 if result.internal_errors else 0)

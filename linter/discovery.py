@@ -7,7 +7,6 @@ every changed file by name, and excluded files must stay excluded there).
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import re
 from dataclasses import dataclass
@@ -174,22 +173,28 @@ def _parents(rel: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def module_name(path: Path) -> tuple[str, bool]:
-    """Dotted module name from the package folders (``__init__.py``) above ``path``."""
+def module_name(path: Path, memo: dict[Path, str] | None = None) -> tuple[str, bool]:
+    """Dotted module name from the package folders (``__init__.py``) above ``path``; ``memo``
+    remembers folders within one discovery (files appear and vanish between runs)."""
+    memo = {} if memo is None else memo
     is_package = path.stem == "__init__"
     if is_package:
-        return _package(path.parent) or path.parent.name, True
-    prefix = _package(path.parent)
+        return _package(path.parent, memo) or path.parent.name, True
+    prefix = _package(path.parent, memo)
     return (f"{prefix}.{path.stem}" if prefix else path.stem), False
 
 
-@functools.lru_cache(maxsize=4096)
-def _package(directory: Path) -> str:
-    """The dotted package a folder is ("" when it has no ``__init__.py``); one lookup per folder."""
+def _package(directory: Path, memo: dict[Path, str]) -> str:
+    """The dotted package a folder is ("" when it has no ``__init__.py``)."""
+    if directory in memo:
+        return memo[directory]
     if directory.parent == directory or not (directory / "__init__.py").is_file():
-        return ""
-    parent = _package(directory.parent)
-    return f"{parent}.{directory.name}" if parent else directory.name
+        name = ""
+    else:
+        parent = _package(directory.parent, memo)
+        name = f"{parent}.{directory.name}" if parent else directory.name
+    memo[directory] = name
+    return name
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -207,6 +212,7 @@ def discover(
 ) -> list[SourceFile]:
     """Every Python file under ``paths``, sorted, without duplicates."""
     found: dict[Path, SourceFile] = {}
+    packages: dict[Path, str] = {}  # folder -> dotted package, for this discovery only
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
@@ -239,7 +245,7 @@ def discover(
                     continue
                 resolved = fp.resolve() if link else real / name
                 if not matcher.excluded(fp, False, resolved):
-                    _add(found, fp, cwd, resolved)
+                    _add(found, fp, cwd, resolved, packages)
     return sorted(found.values(), key=lambda s: s.display)
 
 
@@ -247,13 +253,23 @@ def _real(path: Path, real_parent: Path) -> Path:
     return path.resolve() if path.is_symlink() else real_parent / path.name
 
 
-def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, resolved: Path | None = None) -> None:
+def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, resolved: Path | None = None, memo: dict[Path, str] | None = None) -> None:
     key = resolved or p.resolve()
     if key in found:
         return
-    module, is_package = module_name(key)
+    module, is_package = module_name(key, memo)
     try:
         display = key.relative_to(cwd).as_posix()
     except ValueError:
         display = display_path(p, cwd)
     found[key] = SourceFile(p, display, module, is_package)
+
+
+
+def stdin_file(name: str, matcher: Matcher, cwd: Path, force_exclude: bool = False) -> list[SourceFile]:
+    """The file that ``--stdin-filename NAME`` stands for (it need not exist on disk)."""
+    p = Path(name)
+    if force_exclude and matcher.excluded(p, False):
+        return []
+    module, is_package = module_name(p.resolve())
+    return [SourceFile(p, display_path(p, cwd), module, is_package)]

@@ -27,7 +27,7 @@ from linter.project import ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
-DEMAND_ROUNDS = 4
+DEMAND_ROUNDS = 8
 _SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
 
 
@@ -40,11 +40,15 @@ class Result:
     internal_errors: list[str] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)  # display path -> filesystem path
     index: ProjectIndex | None = None
+    overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
 
     def source_lines(self) -> dict[str, list[str]]:
         """Lines of the files that have findings (for formats that show the source)."""
         out: dict[str, list[str]] = {}
         for display in {d.path for d in self.diagnostics}:
+            if display in self.overrides:
+                out[display] = self.overrides[display].splitlines()
+                continue
             try:
                 out[display] = decode(self.paths[display].read_bytes()).splitlines()
             except (OSError, UnicodeError, LookupError, KeyError):
@@ -98,8 +102,13 @@ def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
             for region in fn.regions:
                 if region.lock.kind == "name":
                     names.add(region.lock.name)
+            # helpers called under a lock, or on the flow of a function that sets module state
+            # for its request (LLM008 readers), may live in files the byte scan skipped
+            state = [a.target for a in fn.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+            sets_state = bool(state)
+            names.update(state)  # the module that defines the state
             for call in fn.calls:
-                if call.regions and call.callee.kind == "name":
+                if (call.regions or sets_state) and call.callee.kind == "name":
                     names.add(call.callee.name)
         for klass in f.classes.values():
             # bases matter for CustomLogger detection and for locks/methods inherited by
@@ -156,6 +165,8 @@ class _Analysis:
         self.facts: list[FileFacts] = []
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
+        self.chased: set[str] = set()  # files analysed because they import a hazard's module
+        self.chased_modules: set[str] = set()
 
     def analyse(self, sources: list[SourceFile], force: bool, positions: bool = False) -> list[FileFacts]:
         """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
@@ -281,6 +292,34 @@ class _Analysis:
         return found
 
 
+    def importers(self) -> list[SourceFile]:
+        """Skipped files that import a module holding a hazard candidate (a lock, a client-config
+        write, a registration): they may be the web handler or thread pool that makes it
+        concurrent, which rules need as evidence."""
+        modules = {
+            f.module.rsplit(".", 1)[-1]
+            for f in self.facts
+            if f.parsed and (f.path in self.chased or _has_candidates(f))
+        } - self.chased_modules
+        if not modules:
+            return []
+        self.chased_modules |= modules
+        names = b"|".join(re.escape(m.encode()) for m in sorted(modules))
+        pattern = re.compile(rb"(?:from|import)[ \t]+[\w., \t]*\b(?:" + names + rb")\b")
+        out = [
+            sf
+            for sf in self.files
+            if sf.display not in self.done
+            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else self._mentions(sf, pattern.pattern, pattern))
+        ]
+        self.chased |= {sf.display for sf in out}
+        return out
+
+
+def _has_candidates(f: FileFacts) -> bool:
+    return any(fn.regions or fn.config_writes or fn.registrations for fn in f.functions.values())
+
+
 def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, str]) -> Job:
     return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, positions, overrides.get(sf.display))
 
@@ -288,10 +327,11 @@ def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, 
 def collect_facts(analysis: _Analysis) -> list[FileFacts]:
     analysis.run(analysis.files, force=False)
     for _ in range(DEMAND_ROUNDS):
-        more = analysis.demanded() or analysis.readers()
+        # every kind of demand in each round: a round spent on one kind must not starve another
+        more = {sf.display: sf for sf in analysis.demanded() + analysis.readers() + analysis.importers()}
         if not more:
             break
-        analysis.run(more, force=True)
+        analysis.run(list(more.values()), force=True)
     return sorted(analysis.facts, key=lambda f: f.path)
 
 
@@ -358,7 +398,7 @@ def check_files(
         cache.save()
         if run_key is not None and not analysis.errors:
             cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
-    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, paths, index)
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, paths, index, overrides or {})
 
 
 def _run_key(files: list[SourceFile], config: Config) -> bytes | None:

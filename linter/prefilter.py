@@ -134,6 +134,7 @@ class WithLockBlock:
 
     lock: re.Pattern[bytes] = re.compile(LOCK)
     hazard: re.Pattern[bytes] = re.compile(_HAZARD_IN_BLOCK)
+    header_only: bool = False  # any with over a lock, whatever its block holds
 
     def matches(self, data: bytes) -> bool:
         if b"with" not in data:
@@ -144,6 +145,8 @@ class WithLockBlock:
             header = m.group(2)
             if not (self.lock.search(header) or any(name in header for name in bound)):
                 continue
+            if self.header_only:
+                return True
             end = self._block_end(data, m.end(), len(m.group(1)))
             if self.hazard.search(data, m.start(), end):
                 return True
@@ -170,6 +173,49 @@ class WithLockBlock:
 
 
 WITH_LOCK_BLOCK = WithLockBlock()
+WITH_LOCK = WithLockBlock(header_only=True)
+
+
+_KEY_WRITE_END = re.compile(rb"[\"'][ \t]*\][ \t]*(?:=(?!=)|\+=)")  # the ``"] =`` of ``D["k"] = v``
+_KEY_WRITE_BASE = re.compile(
+    rb"((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*[A-Za-z_]\w*)[ \t]*\[[ \t]*[\"'][\w.-]+\Z"
+)
+_TOP_BINDING = re.compile(rb"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)")
+_IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
+
+
+@dataclass(frozen=True)
+class ModuleStateWrite:
+    """A token that is not a regex: a ``global`` statement, or an item write with a string key
+    inside a function (``CURRENT["user"] = u``) whose base is module-level here or imported
+    (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
+
+    def matches(self, data: bytes) -> bool:
+        if re.search(rb"(?m)^[ \t]+global[ \t]", data):
+            return True
+        if b"[" not in data:
+            return False
+        names: set[bytes] | None = None
+        for end in _KEY_WRITE_END.finditer(data):
+            line_start = data.rfind(b"\n", 0, end.start()) + 1
+            if data[line_start : line_start + 1] not in (b" ", b"\t"):
+                continue  # module level: set-up, not a request
+            m = _KEY_WRITE_BASE.search(data, line_start, end.start())
+            if m is None:
+                continue
+            root = re.split(rb"[ \t]*\.[ \t]*", m.group(1))[0]
+            if root in (b"self", b"cls"):
+                continue
+            if names is None:
+                names = {n.group(1) for n in _TOP_BINDING.finditer(data)}
+                for imp in _IMPORTED.finditer(data):
+                    names |= set(re.findall(rb"[A-Za-z_]\w*", imp.group(1)))
+            if root in names:
+                return True
+        return False
+
+
+MODULE_STATE_WRITE = ModuleStateWrite()
 
 
 def literal_gate(pattern: bytes) -> frozenset[bytes] | None:
@@ -250,9 +296,13 @@ class _Regex(_Token):
 class _Scanner(_Token):
     """A token written as code (``WithLockBlock``, ``RegistryMutation``)."""
 
-    def __init__(self, scanner: "WithLockBlock | RegistryMutation") -> None:
+    def __init__(self, scanner: "WithLockBlock | RegistryMutation | ModuleStateWrite") -> None:
         self.scanner = scanner
-        self.gate = frozenset([b"with"]) if isinstance(scanner, WithLockBlock) else frozenset([b"callback"])
+        self.gate = {
+            WithLockBlock: frozenset([b"with"]),
+            RegistryMutation: frozenset([b"callback"]),
+            ModuleStateWrite: frozenset([b"global", b'"]', b"']"]),
+        }.get(type(scanner))
 
     def matches(self, data: bytes) -> bool:
         return self.gated(data) and self.scanner.matches(data)
@@ -301,7 +351,7 @@ def compile_token(token: object) -> _Token:
     """bytes (a regex), ``AnyOf``, ``AllOf``, a tuple (= ``AllOf``), or a scanner object."""
     if isinstance(token, bytes):
         return _Regex(token)
-    if isinstance(token, (WithLockBlock, RegistryMutation)):
+    if isinstance(token, (WithLockBlock, RegistryMutation, ModuleStateWrite)):
         return _Scanner(token)
     if isinstance(token, AnyOf):
         return _Any([compile_token(p) for p in token.parts])

@@ -144,8 +144,10 @@ class ProjectIndex:
     def resolve_function(self, ref: Ref, where: Func) -> Func | None:
         """The project function a call or registration names, if any."""
         if ref.kind == "self":
-            if "." in ref.name or not where.facts.class_name:
+            if not where.facts.class_name:
                 return None
+            if "." in ref.name:
+                return self._attribute_method(where, ref.name.removesuffix("()"))
             return self.method(where.file, where.facts.class_name, ref.name.removesuffix("()"))
         if ref.kind == "local" and "." not in ref.name:
             # a nested function of the caller, or of an enclosing function
@@ -166,6 +168,19 @@ class ProjectIndex:
             if hit is not None:
                 return self.method(hit[0], hit[1].name, "__init__")
         return func
+
+    def _attribute_method(self, where: Func, name: str) -> Func | None:
+        """``self.llm.call``: a method of the project class that ``self.llm`` was built from."""
+        attr, _, meth = name.partition(".")
+        if "." in meth:
+            return None
+        hit = self.attribute(where.file, where.facts.class_name, attr)
+        if hit is None or not hit[2].factory:
+            return None
+        f, _k, b = hit
+        factory = b.factory if "." in b.factory else f"{f.module}.{b.factory}"
+        klass = self.resolve_class(Ref("name", factory))
+        return self.method(klass[0], klass[1].name, meth) if klass is not None else None
 
     def function_named(self, qualified: str, depth: int = 0) -> Func | None:
         hit = self.split_module(qualified)
@@ -188,8 +203,10 @@ class ProjectIndex:
                 return self.method(hit[0], hit[1].name, tail)
         return None
 
-    def binding(self, qualified: str) -> tuple[FileFacts, Binding, str] | None:
+    def binding(self, qualified: str, depth: int = 0) -> tuple[FileFacts, Binding, str] | None:
         """The module-level binding a qualified storage name starts with (longest prefix)."""
+        if depth > 8:
+            return None  # a cycle of re-exports (``a`` imports ``x`` from ``b``, ``b`` from ``a``)
         parts = qualified.split(".")
         for i in range(len(parts) - 1, 0, -1):
             f = self.by_module.get(".".join(parts[:i]))
@@ -200,7 +217,7 @@ class ProjectIndex:
                 target = f.imports.get(parts[i])
                 if target and target != qualified:
                     rest = ".".join(parts[i + 1 :])
-                    return self.binding(f"{target}.{rest}" if rest else target)
+                    return self.binding(f"{target}.{rest}" if rest else target, depth + 1)
                 return None
         return None
 
@@ -299,10 +316,11 @@ class ProjectIndex:
         if fid in self._one_time:
             return self._one_time[fid]
         if func.facts.qualname in ("<module>", "<main>"):
-            return True
+            # a Streamlit script re-runs its module level for every visitor and interaction
+            return not (func.facts.qualname == "<module>" and self.is_streamlit(func.file))
         if (
             func.file.is_test
-            or any(d in cat.CACHE_DECORATORS for d in func.facts.decorators)
+            or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
             or self.spawned.get(fid, (None, ""))[1] == "process initializer"
         ):
             self._one_time[fid] = True  # set-up code, or test code (runs once, in one process)
@@ -322,29 +340,115 @@ class ProjectIndex:
         """Why ``func`` runs at request time (per call, per agent, concurrently), if known."""
         return self._evidence(func, depth, set())
 
-    def _evidence(self, func: Func, depth: int, seen: set[str]) -> Chain | None:
+    def concurrency_evidence(self, func: Func, depth: int = 4) -> Chain | None:
+        """Why ``func`` runs concurrently with itself: like ``request_evidence``, but making a
+        litellm call is not evidence on its own."""
+        return self._evidence(func, depth, set(), concurrent_only=True)
+
+    def _evidence(self, func: Func, depth: int, seen: set[str], concurrent_only: bool = False) -> Chain | None:
         fid = func.id
         if fid in seen:
             return None
         seen = seen | {fid}
         label = func.facts.qualname
+        entry = self.entry_point(func)
+        if entry is not None:
+            return Chain((entry,))
         if fid in self.callbacks:
             return Chain((f"{label} (a litellm callback)",))
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
-            return Chain((f"{label} (a {how} started in {spawner.label})",))
+            article = "an" if how[:1] in "aeiou" else "a"
+            return Chain((f"{label} ({article} {how} started in {spawner.label})",))
         if func.facts.is_async:
             return Chain((f"{label} (async def: runs as concurrent tasks)",))
-        litellm = self.litellm_call_in(func)
+        litellm = None if concurrent_only else self.litellm_call_in(func)
         if litellm is not None:
             return Chain((f"{label} (calls {litellm.callee.name} at {self.loc(func.file, litellm.span)})",))
         if depth > 0:
             for caller, _call in self.callers.get(fid, []):
                 if caller.facts.qualname in ("<module>", "<main>"):
                     continue
-                sub = self._evidence(caller, depth - 1, seen)
+                sub = self._evidence(caller, depth - 1, seen, concurrent_only)
                 if sub is not None:
                     return Chain((label,) + sub.steps)
+        return None
+
+    # ------------------------------------------- concurrency (entry points)
+    def is_streamlit(self, file: FileFacts) -> bool:
+        return _imports(file, "streamlit")
+
+    def entry_point(self, func: Func) -> str | None:
+        """Why ``func`` itself starts concurrent work, if it does: a web / UI handler, a
+        Streamlit script, a thread / executor / task target, a litellm callback, an ``async def``."""
+        fid, label = func.id, func.facts.qualname
+        if label == "<module>":
+            return f"{func.file.path} (a Streamlit script: its module level runs once per visitor)" if self.is_streamlit(func.file) else None
+        if label == "<main>":
+            return None
+        for d in func.facts.decorators:
+            last = d.rsplit(".", 1)[-1]
+            if (last in cat.ROUTE_DECORATOR_METHODS and "." in d) or d in cat.VIEW_DECORATORS:
+                return f"{label} (a web handler: @{'.'.join(d.split('.')[-2:])})"
+        view = self._view_method(func)
+        if view is not None:
+            return view
+        if fid in self.spawned:
+            spawner, how = self.spawned[fid]
+            if how not in _PROCESS_HOWS:
+                return f"{label} (a {how} started in {spawner.label})"
+        if fid in self.callbacks:
+            return f"{label} (a litellm callback: runs on litellm's logging thread)"
+        if func.facts.is_async:
+            return f"{label} (async def: runs as concurrent tasks)"
+        return None
+
+    def _view_method(self, func: Func) -> str | None:
+        cls = func.facts.class_name
+        name = func.facts.qualname[len(cls) + 1 :] if cls else ""
+        if cls and name in cat.VIEW_METHODS:
+            klass = func.file.classes.get(cls)
+            if klass is not None:
+                for _f, k in self.mro(func.file, klass):
+                    for b in k.bases:
+                        if b.kind == "name" and b.name.rsplit(".", 1)[-1].endswith(cat.VIEW_BASE_SUFFIXES) and "." in b.name:
+                            return f"{func.facts.qualname} (a web handler: method of a {b.name.rsplit('.', 1)[-1]})"
+        if not cls and func.facts.params[:1] == ("request",) and func.file.module.rsplit(".", 1)[-1] == "views":
+            return f"{func.facts.qualname} (a Django view: takes the request)"
+        return None
+
+    def process_local(self, func: Func, depth: int = 4) -> bool:
+        """Runs only in a worker process (a process pool / ``Process`` target, or only called
+        from one): module globals are per process there, one task at a time."""
+        how = self.spawned.get(func.id, (None, ""))[1]
+        if how in _PROCESS_HOWS:
+            return True
+        callers = self.callers.get(func.id, [])
+        if depth <= 0 or not callers or func.id in self.callbacks or func.facts.is_async or func.id in self.spawned:
+            return False
+        return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
+
+    def concurrency_evidence(self, func: Func, depth: int = 6) -> Chain | None:
+        """The shortest chain of callers from ``func`` up to a concurrent entry point
+        (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any."""
+        frontier: list[tuple[Func, tuple[str, ...]]] = [(func, ())]
+        seen = {func.id}
+        for _ in range(depth + 1):
+            nxt: list[tuple[Func, tuple[str, ...]]] = []
+            for f, steps in frontier:
+                entry = self.entry_point(f)
+                if entry is not None:
+                    return Chain(steps + (entry,))
+                for caller, _call in sorted(self.callers.get(f.id, []), key=lambda c: c[0].id):
+                    if caller.id in seen or caller.facts.qualname == "<main>":
+                        continue
+                    if caller.facts.qualname == "<module>" and not self.is_streamlit(caller.file):
+                        continue
+                    seen.add(caller.id)
+                    nxt.append((caller, steps + (f.facts.qualname,)))
+            frontier = nxt
+            if not frontier:
+                break
         return None
 
     def per_instance_evidence(self, func: Func) -> str | None:
@@ -425,6 +529,13 @@ class ProjectIndex:
         if binding.factory == "litellm.Router" and method in cat.ROUTER_METHODS:
             return "litellm-call"
         return "network" if method in cat.CLIENT_METHODS else ""
+
+
+_PROCESS_HOWS = ("process pool", "process", "process initializer")
+
+
+def _imports(file: FileFacts, module: str) -> bool:
+    return any(v == module or v.startswith(module + ".") for v in file.imports.values())
 
 
 def _registry_label(registry: str) -> str:

@@ -28,6 +28,13 @@ def lint(root: Path, files: dict[str, str], min_confidence: str | None = None, *
     return result.diagnostics
 
 
+def lint_low(root: Path, files: dict[str, str], **options) -> list[Diagnostic]:
+    """``lint`` that also reports low-confidence findings (what ``--preview`` shows): for tests of
+    what a rule detects, apart from the concurrency evidence that sets its confidence."""
+    options.setdefault("min_confidence", "low")
+    return lint(root, files, **options)
+
+
 def codes(diags: list[Diagnostic]) -> list[tuple[str, int]]:
     return [(d.code, d.span.line) for d in diags]
 

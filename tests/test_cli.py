@@ -101,7 +101,11 @@ def test_rule_command() -> None:
         assert section in out
     assert run(["rule", "lock-across-network-call"], REPO)[1].startswith("# LLM003 lock-across-network-call")
     code, out, _ = run(["rule", "--all", "--output-format", "json"], REPO)
-    assert [r["code"] for r in json.loads(out)] == ["LLM000", "LLM001", "LLM002", "LLM003", "LLM004"]
+    listed = [r["code"] for r in json.loads(out)]
+    assert listed == sorted(listed) and {"LLM000", "LLM001", "LLM002", "LLM003", "LLM004", "LLM005", "LLM006", "LLM007", "LLM008"} <= set(listed)
+    for r in json.loads(out):
+        if r["code"] != "LLM000":
+            assert all(s in r["doc"] for s in ("## What it does", "## Why is this bad", "## Fix safety")), r["code"]
     assert run(["rule", "nope"], REPO)[0] == 2
     assert run(["rule"], REPO)[0] == 2
 

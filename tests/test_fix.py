@@ -57,6 +57,8 @@ def test_fix_rewrites_relints_and_is_idempotent(tmp_path: Path) -> None:
     assert "_track_data(response)" in fixed and 'print("logged")' in fixed
     assert "def _track_data(completion_response) -> dict:" in fixed
     assert 'print("logged")' not in fixed.split("def _track_data")[1]  # side effects stay in the callback
+    # nothing reads _LAST any more: the storage, its `global` and the callback's writes are gone
+    assert "_LAST = " not in fixed and "global _LAST" not in fixed and '_LAST["cost"]' not in fixed
     assert _codes(tmp_path) == []
     # a second run changes nothing
     code, out, _ = run(["fix", ".", "--isolated", "--rule", "LLM001"], tmp_path)
@@ -184,3 +186,14 @@ def test_a_rewrite_that_does_not_compile_is_dropped(tmp_path: Path, monkeypatch:
     assert "app.py: rewrite dropped, it does not compile" in err
     assert (tmp_path / "app.py").read_text() == PDD
     assert "LLM001" in out
+
+
+def test_storage_with_another_reader_stays(tmp_path: Path) -> None:
+    root = tmp_path / "pdd"
+    shutil.copytree(FIXTURES / "pdd_global_dict", root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM001"}, unsafe=False)
+    assert result.fixed == 1
+    # `last_finish_reason()` still reads it (its finding has no automatic fix), so it is kept
+    assert '_LAST_CALLBACK_DATA["cost"] = cost' in result.rewrites["pdd/callbacks.py"]
+    assert "from .callbacks import _LAST_CALLBACK_DATA" in result.rewrites["pdd/llm_invoke.py"]

@@ -188,7 +188,94 @@ SPAWN_FUNCTIONS = {
     "asyncio.gather": "asyncio.gather",
     "asyncio.to_thread": "thread (asyncio.to_thread)",
 }
-SPAWN_METHODS = {"submit": "executor task", "map": "executor task", "run_in_executor": "executor task", "create_task": "asyncio task", "start_soon": "task"}
+# Process-wide client configuration (knowledge/litellm-callbacks.md §7, §8): module attributes
+# read at request time by litellm / openai, the process environment, and configure functions.
+CONFIG_ATTRIBUTES = frozenset(
+    [
+        f"litellm.{n}"
+        for n in (
+            "api_key", "api_base", "base_url", "api_version", "organization", "num_retries",
+            "max_retries", "modify_params", "drop_params", "cache", "request_timeout", "headers",
+            "openai_key", "anthropic_key", "azure_key", "cohere_key", "replicate_key",
+            "huggingface_key", "togetherai_api_key", "openrouter_key", "groq_key", "vertex_project",
+            "vertex_location", "model_alias_map", "max_budget", "ssl_verify", "client_session",
+            "aclient_session", "use_litellm_proxy", "default_fallbacks", "context_window_fallbacks",
+        )
+    ]
+    + [
+        f"openai.{n}"
+        for n in (
+            "api_key", "base_url", "api_base", "organization", "project", "api_type", "api_version",
+            "timeout", "max_retries", "default_headers", "default_query", "http_client",
+            "azure_endpoint", "azure_ad_token",
+        )
+    ]
+)
+ENVIRON = "os.environ"
+ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
+CONFIG_FUNCTIONS = frozenset(
+    [
+        "os.putenv",
+        "os.unsetenv",
+        "google.generativeai.configure",
+        "langchain.globals.set_llm_cache",
+        "langchain_core.globals.set_llm_cache",
+        "litellm.enable_cache",
+        "litellm.disable_cache",
+    ]
+)
+# litellm.completion keyword that carries each config attribute per call
+PER_CALL_CONFIG = {
+    "litellm.api_key": "api_key",
+    "litellm.api_base": "api_base",
+    "litellm.base_url": "base_url",
+    "litellm.api_version": "api_version",
+    "litellm.organization": "organization",
+    "litellm.num_retries": "num_retries",
+    "litellm.max_retries": "max_retries",
+    "litellm.drop_params": "drop_params",
+    "litellm.request_timeout": "timeout",
+    "litellm.headers": "headers",
+}
+
+# Web frameworks: route decorators (the last attribute of ``@app.get(...)``) and calls that
+# register a view function (callee suffix -> index of the positional view argument, keyword).
+ROUTE_DECORATOR_METHODS = frozenset(
+    ["get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket", "view"]
+)
+VIEW_DECORATORS = frozenset(
+    [
+        "rest_framework.decorators.api_view",
+        "django.views.decorators.http.require_http_methods",
+        "django.views.decorators.http.require_GET",
+        "django.views.decorators.http.require_POST",
+        "django.views.decorators.csrf.csrf_exempt",
+        "django.contrib.auth.decorators.login_required",
+    ]
+)
+VIEW_REGISTRATIONS = {
+    "add_url_rule": (2, "view_func"),
+    "add_api_route": (1, "endpoint"),
+    "add_route": (1, "endpoint"),
+    "add_websocket_route": (1, "endpoint"),
+    "starlette.routing.Route": (1, "endpoint"),
+    "starlette.routing.WebSocketRoute": (1, "endpoint"),
+    "fastapi.routing.APIRoute": (1, "endpoint"),
+    "django.urls.path": (1, "view"),
+    "django.urls.re_path": (1, "view"),
+    "django.conf.urls.url": (1, "view"),
+}
+VIEW_BASE_SUFFIXES = ("View", "APIView", "ViewSet", "HTTPEndpoint", "Handler")
+VIEW_METHODS = frozenset(["get", "post", "put", "patch", "delete", "head", "options", "dispatch", "list", "create", "retrieve", "update", "destroy"])
+# Gradio event listeners and interfaces: their target runs per visitor (in Gradio's thread pool).
+GRADIO_EVENTS = frozenset(["click", "submit", "change", "input", "select", "upload", "release", "blur", "then", "success", "like", "stream"])
+GRADIO_INTERFACES = frozenset(["gradio.Interface", "gradio.ChatInterface"])
+STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])
+PROCESS_POOLS = frozenset(["multiprocessing.Pool", "multiprocessing.pool.Pool", "concurrent.futures.ProcessPoolExecutor"])
+PROCESS_SPAWNS = frozenset(["multiprocessing.Process", "multiprocessing.context.Process"])
+
+SPAWN_METHODS = {"submit": "executor task", "map": "executor task", "run_in_executor": "executor task", "create_task": "asyncio task", "start_soon": "task",
+                 "apply_async": "executor task", "imap": "executor task", "imap_unordered": "executor task", "starmap": "executor task"}
 
 
 @dataclass(frozen=True, slots=True)

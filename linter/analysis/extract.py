@@ -45,6 +45,9 @@ class _Fn:
     executors: dict[str, str] = field(default_factory=dict)  # local name -> executor factory
     # local dicts that carry a "callbacks" key, later splatted into a litellm call (**params)
     callback_dicts: set[str] = field(default_factory=set)
+    # local name -> qualified class it was built from (``agent = Agent(...)``): ``agent.run()``
+    # then resolves to ``Agent.run``
+    instances: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class _Extractor:
             return Ref("self", rest) if rest else Ref("unknown", text)
         fn = ctx.fn
         if root in fn.locals and root not in fn.globals:
+            if rest and root in fn.instances:
+                return Ref("name", f"{fn.instances[root]}.{rest}")
             return Ref("local", text)
         if root in self.imports:
             full = self.imports[root]
@@ -112,7 +117,9 @@ class _Extractor:
         factory = self.factory_of(value, ctx)
         kind = "value"
         lock_kind = ""
-        if factory in self.catalog.lock_factories:
+        if factory in self.catalog.lock_factories and _counts_above_one(factory, value):
+            kind = "limiter"  # Semaphore(3): caps concurrency on purpose, does not serialise
+        elif factory in self.catalog.lock_factories:
             kind, lock_kind = "lock", self.catalog.lock_factories[factory]
         elif factory in cat.THREAD_LOCAL_FACTORIES:
             kind = "thread-local"
@@ -325,6 +332,9 @@ class _Extractor:
         for el in _targets(node.target):
             if isinstance(el, cst.Subscript):
                 ref = self.resolve_expr(el.value, ctx)
+                if ref.kind == "name" and ref.name == cat.ENVIRON:
+                    self.config_write(cat.ENVIRON, "delete", node, ctx)
+                    continue
                 if ref.kind == "name" and ref.name in self.catalog.registries:
                     self.registration(ref.name, "delete", node, ctx)
                     continue
@@ -373,14 +383,22 @@ class _Extractor:
             else:
                 fn.locals.add(name)
                 factory = self.factory_of(value, ctx)
+                fn.instances.pop(name, None)
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
+                elif _is_executor(factory):
+                    fn.executors[name] = factory
+                elif self._is_instance_factory(factory, value, ctx):
+                    fn.instances[name] = factory
                 if _has_callbacks_key(value):
                     fn.callback_dicts.add(name)
             return out
         text = dotted(target)
         if text is not None:
             ref = self.resolve(text, ctx)
+            if ref.kind == "name" and ref.name in cat.CONFIG_ATTRIBUTES and not ctx.in_class_body:
+                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx)
+                return out
             if ref.kind == "name" and ref.name in self.catalog.registries:
                 op = "assign" if how == "assign" else "augmented"
                 self.registration(ref.name, op, stmt, ctx, value)
@@ -397,13 +415,16 @@ class _Extractor:
                 return out
         if isinstance(target, cst.Subscript):
             base = self.resolve_expr(target.value, ctx)
+            if base.kind == "name" and base.name == cat.ENVIRON:
+                self.config_write(cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx)
+                return [(e, ctx) for e in target.slice]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sliced = any(isinstance(e.slice, cst.Slice) for e in target.slice)
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
                 return [(e, ctx) for e in target.slice]
             if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
                 fn.callback_dicts.add(target.value.value)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx)
+            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "")
             out.extend((e, ctx) for e in target.slice)
             return out
         if isinstance(target, cst.Attribute):
@@ -411,14 +432,29 @@ class _Extractor:
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
-    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx) -> None:
+    def config_write(self, target: str, how: str, node: cst.CSTNode, ctx: _Ctx) -> None:
+        access = Access(target, NO_SPAN, how, self.order)
+        self.span_of(node, access)
+        ctx.fn.facts.config_writes.append(access)
+
+    def _is_instance_factory(self, factory: str, value: cst.BaseExpression | None, ctx: _Ctx) -> bool:
+        """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""
+        if not factory or not isinstance(value, cst.Call) or "." not in factory:
+            return False
+        if factory in self.catalog.lock_factories or factory in cat.MUTABLE_FACTORIES:
+            return False
+        if factory in cat.THREAD_LOCAL_FACTORIES or factory in cat.CONTEXTVAR_FACTORIES:
+            return False
+        return factory.rsplit(".", 1)[-1][:1].isupper()
+
+    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "") -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how, self.order)
+        access = Access(ref.name, NO_SPAN, how, self.order, key)
         self.span_of(node, access)
         ctx.fn.facts.writes.append(access)
 
@@ -496,7 +532,7 @@ class _Extractor:
                 fn.locals.add(name)
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
-                elif factory.endswith("PoolExecutor"):
+                elif _is_executor(factory):
                     fn.executors[name] = factory
             if ref.kind == "unknown":
                 continue
@@ -557,6 +593,8 @@ class _Extractor:
         keywords = tuple(a.keyword.value for a in node.args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method == "pop" and isinstance(func.value, cst.Name) and node.args and _string(node.args[0].value) == "callbacks":
+            fn.callback_dicts.discard(func.value.value)  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
         if isinstance(func, cst.Attribute):
             base = self.resolve_expr(func.value, ctx)
@@ -570,10 +608,15 @@ class _Extractor:
                 self.registration(base.name, f"manager:{method}", node, ctx, targets=[a.value for a in node.args])
             elif base.kind == "name" and base.name in self.catalog.registries:
                 pass
+            elif base.kind == "name" and base.name == cat.ENVIRON:
+                if method in cat.ENVIRON_METHODS:
+                    self.config_write(cat.ENVIRON, f"method:{method}", node, ctx)
             elif method in cat.MUTATING_METHODS:
                 self.storage_write(func.value, f"method:{method}", node, ctx)
             elif method == "set":
                 self.storage_write_contextvar(func.value, node, ctx)
+        if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
+            self.config_write(ref.name, "call", node, ctx)
         if category == "litellm-call":
             for a in node.args:
                 if a.keyword is not None and a.keyword.value in ("callbacks", "success_callback", "failure_callback"):
@@ -637,11 +680,22 @@ class _Extractor:
                     targets.append(a.value)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
                     targets.append(a.value.func if isinstance(a.value, cst.Call) else a.value)
+        elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
+            how = "process"
+            targets.extend(a.value for a in node.args if a.keyword is not None and a.keyword.value == "target")
+        elif self._entry_registration(ref, node, ctx):
+            return
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value in cat.SPAWN_METHODS:
             method = node.func.attr.value
             how = cat.SPAWN_METHODS[method]
             owner = dotted(node.func.value) or ""
-            if ctx.fn.executors.get(owner.split(".", 1)[0], "").endswith("ProcessPoolExecutor"):
+            executor = ctx.fn.executors.get(owner.split(".", 1)[0], "")
+            if not executor:
+                owner_ref = self.resolve(owner, ctx) if owner else Ref("unknown", "")
+                executor = self.factory_of(node.func.value, ctx) if isinstance(node.func.value, cst.Call) else ""
+                binding = self.facts.bindings.get(owner) if owner_ref.kind == "name" else None
+                executor = executor or (binding.factory if binding is not None else "")
+            if executor.endswith("ProcessPoolExecutor") or executor in cat.PROCESS_POOLS:
                 how = "process pool"
             args = [a.value for a in node.args if a.keyword is None]
             if method == "run_in_executor" and len(args) > 1:
@@ -654,6 +708,40 @@ class _Extractor:
             r = self.resolve_expr(t, ctx)
             if r.kind in ("name", "self"):
                 ctx.fn.facts.spawns.append((r, how))
+
+    def _entry_registration(self, ref: Ref, node: cst.Call, ctx: _Ctx) -> bool:
+        """A function handed to a web framework or a UI toolkit as a per-request handler:
+        ``app.add_url_rule(rule, ep, view)``, ``Route(path, endpoint)``, ``path("x/", view)``,
+        ``button.click(fn, ...)`` (Gradio), ``st.button(..., on_click=cb)`` (Streamlit)."""
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        spec = cat.VIEW_REGISTRATIONS.get(ref.name) if ref.kind == "name" else None
+        how = "web handler"
+        keyword_names: tuple[str, ...] = ()
+        if spec is None and method in cat.VIEW_REGISTRATIONS:
+            spec = cat.VIEW_REGISTRATIONS[method]
+        if spec is not None:
+            keyword_names = (spec[1],)
+        elif method in cat.GRADIO_EVENTS and self._imports_module("gradio"):
+            spec, keyword_names, how = (0, "fn"), ("fn",), f"Gradio .{method}() handler"
+        elif ref.kind == "name" and ref.name in cat.GRADIO_INTERFACES:
+            spec, keyword_names, how = (0, "fn"), ("fn",), f"Gradio {ref.name.rsplit('.', 1)[-1]} function"
+        elif ref.kind == "name" and ref.name.startswith("streamlit."):
+            spec, keyword_names, how = (-1, "on_click"), ("on_click", "on_change", "on_submit"), "Streamlit widget callback"
+        else:
+            return False
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        chosen = [a.value for a in node.args if a.keyword is not None and a.keyword.value in keyword_names]
+        if not chosen and 0 <= spec[0] < len(positional):
+            chosen = [positional[spec[0]]]
+        for t in chosen:
+            r = self.resolve_expr(t, ctx)
+            if r.kind in ("name", "self"):
+                ctx.fn.facts.spawns.append((r, how))
+        return bool(chosen)
+
+    def _imports_module(self, module: str) -> bool:
+        return any(v == module or v.startswith(module + ".") for v in self.imports.values())
 
 
 # Fields that only hold whitespace, comments, brackets and punctuation: never walked.
@@ -695,6 +783,18 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(value, (tuple, list)):
             out.extend(v for v in value if isinstance(v, cst.CSTNode))
     return out
+
+
+def _counts_above_one(factory: str, value: cst.BaseExpression | None) -> bool:
+    """A semaphore created with a count other than 1 (a literal > 1, or a configured value)."""
+    if not factory.endswith("Semaphore") or not isinstance(value, cst.Call) or not value.args:
+        return False
+    first = value.args[0].value
+    return not (isinstance(first, cst.Integer) and first.value in ("0", "1"))
+
+
+def _is_executor(factory: str) -> bool:
+    return factory.endswith("PoolExecutor") or factory in cat.PROCESS_POOLS
 
 
 def _body(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:

@@ -72,6 +72,7 @@ class Access:
     span: Span
     how: str  # "item", "attr", "method:update", "rebind", "augmented", "read", "set"
     order: int = 0  # walk order (source order within a function), for "read after the call"
+    key: str = ""  # item writes with a constant string key (``CTX["user"] = u``): that key
 
 
 @dataclass(slots=True)
@@ -132,6 +133,10 @@ class FunctionFacts:
     regions: list[LockRegion] = field(default_factory=list)
     # functions started concurrently from here: thread / executor / task targets
     spawns: list[tuple[Ref, str]] = field(default_factory=list)  # (target, how)
+    # writes of process-wide client configuration (``litellm.api_key = k``, ``os.environ[k] = v``,
+    # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
+    # "call" / "delete"
+    config_writes: list[Access] = field(default_factory=list)
 
     @property
     def one_time_scope(self) -> bool:

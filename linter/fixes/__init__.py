@@ -62,10 +62,10 @@ class Sources:
 
 
 def _registry() -> dict[str, ModuleType]:
-    from linter.fixes import deliver_directly, narrow_lock, return_value
+    from linter.fixes import contextvar, deliver_directly, narrow_lock, per_call_config, return_value
 
     out: dict[str, ModuleType] = {}
-    for module in (return_value, deliver_directly, narrow_lock):
+    for module in (return_value, deliver_directly, narrow_lock, contextvar, per_call_config):
         for code in module.CODES:
             out[code] = module
     return out

@@ -21,7 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from linter.analysis.facts import Ref
 from linter.diagnostics import Diagnostic
-from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response
+from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response, percall_callbacks
 from linter.fixes.cst_tools import (
     dominates,
     find_function,
@@ -47,6 +47,8 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
     try:
         func = index.functions[data["function"]]
         regs = func.facts.registrations
+        if any(r.registry == "kwarg:callbacks" and r.span.line == diag.span.line for r in regs):
+            return percall_callbacks.fix(diag, index, sources)
         if len(regs) != 1:
             return handlers_from_response.fix(diag, index, sources)  # the crewAI set_callbacks shape
         reg = regs[0]

@@ -84,6 +84,11 @@ def _fix(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
     if not cls or not registrar.facts.qualname.startswith(cls + "."):
         raise CannotFix("the registration is not in a method")
     params = [p for p in registrar.facts.params if p not in ("self", "cls")]
+    if not params:
+        raise CannotFix(
+            "the method registers values it computes itself (e.g. from the environment): "
+            "register them once at start-up instead of on every construction or call"
+        )
     if len(params) != 1:
         raise CannotFix("the registering method does not take exactly one handlers argument")
     module = sources.module(registrar.file.path)
@@ -98,12 +103,17 @@ def _fix(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
     plan = _Plan(method, table, tops, registrar.file.module)
     for caller, _ in callers:
         plan.add_caller(find_function(module, caller.facts.qualname), caller.facts.qualname, module, cls)
-    new = module.visit(_Apply(plan, r_def))
-    if "_deliver_success" not in tops:
-        helpers = list(cst.parse_module(_HELPERS).body)
-        helpers[0] = helpers[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
-        new = new.with_changes(body=list(new.body) + helpers)
+    new = with_deliver_helpers(module.visit(_Apply(plan, r_def)), tops)
     return Rewrite({registrar.file.path: new.code}, TITLE)
+
+
+def with_deliver_helpers(module: cst.Module, tops: set[str]) -> cst.Module:
+    """``module`` with ``_deliver_success`` / ``_adeliver_success`` appended (once)."""
+    if "_deliver_success" in tops:
+        return module
+    helpers = list(cst.parse_module(_HELPERS).body)
+    helpers[0] = helpers[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+    return module.with_changes(body=list(module.body) + helpers)
 
 
 def _check_registration_only(func: cst.FunctionDef, table: dict[str, str], tops: set[str], module: str) -> None:

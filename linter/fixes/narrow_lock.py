@@ -22,13 +22,15 @@ from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import find_function, walk
 from linter.project import ProjectIndex
 
-CODES = ("LLM003",)
+CODES = ("LLM003", "LLM006")
 TITLE = "Hold the lock only around the shared-state work, not the network call"
 SAFETY = "unsafe"
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
     data = dict(diag.data)
+    if "line" not in data:
+        return NoFix("nothing to move out of the lock: no `await` or network call inside it")
     try:
         if data.get("helper"):
             return _narrow_helper(index, data["helper"], sources)

@@ -5,7 +5,9 @@ The callback's computation of what it stores becomes a pure function of the resp
 that reads the storage after a litellm call, each ``resp = litellm.completion(...)`` is followed
 by ``<data> = <callback>_data(resp)``, and every use of the storage there (reads, and the
 caller's own writes such as a retry's ``+=``) uses that local dict instead. The callback, its
-registration and its other side effects stay.
+registration and its other side effects stay. When no name in the project refers to the storage
+any more, it is removed: its definition (with the comments above it), the callback's writes and
+``global`` declaration, and ``from ... import`` of it.
 
 Inside the pure function, ``kwargs["response_cost"]`` becomes
 ``completion_response._hidden_params.get("response_cost")`` (the same number litellm hands the
@@ -22,6 +24,7 @@ call assigned to a name in the same function.
 from __future__ import annotations
 
 import json
+import re
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -101,7 +104,63 @@ def _fix(readers: list[Func], callback: Func, storage: str, sources: Sources, dr
     if readers:
         module = _insert_after(module, callback.facts.qualname, helper)
     files[cb_path] = module.code
-    return Rewrite(files, TITLE)
+    return Rewrite(_without_dead_storage(files, sources, callback, store_name, kind), TITLE)
+
+
+def _without_dead_storage(files: dict[str, str], sources: Sources, callback: Func, store: str, kind: str) -> dict[str, str]:
+    """When nothing reads the storage any more, remove it: the callback's writes to it, its
+    definition (with the comments above it) and the imports of it. Kept as it is when any other
+    mention of the name remains anywhere in the project (a reader the codemod does not know)."""
+    word = re.compile(rf"\b{re.escape(store)}\b")
+    out = dict(files)
+    cb_path = callback.file.path
+    cb_module = _drop_writes(cst.parse_module(out[cb_path]), callback.facts.qualname, store, kind)
+    out[cb_path] = _drop_binding(cb_module, store).code
+    for path in sorted(sources.paths):
+        try:
+            text = out.get(path) or sources.text(path)
+        except (OSError, UnicodeError, LookupError):
+            continue
+        if not word.search(text):
+            continue
+        module = cst.parse_module(text)
+        if path != cb_path:
+            module = _drop_import(module, store, callback.file.module)
+            out[path] = module.code
+        if any(isinstance(n, cst.Name) and n.value == store for n in walk(module)):
+            return files  # still used: someone else may read it
+    return out
+
+
+def _drop_binding(module: cst.Module, store: str) -> cst.Module:
+    body = [s for s in module.body if not (isinstance(s, cst.SimpleStatementLine) and _binds(s, store))]
+    return module.with_changes(body=body)
+
+
+def _binds(stmt: cst.SimpleStatementLine, store: str) -> bool:
+    return len(stmt.body) == 1 and any(
+        isinstance(t, cst.Name) and t.value == store
+        for t in ([x.target for x in stmt.body[0].targets] if isinstance(stmt.body[0], cst.Assign)
+                  else [stmt.body[0].target] if isinstance(stmt.body[0], cst.AnnAssign) else [])
+    )
+
+
+def _drop_import(module: cst.Module, store: str, owner: str) -> cst.Module:
+    """``from <owner> import a, STORE`` -> ``from <owner> import a`` (the statement goes if empty)."""
+
+    class Drop(cst.CSTTransformer):
+        def leave_ImportFrom(self, original, updated):  # type: ignore[no-untyped-def]
+            if isinstance(updated.names, cst.ImportStar):
+                return updated
+            names = [a for a in updated.names if not (dotted(a.name) == store and a.asname is None)]
+            if len(names) == len(updated.names):
+                return updated
+            if not names:
+                return cst.RemoveFromParent()
+            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(names=names)
+
+    return module.visit(Drop())
 
 
 class _Current:
@@ -133,6 +192,12 @@ def _drop_writes(module: cst.Module, qualname: str, store: str, kind: str) -> cs
 
 
 def _is_handoff_write(small: cst.BaseSmallStatement, store: str, kind: str) -> bool:
+    if kind == "dict":
+        if isinstance(small, cst.Assign):
+            return all(isinstance(t.target, cst.Subscript) and dotted(t.target.value) == store for t in small.targets)
+        if isinstance(small, cst.Global):
+            return all(n.name.value == store for n in small.names)
+        return isinstance(small, cst.Expr) and _is_storage_call(small, store)
     if kind == "thread-local" and isinstance(small, cst.Assign):
         return all(isinstance(t.target, cst.Attribute) and dotted(t.target.value) == store for t in small.targets)
     if kind == "contextvar" and isinstance(small, cst.Expr):

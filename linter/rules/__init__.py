@@ -17,9 +17,13 @@ from linter.diagnostics import Diagnostic
 from linter.prefilter import Prefilter, build
 from linter.project import ProjectIndex
 from linter.rules import (
+    blocking_lock_in_async,
+    callback_registering_constructor,
     callback_thread_local,
+    global_client_config,
     global_callback_data,
     global_callback_registration,
+    global_request_state,
     invalid_syntax,
     lock_across_network_call,
 )
@@ -54,6 +58,10 @@ RULES: tuple[Rule, ...] = tuple(
         global_callback_registration,
         lock_across_network_call,
         callback_thread_local,
+        global_client_config,
+        blocking_lock_in_async,
+        callback_registering_constructor,
+        global_request_state,
     )
 )
 BY_KEY: dict[str, Rule] = {**{r.code: r for r in RULES}, **{r.name: r for r in RULES}}

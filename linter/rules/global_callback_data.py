@@ -53,7 +53,9 @@ callback's computation of what it stores becomes a pure function of the response
 it right after each `resp = litellm.completion(...)` and uses that dict wherever it used the
 storage (a retry's read-modify-write included). `kwargs["response_cost"]` becomes
 `completion_response._hidden_params.get("response_cost")`, `kwargs["model"]` becomes
-`completion_response.model`. The callback, its registration and its side effects stay.
+`completion_response.model`. The callback, its registration and its side effects stay; when
+nothing in the project reads the storage any more, the storage goes (its definition, the
+callback's writes to it, the imports of it).
 Streams get `stream_options={"include_usage": True}`, the chunks of the `for chunk in resp:`
 loop are collected, and the data is computed from `litellm.stream_chunk_builder(chunks,
 messages=...)` after the loop. Measured with real litellm: the PDD fixture goes from 194–196/200

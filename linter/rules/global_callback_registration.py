@@ -60,9 +60,19 @@ nothing, each caller keeps `handlers = expr` and passes it to where `resp = comp
 from 195/200 events missed (192 delivered to the wrong agent) with 4 agents in turns, and 400/400
 missed with 8 async agents, to 0 and 0.
 
-No automatic fix (the finding says why) for per-call `callbacks=`, handlers that read the
-start/end time or other `kwargs` keys (simple shape), registering methods that do anything else,
-and functions that may stream.
+Per-call `callbacks=` (crewAI PR #4252 shape) on a statement `x = [await] completion(...)`:
+the handlers are taken out of the call (`handlers = [h]`, or `handlers =
+params.pop("callbacks", None)` when they travel in a `**params` dict) and given that call's
+response with `_deliver_success` / `_adeliver_success`. Measured: 4 agents in turns went from
+150/200 events missed (150 to the wrong agent) to 0; 8 threads × 50 from 350/400 to 0. Failure
+events are not delivered by the rewrite. (Per-call `success_callback=[h.log_success_event]` is
+not used instead: on the sync path it fires only once litellm's hidden `customLogger` global has
+been set, 0/400 events in a cold process.)
+
+No automatic fix (the finding says why) for handlers that read the start/end time or other
+`kwargs` keys (simple shape), registering methods that do anything else or that register values
+they compute themselves (environment callback names: register those once at start-up), and calls
+that may stream.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ instance (`self._lock`) locks made by `threading`, `asyncio` or `multiprocessing
 the litellm call family (`completion`, `acompletion`, `embedding`, `responses`, `Router`
 methods, ...), openai / anthropic client calls, `requests`, `httpx`, `aiohttp`, `urllib`,
 sockets; directly or through a function of the project that makes one (up to 3 calls deep).
-Also finds a `threading` lock held across `await` in an `async def`.
+A `threading` lock held across `await` without a network call inside is LLM006
+`blocking-lock-in-async`'s; when the lock also spans a network call this rule reports it (once,
+saying that it is held across `await` too), so one line never gets both codes.
 
 ## Why is this bad
 The lock serialises every caller for the whole network latency: crewAI's class-level `RLock`
@@ -15,6 +17,11 @@ around `LLM.call` (PR #4218) made 8 threads 7.7× slower at 50 ms latency, and a
 serialises every agent in the process. It does not even make litellm callbacks correct: they run
 after the call returns, when the lock is already released. A `threading` lock held across
 `await` blocks the event loop thread, and an `RLock` gives no exclusion between tasks on one loop.
+
+Findings need concurrency evidence — the function is reached from a web or UI handler, a
+thread / executor / task target, a litellm callback or an `async def` (the evidence names the
+chain) — and are otherwise reported only with `--preview` (`--min-confidence low`): a lock that
+no concurrent caller contends costs nothing.
 
 Single-flight locks — a lock around a check and a fill of the same cache or token
 (`with lock: if self._token is None: self._token = fetch()`) — serialise on purpose and are not
@@ -63,10 +70,10 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import LockRegion
+from linter.analysis.facts import Call, LockRegion
 from linter.diagnostics import Diagnostic
 from linter.prefilter import LOCK, WITH_LOCK_BLOCK, AllOf
-from linter.project import Func, ProjectIndex
+from linter.project import Chain, Func, ProjectIndex
 
 CODE = "LLM003"
 NAME = "lock-across-network-call"
@@ -166,7 +173,8 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
     return None
 
 
-def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: Lock) -> Diagnostic | None:
+def region_network(index: ProjectIndex, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
+    """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""
     network = []
     if not region.single_flight:
         for call in func.facts.calls:
@@ -174,9 +182,14 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
                 chain = index.network_call(func, call)
                 if chain is not None:
                     network.append((call, chain))
+    return network
+
+
+def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: Lock) -> Diagnostic | None:
+    network = region_network(index, func, i, region)
     awaits = region.awaits if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
-    if not network and not awaits:
-        return None
+    if not network:
+        return None  # a threading lock in async def without a network call is LLM006's
     evidence = [f"`{lock.label}`: {lock.description}"]
     if network:
         call, chain = network[0]
@@ -198,10 +211,14 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         message += "; it is a threading lock held across `await`, which also blocks the event loop"
     if awaits:
         evidence.append(f"`await` inside the lock at {index.loc(func.file, awaits[0].span)}")
-    chain = index.request_evidence(func)
+    chain = index.concurrency_evidence(func)
     if chain is not None:
-        evidence.append(f"runs at request time: {chain}")
-    confidence = "high" if lock.shared and (chain is not None or awaits) else "medium"
+        evidence.append(f"runs concurrently: {chain}")
+        confidence = "high" if lock.shared or awaits else "medium"
+    else:
+        # serialising callers only costs something when there are concurrent callers
+        evidence.append(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)")
+        confidence = "low"
     target = network[0][0].span if network else awaits[0].span
     data = (("function", func.id), ("line", str(target.line)), ("column", str(target.column)), ("helper", lock.helper))
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), data=data)

@@ -1,0 +1,127 @@
+"""LLM006 blocking-lock-in-async: a `threading` lock acquired inside `async def`.
+
+## What it does
+Finds `with lock:` (a plain `with`, not `async with`) and `lock.acquire()` inside an
+`async def`, where the lock is a `threading` (or `multiprocessing`) lock — module-level,
+class-level or an instance attribute, also through a `@contextmanager` helper — or a name that
+says "lock" used with a plain `with` (an `asyncio.Lock` cannot be used that way, so it is a
+thread lock). It is worst when the lock is held across `await`.
+
+## Why is this bad
+A threading lock blocks the whole thread, and in async code that thread is the event loop: while
+one coroutine waits for the lock no other task runs. Held across `await`, the coroutine is
+suspended with the lock held; another task on the same loop that reaches the same `with` blocks
+the loop thread — with a `Lock` the holder can never resume (deadlock), with an `RLock` the
+second task re-enters it and gets no exclusion at all (the loop thread already owns it). The
+crewAI PR #4218 shape held a class-level `RLock` across `await litellm.acompletion(...)`.
+
+A threading lock taken without an `await` inside is held only briefly; it blocks the loop only
+while another *thread* holds it. Those findings are low confidence and reported with
+`--preview`. A lock that also spans a network call is reported once, by LLM003
+`lock-across-network-call`, never by both rules.
+
+## Example
+```python
+_state_lock = threading.RLock()
+
+async def refresh(key):
+    with _state_lock:                  # LLM006
+        await asyncio.sleep(0.01)
+        _cache[key] = "fresh"
+```
+
+## Use instead
+An `asyncio.Lock` with `async with` for state shared between tasks, and hold it only for the
+update:
+
+```python
+_state_lock = asyncio.Lock()
+
+async def refresh(key):
+    await asyncio.sleep(0.01)
+    async with _state_lock:
+        _cache[key] = "fresh"
+```
+
+## Fix safety
+Unsafe: applied by `llmlint fix --rule blocking-lock-in-async` or `--unsafe-fixes`, with the
+same codemod as LLM003 — the `await` leaves the lock and the work before and after it stays
+locked. `lock.acquire()` calls and brief holds without an `await` get no automatic fix (the
+right lock type depends on whether threads share it).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.facts import NO_SPAN, LockRegion, Ref
+from linter.diagnostics import Diagnostic
+from linter.prefilter import WITH_LOCK, AllOf, AnyOf
+from linter.project import Func, ProjectIndex
+from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
+
+CODE = "LLM006"
+NAME = "blocking-lock-in-async"
+SUMMARY = "threading lock acquired inside async def"
+TOKENS = AllOf(rb"async\s+def", AnyOf(WITH_LOCK, rb"acquire\s*\("))  # an async def, and a with over something lock-like or an acquire()
+
+_BLOCKING = ("thread", "process")
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for func in index.functions.values():
+        if not func.facts.is_async or index.one_time(func):
+            continue
+        for i, region in enumerate(func.facts.regions):
+            if region.is_async_with:
+                continue
+            lock = resolve_lock(index, func, region)
+            if lock is None or not (lock.kind in _BLOCKING or lock.kind == "unknown"):
+                continue
+            if region_network(index, func, i, region):
+                continue  # LLM003 reports this lock (and says it is held across await)
+            yield _finding(index, func, region, lock)
+        for call in func.facts.calls:
+            acquired = _acquired_lock(index, func, call.callee)
+            if acquired is not None and "blocking" not in call.keywords and "timeout" not in call.keywords:
+                message = (
+                    f"`{acquired.label}.acquire()` in async `{func.facts.qualname}` blocks the event loop "
+                    "thread until the lock is free: no other task runs meanwhile. Use an asyncio.Lock"
+                )
+                evidence = (f"`{acquired.label}`: {acquired.description}",)
+                data = (("function", func.id),)
+                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, "medium", evidence, data=data)
+
+
+def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
+    if not callee.name.endswith(".acquire") or callee.kind not in ("name", "self"):
+        return None
+    ref = Ref(callee.kind, callee.name.removesuffix(".acquire"))
+    lock = resolve_lock(index, func, LockRegion(ref, NO_SPAN, False, False))
+    return lock if lock is not None and lock.kind in _BLOCKING else None
+
+
+def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) -> Diagnostic:
+    evidence = [f"`{lock.label}`: {lock.description}"]
+    chain = index.concurrency_evidence(func)
+    if chain is not None:
+        evidence.append(f"runs concurrently: {chain}")
+    if region.awaits:
+        site = region.awaits[0].span
+        message = (
+            f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: it "
+            "blocks the event loop thread while the coroutine is suspended, and another task reaching "
+            "it deadlocks (Lock) or gets no exclusion (RLock). Use an asyncio.Lock and release it before awaiting"
+        )
+        evidence.append(f"`await` inside the lock at {index.loc(func.file, site)}")
+        confidence = "high"
+        data = (("function", func.id), ("line", str(site.line)), ("column", str(site.column)), ("helper", lock.helper))
+    else:
+        message = (
+            f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "
+            "thread holds it the event loop thread is blocked. Use an asyncio.Lock for state shared by tasks"
+        )
+        evidence.append("no `await` inside: held briefly (reported with --preview)")
+        confidence = "low"
+        data = (("function", func.id),)
+    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), data=data)

@@ -1,0 +1,137 @@
+"""LLM007 callback-registering-constructor: an object whose construction registers global litellm callbacks, built at request time.
+
+## What it does
+Finds constructor calls, outside one-time start-up code, of classes whose construction changes
+litellm's global callback registries: `litellm.Router(...)` (its `__init__` adds the router's
+deployment callbacks to `litellm.success_callback`, `_async_success_callback` and the failure
+lists), and classes of the project whose `__init__`, `__post_init__`, `model_post_init` or
+pydantic validators register callbacks — directly or through methods they call (the crewAI
+`LLM` with its `set_env_callbacks()` validator).
+
+## Why is this bad
+Every construction adds entries to process-wide lists that every later call dispatches to.
+Built per request, per agent or per job, the lists grow with each object: the callbacks of dead
+objects keep firing for everybody's calls (and keep the objects alive), events reach the wrong
+object, and once litellm's callback limit is reached new registrations are dropped. An object
+that resets the globals on construction (crewAI PR #4252) silently unregisters the handlers of
+every other live object. This is wrong even in one thread: only construction in one-time set-up
+code (module level, `main()`, a cached factory) is safe.
+
+## Example
+```python
+def handle(req):
+    router = litellm.Router(model_list=MODEL_LIST)      # LLM007
+    return router.completion(model="gpt", messages=req.messages)
+```
+
+## Use instead
+Build the object once, at start-up, and share it (a Router is safe to share between threads and
+tasks), or keep per-request state out of the constructor:
+
+```python
+ROUTER = litellm.Router(model_list=MODEL_LIST)
+
+def handle(req):
+    return ROUTER.completion(model="gpt", messages=req.messages)
+```
+
+## Fix safety
+No automatic fix: hoisting a constructor to module level changes which arguments it can see
+(per-request values) and when its side effects run; the finding names the registration it
+triggers.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.facts import Call
+from linter.diagnostics import Diagnostic
+from linter.prefilter import REGISTRATION, AnyOf
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM007"
+NAME = "callback-registering-constructor"
+SUMMARY = "Object whose construction registers global litellm callbacks built at request time"
+TOKENS = AnyOf(rb"Router\s*\(", REGISTRATION)  # a Router, or a class that registers callbacks
+
+_ROUTERS = frozenset(["litellm.Router", "litellm.router.Router"])
+_CONSTRUCTION = ("__init__", "__post_init__", "model_post_init")
+_REMOVALS = ("remove", "pop", "clear", "delete")
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    registering: dict[str, str | None] = {}  # class key -> what its construction registers
+    for func in index.functions.values():
+        if func.file.is_test:
+            continue
+        for call in func.facts.calls:
+            what = _registers(index, func, call, registering)
+            if what is None or index.one_time(func):
+                continue
+            yield _finding(index, func, call, what)
+
+
+def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, str | None]) -> str | None:
+    ref = call.callee
+    if ref.kind != "name":
+        return None
+    if ref.name in _ROUTERS:
+        return "litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists"
+    hit = index.resolve_class(ref)
+    if hit is None:
+        return None
+    f, klass = hit
+    key = f"{f.module}:{klass.name}"
+    if key not in cache:
+        cache[key] = None
+        cache[key] = _construction_registration(index, f, klass.name)
+    return cache[key]
+
+
+def _construction_registration(index: ProjectIndex, file, class_name: str) -> str | None:  # type: ignore[no-untyped-def]
+    klass = file.classes[class_name]
+    starts: list[Func] = []
+    for f, k in index.mro(file, klass):
+        for name in k.methods:
+            fn = f.functions.get(f"{k.name}.{name}")
+            if fn is None:
+                continue
+            if name in _CONSTRUCTION or any("validator" in d for d in fn.decorators):
+                starts.append(Func(f, fn))
+    seen: set[str] = set()
+    todo = [(s, (s.facts.qualname,)) for s in starts]
+    while todo:
+        fn, path = todo.pop(0)
+        if fn.id in seen or len(path) > 4:
+            continue
+        seen.add(fn.id)
+        for reg in fn.facts.registrations:
+            if reg.registry.startswith("kwarg:"):
+                continue
+            verb = "changes" if reg.op in _REMOVALS or reg.op.startswith("manager:remove") else "registers in"
+            return f"{' → '.join(path)} {verb} {reg.registry} at {index.loc(fn.file, reg.span)}"
+        for c in fn.facts.calls:
+            if c.callee.kind == "self":
+                callee = index.resolve_function(c.callee, fn)
+                if callee is not None:
+                    todo.append((callee, path + (callee.facts.qualname,)))
+    return None
+
+
+def _finding(index: ProjectIndex, func: Func, call: Call, what: str) -> Diagnostic:
+    cls = call.callee.name.rsplit(".", 1)[-1]
+    evidence = [f"construction registers: {what}"]
+    chain = index.request_evidence(func)
+    if chain is not None:
+        confidence = "high"
+        evidence.append(f"runs at request time: {chain}")
+    else:
+        confidence = "low"
+        evidence.append(f"no start-up-only caller found for {func.facts.qualname} (reported with --preview)")
+    message = (
+        f"`{cls}(...)` is built here at request time and its construction registers callbacks in "
+        "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
+        "for every call and events reach the wrong object. Build it once at start-up and share it"
+    )
+    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), data=(("function", func.id),))

@@ -1,0 +1,149 @@
+"""LLM005 global-client-config: process-wide client configuration written at request time.
+
+## What it does
+Finds writes of configuration that litellm, openai or the process read when a request is made —
+`litellm.api_key` / `api_base` / `api_version` / `organization` / `num_retries` /
+`modify_params` / `drop_params` / `cache` (and the provider keys), `openai.api_key` /
+`base_url` / `organization`, `os.environ[...] = ...`, `os.environ.update()` /
+`setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, langchain's
+`set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
+reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
+script), a thread / executor / task target or an `async def`, and the constructor, validator or
+`model_post_init` of a per-agent config object. It names the save / set / call / restore shape
+(`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
+
+## Why is this bad
+These are module globals (the process environment, for `os.environ`): one value for every
+thread and task. litellm and openai read them when the request is built, so with two tenants in
+flight one request can go out with the other tenant's key, base URL or retry policy — a
+credential leak in a multi-tenant server. Measured with real litellm 1.106 (8 threads × 50
+calls, each thread with its own key): a large share of the calls were sent with another
+thread's key (see the README for the numbers). A restore in `finally` undoes a concurrent
+writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
+objects built with different keys leave every agent using the last one's, even in one thread.
+
+Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
+functions only called from those, and process-pool targets (module globals are per process
+there, one task at a time) are set-up code and are not reported. Findings without concurrency
+evidence (a function nothing calls, a helper whose callers are unknown) are reported only with
+`--preview`.
+
+## Example
+```python
+@app.post("/chat")
+async def chat(req: ChatRequest):
+    litellm.api_key = req.tenant_key          # LLM005
+    return await litellm.acompletion(model="gpt-4o-mini", messages=req.messages)
+```
+
+## Use instead
+Pass the value per call (`api_key=`, `api_base=`, `num_retries=`, `timeout=`), or build an
+explicit client per tenant (`openai.OpenAI(api_key=...)`, `litellm.Router(...)` once per tenant
+at start-up):
+
+```python
+async def chat(req: ChatRequest):
+    return await litellm.acompletion(model="gpt-4o-mini", messages=req.messages, api_key=req.tenant_key)
+```
+
+## Fix safety
+Unsafe (the global keeps its previous value, which other code may have relied on): applied by
+`llmlint fix --rule global-client-config` or `--unsafe-fixes`. For `litellm.api_key`,
+`api_base`, `base_url`, `api_version`, `organization`, `num_retries`, `max_retries`,
+`drop_params`, `request_timeout` and `headers` written in the function that then makes the
+litellm calls: the write is removed (with a save and restore of the same global around it, if
+any) and the value is passed to every litellm call of the function as the matching keyword.
+Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
+with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
+openai globals, `genai.configure`, `modify_params` / `cache` (no per-call equivalent), writes in
+a different function than the call, calls that splat `**kwargs` or already pass the keyword.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.catalog import CONFIG_ATTRIBUTES
+from linter.analysis.facts import Access
+from linter.diagnostics import Diagnostic
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM005"
+NAME = "global-client-config"
+SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.environ) written at request time"
+TOKENS = (
+    # os.environ written (item, del, a mutating method) or imported by name; putenv & co.
+    rb"environ\s*(?:\[[^\n]*\]\s*(?:=(?!=)|\+=)|\.\s*(?:update|setdefault|pop|clear|popitem|__setitem__|__delitem__)\b)"
+    rb"|del\b[^\n]*environ|import\b[^\n]*\benviron\b"
+    rb"|putenv|unsetenv|\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
+    rb"|\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
+)
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for func in index.functions.values():
+        if not func.facts.config_writes or func.file.is_test:
+            continue
+        if index.one_time(func) or index.process_local(func):
+            continue
+        by_target: dict[str, list[Access]] = {}
+        for access in sorted(func.facts.config_writes, key=lambda a: a.order):
+            by_target.setdefault(access.target, []).append(access)
+        for target, writes in by_target.items():
+            yield _finding(index, func, target, writes)
+
+
+def _label(target: str, write: Access) -> str:
+    if target == "os.environ":
+        return "os.environ" + ("[...]" if write.how in ("item", "delete") else "." + write.how.removeprefix("method:") + "()")
+    return target + ("()" if write.how == "call" else "")
+
+
+def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access]) -> Diagnostic:
+    first = writes[0]
+    label = _label(target, first)
+    evidence: list[str] = []
+    chain = index.concurrency_evidence(func)
+    if chain is not None:
+        confidence = "high"
+        evidence.append(f"runs concurrently: {chain}")
+    else:
+        per_instance = index.per_instance_evidence(func)
+        if per_instance is not None:
+            confidence = "medium"
+            evidence.append(f"runs per instance: {per_instance}; the last object built sets it for every instance")
+        else:
+            confidence = "low"
+            evidence.append(
+                f"no concurrent caller found for {func.facts.qualname} (reported with --preview; "
+                "set it once at start-up if this is set-up code)"
+            )
+    what = "environment" if target == "os.environ" else "configuration"
+    message = (
+        f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
+        "it, so a concurrent request can be sent with this request's value (another tenant's key) "
+        "or this one with theirs. Pass it per call or use a client instance per tenant"
+    )
+    saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+    call = index.litellm_call_through(func) or _network_call(index, func)
+    if saved and len(writes) > 1 and call is not None:
+        message += (
+            "; it is saved, set and restored around the call: the restore undoes a concurrent "
+            "writer's value and concurrent calls run with this one"
+        )
+    if first.how == "method:setdefault":
+        message += "; `setdefault` keeps the first request's value for every later request"
+    if call is not None:
+        evidence.append(f"the call that reads it: {' → '.join(call[1].steps)} at {index.loc(func.file, call[0].span)}")
+    if len(writes) > 1:
+        evidence.append("also written at " + ", ".join(index.loc(func.file, w.span) for w in writes[1:]))
+    data = (("function", func.id), ("target", target), ("how", first.how))
+    return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), data=data)
+
+
+def _network_call(index: ProjectIndex, func: Func):  # type: ignore[no-untyped-def]
+    for call in sorted(func.facts.calls, key=lambda c: c.order):
+        chain = index.network_call(func, call)
+        if chain is not None:
+            return call, chain
+    return None

@@ -1,0 +1,166 @@
+"""LLM008 global-request-state: module-level state used to pass one request's values between functions.
+
+## What it does
+Finds a module-level variable or dict that a function running concurrently (an `async def`, a
+thread / executor / task target, or a function called from one) sets for the request it is
+serving — a `global` rebinding (`current_user = user`) or an item with a constant key
+(`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
+it calls (directly or through project functions), or by itself after a network call.
+
+## Why is this bad
+A module has one copy of the variable for the whole process. Two requests served at once (two
+asyncio tasks interleaving at every `await`, or two threads) both write it; whichever wrote last
+wins, and the other request reads a stranger's user, tenant or budget. With litellm the window
+is the whole model call: with 8 concurrent tasks that set the user, await `acompletion()` and
+then read the user back, nearly every read belongs to another request (see the runtime test
+numbers in the README).
+
+## Example
+```python
+current_user = None
+
+def audit_tag():
+    return f"user={current_user}"
+
+async def answer(user, question):
+    global current_user
+    current_user = user                       # LLM008
+    resp = await litellm.acompletion(model="gpt-4o-mini", messages=[...])
+    return resp.choices[0].message.content, audit_tag()
+```
+
+## Use instead
+A `contextvars.ContextVar`: every asyncio task runs in its own copy of the context, and every
+thread has its own, so a value set for one request is seen by that request's flow only.
+
+```python
+current_user = contextvars.ContextVar("current_user", default=None)
+
+def audit_tag():
+    return f"user={current_user.get()}"
+
+async def answer(user, question):
+    current_user.set(user)
+    ...
+```
+
+Not reported: state set once at start-up (module level, `main()`, cached set-up), counters and
+histories (`+=`, `.append()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
+on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
+Without concurrency evidence (a plain function that is never shown to run concurrently) the
+finding has low confidence and is shown only with `--min-confidence low`.
+
+## Fix safety
+Unsafe: applied by `llmlint fix --rule global-request-state` or `--unsafe-fixes`. The contextvar
+codemod turns the binding into `contextvars.ContextVar("<name>", default=<old value>)`, every read
+into `<name>.get()`, a rebinding into `<name>.set(value)` (dropping the `global` declaration) and
+an item write into a copy-on-write `<name>.set({**<name>.get(), "key": value})`, in the defining
+module and in every project module that reads it. Behaviour changes on purpose: a value set by
+one request is no longer visible to other requests. Refused (with the reason) when the state is
+mutated in other ways (`.update()`, `del`, attribute writes, writes from another module),
+when a name shadows it in a way the codemod cannot follow, or when a reader runs in a thread
+started by the request (a plain thread does not inherit the caller's context).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.facts import Access
+from linter.diagnostics import Diagnostic
+from linter.prefilter import MODULE_STATE_WRITE
+from linter.project import Func, ProjectIndex
+
+CODE = "LLM008"
+NAME = "global-request-state"
+SUMMARY = "Module-level state used to pass one request's values between functions"
+# a `global` declaration, or an item assignment with a constant string key
+TOKENS = MODULE_STATE_WRITE  # `global x`, or `STATE["key"] = v` on module-level / imported storage
+
+_SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
+_ELSEWHERE = frozenset(["os.environ"])  # process environment: LLM005 global-client-config
+FLOW_DEPTH = 4  # how deep "a function it calls" is followed
+
+
+def per_request_writes(func: Func) -> list[Access]:
+    """Writes that set a value for the current request (not counters, histories or caches)."""
+    return [a for a in func.facts.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+
+
+def check(index: ProjectIndex) -> Iterator[Diagnostic]:
+    for func in index.functions.values():
+        if func.file.is_test or func.facts.one_time_scope or func.id in index.callbacks:
+            continue
+        by_storage: dict[str, list[Access]] = {}
+        for access in per_request_writes(func):
+            hit = index.binding(access.target)
+            if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
+                continue
+            by_storage.setdefault(hit[2], []).append(access)
+        if not by_storage or index.one_time(func):
+            continue
+        spawner = index.spawned.get(func.id)
+        if spawner is not None and spawner[1] == "process pool":
+            continue  # one copy of the module per worker process
+        for qual, writes in sorted(by_storage.items()):
+            finding = _finding(index, func, qual, min(writes, key=lambda a: a.order))
+            if finding is not None:
+                yield finding
+
+
+def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> list[tuple[Func, Access]]:
+    """Reads of ``qual`` on ``func``'s own flow: in functions it calls (to FLOW_DEPTH), or in
+    ``func`` itself after a network call that follows the write."""
+    out: list[tuple[Func, Access]] = []
+    network = [c.order for c in func.facts.calls if c.order > after and index.network_call(func, c) is not None]
+    for access in func.facts.reads:
+        if network and access.order > min(network) and index.storage_name(access.target) == qual:
+            out.append((func, access))
+            break
+    seen = {func.id}
+    frontier = [func]
+    for _ in range(FLOW_DEPTH):
+        nxt: list[Func] = []
+        for caller in frontier:
+            for call in caller.facts.calls:
+                callee = index.resolve_function(call.callee, caller)
+                if callee is None or callee.id in seen or callee.file.is_test:
+                    continue
+                seen.add(callee.id)
+                nxt.append(callee)
+                read = next((a for a in callee.facts.reads if index.storage_name(a.target) == qual), None)
+                if read is not None:
+                    out.append((callee, read))
+        frontier = nxt
+    return out
+
+
+def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
+    readers = readers_on_flow(index, func, qual, write.order)
+    if not readers:
+        return None  # a dead store, or state other flows read (process-wide settings)
+    hit = index.binding(qual)
+    assert hit is not None
+    f, binding, _ = hit
+    name = qual.rsplit(".", 1)[-1]
+    chain = index.concurrency_evidence(func)
+    who = ", ".join(
+        f"`{r.facts.qualname}` at {index.loc(r.file, a.span)}" if r.id != func.id else f"this function after its network call at {index.loc(r.file, a.span)}"
+        for r, a in readers[:3]
+    )
+    what = f'item ["{write.key}"]' if write.how == "item" else "value"
+    message = (
+        f"`{name}` is module-level state: this request sets its {what} here and its own flow reads it back "
+        f"({readers[0][0].facts.qualname}); requests served concurrently overwrite each other's value in "
+        "between, so one request reads another's. Use a contextvars.ContextVar"
+    )
+    evidence = [
+        f"`{name}` is defined at {index.loc(f, binding.span)}: one copy for the whole process",
+        f"read on this request's flow by {who}",
+    ]
+    if chain is not None:
+        evidence.insert(0, f"runs concurrently: {chain}")
+    else:
+        evidence.insert(0, "no evidence that this function runs concurrently (low confidence)")
+    data = (("storage", qual), ("writer", func.id))
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), data=data)

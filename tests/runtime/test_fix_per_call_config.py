@@ -1,0 +1,100 @@
+"""The per-call config codemod (LLM005), proven with real litellm sending real HTTP requests to a
+local OpenAI-compatible server that answers with the API key it received: with 8 threads, each
+using its own tenant key, the original fixture sends calls with another tenant's key; the fixed
+code (key passed per call) sends every call with its own key, 0 of 400 wrong.
+
+``sys.setswitchinterval`` makes threads switch often, so the race shows in every run (at the
+default 5 ms it is rarer but present: 7/400 in one measurement); it does not change the code run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+import litellm
+import pytest
+
+from linter.config import load
+from linter.engine import discover_files
+from linter.fixing import fix_files, write_rewrites
+from tests.runtime.conftest import FIXTURES, import_fresh
+
+CASE = "tenant_api_key_fastapi"
+
+
+class _EchoKey(BaseHTTPRequestHandler):
+    """Chat completions endpoint whose answer is the bearer key of the request."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        key = self.headers.get("authorization", "").removeprefix("Bearer ")
+        body = json.dumps({
+            "id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": key}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def local_openai() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKey)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    saved = (litellm.api_key, litellm.api_base, sys.getswitchinterval())
+    # one-time set-up of the test process: every call goes to the local server
+    litellm.api_base = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    sys.setswitchinterval(1e-5)
+    try:
+        yield litellm.api_base
+    finally:
+        litellm.api_key, litellm.api_base = saved[0], saved[1]
+        sys.setswitchinterval(saved[2])
+        server.shutdown()
+        server.server_close()
+
+
+def _foreign_keys(answer: Callable[[str, str], str], threads: int = 8, per_thread: int = 50) -> int:
+    def tenant(i: int) -> int:
+        key = f"sk-tenant-{i}"
+        return sum(answer(f"q{k}", key) != key for k in range(per_thread))
+
+    with ThreadPoolExecutor(threads) as pool:
+        return sum(pool.map(tenant, range(threads)))
+
+
+def _fixed(tmp_path: Path) -> Path:
+    root = tmp_path / CASE
+    shutil.copytree(FIXTURES / CASE, root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM005"}, unsafe=False)
+    assert result.fixed == 1 and not result.errors
+    assert write_rewrites(result, result.result.paths) == []
+    return root
+
+
+def test_global_api_key_leaks_between_tenants_and_the_fix_does_not(tmp_path: Path, local_openai: str) -> None:
+    original = import_fresh(FIXTURES / CASE, "app.llm")
+    wrong_before = _foreign_keys(original.answer)
+    fixed_root = _fixed(tmp_path)
+    assert "litellm.api_key" not in (fixed_root / "app" / "llm.py").read_text()
+    fixed = import_fresh(fixed_root, "app.llm")
+    wrong_after = _foreign_keys(fixed.answer)
+    print(f"LLM005 per-tenant litellm.api_key, 8 threads x 50: {wrong_before}/400 sent with another tenant's key before, {wrong_after}/400 after")
+    assert wrong_before >= 40, f"{wrong_before}/400"
+    assert wrong_after == 0, f"{wrong_after}/400"
