@@ -72,12 +72,13 @@ class Filtered:
     stale: int  # baseline entries no longer found (fixed code)
 
 
-def keep_new(diagnostics: list[Diagnostic], now: list[Entry], known: set[str]) -> Filtered:
-    """``now`` are the entries of ``diagnostics`` (same order, see ``entries``)."""
+def keep_new(diagnostics: list[Diagnostic], sources: dict[str, list[str]], known: set[str],
+             relpath: dict[str, str] | None = None) -> Filtered:
+    """The findings whose fingerprint (paths mapped by ``relpath``) is not ``known``."""
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
-    new = [d for d, e in zip(ordered, now) if e.fingerprint not in known]
-    present = {e.fingerprint for e in now}
-    return Filtered(new, len(ordered) - len(new), len(known - present))
+    now = entries(ordered, sources, relpath)
+    new = [d for d, e in zip(ordered, now, strict=True) if e.fingerprint not in known]
+    return Filtered(new, len(ordered) - len(new), len(known - {e.fingerprint for e in now}))
 
 
 # --- a git commit as the baseline --------------------------------------------------------
@@ -101,70 +102,74 @@ class RefTree:
     overrides: dict[str, str]
 
 
-def tree_at(ref: str, files: list[SourceFile], cwd: Path) -> RefTree:
-    """The files of the current run as they were at ``ref``: changed files get the ref's
-    text, files added since are left out, files renamed since get their old text under the
-    new name (so moving a file keeps its findings old), deleted files come back."""
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
-    status = _git(["diff", "--name-status", "-M", "-z", ref, "--"], top)
-    fields = status.decode("utf-8", "surrogateescape").split("\0")
-    by_abs = {sf.path.resolve(): sf for sf in files}
-    old_of: dict[Path, str | None] = {}  # current file -> its path at ref (None: added since)
+def _changes(ref: str, top: Path) -> tuple[dict[Path, str | None], list[str]]:
+    """Files changed since ``ref``: current file -> its path at ``ref`` (None: added since,
+    untracked files included), and the paths deleted since."""
+    fields = _git(["diff", "--name-status", "-M", "-z", ref, "--"], top).decode("utf-8", "surrogateescape").split("\0")
+    old_of: dict[Path, str | None] = {}
     deleted: list[str] = []
     i = 0
     while i < len(fields) - 1:
-        kind = fields[i]
-        if kind.startswith(("R", "C")):
-            old, new = fields[i + 1], fields[i + 2]
-            old_of[top / new] = old
+        kind = fields[i][:1]
+        if kind in ("R", "C"):  # renamed or copied: status, old path, new path
+            old_of[top / fields[i + 2]] = fields[i + 1]
             i += 3
             continue
         path = fields[i + 1]
         i += 2
-        if kind.startswith("A"):
-            old_of[top / path] = None
-        elif kind.startswith("D"):
+        if kind == "D":
             deleted.append(path)
         else:
-            old_of[top / path] = path
+            old_of[top / path] = None if kind == "A" else path
     for untracked in _git(["ls-files", "--others", "--exclude-standard", "-z"], top).decode().split("\0"):
         if untracked:
             old_of[top / untracked] = None
+    return old_of, deleted
+
+
+def _show(ref: str, path: str, top: Path) -> str | None:
+    try:
+        return decode(_git(["show", f"{ref}:{path}"], top))
+    except (UnicodeError, LookupError):
+        return None  # undecodable at ref: left out, so its findings now count as new
+
+
+def tree_at(ref: str, files: list[SourceFile], cwd: Path) -> RefTree:
+    """The files of the current run as they were at ``ref``: changed files get the ref's
+    text, files added since are left out, files renamed since get their old text under the
+    new name (so moving a file keeps its findings old), and files deleted since from the
+    folders being linted come back (another module's findings may depend on them)."""
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
+    except BaselineError:
+        raise BaselineError(f"--baseline-ref {ref}: not a commit of this repository (fetched? try origin/{ref})") from None
+    old_of, deleted = _changes(ref, top)
     kept: list[SourceFile] = []
     overrides: dict[str, str] = {}
     for sf in files:
         key = sf.path.resolve()
         if key not in old_of:
-            kept.append(sf)
+            kept.append(sf)  # unchanged since ref
             continue
         old = old_of[key]
-        if old is None:
-            continue
-        overrides[sf.display] = decode(_git(["show", f"{ref}:{old}"], top))
-        kept.append(sf)
-    roots = {p.parent for p in by_abs}
+        text = _show(ref, old, top) if old is not None else None
+        if text is not None:
+            overrides[sf.display] = text
+            kept.append(sf)
+    folders = {sf.path.resolve().parent for sf in files}
     for path in deleted:
         absolute = top / path
-        if not path.endswith((".py", ".pyi")) or not any(absolute.is_relative_to(r) for r in roots):
-            continue
-        module, is_package = module_name(absolute)
-        sf = SourceFile(absolute, display_path(absolute, cwd.resolve()), module, is_package)
-        overrides[sf.display] = decode(_git(["show", f"{ref}:{path}"], top))
-        kept.append(sf)
+        if path.endswith((".py", ".pyi")) and absolute.parent in folders and (text := _show(ref, path, top)) is not None:
+            module, is_package = module_name(absolute)
+            sf = SourceFile(absolute, display_path(absolute, cwd.resolve()), module, is_package)
+            overrides[sf.display] = text
+            kept.append(sf)
     return RefTree(sorted(kept, key=lambda s: s.display), overrides)
-
-
-def lines_of(result: Result, overrides: dict[str, str]) -> dict[str, list[str]]:
-    lines = result.source_lines()
-    for display in lines:
-        if display in overrides:
-            lines[display] = overrides[display].splitlines()
-    return lines
 
 
 def since_ref(ref: str, files: list[SourceFile], config: Config, jobs: int | None, cwd: Path) -> set[str]:
     """Fingerprints of the findings the project had at ``ref`` (paths as displayed now)."""
     old = tree_at(ref, files, cwd)
     result = check_files(old.files, config, jobs, old.overrides)
-    return {e.fingerprint for e in entries(result.diagnostics, lines_of(result, old.overrides))}
+    return {e.fingerprint for e in entries(result.diagnostics, result.source_lines())}

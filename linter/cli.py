@@ -11,18 +11,16 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import click
 
-from linter import __version__
+from linter import __version__, baseline, rule_docs
+from linter.analysis.source import decode
 from linter.baseline import BaselineError
 from linter.config import Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
-from linter import baseline
-from linter.analysis.source import decode
 from linter.discovery import DiscoveryError, Matcher, SourceFile, stdin_file
-from linter.fingerprint import entries
 from linter.engine import Result, check_files, discover_files
 from linter import rule_docs
 from linter.report import FILE_OUTPUTS, FORMATS, WITH_FIXES
@@ -35,7 +33,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return [v for value in values for v in value.split(",") if v.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"llmlint: error: {message}", err=True)
     sys.exit(2)
 
@@ -206,20 +204,7 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
             _fail("--baseline, --baseline-ref and --stdin-filename work with `check`, not with --fix/--diff")
         _run_fix(o, set())
         return
-    try:
-        config = _config(o)
-        if stdin_filename:
-            files = stdin_file(stdin_filename, Matcher(config.root, config.exclude, config.respect_gitignore),
-                               Path.cwd().resolve(), o["force_exclude"])
-            text = _read_stdin(stdin_filename)
-            result = check_files(files, config, o["jobs"], {sf.display: text for sf in files})
-        else:
-            files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
-            wants_index = _wants_fixes(o) or bool(baseline_file or baseline_ref)
-            result = check_files(files, config, o["jobs"], prefilter=not o["no_prefilter"], need_index=wants_index)
-    except (ConfigError, DiscoveryError) as e:
-        _fail(str(e))
-        return
+    config, files, result = _lint(o, stdin_filename, need_index=_wants_fixes(o) or bool(baseline_file or baseline_ref))
     if _wants_fixes(o):
         from linter.fixing import with_fix_previews  # libcst codemods: only when a format shows fixes
 
@@ -232,7 +217,6 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
             diagnostics, note = _without_baseline(diagnostics, result, files, config, o, baseline_file, baseline_ref)
         except BaselineError as e:
             _fail(str(e))
-            return
     _report(diagnostics, result, o, statistics)
     n = len(diagnostics)
     line = f"Found {n} {'new ' if note else ''}finding{'s' if n != 1 else ''} in {_scope(result)}" if n else f"All checks passed: {_scope(result)}"
@@ -242,13 +226,28 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
     sys.exit(0 if o["exit_zero"] or not diagnostics else 1)
 
 
+def _lint(o: dict[str, Any], stdin_filename: str | None = None, need_index: bool = True) -> tuple[Config, list[SourceFile], Result]:
+    """The config, the files and their lint (standard input as ``stdin_filename`` if given)."""
+    try:
+        config = _config(o)
+        if stdin_filename:
+            matcher = Matcher(config.root, config.exclude, config.respect_gitignore)
+            files = stdin_file(stdin_filename, matcher, Path.cwd().resolve(), o["force_exclude"])
+            text = _read_stdin(stdin_filename)
+            return config, files, check_files(files, config, o["jobs"], {sf.display: text for sf in files})
+        files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
+        prefilter = not o.get("no_prefilter")
+        return config, files, check_files(files, config, o["jobs"], prefilter=prefilter, need_index=need_index)
+    except (ConfigError, DiscoveryError) as e:
+        _fail(str(e))
+
+
 def _read_stdin(name: str) -> str:
     data = sys.stdin.buffer.read()
     try:
         return decode(data)
     except (UnicodeError, LookupError) as e:
         _fail(f"{name} (standard input): cannot decode: {e}")
-        raise
 
 
 def _without_baseline(diagnostics: list[Diagnostic], result: Result, files: list[SourceFile], config: Config,
@@ -258,14 +257,13 @@ def _without_baseline(diagnostics: list[Diagnostic], result: Result, files: list
     known = 0
     notes = []
     if baseline_file:
-        kept = baseline.keep_new(diagnostics, baseline.for_file(diagnostics, result, sources, Path(baseline_file)),
-                                 baseline.load(Path(baseline_file)))
+        path = Path(baseline_file)
+        kept = baseline.keep_new(diagnostics, sources, baseline.load(path), baseline.relative_to(path.parent, result))
         diagnostics, known = kept.new, known + kept.known
         if kept.stale:
             notes.append(f"{kept.stale} baseline entr{'ies' if kept.stale != 1 else 'y'} no longer found (rewrite it with `llmlint baseline write`)")
     if baseline_ref:
-        kept = baseline.keep_new(diagnostics, entries(diagnostics, sources),
-                                 baseline.since_ref(baseline_ref, files, config, o["jobs"], Path.cwd()))
+        kept = baseline.keep_new(diagnostics, sources, baseline.since_ref(baseline_ref, files, config, o["jobs"], Path.cwd()))
         diagnostics, known = kept.new, known + kept.known
     return diagnostics, "; " + "; ".join([f"{known} known from the baseline", *notes])
 
@@ -316,16 +314,10 @@ def baseline_group() -> None:
 @click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False), help="The baseline file to write.")
 def baseline_write(output: str, **o: Any) -> None:
     """Lint PATHS (default: .) and record every finding in the baseline file."""
-    try:
-        config = _config(o)
-        files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
-        result = check_files(files, config, o["jobs"])
-    except (ConfigError, DiscoveryError) as e:
-        _fail(str(e))
-        return
+    _, _, result = _lint(o)
     for err in result.internal_errors:
         click.echo(f"llmlint: {err}", err=True)
     items = baseline.for_file(result.diagnostics, result, result.source_lines(), Path(output))
-    Path(output).write_text(baseline.render(items), encoding="utf-8")
+    _emit(baseline.render(items), output)
     click.echo(f"Wrote {len(items)} finding{'s' if len(items) != 1 else ''} to {output}.", err=True)
     sys.exit(2 if result.internal_errors else 0)

@@ -23,7 +23,7 @@ from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
 from linter.prefilter import Prefilter
-from linter.project import ProjectIndex
+from linter.project import Func, ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
@@ -296,11 +296,15 @@ class _Analysis:
         """Skipped files that import a module holding a hazard candidate (a lock, a client-config
         write, a registration): they may be the web handler or thread pool that makes it
         concurrent, which rules need as evidence."""
-        modules = {
-            f.module.rsplit(".", 1)[-1]
-            for f in self.facts
-            if f.parsed and (f.path in self.chased or _has_candidates(f))
-        } - self.chased_modules
+        index = ProjectIndex(self.facts)
+        needing = [f for f in self.facts if f.parsed and not f.is_test and _needs_evidence(index, f)]
+        if not needing:
+            return []
+        # up the import chain, one level per round: the handler may import the module that
+        # imports the hazard's module
+        modules = {f.module.rsplit(".", 1)[-1] for f in needing}
+        modules |= {f.module.rsplit(".", 1)[-1] for f in self.facts if f.path in self.chased}
+        modules -= self.chased_modules
         if not modules:
             return []
         self.chased_modules |= modules
@@ -316,8 +320,19 @@ class _Analysis:
         return out
 
 
-def _has_candidates(f: FileFacts) -> bool:
-    return any(fn.regions or fn.config_writes or fn.registrations for fn in f.functions.values())
+def _needs_evidence(index: ProjectIndex, f: FileFacts) -> bool:
+    """The file holds a candidate hazard whose concurrency evidence is not known yet: a lock
+    region or a client-config write outside start-up code with no concurrent caller found, or a
+    method that registers callbacks (its class may be built per request elsewhere)."""
+    for fn in f.functions.values():
+        if fn.registrations and fn.class_name:
+            return True
+        if not (fn.regions or fn.config_writes):
+            continue
+        func = Func(f, fn)
+        if not index.one_time(func) and index.concurrency_evidence(func) is None:
+            return True
+    return False
 
 
 def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, str]) -> Job:

@@ -58,6 +58,6 @@ def entries(diagnostics: Iterable[Diagnostic], sources: dict[str, list[str]], re
 def fingerprints(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> dict[int, str]:
     """id(diagnostic) -> fingerprint, for report formats (paths as displayed)."""
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
-    return {id(d): e.fingerprint for d, e in zip(ordered, entries(ordered, sources))}
+    return {id(d): e.fingerprint for d, e in zip(ordered, entries(ordered, sources), strict=True)}
 
 

@@ -376,7 +376,18 @@ class ProjectIndex:
 
     # ------------------------------------------- concurrency (entry points)
     def is_streamlit(self, file: FileFacts) -> bool:
-        return _imports(file, "streamlit")
+        """A Streamlit script: imports streamlit and is run, not imported (a helper module that
+        imports streamlit runs its module level once, at import)."""
+        return _imports(file, "streamlit") and file.module not in self._imported_modules
+
+    @cached_property
+    def _imported_modules(self) -> frozenset[str]:
+        out: set[str] = set()
+        for f in self.files:
+            for target in f.imports.values():
+                parts = target.split(".")
+                out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return frozenset(out)
 
     def entry_point(self, func: Func) -> str | None:
         """Why ``func`` itself starts concurrent work, if it does: a web / UI handler, a
@@ -396,7 +407,7 @@ class ProjectIndex:
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
             if how not in _PROCESS_HOWS:
-                return f"{label} (a {how} started in {spawner.label})"
+                return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
         if func.facts.is_async:

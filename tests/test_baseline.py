@@ -75,6 +75,9 @@ def test_baseline_paths_are_relative_to_the_baseline_file(tmp_path: Path) -> Non
 
 def test_bad_baseline_files(tmp_path: Path) -> None:
     write(tmp_path, {"a.py": HAZARD})
+    code, _, err = run(["baseline", "write", "--isolated", "-o", "ci/baseline.json"], tmp_path)
+    assert code == 0 and err == "Wrote 1 finding to ci/baseline.json.\n"
+    assert len(json.loads((tmp_path / "ci/baseline.json").read_text())["findings"]) == 1
     code, _, err = run(["check", ".", "--isolated", "--baseline", "missing.json"], tmp_path)
     assert code == 2 and "missing.json: baseline file not found" in err
     (tmp_path / "bad.json").write_text("[1, 2")

@@ -136,3 +136,8 @@ def test_refuses_star_import_and_second_top_level_binding(tmp_path: Path) -> Non
     assert "star-imports app" in _refusal(tmp_path / "a", star)
     src = _handler(extra="current_user = 'nobody'")
     assert "bound exactly once" in _refusal(tmp_path / "b", {"app.py": src})
+
+
+def test_refuses_state_used_as_a_context_manager(tmp_path: Path) -> None:
+    src = _handler(extra="def guarded():\n    with current_user:\n        pass")
+    assert "used as a context manager" in _refusal(tmp_path, {"app.py": src})

@@ -30,6 +30,7 @@ def test_fixture_set_has_positives_and_safe_look_alikes() -> None:
     all_cases = cases()
     safe = [c for c in all_cases if c.name.startswith("safe_")]
     positive = [c for c in all_cases if expected(c)]
-    assert len(safe) >= 10
+    assert len(all_cases) >= 60
+    assert len(safe) >= 25
     assert all(not expected(c) for c in safe)
-    assert len(positive) >= 12
+    assert len(positive) >= 30

@@ -4,6 +4,7 @@ several outputs in one run, and --stdin-filename."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
+from linter.cli import main
 from linter.rules import RULES
 from tests.helpers import write
 from tests.test_cli import HAZARD, REPO, run
@@ -169,11 +172,6 @@ def test_several_outputs_in_one_run(examples: Path) -> None:
 
 
 def _stdin(args: list[str], cwd: Path, data: bytes) -> tuple[int, str]:
-    import os
-    from click.testing import CliRunner
-
-    from linter.cli import main
-
     old = Path.cwd()
     os.chdir(cwd)
     try:

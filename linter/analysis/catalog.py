@@ -118,6 +118,7 @@ SDK_CALL_SUFFIXES = (
 
 LOCK_FACTORIES: dict[str, str] = {
     **{f"threading.{n}": "thread" for n in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")},
+    **{n: "thread" for n in ("_thread.allocate_lock", "_thread.RLock", "threading._allocate_lock")},
     **{f"asyncio.{n}": "async" for n in ("Lock", "Semaphore", "BoundedSemaphore", "Condition")},
     **{
         f"multiprocessing.{n}": "process"
@@ -266,7 +267,10 @@ VIEW_REGISTRATIONS = {
     "django.conf.urls.url": (1, "view"),
 }
 VIEW_BASE_SUFFIXES = ("View", "APIView", "ViewSet", "HTTPEndpoint", "Handler")
-VIEW_METHODS = frozenset(["get", "post", "put", "patch", "delete", "head", "options", "dispatch", "list", "create", "retrieve", "update", "destroy"])
+VIEW_METHODS = frozenset(
+    ["get", "post", "put", "patch", "delete", "head", "options", "dispatch", "list", "create", "retrieve", "update", "destroy"]
+    + ["do_GET", "do_POST", "do_PUT", "do_PATCH", "do_DELETE"]  # http.server handlers (ThreadingHTTPServer)
+)
 # Gradio event listeners and interfaces: their target runs per visitor (in Gradio's thread pool).
 GRADIO_EVENTS = frozenset(["click", "submit", "change", "input", "select", "upload", "release", "blur", "then", "success", "like", "stream"])
 GRADIO_INTERFACES = frozenset(["gradio.Interface", "gradio.ChatInterface"])

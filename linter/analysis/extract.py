@@ -377,7 +377,10 @@ class _Extractor:
                         self.span_of(target, binding)
                 return out
             if name in fn.globals:
-                access = Access(f"{self.facts.module}.{name}", NO_SPAN, "rebind" if how == "assign" else how, self.order)
+                access = Access(
+                    f"{self.facts.module}.{name}", NO_SPAN, "rebind" if how == "assign" else how, self.order,
+                    constant=_is_literal(value),
+                )
                 self.span_of(target, access)
                 fn.facts.writes.append(access)
             else:
@@ -424,7 +427,9 @@ class _Extractor:
                 return [(e, ctx) for e in target.slice]
             if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
                 fn.callback_dicts.add(target.value.value)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "")
+            self.storage_write(
+                target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "", _is_literal(value)
+            )
             out.extend((e, ctx) for e in target.slice)
             return out
         if isinstance(target, cst.Attribute):
@@ -447,14 +452,16 @@ class _Extractor:
             return False
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
-    def storage_write(self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "") -> None:
+    def storage_write(
+        self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "", constant: bool = False
+    ) -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how, self.order, key)
+        access = Access(ref.name, NO_SPAN, how, self.order, key, constant)
         self.span_of(node, access)
         ctx.fn.facts.writes.append(access)
 
@@ -828,6 +835,19 @@ def _has_callbacks_key(value: cst.BaseExpression | None) -> bool:
     if isinstance(value, cst.Call) and dotted(value.func) == "dict":
         return any(a.keyword is not None and a.keyword.value == "callbacks" for a in value.args)
     return False
+
+
+def _is_literal(value: cst.BaseExpression | None) -> bool:
+    """``True``, ``None``, ``0``, ``-1``, ``"x"``, ``[]``, ``{}``, ``set()``: a flag or a reset."""
+    if isinstance(value, cst.UnaryOperation):
+        value = value.expression
+    if isinstance(value, cst.Name):
+        return value.value in ("True", "False", "None")
+    if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+        return not value.elements
+    if isinstance(value, cst.Call) and not value.args:
+        return dotted(value.func) in ("set", "dict", "list", "tuple")
+    return isinstance(value, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString))
 
 
 def _is_main_test(test: cst.BaseExpression) -> bool:

@@ -73,6 +73,7 @@ class Access:
     how: str  # "item", "attr", "method:update", "rebind", "augmented", "read", "set"
     order: int = 0  # walk order (source order within a function), for "read after the call"
     key: str = ""  # item writes with a constant string key (``CTX["user"] = u``): that key
+    constant: bool = False  # the value written is a literal (a flag or a reset, not request data)
 
 
 @dataclass(slots=True)

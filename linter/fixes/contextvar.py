@@ -225,6 +225,8 @@ def _classify(ref: cst.CSTNode, parents, plan: _Plan, name: str, mutable: bool, 
             raise CannotFix(f"`{name}.{method}` is assigned: the value is mutated in place")
         plan.gets.add(id(ref))
         return
+    if isinstance(parent, cst.WithItem):
+        raise CannotFix(f"`{name}` is used as a context manager (a lock or resource shared on purpose)")
     if _in_del(ref, parents) or _is_target(ref, parents):
         raise CannotFix(f"`{name}` is deleted or bound in a way the codemod cannot rewrite")
     if mutable and isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is ref:

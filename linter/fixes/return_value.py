@@ -214,6 +214,8 @@ def _pure_function(cb: cst.FunctionDef, store: str, name: str, kind: str = "dict
     if len(params) < 2:
         raise CannotFix("the callback does not take (kwargs, completion_response, ...)")
     kwargs_name, response_name, others = params[0], params[1], set(params[2:])
+    if any(isinstance(n, (cst.Await, cst.Yield)) for n in walk(cb.body)):
+        raise CannotFix("the callback awaits or yields: its computation is not a plain function of the response")
     pure = (_pure_statement(s, store, kwargs_name, response_name, others, kind) for s in cb.body.body)  # type: ignore[union-attr]
     body = cb.body.with_changes(body=[s for s in pure if s is not None])
     body = body.with_changes(
@@ -521,7 +523,7 @@ def _get(var: str, key: str, default: cst.BaseExpression | None) -> cst.Call:
 
 
 def _consuming_loop(slots: list, call_slot: object, response: str) -> tuple[cst.For, object]:
-    """The ``for chunk in resp:`` loop that consumes a stream, after the call on every path."""
+    """The ``[async] for chunk in resp:`` loop that consumes a stream, after the call on every path."""
     for stmt, slot in slots:
         if (
             isinstance(stmt, cst.For)
@@ -531,7 +533,7 @@ def _consuming_loop(slots: list, call_slot: object, response: str) -> tuple[cst.
             and dominates(call_slot, slot)  # type: ignore[arg-type]
         ):
             return stmt, slot
-    raise CannotFix("the stream is not consumed by a `for chunk in response:` loop in the same function")
+    raise CannotFix("the stream is not consumed by a `[async] for chunk in response:` loop in the same function")
 
 
 def _keyword(call: cst.Call, name: str) -> str | None:
@@ -561,8 +563,6 @@ def _litellm_assignment(
             if not isinstance(arg.value, cst.Name) or arg.value.value not in ("True", "False"):
                 raise CannotFix("the call may or may not stream (stream= is not a literal)")
             stream = arg.value.value == "True"
-    if stream and isinstance(assign.value, cst.Await):
-        raise CannotFix("async streams are not rewritten yet")
     return assign.targets[0].target.value, value, stream
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from linter.fingerprint import fingerprints
 from linter.diagnostics import Diagnostic
+from linter.fingerprint import fingerprints
 
 _SEVERITY = {"high": "major", "medium": "minor", "low": "info"}
 

@@ -11,8 +11,8 @@ import json
 from urllib.parse import quote
 
 from linter import __version__
-from linter.fingerprint import fingerprints
 from linter.diagnostics import Diagnostic
+from linter.fingerprint import fingerprints
 from linter.rules import RULES
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

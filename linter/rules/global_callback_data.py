@@ -14,6 +14,10 @@ read right after the call therefore sees the previous call's values, or another 
 on it are wrong. `threading.local` or a `ContextVar` set in the callback do not help either
 (400/400 wrong: the callback runs on another thread, in a copied context).
 
+A reader that saves the value, makes another call (a retry) and writes the sum back — the PDD
+retry shape — is named as a read-modify-write across the call: the retry's own callback and
+concurrent callbacks write in between.
+
 This needs no concurrency evidence: the shape is wrong even in a single-threaded program.
 Storage that nothing reads after a call (a dead store, a debug history that is only displayed)
 is not reported.
@@ -56,16 +60,17 @@ storage (a retry's read-modify-write included). `kwargs["response_cost"]` become
 `completion_response.model`. The callback, its registration and its side effects stay; when
 nothing in the project reads the storage any more, the storage goes (its definition, the
 callback's writes to it, the imports of it).
-Streams get `stream_options={"include_usage": True}`, the chunks of the `for chunk in resp:`
-loop are collected, and the data is computed from `litellm.stream_chunk_builder(chunks,
-messages=...)` after the loop. Measured with real litellm: the PDD fixture goes from 194–196/200
-wrong (one thread) and 398–399/400 (8 threads) to 0; the stream fixture from 40/40 to 0.
+Streams (sync or async) get `stream_options={"include_usage": True}`, the chunks of the
+`[async] for chunk in resp:` loop are collected, and the data is computed from
+`litellm.stream_chunk_builder(chunks, messages=...)` after the loop. Measured with real litellm:
+the PDD fixture goes from 194–196/200 wrong (one thread) and 398–399/400 (8 threads) to 0; the
+stream fixture from 40/40 to 0; the async stream fixture (8 tasks × 5) from 40/40 to 0.
 
 No automatic fix (the finding says why) when: the storage is not a module-level dict of the
 callback's module; the callback is a method, accumulates into the storage, or uses
 `start_time`/`end_time` or other `kwargs` keys; the reading function does not itself assign a
 litellm call's result to a name before every use; a stream is not consumed by a `for` loop in
-that function, or is async.
+that function; the callback awaits or yields.
 """
 
 from __future__ import annotations
@@ -153,8 +158,33 @@ def _finding(
         context,
         f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
     )
+    rmw = _read_modify_write(index, func, qual, accesses)
+    if rmw is not None:
+        message += (
+            "; it is also read, then written back after another model call (read-modify-write across "
+            "the call): the callback of that call and of concurrent calls writes in between, so the "
+            "total loses or double-counts calls"
+        )
+        evidence += (rmw,)
     data = (("reader", func.id), ("storage", qual), ("callback", cb.id))
     return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, data=data)
+
+
+def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> str | None:
+    """The PDD retry shape: storage read, a litellm call, then the storage written back."""
+    writes = [w for w in func.facts.writes if index.storage_name(w.target) == qual]
+    if not writes:
+        return None
+    calls = [c for c in func.facts.calls if index.network_call(func, c, litellm_only=True) is not None]
+    for w in sorted(writes, key=lambda a: a.order):
+        for c in sorted(calls, key=lambda c: c.order):
+            if c.order < w.order and any(r.order < c.order for r in reads):
+                r = min((r for r in reads if r.order < c.order), key=lambda a: a.order)
+                return (
+                    f"read-modify-write across the call: read at {index.loc(func.file, r.span)}, "
+                    f"{c.callee.name}() at {index.loc(func.file, c.span)}, written back at {index.loc(func.file, w.span)}"
+                )
+    return None
 
 
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:

@@ -6,7 +6,8 @@ Finds code that mutates litellm's process-wide callback registries — `litellm.
 `_async_failure_callback`, `service_callback` (assignment, `append`, `extend`, `insert`,
 `remove`, `pop`, `clear`, slice or item assignment, `+=`, `del`, and
 `litellm.logging_callback_manager.add_*` / `remove_*`) — anywhere but one-time start-up code,
-whether or not a lock is held. It names the iterate-over-a-copy-and-`remove()` loop as a crash
+whether or not a lock is held and however atomic the swap is (a slice assignment under a
+lock, crewAI PR #6163, still swaps one process-wide list per request). It names the iterate-over-a-copy-and-`remove()` loop as a crash
 hazard, and flags the per-call `callbacks=[...]` argument, which litellm appends to its global
 lists permanently.
 
@@ -146,6 +147,11 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
         )
     else:
         message = f"`{registry}` is changed ({_op(reg.op)}) at request time: " + _DISPATCH
+    if reg.op == "slice-assign" and not reg.registry.startswith("kwarg:"):
+        message += (
+            "; slice assignment makes the swap atomic (no `list.remove` ValueError), but it is still "
+            "one list for the whole process, swapped per request"
+        )
     if reg.locked:
         message += "; the lock around it does not help (dispatch runs after the lock is released)"
         evidence.append("inside a lock: measured still losing events with a lock around registration and call")

@@ -72,9 +72,7 @@ CODE = "LLM005"
 NAME = "global-client-config"
 SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.environ) written at request time"
 TOKENS = (
-    # os.environ written (item, del, a mutating method) or imported by name; putenv & co.
-    rb"environ\s*(?:\[[^\n]*\]\s*(?:=(?!=)|\+=)|\.\s*(?:update|setdefault|pop|clear|popitem|__setitem__|__delitem__)\b)"
-    rb"|del\b[^\n]*environ|import\b[^\n]*\benviron\b"
+    rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\["
     rb"|putenv|unsetenv|\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
     rb"|\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
 )

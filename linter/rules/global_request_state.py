@@ -44,7 +44,8 @@ async def answer(user, question):
     ...
 ```
 
-Not reported: state set once at start-up (module level, `main()`, cached set-up), counters and
+Not reported: state set once at start-up (module level, `main()`, cached set-up), flags and
+resets (a literal such as `True`, `None` or `0` written: the same for every request), counters and
 histories (`+=`, `.append()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
 Without concurrency evidence (a plain function that is never shown to run concurrently) the
@@ -84,7 +85,7 @@ FLOW_DEPTH = 4  # how deep "a function it calls" is followed
 
 def per_request_writes(func: Func) -> list[Access]:
     """Writes that set a value for the current request (not counters, histories or caches)."""
-    return [a for a in func.facts.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+    return [a for a in func.facts.writes if (a.how == "rebind" or (a.how == "item" and a.key)) and not a.constant]
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:

@@ -148,3 +148,41 @@ def test_stream_fix_reads_the_rebuilt_response(tmp_path: Path, monkeypatch: pyte
     after = _stream_wrong(fixed)
     print(f"streams, 4x10: before {before}/40 wrong, after {after}")
     assert before >= 10 and after == 0
+
+
+def test_async_stream_fix_reads_the_rebuilt_response(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 asyncio tasks x 5 async streams; an async callback fills the dict after each stream."""
+    import asyncio
+
+    real = litellm.acompletion
+
+    async def streaming_mock(*args, **kwargs):
+        kwargs.setdefault("mock_response", "streamed answer")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(litellm, "acompletion", streaming_mock)
+
+    def wrong(module) -> int:
+        async def task(t: int) -> int:
+            bad = 0
+            for k in range(5):
+                prompt = "word " * (1 + t * 5 + k)  # a unique prompt length: unique usage
+                out = await module.stream_answer(prompt)
+                want = litellm.token_counter(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+                bad += out["input_tokens"] != want or out["text"] != "streamed answer"
+            return bad
+
+        async def main() -> int:
+            return sum(await asyncio.gather(*(task(t) for t in range(8))))
+
+        return asyncio.run(main())
+
+    original = load_fixture("pdd_async_stream", "stream_invoke")
+    litellm.success_callback = [original._on_stream_done]
+    before = wrong(original)
+    root = fixed_copy("pdd_async_stream", tmp_path)
+    fixed = import_fresh(root, "stream_invoke")
+    litellm.success_callback = [fixed._on_stream_done]
+    after = wrong(fixed)
+    print(f"async streams, 8 tasks x 5: before {before}/40 wrong, after {after}")
+    assert before >= 10 and after == 0
