@@ -1,9 +1,12 @@
 """The per-file facts cache (``.llmlint_cache/``): reruns parse only what changed.
 
-One pickle per (tool fingerprint, analysis settings) holds, per file: its stat signature, the
+Stored as JSON through ``linter.cache_codec`` (never pickle: a cache folder may come with the
+code being checked).
+
+One file per (tool fingerprint, analysis settings) holds, per file: its stat signature, the
 BLAKE2 hash of its bytes, the prefilter's verdict, its facts (with positions once a finding
 cited it) and the results of the name scans the demand rounds made over it. A second, small
-pickle keeps the findings of the last few whole runs, keyed by every file's path and stat
+file keeps the findings of the last few whole runs, keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
 libcst.
 
@@ -16,7 +19,7 @@ more than 2 s before it was recorded; younger files are hashed again):
   inode) differs the file is read and hashed again, and a different hash is a miss;
 - facts are tied to the display path, module name and package flag they were made with.
 
-Safe when two runs share the folder: each run reads the pickle once, and writes a complete new
+Safe when two runs share the folder: each run reads the file once, and writes a complete new
 one to a temporary file that is renamed over the old (``os.replace`` is atomic), after merging
 in entries another run wrote meanwhile. A corrupt or unreadable cache is ignored.
 """
@@ -25,13 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter import __version__
+from linter import cache_codec
 from linter.analysis.facts import FileFacts
 
 DEFAULT_DIR = ".llmlint_cache"
@@ -82,8 +85,8 @@ class Cache:
     def __init__(self, directory: Path, settings: str) -> None:
         self.directory = directory
         key = hashlib.blake2b(f"{_SCHEMA}|{_tool_fingerprint()}|{settings}".encode(), digest_size=12).hexdigest()
-        self.path = directory / f"facts-{key}.pickle"
-        self.results_path = directory / f"results-{key}.pickle"
+        self.path = directory / f"facts-{key}.json"
+        self.results_path = directory / f"results-{key}.json"
         self._entries: dict[str, Entry] | None = None  # loaded on first use
         self.dirty = False
 
@@ -154,11 +157,34 @@ class Cache:
 
 def _read(path: Path) -> dict:
     try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-    except Exception:  # missing, corrupt or foreign: a cold cache, never an error
+        raw = cache_codec.loads(path.read_bytes())
+    except Exception:  # missing, corrupt, foreign or from another version: a cold cache, never an error
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(raw, dict):
+        return {}
+    if path.name.startswith("facts-"):
+        out = {}
+        for key, fields in raw.items():
+            try:
+                stat, dig, display, module, is_package, skipped, facts, mentions = fields
+                out[key] = Entry(tuple(stat), bytes.fromhex(dig), display, module, is_package, skipped, facts,
+                                 {m.encode("latin-1"): v for m, v in mentions.items()})
+            except (TypeError, ValueError):
+                continue
+        return out
+    return raw
+
+
+def _plain(data: dict) -> dict:
+    """Entries as plain values the codec knows."""
+    out: dict = {}
+    for key, e in data.items():
+        if isinstance(e, Entry):
+            out[key] = [list(e.stat), e.digest.hex(), e.display, e.module, e.is_package, e.skipped, e.facts,
+                        {m.decode("latin-1"): v for m, v in e.mentions.items()}]
+        else:
+            out[key] = e
+    return out
 
 
 def _write(directory: Path, path: Path, data: dict) -> None:
@@ -168,10 +194,10 @@ def _write(directory: Path, path: Path, data: dict) -> None:
         gitignore = directory / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("# created by llmlint\n*\n")
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(cache_codec.dumps(_plain(data)))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

@@ -7,6 +7,7 @@ config or internal error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -138,7 +139,7 @@ def _scope(result: Result) -> str:
 
 def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     """Shared by ``fix`` and ``check --fix``."""
-    from linter.fixing import FixResult, fix_files, write_rewrites  # libcst codemods: only when fixing
+    from linter.fixing import FixResult, fix_files  # libcst codemods: only when fixing
 
     try:
         config = _config(o)
@@ -177,13 +178,36 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     sys.exit(0 if o["exit_zero"] or not remaining else 1)
 
 
+def write_rewrites(fixed: Any, paths: dict[str, Path]) -> list[str]:
+    """``linter.fixing.write_rewrites``, imported when first used (libcst's codemods cost half a
+    second to import, and ``check`` never needs them)."""
+    from linter.fixing import write_rewrites as write
+
+    return write(fixed, paths)
+
+
 def _fixers_needing_unsafe() -> set[str]:
     from linter.fixes import FIXERS
 
     return {code for code, m in FIXERS.items() if m.SAFETY == "unsafe"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """A bug in llmlint exits 2 with one line (a traceback with LLMLINT_DEBUG=1), never 1,
+    which would read as "findings"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            if os.environ.get("LLMLINT_DEBUG"):
+                raise
+            _fail(f"internal error: {type(e).__name__}: {e} (LLMLINT_DEBUG=1 shows the traceback)")
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="llmlint")
 def main() -> None:
     """llmlint: find concurrency hazards in LLM application code (litellm callbacks, global state, locks)."""

@@ -137,9 +137,9 @@ class Matcher:
             self._gitignores[rel] = rules
         return self._gitignores[rel]
 
-    def excluded(self, path: Path, is_dir: bool, resolved: Path | None = None) -> bool:
+    def excluded(self, path: Path, is_dir: bool) -> bool:
         try:
-            rel = (resolved or path.resolve()).relative_to(self.root).as_posix()
+            rel = _resolve(path).relative_to(self.root).as_posix()
         except ValueError:
             rel = path.as_posix()
         if rel in ("", "."):
@@ -198,10 +198,11 @@ def _package(directory: Path, memo: dict[Path, str]) -> str:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    path = _resolve(path.parent) / path.name  # a linked file is shown under its link's name
     try:
-        return path.resolve().relative_to(cwd).as_posix()
+        return path.relative_to(cwd).as_posix()
     except ValueError:
-        return os.path.relpath(path.resolve(), cwd).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+        return os.path.relpath(path, cwd).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
 
 
 def discover(
@@ -210,60 +211,85 @@ def discover(
     cwd: Path,
     force_exclude: bool = False,
 ) -> list[SourceFile]:
-    """Every Python file under ``paths``, sorted, without duplicates."""
+    """Every Python file under ``paths``, sorted, without duplicates.
+
+    No symlink is followed out of a directory being walked: a linked file whose target lies
+    outside it is skipped, linked directories are not entered, and a link to a file that is
+    also found directly is reported under the file's own path. A path named on the command
+    line is taken as it is, link or not. Anything else named ``*.py`` (a symlink loop, a
+    dangling link, a FIFO) is kept, so that reading it reports the problem (LLM000) rather
+    than skipping it silently (``read_source`` never blocks on a FIFO).
+    """
     found: dict[Path, SourceFile] = {}
     packages: dict[Path, str] = {}  # folder -> dotted package, for this discovery only
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
             raise DiscoveryError(f"{raw}: no such file or directory")
-        if p.is_file():
+        if p.is_symlink() and not p.exists():
+            raise DiscoveryError(f"{raw}: broken symlink or symlink loop")
+        if not p.is_dir():  # a file, or a FIFO/device that reading reports
             if force_exclude and matcher.excluded(p, False):
                 continue
-            _add(found, p, cwd)
+            _add(found, p, cwd, packages)
             continue
-        if not p.is_dir():
-            raise DiscoveryError(f"{raw}: not a file or directory")
         if force_exclude and matcher.excluded(p, True):
             continue
+        top = p.resolve()
+        links: list[Path] = []
         seen_dirs: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
+        for dirpath, dirnames, filenames in os.walk(p, onerror=_unlistable, followlinks=False):
             d = Path(dirpath)
-            st = d.stat()
+            try:
+                st = d.stat()
+            except OSError:  # removed while we walk
+                dirnames[:] = []
+                continue
             if (st.st_dev, st.st_ino) in seen_dirs:
                 dirnames[:] = []
                 continue
             seen_dirs.add((st.st_dev, st.st_ino))
-            real = d.resolve()  # once per folder: its entries that are not symlinks resolve under it
-            dirnames[:] = sorted(n for n in dirnames if not matcher.excluded(d / n, True, _real(d / n, real)))
+            dirnames[:] = sorted(n for n in dirnames if not matcher.excluded(d / n, True))
             for name in sorted(filenames):
                 if not name.endswith(PYTHON_SUFFIXES):
                     continue
                 fp = d / name
-                link = fp.is_symlink()
-                if link and not fp.is_file():
-                    continue
-                resolved = fp.resolve() if link else real / name
-                if not matcher.excluded(fp, False, resolved):
-                    _add(found, fp, cwd, resolved, packages)
+                if not matcher.excluded(fp, False):
+                    if fp.is_symlink():
+                        links.append(fp)
+                    else:
+                        _add(found, fp, cwd, packages)
+        for fp in links:  # after the real files, so that a file is shown under its own path
+            if _link_inside(fp, top):
+                _add(found, fp, cwd, packages)
     return sorted(found.values(), key=lambda s: s.display)
 
 
-def _real(path: Path, real_parent: Path) -> Path:
-    return path.resolve() if path.is_symlink() else real_parent / path.name
+def _unlistable(e: OSError) -> None:
+    """os.walk skips a directory it cannot list; its files would go unchecked, so stop."""
+    raise DiscoveryError(f"{e.filename}: cannot list directory: {e.strerror or e}")
 
 
-def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, resolved: Path | None = None, memo: dict[Path, str] | None = None) -> None:
-    key = resolved or p.resolve()
+def _link_inside(fp: Path, top: Path) -> bool:
+    """A link to a file inside ``top``, or a broken link or loop (reading it reports that)."""
+    target = Path(os.path.realpath(fp))
+    return not target.exists() or (not target.is_dir() and target.is_relative_to(top))
+
+
+def _resolve(p: Path) -> Path:
+    """``p.resolve()``, or the absolute path for a symlink loop (which ``resolve`` raises on)."""
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):  # RuntimeError before Python 3.13
+        return Path(os.path.abspath(p))
+
+
+def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, memo: dict[Path, str] | None = None) -> None:
+    key = _resolve(p)
     if key in found:
         return
     module, is_package = module_name(key, memo)
-    try:
-        display = key.relative_to(cwd).as_posix()
-    except ValueError:
-        display = display_path(p, cwd)
-    found[key] = SourceFile(p, display, module, is_package)
-
+    found[key] = SourceFile(p, display_path(p, cwd), module, is_package)
 
 
 def stdin_file(name: str, matcher: Matcher, cwd: Path, force_exclude: bool = False) -> list[SourceFile]:

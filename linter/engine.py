@@ -17,7 +17,7 @@ from typing import Iterable
 
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.analysis.source import Job, analyse, decode
+from linter.analysis.source import Job, analyse, decode, read_source
 from linter.cache import Cache, digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
@@ -50,7 +50,7 @@ class Result:
                 out[display] = self.overrides[display].splitlines()
                 continue
             try:
-                out[display] = decode(self.paths[display].read_bytes()).splitlines()
+                out[display] = decode(read_source(self.paths[display])).splitlines()
             except (OSError, UnicodeError, LookupError, KeyError):
                 out[display] = []
         return out
@@ -72,7 +72,7 @@ def _run(args: tuple[Job, Catalog, Prefilter | None]) -> _Outcome:
     try:
         if job.text is None:
             try:
-                data = Path(job.path).read_bytes()
+                data = read_source(job.path)
             except OSError:
                 data = None  # analyse reports it
         result = analyse(job, catalog, tokens, data)
@@ -135,7 +135,7 @@ def _module_candidates(name: str) -> list[str]:
 
 def _mentions(path: Path, pattern: re.Pattern[bytes]) -> bool:
     try:
-        return pattern.search(path.read_bytes()) is not None
+        return pattern.search(read_source(path)) is not None
     except OSError:
         return False
 
@@ -195,7 +195,7 @@ class _Analysis:
     def _cached(self, sf: SourceFile, force: bool, positions: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
             return False, None
-        e = self.cache.entry(str(sf.path.resolve()), sf.path, sf.display, sf.module, sf.is_package)
+        e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
         sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
         if e is None:
             return False, None
@@ -210,7 +210,7 @@ class _Analysis:
     def _store(self, sf: SourceFile, force: bool, positions: bool, sig, outcome: _Outcome) -> None:
         if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
             return
-        e = self.cache.store(str(sf.path.resolve()), sig, outcome.digest, sf.display, sf.module, sf.is_package)
+        e = self.cache.store(os.path.realpath(sf.path), sig, outcome.digest, sf.display, sf.module, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
         facts = outcome.result
@@ -278,11 +278,11 @@ class _Analysis:
     def _mentions(self, sf: SourceFile, source: bytes, pattern: re.Pattern[bytes]) -> bool:
         e = None
         if self.cache is not None:
-            e = self.cache.entry(str(sf.path.resolve()), sf.path, sf.display, sf.module, sf.is_package)
+            e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
             if e is not None and source in e.mentions:
                 return e.mentions[source]
         try:
-            data = sf.path.read_bytes()
+            data = read_source(sf.path)
         except OSError:
             return False
         found = pattern.search(data) is not None

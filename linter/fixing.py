@@ -9,17 +9,19 @@ The final lint of the rewritten text is what is reported; nothing is written wit
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
 
-from linter.atomic_write import FileChanged, write_atomic
+from linter.atomic_write import NotWritten, write_atomic
 from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.discovery import SourceFile
 from linter.engine import Result, check_files
-from linter.fixes import FIXERS, NoFix, Sources
+from linter.fixes import FIXERS, CannotFix, NoFix, Rewrite, Sources
+from linter.project import ProjectIndex
 
 MAX_ROUNDS = 10
 
@@ -57,10 +59,27 @@ def verify(display: str, text: str) -> str | None:
     """Why a rewrite must be dropped, or None when it parses and compiles."""
     try:
         cst.parse_module(text)
-        compile(text, display, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # SyntaxWarnings in the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, display, "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError) as e:
         return f"{display}: rewrite dropped, it does not compile: {e}"
+    except (RecursionError, MemoryError) as e:
+        return f"{display}: rewrite dropped, too deeply nested to verify ({type(e).__name__})"
     return None
+
+
+def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix | str:
+    """The codemod's answer, or an internal-error message: a codemod bug (e.g. RecursionError
+    in libcst's recursive transformers on deeply nested code) costs that one fix, not the run."""
+    try:
+        return FIXERS[d.code].fix(d, index, sources)
+    except RecursionError:  # libcst's transformers recurse; Python's parser allows deeper code
+        return NoFix("the code is nested too deeply for the codemod")
+    except CannotFix as e:
+        return NoFix(str(e))
+    except Exception as e:
+        return f"{d.path}:{d.span.line}:{d.span.column}: internal error in the {d.code} fix: {type(e).__name__}: {e}"
 
 
 def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_codes: set[str], unsafe: bool) -> FixResult:
@@ -73,7 +92,11 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
         for d in result.diagnostics:
             if not fixable(d, rule_codes, unsafe) or result.index is None or d.path in touched:
                 continue
-            rewrite = FIXERS[d.code].fix(d, result.index, sources)
+            rewrite = _rewrite(d, result.index, sources)
+            if isinstance(rewrite, str):
+                out.errors.append(rewrite)
+                out.no_fix[(d.path, d.span.line, d.span.column, d.code)] = "internal error in the codemod"
+                continue
             if isinstance(rewrite, NoFix):
                 out.no_fix[(d.path, d.span.line, d.span.column, d.code)] = rewrite.reason
                 continue
@@ -103,8 +126,10 @@ def write_rewrites(fix: FixResult, paths: dict[str, Path]) -> list[str]:
     for display, text in sorted(fix.rewrites.items()):
         try:
             write_atomic(paths[display], text, fix.raw[display])
-        except (FileChanged, OSError) as e:
+        except NotWritten as e:
             errors.append(str(e))
+        except OSError as e:
+            errors.append(f"{display}: not written: {e.strerror or e}")
     return errors
 
 
@@ -132,9 +157,10 @@ def with_fix_previews(result: Result) -> list[Diagnostic]:
         if fixer is None:
             out.append(d)
             continue
-        rewrite = fixer.fix(d, result.index, sources)
-        if isinstance(rewrite, NoFix):
-            out.append(replace(d, message=f"{d.message} (no automatic fix: {rewrite.reason})"))
+        rewrite = _rewrite(d, result.index, sources)
+        if isinstance(rewrite, (NoFix, str)):
+            reason = rewrite.reason if isinstance(rewrite, NoFix) else "internal error in the codemod"
+            out.append(replace(d, message=f"{d.message} (no automatic fix: {reason})"))
             continue
         changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
         out.append(replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes}))

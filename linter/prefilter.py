@@ -382,6 +382,10 @@ class Prefilter:
     def wants(self, data: bytes) -> bool:
         return self._any.matches(data)
 
+    def search(self, data: bytes) -> bool | None:
+        """``re.Pattern.search``'s contract (truthy on a match), for callers of the old regex."""
+        return True if self.wants(data) else None
+
 
 def build(tokens: Iterable[object]) -> Prefilter | None:
     """The prefilter for these token declarations (None when no rule declares any)."""

@@ -50,7 +50,7 @@ def test_syntax_error_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_bytes(b"x = '\xff'\n")
     code, out, _ = run(["check", ".", "--isolated", "--output-format", "concise"], tmp_path)
     assert code == 1
-    assert "bad.py:1:1: LLM000 [invalid-syntax] cannot decode file" in out
+    assert "bad.py:1:6: LLM000 [invalid-syntax] cannot decode file as utf-8: byte 0xff at line 1" in out
     assert "broken.py:2:" in out and "LLM000 [invalid-syntax] syntax error" in out
 
 

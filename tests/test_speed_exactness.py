@@ -99,8 +99,8 @@ def test_cache_survives_corruption_and_concurrent_runs(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     want = run(tmp_path, prefilter=False)
     assert run(tmp_path, cache_dir=cache) == want
-    for p in cache.glob("*.pickle"):
-        p.write_bytes(b"not a pickle")
+    for p in cache.glob("*.json"):
+        p.write_bytes(b"not json [")
     assert run(tmp_path, cache_dir=cache, need_index=False) == want
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "linter", "check", "--isolated", "-q", "--output-format", "concise", "--cache-dir", str(cache), "."]
@@ -120,7 +120,7 @@ def test_cli_cache_options(tmp_path: Path) -> None:
     out = subprocess.run(base + ["."], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 1 and (tmp_path / ".llmlint_cache" / ".gitignore").exists()
     out = subprocess.run(base + ["--cache-dir", "elsewhere", "--no-prefilter", "."], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert out.returncode == 1 and list((tmp_path / "elsewhere").glob("facts-*.pickle"))
+    assert out.returncode == 1 and list((tmp_path / "elsewhere").glob("facts-*.json"))
 
 
 def test_benchmark_smoke() -> None:
@@ -130,3 +130,25 @@ def test_benchmark_smoke() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "identical" in out.stdout and "llmlint warm" in out.stdout and "| measurement |" in out.stdout
+
+
+def test_cache_codec_rebuilds_facts_and_nothing_else(tmp_path: Path) -> None:
+    from linter import cache_codec
+    from linter.analysis.facts import Binding, FileFacts, FunctionFacts, Span
+
+    f = FileFacts("a.py", "a", suppressions={3: frozenset({"*"})})
+    f.functions["g"] = FunctionFacts("g", Span(1, 2, 3, 4), params=("x",))
+    f.bindings["L"] = Binding("L", Span(5, 1, 5, 2), "lock", "threading.Lock", "thread")
+    assert cache_codec.loads(cache_codec.dumps({"k": f, b"\x00": (1, None)})) == {"k": f, b"\x00": (1, None)}
+    for hostile in (b'["@Popen", "x"]', b'["@FileFacts"]', b'[1, 2]', b'{"a": ["x"]}'):
+        with pytest.raises((cache_codec.CodecError, ValueError, TypeError)):
+            cache_codec.loads(hostile)
+    # a cache file planted in the tree (e.g. committed) is only ever read as data
+    (tmp_path / "app.py").write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
+    cache = tmp_path / "cache"
+    want = run(tmp_path, prefilter=False)
+    assert run(tmp_path, cache_dir=cache) == want
+    for p in cache.glob("*.json"):
+        p.write_bytes(b'["d", "x", ["@Popen", ["l", "touch", "pwned"]]]')
+    assert run(tmp_path, cache_dir=cache, need_index=False) == want
+    assert not (tmp_path / "pwned").exists()

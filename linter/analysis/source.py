@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import ast
 import codecs
+import gc
+import os
 import re
+import stat
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,17 @@ class Job:
     text: str | None = None  # source to use instead of the file's (a fix being verified)
 
 
+def read_source(path: str | Path) -> bytes:
+    """The bytes of a regular file. Anything else named ``*.py`` (a FIFO, a device) raises
+    OSError instead of blocking the run or reading forever; opening with O_NONBLOCK makes
+    the check race-free (the type is taken from the opened descriptor)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return fh.read()
+
+
 def is_test_path(display: str) -> bool:
     parts = display.split("/")
     name = parts[-1]
@@ -49,23 +65,102 @@ def is_test_path(display: str) -> bool:
     )
 
 
-def decode(data: bytes) -> str:
-    """Decode as Python does: BOM, then a PEP 263 cookie on line 1 or 2, else UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
-    head = data.split(b"\n", 2)[:2]
-    for line in head:
+def source_encoding(data: bytes) -> tuple[str, bool]:
+    """(encoding, has_utf8_bom) as Python decides it: a BOM, else a PEP 263 cookie on line 1,
+    or on line 2 below a comment-only line 1, else UTF-8. Raises UnicodeError for a cookie that
+    names no text encoding, or one that contradicts the BOM (Python refuses both)."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    for line in (data[3:] if bom else data).split(b"\n", 2)[:2]:
         m = _COOKIE.match(line)
         if m:
             name = m.group(1).decode("ascii", "replace")
             try:
-                codecs.lookup(name)
+                info = codecs.lookup(name)
             except LookupError:
                 raise UnicodeError(f"unknown encoding in coding cookie: {name!r}") from None
-            return data.decode(name)
+            if not getattr(info, "_is_text_encoding", True):
+                raise UnicodeError(f"coding cookie names {name!r}, which is not a text encoding")
+            spelled = name.lower().replace("_", "-")  # CPython accepts only these with a BOM
+            if bom and spelled != "utf-8" and not spelled.startswith("utf-8-"):
+                raise UnicodeError(f"a UTF-8 BOM and a coding cookie for {name!r} contradict each other")
+            return ("utf-8" if bom else name), bom
         if line.strip() and not line.lstrip().startswith(b"#"):
             break
-    return data.decode("utf-8")
+    return "utf-8", bom
+
+
+def decode(data: bytes) -> str:
+    """Decode as Python does (see ``source_encoding``)."""
+    encoding, bom = source_encoding(data)
+    return (data[3:] if bom else data).decode(encoding)
+
+
+def _decode_error(data: bytes, e: Exception) -> tuple[str, Span]:
+    """The message and position of a decode error (the line of the first bad byte)."""
+    if isinstance(e, UnicodeDecodeError):
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        bad = data[e.start : e.start + 1].hex()
+        return f"cannot decode file as {e.encoding}: byte 0x{bad} at line {line} ({e.reason})", Span(line, column, line, column)
+    return f"cannot decode file: {e}", Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class CPythonVerdict:
+    """Why CPython's own parser rejects a source (it is ~10x cheaper than libcst's)."""
+
+    message: str
+    span: Span
+    too_deep: bool  # nesting beyond CPython's limits: libcst must not be given this text
+
+
+def cpython_rejects(text: str) -> CPythonVerdict | None:
+    """None when CPython parses ``text``. Run before libcst on every file: it reports syntax
+    errors in files the byte scan skips, and it keeps pathologically nested code away from
+    libcst's native parser, which takes seconds per thousand levels and crashes the process
+    (SIGSEGV) at a few thousand."""
+    limit = sys.getrecursionlimit()
+    # CPython's nesting budget is a multiple of (recursion limit - current depth): fix it, so
+    # that the verdict is the same in a worker process and deep inside a serial run
+    sys.setrecursionlimit(_stack_depth() + _PARSE_BUDGET)
+    collecting = gc.isenabled()
+    gc.disable()  # the AST is garbage at once; cyclic GC passes over it made big files 3x slower
+    try:
+        with warnings.catch_warnings():  # the user's invalid escapes are not ours to print,
+            warnings.simplefilter("ignore")  # and -W error must not turn them into LLM000
+            compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as e:
+        if "null bytes" in e.msg:
+            return _nul_byte(text)
+        line, col = e.lineno or 1, e.offset or 1
+        deep = e.msg.startswith(("too many nested parentheses", "too many levels of indentation"))
+        return CPythonVerdict(f"syntax error: {e.msg}", Span(line, col, line, col), deep)
+    except (RecursionError, MemoryError):
+        return CPythonVerdict("cannot parse: nesting too deep for Python's parser", Span(1, 1, 1, 1), True)
+    except ValueError:  # null bytes, before Python 3.11.4
+        return _nul_byte(text)
+    finally:
+        sys.setrecursionlimit(limit)
+        if collecting:
+            gc.enable()
+    return None
+
+
+def _nul_byte(text: str) -> CPythonVerdict:
+    at = max(text.find("\0"), 0)
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return CPythonVerdict("syntax error: source contains a NUL byte", Span(line, col, line, col), False)
+
+
+_PARSE_BUDGET = 1000  # Python's default recursion limit, as for a module imported at top level
+
+
+def _stack_depth() -> int:
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
 
 
 def suppressions(text: str) -> dict[int, frozenset[str]]:
@@ -86,16 +181,10 @@ def suppressions(text: str) -> dict[int, frozenset[str]]:
     return out
 
 
-def _syntax_error(text: str, e: cst.ParserSyntaxError) -> tuple[str, Span]:
+def _syntax_error(verdict: CPythonVerdict | None, e: cst.ParserSyntaxError) -> tuple[str, Span]:
     """CPython's message and position (libcst's native parser points past the error)."""
-    try:
-        ast.parse(text)
-    except SyntaxError as se:
-        line = se.lineno or 1
-        col = se.offset or 1
-        return f"syntax error: {se.msg}", Span(line, col, line, col)
-    except (ValueError, RecursionError, MemoryError):
-        pass
+    if verdict is not None:
+        return verdict.message, verdict.span
     return f"cannot parse: {e.message}", Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
 
 
@@ -108,33 +197,40 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | 
     else:
         try:
             if data is None:
-                data = Path(job.path).read_bytes()
+                data = read_source(job.path)
         except OSError as e:
-            facts.error = f"cannot read file: {e.strerror or e}"
+            facts.error = f"cannot read file: {e.strerror or 'not a regular file'}"
             facts.error_span = Span(1, 1, 1, 1)
             return facts
         try:
             text = decode(data)
         except (UnicodeError, LookupError) as e:
-            facts.error = f"cannot decode file: {e}"
-            facts.error_span = Span(1, 1, 1, 1)
+            facts.error, facts.error_span = _decode_error(data, e)
             return facts
-    if not job.force_parse and (tokens is None or not tokens.wants(data)):
+    skipped = not job.force_parse and (tokens is None or not tokens.wants(data))
+    verdict = cpython_rejects(text)
+    if skipped and verdict is None:
         return None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
+    if verdict is not None and verdict.too_deep:
+        facts.error, facts.error_span = verdict.message, verdict.span
+        return facts
     import libcst as cst  # here, not at the top: a run whose facts all come from the cache never loads it
 
     from linter.analysis.extract import extract
 
     try:
+        # also when CPython rejects the text: libcst knows newer syntax than this interpreter
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
-        facts.error, facts.error_span = _syntax_error(text, e)
+        facts.error, facts.error_span = _syntax_error(verdict, e)
         return facts
     except (RecursionError, MemoryError) as e:
         facts.error = f"cannot parse file: {type(e).__name__} (nesting too deep)"
         facts.error_span = Span(1, 1, 1, 1)
         return facts
+    if skipped:
+        return None  # valid (newer) syntax that the byte scan rules out
     extract(module, facts, catalog, job.positions)
     return facts

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import libcst as cst
 
-from linter.analysis.source import decode
+from linter.analysis.source import decode, read_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class Sources:
         if display in self.overrides:
             return self.overrides[display]
         if display not in self.raw:
-            self.raw[display] = self.paths[display].read_bytes()
+            self.raw[display] = read_source(self.paths[display])
         return decode(self.raw[display])
 
     def module(self, display: str) -> cst.Module:
@@ -54,6 +54,8 @@ class Sources:
         cached = self._modules.get(display)
         if cached is None or cached[0] != text:
             cached = (text, cst.parse_module(text))
+            if cached[1].code != text:  # libcst drops e.g. a final lone "\r": a rewrite would corrupt
+                raise CannotFix("libcst does not reproduce this file exactly (old Mac line endings?)")
             self._modules[display] = cached
         return cached[1]
 

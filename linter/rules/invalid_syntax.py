@@ -20,9 +20,11 @@ Fix the syntax error or the encoding (or exclude the file in `[tool.llmlint] exc
 ## Fix safety
 No automatic fix.
 
-Files are parsed only when a byte scan finds something an enabled rule needs; a syntax error in
-a file that mentions nothing llmlint checks is left to the compiler and your other linters.
-Decoding errors are reported for every file.
+Every file is checked, also those that a byte scan rules out for the other rules: CPython's
+own parser (about a tenth of the cost of libcst's) looks at each one, and a file it rejects is
+confirmed with libcst, which knows newer syntax than the running interpreter. Nesting beyond
+CPython's limits (more than 200 open brackets, recursion in its parser) is reported without
+giving the file to libcst, whose native parser would crash on it.
 """
 
 from __future__ import annotations
