@@ -321,7 +321,8 @@ class ProjectIndex:
         if (
             func.file.is_test
             or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
-            or self.spawned.get(fid, (None, ""))[1] == "process initializer"
+            or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
+            or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
         ):
             self._one_time[fid] = True  # set-up code, or test code (runs once, in one process)
             return True
@@ -406,7 +407,7 @@ class ProjectIndex:
             return view
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
-            if how not in _PROCESS_HOWS:
+            if how not in _PROCESS_HOWS and how != "startup hook":
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
@@ -461,6 +462,19 @@ class ProjectIndex:
             if not frontier:
                 break
         return None
+
+    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None) -> tuple[str, str]:
+        """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
+        point (``concurrent``) or to request-time code; medium when it runs per instance and the
+        rule accepts that (``per_instance`` is then appended to the evidence); else low."""
+        chain = self.concurrency_evidence(func) if concurrent else self.request_evidence(func)
+        if chain is not None:
+            return "high", f"runs {'concurrently' if concurrent else 'at request time'}: {chain}"
+        instance = self.per_instance_evidence(func) if per_instance is not None else None
+        if instance is not None:
+            return "medium", f"runs per instance: {instance}{per_instance}"
+        who = "concurrent" if concurrent else "start-up-only"
+        return "low", f"no {who} caller found for {func.facts.qualname} (reported with --preview)"
 
     def per_instance_evidence(self, func: Func) -> str | None:
         """A method that runs for every instance (constructor, validator, or any method)."""

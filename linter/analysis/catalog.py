@@ -274,6 +274,9 @@ VIEW_METHODS = frozenset(
 # Gradio event listeners and interfaces: their target runs per visitor (in Gradio's thread pool).
 GRADIO_EVENTS = frozenset(["click", "submit", "change", "input", "select", "upload", "release", "blur", "then", "success", "like", "stream"])
 GRADIO_INTERFACES = frozenset(["gradio.Interface", "gradio.ChatInterface"])
+# Web-framework start-up hooks: decorators (last attribute) and constructor keywords.
+STARTUP_DECORATORS = frozenset(["on_event", "on_startup", "before_first_request", "before_serving", "on_start"])
+STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup"])
 STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])
 PROCESS_POOLS = frozenset(["multiprocessing.Pool", "multiprocessing.pool.Pool", "concurrent.futures.ProcessPoolExecutor"])
 PROCESS_SPAWNS = frozenset(["multiprocessing.Process", "multiprocessing.context.Process"])

@@ -635,6 +635,13 @@ class _Extractor:
                 init = self.resolve_expr(a.value, ctx)
                 if init.kind == "name":
                     fn.facts.spawns.append((init, "process initializer"))
+            elif a.keyword is not None and a.keyword.value in cat.STARTUP_KEYWORDS:
+                # ``FastAPI(lifespan=...)``, ``Starlette(on_startup=[...])``: runs once per process
+                hooks = [e.value for e in a.value.elements] if isinstance(a.value, (cst.List, cst.Tuple)) else [a.value]
+                for hook in hooks:
+                    r = self.resolve_expr(hook, ctx)
+                    if r.kind == "name":
+                        fn.facts.spawns.append((r, "startup hook"))
         self.spawns(ref, node, ctx)
         if ref.kind in ("name", "self") or category:
             call = Call(ref, NO_SPAN, category, keywords, ctx.regions, self.order)

@@ -30,7 +30,7 @@ from linter.analysis.catalog import MUTATING_METHODS
 from linter.analysis.names import dotted, resolve_relative
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
-from linter.fixes.cst_tools import import_table, qualified, top_level_names
+from linter.fixes.cst_tools import import_table, qualified, top_level_names, walk
 from linter.project import Func, ProjectIndex
 
 CODES = ("LLM008",)
@@ -141,7 +141,7 @@ def _rewrite_module(
     tree = wrapper.module
     table = import_table(tree, module_name, is_package)
     owner_module = qual.rsplit(".", 1)[0]
-    for node in _walk(tree):
+    for node in walk(tree):
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             source = resolve_relative(module_name, is_package, len(node.relative), dotted(node.module) or "" if node.module else "")
             if source == owner_module:
@@ -165,7 +165,7 @@ def _rewrite_module(
         if len(top) != 1 or not isinstance(top[0], (cst.Assign, cst.AnnAssign)):
             raise CannotFix(f"`{name}` must be bound exactly once at the top of its module, by a plain assignment")
         plan.definition = id(top[0])
-        for node in _walk(tree):
+        for node in walk(tree):
             if isinstance(node, cst.Global) and any(n.name.value == name for n in node.names):
                 plan.globals_.add(id(node))
     else:
@@ -177,7 +177,7 @@ def _rewrite_module(
                     raise CannotFix(f"{module_name} rebinds its imported `{local}`")
                 refs.extend(access.node for access in a.references)
     names = top_level_names(tree)
-    refs.extend(n for n in _walk(tree) if isinstance(n, cst.Attribute) and qualified(n, table, module_name, names) == qual)
+    refs.extend(n for n in walk(tree) if isinstance(n, cst.Attribute) and qualified(n, table, module_name, names) == qual)
     if not refs and not defines:
         return None
     seen: set[int] = set()
@@ -262,15 +262,6 @@ def _statement(node: cst.CSTNode, parents) -> cst.CSTNode | None:
 
 def _code(tree: cst.Module, node: cst.CSTNode) -> str:
     return tree.code_for_node(node).strip().splitlines()[0] if isinstance(node, cst.CSTNode) else "?"
-
-
-def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
-    out, todo = [], [node]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        todo.extend(n.children)
-    return out
 
 
 def _get(expr: cst.BaseExpression) -> cst.Call:

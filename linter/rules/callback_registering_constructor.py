@@ -122,13 +122,8 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> st
 def _finding(index: ProjectIndex, func: Func, call: Call, what: str) -> Diagnostic:
     cls = call.callee.name.rsplit(".", 1)[-1]
     evidence = [f"construction registers: {what}"]
-    chain = index.request_evidence(func)
-    if chain is not None:
-        confidence = "high"
-        evidence.append(f"runs at request time: {chain}")
-    else:
-        confidence = "low"
-        evidence.append(f"no start-up-only caller found for {func.facts.qualname} (reported with --preview)")
+    confidence, grade = index.grade(func, concurrent=False)
+    evidence.append(grade)
     message = (
         f"`{cls}(...)` is built here at request time and its construction registers callbacks in "
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "

@@ -100,27 +100,15 @@ def _label(target: str, write: Access) -> str:
 def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access]) -> Diagnostic:
     first = writes[0]
     label = _label(target, first)
-    evidence: list[str] = []
-    chain = index.concurrency_evidence(func)
-    if chain is not None:
-        confidence = "high"
-        evidence.append(f"runs concurrently: {chain}")
-    else:
-        per_instance = index.per_instance_evidence(func)
-        if per_instance is not None:
-            confidence = "medium"
-            evidence.append(f"runs per instance: {per_instance}; the last object built sets it for every instance")
-        else:
-            confidence = "low"
-            evidence.append(
-                f"no concurrent caller found for {func.facts.qualname} (reported with --preview; "
-                "set it once at start-up if this is set-up code)"
-            )
+    confidence, grade = index.grade(func, concurrent=True, per_instance="; the last object built sets it for every instance")
+    evidence = [grade]
     what = "environment" if target == "os.environ" else "configuration"
+    secret = target in ("os.environ", "google.generativeai.configure") or "key" in target or "token" in target
     message = (
         f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
-        "it, so a concurrent request can be sent with this request's value (another tenant's key) "
-        "or this one with theirs. Pass it per call or use a client instance per tenant"
+        "it, so a concurrent request can be sent with this request's "
+        + ("value (another tenant's key)" if secret else "setting")
+        + " or this one with theirs. Pass it per call or use a client instance per tenant"
     )
     saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
     call = index.litellm_call_through(func) or _network_call(index, func)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
+import shutil
 import sys
 import threading
 import time
@@ -165,3 +166,21 @@ def import_fresh(root: Path, module: str) -> Any:
 def load_fixture(case: str, module: str) -> Any:
     """Import a fixture module by name from its case folder (the case folder is the root)."""
     return import_fresh(FIXTURES / case, module)
+
+
+def fix_fixture(case: str, tmp_path: Path, code: str) -> tuple[Path, Any]:
+    """Copy fixture ``case`` and run ``llmlint fix --rule code`` on the copy: every rewrite is
+    written, and a second run changes nothing. Returns the copy's root and the fix result."""
+    from linter.config import load
+    from linter.engine import discover_files
+    from linter.fixing import fix_files, write_rewrites
+
+    root = tmp_path / case
+    shutil.copytree(FIXTURES / case, root)
+    config = load(None, root, isolated=True)
+    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {code}, unsafe=False)
+    assert result.fixed >= 1 and not result.errors
+    assert write_rewrites(result, result.result.paths) == []
+    again = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {code}, unsafe=False)
+    assert again.rewrites == {}, "a second fix run changed the fixed code"
+    return root, result

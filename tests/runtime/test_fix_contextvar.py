@@ -4,29 +4,18 @@ requests is read back wrong by the original code, and exactly right by the code 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 from typing import Any
 
 import litellm
 import pytest
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, MockedCompletion, import_fresh, load_fixture, usage_for
+from tests.runtime.conftest import MockedCompletion, fix_fixture, import_fresh, load_fixture, usage_for
 
 
 def fixed_copy(case: str, tmp_path: Path) -> Path:
-    root = tmp_path / case
-    shutil.copytree(FIXTURES / case, root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM008"}, unsafe=False)
-    assert result.fixed == 1 and not result.errors
-    assert write_rewrites(result, result.result.paths) == []
-    assert result.result.diagnostics == []  # re-lints clean
-    again = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM008"}, unsafe=True)
-    assert again.rewrites == {}  # a second run changes nothing
+    root, result = fix_fixture(case, tmp_path, "LLM008")
+    assert result.fixed == 1 and result.result.diagnostics == []  # re-lints clean
     return root
 
 

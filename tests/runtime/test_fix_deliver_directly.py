@@ -3,17 +3,13 @@ handler globally before each call lose events; after the fix each agent sees exa
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
 from tests.runtime.conftest import (
-    FIXTURES,
     MockedCompletion,
     drain_sync_logging,
+    fix_fixture,
     import_fresh,
     load_fixture,
     recording,
@@ -50,11 +46,8 @@ def test_deliver_directly(tmp_path: Path, mocked: MockedCompletion) -> None:
     original = load_fixture("crewai_simple_success_callback", "agent")
     before_turns = _lost_taking_turns(original, mocked)
     before_threads = _lost_threads(original, mocked)
-    root = tmp_path / "crew"
-    shutil.copytree(FIXTURES / "crewai_simple_success_callback", root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
-    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture("crewai_simple_success_callback", tmp_path, "LLM002")
+    assert result.fixed == 1
     assert result.result.diagnostics == []
     fixed = import_fresh(root, "agent")
     after_turns = _lost_taking_turns(fixed, mocked)
@@ -109,11 +102,8 @@ def _crew_losses(llm_mod, handlers_mod, mocked: MockedCompletion, use_async: boo
 
 
 def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:
-    root = tmp_path / "crew"
-    shutil.copytree(FIXTURES / "crewai_set_callbacks", root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
-    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture("crewai_set_callbacks", tmp_path, "LLM002")
+    assert result.fixed == 1
     assert result.result.diagnostics == []
     before_sync = _crew_losses(load_fixture("crewai_set_callbacks", "crew.llm"), load_fixture("crewai_set_callbacks", "crew.handlers"), mocked, False)
     fixed_llm = import_fresh(root, "crew.llm")
@@ -154,11 +144,8 @@ def test_crewai_lock_around_registration_fixed(tmp_path: Path, mocked: MockedCom
         )
 
     before = losses(load_fixture("crewai_lock_registration_only", "llm"))
-    root = tmp_path / "locked"
-    shutil.copytree(FIXTURES / "crewai_lock_registration_only", root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
-    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture("crewai_lock_registration_only", tmp_path, "LLM002")
+    assert result.fixed == 1
     after = losses(import_fresh(root, "llm"))
     print(f"crewAI lock around registration, 4 agents in turns (missed, foreign): {before} -> {after}")
     assert before[0] >= 100 and after == (0, 0)

@@ -3,30 +3,20 @@ fixed crewAI class-lock fixture is >= 5x faster, and every call still returns it
 
 from __future__ import annotations
 
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
 from tests.runtime.conftest import (
-    FIXTURES,
     MockedCompletion,
+    fix_fixture,
     import_fresh,
     load_fixture,
 )
 
 
 def _fixed(case: str, tmp_path: Path, code: str) -> Path:
-    root = tmp_path / case
-    shutil.copytree(FIXTURES / case, root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {code}, unsafe=False)
-    assert result.fixed >= 1 and not result.errors
-    assert write_rewrites(result, result.result.paths) == []
-    return root
+    return fix_fixture(case, tmp_path, code)[0]
 
 
 def _run(llm_class, mocked: MockedCompletion, threads: int = 8, per_thread: int = 8) -> tuple[float, int]:

@@ -10,7 +10,6 @@ default 5 ms it is rarer but present: 7/400 in one measurement); it does not cha
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -22,10 +21,7 @@ from typing import Any, Callable
 import litellm
 import pytest
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, import_fresh
+from tests.runtime.conftest import FIXTURES, fix_fixture, import_fresh
 
 CASE = "tenant_api_key_fastapi"
 
@@ -78,20 +74,11 @@ def _foreign_keys(answer: Callable[[str, str], str], threads: int = 8, per_threa
         return sum(pool.map(tenant, range(threads)))
 
 
-def _fixed(tmp_path: Path) -> Path:
-    root = tmp_path / CASE
-    shutil.copytree(FIXTURES / CASE, root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM005"}, unsafe=False)
-    assert result.fixed == 1 and not result.errors
-    assert write_rewrites(result, result.result.paths) == []
-    return root
-
-
 def test_global_api_key_leaks_between_tenants_and_the_fix_does_not(tmp_path: Path, local_openai: str) -> None:
     original = import_fresh(FIXTURES / CASE, "app.llm")
     wrong_before = _foreign_keys(original.answer)
-    fixed_root = _fixed(tmp_path)
+    fixed_root, result = fix_fixture(CASE, tmp_path, "LLM005")
+    assert result.fixed == 1
     assert "litellm.api_key" not in (fixed_root / "app" / "llm.py").read_text()
     fixed = import_fresh(fixed_root, "app.llm")
     wrong_after = _foreign_keys(fixed.answer)

@@ -4,17 +4,13 @@ code `llmlint fix` writes gives every handler exactly its own calls."""
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
-from tests.runtime.conftest import FIXTURES, MockedCompletion, drain_sync_logging, import_fresh, load_fixture
+from tests.runtime.conftest import MockedCompletion, drain_sync_logging, fix_fixture, import_fresh, load_fixture
 
 CASE = "crewai_percall_callbacks"
 
@@ -54,11 +50,8 @@ def _losses(module: Any, mocked: MockedCompletion, threads: int) -> tuple[int, i
 
 
 def test_percall_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:
-    root = tmp_path / CASE
-    shutil.copytree(FIXTURES / CASE, root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM002"}, unsafe=False)
-    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture(CASE, tmp_path, "LLM002")
+    assert result.fixed == 1
     # what stays: the env-callbacks validator and the stream, each with its reason
     assert sorted(d.span.line for d in result.result.diagnostics) == [21, 22, 40]
     before_1 = _losses(load_fixture(CASE, "llm"), mocked, 1)

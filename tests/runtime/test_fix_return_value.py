@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import litellm
 import pytest
 
-from linter.config import load
-from linter.engine import discover_files
-from linter.fixing import fix_files, write_rewrites
 from tests.runtime.conftest import (
-    FIXTURES,
     MockedCompletion,
     drain_sync_logging,
+    fix_fixture,
     import_fresh,
     load_fixture,
 )
@@ -24,14 +20,7 @@ from tests.runtime.test_fixture_bugs import _pdd_wrong
 
 
 def fixed_copy(case: str, tmp_path: Path) -> Path:
-    root = tmp_path / case
-    shutil.copytree(FIXTURES / case, root)
-    config = load(None, root, isolated=True)
-    files = discover_files([str(root)], config, cwd=root)
-    result = fix_files(files, config, 1, {"LLM001"}, unsafe=False)
-    assert result.fixed >= 1 and not result.errors
-    assert write_rewrites(result, result.result.paths) == []
-    return root
+    return fix_fixture(case, tmp_path, "LLM001")[0]
 
 
 @pytest.mark.parametrize("threads,per_thread", [(1, 200), (8, 50)])
@@ -102,11 +91,8 @@ def test_thread_local_fix_reaches_the_caller(tmp_path: Path, mocked: MockedCompl
     litellm.success_callback = [original._track]
     before = _thread_local_wrong(original, mocked)
     drain_sync_logging()
-    root = tmp_path / "tl"
-    shutil.copytree(FIXTURES / "pdd_thread_local_fix", root)
-    config = load(None, root, isolated=True)
-    result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM004"}, unsafe=False)
-    assert result.fixed == 1 and write_rewrites(result, result.result.paths) == []
+    root, result = fix_fixture("pdd_thread_local_fix", tmp_path, "LLM004")
+    assert result.fixed == 1
     assert result.result.diagnostics == []  # the callback no longer writes the thread-local
     fixed = import_fresh(root, "llm_invoke")
     litellm.success_callback = [fixed._track]
