@@ -158,7 +158,7 @@ def test_newer_syntax_that_this_python_rejects_but_libcst_parses_is_not_an_error
 def test_empty_and_comment_only_files(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "blank.py").write_text("\n\n   \n")
-    (tmp_path / "comment.py").write_text("# callback litellm\n")
+    (tmp_path / "comment.py").write_text("# litellm.callbacks = [handler]\n")  # the byte scan selects it
     (tmp_path / "__init__.py").write_text("")
     code, out, err = run(["check", ".", "--isolated"], tmp_path)
     assert code == 0 and out == "All checks passed: 4 files (1 parsed).\n"
