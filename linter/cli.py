@@ -23,8 +23,7 @@ from linter.config import Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
 from linter.discovery import DiscoveryError, Matcher, SourceFile, stdin_file
 from linter.engine import Result, check_files, discover_files
-from linter.fixes import FIXERS
-from linter.fixing import FixResult, fix_files, with_fix_previews, write_rewrites
+from linter import rule_docs
 from linter.report import FILE_OUTPUTS, FORMATS, WITH_FIXES
 from linter.rules import RULES, UnknownRule, lookup
 
@@ -74,10 +73,24 @@ def _shared_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary line."),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour (most concurrency rewrites do)."),
         click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), help="Facts cache folder (default: .llmlint_cache beside the config)."),
+        click.option("--no-prefilter", is_flag=True, help="Parse every file, not only those the byte scan selects (slow; proves the scan loses nothing)."),
     ]))
 
 
+def _wants_fixes(o: dict[str, Any]) -> bool:
+    return o["output_format"] in WITH_FIXES or any(o[f"{fmt}_output"] for fmt in WITH_FIXES)
+
+
 def _config(o: dict[str, Any]) -> Config:
+    config = _load(o)
+    if "no_cache" in o and not o["no_cache"]:  # commands with the cache options
+        config.cache_dir = Path(o["cache_dir"]) if o["cache_dir"] else config.cache_dir or config.root / ".llmlint_cache"
+    return config
+
+
+def _load(o: dict[str, Any]) -> Config:
     return load(
         Path(o["config_path"]) if o["config_path"] else None,
         Path.cwd(),
@@ -92,8 +105,11 @@ def _config(o: dict[str, Any]) -> Config:
 
 def _emit(text: str, output_file: str | None) -> None:
     if output_file:
-        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(output_file).write_text(text, encoding="utf-8")
+        try:
+            Path(output_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as e:
+            _fail(f"{output_file}: cannot write the report: {e.strerror or e}")
     else:
         click.echo(text, nl=False)
 
@@ -126,6 +142,8 @@ def _scope(result: Result) -> str:
 
 def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     """Shared by ``fix`` and ``check --fix``."""
+    from linter.fixing import FixResult, fix_files  # libcst codemods: only when fixing
+
     try:
         config = _config(o)
         files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
@@ -163,7 +181,17 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     sys.exit(0 if o["exit_zero"] or not remaining else 1)
 
 
+def write_rewrites(fixed: Any, paths: dict[str, Path]) -> list[str]:
+    """``linter.fixing.write_rewrites``, imported when first used (libcst's codemods cost half a
+    second to import, and ``check`` never needs them)."""
+    from linter.fixing import write_rewrites as write
+
+    return write(fixed, paths)
+
+
 def _fixers_needing_unsafe() -> set[str]:
+    from linter.fixes import FIXERS
+
     return {code for code, m in FIXERS.items() if m.SAFETY == "unsafe"}
 
 
@@ -203,9 +231,13 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
             _fail("--baseline, --baseline-ref and --stdin-filename work with `check`, not with --fix/--diff")
         _run_fix(o, set())
         return
-    config, files, result = _lint(o, stdin_filename)
-    wants_fixes = o["output_format"] in WITH_FIXES or any(o[f"{fmt}_output"] for fmt in WITH_FIXES)
-    diagnostics = with_fix_previews(result) if wants_fixes else result.diagnostics
+    config, files, result = _lint(o, stdin_filename, need_index=_wants_fixes(o) or bool(baseline_file or baseline_ref))
+    if _wants_fixes(o):
+        from linter.fixing import with_fix_previews  # libcst codemods: only when a format shows fixes
+
+        diagnostics = with_fix_previews(result)
+    else:
+        diagnostics = result.diagnostics
     note = ""
     if baseline_file or baseline_ref:
         try:
@@ -221,7 +253,7 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
     sys.exit(0 if o["exit_zero"] or not diagnostics else 1)
 
 
-def _lint(o: dict[str, Any], stdin_filename: str | None = None) -> tuple[Config, list[SourceFile], Result]:
+def _lint(o: dict[str, Any], stdin_filename: str | None = None, need_index: bool = True) -> tuple[Config, list[SourceFile], Result]:
     """The config, the files and their lint (standard input as ``stdin_filename`` if given)."""
     try:
         config = _config(o)
@@ -231,7 +263,8 @@ def _lint(o: dict[str, Any], stdin_filename: str | None = None) -> tuple[Config,
             text = _read_stdin(stdin_filename)
             return config, files, check_files(files, config, o["jobs"], {sf.display: text for sf in files})
         files = discover_files(list(o["paths"]) or ["."], config, force_exclude=o["force_exclude"])
-        return config, files, check_files(files, config, o["jobs"])
+        prefilter = not o.get("no_prefilter")
+        return config, files, check_files(files, config, o["jobs"], prefilter=prefilter, need_index=need_index)
     except (ConfigError, DiscoveryError) as e:
         _fail(str(e))
 

@@ -6,6 +6,8 @@ Keys (ruff's spelling where ruff has one):
   per-file-ignores                      {glob: [codes]}
   respect-gitignore                     bool (default true)
   min-confidence                        "low" | "medium" | "high" (default "medium")
+  cache-dir                             facts cache folder, relative to the config's folder
+                                        (the CLI's default: .llmlint_cache there)
   network-calls, lock-factories, callback-registries
                                         qualified names added to the built-in catalogues
 A bad key or value raises ConfigError naming the key and the file.
@@ -36,7 +38,7 @@ _LIST_KEYS = (
     "lock-factories",
     "callback-registries",
 )
-KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "respect-gitignore", "min-confidence"))
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "respect-gitignore", "min-confidence", "cache-dir"))
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Config:
     catalog: Catalog = field(default_factory=Catalog)
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
+    cache_dir: Path | None = None  # facts cache folder; None: no cache (the CLI sets one)
 
     @property
     def codes(self) -> frozenset[str]:
@@ -119,6 +122,10 @@ def load(
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
         cfg.respect_gitignore = table["respect-gitignore"]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
+            raise ConfigError(f"{where}: `cache-dir` must be a folder name (a string)")
+        cfg.cache_dir = cfg.root / table["cache-dir"]
     conf_min = table.get("min-confidence", "medium")
     if conf_min not in CONFIDENCE_LEVELS:
         raise ConfigError(f"{where}: `min-confidence` must be one of {', '.join(CONFIDENCE_LEVELS)}, not {conf_min!r}")

@@ -173,18 +173,28 @@ def _parents(rel: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def module_name(path: Path) -> tuple[str, bool]:
-    """Dotted module name from the package folders (``__init__.py``) above ``path``."""
+def module_name(path: Path, memo: dict[Path, str] | None = None) -> tuple[str, bool]:
+    """Dotted module name from the package folders (``__init__.py``) above ``path``; ``memo``
+    remembers folders within one discovery (files appear and vanish between runs)."""
+    memo = {} if memo is None else memo
     is_package = path.stem == "__init__"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
     if is_package:
-        parts.append(directory.name)
-        directory = directory.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        parts.append(directory.name)
-        directory = directory.parent
-    return ".".join(reversed(parts)), is_package
+        return _package(path.parent, memo) or path.parent.name, True
+    prefix = _package(path.parent, memo)
+    return (f"{prefix}.{path.stem}" if prefix else path.stem), False
+
+
+def _package(directory: Path, memo: dict[Path, str]) -> str:
+    """The dotted package a folder is ("" when it has no ``__init__.py``)."""
+    if directory in memo:
+        return memo[directory]
+    if directory.parent == directory or not (directory / "__init__.py").is_file():
+        name = ""
+    else:
+        parent = _package(directory.parent, memo)
+        name = f"{parent}.{directory.name}" if parent else directory.name
+    memo[directory] = name
+    return name
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -211,6 +221,7 @@ def discover(
     than skipping it silently (``read_source`` never blocks on a FIFO).
     """
     found: dict[Path, SourceFile] = {}
+    packages: dict[Path, str] = {}  # folder -> dotted package, for this discovery only
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
@@ -220,7 +231,7 @@ def discover(
         if not p.is_dir():  # a file, or a FIFO/device that reading reports
             if force_exclude and matcher.excluded(p, False):
                 continue
-            _add(found, p, cwd)
+            _add(found, p, cwd, packages)
             continue
         if force_exclude and matcher.excluded(p, True):
             continue
@@ -247,10 +258,10 @@ def discover(
                     if fp.is_symlink():
                         links.append(fp)
                     else:
-                        _add(found, fp, cwd)
+                        _add(found, fp, cwd, packages)
         for fp in links:  # after the real files, so that a file is shown under its own path
             if _link_inside(fp, top):
-                _add(found, fp, cwd)
+                _add(found, fp, cwd, packages)
     return sorted(found.values(), key=lambda s: s.display)
 
 
@@ -273,11 +284,11 @@ def _resolve(p: Path) -> Path:
         return Path(os.path.abspath(p))
 
 
-def _add(found: dict[Path, SourceFile], p: Path, cwd: Path) -> None:
+def _add(found: dict[Path, SourceFile], p: Path, cwd: Path, memo: dict[Path, str] | None = None) -> None:
     key = _resolve(p)
     if key in found:
         return
-    module, is_package = module_name(key)
+    module, is_package = module_name(key, memo)
     found[key] = SourceFile(p, display_path(p, cwd), module, is_package)
 
 

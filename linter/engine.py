@@ -12,21 +12,23 @@ import os
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterable
 
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
 from linter.analysis.source import Job, analyse, decode, read_source
+from linter.cache import Cache, digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
+from linter.prefilter import Prefilter
 from linter.project import Func, ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
-DEMAND_ROUNDS = 4
+DEMAND_ROUNDS = 8
 _SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
 
 
@@ -55,26 +57,40 @@ class Result:
         return out
 
 
-def _run(args: tuple[Job, Catalog, re.Pattern[bytes] | None]) -> FileFacts | None | str:
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What a worker sends back for one file: facts, None (ruled out) or an internal error,
+    and the hash of the bytes it read (for the cache)."""
+
+    display: str
+    digest: bytes | None
+    result: FileFacts | None | str
+
+
+def _run(args: tuple[Job, Catalog, Prefilter | None]) -> _Outcome:
     job, catalog, tokens = args
+    data = None
     try:
-        return analyse(job, catalog, tokens)
+        if job.text is None:
+            try:
+                data = read_source(job.path)
+            except OSError:
+                data = None  # analyse reports it
+        result = analyse(job, catalog, tokens, data)
     except Exception as e:  # an internal error must name the file, never kill the run
-        return f"{job.display}: internal error: {type(e).__name__}: {e}"
+        return _Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
+    return _Outcome(job.display, digest(data) if data is not None else None, result)
 
 
-def analyse_all(
-    jobs_list: list[Job], catalog: Catalog, tokens: re.Pattern[bytes] | None, jobs: int
-) -> tuple[list[FileFacts], list[str]]:
+def analyse_all(jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None, jobs: int) -> list[_Outcome]:
     work = [(j, catalog, tokens) for j in jobs_list]
     if jobs <= 1 or len(work) < _SERIAL_BELOW:
-        results = [_run(w) for w in work]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run, work, chunksize=max(1, len(work) // (jobs * 8))))
-    facts = [r for r in results if isinstance(r, FileFacts)]
-    errors = [r for r in results if isinstance(r, str)]
-    return facts, errors
+        return [_run(w) for w in work]
+    # small chunks: a few big files dominate, and a chunk that holds several of them would
+    # leave the other core idle at the end
+    chunk = max(1, min(16, len(work) // (jobs * 32)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_run, work, chunksize=chunk))
 
 
 def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
@@ -129,12 +145,20 @@ class _Analysis:
     """The facts of a run, grown round by round: byte-scanned files, then files on demand."""
 
     def __init__(
-        self, files: list[SourceFile], config: Config, jobs: int, overrides: dict[str, str] | None = None
+        self,
+        files: list[SourceFile],
+        config: Config,
+        jobs: int,
+        overrides: dict[str, str] | None = None,
+        prefilter: bool = True,
+        cache: Cache | None = None,
     ) -> None:
         self.files = files
         self.overrides = overrides or {}
         self.config = config
         self.jobs = jobs
+        self.prefilter = prefilter
+        self.cache = cache
         self.tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
@@ -145,26 +169,88 @@ class _Analysis:
         self.chased: set[str] = set()  # files analysed because they import a hazard's module
         self.chased_modules: set[str] = set()
 
-    def run(self, sources: list[SourceFile], force: bool) -> None:
-        work = [make_job(sf, force, False, self.overrides) for sf in sources]
-        facts, errors = analyse_all(work, self.config.catalog, self.tokens, self.jobs)
-        self.facts += facts
-        self.errors += errors
-        self.done |= {f.path for f in facts}
+    def analyse(self, sources: list[SourceFile], force: bool, positions: bool = False) -> list[FileFacts]:
+        """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
+        out: list[FileFacts] = []
+        work: list[SourceFile] = []
+        sigs: dict[str, tuple[int, int, int, int] | None] = {}
+        for sf in sources:
+            hit, facts = self._cached(sf, force, positions, sigs)
+            if hit:
+                if facts is not None:
+                    out.append(facts)
+            else:
+                work.append(sf)
+        if self.cache is not None:  # biggest first: the last chunk should be a small one
+            work.sort(key=lambda sf: -(sigs.get(sf.display) or (0,))[0])
+        jobs = [make_job(sf, force, positions, self.overrides) for sf in work]
+        for sf, outcome in zip(work, analyse_all(jobs, self.config.catalog, self.tokens, self.jobs)):
+            if isinstance(outcome.result, str):
+                self.errors.append(outcome.result)
+                continue
+            if outcome.result is not None:
+                out.append(outcome.result)
+            self._store(sf, force, positions, sigs.get(sf.display), outcome)
+        return out
+
+    def _cached(self, sf: SourceFile, force: bool, positions: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
+        if self.cache is None or sf.display in self.overrides:
+            return False, None
+        e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
+        sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
+        if e is None:
+            return False, None
+        if positions:
+            return e.facts is not None and e.facts.positioned, e.facts
         if force:
+            return e.facts is not None, e.facts
+        if e.skipped:
+            return True, None
+        return (e.skipped is False and e.facts is not None), e.facts
+
+    def _store(self, sf: SourceFile, force: bool, positions: bool, sig, outcome: _Outcome) -> None:
+        if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
+            return
+        e = self.cache.store(os.path.realpath(sf.path), sig, outcome.digest, sf.display, sf.module, sf.is_package)
+        if not force:
+            e.skipped = outcome.result is None
+        facts = outcome.result
+        if isinstance(facts, FileFacts) and (e.facts is None or facts.positioned or not e.facts.positioned):
+            e.facts = facts
+
+    def run(self, sources: list[SourceFile], force: bool) -> None:
+        facts = self.analyse(sources, force or not self.prefilter)
+        self.facts += facts
+        self.done |= {f.path for f in facts}
+        if force or not self.prefilter:
             self.done |= {sf.display for sf in sources}
 
     def demanded(self) -> list[SourceFile]:
         """Project modules that the facts name (callback targets, bases, locks, called helpers)."""
         wanted: dict[str, SourceFile] = {}
+        parsed = {f.module: f for f in self.facts}
         for name in _demanded_modules(self.facts):
-            for mod in _module_candidates(name):
-                sf = self.by_module.get(mod)
-                if sf is not None:
-                    if sf.display not in self.done:
-                        wanted[sf.display] = sf
+            for _ in range(5):  # follow re-exports (``from .base import Logger`` in __init__)
+                sf, rest = self._module_of(name)
+                if sf is None:
                     break
+                if sf.display not in self.done:
+                    wanted[sf.display] = sf
+                    break
+                facts = parsed.get(sf.module)
+                head, _, tail = rest.partition(".")
+                target = facts.imports.get(head) if facts is not None and head else None
+                if not target or target == name:
+                    break
+                name = f"{target}.{tail}" if tail else target
         return list(wanted.values())
+
+    def _module_of(self, name: str) -> tuple[SourceFile | None, str]:
+        for mod in _module_candidates(name):
+            sf = self.by_module.get(mod)
+            if sf is not None:
+                return sf, name[len(mod) + 1 :]
+        return None, ""
 
     def readers(self) -> list[SourceFile]:
         """Skipped files that mention storage written by a callback (possible readers)."""
@@ -172,13 +258,39 @@ class _Analysis:
         if not storage:
             return []
         names = sorted({q.rsplit(".", 1)[-1] for q in storage})
-        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        return [
-            sf
-            for sf in self.files
-            if sf.display not in self.done
-            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else _mentions(sf.path, pattern))
-        ]
+        return self.mentioning(names)
+
+    def mentioning(self, names: list[str]) -> list[SourceFile]:
+        """Files not analysed yet whose bytes mention one of ``names`` as a word."""
+        source = rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b"
+        pattern = re.compile(source)
+        out = []
+        for sf in self.files:
+            if sf.display in self.done:
+                continue
+            if sf.display in self.overrides:
+                found = pattern.search(self.overrides[sf.display].encode("utf-8", "surrogatepass")) is not None
+            else:
+                found = self._mentions(sf, source, pattern)
+            if found:
+                out.append(sf)
+        return out
+
+    def _mentions(self, sf: SourceFile, source: bytes, pattern: re.Pattern[bytes]) -> bool:
+        e = None
+        if self.cache is not None:
+            e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
+            if e is not None and source in e.mentions:
+                return e.mentions[source]
+        try:
+            data = read_source(sf.path)
+        except OSError:
+            return False
+        found = pattern.search(data) is not None
+        if e is not None and e.digest == digest(data):
+            e.mentions[source] = found
+            self.cache.dirty = True  # type: ignore[union-attr]
+        return found
 
 
     def importers(self) -> list[SourceFile]:
@@ -204,7 +316,7 @@ class _Analysis:
             sf
             for sf in self.files
             if sf.display not in self.done
-            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else _mentions(sf.path, pattern))
+            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else self._mentions(sf, pattern.pattern, pattern))
         ]
         self.chased |= {sf.display for sf in out}
         return out
@@ -229,17 +341,15 @@ def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, 
     return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, positions, overrides.get(sf.display))
 
 
-def collect_facts(
-    files: list[SourceFile], config: Config, jobs: int, overrides: dict[str, str] | None = None
-) -> tuple[list[FileFacts], list[str]]:
-    analysis = _Analysis(files, config, jobs, overrides)
-    analysis.run(files, force=False)
+def collect_facts(analysis: _Analysis) -> list[FileFacts]:
+    analysis.run(analysis.files, force=False)
     for _ in range(DEMAND_ROUNDS):
-        more = analysis.demanded() or analysis.readers() or analysis.importers()
+        # every kind of demand in each round: a round spent on one kind must not starve another
+        more = {sf.display: sf for sf in analysis.demanded() + analysis.readers() + analysis.importers()}
         if not more:
             break
-        analysis.run(more, force=True)
-    return sorted(analysis.facts, key=lambda f: f.path), analysis.errors
+        analysis.run(list(more.values()), force=True)
+    return sorted(analysis.facts, key=lambda f: f.path)
 
 
 def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], int]:
@@ -260,41 +370,76 @@ def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], in
 
 
 def _with_positions(
-    facts: list[FileFacts],
-    paths: set[str],
-    files: list[SourceFile],
-    config: Config,
-    jobs: int,
-    overrides: dict[str, str],
-) -> tuple[list[FileFacts], list[str]]:
+    facts: list[FileFacts], paths: set[str], analysis: "_Analysis"
+) -> list[FileFacts]:
     """Re-analyse the cited files with spans (the analysis is deterministic, so the facts are
     the same but for their positions) and put them in place of the span-less ones."""
-    sources = [sf for sf in files if sf.display in paths]
-    work = [make_job(sf, True, True, overrides) for sf in sources]
-    positioned, errors = analyse_all(work, config.catalog, None, jobs)
-    by_path = {f.path: f for f in positioned}
-    return sorted((by_path.get(f.path, f) for f in facts), key=lambda f: f.path), errors
+    sources = [sf for sf in analysis.files if sf.display in paths]
+    by_path = {f.path: f for f in analysis.analyse(sources, True, positions=True)}
+    return sorted((by_path.get(f.path, f) for f in facts), key=lambda f: f.path)
 
 
 def check_files(
-    files: list[SourceFile], config: Config, jobs: int | None = None, overrides: dict[str, str] | None = None
+    files: list[SourceFile],
+    config: Config,
+    jobs: int | None = None,
+    overrides: dict[str, str] | None = None,
+    prefilter: bool = True,
+    need_index: bool = True,
 ) -> Result:
     """Lint ``files``; ``overrides`` maps display paths to source text to use instead of the
-    file's (how ``fix`` re-lints a rewrite before writing it)."""
+    file's (how ``fix`` re-lints a rewrite before writing it). ``prefilter=False`` parses every
+    file (slow; it exists to prove the prefilter loses nothing). Facts come from and go to
+    ``config.cache_dir`` when it is set; without ``need_index`` a rerun over an unchanged tree
+    returns the stored findings (``Result.index`` is then None)."""
     jobs = jobs or os.cpu_count() or 1
-    overrides = overrides or {}
-    facts, errors = collect_facts(files, config, jobs, overrides)
+    cache = open_cache(config, prefilter)
+    paths = {sf.display: sf.path for sf in files}
+    run_key = _run_key(files, config) if cache is not None and not overrides and not need_index else None
+    if run_key is not None:
+        stored = cache.result(run_key)  # type: ignore[union-attr]
+        if isinstance(stored, tuple) and len(stored) == 3:
+            diagnostics, parsed, suppressed = stored
+            return Result(list(diagnostics), len(files), parsed, suppressed, [], paths, None)
+    analysis = _Analysis(files, config, jobs, overrides, prefilter, cache)
+    facts = collect_facts(analysis)
     index = ProjectIndex(facts)
     diagnostics, suppressed = run_rules(index, config)
     cited = ({d.path for d in diagnostics} | index.cited) & {f.path for f in facts if f.parsed and not f.positioned}
     if cited:
-        facts, more_errors = _with_positions(facts, cited, files, config, jobs, overrides)
-        errors += more_errors
+        facts = _with_positions(facts, cited, analysis)
         index = ProjectIndex(facts)
         diagnostics, suppressed = run_rules(index, config)
     parsed = sum(1 for f in facts if f.parsed)
-    paths = {sf.display: sf.path for sf in files}
-    return Result(diagnostics, len(files), parsed, suppressed, errors, paths, index, overrides)
+    if cache is not None:
+        cache.save()
+        if run_key is not None and not analysis.errors:
+            cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, paths, index, overrides or {})
+
+
+def _run_key(files: list[SourceFile], config: Config) -> bytes | None:
+    """Every file's identity and stat signature, and the settings that shape the report."""
+    parts = [repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))]
+    for sf in files:
+        sig = stat_signature(sf.path)
+        if sig is None or racy(sig):
+            return None
+        parts.append(f"{sf.display}\0{sf.module}\0{sf.is_package}\0{sig}")
+    return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def open_cache(config: Config, prefilter: bool = True) -> Cache | None:
+    """The facts cache for these settings (everything that changes facts or verdicts)."""
+    if config.cache_dir is None:
+        return None
+    catalog = tuple(
+        (f.name, sorted(v.items()) if isinstance(v, dict) else sorted(v) if isinstance(v, (set, frozenset)) else v)
+        for f in fields(config.catalog)
+        for v in [getattr(config.catalog, f.name)]
+    )
+    settings = repr((sorted(config.codes), catalog, prefilter))
+    return Cache(config.cache_dir, settings)
 
 
 def discover_files(paths: list[str], config: Config, cwd: Path | None = None, force_exclude: bool = False) -> list[SourceFile]:
@@ -309,5 +454,6 @@ def check_paths(
     jobs: int | None = None,
     cwd: Path | None = None,
     force_exclude: bool = False,
+    prefilter: bool = True,
 ) -> Result:
-    return check_files(discover_files(paths, config, cwd, force_exclude), config, jobs)
+    return check_files(discover_files(paths, config, cwd, force_exclude), config, jobs, prefilter=prefilter)

@@ -158,7 +158,7 @@ def test_newer_syntax_that_this_python_rejects_but_libcst_parses_is_not_an_error
 def test_empty_and_comment_only_files(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("")
     (tmp_path / "blank.py").write_text("\n\n   \n")
-    (tmp_path / "comment.py").write_text("# callback litellm\n")
+    (tmp_path / "comment.py").write_text("# litellm.callbacks = [handler]\n")  # the byte scan selects it
     (tmp_path / "__init__.py").write_text("")
     code, out, err = run(["check", ".", "--isolated"], tmp_path)
     assert code == 0 and out == "All checks passed: 4 files (1 parsed).\n"
@@ -230,6 +230,12 @@ def test_directory_passed_as_a_file_and_a_file_as_a_directory(tmp_path: Path) ->
     assert code == 1 and [line.split(":")[0] for line in out.splitlines()] == ["pkg.py/h.py", "script"]
     code, _, err = run(["check", "script/", "--isolated"], tmp_path)
     assert code in (1, 2) and "Traceback" not in err
+
+
+def test_report_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text(HAZARD)
+    code, _, err = run(["check", ".", "--isolated", "-o", "h.py/report.json"], tmp_path)
+    assert code == 2 and err.startswith("llmlint: error: h.py/report.json: cannot write the report:"), err
 
 
 def test_missing_paths(tmp_path: Path) -> None:

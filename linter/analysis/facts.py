@@ -170,3 +170,25 @@ class FileFacts:
     error_span: Span = NO_SPAN
     parsed: bool = False
     positioned: bool = False  # spans computed (only for files a finding cites)
+
+
+def _fast_pickling(cls: type) -> None:
+    """Pickle a slots dataclass as a plain tuple of its slots. (The generated __getstate__ /
+    __setstate__ call ``dataclasses.fields()`` per object: loading a cached project took
+    seconds.)"""
+    names = tuple(cls.__slots__)  # type: ignore[attr-defined]
+
+    def getstate(self: object) -> tuple:
+        return tuple(getattr(self, n) for n in names)
+
+    def setstate(self: object, state: tuple) -> None:
+        for n, v in zip(names, state):
+            object.__setattr__(self, n, v)
+
+    cls.__getstate__ = getstate  # type: ignore[attr-defined]
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and _cls.__module__ == __name__ and "__slots__" in vars(_cls) and hasattr(_cls, "__dataclass_fields__"):
+        _fast_pickling(_cls)

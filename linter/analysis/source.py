@@ -16,11 +16,14 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from linter.analysis.catalog import Catalog
-from linter.analysis.extract import extract
 from linter.analysis.facts import FileFacts, Span
+from linter.prefilter import Prefilter
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 _NOQA = re.compile(r"#\s*noqa(?::[\s]*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
@@ -185,14 +188,16 @@ def _syntax_error(verdict: CPythonVerdict | None, e: cst.ParserSyntaxError) -> t
     return f"cannot parse: {e.message}", Span(e.raw_line, e.raw_column + 1, e.raw_line, e.raw_column + 1)
 
 
-def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> FileFacts | None:
-    """Facts for one file, or None when the byte scan rules the file out."""
+def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | None = None) -> FileFacts | None:
+    """Facts for one file (``data``: its bytes, when already read), or None when the byte scan
+    rules the file out."""
     facts = FileFacts(job.display, job.module, job.is_package, is_test_path(job.display))
     if job.text is not None:
         text, data = job.text, job.text.encode("utf-8", "surrogatepass")
     else:
         try:
-            data = read_source(job.path)
+            if data is None:
+                data = read_source(job.path)
         except OSError as e:
             facts.error = f"cannot read file: {e.strerror or 'not a regular file'}"
             facts.error_span = Span(1, 1, 1, 1)
@@ -202,7 +207,7 @@ def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> Fil
         except (UnicodeError, LookupError) as e:
             facts.error, facts.error_span = _decode_error(data, e)
             return facts
-    skipped = not job.force_parse and (tokens is None or tokens.search(data) is None)
+    skipped = not job.force_parse and (tokens is None or not tokens.wants(data))
     verdict = cpython_rejects(text)
     if skipped and verdict is None:
         return None
@@ -211,6 +216,10 @@ def analyse(job: Job, catalog: Catalog, tokens: re.Pattern[bytes] | None) -> Fil
     if verdict is not None and verdict.too_deep:
         facts.error, facts.error_span = verdict.message, verdict.span
         return facts
+    import libcst as cst  # here, not at the top: a run whose facts all come from the cache never loads it
+
+    from linter.analysis.extract import extract
+
     try:
         # also when CPython rejects the text: libcst knows newer syntax than this interpreter
         module = cst.parse_module(text)

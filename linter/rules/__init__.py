@@ -1,19 +1,20 @@
 """The rule registry.
 
 A rule is a module in this package with ``CODE``, ``NAME``, ``SUMMARY``, ``TOKENS`` (a bytes
-regex: a file that does not match is never parsed for this rule), a docstring (What it does /
+regex, or a tuple of them that must all match: a file that does not match is never parsed for
+this rule; see ``linter.prefilter``), a docstring (What it does /
 Why is this bad / Example / Use instead / Fix safety) and ``check(index) -> Iterable[Diagnostic]``,
 a pure function of the project index.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable
 
 from linter.diagnostics import Diagnostic
+from linter.prefilter import Prefilter, build
 from linter.project import ProjectIndex
 from linter.rules import (
     blocking_lock_in_async,
@@ -34,7 +35,7 @@ class Rule:
     name: str
     summary: str
     doc: str
-    tokens: bytes | None
+    tokens: object  # bytes regex, a tuple of tokens that must all match, or None
     check: Callable[[ProjectIndex], Iterable[Diagnostic]]
 
 
@@ -85,9 +86,6 @@ def lookup(key: str) -> list[Rule]:
     raise UnknownRule(k)
 
 
-def prefilter_pattern(rules: Iterable[Rule], extra: Iterable[bytes] = ()) -> re.Pattern[bytes] | None:
-    """One byte regex: a file matching none of the enabled rules' tokens is never parsed."""
-    parts = [r.tokens for r in rules if r.tokens] + list(extra)
-    if not parts:
-        return None
-    return re.compile(b"|".join(b"(?:" + p + b")" for p in parts))
+def prefilter_pattern(rules: Iterable[Rule], extra: Iterable[bytes] = ()) -> Prefilter | None:
+    """The byte scan: a file matching none of the enabled rules' tokens is never parsed."""
+    return build([r.tokens for r in rules if r.tokens] + list(extra))

@@ -58,17 +58,14 @@ from typing import Iterator
 
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Diagnostic
+from linter.prefilter import WITH_LOCK, AllOf, AnyOf
 from linter.project import Func, ProjectIndex
-from linter.rules.lock_across_network_call import TOKENS as LOCK_TOKENS
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 
 CODE = "LLM006"
 NAME = "blocking-lock-in-async"
 SUMMARY = "threading lock acquired inside async def"
-# the lock must be named in the file (its factory, or a name that says "lock"); a lock taken
-# through a helper in another module is found because files importing a lock's module are
-# analysed too (linter.engine)
-TOKENS = LOCK_TOKENS
+TOKENS = AllOf(rb"async\s+def", AnyOf(WITH_LOCK, rb"acquire\s*\("))  # an async def, and a with over something lock-like or an acquire()
 
 _BLOCKING = ("thread", "process")
 

@@ -47,12 +47,13 @@ from typing import Iterator
 
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic
+from linter.prefilter import REGISTRATION, AnyOf
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM007"
 NAME = "callback-registering-constructor"
 SUMMARY = "Object whose construction registers global litellm callbacks built at request time"
-TOKENS = rb"Router\(|callback"
+TOKENS = AnyOf(rb"Router\s*\(", REGISTRATION)  # a Router, or a class that registers callbacks
 
 _ROUTERS = frozenset(["litellm.Router", "litellm.router.Router"])
 _CONSTRUCTION = ("__init__", "__post_init__", "model_post_init")

@@ -43,12 +43,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.diagnostics import Diagnostic
+from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
 from linter.project import ProjectIndex
 
 CODE = "LLM004"
 NAME = "callback-thread-local"
 SUMMARY = "threading.local / ContextVar written in a litellm callback to hand data to the caller"
-TOKENS = rb"local\(|ContextVar|log_(?:\w+_event|pre_api_call|post_api_call)\b"
+TOKENS = AnyOf(REGISTRATION, CALLBACK_METHOD)  # the writer is a callback
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:

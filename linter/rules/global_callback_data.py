@@ -79,12 +79,13 @@ from typing import Iterator
 
 from linter.analysis.facts import Access, Call
 from linter.diagnostics import Diagnostic
+from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM001"
 NAME = "global-callback-data"
 SUMMARY = "Module-level storage written by a litellm callback and read by the caller"
-TOKENS = rb"callback|CustomLogger|log_(?:\w+_event|pre_api_call|post_api_call)\b"
+TOKENS = AnyOf(REGISTRATION, CALLBACK_METHOD)  # a callback must be registered or defined
 
 _SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
 _HOW = {

@@ -82,12 +82,13 @@ from typing import Iterator
 
 from linter.analysis.facts import Registration
 from linter.diagnostics import Diagnostic
+from linter.prefilter import REGISTRATION
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM002"
 NAME = "global-callback-registration"
 SUMMARY = "litellm's global callback registries mutated at request time"
-TOKENS = rb"callback"
+TOKENS = REGISTRATION
 
 _DISPATCH = (
     "litellm reads its global callback lists when it dispatches, later, on its logging thread, "

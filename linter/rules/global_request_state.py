@@ -69,13 +69,14 @@ from typing import Iterator
 
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
+from linter.prefilter import MODULE_STATE_WRITE
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM008"
 NAME = "global-request-state"
 SUMMARY = "Module-level state used to pass one request's values between functions"
 # a `global` declaration, or an item assignment with a constant string key
-TOKENS = rb"\bglobal\s|\w\[\s*[\"'][\w.-]+[\"']\s*\]\s*=[^=]"
+TOKENS = MODULE_STATE_WRITE  # `global x`, or `STATE["key"] = v` on module-level / imported storage
 
 _SKIP_KINDS = ("lock", "thread-local", "contextvar", "client")
 _ELSEWHERE = frozenset(["os.environ"])  # process environment: LLM005 global-client-config

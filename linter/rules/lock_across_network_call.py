@@ -72,12 +72,13 @@ from typing import Iterator
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
 from linter.diagnostics import Diagnostic
+from linter.prefilter import LOCK, WITH_LOCK_BLOCK, AllOf
 from linter.project import Chain, Func, ProjectIndex
 
 CODE = "LLM003"
 NAME = "lock-across-network-call"
 SUMMARY = "Lock held across a network call or an await"
-TOKENS = rb"(?<![A-Za-z])(?:[Ll]ock|LOCK)|RLock|Semaphore|Condition|[Mm]utex"
+TOKENS = AllOf(LOCK, WITH_LOCK_BLOCK)  # a lock, and a with-block holding a network call, await or yield
 
 # names that say "lock" when the factory is not visible (``self._lock`` passed in): not "block"
 _LOCKISH = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore)$")

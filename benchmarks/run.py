@@ -1,0 +1,313 @@
+"""Benchmark: llmlint against ruff, semgrep and fixit on the same tree, as ratios.
+
+    python benchmarks/run.py [--runs 5] [--fixit once|subset|skip] [--scale] [--exactness]
+
+The corpus is built from installed code (``benchmarks/corpus.py``): the CPython standard
+library without tests, plus the litellm and openai packages of ``--site-packages`` (default:
+this interpreter's). ruff, semgrep and fixit are looked up beside this interpreter, then on
+PATH; a missing one is reported as such and skipped. Install them in a separate venv, never
+in the project's dependencies.
+
+Every round runs each measurement once, in turn (interleaved), so a burst of load from other
+work on the machine hits all of them alike; the table shows medians over the rounds and the
+ratios to ruff's syntax-only pass, the load average before and after, and the peak memory
+(resident set of the whole process tree, sampled every 10 ms, and the largest single
+process from the kernel's accounting).
+
+Measurements:
+- ``llmlint cold``: ``llmlint check --no-cache`` (nothing cached);
+- ``llmlint warm``: a rerun with the cache filled and nothing changed;
+- ``llmlint 1 changed``: a rerun after one file was edited (a comment appended);
+- ``ruff E9,F63,F7,F82``: ``ruff check --select E9,F63,F7,F82 --no-cache``;
+- ``semgrep 1 rule``: one pattern rule (``litellm.success_callback.append(...)``), 2 jobs;
+- ``fixit 1 rule``: ``fixit --rules fixit.rules:NoRedundantFString lint``. fixit takes minutes on
+  this tree: ``--fixit once`` runs it in the first round only; ``--fixit subset`` runs it on a
+  sample of files and extrapolates by lines (printed as an estimate, marked ``~``).
+
+``--exactness`` compares llmlint's findings on the corpus with the prefilter and without it
+(every file parsed) and with a cold and a warm cache: any difference is printed and fails.
+``--scale`` times cold runs on 1x, 2x and 4x copies of the corpus. ``--smoke`` uses a tiny
+corpus and one round (the test suite runs that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.corpus import build  # noqa: E402
+
+SEMGREP_RULE = """rules:
+  - id: global-callback-append
+    pattern: litellm.success_callback.append(...)
+    message: a litellm callback registered at run time
+    languages: [python]
+    severity: WARNING
+"""
+FIXIT_RULE = "fixit.rules:NoRedundantFString"
+
+
+@dataclass
+class Sample:
+    seconds: float
+    tree_rss_mb: float  # peak of the summed RSS of the process and its descendants
+    max_rss_mb: float  # largest single process (kernel accounting)
+    returncode: int
+
+
+@dataclass
+class Measure:
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+    estimate: bool = False  # extrapolated from a subset
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_tree(self) -> float:
+        return max(s.tree_rss_mb for s in self.samples)
+
+    @property
+    def peak_single(self) -> float:
+        return max(s.max_rss_mb for s in self.samples)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
+    """Wall time, peak tree RSS (sampled) and max single-process RSS of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        print(f"  ! {' '.join(cmd[:3])}... exited {proc.returncode}: {err.strip()[-300:]}", file=sys.stderr)
+    return Sample(seconds, peak / 1024, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def find_tool(name: str) -> str | None:
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    return shutil.which(name)
+
+
+def llmlint_cmd(args: argparse.Namespace) -> list[str]:
+    return [sys.executable, "-m", "linter"] if not args.llmlint else args.llmlint.split()
+
+
+def findings(cmd: list[str], corpus: Path, extra: list[str]) -> list[tuple]:
+    out = subprocess.run(
+        cmd + ["check", "--exit-zero", "--isolated", "--output-format", "json", *extra, "."],
+        cwd=corpus, capture_output=True, text=True, check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark: llmlint failed ({out.returncode}): {out.stderr[-500:]}")
+    return sorted((d["path"], d["line"], d["column"], d["code"], d["message"]) for d in json.loads(out.stdout))
+
+
+def exactness(cmd: list[str], corpus: Path) -> bool:
+    """Findings with and without the prefilter, and with a cold and a warm cache, must agree."""
+    cache = Path(tempfile.mkdtemp(prefix="llmlint-bench-cache-"))
+    try:
+        runs = {
+            "prefilter, no cache": findings(cmd, corpus, ["--no-cache"]),
+            "no prefilter (every file parsed)": findings(cmd, corpus, ["--no-cache", "--no-prefilter"]),
+            "cache cold": findings(cmd, corpus, ["--cache-dir", str(cache)]),
+            "cache warm": findings(cmd, corpus, ["--cache-dir", str(cache)]),
+        }
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    reference = runs["no prefilter (every file parsed)"]
+    ok = True
+    for name, got in runs.items():
+        missing = sorted(set(reference) - set(got))
+        extra = sorted(set(got) - set(reference))
+        status = "identical" if not missing and not extra else f"{len(missing)} missing, {len(extra)} extra"
+        print(f"  {name:34} {len(got):4} findings: {status}")
+        for d in (missing + extra)[:10]:
+            print(f"      {'-' if d in missing else '+'} {d[0]}:{d[1]}:{d[2]} {d[3]} {d[4][:90]}")
+        ok = ok and not missing and not extra
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
+    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "llmlint-bench-corpus")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="llmlint --jobs and semgrep --jobs")
+    ap.add_argument("--fixit", choices=["once", "subset", "skip"], default="subset")
+    ap.add_argument("--fixit-files", type=int, default=250, help="files in the fixit subset")
+    ap.add_argument("--no-semgrep", action="store_true")
+    ap.add_argument("--changed-file", default="copy0/site/openai/_client.py", help="file edited for '1 changed' (corpus-relative)")
+    ap.add_argument("--scale", action="store_true", help="also time cold runs on 1x, 2x, 4x copies")
+    ap.add_argument("--exactness", action="store_true", help="compare findings with/without prefilter and cache")
+    ap.add_argument("--smoke", action="store_true", help="tiny corpus, one round (for the test suite)")
+    ap.add_argument("--llmlint", default="", help="command that runs llmlint (default: this Python -m linter)")
+    args = ap.parse_args(argv)
+
+    cmd = llmlint_cmd(args)
+    corpus = args.corpus
+    if args.smoke:
+        args.runs, args.fixit, args.no_semgrep = 1, "skip", True
+        corpus = Path(tempfile.mkdtemp(prefix="llmlint-smoke-"))
+        fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+        # fixtures whose module names do not collide (one project, one module per name)
+        for case in ("pdd_global_dict", "crewai_set_callbacks", "lock_helper_contextmanager", "safe_return_value"):
+            shutil.copytree(fixtures / case, corpus / "copy0" / case)
+        stdlib = Path(sysconfig.get_paths()["stdlib"])
+        for name in ("threading.py", "queue.py", "contextlib.py", "functools.py"):
+            (corpus / "copy0" / "stdlib").mkdir(parents=True, exist_ok=True)
+            shutil.copy(stdlib / name, corpus / "copy0" / "stdlib" / name)
+        args.changed_file = "copy0/stdlib/queue.py"
+        n_files = len(list(corpus.rglob("*.py")))
+        n_lines = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py"))
+    else:
+        n_files, n_lines = build(corpus, args.site_packages)
+    print(f"corpus: {corpus} — {n_files} files, {n_lines:,} lines; {os.cpu_count()} cores")
+    load_before = os.getloadavg()
+
+    if args.exactness and not exactness(cmd, corpus):
+        print("EXACTNESS FAILED: the prefilter or the cache changed the findings")
+        return 1
+
+    ruff, semgrep, fixit = find_tool("ruff"), None if args.no_semgrep else find_tool("semgrep"), find_tool("fixit")
+    cache_dir = Path(tempfile.mkdtemp(prefix="llmlint-bench-cache-"))
+    lint = cmd + ["check", "--exit-zero", "--isolated", "-q", "--jobs", str(args.jobs)]
+    changed = corpus / args.changed_file
+    measures: dict[str, Measure] = {}
+
+    def add(name: str, sample: Sample, **kw: object) -> None:
+        m = measures.setdefault(name, Measure(name))
+        m.samples.append(sample)
+        for k, v in kw.items():
+            setattr(m, k, v)
+
+    rule_file = cache_dir / "semgrep-rule.yaml"
+    rule_file.write_text(SEMGREP_RULE)
+    subset_ratio = 1.0
+    subset: list[str] = []
+    if fixit and args.fixit == "subset":
+        every = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*.py"))
+        subset = random.Random(6).sample(every, min(args.fixit_files, len(every)))
+        sub_lines = sum((corpus / p).read_bytes().count(b"\n") for p in subset)
+        subset_ratio = n_lines / max(1, sub_lines)
+    original = changed.read_bytes() if changed.exists() else None
+    subprocess.run(lint + ["--cache-dir", str(cache_dir), "."], cwd=corpus, capture_output=True, check=False)  # fill
+    try:
+        for i in range(args.runs):
+            print(f"round {i + 1}/{args.runs} (load {os.getloadavg()[0]:.2f})", flush=True)
+            add("llmlint cold (--no-cache)", timed(lint + ["--no-cache", "."], corpus))
+            add("llmlint warm (cache, no change)", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
+            if original is not None:
+                changed.write_bytes(original + f"\n# benchmark edit {i} {time.time()}\n".encode())
+                add(f"llmlint 1 changed ({changed.name})", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
+            if ruff:
+                add("ruff E9,F63,F7,F82 --no-cache", timed([ruff, "check", "--select", "E9,F63,F7,F82", "--no-cache", "--exit-zero", "."], corpus))
+            if semgrep:
+                add("semgrep, 1 pattern rule", timed(
+                    [semgrep, "scan", "--config", str(rule_file), "--metrics=off", "--disable-version-check", "--quiet",
+                     "--jobs", str(args.jobs), "--timeout", "0", "."], corpus))
+            if fixit and (args.fixit == "subset" or (args.fixit == "once" and i == 0)):
+                targets = subset if args.fixit == "subset" else ["."]
+                s = timed([fixit, "--rules", FIXIT_RULE, "lint", *targets], corpus)
+                if args.fixit == "subset":
+                    s = Sample(s.seconds * subset_ratio, s.tree_rss_mb, s.max_rss_mb, s.returncode)
+                    add("fixit, 1 rule", s, estimate=True,
+                        note=f"~ run on {len(subset)} files, scaled by lines x{subset_ratio:.1f}")
+                else:
+                    add("fixit, 1 rule", s, note="one run")
+    finally:
+        if original is not None:
+            changed.write_bytes(original)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    load_after = os.getloadavg()
+
+    print()
+    print(f"| measurement | median s | runs | vs ruff | peak RSS tree / largest process MB |")
+    print(f"|---|---:|---:|---:|---:|")
+    ruff_median = measures["ruff E9,F63,F7,F82 --no-cache"].median if "ruff E9,F63,F7,F82 --no-cache" in measures else None
+    for m in measures.values():
+        ratio = f"{m.median / ruff_median:.2f}x" if ruff_median else "-"
+        mark = "~" if m.estimate else ""
+        print(f"| {m.name} | {mark}{m.median:.2f} | {len(m.samples)} | {ratio} | {m.peak_tree:.0f} / {m.peak_single:.0f} |"
+              + (f" {m.note}" if m.note else ""))
+    cold = measures["llmlint cold (--no-cache)"].median
+    print()
+    if "semgrep, 1 pattern rule" in measures:
+        print(f"semgrep / llmlint cold: {measures['semgrep, 1 pattern rule'].median / cold:.2f}x (target >= 2)")
+    if "fixit, 1 rule" in measures:
+        est = " (estimate)" if measures["fixit, 1 rule"].estimate else ""
+        print(f"fixit / llmlint cold: {measures['fixit, 1 rule'].median / cold:.1f}x{est} (target >= 90)")
+    if ruff_median:
+        print(f"llmlint cold / ruff: {cold / ruff_median:.2f}x (target <= 3); "
+              f"warm / ruff: {measures['llmlint warm (cache, no change)'].median / ruff_median:.2f}x (target <= 0.5)")
+    print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
+          f"after {', '.join(f'{x:.2f}' for x in load_after)}")
+
+    if args.scale and not args.smoke:
+        print()
+        print("| copies | files | lines | llmlint cold median s | per copy s |")
+        print("|---:|---:|---:|---:|---:|")
+        for copies in (1, 2, 4):
+            root = corpus if copies == 1 else corpus.with_name(corpus.name + f"-x{copies}")
+            files, lines = (n_files, n_lines) if copies == 1 else build(root, args.site_packages, copies)
+            runs = [timed(lint + ["--no-cache", "."], root).seconds for _ in range(max(1, args.runs // 2))]
+            med = statistics.median(runs)
+            print(f"| {copies} | {files} | {lines:,} | {med:.2f} | {med / copies:.2f} |", flush=True)
+    if args.smoke:
+        shutil.rmtree(corpus, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

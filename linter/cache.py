@@ -1,0 +1,206 @@
+"""The per-file facts cache (``.llmlint_cache/``): reruns parse only what changed.
+
+Stored as JSON through ``linter.cache_codec`` (never pickle: a cache folder may come with the
+code being checked).
+
+One file per (tool fingerprint, analysis settings) holds, per file: its stat signature, the
+BLAKE2 hash of its bytes, the prefilter's verdict, its facts (with positions once a finding
+cited it) and the results of the name scans the demand rounds made over it. A second, small
+file keeps the findings of the last few whole runs, keyed by every file's path and stat
+signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
+libcst.
+
+Never wrong (a stat signature vouches for a file's bytes only when the file was last modified
+more than 2 s before it was recorded; younger files are hashed again):
+- the file name is a hash of llmlint's version, the bytes of its own source files (an upgrade
+  or a local edit starts a new cache) and every setting that changes facts or verdicts (the
+  enabled rules, the catalogues);
+- an entry is used only for the same bytes: when the stat signature (size, mtime, ctime,
+  inode) differs the file is read and hashed again, and a different hash is a miss;
+- facts are tied to the display path, module name and package flag they were made with.
+
+Safe when two runs share the folder: each run reads the file once, and writes a complete new
+one to a temporary file that is renamed over the old (``os.replace`` is atomic), after merging
+in entries another run wrote meanwhile. A corrupt or unreadable cache is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter import __version__
+from linter import cache_codec
+from linter.analysis.facts import FileFacts
+
+DEFAULT_DIR = ".llmlint_cache"
+_SCHEMA = 1
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _tool_fingerprint() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Entry:
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    digest: bytes
+    display: str
+    module: str
+    is_package: bool
+    skipped: bool | None = None  # prefilter verdict: True = not parsed; None = not asked yet
+    facts: FileFacts | None = None  # facts from a parse (forced or not)
+    mentions: dict[bytes, bool] = field(default_factory=dict)  # name-scan pattern -> found
+
+
+def racy(sig: tuple[int, int, int, int]) -> bool:
+    """Modified within the last 2 s: a write in the same timestamp tick could follow unseen
+    (git's "racy" case), so this stat does not vouch for the bytes."""
+    return time.time_ns() - max(sig[1], sig[2]) < 2_000_000_000
+
+
+def stat_signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class Cache:
+    def __init__(self, directory: Path, settings: str) -> None:
+        self.directory = directory
+        key = hashlib.blake2b(f"{_SCHEMA}|{_tool_fingerprint()}|{settings}".encode(), digest_size=12).hexdigest()
+        self.path = directory / f"facts-{key}.json"
+        self.results_path = directory / f"results-{key}.json"
+        self._entries: dict[str, Entry] | None = None  # loaded on first use
+        self.dirty = False
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            self._entries = _read(self.path)
+        return self._entries
+
+    # ----------------------------------------------------------- whole runs
+    def result(self, run_key: bytes) -> object | None:
+        """The stored outcome of a run over exactly these files, stats and settings."""
+        stored = _read(self.results_path)
+        return stored.get(run_key)
+
+    def store_result(self, run_key: bytes, outcome: object) -> None:
+        stored = _read(self.results_path)
+        stored = dict(list(stored.items())[-7:])  # the last few trees (subfolders, pre-commit file sets)
+        stored[run_key] = outcome
+        _write(self.directory, self.results_path, stored)
+
+    # ------------------------------------------------------------------ lookup
+    def entry(self, key: str, path: Path, display: str, module: str, is_package: bool) -> Entry | None:
+        """The entry for these exact bytes (re-hashing when the stat signature moved)."""
+        e = self.entries.get(key)
+        if e is None or (e.display, e.module, e.is_package) != (display, module, is_package):
+            return None
+        sig = stat_signature(path)
+        if sig is None:
+            return None
+        if sig != e.stat:
+            try:
+                same = digest(path.read_bytes()) == e.digest
+            except OSError:
+                return None
+            if not same:
+                return None
+            e.stat = sig  # touched but unchanged
+            self.dirty = True
+        return e
+
+    def store(
+        self,
+        key: str,
+        sig: tuple[int, int, int, int],
+        content: bytes,
+        display: str,
+        module: str,
+        is_package: bool,
+    ) -> Entry:
+        """The entry for a file just read (a fresh one when its bytes changed)."""
+        e = self.entries.get(key)
+        if e is None or e.digest != content or (e.display, e.module, e.is_package) != (display, module, is_package):
+            e = Entry(sig, content, display, module, is_package)
+            self.entries[key] = e
+        e.stat = sig if not racy(sig) else (-1,) + sig[1:]  # a racy stat is re-hashed next time
+        self.dirty = True
+        return e
+
+    # ------------------------------------------------------------------- write
+    def save(self) -> None:
+        if not self.dirty or self._entries is None:
+            return
+        merged = _read(self.path)  # entries another run wrote since we read
+        merged.update(self._entries)
+        _write(self.directory, self.path, merged)
+
+
+def _read(path: Path) -> dict:
+    try:
+        raw = cache_codec.loads(path.read_bytes())
+    except Exception:  # missing, corrupt, foreign or from another version: a cold cache, never an error
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    if path.name.startswith("facts-"):
+        out = {}
+        for key, fields in raw.items():
+            try:
+                stat, dig, display, module, is_package, skipped, facts, mentions = fields
+                out[key] = Entry(tuple(stat), bytes.fromhex(dig), display, module, is_package, skipped, facts,
+                                 {m.encode("latin-1"): v for m, v in mentions.items()})
+            except (TypeError, ValueError):
+                continue
+        return out
+    return raw
+
+
+def _plain(data: dict) -> dict:
+    """Entries as plain values the codec knows."""
+    out: dict = {}
+    for key, e in data.items():
+        if isinstance(e, Entry):
+            out[key] = [list(e.stat), e.digest.hex(), e.display, e.module, e.is_package, e.skipped, e.facts,
+                        {m.decode("latin-1"): v for m, v in e.mentions.items()}]
+        else:
+            out[key] = e
+    return out
+
+
+def _write(directory: Path, path: Path, data: dict) -> None:
+    """Atomically: a complete temporary file renamed over the old one."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        gitignore = directory / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# created by llmlint\n*\n")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(cache_codec.dumps(_plain(data)))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only tree: run without a cache, never fail the lint

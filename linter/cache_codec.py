@@ -1,0 +1,91 @@
+"""Facts and findings to JSON and back, for the cache.
+
+Not pickle: a cache folder can arrive with the code being checked (committed, or written by a
+hostile pull request), and unpickling it would run whatever it says. This codec only rebuilds
+the plain dataclasses of ``linter.analysis.facts`` and ``Diagnostic``; anything else is an
+error, and the cache treats an undecodable file as empty.
+
+Encoding: scalars as themselves; containers as lists whose first item says what they are:
+``["l", ...]`` list, ``["t", ...]`` tuple, ``["d", k1, v1, ...]`` dict, ``["f", ...]``
+frozenset, ``["s", ...]`` set, ``["b", hex]`` bytes, ``["@Name", field1, ...]`` dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from linter.analysis import facts as _facts
+from linter.diagnostics import Diagnostic
+
+_CLASSES: dict[str, type] = {
+    name: cls
+    for name, cls in vars(_facts).items()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == _facts.__name__
+}
+_CLASSES["Diagnostic"] = Diagnostic
+_FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+
+
+class CodecError(ValueError):
+    pass
+
+
+def encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    t = type(value)
+    if t in _FIELDS:
+        return ["@" + t.__name__, *(encode(getattr(value, n)) for n in _FIELDS[t])]
+    if t is list:
+        return ["l", *map(encode, value)]
+    if t is tuple:
+        return ["t", *map(encode, value)]
+    if t is dict:
+        out: list[Any] = ["d"]
+        for k, v in value.items():
+            out.append(encode(k))
+            out.append(encode(v))
+        return out
+    if t is frozenset:
+        return ["f", *map(encode, value)]
+    if t is set:
+        return ["s", *map(encode, value)]
+    if t is bytes:
+        return ["b", value.hex()]
+    raise CodecError(f"cannot encode {t.__name__}")
+
+
+def decode(value: Any) -> Any:
+    if not isinstance(value, list):
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise CodecError("bad value")
+    if not value or not isinstance(value[0], str):
+        raise CodecError("untagged list")
+    tag, items = value[0], value[1:]
+    if tag == "l":
+        return [decode(v) for v in items]
+    if tag == "t":
+        return tuple(decode(v) for v in items)
+    if tag == "d":
+        return {decode(items[i]): decode(items[i + 1]) for i in range(0, len(items), 2)}
+    if tag == "f":
+        return frozenset(decode(v) for v in items)
+    if tag == "s":
+        return {decode(v) for v in items}
+    if tag == "b":
+        return bytes.fromhex(items[0])
+    cls = _CLASSES.get(tag[1:]) if tag.startswith("@") else None
+    if cls is None or len(items) != len(_FIELDS[cls]):
+        raise CodecError(f"unknown or changed type {tag!r}")
+    return cls(*(decode(v) for v in items))
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(encode(value), separators=(",", ":")).encode()
+
+
+def loads(data: bytes) -> Any:
+    return decode(json.loads(data))

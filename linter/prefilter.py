@@ -1,0 +1,393 @@
+"""The byte-level prefilter: which files are worth parsing at all.
+
+Each rule declares ``TOKENS``: a bytes regex, or a tuple of them that must all match (a lock AND
+a network call). A file that matches no enabled rule's tokens is never parsed; the engine's
+demand rounds bring in any other file that the facts of parsed files point at.
+
+Scanning 70 MB with a regex that has no literal prefix costs seconds in ``re``, so every regex
+gets a literal gate derived from it: a set of byte strings one of which every match must
+contain (``callbacks``, ``Lock``...). ``bytes.__contains__`` finds those at memory speed, and
+the regex runs only on the few files that contain one.
+
+The building blocks below are derived from the catalogues, so a rule's tokens name exactly the
+spellings its facts can come from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from linter.analysis import catalog as cat
+
+try:  # the regex parser, to derive literal gates; without it every file is scanned by the regex
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Pythons
+    _sre_parse = None
+
+
+def _words(names: Iterable[str]) -> bytes:
+    return b"|".join(re.escape(n).encode() for n in sorted(set(names), key=lambda s: (-len(s), s)))
+
+
+_WS = rb"[\s\\]*"  # spaces, newlines inside brackets, backslash continuations
+_REGISTRIES = _words(n.rsplit(".", 1)[-1] for n in cat.REGISTRIES)
+_REGISTRY_METHODS = _words(cat.REGISTRY_METHODS)
+
+# The per-call keywords that register handlers (facts: ``kwarg:<name>``).
+_KWARGS = (b"callbacks", b"success_callback", b"failure_callback")
+_AFTER_ATTRIBUTE = re.compile(  # after ``x.<registry>``: a mutating method, a subscript, an assignment
+    _WS + rb"(?:\." + _WS + rb"(?:" + _REGISTRY_METHODS + rb")\b|\[|(?::[^\n=]*)?(?:=(?!=)|\+=))"
+)
+_AFTER_NAME = re.compile(  # after a bare ``<registry>`` (imported by name, or inside litellm itself)
+    _WS + rb"(?:\." + _WS + rb"(?:" + _REGISTRY_METHODS + rb")\b|\[[^\]\n]*\]" + _WS + rb"(?:=(?!=)|\+=))"
+)
+_KWARG = re.compile(_WS + rb"=(?!=)")
+_CHAIN_ROOT = re.compile(rb"([A-Za-z_]\w*)(?:" + _WS + rb"\." + _WS + rb"\w+)*" + _WS + rb"\." + _WS + rb"\Z")
+_OTHER_REGISTRATION = re.compile(
+    rb"import\b[^\n]*\b(?:" + _REGISTRIES + rb")\b"
+    + rb"|logging_callback_manager\b" + _WS + rb"\." + _WS + rb"(?:add_|remove_|_reset)"
+    + rb"|[\"']callbacks[\"']" + _WS + rb"[:\]]"
+)
+_REGISTRY_WORDS = tuple(sorted({n.rsplit(".", 1)[-1].encode() for n in cat.REGISTRIES}))
+
+
+@dataclass(frozen=True)
+class RegistryMutation:
+    """A token that is not a regex: a mutation of one of litellm's callback registries as the
+    facts see one (``litellm.callbacks = [...]``, ``+=``, ``[i] =``, ``del``, ``.append(...)``;
+    not ``self.callbacks``), a registry imported by name, the callback manager's add_/remove_,
+    a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key."""
+
+    def matches(self, data: bytes) -> bool:
+        if b"callback" not in data:
+            return False
+        for word in _REGISTRY_WORDS:
+            i = data.find(word)
+            while i >= 0:
+                if self._mutation_at(data, i, word):
+                    return True
+                i = data.find(word, i + 1)
+        return _OTHER_REGISTRATION.search(data) is not None
+
+    @staticmethod
+    def _mutation_at(data: bytes, i: int, word: bytes) -> bool:
+        end = i + len(word)
+        if (i and (data[i - 1 : i].isalnum() or data[i - 1] == 95)) or data[end : end + 1].isalnum() or data[end : end + 1] == b"_":
+            return False  # part of a longer name
+        before = data[max(0, i - 200) : i]
+        root = _CHAIN_ROOT.search(before)
+        if root is not None:
+            return root.group(1) not in (b"self", b"cls") and _AFTER_ATTRIBUTE.match(data, end) is not None
+        if _AFTER_NAME.match(data, end):
+            return True
+        return word in _KWARGS and before.rstrip(b" \t\r\n\\")[-1:] in (b"(", b",") and _KWARG.match(data, end) is not None
+
+
+REGISTRATION = RegistryMutation()
+# A method litellm calls on a CustomLogger (defined in a class; its bases are demanded later).
+CALLBACK_METHOD = rb"def" + _WS + rb"(?:" + _words(cat.CALLBACK_METHODS) + rb")\b"
+
+# Something that may be a lock: a lock factory or a name that says lock.
+LOCK = rb"[Ll]ock|LOCK|Semaphore|Condition|[Mm]utex|_sem\b"
+# What makes a lock region a hazard, as it can appear in the block: a network call (catalogue
+# names, client methods, SDK suffixes, the litellm call family), an await, or a yield (a
+# @contextmanager helper that holds the lock while its caller's body runs).
+_NETWORK_WORDS = _words(
+    {n.split(".", 1)[0] for n in cat.NETWORK_FUNCTIONS | cat.CLIENT_FACTORIES}
+    | {n.rsplit(".", 1)[-1] for n in cat.NETWORK_FUNCTIONS | cat.CLIENT_FACTORIES | cat.LITELLM_CALLS}
+    | {"await", "yield", "urllib", "Router", "ClientSession"}
+)
+_CLIENT_METHODS = _words(cat.CLIENT_METHODS | {s.rsplit(".", 1)[-1] for s in cat.SDK_CALL_SUFFIXES})
+_HAZARD_IN_BLOCK = rb"(?:\b(?:" + _NETWORK_WORDS + rb")\b|\.(?:" + _CLIENT_METHODS + rb")" + _WS + rb"\()"
+_LOCK_FACTORIES = tuple(sorted({n.rsplit(".", 1)[-1].encode() for n in cat.LOCK_FACTORIES}))
+_BINDING = re.compile(rb"(?m)^[ \t]*(?:[\w.]+\.)?(\w+)[ \t]*(?::[^\n=]*)?=[^=\n][^\n]*\Z")
+
+
+def _lock_bindings(data: bytes) -> set[bytes]:
+    """Names this file binds to a lock factory call (``self._guard = threading.Lock()``)."""
+    out: set[bytes] = set()
+    for lit in _LOCK_FACTORIES:
+        i = data.find(lit + b"(")
+        while i >= 0:
+            start = data.rfind(b"\n", 0, i) + 1
+            m = _BINDING.match(data[start:i])
+            if m:
+                out.add(m.group(1))
+            i = data.find(lit + b"(", i + 1)
+    return out
+
+
+_CALL = re.compile(rb"\w[ \t]*\(")
+_WITH = re.compile(rb"(?m)^([ \t]*)(?:async[ \t]+)?with\b([^\n]*)")
+
+
+@dataclass(frozen=True)
+class WithLockBlock:
+    """A token that is not a regex: a ``with`` over something lock-like (a name that says lock,
+    or a name this file binds to a lock factory) whose block holds a network call, an ``await``
+    or a ``yield``, or a call while the file names a network call (a chain through a function
+    of the same file). The block is the with line plus the lines below it indented deeper (blank
+    lines, comments and lines that cannot start a statement do not end it)."""
+
+    lock: re.Pattern[bytes] = re.compile(LOCK)
+    hazard: re.Pattern[bytes] = re.compile(_HAZARD_IN_BLOCK)
+    header_only: bool = False  # any with over a lock, whatever its block holds
+
+    def matches(self, data: bytes) -> bool:
+        if b"with" not in data:
+            return False
+        bound = _lock_bindings(data)
+        network: bool | None = None  # the file names a network call somewhere (computed once)
+        for m in _WITH.finditer(data):
+            header = m.group(2)
+            if not (self.lock.search(header) or any(name in header for name in bound)):
+                continue
+            if self.header_only:
+                return True
+            end = self._block_end(data, m.end(), len(m.group(1)))
+            if self.hazard.search(data, m.start(), end):
+                return True
+            # a call in the block may reach a network call through a function of this file
+            if _CALL.search(data, m.end(), end) and network is None:
+                network = self.hazard.search(data) is not None
+            if network and _CALL.search(data, m.end(), end):
+                return True
+        return False
+
+    @staticmethod
+    def _block_end(data: bytes, pos: int, indent: int) -> int:
+        nl = data.find(b"\n", pos)
+        end = len(data) if nl < 0 else nl + 1
+        while end < len(data):
+            nl = data.find(b"\n", end)
+            line = data[end : len(data) if nl < 0 else nl]
+            stripped = line.lstrip(b" \t")
+            if stripped[:1].isalpha() or stripped[:1] in (b"_", b"@"):
+                if len(line) - len(stripped) <= indent:
+                    break
+            end = len(data) if nl < 0 else nl + 1
+        return end
+
+
+WITH_LOCK_BLOCK = WithLockBlock()
+WITH_LOCK = WithLockBlock(header_only=True)
+
+
+_KEY_WRITE_END = re.compile(rb"[\"'][ \t]*\][ \t]*(?:=(?!=)|\+=)")  # the ``"] =`` of ``D["k"] = v``
+_KEY_WRITE_BASE = re.compile(
+    rb"((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*[A-Za-z_]\w*)[ \t]*\[[ \t]*[\"'][\w.-]+\Z"
+)
+_TOP_BINDING = re.compile(rb"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)")
+_IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
+
+
+@dataclass(frozen=True)
+class ModuleStateWrite:
+    """A token that is not a regex: a ``global`` statement, or an item write with a string key
+    inside a function (``CURRENT["user"] = u``) whose base is module-level here or imported
+    (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
+
+    def matches(self, data: bytes) -> bool:
+        if re.search(rb"(?m)^[ \t]+global[ \t]", data):
+            return True
+        if b"[" not in data:
+            return False
+        names: set[bytes] | None = None
+        for end in _KEY_WRITE_END.finditer(data):
+            line_start = data.rfind(b"\n", 0, end.start()) + 1
+            if data[line_start : line_start + 1] not in (b" ", b"\t"):
+                continue  # module level: set-up, not a request
+            m = _KEY_WRITE_BASE.search(data, line_start, end.start())
+            if m is None:
+                continue
+            root = re.split(rb"[ \t]*\.[ \t]*", m.group(1))[0]
+            if root in (b"self", b"cls"):
+                continue
+            if names is None:
+                names = {n.group(1) for n in _TOP_BINDING.finditer(data)}
+                for imp in _IMPORTED.finditer(data):
+                    names |= set(re.findall(rb"[A-Za-z_]\w*", imp.group(1)))
+            if root in names:
+                return True
+        return False
+
+
+MODULE_STATE_WRITE = ModuleStateWrite()
+
+
+def literal_gate(pattern: bytes) -> frozenset[bytes] | None:
+    """Byte strings one of which every match of ``pattern`` contains, or None if unknown."""
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except Exception:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _required(list(parsed))
+
+
+def _required(seq: list) -> frozenset[bytes] | None:
+    c = _sre_c
+    best: frozenset[bytes] | None = None
+
+    def consider(found: frozenset[bytes] | None) -> None:
+        nonlocal best
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    run = bytearray()
+    for op, av in seq:
+        if op is c.LITERAL:
+            run.append(av)
+            continue
+        if len(run) >= 3:
+            consider(frozenset([bytes(run)]))
+        run = bytearray()
+        if op is c.SUBPATTERN:
+            consider(_required(list(av[-1])))
+        elif op is c.BRANCH:
+            parts = [_required(list(b)) for b in av[1]]
+            if all(parts):
+                consider(frozenset().union(*parts))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            consider(_required(list(av[2])))
+    if len(run) >= 3:
+        consider(frozenset([bytes(run)]))
+    return best
+
+
+def _minimal(literals: Iterable[bytes]) -> frozenset[bytes]:
+    """Drop literals that contain a shorter one (finding the shorter one is enough)."""
+    out: list[bytes] = []
+    for lit in sorted(set(literals), key=len):
+        if not any(o in lit for o in out):
+            out.append(lit)
+    return frozenset(out)
+
+
+class _Token:
+    """A compiled token: ``gate`` (literals one of which a match contains, or None) and
+    ``matches(data)``."""
+
+    gate: frozenset[bytes] | None = None
+
+    def matches(self, data: bytes) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def gated(self, data: bytes) -> bool:
+        return self.gate is None or any(lit in data for lit in self.gate)
+
+
+class _Regex(_Token):
+    def __init__(self, pattern: bytes) -> None:
+        self.regex = re.compile(pattern)
+        found = literal_gate(pattern)
+        self.gate = _minimal(found) if found else None
+
+    def matches(self, data: bytes) -> bool:
+        return self.gated(data) and self.regex.search(data) is not None
+
+
+class _Scanner(_Token):
+    """A token written as code (``WithLockBlock``, ``RegistryMutation``)."""
+
+    def __init__(self, scanner: "WithLockBlock | RegistryMutation | ModuleStateWrite") -> None:
+        self.scanner = scanner
+        self.gate = {
+            WithLockBlock: frozenset([b"with"]),
+            RegistryMutation: frozenset([b"callback"]),
+            ModuleStateWrite: frozenset([b"global", b'"]', b"']"]),
+        }.get(type(scanner))
+
+    def matches(self, data: bytes) -> bool:
+        return self.gated(data) and self.scanner.matches(data)
+
+
+class _Any(_Token):
+    def __init__(self, parts: list[_Token]) -> None:
+        self.parts = parts
+        gates = [p.gate for p in parts]
+        self.gate = None if any(g is None for g in gates) else _minimal(lit for g in gates for lit in g)  # type: ignore[union-attr]
+
+    def matches(self, data: bytes) -> bool:
+        return self.gated(data) and any(p.matches(data) for p in self.parts)
+
+
+class _All(_Token):
+    def __init__(self, parts: list[_Token]) -> None:
+        self.parts = parts
+        self.gate = next((p.gate for p in parts if p.gate is not None), None)
+
+    def matches(self, data: bytes) -> bool:
+        return self.gated(data) and all(p.matches(data) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Token: a file matches when any of ``parts`` matches."""
+
+    parts: tuple
+
+    def __init__(self, *parts: object) -> None:
+        object.__setattr__(self, "parts", parts)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Token: a file matches when all of ``parts`` match (a lock AND a network call)."""
+
+    parts: tuple
+
+    def __init__(self, *parts: object) -> None:
+        object.__setattr__(self, "parts", parts)
+
+
+def compile_token(token: object) -> _Token:
+    """bytes (a regex), ``AnyOf``, ``AllOf``, a tuple (= ``AllOf``), or a scanner object."""
+    if isinstance(token, bytes):
+        return _Regex(token)
+    if isinstance(token, (WithLockBlock, RegistryMutation, ModuleStateWrite)):
+        return _Scanner(token)
+    if isinstance(token, AnyOf):
+        return _Any([compile_token(p) for p in token.parts])
+    if isinstance(token, (AllOf, tuple)):
+        parts = token.parts if isinstance(token, AllOf) else token
+        return _All([compile_token(p) for p in parts])
+    raise TypeError(f"not a prefilter token: {token!r}")
+
+
+class Prefilter:
+    """Every enabled rule's tokens: ``wants(data)`` is True when some rule's tokens match."""
+
+    def __init__(self, tokens: list[object]) -> None:
+        unique: list[object] = []
+        for t in tokens:  # rules that share tokens are scanned once
+            if t not in unique:
+                unique.append(t)
+        self.tokens = unique
+        self._any = _Any([compile_token(t) for t in unique])
+
+    def __reduce__(self):  # compiled patterns rebuild in the worker from the declarations
+        return (Prefilter, (self.tokens,))
+
+    @property
+    def gate(self) -> frozenset[bytes] | None:
+        return self._any.gate
+
+    def wants(self, data: bytes) -> bool:
+        return self._any.matches(data)
+
+    def search(self, data: bytes) -> bool | None:
+        """``re.Pattern.search``'s contract (truthy on a match), for callers of the old regex."""
+        return True if self.wants(data) else None
+
+
+def build(tokens: Iterable[object]) -> Prefilter | None:
+    """The prefilter for these token declarations (None when no rule declares any)."""
+    found = [t for t in tokens if t]
+    return Prefilter(found) if found else None
