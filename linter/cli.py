@@ -105,8 +105,11 @@ def _load(o: dict[str, Any]) -> Config:
 
 def _emit(text: str, output_file: str | None) -> None:
     if output_file:
-        Path(output_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(output_file).write_text(text, encoding="utf-8")
+        try:
+            Path(output_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as e:
+            _fail(f"{output_file}: cannot write the report: {e.strerror or e}")
     else:
         click.echo(text, nl=False)
 

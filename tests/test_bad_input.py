@@ -232,6 +232,12 @@ def test_directory_passed_as_a_file_and_a_file_as_a_directory(tmp_path: Path) ->
     assert code in (1, 2) and "Traceback" not in err
 
 
+def test_report_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text(HAZARD)
+    code, _, err = run(["check", ".", "--isolated", "-o", "h.py/report.json"], tmp_path)
+    assert code == 2 and err.startswith("llmlint: error: h.py/report.json: cannot write the report:"), err
+
+
 def test_missing_paths(tmp_path: Path) -> None:
     code, _, err = run(["check", "nope.py"], tmp_path)
     assert code == 2 and err == "llmlint: error: nope.py: no such file or directory\n"

@@ -16,6 +16,7 @@ the codemods run, not only the parser.
 
 from __future__ import annotations
 
+import ast
 import os
 import sysconfig
 import tempfile
@@ -78,6 +79,12 @@ HAZARDS = [
     "_LAST = {}",
     "def _track(kwargs, completion_response, start_time, end_time):\n    _LAST['cost'] = kwargs['response_cost']",
     "class H(CustomLogger):\n    def log_success_event(self, kwargs, response_obj, start_time, end_time):\n        _LAST['x'] = 1",
+    # self-contained shapes: they fire wherever they land, so that real files reach the codemods
+    "async def _fz1(h):\n    litellm.callbacks = [h]",
+    "async def _fz2(cb):\n    litellm.success_callback.append(cb)\n    return await litellm.acompletion(model='m', messages=[])",
+    "async def _fz3(p):\n    with _LOCK:\n        return litellm.completion(model='m', messages=[])",
+    "def _fz4(kwargs, completion_response, start_time, end_time):\n    _LAST['cost'] = kwargs.get('response_cost')\n"
+    "litellm.success_callback = [_fz4]\ndef _fz5(p):\n    r = litellm.completion(model='m', messages=[])\n    return r, _LAST['cost']",
     "@functools.cache",
     "try:",
     "else:",
@@ -153,12 +160,28 @@ def _dropped_and_never_compiled(error: str, files: dict[str, bytes]) -> bool:
     return False
 
 
+def _statement_starts(text: str) -> list[tuple[int, int]]:
+    """(0-based line, indentation) of every statement, so that most insertions stay valid and
+    reach the rules; random raw positions would mostly test the parser."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return sorted({(n.lineno - 1, n.col_offset) for n in ast.walk(tree) if isinstance(n, ast.stmt)})
+
+
 @st.composite
 def mutated(draw: st.DrawFn, source: bytes) -> bytes:
     lines = source.decode("utf-8", "surrogateescape").splitlines(keepends=True) or ["\n"]
     for _ in range(draw(st.integers(1, 6))):
-        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "insert", "insert", "indent", "truncate"]))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "insert", "insert", "insert", "indent", "truncate"]))
         i = draw(st.integers(0, max(len(lines) - 1, 0)))
+        starts = _statement_starts("".join(lines))
+        if op == "insert" and starts and draw(st.integers(0, 9)) < 8:  # mostly at a statement
+            i, col = draw(st.sampled_from(starts))
+            indent = " " * col
+        else:
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))] if lines[i].strip() else ""
         if op == "delete" and len(lines) > 1:
             del lines[i]
         elif op == "duplicate":
@@ -167,7 +190,6 @@ def mutated(draw: st.DrawFn, source: bytes) -> bytes:
             j = draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "insert":
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))] if lines[i].strip() else ""
             snippet = draw(st.sampled_from(HAZARDS))
             lines.insert(i, "".join(indent + part + "\n" for part in snippet.split("\n")))
         elif op == "indent":
