@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -304,7 +305,8 @@ class _Analysis:
         # imports the hazard's module
         modules = {f.module.rsplit(".", 1)[-1] for f in needing}
         modules |= {f.module.rsplit(".", 1)[-1] for f in self.facts if f.path in self.chased}
-        modules -= self.chased_modules
+        # a standard-library name (``os``, ``threading``) is imported by nearly every file
+        modules -= self.chased_modules | sys.stdlib_module_names
         if not modules:
             return []
         self.chased_modules |= modules

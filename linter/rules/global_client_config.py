@@ -71,10 +71,14 @@ from linter.project import Func, ProjectIndex
 CODE = "LLM005"
 NAME = "global-client-config"
 SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.environ) written at request time"
+# module-qualified writes (``litellm.api_key =``; a file that aliases the module is parsed too),
+# environ writes, putenv, Gemini's configure, langchain's cache: bare ``.timeout =`` or
+# ``.configure(`` would match most of the standard library
 TOKENS = (
-    rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\["
-    rb"|putenv|unsetenv|\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
-    rb"|\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
+    rb"\b(?:litellm|openai)\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
+    rb"|import\s+(?:litellm|openai)\s+as\b"
+    rb"|environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\["
+    rb"|putenv|unsetenv|generativeai|\bgenai\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
 )
 
 
