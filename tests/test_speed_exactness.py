@@ -94,14 +94,21 @@ def test_cache_sees_edits_and_config_changes(tmp_path: Path) -> None:
     assert len(names) == 3
 
 
-def test_cache_survives_corruption_and_concurrent_runs(tmp_path: Path) -> None:
+def _spoiled_cache_gives_the_same(tmp_path: Path, cache: Path, content: bytes) -> list[tuple]:
+    """Lint a hazard with a warm cache, overwrite every cache file with ``content``, lint again:
+    the findings must be those of a run without prefilter and cache."""
     (tmp_path / "app.py").write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
-    cache = tmp_path / "cache"
     want = run(tmp_path, prefilter=False)
     assert run(tmp_path, cache_dir=cache) == want
     for p in cache.glob("*.json"):
-        p.write_bytes(b"not json [")
+        p.write_bytes(content)
     assert run(tmp_path, cache_dir=cache, need_index=False) == want
+    return want
+
+
+def test_cache_survives_corruption_and_concurrent_runs(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    want = _spoiled_cache_gives_the_same(tmp_path, cache, b"not json [")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "linter", "check", "--isolated", "-q", "--output-format", "concise", "--cache-dir", str(cache), "."]
     procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True) for _ in range(4)]
@@ -144,11 +151,5 @@ def test_cache_codec_rebuilds_facts_and_nothing_else(tmp_path: Path) -> None:
         with pytest.raises((cache_codec.CodecError, ValueError, TypeError)):
             cache_codec.loads(hostile)
     # a cache file planted in the tree (e.g. committed) is only ever read as data
-    (tmp_path / "app.py").write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
-    cache = tmp_path / "cache"
-    want = run(tmp_path, prefilter=False)
-    assert run(tmp_path, cache_dir=cache) == want
-    for p in cache.glob("*.json"):
-        p.write_bytes(b'["d", "x", ["@Popen", ["l", "touch", "pwned"]]]')
-    assert run(tmp_path, cache_dir=cache, need_index=False) == want
+    _spoiled_cache_gives_the_same(tmp_path, tmp_path / "cache", b'["d", "x", ["@Popen", ["l", "touch", "pwned"]]]')
     assert not (tmp_path / "pwned").exists()

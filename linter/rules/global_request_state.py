@@ -46,7 +46,8 @@ async def answer(user, question):
 
 Not reported: state set once at start-up (module level, `main()`, cached set-up), flags and
 resets (a literal such as `True`, `None` or `0` written: the same for every request), counters and
-histories (`+=`, `.append()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
+histories (`+=`, `.append()`), lazy initialisation and cache fills (the writer reads the state
+before it sets it: `if _CONFIG is None: _CONFIG = load()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
 Without concurrency evidence (a plain function that is never shown to run concurrently) the
 finding has low confidence and is shown only with `--min-confidence low`.
@@ -120,10 +121,12 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
             break
     seen = {func.id}
     frontier = [func]
-    for _ in range(FLOW_DEPTH):
+    for depth in range(FLOW_DEPTH):
         nxt: list[Func] = []
         for caller in frontier:
             for call in caller.facts.calls:
+                if depth == 0 and call.order < after:
+                    continue  # called before the write (e.g. the function computing the value)
                 callee = index.resolve_function(call.callee, caller)
                 if callee is None or callee.id in seen or callee.file.is_test:
                     continue
@@ -137,6 +140,8 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
 
 
 def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
+    if any(a.order < write.order and index.storage_name(a.target) == qual for a in func.facts.reads):
+        return None  # checked before it is set: a lazy initialisation or a cache fill, shared on purpose
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
         return None  # a dead store, or state other flows read (process-wide settings)
