@@ -169,13 +169,13 @@ class _Analysis:
         self.chased: set[str] = set()  # files analysed because they import a hazard's module
         self.chased_modules: set[str] = set()
 
-    def analyse(self, sources: list[SourceFile], force: bool, positions: bool = False) -> list[FileFacts]:
+    def analyse(self, sources: list[SourceFile], force: bool) -> list[FileFacts]:
         """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
         out: list[FileFacts] = []
         work: list[SourceFile] = []
         sigs: dict[str, tuple[int, int, int, int] | None] = {}
         for sf in sources:
-            hit, facts = self._cached(sf, force, positions, sigs)
+            hit, facts = self._cached(sf, force, sigs)
             if hit:
                 if facts is not None:
                     out.append(facts)
@@ -183,39 +183,37 @@ class _Analysis:
                 work.append(sf)
         if self.cache is not None:  # biggest first: the last chunk should be a small one
             work.sort(key=lambda sf: -(sigs.get(sf.display) or (0,))[0])
-        jobs = [make_job(sf, force, positions, self.overrides) for sf in work]
+        jobs = [make_job(sf, force, self.overrides) for sf in work]
         for sf, outcome in zip(work, analyse_all(jobs, self.config.catalog, self.tokens, self.jobs)):
             if isinstance(outcome.result, str):
                 self.errors.append(outcome.result)
                 continue
             if outcome.result is not None:
                 out.append(outcome.result)
-            self._store(sf, force, positions, sigs.get(sf.display), outcome)
+            self._store(sf, force, sigs.get(sf.display), outcome)
         return out
 
-    def _cached(self, sf: SourceFile, force: bool, positions: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
+    def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
             return False, None
         e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
         sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
         if e is None:
             return False, None
-        if positions:
-            return e.facts is not None and e.facts.positioned, e.facts
         if force:
             return e.facts is not None, e.facts
         if e.skipped:
             return True, None
         return (e.skipped is False and e.facts is not None), e.facts
 
-    def _store(self, sf: SourceFile, force: bool, positions: bool, sig, outcome: _Outcome) -> None:
+    def _store(self, sf: SourceFile, force: bool, sig, outcome: _Outcome) -> None:
         if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
             return
         e = self.cache.store(os.path.realpath(sf.path), sig, outcome.digest, sf.display, sf.module, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
         facts = outcome.result
-        if isinstance(facts, FileFacts) and (e.facts is None or facts.positioned or not e.facts.positioned):
+        if isinstance(facts, FileFacts):
             e.facts = facts
 
     def run(self, sources: list[SourceFile], force: bool) -> None:
@@ -337,8 +335,8 @@ def _needs_evidence(index: ProjectIndex, f: FileFacts) -> bool:
     return False
 
 
-def make_job(sf: SourceFile, force: bool, positions: bool, overrides: dict[str, str]) -> Job:
-    return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, positions, overrides.get(sf.display))
+def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
+    return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, overrides.get(sf.display))
 
 
 def collect_facts(analysis: _Analysis) -> list[FileFacts]:
@@ -369,16 +367,6 @@ def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], in
     return out, suppressed
 
 
-def _with_positions(
-    facts: list[FileFacts], paths: set[str], analysis: "_Analysis"
-) -> list[FileFacts]:
-    """Re-analyse the cited files with spans (the analysis is deterministic, so the facts are
-    the same but for their positions) and put them in place of the span-less ones."""
-    sources = [sf for sf in analysis.files if sf.display in paths]
-    by_path = {f.path: f for f in analysis.analyse(sources, True, positions=True)}
-    return sorted((by_path.get(f.path, f) for f in facts), key=lambda f: f.path)
-
-
 def check_files(
     files: list[SourceFile],
     config: Config,
@@ -405,11 +393,6 @@ def check_files(
     facts = collect_facts(analysis)
     index = ProjectIndex(facts)
     diagnostics, suppressed = run_rules(index, config)
-    cited = ({d.path for d in diagnostics} | index.cited) & {f.path for f in facts if f.parsed and not f.positioned}
-    if cited:
-        facts = _with_positions(facts, cited, analysis)
-        index = ProjectIndex(facts)
-        diagnostics, suppressed = run_rules(index, config)
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()

@@ -64,14 +64,12 @@ class ProjectIndex:
             for fn in f.functions.values():
                 func = Func(f, fn)
                 self.functions[func.id] = func
-        self.cited: set[str] = set()  # files whose positions evidence refers to
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
         self._one_time: dict[str, bool] = {}
         self._net: dict[tuple[str, str], Chain | None] = {}
 
     def loc(self, file: FileFacts, span: Span) -> str:
-        """``path:line`` for evidence; remembers the file so the engine computes its positions."""
-        self.cited.add(file.path)
+        """``path:line`` for evidence."""
         return f"{file.path}:{span.line}"
 
     # ------------------------------------------------------------ resolution

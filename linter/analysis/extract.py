@@ -1,19 +1,24 @@
-"""Reduce one parsed module to ``FileFacts`` in a single iterative walk.
+"""Reduce one module, parsed by CPython's own parser (``ast``), to ``FileFacts`` in one walk.
+
+CPython's parser is ~8x cheaper than libcst's and its tree carries positions, so a file is
+parsed once: the tree that proves the syntax valid is the tree facts come from, with spans
+for every fact (libcst is only loaded by ``fix``, which needs to rewrite source).
 
 The walk keeps an explicit stack instead of recursing (deeply nested real code exhausts
-Python's recursion limit in libcst's own visitors). An ``_Exit`` marker pushed below a
-function's children gives the walk an "end of function" event. Positions are computed once,
-after the walk, and only for the nodes that facts refer to.
+Python's recursion limit). An ``_Exit`` marker pushed below a function's children gives the
+walk an "end of function" event.
+
+Spans are ruff style: 1-based lines and columns counted in characters (``ast`` counts UTF-8
+bytes; lines with non-ASCII text are converted).
 """
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, field, fields
+import ast
+import bisect
+import re
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from linter.analysis import catalog as cat
 from linter.analysis.catalog import Catalog
@@ -31,7 +36,7 @@ from linter.analysis.facts import (
     Site,
     Span,
 )
-from linter.analysis.names import add_import, dotted
+from linter.analysis.names import resolve_relative
 
 
 @dataclass(slots=True)
@@ -64,17 +69,79 @@ class _Exit:
     fn: _Fn
 
 
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    """A call argument in source order (``ast`` keeps positional and keyword ones apart)."""
+
+    keyword: str | None
+    star: str  # "", "*" or "**"
+    value: ast.expr
+    node: ast.AST  # what a span of the argument covers
+
+
 _MAIN_TEST = ("__name__", "__main__")
+_DEF_KEYWORD = re.compile(r"\b(?:def|class)\b[\s\\]*")
+
+
+class _Positions:
+    """1-based character spans of ``ast`` nodes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.isascii()
+        self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            # ast counts \r\n, \r and \n as line ends (str.splitlines also splits on \f, \x1c...)
+            self._lines = re.split(r"\r\n|\r|\n", self.text)
+        return self._lines
+
+    def column(self, line: int, byte_col: int) -> int:
+        if self.ascii:
+            return byte_col + 1
+        lines = self.lines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if text.isascii():
+            return byte_col + 1
+        return len(text.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", "replace")) + 1
+
+    def span(self, node: ast.AST) -> Span:
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        return Span(
+            line,
+            self.column(line, node.col_offset),  # type: ignore[attr-defined]
+            end_line,
+            self.column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+        )
+
+    def name_span(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Span:
+        """The span of the name after ``def`` / ``class`` (the tree has no node for it)."""
+        if self._starts is None:
+            self._starts = [0]
+            for line in self.lines()[:-1]:
+                self._starts.append(self._starts[-1] + len(line) + 1)
+            # \r\n line ends are two characters
+            if "\r\n" in self.text:
+                self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", self.text)]
+        start = self._starts[node.lineno - 1] + self.column(node.lineno, node.col_offset) - 1
+        m = _DEF_KEYWORD.search(self.text, start)
+        if m is None:
+            return self.span(node)
+        offset = m.end()
+        line = bisect.bisect_right(self._starts, offset)
+        column = offset - self._starts[line - 1] + 1
+        return Span(line, column, line, column + len(node.name))
 
 
 class _Extractor:
-    def __init__(self, module: cst.Module, facts: FileFacts, catalog: Catalog, positions: bool) -> None:
-        self.module = module
-        self.positions = positions
+    def __init__(self, tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str) -> None:
+        self.tree = tree
         self.facts = facts
         self.catalog = catalog
         self.imports = facts.imports
-        self.pending: list[tuple[cst.CSTNode, object]] = []
+        self.pos = _Positions(text)
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
@@ -82,8 +149,8 @@ class _Extractor:
         facts.functions["<module>"] = self.toplevel.facts
 
     # ----------------------------------------------------------------- helpers
-    def span_of(self, node: cst.CSTNode, obj: object) -> None:
-        self.pending.append((node, obj))
+    def span(self, node: ast.AST) -> Span:
+        return self.pos.span(node)
 
     def resolve(self, text: str, ctx: _Ctx) -> Ref:
         root, _, rest = text.partition(".")
@@ -101,19 +168,19 @@ class _Extractor:
             return Ref("name", f"{self.facts.module}.{text}")
         return Ref("local", text)
 
-    def resolve_expr(self, node: cst.BaseExpression, ctx: _Ctx) -> Ref:
+    def resolve_expr(self, node: ast.expr, ctx: _Ctx) -> Ref:
         text = dotted(node)
         return self.resolve(text, ctx) if text else Ref("unknown", "")
 
-    def factory_of(self, value: cst.BaseExpression | None, ctx: _Ctx) -> str:
-        if isinstance(value, cst.Call):
+    def factory_of(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        if isinstance(value, ast.Call):
             ref = self.resolve_expr(value.func, ctx)
             if ref.kind == "name":
                 return ref.name
             return ref.name if ref.kind == "local" else ""
         return ""
 
-    def binding_for(self, name: str, value: cst.BaseExpression | None, ctx: _Ctx) -> Binding:
+    def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
         factory = self.factory_of(value, ctx)
         kind = "value"
         lock_kind = ""
@@ -128,47 +195,50 @@ class _Extractor:
         elif factory in self.catalog.client_factories:
             kind = "client"
         elif factory in cat.MUTABLE_FACTORIES or isinstance(
-            value, (cst.Dict, cst.List, cst.Set, cst.DictComp, cst.ListComp, cst.SetComp)
+            value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
         ):
             kind = "mutable"
-        binding = Binding(name, NO_SPAN, kind, factory, lock_kind)
-        return binding
+        return Binding(name, NO_SPAN, kind, factory, lock_kind)
 
     # ------------------------------------------------------------ module pass
-    def collect_top_names(self, body: Iterable[cst.CSTNode]) -> None:
-        """Names bound at module level, including inside top-level if/try blocks."""
-        todo = list(body)
+    def collect_top_names(self, body: list[ast.stmt]) -> None:
+        """Names bound at module level, including inside top-level if/try/with blocks."""
+        todo: list[ast.AST] = list(body)
         while todo:
             stmt = todo.pop()
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-                self.top_names.add(stmt.name.value)
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if isinstance(small, (cst.Import, cst.ImportFrom)):
-                        add_import(self.imports, small, self.facts.module, self.facts.is_package)
-                    elif isinstance(small, cst.Assign):
-                        for t in small.targets:
-                            self._add_target_names(t.target)
-                    elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                        self._add_target_names(small.target)
-            elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.Else, cst.ExceptHandler, cst.Finally)):
-                todo.extend(_children(stmt))
-            elif isinstance(stmt, (cst.IndentedBlock,)):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.top_names.add(stmt.name)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                add_import(self.imports, stmt, self.facts.module, self.facts.is_package)
+            elif isinstance(stmt, ast.Assign):
+                for t in stmt.targets:
+                    self._add_target_names(t)
+            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+                self._add_target_names(stmt.target)
+            elif isinstance(stmt, ast.If):
+                todo.extend(stmt.body)
+                todo.extend(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                todo.extend(stmt.body)
+                todo.extend(stmt.handlers)
+                todo.extend(stmt.orelse)
+                todo.extend(stmt.finalbody)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.ExceptHandler)):
                 todo.extend(stmt.body)
 
-    def _add_target_names(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.top_names.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._add_target_names(el.value)
+    def _add_target_names(self, target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.top_names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self._add_target_names(el)
 
     # ------------------------------------------------------------------- walk
     def run(self) -> None:
-        self.collect_top_names(self.module.body)
-        stack: list[tuple[cst.CSTNode, _Ctx] | _Exit] = []
+        self.collect_top_names(self.tree.body)
+        stack: list[tuple[ast.AST, _Ctx] | _Exit] = []
         root = _Ctx(self.toplevel)
-        for stmt in reversed(self.module.body):
+        for stmt in reversed(self.tree.body):
             stack.append((stmt, root))
         while stack:
             item = stack.pop()
@@ -178,9 +248,9 @@ class _Extractor:
             node, ctx = item
             self.order += 1
             handler = _HANDLERS.get(type(node))
-            children: Iterable[tuple[cst.CSTNode, _Ctx] | _Exit] | None
+            children: Iterable[tuple[ast.AST, _Ctx] | _Exit] | None
             if handler is None:
-                children = ((c, ctx) for c in _children(node))
+                children = [(c, ctx) for c in _children(node)]
             else:
                 children = handler(self, node, ctx)
             if children:
@@ -189,7 +259,6 @@ class _Extractor:
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
-        self.compute_positions()
 
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
@@ -206,29 +275,10 @@ class _Extractor:
         f.writes = [a for a in f.writes if not is_local(a)]
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
 
-    def compute_positions(self) -> None:
-        """Spans for the nodes facts refer to. Costs ~2x the parse, so it is done only when
-        asked: for the few files that a finding cites (see ``linter.engine``)."""
-        if not self.pending or not self.positions:
-            return
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, 100_000))
-        try:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            positions = wrapper.resolve(PositionProvider)
-        finally:
-            sys.setrecursionlimit(limit)
-        for node, obj in self.pending:
-            pos = positions.get(node)
-            if pos is None:
-                continue
-            span = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
-            obj.span = span  # type: ignore[attr-defined]
-
     # --------------------------------------------------------------- handlers
-    def on_function(self, node: cst.FunctionDef, ctx: _Ctx):
+    def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: _Ctx):
         outer = ctx.fn.facts
-        name = node.name.value
+        name = node.name
         if outer.qualname not in ("<module>", "<main>") and not ctx.in_class_body:
             qual = f"{outer.qualname}.<locals>.{name}"
         elif ctx.in_class_body:
@@ -236,26 +286,24 @@ class _Extractor:
         else:
             qual = name
         decorators = []
-        for d in node.decorators:
-            expr = d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+        for d in node.decorator_list:
+            expr = d.func if isinstance(d, ast.Call) else d
             ref = self.resolve_expr(expr, ctx)
             decorators.append(ref.name if ref.kind == "name" else (dotted(expr) or ""))
-        params = [p.name.value for p in node.params.params]
-        params += [p.name.value for p in node.params.posonly_params]
-        params += [p.name.value for p in node.params.kwonly_params]
-        if isinstance(node.params.star_arg, cst.Param):
-            params.append(node.params.star_arg.name.value)
-        if node.params.star_kwarg is not None:
-            params.append(node.params.star_kwarg.name.value)
+        a = node.args
+        params = [p.arg for p in a.args] + [p.arg for p in a.posonlyargs] + [p.arg for p in a.kwonlyargs]
+        if a.vararg is not None:
+            params.append(a.vararg.arg)
+        if a.kwarg is not None:
+            params.append(a.kwarg.arg)
         facts = FunctionFacts(
             qual,
-            NO_SPAN,
+            self.pos.name_span(node),
             class_name=ctx.cls,
-            is_async=node.asynchronous is not None,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
             decorators=tuple(decorators),
             params=tuple(params),
         )
-        self.span_of(node.name, facts)
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
             klass = self.facts.classes[ctx.cls]
@@ -264,73 +312,71 @@ class _Extractor:
             ctx.fn.locals.add(name)
         fn = _Fn(facts, locals=set(params))
         inner = _Ctx(fn, cls=ctx.cls)
-        out: list = [(d, ctx) for d in node.decorators]
-        out.extend((s, inner) for s in _body(node.body))
+        out: list = [(d, ctx) for d in node.decorator_list]
+        out.extend((s, inner) for s in node.body)
         out.append(_Exit(fn))  # last in source order: runs after the whole body
         return out
 
-    def on_class(self, node: cst.ClassDef, ctx: _Ctx):
+    def on_class(self, node: ast.ClassDef, ctx: _Ctx):
         outer = ctx.cls if ctx.in_class_body else ""
         if ctx.fn.facts.qualname not in ("<module>", "<main>") and not ctx.in_class_body:
-            qual = f"{ctx.fn.facts.qualname}.<locals>.{node.name.value}"
+            qual = f"{ctx.fn.facts.qualname}.<locals>.{node.name}"
         else:
-            qual = f"{outer}.{node.name.value}" if outer else node.name.value
-        bases = tuple(self.resolve_expr(b.value, ctx) for b in node.bases if not b.keyword)
-        klass = ClassFacts(qual, NO_SPAN, bases)
-        self.span_of(node.name, klass)
+            qual = f"{outer}.{node.name}" if outer else node.name
+        bases = tuple(self.resolve_expr(b, ctx) for b in node.bases)
+        klass = ClassFacts(qual, self.pos.name_span(node), bases)
         self.facts.classes[qual] = klass
         inner = _Ctx(ctx.fn, cls=qual, in_class_body=True)
-        out: list = [(d, ctx) for d in node.decorators]
-        out.extend((b.value, ctx) for b in node.bases)
-        out.extend((s, inner) for s in _body(node.body))
+        out: list = [(d, ctx) for d in node.decorator_list]
+        out.extend((b, ctx) for b in node.bases)
+        out.extend((s, inner) for s in node.body)
         return out
 
-    def on_if(self, node: cst.If, ctx: _Ctx):
+    def on_if(self, node: ast.If, ctx: _Ctx):
         if ctx.fn is self.toplevel and not ctx.in_class_body and _is_main_test(node.test):
             main = _Ctx(self.main)
             out: list = [(node.test, ctx)]
-            out.extend((s, main) for s in _body(node.body))
-            if node.orelse is not None:
-                out.append((node.orelse, ctx))
+            out.extend((s, main) for s in node.body)
+            out.extend((s, ctx) for s in node.orelse)
             return out
         return [(c, ctx) for c in _children(node)]
 
-    def on_global(self, node: cst.Global, ctx: _Ctx):
-        for n in node.names:
-            ctx.fn.globals.add(n.name.value)
+    def on_global(self, node: ast.Global, ctx: _Ctx):
+        ctx.fn.globals.update(node.names)
         return ()
 
-    def on_import(self, node: cst.Import | cst.ImportFrom, ctx: _Ctx):
+    def on_import(self, node: ast.Import | ast.ImportFrom, ctx: _Ctx):
         if ctx.fn is not self.toplevel or ctx.in_class_body:
             add_import(self.imports, node, self.facts.module, self.facts.is_package)
         return ()
 
-    def on_assign(self, node: cst.Assign, ctx: _Ctx):
+    def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
         for t in node.targets:
-            out.extend(self.assign_target(t.target, node.value, ctx, "assign", node))
+            out.extend(self.assign_target(t, node.value, ctx, "assign", node))
         return out
 
-    def on_annassign(self, node: cst.AnnAssign, ctx: _Ctx):
+    def on_annassign(self, node: ast.AnnAssign, ctx: _Ctx):
         out: list = []
         if node.value is not None:
             out.append((node.value, ctx))
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
-        elif isinstance(node.target, cst.Name) and not ctx.in_class_body:
-            ctx.fn.locals.add(node.target.value)
+        elif isinstance(node.target, ast.Name) and not ctx.in_class_body:
+            ctx.fn.locals.add(node.target.id)
         return out
 
-    def on_augassign(self, node: cst.AugAssign, ctx: _Ctx):
+    def on_augassign(self, node: ast.AugAssign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
         out.extend(self.assign_target(node.target, node.value, ctx, "augmented", node))
         # ``x += 1`` also reads x
         out.append((node.target, ctx))
         return out
 
-    def on_del(self, node: cst.Del, ctx: _Ctx):
+    def on_del(self, node: ast.Delete, ctx: _Ctx):
         out: list = []
-        for el in _targets(node.target):
-            if isinstance(el, cst.Subscript):
+        targets = node.targets if len(node.targets) > 1 else _targets(node.targets[0])
+        for el in targets:
+            if isinstance(el, ast.Subscript):
                 ref = self.resolve_expr(el.value, ctx)
                 if ref.kind == "name" and ref.name == cat.ENVIRON:
                     self.config_write(cat.ENVIRON, "delete", node, ctx)
@@ -341,48 +387,38 @@ class _Extractor:
             out.extend(self.assign_target(el, None, ctx, "delete", node))
         return out
 
-    def assign_target(
-        self,
-        target: cst.BaseExpression,
-        value: cst.BaseExpression | None,
-        ctx: _Ctx,
-        how: str,
-        stmt: cst.CSTNode,
-    ) -> list:
+    def assign_target(self, target: ast.expr, value: ast.expr | None, ctx: _Ctx, how: str, stmt: ast.AST) -> list:
         """Record what assigning to ``target`` means; return sub-expressions still to walk."""
         fn = ctx.fn
         out: list = []
-        if isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                inner = el.value.value if isinstance(el.value, cst.StarredElement) else el.value
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                inner = el.value if isinstance(el, ast.Starred) else el
                 out.extend(self.assign_target(inner, None, ctx, how, stmt))
             return out
-        if isinstance(target, cst.StarredElement):
+        if isinstance(target, ast.Starred):
             return self.assign_target(target.value, None, ctx, how, stmt)
-        if isinstance(target, cst.Name):
-            name = target.value
+        if isinstance(target, ast.Name):
+            name = target.id
             if ctx.in_class_body:
                 klass = self.facts.classes.get(ctx.cls)
                 if klass is not None:
                     binding = self.binding_for(name, value, ctx)
                     binding.scope = "class"
+                    binding.span = self.span(target)
                     klass.attributes[name] = binding
-                    self.span_of(target, binding)
                 return out
             if fn is self.toplevel or fn is self.main:
-                if fn is self.toplevel and how == "assign":
+                if fn is self.toplevel and how == "assign" and name not in self.facts.bindings:
                     binding = self.binding_for(name, value, ctx)
-                    self.facts.bindings.setdefault(name, binding)
-                    if self.facts.bindings[name] is binding:
-                        self.span_of(target, binding)
+                    binding.span = self.span(target)
+                    self.facts.bindings[name] = binding
                 return out
             if name in fn.globals:
-                access = Access(
-                    f"{self.facts.module}.{name}", NO_SPAN, "rebind" if how == "assign" else how, self.order,
+                fn.facts.writes.append(Access(
+                    f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
                     constant=_is_literal(value),
-                )
-                self.span_of(target, access)
-                fn.facts.writes.append(access)
+                ))
             else:
                 fn.locals.add(name)
                 factory = self.factory_of(value, ctx)
@@ -406,45 +442,43 @@ class _Extractor:
                 op = "assign" if how == "assign" else "augmented"
                 self.registration(ref.name, op, stmt, ctx, value)
                 return out
-            if ref.kind == "self" and isinstance(target, cst.Attribute) and "." not in ref.name:
+            if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
                 # ``self.x = factory()``: an instance attribute of the enclosing class
                 klass = self.facts.classes.get(ctx.cls)
                 if klass is not None and how == "assign":
                     binding = self.binding_for(ref.name, value, ctx)
                     binding.scope = "instance"
                     if binding.kind != "value" or ref.name not in klass.attributes:
+                        binding.span = self.span(target)
                         klass.attributes[ref.name] = binding
-                        self.span_of(target, binding)
                 return out
-        if isinstance(target, cst.Subscript):
+        if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
                 self.config_write(cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx)
-                return [(e, ctx) for e in target.slice]
+                return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
-                sliced = any(isinstance(e.slice, cst.Slice) for e in target.slice)
+                sl = target.slice
+                sliced = isinstance(sl, ast.Slice) or (isinstance(sl, ast.Tuple) and any(isinstance(e, ast.Slice) for e in sl.elts))
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
-                return [(e, ctx) for e in target.slice]
-            if isinstance(target.value, cst.Name) and _subscript_key(target) == "callbacks":
-                fn.callback_dicts.add(target.value.value)
-            self.storage_write(
-                target.value, "item" if how == "assign" else how, target, ctx, _subscript_key(target) or "", _is_literal(value)
-            )
-            out.extend((e, ctx) for e in target.slice)
+                return [(target.slice, ctx)]
+            key = _subscript_key(target)
+            if isinstance(target.value, ast.Name) and key == "callbacks":
+                fn.callback_dicts.add(target.value.id)
+            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value))
+            out.append((target.slice, ctx))
             return out
-        if isinstance(target, cst.Attribute):
+        if isinstance(target, ast.Attribute):
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
-    def config_write(self, target: str, how: str, node: cst.CSTNode, ctx: _Ctx) -> None:
-        access = Access(target, NO_SPAN, how, self.order)
-        self.span_of(node, access)
-        ctx.fn.facts.config_writes.append(access)
+    def config_write(self, target: str, how: str, node: ast.AST, ctx: _Ctx) -> None:
+        ctx.fn.facts.config_writes.append(Access(target, self.span(node), how, self.order))
 
-    def _is_instance_factory(self, factory: str, value: cst.BaseExpression | None, ctx: _Ctx) -> bool:
+    def _is_instance_factory(self, factory: str, value: ast.expr | None, ctx: _Ctx) -> bool:
         """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""
-        if not factory or not isinstance(value, cst.Call) or "." not in factory:
+        if not factory or not isinstance(value, ast.Call) or "." not in factory:
             return False
         if factory in self.catalog.lock_factories or factory in cat.MUTABLE_FACTORIES:
             return False
@@ -453,7 +487,7 @@ class _Extractor:
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
     def storage_write(
-        self, base: cst.BaseExpression, how: str, node: cst.CSTNode, ctx: _Ctx, key: str = "", constant: bool = False
+        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False
     ) -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
@@ -461,55 +495,52 @@ class _Extractor:
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, how, self.order, key, constant)
-        self.span_of(node, access)
-        ctx.fn.facts.writes.append(access)
+        ctx.fn.facts.writes.append(Access(ref.name, self.span(node), how, self.order, key, constant))
 
     def registration(
         self,
         registry: str,
         op: str,
-        node: cst.CSTNode,
+        node: ast.AST,
         ctx: _Ctx,
-        value: cst.BaseExpression | None = None,
-        targets: Iterable[cst.BaseExpression] = (),
+        value: ast.expr | None = None,
+        targets: Iterable[ast.expr] = (),
     ) -> Registration:
         refs = list(self.callable_refs(value, ctx)) if value is not None else []
         for t in targets:
             refs.extend(self.callable_refs(t, ctx))
-        reg = Registration(registry, op, NO_SPAN, tuple(refs), locked=bool(ctx.regions))
-        self.span_of(node, reg)
+        reg = Registration(registry, op, self.span(node), tuple(refs), locked=bool(ctx.regions))
         ctx.fn.facts.registrations.append(reg)
         return reg
 
-    def callable_refs(self, value: cst.BaseExpression, ctx: _Ctx) -> Iterable[Ref]:
+    def callable_refs(self, value: ast.expr, ctx: _Ctx) -> Iterable[Ref]:
         """The functions/objects named in a registration value (``[cb, self.on_event]``)."""
-        if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
-            for el in value.elements:
-                yield from self.callable_refs(el.value, ctx)
-        elif isinstance(value, cst.BinaryOperation):
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            for el in value.elts:
+                yield from self.callable_refs(el.value if isinstance(el, ast.Starred) else el, ctx)
+        elif isinstance(value, ast.BinOp):
             yield from self.callable_refs(value.left, ctx)
             yield from self.callable_refs(value.right, ctx)
-        elif isinstance(value, (cst.Name, cst.Attribute)):
+        elif isinstance(value, (ast.Name, ast.Attribute)):
             ref = self.resolve_expr(value, ctx)
             if ref.kind != "unknown":
                 yield ref
-        elif isinstance(value, cst.Call):
+        elif isinstance(value, ast.Call):
             ref = self.resolve_expr(value.func, ctx)
             if ref.kind in ("name", "self"):
                 yield Ref(ref.kind, ref.name + "()")
 
-    def on_for(self, node: cst.For, ctx: _Ctx):
+    def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
         it = node.iter
         registry = ""
-        inner_expr: cst.BaseExpression = it
-        if isinstance(it, cst.Call) and it.args:
-            inner_expr = it.args[0].value if dotted(it.func) in ("list", "tuple") else it.func
-            if isinstance(inner_expr, cst.Attribute) and inner_expr.attr.value == "copy":
+        inner_expr: ast.expr = it
+        if isinstance(it, ast.Call) and (it.args or it.keywords):
+            inner_expr = _args(it)[0].value if dotted(it.func) in ("list", "tuple") else it.func
+            if isinstance(inner_expr, ast.Attribute) and inner_expr.attr == "copy":
                 inner_expr = inner_expr.value
-        elif isinstance(it, cst.Call) and isinstance(it.func, cst.Attribute) and it.func.attr.value == "copy":
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "copy":
             inner_expr = it.func.value
-        elif isinstance(it, cst.Subscript):
+        elif isinstance(it, ast.Subscript):
             inner_expr = it.value
         ref = self.resolve_expr(inner_expr, ctx)
         if ref.kind == "name" and ref.name in self.catalog.registries:
@@ -517,25 +548,24 @@ class _Extractor:
         inner = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops + (registry,)) if registry else ctx
         out: list = [(node.iter, ctx)]
         out.extend(self.assign_target(node.target, None, ctx, "assign", node))
-        out.append((node.body, inner))
-        if node.orelse is not None:
-            out.append((node.orelse, ctx))
+        out.extend((s, inner) for s in node.body)
+        out.extend((s, ctx) for s in node.orelse)
         return out
 
-    def on_with(self, node: cst.With, ctx: _Ctx):
+    def on_with(self, node: ast.With | ast.AsyncWith, ctx: _Ctx):
         fn = ctx.fn
         regions = ctx.regions
         out: list = []
         single_flight = _is_single_flight(node.body)
         for item in node.items:
-            expr = item.item
+            expr = item.context_expr
             out.append((expr, ctx))
-            via_call = isinstance(expr, cst.Call)
-            target = expr.func if isinstance(expr, cst.Call) else expr
+            via_call = isinstance(expr, ast.Call)
+            target = expr.func if isinstance(expr, ast.Call) else expr
             ref = self.resolve_expr(target, ctx)
-            if item.asname is not None and isinstance(item.asname.name, cst.Name):
+            if isinstance(item.optional_vars, ast.Name):
                 factory = self.factory_of(expr, ctx)
-                name = item.asname.name.value
+                name = item.optional_vars.id
                 fn.locals.add(name)
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
@@ -545,34 +575,30 @@ class _Extractor:
                 continue
             if via_call and ref.kind == "local":
                 continue
-            region = LockRegion(ref, NO_SPAN, node.asynchronous is not None, via_call, single_flight=single_flight)
-            self.span_of(expr, region)
+            region = LockRegion(ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight)
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
         inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops)
-        out.append((node.body, inner))
+        out.extend((s, inner) for s in node.body)
         return out
 
-    def on_await(self, node: cst.Await, ctx: _Ctx):
+    def on_await(self, node: ast.Await, ctx: _Ctx):
         for i in ctx.regions:
-            region = ctx.fn.facts.regions[i]
-            site = Site()
-            self.span_of(node, site)
-            region.awaits.append(site)
-        return [(node.expression, ctx)]
+            ctx.fn.facts.regions[i].awaits.append(Site(self.span(node)))
+        return [(node.value, ctx)]
 
-    def on_yield(self, node: cst.Yield, ctx: _Ctx):
+    def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
         for i in ctx.regions:
             ctx.fn.facts.regions[i].yields = True
         return [(c, ctx) for c in _children(node)]
 
-    def on_name(self, node: cst.Name, ctx: _Ctx):
+    def on_name(self, node: ast.Name, ctx: _Ctx):
         if ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body:
             return ()
-        self.read(node.value, node, ctx)
+        self.read(node.id, node, ctx)
         return ()
 
-    def on_attribute(self, node: cst.Attribute, ctx: _Ctx):
+    def on_attribute(self, node: ast.Attribute, ctx: _Ctx):
         text = dotted(node)
         if text is None:
             return [(node.value, ctx)]
@@ -580,39 +606,38 @@ class _Extractor:
             self.read(text, node, ctx)
         return ()
 
-    def read(self, text: str, node: cst.CSTNode, ctx: _Ctx) -> None:
+    def read(self, text: str, node: ast.AST, ctx: _Ctx) -> None:
         root = text.split(".", 1)[0]
         if root not in self.top_names and root not in self.imports:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        access = Access(ref.name, NO_SPAN, "read", self.order)
-        self.span_of(node, access)
-        ctx.fn.facts.reads.append(access)
+        ctx.fn.facts.reads.append(Access(ref.name, self.span(node), "read", self.order))
 
-    def on_call(self, node: cst.Call, ctx: _Ctx):
+    def on_call(self, node: ast.Call, ctx: _Ctx):
         fn = ctx.fn
         func = node.func
+        args = _args(node)
         out: list = []
         text = dotted(func)
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
-        keywords = tuple(a.keyword.value for a in node.args if a.keyword is not None)
+        keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
-        method = func.attr.value if isinstance(func, cst.Attribute) else ""
-        if method == "pop" and isinstance(func.value, cst.Name) and node.args and _string(node.args[0].value) == "callbacks":
-            fn.callback_dicts.discard(func.value.value)  # ``params.pop("callbacks")`` before the call
+        method = func.attr if isinstance(func, ast.Attribute) else ""
+        if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
+            fn.callback_dicts.discard(func.value.id)  # type: ignore[attr-defined]  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
-        if isinstance(func, cst.Attribute):
+        if isinstance(func, ast.Attribute):
             base = self.resolve_expr(func.value, ctx)
             if base.kind == "name" and base.name in self.catalog.registries and method in cat.REGISTRY_METHODS:
-                reg = self.registration(base.name, method, node, ctx, targets=[a.value for a in node.args])
+                reg = self.registration(base.name, method, node, ctx, targets=[a.value for a in args])
                 if method == "remove" and base.name in ctx.loops:
                     reg.in_remove_loop = True
             elif base.kind == "name" and base.name == cat.CALLBACK_MANAGER and (
                 method.startswith("add_") or method.startswith("remove_") or method.startswith("_reset")
             ):
-                self.registration(base.name, f"manager:{method}", node, ctx, targets=[a.value for a in node.args])
+                self.registration(base.name, f"manager:{method}", node, ctx, targets=[a.value for a in args])
             elif base.kind == "name" and base.name in self.catalog.registries:
                 pass
             elif base.kind == "name" and base.name == cat.ENVIRON:
@@ -625,44 +650,38 @@ class _Extractor:
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             self.config_write(ref.name, "call", node, ctx)
         if category == "litellm-call":
-            for a in node.args:
-                if a.keyword is not None and a.keyword.value in ("callbacks", "success_callback", "failure_callback"):
-                    self.registration(f"kwarg:{a.keyword.value}", "kwarg", a, ctx, a.value)
-                elif a.star == "**" and isinstance(a.value, cst.Name) and a.value.value in fn.callback_dicts:
-                    self.registration("kwarg:callbacks", "kwarg", a, ctx)
-        for a in node.args:
-            if a.keyword is not None and a.keyword.value == "initializer":
+            for a in args:
+                if a.keyword in ("callbacks", "success_callback", "failure_callback"):
+                    self.registration(f"kwarg:{a.keyword}", "kwarg", a.node, ctx, a.value)
+                elif a.star == "**" and isinstance(a.value, ast.Name) and a.value.id in fn.callback_dicts:
+                    self.registration("kwarg:callbacks", "kwarg", a.node, ctx)
+        for a in args:
+            if a.keyword == "initializer":
                 init = self.resolve_expr(a.value, ctx)
                 if init.kind == "name":
                     fn.facts.spawns.append((init, "process initializer"))
-            elif a.keyword is not None and a.keyword.value in cat.STARTUP_KEYWORDS:
+            elif a.keyword is not None and a.keyword in cat.STARTUP_KEYWORDS:
                 # ``FastAPI(lifespan=...)``, ``Starlette(on_startup=[...])``: runs once per process
-                hooks = [e.value for e in a.value.elements] if isinstance(a.value, (cst.List, cst.Tuple)) else [a.value]
+                hooks = list(a.value.elts) if isinstance(a.value, (ast.List, ast.Tuple)) else [a.value]
                 for hook in hooks:
                     r = self.resolve_expr(hook, ctx)
                     if r.kind == "name":
                         fn.facts.spawns.append((r, "startup hook"))
-        self.spawns(ref, node, ctx)
+        self.spawns(ref, node, args, ctx)
         if ref.kind in ("name", "self") or category:
-            call = Call(ref, NO_SPAN, category, keywords, ctx.regions, self.order)
-            self.span_of(node, call)
-            fn.facts.calls.append(call)
-        if text is None:
+            fn.facts.calls.append(Call(ref, self.span(node), category, keywords, ctx.regions, self.order))
+        if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
-        elif isinstance(func, cst.Attribute):
-            out.append((func, ctx))
-        out.extend((a.value, ctx) for a in node.args)
+        out.extend((a.value, ctx) for a in args)
         return out
 
-    def storage_write_contextvar(self, base: cst.BaseExpression, node: cst.CSTNode, ctx: _Ctx) -> None:
+    def storage_write_contextvar(self, base: ast.expr, node: ast.AST, ctx: _Ctx) -> None:
         text = dotted(base)
         if text is None or ctx.fn is self.toplevel:
             return
         ref = self.resolve(text, ctx)
         if ref.kind == "name":
-            access = Access(ref.name, NO_SPAN, "set", self.order)
-            self.span_of(node, access)
-            ctx.fn.facts.local_writes.append(access)
+            ctx.fn.facts.local_writes.append(Access(ref.name, self.span(node), "set", self.order))
 
     def categorize(self, ref: Ref, fn: _Fn) -> str:
         if ref.kind == "name":
@@ -684,51 +703,52 @@ class _Extractor:
             return "network"
         return ""
 
-    def spawns(self, ref: Ref, node: cst.Call, ctx: _Ctx) -> None:
+    def spawns(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> None:
         how = ""
-        targets: list[cst.BaseExpression] = []
+        targets: list[ast.expr] = []
         if ref.kind == "name" and ref.name in cat.SPAWN_FUNCTIONS:
             how = cat.SPAWN_FUNCTIONS[ref.name]
-            for a in node.args:
-                if a.keyword is not None and a.keyword.value == "target":
+            for a in args:
+                if a.keyword == "target":
                     targets.append(a.value)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
-                    targets.append(a.value.func if isinstance(a.value, cst.Call) else a.value)
+                    targets.append(a.value.func if isinstance(a.value, ast.Call) else a.value)
         elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
             how = "process"
-            targets.extend(a.value for a in node.args if a.keyword is not None and a.keyword.value == "target")
-        elif self._entry_registration(ref, node, ctx):
+            targets.extend(a.value for a in args if a.keyword == "target")
+        elif self._entry_registration(ref, node, args, ctx):
             return
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in cat.SPAWN_METHODS:
-            method = node.func.attr.value
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.SPAWN_METHODS:
+            method = node.func.attr
             how = cat.SPAWN_METHODS[method]
             owner = dotted(node.func.value) or ""
             executor = ctx.fn.executors.get(owner.split(".", 1)[0], "")
             if not executor:
                 owner_ref = self.resolve(owner, ctx) if owner else Ref("unknown", "")
-                executor = self.factory_of(node.func.value, ctx) if isinstance(node.func.value, cst.Call) else ""
+                executor = self.factory_of(node.func.value, ctx) if isinstance(node.func.value, ast.Call) else ""
                 binding = self.facts.bindings.get(owner) if owner_ref.kind == "name" else None
                 executor = executor or (binding.factory if binding is not None else "")
             if executor.endswith("ProcessPoolExecutor") or executor in cat.PROCESS_POOLS:
                 how = "process pool"
-            args = [a.value for a in node.args if a.keyword is None]
-            if method == "run_in_executor" and len(args) > 1:
-                targets.append(args[1])
-            elif method == "create_task" and args:
-                targets.append(args[0].func if isinstance(args[0], cst.Call) else args[0])
-            elif args:
-                targets.append(args[0])
+            positional = [a.value for a in args if a.keyword is None]
+            if method == "run_in_executor" and len(positional) > 1:
+                targets.append(positional[1])
+            elif method == "create_task" and positional:
+                first = positional[0]
+                targets.append(first.func if isinstance(first, ast.Call) else first)
+            elif positional:
+                targets.append(positional[0])
         for t in targets:
             r = self.resolve_expr(t, ctx)
             if r.kind in ("name", "self"):
                 ctx.fn.facts.spawns.append((r, how))
 
-    def _entry_registration(self, ref: Ref, node: cst.Call, ctx: _Ctx) -> bool:
+    def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
         """A function handed to a web framework or a UI toolkit as a per-request handler:
         ``app.add_url_rule(rule, ep, view)``, ``Route(path, endpoint)``, ``path("x/", view)``,
         ``button.click(fn, ...)`` (Gradio), ``st.button(..., on_click=cb)`` (Streamlit)."""
         func = node.func
-        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        method = func.attr if isinstance(func, ast.Attribute) else ""
         spec = cat.VIEW_REGISTRATIONS.get(ref.name) if ref.kind == "name" else None
         how = "web handler"
         keyword_names: tuple[str, ...] = ()
@@ -744,8 +764,8 @@ class _Extractor:
             spec, keyword_names, how = (-1, "on_click"), ("on_click", "on_change", "on_submit"), "Streamlit widget callback"
         else:
             return False
-        positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        chosen = [a.value for a in node.args if a.keyword is not None and a.keyword.value in keyword_names]
+        positional = [a.value for a in args if a.keyword is None and not a.star]
+        chosen = [a.value for a in args if a.keyword is not None and a.keyword in keyword_names]
         if not chosen and 0 <= spec[0] < len(positional):
             chosen = [positional[spec[0]]]
         for t in chosen:
@@ -758,127 +778,138 @@ class _Extractor:
         return any(v == module or v.startswith(module + ".") for v in self.imports.values())
 
 
-# Fields that only hold whitespace, comments, brackets and punctuation: never walked.
-_SKIP_FIELDS = frozenset(
-    [
-        "whitespace_before", "whitespace_after", "whitespace_before_colon", "whitespace_after_colon",
-        "whitespace_before_params", "whitespace_after_def", "whitespace_after_class",
-        "whitespace_before_from", "whitespace_after_from", "whitespace_before_as", "whitespace_after_as",
-        "whitespace_after_star", "whitespace_after_param", "whitespace_before_args",
-        "whitespace_before_in", "whitespace_after_in", "whitespace_before_indicator",
-        "whitespace_after_await", "whitespace_after_global", "whitespace_after_nonlocal",
-        "whitespace_after_lambda", "whitespace_after_return", "whitespace_after_yield",
-        "whitespace_after_del", "whitespace_after_for", "whitespace_after_assert",
-        "whitespace_after_raise", "whitespace_after_import", "whitespace_after_if",
-        "whitespace_after_else", "whitespace_after_while", "whitespace_after_with",
-        "whitespace_after_except", "whitespace_after_try", "whitespace_after_async",
-        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "dot",
-        "colon", "equal", "operator", "star", "leading_lines", "lines_after_decorators",
-        "header", "footer", "trailing_whitespace", "newline", "whitespace", "asynchronous",
-        "relative", "keyword", "prefix", "default_indent", "default_newline", "encoding",
-        "has_trailing_newline", "indent", "value_str", "first_line", "tokens",
-    ]
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# ------------------------------------------------------------------ tree helpers
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of Attribute over Name, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
 
 
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """Child nodes in field order, without whitespace and punctuation (much cheaper than
-    ``node.children``, which runs a visitor over the node)."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = tuple(f.name for f in fields(node) if f.name not in _SKIP_FIELDS)
-        _FIELDS[type(node)] = names
-    out: list[cst.CSTNode] = []
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            out.append(value)
-        elif isinstance(value, (tuple, list)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode))
+def add_import(table: dict[str, str], node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> None:
+    """Record the local names that an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                table[alias.asname] = alias.name
+            else:
+                first = alias.name.split(".", 1)[0]  # ``import a.b`` binds ``a``
+                table[first] = first
+        return
+    base = resolve_relative(module, is_package, node.level or 0, node.module or "")
+    for alias in node.names:
+        if alias.name == "*":
+            return
+        table[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+
+_NO_CHILDREN = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """Child nodes in source order, without the context/operator singletons."""
+    if isinstance(node, ast.Dict):  # keys and values interleaved, as written
+        out: list[ast.AST] = []
+        for k, v in zip(node.keys, node.values):
+            if k is not None:
+                out.append(k)
+            out.append(v)
+        return out
+    if isinstance(node, ast.Call):
+        return [node.func, *(a.value for a in _args(node))]
+    return [c for c in ast.iter_child_nodes(node) if not isinstance(c, _NO_CHILDREN)]
+
+
+def _args(node: ast.Call) -> list[_Arg]:
+    """The arguments of a call in source order (a keyword may come before ``*rest``)."""
+    out = [_Arg(None, "*", a.value, a) if isinstance(a, ast.Starred) else _Arg(None, "", a, a) for a in node.args]
+    if node.keywords:
+        out += [_Arg(k.arg, "" if k.arg else "**", k.value, k) for k in node.keywords]
+        if node.args and _start(node.keywords[0]) < _start(node.args[-1]):
+            out.sort(key=lambda a: _start(a.node))
     return out
 
 
-def _counts_above_one(factory: str, value: cst.BaseExpression | None) -> bool:
+def _start(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset  # type: ignore[attr-defined]
+
+
+def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
     """A semaphore created with a count other than 1 (a literal > 1, or a configured value)."""
-    if not factory.endswith("Semaphore") or not isinstance(value, cst.Call) or not value.args:
+    if not factory.endswith("Semaphore") or not isinstance(value, ast.Call) or not (value.args or value.keywords):
         return False
-    first = value.args[0].value
-    return not (isinstance(first, cst.Integer) and first.value in ("0", "1"))
+    first = _args(value)[0].value
+    return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
 
 
 def _is_executor(factory: str) -> bool:
     return factory.endswith("PoolExecutor") or factory in cat.PROCESS_POOLS
 
 
-def _body(body: cst.BaseSuite) -> Iterable[cst.CSTNode]:
-    if isinstance(body, cst.IndentedBlock):
-        return body.body
-    return [body]
-
-
-def _targets(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(node, (cst.Tuple, cst.List)):
-        return [el.value for el in node.elements]
+def _targets(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return list(node.elts)
     return [node]
 
 
-def _chain_text(node: cst.BaseExpression) -> str | None:
+def _chain_text(node: ast.expr) -> str | None:
     """``a.b`` for ``a.b``, ``a.b[k]``, ``a.b[k].c`` (the storage being written)."""
-    while isinstance(node, cst.Subscript):
+    while isinstance(node, ast.Subscript):
         node = node.value
     return dotted(node)
 
 
-def _subscript_key(node: cst.Subscript) -> str | None:
-    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-        return _string(node.slice[0].slice.value)
-    return None
+def _subscript_key(node: ast.Subscript) -> str | None:
+    return _string(node.slice)
 
 
-def _has_callbacks_key(value: cst.BaseExpression | None) -> bool:
-    if isinstance(value, cst.Dict):
-        return any(isinstance(e, cst.DictElement) and _string(e.key) == "callbacks" for e in value.elements)
-    if isinstance(value, cst.Call) and dotted(value.func) == "dict":
-        return any(a.keyword is not None and a.keyword.value == "callbacks" for a in value.args)
+def _has_callbacks_key(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Dict):
+        return any(k is not None and _string(k) == "callbacks" for k in value.keys)
+    if isinstance(value, ast.Call) and dotted(value.func) == "dict":
+        return any(k.arg == "callbacks" for k in value.keywords)
     return False
 
 
-def _is_literal(value: cst.BaseExpression | None) -> bool:
+def _is_literal(value: ast.expr | None) -> bool:
     """``True``, ``None``, ``0``, ``-1``, ``"x"``, ``[]``, ``{}``, ``set()``: a flag or a reset."""
-    if isinstance(value, cst.UnaryOperation):
-        value = value.expression
-    if isinstance(value, cst.Name):
-        return value.value in ("True", "False", "None")
-    if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
-        return not value.elements
-    if isinstance(value, cst.Call) and not value.args:
+    if isinstance(value, ast.UnaryOp):
+        value = value.operand
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    if isinstance(value, ast.Call) and not value.args and not value.keywords:
         return dotted(value.func) in ("set", "dict", "list", "tuple")
-    return isinstance(value, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString))
+    return isinstance(value, ast.Constant) and value.value is not Ellipsis
 
 
-def _is_main_test(test: cst.BaseExpression) -> bool:
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+def _is_main_test(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return False
-    left = test.left
-    right = test.comparisons[0].comparator
+    left, right = test.left, test.comparators[0]
     names = {dotted(left) or _string(left), dotted(right) or _string(right)}
     return names == set(_MAIN_TEST)
 
 
-def _string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        return node.value[1:-1]
+def _string(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
 
 
-def _mentions(node: cst.CSTNode) -> set[str]:
+def _mentions(node: ast.AST) -> set[str]:
     """Dotted names mentioned anywhere in an expression (iterative)."""
     out: set[str] = set()
     todo = [node]
     while todo:
         n = todo.pop()
-        text = dotted(n) if isinstance(n, (cst.Name, cst.Attribute)) else None
+        text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
         if text is not None:
             out.add(text)
             continue
@@ -886,63 +917,60 @@ def _mentions(node: cst.CSTNode) -> set[str]:
     return out
 
 
-def _is_single_flight(body: cst.BaseSuite) -> bool:
+def _is_single_flight(body: list[ast.stmt]) -> bool:
     """A lock whose body checks a name and (re)assigns that same name: a cache fill or a
     token refresh (``if self._token is None: self._token = fetch()``). Serialising those
     is the point, so they are not lock-across-network-call hazards."""
-    stmts = list(_body(body))
     tested: set[str] = set()
     assigned: set[str] = set()
-    todo: list[cst.CSTNode] = list(stmts)
+    todo: list[ast.stmt] = list(body)
     while todo:
         s = todo.pop()
-        if isinstance(s, cst.If):
+        if isinstance(s, ast.If):
             tested |= _mentions(s.test)
-            todo.extend(_body(s.body))
-            if s.orelse is not None:
-                todo.append(s.orelse)
-        elif isinstance(s, cst.Else):
-            todo.extend(_body(s.body))
-        elif isinstance(s, cst.SimpleStatementLine):
-            for small in s.body:
-                if isinstance(small, (cst.Assign,)):
-                    for t in small.targets:
-                        text = _chain_text(t.target)
-                        if text:
-                            assigned.add(text)
-                elif isinstance(small, cst.AnnAssign):
-                    text = _chain_text(small.target)
-                    if text:
-                        assigned.add(text)
-        elif isinstance(s, (cst.Try,)):
-            todo.extend(_body(s.body))
+            todo.extend(s.body)
+            todo.extend(s.orelse)
+        elif isinstance(s, ast.Assign):
+            for t in s.targets:
+                text = _chain_text(t)
+                if text:
+                    assigned.add(text)
+        elif isinstance(s, ast.AnnAssign):
+            text = _chain_text(s.target)
+            if text:
+                assigned.add(text)
+        elif isinstance(s, ast.Try):
+            todo.extend(s.body)
     return bool(tested & assigned)
 
 
 _HANDLERS: dict[type, Callable] = {
-    cst.FunctionDef: _Extractor.on_function,
-    cst.ClassDef: _Extractor.on_class,
-    cst.If: _Extractor.on_if,
-    cst.Global: _Extractor.on_global,
-    cst.Import: _Extractor.on_import,
-    cst.ImportFrom: _Extractor.on_import,
-    cst.Assign: _Extractor.on_assign,
-    cst.AnnAssign: _Extractor.on_annassign,
-    cst.AugAssign: _Extractor.on_augassign,
-    cst.Del: _Extractor.on_del,
-    cst.For: _Extractor.on_for,
-    cst.With: _Extractor.on_with,
-    cst.Await: _Extractor.on_await,
-    cst.Yield: _Extractor.on_yield,
-    cst.Name: _Extractor.on_name,
-    cst.Attribute: _Extractor.on_attribute,
-    cst.Call: _Extractor.on_call,
+    ast.FunctionDef: _Extractor.on_function,
+    ast.AsyncFunctionDef: _Extractor.on_function,
+    ast.ClassDef: _Extractor.on_class,
+    ast.If: _Extractor.on_if,
+    ast.Global: _Extractor.on_global,
+    ast.Import: _Extractor.on_import,
+    ast.ImportFrom: _Extractor.on_import,
+    ast.Assign: _Extractor.on_assign,
+    ast.AnnAssign: _Extractor.on_annassign,
+    ast.AugAssign: _Extractor.on_augassign,
+    ast.Delete: _Extractor.on_del,
+    ast.For: _Extractor.on_for,
+    ast.AsyncFor: _Extractor.on_for,
+    ast.With: _Extractor.on_with,
+    ast.AsyncWith: _Extractor.on_with,
+    ast.Await: _Extractor.on_await,
+    ast.Yield: _Extractor.on_yield,
+    ast.YieldFrom: _Extractor.on_yield,
+    ast.Name: _Extractor.on_name,
+    ast.Attribute: _Extractor.on_attribute,
+    ast.Call: _Extractor.on_call,
 }
 
 
-def extract(module: cst.Module, facts: FileFacts, catalog: Catalog, positions: bool = True) -> FileFacts:
-    """Fill ``facts`` from a parsed module (spans only with ``positions``)."""
-    _Extractor(module, facts, catalog, positions).run()
+def extract(tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str) -> FileFacts:
+    """Fill ``facts`` from a module parsed by ``ast`` (``text``: its source, for columns)."""
+    _Extractor(tree, facts, catalog, text).run()
     facts.parsed = True
-    facts.positioned = positions
     return facts

@@ -169,7 +169,6 @@ class FileFacts:
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False
-    positioned: bool = False  # spans computed (only for files a finding cites)
 
 
 def _fast_pickling(cls: type) -> None:

@@ -39,7 +39,6 @@ class Job:
     module: str
     is_package: bool
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
-    positions: bool = False  # compute spans (for files that findings cite)
     text: str | None = None  # source to use instead of the file's (a fix being verified)
 
 
@@ -114,36 +113,40 @@ class CPythonVerdict:
     too_deep: bool  # nesting beyond CPython's limits: libcst must not be given this text
 
 
-def cpython_rejects(text: str) -> CPythonVerdict | None:
-    """None when CPython parses ``text``. Run before libcst on every file: it reports syntax
-    errors in files the byte scan skips, and it keeps pathologically nested code away from
-    libcst's native parser, which takes seconds per thousand levels and crashes the process
-    (SIGSEGV) at a few thousand."""
+def cpython_parse(text: str) -> tuple[ast.Module | None, CPythonVerdict | None]:
+    """The tree CPython's parser makes of ``text``, or why it rejects it. Run on every file: it
+    reports syntax errors in files the byte scan skips, its tree is what facts come from, and
+    it keeps pathologically nested code away from libcst's native parser, which takes seconds
+    per thousand levels and crashes the process (SIGSEGV) at a few thousand."""
     limit = sys.getrecursionlimit()
     # CPython's nesting budget is a multiple of (recursion limit - current depth): fix it, so
     # that the verdict is the same in a worker process and deep inside a serial run
     sys.setrecursionlimit(_stack_depth() + _PARSE_BUDGET)
     collecting = gc.isenabled()
-    gc.disable()  # the AST is garbage at once; cyclic GC passes over it made big files 3x slower
+    gc.disable()  # cyclic GC passes over a big tree made big files 3x slower
     try:
         with warnings.catch_warnings():  # the user's invalid escapes are not ours to print,
             warnings.simplefilter("ignore")  # and -W error must not turn them into LLM000
-            compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            return compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True), None
     except SyntaxError as e:
         if "null bytes" in e.msg:
-            return _nul_byte(text)
+            return None, _nul_byte(text)
         line, col = e.lineno or 1, e.offset or 1
         deep = e.msg.startswith(("too many nested parentheses", "too many levels of indentation"))
-        return CPythonVerdict(f"syntax error: {e.msg}", Span(line, col, line, col), deep)
+        return None, CPythonVerdict(f"syntax error: {e.msg}", Span(line, col, line, col), deep)
     except (RecursionError, MemoryError):
-        return CPythonVerdict("cannot parse: nesting too deep for Python's parser", Span(1, 1, 1, 1), True)
+        return None, CPythonVerdict("cannot parse: nesting too deep for Python's parser", Span(1, 1, 1, 1), True)
     except ValueError:  # null bytes, before Python 3.11.4
-        return _nul_byte(text)
+        return None, _nul_byte(text)
     finally:
         sys.setrecursionlimit(limit)
         if collecting:
             gc.enable()
-    return None
+
+
+def cpython_rejects(text: str) -> CPythonVerdict | None:
+    """None when CPython parses ``text``."""
+    return cpython_parse(text)[1]
 
 
 def _nul_byte(text: str) -> CPythonVerdict:
@@ -208,21 +211,31 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | 
             facts.error, facts.error_span = _decode_error(data, e)
             return facts
     skipped = not job.force_parse and (tokens is None or not tokens.wants(data))
-    verdict = cpython_rejects(text)
+    tree, verdict = cpython_parse(text)
     if skipped and verdict is None:
         return None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
-    if verdict is not None and verdict.too_deep:
-        facts.error, facts.error_span = verdict.message, verdict.span
-        return facts
-    import libcst as cst  # here, not at the top: a run whose facts all come from the cache never loads it
-
+    if verdict is not None:
+        return _rejected(facts, text, verdict, skipped)
     from linter.analysis.extract import extract
 
+    assert tree is not None
+    extract(tree, facts, catalog, text)
+    return facts
+
+
+def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool) -> FileFacts | None:
+    """A file CPython's parser rejects: a syntax error, unless libcst (which knows newer syntax
+    than the running interpreter) parses it; then its facts are unknown, which is reported
+    when a rule needs them (never passed silently)."""
+    if verdict.too_deep:
+        facts.error, facts.error_span = verdict.message, verdict.span
+        return facts
+    import libcst as cst  # here, not at the top: only files CPython rejects need it
+
     try:
-        # also when CPython rejects the text: libcst knows newer syntax than this interpreter
-        module = cst.parse_module(text)
+        cst.parse_module(text)
     except cst.ParserSyntaxError as e:
         facts.error, facts.error_span = _syntax_error(verdict, e)
         return facts
@@ -232,5 +245,7 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | 
         return facts
     if skipped:
         return None  # valid (newer) syntax that the byte scan rules out
-    extract(module, facts, catalog, job.positions)
+    version = ".".join(map(str, sys.version_info[:2]))
+    facts.error = f"cannot analyse: the file uses syntax newer than Python {version}, which llmlint runs on ({verdict.message}); run llmlint on a newer Python"
+    facts.error_span = verdict.span
     return facts
