@@ -29,7 +29,9 @@ from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
 DEMAND_ROUNDS = 8
-_SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
+_SERIAL_BELOW = 16
+_IMPORT_STATEMENT = re.compile(rb"\b(?:from|import)[ \t]+(?:[\w., \t]*\([^)]*\)|[\w., \t]*)")
+_WORD = re.compile(rb"\w+")  # fewer candidate files than this: a process pool costs more than it saves
 
 
 @dataclass
@@ -67,8 +69,20 @@ class _Outcome:
     result: FileFacts | None | str
 
 
-def _run(args: tuple[Job, Catalog, Prefilter | None]) -> _Outcome:
-    job, catalog, tokens = args
+_WORKER: tuple[Catalog, Prefilter | None] | None = None  # set once per worker process
+
+
+def _init_worker(catalog: Catalog, tokens: Prefilter | None) -> None:
+    global _WORKER
+    _WORKER = (catalog, tokens)
+
+
+def _run_in_worker(job: Job) -> _Outcome:
+    assert _WORKER is not None
+    return _run(job, *_WORKER)
+
+
+def _run(job: Job, catalog: Catalog, tokens: Prefilter | None) -> _Outcome:
     data = None
     try:
         if job.text is None:
@@ -83,14 +97,14 @@ def _run(args: tuple[Job, Catalog, Prefilter | None]) -> _Outcome:
 
 
 def analyse_all(jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None, jobs: int) -> list[_Outcome]:
-    work = [(j, catalog, tokens) for j in jobs_list]
-    if jobs <= 1 or len(work) < _SERIAL_BELOW:
-        return [_run(w) for w in work]
+    if jobs <= 1 or len(jobs_list) < _SERIAL_BELOW:
+        return [_run(j, catalog, tokens) for j in jobs_list]
     # small chunks: a few big files dominate, and a chunk that holds several of them would
-    # leave the other core idle at the end
-    chunk = max(1, min(16, len(work) // (jobs * 32)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_run, work, chunksize=chunk))
+    # leave the other core idle at the end; the catalogue and the prefilter (whose regexes
+    # compile in the worker) go to each worker once, not with every file
+    chunk = max(1, min(16, len(jobs_list) // (jobs * 32)))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(catalog, tokens)) as pool:
+        return list(pool.map(_run_in_worker, jobs_list, chunksize=chunk))
 
 
 def _demanded_modules(facts: Iterable[FileFacts]) -> set[str]:
@@ -166,8 +180,7 @@ class _Analysis:
         self.facts: list[FileFacts] = []
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
-        self.chased: set[str] = set()  # files analysed because they import a hazard's module
-        self.chased_modules: set[str] = set()
+        self.chased_pairs: set[tuple[str, str]] = set()  # (module, name) whose importers were analysed
 
     def analyse(self, sources: list[SourceFile], force: bool) -> list[FileFacts]:
         """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
@@ -292,47 +305,84 @@ class _Analysis:
 
 
     def importers(self) -> list[SourceFile]:
-        """Skipped files that import a module holding a hazard candidate (a lock, a client-config
-        write, a registration): they may be the web handler or thread pool that makes it
-        concurrent, which rules need as evidence."""
+        """Skipped files that may hold the concurrency evidence of a finding graded low (a web
+        handler or thread pool that calls it, or start-up code that makes it one-time): files
+        that import the module of a function on the finding's call path and mention that
+        function's name (or its class's, for a method: a constructor call names the class)."""
         index = ProjectIndex(self.facts)
-        needing = [f for f in self.facts if f.parsed and not f.is_test and _needs_evidence(index, f)]
-        if not needing:
-            return []
-        # up the import chain, one level per round: the handler may import the module that
-        # imports the hazard's module
-        modules = {f.module.rsplit(".", 1)[-1] for f in needing}
-        modules |= {f.module.rsplit(".", 1)[-1] for f in self.facts if f.path in self.chased}
+        pairs = {
+            (func.file.module.rsplit(".", 1)[-1], name)
+            for func in _calling_functions(index, _needing_evidence(index, self.config))
+            if not func.file.is_test and not func.facts.one_time_scope
+            for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1])
+            if name and not name.startswith(("<", "__"))  # a constructor call names the class
+        }
+        # a subclass inherits the methods (``AgentOps(OpenTelemetry)``): its constructor calls too
+        classes = {n for _, n in pairs}
+        pairs |= {
+            (f.module.rsplit(".", 1)[-1], klass.name.rsplit(".", 1)[-1])
+            for f in self.facts
+            if not f.is_test
+            for klass in f.classes.values()
+            if any(b.name.rsplit(".", 1)[-1] in classes for b in klass.bases)
+        }
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
-        modules -= self.chased_modules | sys.stdlib_module_names
-        if not modules:
+        pairs = {(m, n) for m, n in pairs if m not in sys.stdlib_module_names} - self.chased_pairs
+        if not pairs:
             return []
-        self.chased_modules |= modules
-        names = b"|".join(re.escape(m.encode()) for m in sorted(modules))
-        pattern = re.compile(rb"(?:from|import)[ \t]+[\w., \t]*\b(?:" + names + rb")\b")
-        out = [
-            sf
-            for sf in self.files
-            if sf.display not in self.done
-            and (pattern.search(self.overrides[sf.display].encode()) if sf.display in self.overrides else self._mentions(sf, pattern.pattern, pattern))
-        ]
-        self.chased |= {sf.display for sf in out}
-        return out
+        self.chased_pairs |= pairs
+        wanted: dict[bytes, set[bytes]] = {}  # module -> names an importer must mention
+        for m, n in pairs:
+            wanted.setdefault(m.encode(), set()).add(n.encode())
+        return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted)]
+
+    def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]]) -> bool:
+        if sf.display in self.overrides:
+            data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
+        else:
+            try:
+                data = read_source(sf.path)
+            except OSError:
+                return False
+        imported = {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
+        names = {n for m in imported & wanted.keys() for n in wanted[m] if n in data}
+        return any(re.search(rb"\b" + re.escape(n) + rb"\b", data) for n in names)
 
 
-def _needs_evidence(index: ProjectIndex, f: FileFacts) -> bool:
-    """The file holds a candidate hazard whose concurrency evidence is not known yet: a lock
-    region or a client-config write outside start-up code with no concurrent caller found, or a
-    method that registers callbacks (its class may be built per request elsewhere)."""
-    for fn in f.functions.values():
+def _needing_evidence(index: ProjectIndex, config: Config) -> set[str]:
+    """Functions whose findings lack concurrency evidence (graded low), functions holding a
+    lock region or a client-config write with no concurrent caller known, and methods that
+    register callbacks (their class may be built per request elsewhere)."""
+    out: set[str] = set()
+    for rule in config.rules:
+        for d in rule.check(index):
+            if d.confidence != "low" or d.code == "LLM000":
+                continue
+            data = dict(d.data)
+            fid = data.get("function") or data.get("writer")
+            if fid in index.functions:
+                out.add(fid)
+            else:
+                out |= {i for i, func in index.functions.items() if func.file.path == d.path}
+    for i, func in index.functions.items():
+        fn = func.facts
         if fn.registrations and fn.class_name:
-            return True
-        if not (fn.regions or fn.config_writes):
-            continue
-        func = Func(f, fn)
-        if not index.one_time(func) and index.concurrency_evidence(func) is None:
-            return True
-    return False
+            out.add(i)
+        elif (fn.regions or fn.config_writes) and not index.one_time(func) and index.concurrency_evidence(func) is None:
+            out.add(i)  # a hazard candidate (a ``with lock: yield`` helper) whose callers decide
+    return out
+
+
+def _calling_functions(index: ProjectIndex, start: set[str]) -> list[Func]:
+    """``start`` and every function that calls one of them, directly or through others."""
+    todo = list(start)
+    seen = set(todo)
+    while todo:
+        for caller, _call in index.callers.get(todo.pop(), []):
+            if caller.id not in seen:
+                seen.add(caller.id)
+                todo.append(caller.id)
+    return [index.functions[i] for i in seen if i in index.functions]
 
 
 def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:

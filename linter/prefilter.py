@@ -176,12 +176,24 @@ WITH_LOCK_BLOCK = WithLockBlock()
 WITH_LOCK = WithLockBlock(header_only=True)
 
 
-_KEY_WRITE_END = re.compile(rb"[\"'][ \t]*\][ \t]*(?:=(?!=)|\+=)")  # the ``"] =`` of ``D["k"] = v``
 _KEY_WRITE_BASE = re.compile(
     rb"((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*[A-Za-z_]\w*)[ \t]*\[[ \t]*[\"'][\w.-]+\Z"
 )
 _TOP_BINDING = re.compile(rb"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)")
 _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
+
+
+_GLOBAL = re.compile(rb"(?m)^[ \t]+global[ \t]")
+_KEY_WRITE_ENDS = tuple(re.compile(q + rb"[ \t]*\][ \t]*(?:=(?!=)|\+=)") for q in (b'"', b"'"))
+
+
+def _key_write_ends(data: bytes) -> Iterable[int]:
+    """Offsets of the closing quote of each ``"k"] =`` / ``'k' ] +=``. One regex per quote: a
+    regex that starts with a literal is searched for fast; one that starts with a character
+    class steps through every byte in Python's ``re``."""
+    for regex in _KEY_WRITE_ENDS:
+        for m in regex.finditer(data):
+            yield m.start()
 
 
 @dataclass(frozen=True)
@@ -191,16 +203,14 @@ class ModuleStateWrite:
     (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
 
     def matches(self, data: bytes) -> bool:
-        if re.search(rb"(?m)^[ \t]+global[ \t]", data):
+        if b"global" in data and _GLOBAL.search(data):
             return True
-        if b"[" not in data:
-            return False
         names: set[bytes] | None = None
-        for end in _KEY_WRITE_END.finditer(data):
-            line_start = data.rfind(b"\n", 0, end.start()) + 1
+        for end in _key_write_ends(data):
+            line_start = data.rfind(b"\n", 0, end) + 1
             if data[line_start : line_start + 1] not in (b" ", b"\t"):
                 continue  # module level: set-up, not a request
-            m = _KEY_WRITE_BASE.search(data, line_start, end.start())
+            m = _KEY_WRITE_BASE.search(data, line_start, end)
             if m is None:
                 continue
             root = re.split(rb"[ \t]*\.[ \t]*", m.group(1))[0]
@@ -283,6 +293,22 @@ class _Token:
         return self.gate is None or any(lit in data for lit in self.gate)
 
 
+class _Memo(_Token):
+    """A token shared by several rules (the same declaration compiles to one object): its
+    verdict on the file being scanned is computed once."""
+
+    def __init__(self, inner: _Token) -> None:
+        self.inner = inner
+        self.gate = inner.gate
+        self._data: bytes | None = None
+        self._result = False
+
+    def matches(self, data: bytes) -> bool:
+        if data is not self._data:
+            self._data, self._result = data, self.inner.matches(data)
+        return self._result
+
+
 class _Regex(_Token):
     def __init__(self, pattern: bytes) -> None:
         self.regex = re.compile(pattern)
@@ -347,17 +373,19 @@ class AllOf:
         object.__setattr__(self, "parts", parts)
 
 
-def compile_token(token: object) -> _Token:
-    """bytes (a regex), ``AnyOf``, ``AllOf``, a tuple (= ``AllOf``), or a scanner object."""
-    if isinstance(token, bytes):
-        return _Regex(token)
-    if isinstance(token, (WithLockBlock, RegistryMutation, ModuleStateWrite)):
-        return _Scanner(token)
+def compile_token(token: object, shared: dict | None = None) -> _Token:
+    """bytes (a regex), ``AnyOf``, ``AllOf``, a tuple (= ``AllOf``), or a scanner object.
+    ``shared``: leaves compiled so far, so that a declaration several rules use runs once."""
+    shared = {} if shared is None else shared
+    if isinstance(token, (bytes, WithLockBlock, RegistryMutation, ModuleStateWrite)):
+        if token not in shared:
+            shared[token] = _Memo(_Regex(token) if isinstance(token, bytes) else _Scanner(token))
+        return shared[token]
     if isinstance(token, AnyOf):
-        return _Any([compile_token(p) for p in token.parts])
+        return _Any([compile_token(p, shared) for p in token.parts])
     if isinstance(token, (AllOf, tuple)):
         parts = token.parts if isinstance(token, AllOf) else token
-        return _All([compile_token(p) for p in parts])
+        return _All([compile_token(p, shared) for p in parts])
     raise TypeError(f"not a prefilter token: {token!r}")
 
 
@@ -370,7 +398,8 @@ class Prefilter:
             if t not in unique:
                 unique.append(t)
         self.tokens = unique
-        self._any = _Any([compile_token(t) for t in unique])
+        shared: dict = {}
+        self._any = _Any([compile_token(t, shared) for t in unique])
 
     def __reduce__(self):  # compiled patterns rebuild in the worker from the declarations
         return (Prefilter, (self.tokens,))

@@ -65,6 +65,7 @@ class ProjectIndex:
                 func = Func(f, fn)
                 self.functions[func.id] = func
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
+        self._split: dict[str, tuple[FileFacts, str] | None] = {}
         self._one_time: dict[str, bool] = {}
         self._net: dict[tuple[str, str], Chain | None] = {}
 
@@ -75,12 +76,17 @@ class ProjectIndex:
     # ------------------------------------------------------------ resolution
     def split_module(self, qualified: str) -> tuple[FileFacts, str] | None:
         """``pkg.mod.Class.meth`` -> (facts of pkg.mod, "Class.meth")."""
+        if qualified in self._split:
+            return self._split[qualified]
+        found = None
         parts = qualified.split(".")
         for i in range(len(parts) - 1, 0, -1):
             f = self.by_module.get(".".join(parts[:i]))
             if f is not None:
-                return f, ".".join(parts[i:])
-        return None
+                found = f, ".".join(parts[i:])
+                break
+        self._split[qualified] = found  # the rules ask for the same names again and again
+        return found
 
     def resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
         if ref.kind != "name":

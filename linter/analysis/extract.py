@@ -808,9 +808,6 @@ def add_import(table: dict[str, str], node: ast.Import | ast.ImportFrom, module:
         table[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
 
-_NO_CHILDREN = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
-
-
 def _children(node: ast.AST) -> list[ast.AST]:
     """Child nodes in source order, without the context/operator singletons."""
     if isinstance(node, ast.Dict):  # keys and values interleaved, as written
@@ -822,7 +819,20 @@ def _children(node: ast.AST) -> list[ast.AST]:
         return out
     if isinstance(node, ast.Call):
         return [node.func, *(a.value for a in _args(node))]
-    return [c for c in ast.iter_child_nodes(node) if not isinstance(c, _NO_CHILDREN)]
+    names = _FIELDS.get(type(node))
+    if names is None:
+        names = _FIELDS[type(node)] = tuple(n for n in node._fields if n not in ("ctx", "op", "ops", "type_comment"))
+    out = []
+    for name in names:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _args(node: ast.Call) -> list[_Arg]:

@@ -66,6 +66,7 @@ from typing import Iterator
 from linter.analysis.catalog import CONFIG_ATTRIBUTES
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
+from linter.prefilter import AnyOf
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM005"
@@ -74,11 +75,13 @@ SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.e
 # module-qualified writes (``litellm.api_key =``; a file that aliases the module is parsed too),
 # environ writes, putenv, Gemini's configure, langchain's cache: bare ``.timeout =`` or
 # ``.configure(`` would match most of the standard library
-TOKENS = (
-    rb"\b(?:litellm|openai)\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]"
-    rb"|import\s+(?:litellm|openai)\s+as\b"
-    rb"|environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\["
-    rb"|putenv|unsetenv|generativeai|\bgenai\.configure\(|set_llm_cache|(?:enable|disable)_cache\("
+# separate parts: each is scanned only in files that hold its own literal (one regex over the
+# whole alternation ran on every file, since one branch's only literal was ``import``)
+TOKENS = AnyOf(
+    rb"\b(?:litellm|openai)\.(?:" + b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES})) + rb")\s*[-+]?=[^=]",
+    rb"\b(?:litellm|openai)\s+as\b",  # ``import litellm as ll`` (and any other alias of them)
+    rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\[",
+    rb"putenv|unsetenv|generativeai|\bgenai\.configure\(|set_llm_cache|(?:enable|disable)_cache\(",
 )
 
 
