@@ -232,6 +232,9 @@ class _Analysis:
     def run(self, sources: list[SourceFile], force: bool) -> None:
         facts = self.analyse(sources, force or not self.prefilter)
         self.facts += facts
+        # in path order, as the final index has them: which of two files that claim the same
+        # module name wins must not depend on which came from the cache
+        self.facts.sort(key=lambda f: f.path)
         self.done |= {f.path for f in facts}
         if force or not self.prefilter:
             self.done |= {sf.display for sf in sources}
