@@ -4,9 +4,8 @@ Stored as JSON through ``linter.cache_codec`` (never pickle: a cache folder may 
 code being checked).
 
 One file per (tool fingerprint, analysis settings) holds, per file: its stat signature, the
-BLAKE2 hash of its bytes, the prefilter's verdict, its facts (with positions once a finding
-cited it) and the results of the name scans the demand rounds made over it. A second, small
-file keeps the findings of the last few whole runs, keyed by every file's path and stat
+BLAKE2 hash of its bytes, the prefilter's verdict, its facts and the results of the name scans
+the demand rounds made over it. A second, small file keeps the findings of the last few whole runs, keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
 libcst.
 
@@ -21,7 +20,7 @@ more than 2 s before it was recorded; younger files are hashed again):
 
 Safe when two runs share the folder: each run reads the file once, and writes a complete new
 one to a temporary file that is renamed over the old (``os.replace`` is atomic), after merging
-in entries another run wrote meanwhile. A corrupt or unreadable cache is ignored.
+in entries another run wrote meanwhile (when the file's stat signature moved since it was read). A corrupt or unreadable cache is ignored.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import hashlib
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter import __version__
@@ -38,7 +36,7 @@ from linter import cache_codec
 from linter.analysis.facts import FileFacts
 
 DEFAULT_DIR = ".llmlint_cache"
-_SCHEMA = 1
+_SCHEMA = 2
 
 
 def digest(data: bytes) -> bytes:
@@ -55,16 +53,50 @@ def _tool_fingerprint() -> str:
     return h.hexdigest()
 
 
-@dataclass(slots=True)
 class Entry:
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-    digest: bytes
-    display: str
-    module: str
-    is_package: bool
-    skipped: bool | None = None  # prefilter verdict: True = not parsed; None = not asked yet
-    facts: FileFacts | None = None  # facts from a parse (forced or not)
-    mentions: dict[bytes, bool] = field(default_factory=dict)  # name-scan pattern -> found
+    """One file's cache entry. Its facts stay in their stored JSON text until asked for, and
+    go back to disk as that same text when unchanged: a rerun that changes one file neither
+    decodes nor re-encodes the facts it does not use."""
+
+    __slots__ = ("stat", "digest", "display", "module", "is_package", "skipped", "mentions", "_facts", "_raw")
+
+    def __init__(
+        self,
+        stat: tuple[int, int, int, int],  # size, mtime_ns, ctime_ns, inode
+        digest: bytes,
+        display: str,
+        module: str,
+        is_package: bool,
+        skipped: bool | None = None,  # prefilter verdict: True = not parsed; None = not asked yet
+        facts: FileFacts | None = None,  # facts from a parse (forced or not)
+        mentions: dict[bytes, bool] | None = None,  # name-scan pattern -> found
+        raw: str | None = None,  # the facts as stored (JSON), not decoded yet
+    ) -> None:
+        self.stat, self.digest, self.display, self.module, self.is_package = stat, digest, display, module, is_package
+        self.skipped = skipped
+        self.mentions = {} if mentions is None else mentions
+        self._facts, self._raw = facts, raw
+
+    @property
+    def facts(self) -> FileFacts | None:
+        if self._facts is None and self._raw is not None:
+            try:
+                value = cache_codec.loads(self._raw.encode())
+            except Exception:  # a spoiled entry is a miss, never an error
+                value = None
+            self._facts = value if isinstance(value, FileFacts) else None
+            if self._facts is None:
+                self._raw = None
+        return self._facts
+
+    @facts.setter
+    def facts(self, value: FileFacts | None) -> None:
+        self._facts, self._raw = value, None
+
+    def facts_json(self) -> str | None:
+        if self._raw is not None:
+            return self._raw
+        return None if self._facts is None else cache_codec.dumps(self._facts).decode()
 
 
 def racy(sig: tuple[int, int, int, int]) -> bool:
@@ -88,11 +120,13 @@ class Cache:
         self.path = directory / f"facts-{key}.json"
         self.results_path = directory / f"results-{key}.json"
         self._entries: dict[str, Entry] | None = None  # loaded on first use
+        self._loaded_stat: tuple[int, int, int, int] | None = None  # of the file when loaded
         self.dirty = False
 
     @property
     def entries(self) -> dict[str, Entry]:
         if self._entries is None:
+            self._loaded_stat = stat_signature(self.path)
             self._entries = _read(self.path)
         return self._entries
 
@@ -150,8 +184,10 @@ class Cache:
     def save(self) -> None:
         if not self.dirty or self._entries is None:
             return
-        merged = _read(self.path)  # entries another run wrote since we read
-        merged.update(self._entries)
+        merged = self._entries
+        if stat_signature(self.path) != self._loaded_stat:  # another run wrote it since we read
+            merged = _read(self.path)
+            merged.update(self._entries)
         _write(self.directory, self.path, merged)
 
 
@@ -167,8 +203,10 @@ def _read(path: Path) -> dict:
         for key, fields in raw.items():
             try:
                 stat, dig, display, module, is_package, skipped, facts, mentions = fields
-                out[key] = Entry(tuple(stat), bytes.fromhex(dig), display, module, is_package, skipped, facts,
-                                 {m.encode("latin-1"): v for m, v in mentions.items()})
+                if facts is not None and not isinstance(facts, str):
+                    continue
+                out[key] = Entry(tuple(stat), bytes.fromhex(dig), display, module, is_package, skipped, None,
+                                 {m.encode("latin-1"): v for m, v in mentions.items()}, facts)
             except (TypeError, ValueError):
                 continue
         return out
@@ -180,7 +218,7 @@ def _plain(data: dict) -> dict:
     out: dict = {}
     for key, e in data.items():
         if isinstance(e, Entry):
-            out[key] = [list(e.stat), e.digest.hex(), e.display, e.module, e.is_package, e.skipped, e.facts,
+            out[key] = [list(e.stat), e.digest.hex(), e.display, e.module, e.is_package, e.skipped, e.facts_json(),
                         {m.decode("latin-1"): v for m, v in e.mentions.items()}]
         else:
             out[key] = e

@@ -28,59 +28,69 @@ _CLASSES["Diagnostic"] = Diagnostic
 _FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 class CodecError(ValueError):
     pass
 
 
 def encode(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
     t = type(value)
+    if value is None or t in _SCALARS:
+        return value
     if t in _FIELDS:
-        return ["@" + t.__name__, *(encode(getattr(value, n)) for n in _FIELDS[t])]
+        return ["@" + t.__name__, *(_encode_item(getattr(value, n)) for n in _FIELDS[t])]
     if t is list:
-        return ["l", *map(encode, value)]
+        return ["l", *map(_encode_item, value)]
     if t is tuple:
-        return ["t", *map(encode, value)]
+        return ["t", *map(_encode_item, value)]
     if t is dict:
         out: list[Any] = ["d"]
         for k, v in value.items():
-            out.append(encode(k))
-            out.append(encode(v))
+            out.append(_encode_item(k))
+            out.append(_encode_item(v))
         return out
     if t is frozenset:
-        return ["f", *map(encode, value)]
+        return ["f", *map(_encode_item, value)]
     if t is set:
-        return ["s", *map(encode, value)]
+        return ["s", *map(_encode_item, value)]
     if t is bytes:
         return ["b", value.hex()]
     raise CodecError(f"cannot encode {t.__name__}")
 
 
+def _encode_item(value: Any) -> Any:
+    return value if type(value) in _SCALARS else encode(value)
+
+
 def decode(value: Any) -> Any:
-    if not isinstance(value, list):
+    if type(value) is not list:
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         raise CodecError("bad value")
-    if not value or not isinstance(value[0], str):
+    if not value or type(value[0]) is not str:
         raise CodecError("untagged list")
-    tag, items = value[0], value[1:]
+    tag = value[0]
+    # scalars decode to themselves: tested inline, a call per value made loading the cache of
+    # a large tree take seconds
+    items = [v if type(v) in _SCALARS else decode(v) for v in value[1:]]
     if tag == "l":
-        return [decode(v) for v in items]
+        return items
     if tag == "t":
-        return tuple(decode(v) for v in items)
+        return tuple(items)
     if tag == "d":
-        return {decode(items[i]): decode(items[i + 1]) for i in range(0, len(items), 2)}
+        return dict(zip(items[::2], items[1::2]))
     if tag == "f":
-        return frozenset(decode(v) for v in items)
+        return frozenset(items)
     if tag == "s":
-        return {decode(v) for v in items}
+        return set(items)
     if tag == "b":
         return bytes.fromhex(items[0])
     cls = _CLASSES.get(tag[1:]) if tag.startswith("@") else None
     if cls is None or len(items) != len(_FIELDS[cls]):
         raise CodecError(f"unknown or changed type {tag!r}")
-    return cls(*(decode(v) for v in items))
+    return cls(*items)
 
 
 def dumps(value: Any) -> bytes:

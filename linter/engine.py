@@ -436,7 +436,8 @@ def check_files(
     jobs = jobs or os.cpu_count() or 1
     cache = open_cache(config, prefilter)
     paths = {sf.display: sf.path for sf in files}
-    run_key = _run_key(files, config) if cache is not None and not overrides and not need_index else None
+    keyed = cache is not None and not overrides and not need_index
+    run_key = _run_key(files, config) if keyed else None
     if run_key is not None:
         stored = cache.result(run_key)  # type: ignore[union-attr]
         if isinstance(stored, tuple) and len(stored) == 3:
@@ -449,9 +450,32 @@ def check_files(
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()
+        if keyed and run_key is None:
+            run_key = _settled_run_key(files, config, cache)
         if run_key is not None and not analysis.errors:
             cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
     return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, paths, index, overrides or {})
+
+
+def _settled_run_key(files: list[SourceFile], config: Config, cache: Cache) -> bytes | None:
+    """The run key after a run that began with a file modified in the last 2 s (just saved by
+    an editor, or by pre-commit's stash): now that its stat vouches for its bytes, the result
+    is stored when the bytes are still those that were analysed (as git settles a racy index
+    entry), so the next rerun is a stored one, not a full join."""
+    key = _run_key(files, config)
+    if key is None:
+        return None
+    for sf in files:
+        sig = stat_signature(sf.path)
+        e = cache.entries.get(os.path.realpath(sf.path))
+        if e is None or sig is None or e.stat == sig:
+            continue  # an entry whose stat matches was hashed when stored
+        try:
+            if digest(read_source(sf.path)) != e.digest:
+                return None
+        except OSError:
+            return None
+    return key
 
 
 def _run_key(files: list[SourceFile], config: Config) -> bytes | None:
