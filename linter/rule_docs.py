@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from linter.fixes import FIXERS
 from linter.rules import Rule
 
 REGENERATE = "llmlint rule --all --output-format markdown > docs/rules.md"
@@ -18,6 +17,8 @@ _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 
 def fix_safety(rule: Rule) -> str:
     """"safe", "unsafe" or "none" (no codemod)."""
+    from linter.fixes import FIXERS  # here: the codemods load libcst, which ``check`` never needs
+
     fixer = FIXERS.get(rule.code)
     return fixer.SAFETY if fixer is not None else "none"
 
