@@ -21,10 +21,12 @@ Fix the syntax error or the encoding (or exclude the file in `[tool.llmlint] exc
 No automatic fix.
 
 Every file is checked, also those that a byte scan rules out for the other rules: CPython's
-own parser (about a tenth of the cost of libcst's) looks at each one, and a file it rejects is
-confirmed with libcst, which knows newer syntax than the running interpreter. Nesting beyond
-CPython's limits (more than 200 open brackets, recursion in its parser) is reported without
-giving the file to libcst, whose native parser would crash on it.
+own parser looks at each one (its tree is also what the other rules' facts come from), and a
+file it rejects is confirmed with libcst, which knows newer syntax than the running interpreter.
+A file that libcst accepts but CPython does not (syntax newer than the Python llmlint runs on)
+is reported when another rule needs its facts: it cannot be checked on this Python. Nesting
+beyond CPython's limits (more than 200 open brackets, recursion in its parser) is reported
+without giving the file to libcst, whose native parser would crash on it.
 """
 
 from __future__ import annotations
