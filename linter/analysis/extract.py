@@ -36,7 +36,7 @@ from linter.analysis.facts import (
     Site,
     Span,
 )
-from linter.analysis.names import resolve_relative
+from linter.analysis.relative import resolve_relative
 
 
 @dataclass(slots=True)

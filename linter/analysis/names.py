@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from linter.analysis.relative import resolve_relative
+
 
 def dotted(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a chain of Attribute over Name, else None."""
@@ -25,21 +27,6 @@ def dotted(node: cst.BaseExpression) -> str | None:
 def module_of(node: cst.BaseExpression | cst.Attribute | cst.Name) -> str:
     """Text of the ``module`` part of an import (``a.b.c``)."""
     return dotted(node) or ""  # type: ignore[arg-type]
-
-
-def resolve_relative(current_module: str, is_package: bool, level: int, name: str) -> str:
-    """Absolute module for ``from ..name import x`` inside ``current_module``."""
-    if level == 0:
-        return name
-    parts = current_module.split(".") if current_module else []
-    if not is_package:
-        parts = parts[:-1]
-    if level > 1:
-        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
-    base = ".".join(parts)
-    if name:
-        return f"{base}.{name}" if base else name
-    return base
 
 
 def add_import(
