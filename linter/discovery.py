@@ -125,7 +125,7 @@ class Matcher:
         self.respect_gitignore = respect_gitignore
         self._gitignores: dict[str, list[_Rule]] = {}
         self._above: dict[str, list[_Rule]] = {}
-        self._root_prefix = str(root).rstrip(os.sep) + os.sep
+        self.root_prefix = str(root).rstrip(os.sep) + os.sep
 
     def _gitignore(self, directory: Path, rel: str) -> list[_Rule]:
         if rel not in self._gitignores:
@@ -141,7 +141,7 @@ class Matcher:
 
     def excluded(self, path: Path, is_dir: bool, resolved: Path | None = None) -> bool:
         """``resolved``: ``path`` resolved already (the walk resolves each folder once)."""
-        rel = _relative(str(resolved or _resolve(path)), self._root_prefix)
+        rel = _relative(str(resolved or _resolve(path)), self.root_prefix)
         return self.excluded_rel(path.as_posix() if rel is None else rel, is_dir)
 
     def excluded_rel(self, rel: str, is_dir: bool) -> bool:
@@ -321,7 +321,7 @@ class _Folder:
         self.matcher = matcher
         self.package = _package(resolved, packages)
         self.folder_name = resolved.name
-        rel = _relative(self.resolved, matcher._root_prefix)
+        rel = _relative(self.resolved, matcher.root_prefix)
         self.rel = None if rel is None else (rel + "/" if rel else "")
         shown = _relative(self.resolved, str(cwd).rstrip(os.sep) + os.sep)
         if shown is None:

@@ -29,9 +29,9 @@ from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
 
 DEMAND_ROUNDS = 8
-_SERIAL_BELOW = 16
+_SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
 _IMPORT_STATEMENT = re.compile(rb"\b(?:from|import)[ \t]+(?:[\w., \t]*\([^)]*\)|[\w., \t]*)")
-_WORD = re.compile(rb"\w+")  # fewer candidate files than this: a process pool costs more than it saves
+_WORD = re.compile(rb"\w+")
 
 
 @dataclass
@@ -305,7 +305,6 @@ class _Analysis:
             e.mentions[source] = found
             self.cache.dirty = True  # type: ignore[union-attr]
         return found
-
 
     def importers(self) -> list[SourceFile]:
         """Skipped files that may hold the concurrency evidence of a finding graded low (a web

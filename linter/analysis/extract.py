@@ -81,6 +81,7 @@ class _Arg:
 
 _MAIN_TEST = ("__name__", "__main__")
 _DEF_KEYWORD = re.compile(r"\b(?:def|class)\b[\s\\]*")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what ast counts as a line end (str.splitlines also splits on \f, \x1c...)
 
 
 class _Positions:
@@ -94,8 +95,7 @@ class _Positions:
 
     def lines(self) -> list[str]:
         if self._lines is None:
-            # ast counts \r\n, \r and \n as line ends (str.splitlines also splits on \f, \x1c...)
-            self._lines = re.split(r"\r\n|\r|\n", self.text)
+            self._lines = _LINE_END.split(self.text)
         return self._lines
 
     def column(self, line: int, byte_col: int) -> int:
@@ -118,13 +118,8 @@ class _Positions:
 
     def name_span(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Span:
         """The span of the name after ``def`` / ``class`` (the tree has no node for it)."""
-        if self._starts is None:
-            self._starts = [0]
-            for line in self.lines()[:-1]:
-                self._starts.append(self._starts[-1] + len(line) + 1)
-            # \r\n line ends are two characters
-            if "\r\n" in self.text:
-                self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", self.text)]
+        if self._starts is None:  # offset of each line's first character
+            self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
         start = self._starts[node.lineno - 1] + self.column(node.lineno, node.col_offset) - 1
         m = _DEF_KEYWORD.search(self.text, start)
         if m is None:

@@ -144,11 +144,6 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CPythonVerdict | None]:
             gc.enable()
 
 
-def cpython_rejects(text: str) -> CPythonVerdict | None:
-    """None when CPython parses ``text``."""
-    return cpython_parse(text)[1]
-
-
 def _nul_byte(text: str) -> CPythonVerdict:
     at = max(text.find("\0"), 0)
     line = text.count("\n", 0, at) + 1

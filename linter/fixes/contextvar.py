@@ -27,7 +27,8 @@ import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from linter.analysis.catalog import MUTATING_METHODS
-from linter.analysis.names import dotted, resolve_relative
+from linter.analysis.names import dotted
+from linter.analysis.relative import resolve_relative
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import import_table, qualified, top_level_names, walk
