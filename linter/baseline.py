@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def keep_new(diagnostics: list[Diagnostic], sources: dict[str, list[str]], known
 
 
 def _git(args: list[str], cwd: Path) -> bytes:
+    import subprocess  # here: start-up of every run pays for a top-level import
+
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:

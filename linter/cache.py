@@ -99,15 +99,18 @@ class Entry:
         return None if self._facts is None else cache_codec.dumps(self._facts).decode()
 
 
-def racy(sig: tuple[int, int, int, int]) -> bool:
+RACY_NS = 2_000_000_000
+
+
+def racy(sig: tuple[int, int, int, int], now_ns: int | None = None) -> bool:
     """Modified within the last 2 s: a write in the same timestamp tick could follow unseen
     (git's "racy" case), so this stat does not vouch for the bytes."""
-    return time.time_ns() - max(sig[1], sig[2]) < 2_000_000_000
+    return (now_ns or time.time_ns()) - max(sig[1], sig[2]) < RACY_NS
 
 
-def stat_signature(path: Path) -> tuple[int, int, int, int] | None:
+def stat_signature(path: Path | str) -> tuple[int, int, int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import time
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -41,9 +42,14 @@ class Result:
     files_parsed: int
     suppressed: int = 0
     internal_errors: list[str] = field(default_factory=list)
-    paths: dict[str, Path] = field(default_factory=dict)  # display path -> filesystem path
+    files: list[SourceFile] = field(default_factory=list)
     index: ProjectIndex | None = None
     overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
+
+    @cached_property
+    def paths(self) -> dict[str, Path]:
+        """Display path -> filesystem path."""
+        return {sf.display: sf.path for sf in self.files}
 
     def source_lines(self) -> dict[str, list[str]]:
         """Lines of the files that have findings (for formats that show the source)."""
@@ -103,6 +109,8 @@ def analyse_all(jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None
     # leave the other core idle at the end; the catalogue and the prefilter (whose regexes
     # compile in the worker) go to each worker once, not with every file
     chunk = max(1, min(16, len(jobs_list) // (jobs * 32)))
+    from concurrent.futures import ProcessPoolExecutor  # 20 ms of start-up that a cached rerun never needs
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(catalog, tokens)) as pool:
         return list(pool.map(_run_in_worker, jobs_list, chunksize=chunk))
 
@@ -434,14 +442,13 @@ def check_files(
     returns the stored findings (``Result.index`` is then None)."""
     jobs = jobs or os.cpu_count() or 1
     cache = open_cache(config, prefilter)
-    paths = {sf.display: sf.path for sf in files}
     keyed = cache is not None and not overrides and not need_index
     run_key = _run_key(files, config) if keyed else None
     if run_key is not None:
         stored = cache.result(run_key)  # type: ignore[union-attr]
         if isinstance(stored, tuple) and len(stored) == 3:
             diagnostics, parsed, suppressed = stored
-            return Result(list(diagnostics), len(files), parsed, suppressed, [], paths, None)
+            return Result(list(diagnostics), len(files), parsed, suppressed, [], files, None)
     analysis = _Analysis(files, config, jobs, overrides, prefilter, cache)
     facts = collect_facts(analysis)
     index = ProjectIndex(facts)
@@ -453,7 +460,7 @@ def check_files(
             run_key = _settled_run_key(files, config, cache)
         if run_key is not None and not analysis.errors:
             cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
-    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, paths, index, overrides or {})
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {})
 
 
 def _settled_run_key(files: list[SourceFile], config: Config, cache: Cache) -> bytes | None:
@@ -480,11 +487,12 @@ def _settled_run_key(files: list[SourceFile], config: Config, cache: Cache) -> b
 def _run_key(files: list[SourceFile], config: Config) -> bytes | None:
     """Every file's identity and stat signature, and the settings that shape the report."""
     parts = [repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))]
+    now = time.time_ns()
     for sf in files:
-        sig = stat_signature(sf.path)
-        if sig is None or racy(sig):
+        sig = stat_signature(sf.fspath)
+        if sig is None or racy(sig, now):
             return None
-        parts.append(f"{sf.display}\0{sf.module}\0{sf.is_package}\0{sig}")
+        parts.append(f"{sf.display}\0{sf.module}\0{sf.is_package}\0{sig[0]},{sig[1]},{sig[2]},{sig[3]}")
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
 

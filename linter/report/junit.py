@@ -5,13 +5,14 @@ A run without findings is one passing test case, so CI dashboards show that the 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from linter.diagnostics import Diagnostic
 
 
 def render(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> str:
+    import xml.etree.ElementTree as ET  # here: start-up of every run pays for a top-level import
+
     n = str(len(diagnostics))
     root = ET.Element("testsuites", name="llmlint", tests=n, failures=n, errors="0")
     if not diagnostics:
