@@ -7,7 +7,9 @@ One file per (tool fingerprint, analysis settings) holds, per file: its stat sig
 BLAKE2 hash of its bytes, the prefilter's verdict, its facts and the results of the name scans
 the demand rounds made over it. A second, small file keeps the findings of the last few whole runs, keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
-libcst.
+libcst. A third records the last run's tree (each file's stat signature and the hash of its
+facts), so that a rerun whose edited files still have the same facts reuses that run's findings
+(``engine._same_facts_result``).
 
 Never wrong (a stat signature vouches for a file's bytes only when the file was last modified
 more than 2 s before it was recorded; younger files are hashed again):
@@ -94,9 +96,9 @@ class Entry:
         self._facts, self._raw = value, None
 
     def facts_json(self) -> str | None:
-        if self._raw is not None:
-            return self._raw
-        return None if self._facts is None else cache_codec.dumps(self._facts).decode()
+        if self._raw is None and self._facts is not None:
+            self._raw = cache_codec.dumps(self._facts).decode()  # kept: saving and the tree record both ask
+        return self._raw
 
 
 RACY_NS = 2_000_000_000
@@ -122,6 +124,7 @@ class Cache:
         key = hashlib.blake2b(f"{_SCHEMA}|{_tool_fingerprint()}|{settings}".encode(), digest_size=12).hexdigest()
         self.path = directory / f"facts-{key}.json"
         self.results_path = directory / f"results-{key}.json"
+        self.tree_path = directory / f"tree-{key}.json"
         self._entries: dict[str, Entry] | None = None  # loaded on first use
         self._loaded_stat: tuple[int, int, int, int] | None = None  # of the file when loaded
         self.dirty = False
@@ -144,6 +147,16 @@ class Cache:
         stored = dict(list(stored.items())[-7:])  # the last few trees (subfolders, pre-commit file sets)
         stored[run_key] = outcome
         _write(self.directory, self.results_path, stored)
+
+    def tree(self) -> dict | None:
+        """The last whole run's tree: its run key, and per file its identity, its stat
+        signature and the hash of its facts (for a file the byte scan selected)."""
+        stored = _read(self.tree_path)
+        ok = isinstance(stored.get("key"), bytes) and isinstance(stored.get("files"), list) and isinstance(stored.get("questions"), list)
+        return stored if ok else None
+
+    def store_tree(self, run_key: bytes, settings: str, questions: list[str], files: list[list]) -> None:
+        _write(self.directory, self.tree_path, {"key": run_key, "settings": settings, "questions": questions, "files": files})
 
     # ------------------------------------------------------------------ lookup
     def entry(self, key: str, path: Path, display: str, module: str, is_package: bool) -> Entry | None:

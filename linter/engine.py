@@ -20,6 +20,7 @@ from typing import Iterable
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
 from linter.analysis.source import Job, analyse, decode, read_source
+from linter import cache_codec
 from linter.cache import Cache, digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
@@ -156,13 +157,6 @@ def _module_candidates(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
-def _mentions(path: Path, pattern: re.Pattern[bytes]) -> bool:
-    try:
-        return pattern.search(read_source(path)) is not None
-    except OSError:
-        return False
-
-
 class _Analysis:
     """The facts of a run, grown round by round: byte-scanned files, then files on demand."""
 
@@ -189,6 +183,19 @@ class _Analysis:
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
         self.chased_pairs: set[tuple[str, str]] = set()  # (module, name) whose importers were analysed
+        # Every question the demand rounds asked of a file's bytes, and its answer: a rerun
+        # whose edited files answer them all alike (and keep their facts) is this run again.
+        self.questions: list[str] = []
+        self.asked: dict[str, list[tuple[int, bool]]] = {}  # display path -> (question, answer)
+        self._question_ids: dict[str, int] = {}
+
+    def _record(self, sf: SourceFile, question: str, answer: bool) -> bool:
+        qid = self._question_ids.get(question)
+        if qid is None:
+            qid = self._question_ids[question] = len(self.questions)
+            self.questions.append(question)
+        self.asked.setdefault(sf.display, []).append((qid, answer))
+        return answer
 
     def analyse(self, sources: list[SourceFile], force: bool) -> list[FileFacts]:
         """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
@@ -299,11 +306,12 @@ class _Analysis:
         return out
 
     def _mentions(self, sf: SourceFile, source: bytes, pattern: re.Pattern[bytes]) -> bool:
+        question = "mentions " + source.decode("latin-1")
         e = None
         if self.cache is not None:
             e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
             if e is not None and source in e.mentions:
-                return e.mentions[source]
+                return self._record(sf, question, e.mentions[source])
         try:
             data = read_source(sf.path)
         except OSError:
@@ -312,7 +320,7 @@ class _Analysis:
         if e is not None and e.digest == digest(data):
             e.mentions[source] = found
             self.cache.dirty = True  # type: ignore[union-attr]
-        return found
+        return self._record(sf, question, found)
 
     def importers(self) -> list[SourceFile]:
         """Skipped files that may hold the concurrency evidence of a finding graded low (a web
@@ -341,12 +349,11 @@ class _Analysis:
         if not pairs:
             return []
         self.chased_pairs |= pairs
-        wanted: dict[bytes, set[bytes]] = {}  # module -> names an importer must mention
-        for m, n in pairs:
-            wanted.setdefault(m.encode(), set()).add(n.encode())
-        return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted)]
+        question = "imports " + " ".join(sorted(f"{m}:{n}" for m, n in pairs))
+        wanted = _wanted(question)
+        return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted, question)]
 
-    def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]]) -> bool:
+    def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: str) -> bool:
         if sf.display in self.overrides:
             data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
         else:
@@ -354,9 +361,31 @@ class _Analysis:
                 data = read_source(sf.path)
             except OSError:
                 return False
-        imported = {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
-        names = {n for m in imported & wanted.keys() for n in wanted[m] if n in data}
-        return any(re.search(rb"\b" + re.escape(n) + rb"\b", data) for n in names)
+        return self._record(sf, question, imports_and_mentions(data, wanted))
+
+
+def _wanted(question: str) -> dict[bytes, set[bytes]]:
+    """An "imports" question's module -> names an importer must mention."""
+    wanted: dict[bytes, set[bytes]] = {}
+    for pair in question.split(" ")[1:]:
+        m, _, n = pair.partition(":")
+        wanted.setdefault(m.encode(), set()).add(n.encode())
+    return wanted
+
+
+def imports_and_mentions(data: bytes, wanted: dict[bytes, set[bytes]]) -> bool:
+    """The source imports one of the modules and mentions one of its names as a word."""
+    imported = {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
+    names = {n for m in imported & wanted.keys() for n in wanted[m] if n in data}
+    return any(re.search(rb"\b" + re.escape(n) + rb"\b", data) for n in names)
+
+
+def answer(question: str, data: bytes) -> bool:
+    """A recorded demand-round question, asked again of a file's bytes."""
+    kind, _, arg = question.partition(" ")
+    if kind == "mentions":
+        return re.search(arg.encode("latin-1"), data) is not None
+    return imports_and_mentions(data, _wanted(question))
 
 
 def _needing_evidence(index: ProjectIndex, config: Config) -> set[str]:
@@ -443,10 +472,16 @@ def check_files(
     jobs = jobs or os.cpu_count() or 1
     cache = open_cache(config, prefilter)
     keyed = cache is not None and not overrides and not need_index
-    run_key = _run_key(files, config) if keyed else None
-    if run_key is not None:
-        stored = cache.result(run_key)  # type: ignore[union-attr]
-        if isinstance(stored, tuple) and len(stored) == 3:
+    sigs = _signatures(files) if keyed else None
+    run_key = _run_key(files, config, sigs) if sigs is not None else None
+    if keyed:
+        stored = _stored(cache, run_key) if run_key is not None else None  # type: ignore[arg-type]
+        if stored is None and prefilter:
+            try:
+                stored = _same_facts_result(files, config, cache)  # type: ignore[arg-type]
+            except (TypeError, ValueError, IndexError, KeyError):  # a spoiled tree record is a miss
+                stored = None
+        if stored is not None:
             diagnostics, parsed, suppressed = stored
             return Result(list(diagnostics), len(files), parsed, suppressed, [], files, None)
     analysis = _Analysis(files, config, jobs, overrides, prefilter, cache)
@@ -457,41 +492,143 @@ def check_files(
     if cache is not None:
         cache.save()
         if keyed and run_key is None:
-            run_key = _settled_run_key(files, config, cache)
-        if run_key is not None and not analysis.errors:
+            sigs = _settled_signatures(files, cache)
+            run_key = _run_key(files, config, sigs) if sigs is not None else None
+        if run_key is not None and sigs is not None and not analysis.errors:
             cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
+            cache.store_tree(run_key, _report_settings(config), analysis.questions, _tree_files(files, sigs, cache, analysis))
     return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {})
 
 
-def _settled_run_key(files: list[SourceFile], config: Config, cache: Cache) -> bytes | None:
-    """The run key after a run that began with a file modified in the last 2 s (just saved by
-    an editor, or by pre-commit's stash): now that its stat vouches for its bytes, the result
-    is stored when the bytes are still those that were analysed (as git settles a racy index
-    entry), so the next rerun is a stored one, not a full join."""
-    key = _run_key(files, config)
-    if key is None:
+_MAX_EDITED = 32  # edited files re-analysed, one by one, to look for an unchanged-facts rerun
+
+Signature = tuple[int, int, int, int]
+
+
+def _stored(cache: Cache, run_key: bytes) -> tuple | None:
+    stored = cache.result(run_key)
+    return stored if isinstance(stored, tuple) and len(stored) == 3 else None
+
+
+def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) -> tuple | None:
+    """The stored outcome of the last run, when every file edited since then would have gone
+    through that run alike: the same prefilter verdict, the same facts, and the same answer to
+    every question the demand rounds asked of its bytes. The run is a deterministic function
+    of those (the rules are pure functions of the facts and the settings), so its findings are
+    this tree's. An edit to a file no rule needs, or a comment or docstring edited in one that
+    keeps its facts, reuses them; a file added, removed or renamed is a full run."""
+    tree = cache.tree()
+    if tree is None or tree.get("settings") != _report_settings(config) or len(tree["files"]) != len(files):
         return None
-    for sf in files:
-        sig = stat_signature(sf.path)
-        e = cache.entries.get(os.path.realpath(sf.path))
-        if e is None or sig is None or e.stat == sig:
+    sigs: list[Signature] = []
+    edited: list[tuple[SourceFile, list]] = []
+    for sf, record in zip(files, tree["files"]):
+        current = stat_signature(sf.fspath)
+        if current is None or tuple(record[:3]) != (sf.display, sf.module, sf.is_package):
+            return None
+        if current != tuple(record[3]):
+            if len(edited) == _MAX_EDITED:
+                return None
+            edited.append((sf, record))
+        sigs.append(current)
+    stored = _stored(cache, tree["key"])
+    if not edited or stored is None:
+        return None
+    tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
+    for sf, (_d, _m, _p, _sig, skipped, facts_hash, asked) in edited:
+        if not _goes_alike(sf, skipped, facts_hash, asked, tree["questions"], config, tokens):
+            return None
+    run_key = _run_key(files, config, sigs)
+    if run_key is not None:  # no file modified in the last 2 s: the next rerun is a plain hit
+        cache.store_result(run_key, stored)
+        cache.store_tree(run_key, _report_settings(config), tree["questions"],
+                         [[*record[:3], list(sig), *record[4:]] for record, sig in zip(tree["files"], sigs)])
+    return stored
+
+
+def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str],
+                config: Config, tokens: Prefilter | None) -> bool:
+    """An edited file gives the recorded run's verdict, facts and answers."""
+    if skipped not in (True, False):
+        return False
+    first = _run(make_job(sf, False, {}), config.catalog, tokens)
+    if skipped is False:
+        if not isinstance(first.result, FileFacts) or digest(cache_codec.dumps(first.result)) != facts_hash:
+            return False
+    elif first.result is not None:
+        return False
+    elif isinstance(facts_hash, bytes):  # parsed on demand in a later round
+        forced = _run(make_job(sf, True, {}), config.catalog, tokens)
+        if not isinstance(forced.result, FileFacts) or digest(cache_codec.dumps(forced.result)) != facts_hash:
+            return False
+    if not asked:
+        return True
+    try:
+        data = read_source(sf.fspath)
+    except OSError:
+        return False
+    return digest(data) == first.digest and all(answer(questions[q], data) == a for q, a in asked)
+
+
+def _tree_files(files: list[SourceFile], sigs: list[Signature], cache: Cache, analysis: _Analysis) -> list[list]:
+    """Per file: identity, the stat signature the run saw, its prefilter verdict, the hash of
+    its facts and the demand rounds' questions and answers (verdict and facts only when its
+    cache entry is for those bytes)."""
+    out = []
+    for sf, sig in zip(files, sigs):
+        e = cache.entries.get(os.path.realpath(sf.fspath))
+        known = e is not None and e.stat == sig
+        raw = e.facts_json() if known else None  # type: ignore[union-attr]
+        out.append([sf.display, sf.module, sf.is_package, list(sig), e.skipped if known else None,  # type: ignore[union-attr]
+                    digest(raw.encode()) if raw is not None else None,
+                    [list(qa) for qa in analysis.asked.get(sf.display, ())]])
+    return out
+
+
+def _settled_signatures(files: list[SourceFile], cache: Cache) -> list[Signature] | None:
+    """The stat signatures after a run that began with a file modified in the last 2 s (just
+    saved by an editor, or by pre-commit's stash): now that its stat vouches for its bytes,
+    the result is stored when the bytes are still those that were analysed (as git settles a
+    racy index entry), so the next rerun is a stored one, not a full join."""
+    sigs = _signatures(files)
+    if sigs is None:
+        return None
+    for sf, sig in zip(files, sigs):
+        e = cache.entries.get(os.path.realpath(sf.fspath))
+        if e is None or e.stat == sig:
             continue  # an entry whose stat matches was hashed when stored
         try:
-            if digest(read_source(sf.path)) != e.digest:
+            if digest(read_source(sf.fspath)) != e.digest:
                 return None
         except OSError:
             return None
-    return key
+    return sigs
 
 
-def _run_key(files: list[SourceFile], config: Config) -> bytes | None:
-    """Every file's identity and stat signature, and the settings that shape the report."""
-    parts = [repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))]
-    now = time.time_ns()
+def _signatures(files: list[SourceFile]) -> list[Signature] | None:
+    """Every file's stat signature (None when a file is gone)."""
+    sigs = []
     for sf in files:
         sig = stat_signature(sf.fspath)
-        if sig is None or racy(sig, now):
+        if sig is None:
             return None
+        sigs.append(sig)
+    return sigs
+
+
+def _report_settings(config: Config) -> str:
+    """The settings that shape the report but not the facts (those key the cache file)."""
+    return repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))
+
+
+def _run_key(files: list[SourceFile], config: Config, sigs: list[Signature]) -> bytes | None:
+    """Every file's identity and stat signature, and the settings that shape the report; None
+    when a file was modified in the last 2 s (its stat does not vouch for its bytes yet)."""
+    now = time.time_ns()
+    if any(racy(sig, now) for sig in sigs):
+        return None
+    parts = [_report_settings(config)]
+    for sf, sig in zip(files, sigs):
         parts.append(f"{sf.display}\0{sf.module}\0{sf.is_package}\0{sig[0]},{sig[1]},{sig[2]},{sig[3]}")
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 

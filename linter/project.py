@@ -8,7 +8,7 @@ network call (directly or through project functions, to a bounded depth).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator
 
@@ -32,10 +32,10 @@ class Func:
 
     file: FileFacts
     facts: FunctionFacts
+    id: str = field(init=False, compare=False)  # made once: the rules ask for it millions of times
 
-    @property
-    def id(self) -> str:
-        return f"{self.file.module}:{self.facts.qualname}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.file.module}:{self.facts.qualname}")
 
     @property
     def label(self) -> str:
@@ -67,6 +67,11 @@ class ProjectIndex:
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
         self._split: dict[str, tuple[FileFacts, str] | None] = {}
         self._one_time: dict[str, bool] = {}
+        # Name resolution is a pure function of the index; the call graph asks it ~500,000
+        # questions on a large tree, most of them many times over.
+        self._named: dict[str, Func | None] = {}
+        self._classes: dict[str, tuple[FileFacts, ClassFacts] | None] = {}
+        self._mro: dict[str, list[tuple[FileFacts, ClassFacts]]] = {}
         self._net: dict[tuple[str, str], Chain | None] = {}
 
     def loc(self, file: FileFacts, span: Span) -> str:
@@ -91,6 +96,12 @@ class ProjectIndex:
     def resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
         if ref.kind != "name":
             return None
+        if ref.name not in self._classes:
+            self._classes[ref.name] = None  # a cycle of re-exports resolves to nothing
+            self._classes[ref.name] = self._resolve_class(ref)
+        return self._classes[ref.name]
+
+    def _resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
         hit = self.split_module(ref.name)
         if hit is None:
             return None
@@ -104,6 +115,12 @@ class ProjectIndex:
         return None
 
     def mro(self, file: FileFacts, klass: ClassFacts) -> Iterator[tuple[FileFacts, ClassFacts]]:
+        key = f"{file.path}:{klass.name}"
+        if key not in self._mro:
+            self._mro[key] = list(self._walk_mro(file, klass))
+        return iter(self._mro[key])
+
+    def _walk_mro(self, file: FileFacts, klass: ClassFacts) -> Iterator[tuple[FileFacts, ClassFacts]]:
         seen: set[str] = set()
         todo = [(file, klass)]
         while todo:
@@ -187,6 +204,13 @@ class ProjectIndex:
         return self.method(klass[0], klass[1].name, meth) if klass is not None else None
 
     def function_named(self, qualified: str, depth: int = 0) -> Func | None:
+        if depth:
+            return self._function_named(qualified, depth)
+        if qualified not in self._named:
+            self._named[qualified] = self._function_named(qualified, 0)
+        return self._named[qualified]
+
+    def _function_named(self, qualified: str, depth: int) -> Func | None:
         hit = self.split_module(qualified)
         if hit is None:
             return None

@@ -153,3 +153,47 @@ def test_cache_codec_rebuilds_facts_and_nothing_else(tmp_path: Path) -> None:
     # a cache file planted in the tree (e.g. committed) is only ever read as data
     _spoiled_cache_gives_the_same(tmp_path, tmp_path / "cache", b'["d", "x", ["@Popen", ["l", "touch", "pwned"]]]')
     assert not (tmp_path / "pwned").exists()
+
+
+def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edited file that gives the last run's prefilter verdict, facts and demand-round
+    answers reuses that run's findings without a join; any other edit is a full run."""
+    from linter import cache as cache_module, engine
+
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # ctime is now after any write: no stat would vouch
+    files = {
+        "agent.py": "import litellm\n\n\ndef track(handler):\n    litellm.success_callback.append(handler)\n",
+        "web.py": "import agent\n\n\ndef home():\n    return 'hi'\n",
+        "other.py": "def add(a, b):\n    return a + b\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache_dir=cache, need_index=False)
+    assert [(d[0], d[5]) for d in first] == [("LLM002", "low")], first  # no concurrency evidence yet
+    real_collect = engine.collect_facts
+
+    def edit(name: str, text: str, joins: bool) -> list[tuple]:
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+        if not joins:
+            monkeypatch.setattr(engine, "collect_facts", lambda analysis: pytest.fail("a full run"))
+        try:
+            out = run(tmp_path, cache_dir=cache, need_index=False)
+        finally:
+            monkeypatch.setattr(engine, "collect_facts", real_collect)
+        assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
+        return out
+
+    # a file no rule needs, and a comment in one whose facts stay: the stored findings
+    assert edit("other.py", files["other.py"] + "# edited\n", joins=False) == first
+    assert edit("agent.py", files["agent.py"] + "# edited\n", joins=False) == first
+    assert edit("web.py", files["web.py"].replace("'hi'", "'hello'"), joins=False) == first
+    # the same file now answers a demand round's question differently: it calls the function
+    # from a web handler, which is the finding's concurrency evidence
+    handler = "import agent\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post('/t')\ndef home(h):\n    agent.track(h)\n"
+    assert [(d[0], d[5]) for d in edit("web.py", handler, joins=True)] == [("LLM002", "high")]
+    # facts that move (a line above the finding) are a full run too
+    moved = edit("agent.py", "\n" + files["agent.py"], joins=True)
+    assert [d[3][0] for d in moved] == [first[0][3][0] + 1]
