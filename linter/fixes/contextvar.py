@@ -136,12 +136,14 @@ class _Plan:
 def _rewrite_module(
     module: cst.Module, defines: bool, name: str, qual: str, module_name: str, is_package: bool, mutable: bool
 ) -> str | None:
+    owner_module = qual.rsplit(".", 1)[0]
+    if not defines and not _may_refer(import_table(module, module_name, is_package), module, qual, module_name):
+        return None  # scope analysis of a large module costs seconds: only where a reference can be
     wrapper = MetadataWrapper(module)
     scopes = wrapper.resolve(ScopeProvider)
     parents = wrapper.resolve(ParentNodeProvider)
     tree = wrapper.module
     table = import_table(tree, module_name, is_package)
-    owner_module = qual.rsplit(".", 1)[0]
     for node in walk(tree):
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             source = resolve_relative(module_name, is_package, len(node.relative), dotted(node.module) or "" if node.module else "")
@@ -187,6 +189,19 @@ def _rewrite_module(
             seen.add(id(ref))
             _classify(ref, parents, plan, name, mutable, tree)
     return tree.visit(_Apply(plan, name, defines)).code
+
+
+def _may_refer(table: dict[str, str], module: cst.Module, qual: str, module_name: str) -> bool:
+    """A module that imports neither the state nor a module or package above it, star-imports
+    nothing and is not above it itself has no name that can reach it."""
+    return (
+        any(target == qual or qual.startswith(target + ".") for target in table.values())
+        or qual.startswith(module_name + ".")
+        or _STAR_IMPORT.search(module.code) is not None
+    )
+
+
+_STAR_IMPORT = re.compile(r"\bimport[ \t\\(]*\*")
 
 
 def _classify(ref: cst.CSTNode, parents, plan: _Plan, name: str, mutable: bool, tree: cst.Module) -> None:

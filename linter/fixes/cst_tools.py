@@ -66,18 +66,25 @@ def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef:
     return node
 
 
+_BLOCK_PARTS = ("body", "handlers", "orelse", "finalbody", "cases")  # in source order
+
+
 def import_table(module: cst.Module, module_name: str, is_package: bool) -> dict[str, str]:
-    """Local name -> qualified name for every import in the module (any depth)."""
+    """Local name -> qualified name for every import in the module (any depth). Only
+    statements are walked: an import is one, and libcst's ``children`` of every node cost
+    ~2 s on a 10,000-line module."""
     table: dict[str, str] = {}
-    todo: list[cst.CSTNode] = [module]
+    todo: list[object] = [module]
     while todo:
         node = todo.pop()
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             add_import(table, node, module_name, is_package)
-            continue
-        if isinstance(node, cst.BaseExpression):
-            continue
-        todo.extend(node.children)
+        elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            todo.extend(node.body)
+        elif isinstance(node, (list, tuple)):
+            todo.extend(node)
+        elif isinstance(node, cst.CSTNode) and not isinstance(node, cst.BaseExpression):
+            todo.extend(part for name in _BLOCK_PARTS if (part := getattr(node, name, None)) is not None)
     return table
 
 
