@@ -188,6 +188,7 @@ class _Analysis:
         self.questions: list[str] = []
         self.asked: dict[str, list[tuple[int, bool]]] = {}  # display path -> (question, answer)
         self._question_ids: dict[str, int] = {}
+        self._imported: dict[str, set[bytes]] = {}  # display path -> words of its imports (this run)
 
     def _record(self, sf: SourceFile, question: str, answer: bool) -> bool:
         qid = self._question_ids.get(question)
@@ -354,6 +355,9 @@ class _Analysis:
         return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted, question)]
 
     def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: str) -> bool:
+        imported = self._imported.get(sf.display)
+        if imported is not None and not imported & wanted.keys():
+            return self._record(sf, question, False)  # the usual answer, without reading the file again
         if sf.display in self.overrides:
             data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
         else:
@@ -361,7 +365,9 @@ class _Analysis:
                 data = read_source(sf.path)
             except OSError:
                 return False
-        return self._record(sf, question, imports_and_mentions(data, wanted))
+        if imported is None:
+            imported = self._imported[sf.display] = imported_words(data)
+        return self._record(sf, question, imports_and_mentions(data, wanted, imported))
 
 
 def _wanted(question: str) -> dict[bytes, set[bytes]]:
@@ -373,9 +379,14 @@ def _wanted(question: str) -> dict[bytes, set[bytes]]:
     return wanted
 
 
-def imports_and_mentions(data: bytes, wanted: dict[bytes, set[bytes]]) -> bool:
+def imported_words(data: bytes) -> set[bytes]:
+    """The words of a source's import statements."""
+    return {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
+
+
+def imports_and_mentions(data: bytes, wanted: dict[bytes, set[bytes]], imported: set[bytes] | None = None) -> bool:
     """The source imports one of the modules and mentions one of its names as a word."""
-    imported = {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
+    imported = imported_words(data) if imported is None else imported
     names = {n for m in imported & wanted.keys() for n in wanted[m] if n in data}
     return any(re.search(rb"\b" + re.escape(n) + rb"\b", data) for n in names)
 
