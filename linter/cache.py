@@ -83,7 +83,7 @@ class Entry:
     def facts(self) -> FileFacts | None:
         if self._facts is None and self._raw is not None:
             try:
-                value = cache_codec.loads(self._raw.encode())
+                value = cache_codec.loads(self._raw.encode(), _STRINGS)
             except Exception:  # a spoiled entry is a miss, never an error
                 value = None
             self._facts = value if isinstance(value, FileFacts) else None
@@ -102,6 +102,11 @@ class Entry:
 
 
 RACY_NS = 2_000_000_000
+
+
+# One object per distinct string across the facts decoded in this process (see
+# ``cache_codec.decode``); bounded by the distinct names of the trees checked.
+_STRINGS: dict[str, str] = {}
 
 
 def racy(sig: tuple[int, int, int, int], now_ns: int | None = None) -> bool:

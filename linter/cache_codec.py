@@ -64,17 +64,29 @@ def _encode_item(value: Any) -> Any:
     return value if type(value) in _SCALARS else encode(value)
 
 
-def decode(value: Any) -> Any:
+def decode(value: Any, strings: dict[str, str] | None = None) -> Any:
+    """``strings``: one object per distinct string (module and qualified names repeat in
+    every file's facts: a third of a large tree's decoded facts were copies)."""
     if type(value) is not list:
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         raise CodecError("bad value")
     if not value or type(value[0]) is not str:
         raise CodecError("untagged list")
+    if strings is None:
+        strings = {}
     tag = value[0]
     # scalars decode to themselves: tested inline, a call per value made loading the cache of
     # a large tree take seconds
-    items = [v if type(v) in _SCALARS else decode(v) for v in value[1:]]
+    items = [
+        strings.setdefault(v, v) if type(v) is str else v if type(v) in _SCALARS else decode(v, strings)
+        for v in value[1:]
+    ]
+    if tag[:1] == "@":
+        cls = _CLASSES.get(tag[1:])
+        if cls is None or len(items) != len(_FIELDS[cls]):
+            raise CodecError(f"unknown or changed type {tag!r}")
+        return cls(*items)
     if tag == "l":
         return items
     if tag == "t":
@@ -87,15 +99,12 @@ def decode(value: Any) -> Any:
         return set(items)
     if tag == "b":
         return bytes.fromhex(items[0])
-    cls = _CLASSES.get(tag[1:]) if tag.startswith("@") else None
-    if cls is None or len(items) != len(_FIELDS[cls]):
-        raise CodecError(f"unknown or changed type {tag!r}")
-    return cls(*items)
+    raise CodecError(f"unknown tag {tag!r}")
 
 
 def dumps(value: Any) -> bytes:
     return json.dumps(encode(value), separators=(",", ":")).encode()
 
 
-def loads(data: bytes) -> Any:
-    return decode(json.loads(data))
+def loads(data: bytes, strings: dict[str, str] | None = None) -> Any:
+    return decode(json.loads(data), strings)
