@@ -189,6 +189,16 @@ class _Analysis:
         self.asked: dict[str, list[tuple[int, bool]]] = {}  # display path -> (question, answer)
         self._question_ids: dict[str, int] = {}
         self._imported: dict[str, set[bytes]] = {}  # display path -> words of its imports (this run)
+        self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
+        self.findings: list[list[Diagnostic]] | None = None  # every rule's, on that index
+
+    def index(self) -> ProjectIndex:
+        """The project index of the facts so far, built once per round: the last round's
+        index and its rules' findings are the final ones (no second join)."""
+        if self._index is None:
+            self._index = ProjectIndex(self.facts)
+            self.findings = None
+        return self._index
 
     def _record(self, sf: SourceFile, question: str, answer: bool) -> bool:
         qid = self._question_ids.get(question)
@@ -248,6 +258,7 @@ class _Analysis:
     def run(self, sources: list[SourceFile], force: bool) -> None:
         facts = self.analyse(sources, force or not self.prefilter)
         self.facts += facts
+        self._index = None
         # in path order, as the final index has them: which of two files that claim the same
         # module name wins must not depend on which came from the cache
         self.facts.sort(key=lambda f: f.path)
@@ -284,7 +295,7 @@ class _Analysis:
 
     def readers(self) -> list[SourceFile]:
         """Skipped files that mention storage written by a callback (possible readers)."""
-        storage = ProjectIndex(self.facts).callback_storage()
+        storage = self.index().callback_storage()
         if not storage:
             return []
         names = sorted({q.rsplit(".", 1)[-1] for q in storage})
@@ -328,10 +339,11 @@ class _Analysis:
         handler or thread pool that calls it, or start-up code that makes it one-time): files
         that import the module of a function on the finding's call path and mention that
         function's name (or its class's, for a method: a constructor call names the class)."""
-        index = ProjectIndex(self.facts)
+        index = self.index()
+        self.findings = [list(rule.check(index)) for rule in self.config.rules]
         pairs = {
             (func.file.module.rsplit(".", 1)[-1], name)
-            for func in _calling_functions(index, _needing_evidence(index, self.config))
+            for func in _calling_functions(index, _needing_evidence(index, self.findings))
             if not func.file.is_test and not func.facts.one_time_scope
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1])
             if name and not name.startswith(("<", "__"))  # a constructor call names the class
@@ -399,13 +411,14 @@ def answer(question: str, data: bytes) -> bool:
     return imports_and_mentions(data, _wanted(question))
 
 
-def _needing_evidence(index: ProjectIndex, config: Config) -> set[str]:
-    """Functions whose findings lack concurrency evidence (graded low), functions holding a
-    lock region or a client-config write with no concurrent caller known, and methods that
-    register callbacks (their class may be built per request elsewhere)."""
+def _needing_evidence(index: ProjectIndex, findings: list[list[Diagnostic]]) -> set[str]:
+    """Functions whose findings (every rule's, on ``index``) lack concurrency evidence
+    (graded low), functions holding a lock region or a client-config write with no concurrent
+    caller known, and methods that register callbacks (their class may be built per request
+    elsewhere)."""
     out: set[str] = set()
-    for rule in config.rules:
-        for d in rule.check(index):
+    for found in findings:
+        for d in found:
             if d.confidence != "low" or d.code == "LLM000":
                 continue
             data = dict(d.data)
@@ -450,13 +463,14 @@ def collect_facts(analysis: _Analysis) -> list[FileFacts]:
     return sorted(analysis.facts, key=lambda f: f.path)
 
 
-def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], int]:
-    """Every enabled rule, minus suppressed and below-threshold findings, sorted."""
+def run_rules(index: ProjectIndex, config: Config, findings: list[list[Diagnostic]] | None = None) -> tuple[list[Diagnostic], int]:
+    """Every enabled rule (``findings``: their output on ``index`` already), minus suppressed
+    and below-threshold findings, sorted."""
     by_path = {f.path: f for f in index.files}
     out: list[Diagnostic] = []
     suppressed = 0
-    for rule in config.rules:
-        for diag in rule.check(index):
+    for found in findings if findings is not None else (rule.check(index) for rule in config.rules):
+        for diag in found:
             if diag.code != "LLM000" and not confidence_at_least(diag.confidence, config.min_confidence):
                 continue
             if is_suppressed(diag, by_path.get(diag.path)) or per_file_ignored(diag, config.per_file_ignores):
@@ -497,8 +511,8 @@ def check_files(
             return Result(list(diagnostics), len(files), parsed, suppressed, [], files, None)
     analysis = _Analysis(files, config, jobs, overrides, prefilter, cache)
     facts = collect_facts(analysis)
-    index = ProjectIndex(facts)
-    diagnostics, suppressed = run_rules(index, config)
+    index = analysis.index()
+    diagnostics, suppressed = run_rules(index, config, analysis.findings)
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()
