@@ -216,7 +216,13 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | 
     from linter.analysis.extract import extract
 
     assert tree is not None
-    extract(tree, facts, catalog, text)
+    collecting = gc.isenabled()
+    gc.disable()  # the facts hold no cycles; each pass over the live tree cost 10% of the extraction
+    try:
+        extract(tree, facts, catalog, text)
+    finally:
+        if collecting:
+            gc.enable()
     return facts
 
 
