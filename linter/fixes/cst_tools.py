@@ -88,9 +88,23 @@ _BLOCK_PARTS = ("body", "handlers", "orelse", "finalbody", "cases")  # in source
 
 
 def import_table(module: cst.Module, module_name: str, is_package: bool) -> dict[str, str]:
-    """Local name -> qualified name for every import in the module (any depth). Only
-    statements are walked: an import is one, and libcst's ``children`` of every node cost
-    ~2 s on a 10,000-line module."""
+    """Local name -> qualified name for every import in the module (any depth), a copy the
+    caller may change. Only statements are walked: an import is one, and libcst's
+    ``children`` of every node cost ~2 s on a 10,000-line module. The last few modules'
+    tables are kept: one module is asked for again per finding in it."""
+    key = (id(module), module_name, is_package)
+    hit = _TABLES.get(key)
+    if hit is None or hit[0] is not module:
+        hit = _TABLES[key] = (module, _import_table(module, module_name, is_package))
+        while len(_TABLES) > 16:
+            del _TABLES[next(iter(_TABLES))]
+    return dict(hit[1])
+
+
+_TABLES: dict[tuple[int, str, bool], tuple[cst.Module, dict[str, str]]] = {}
+
+
+def _import_table(module: cst.Module, module_name: str, is_package: bool) -> dict[str, str]:
     table: dict[str, str] = {}
     todo: list[object] = [module]
     while todo:
