@@ -221,8 +221,8 @@ class _Analysis:
                     out.append(facts)
             else:
                 work.append(sf)
-        if self.cache is not None:  # biggest first: the last chunk should be a small one
-            work.sort(key=lambda sf: -(sigs.get(sf.display) or (0,))[0])
+        if self.jobs > 1 and len(work) >= _SERIAL_BELOW:  # biggest first: the last chunk should be a small one
+            work.sort(key=lambda sf: -(sigs.get(sf.display) or (_size(sf),))[0])
         jobs = [make_job(sf, force, self.overrides) for sf in work]
         for sf, outcome in zip(work, analyse_all(jobs, self.config.catalog, self.tokens, self.jobs)):
             if isinstance(outcome.result, str):
@@ -447,6 +447,13 @@ def _calling_functions(index: ProjectIndex, start: set[str]) -> list[Func]:
                 seen.add(caller.id)
                 todo.append(caller.id)
     return [index.functions[i] for i in seen if i in index.functions]
+
+
+def _size(sf: SourceFile) -> int:
+    try:
+        return os.stat(sf.fspath).st_size
+    except OSError:
+        return 0
 
 
 def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
