@@ -7,9 +7,9 @@ One file per (tool fingerprint, analysis settings) holds, per file: its stat sig
 BLAKE2 hash of its bytes, the prefilter's verdict, its facts and the results of the name scans
 the demand rounds made over it. A second, small file keeps the findings of the last few whole runs, keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
-libcst. A third records the last run's tree (each file's stat signature and the hash of its
-facts), so that a rerun whose edited files still have the same facts reuses that run's findings
-(``engine._same_facts_result``).
+libcst. A third records the last run's tree (each file's stat signature, prefilter verdict, facts
+hash, and the questions the demand rounds asked of its bytes with their answers), so that a rerun
+whose edited files give all of them alike reuses that run's findings (``engine._same_facts_result``).
 
 Never wrong (a stat signature vouches for a file's bytes only when the file was last modified
 more than 2 s before it was recorded; younger files are hashed again):
@@ -43,6 +43,11 @@ _SCHEMA = 2
 
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def facts_digest(facts_json: str) -> bytes:
+    """The hash the tree record keeps of a file's facts, from their stored JSON."""
+    return digest(facts_json.encode())
 
 
 def _tool_fingerprint() -> str:
@@ -154,8 +159,8 @@ class Cache:
         _write(self.directory, self.results_path, stored)
 
     def tree(self) -> dict | None:
-        """The last whole run's tree: its run key, and per file its identity, its stat
-        signature and the hash of its facts (for a file the byte scan selected)."""
+        """The last whole run's tree: its run key, report settings and demand-round questions,
+        and per file its identity, stat signature, prefilter verdict, facts hash and answers."""
         stored = _read(self.tree_path)
         ok = isinstance(stored.get("key"), bytes) and isinstance(stored.get("files"), list) and isinstance(stored.get("questions"), list)
         return stored if ok else None

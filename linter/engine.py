@@ -8,7 +8,6 @@ rounds, so the prefilter never loses a finding.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -20,9 +19,9 @@ from typing import Iterable
 
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.analysis.source import Job, analyse, decode, read_source
+from linter.analysis.source import Job, analyse, decode, paused_gc, read_source
 from linter import cache_codec
-from linter.cache import Cache, digest, racy, stat_signature
+from linter.cache import Cache, digest, facts_digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
@@ -328,7 +327,7 @@ class _Analysis:
         try:
             data = read_source(sf.path)
         except OSError:
-            return False
+            return self._record(sf, question, False)
         found = pattern.search(data) is not None
         if e is not None and e.digest == digest(data):
             e.mentions[source] = found
@@ -377,7 +376,7 @@ class _Analysis:
             try:
                 data = read_source(sf.path)
             except OSError:
-                return False
+                return self._record(sf, question, False)
         if imported is None:
             imported = self._imported[sf.display] = imported_words(data)
         return self._record(sf, question, imports_and_mentions(data, wanted, imported))
@@ -518,17 +517,10 @@ def check_files(
             diagnostics, parsed, suppressed = stored
             return Result(list(diagnostics), len(files), parsed, suppressed, [], files, None)
     analysis = _Analysis(files, config, jobs, overrides, prefilter, cache)
-    collecting = gc.isenabled()
-    # Facts, indexes and findings hold no cycles: the collector's passes over millions of
-    # live objects while they grow are pure cost; cycles left meanwhile are freed afterwards.
-    gc.disable()
-    try:
+    with paused_gc():  # facts, indexes and findings: millions of objects, no cycles
         facts = collect_facts(analysis)
         index = analysis.index()
         diagnostics, suppressed = run_rules(index, config, analysis.findings)
-    finally:
-        if collecting:
-            gc.enable()
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()
@@ -594,13 +586,12 @@ def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list
         return False
     first = _run(make_job(sf, False, {}), config.catalog, tokens)
     if skipped is False:
-        if not isinstance(first.result, FileFacts) or digest(cache_codec.dumps(first.result)) != facts_hash:
+        if not _has_facts(first, facts_hash):
             return False
     elif first.result is not None:
         return False
     elif isinstance(facts_hash, bytes):  # parsed on demand in a later round
-        forced = _run(make_job(sf, True, {}), config.catalog, tokens)
-        if not isinstance(forced.result, FileFacts) or digest(cache_codec.dumps(forced.result)) != facts_hash:
+        if not _has_facts(_run(make_job(sf, True, {}), config.catalog, tokens), facts_hash):
             return False
     if not asked:
         return True
@@ -609,6 +600,10 @@ def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list
     except OSError:
         return False
     return digest(data) == first.digest and all(answer(questions[q], data) == a for q, a in asked)
+
+
+def _has_facts(outcome: _Outcome, facts_hash: object) -> bool:
+    return isinstance(outcome.result, FileFacts) and facts_digest(cache_codec.dumps(outcome.result).decode()) == facts_hash
 
 
 def _tree_files(files: list[SourceFile], sigs: list[Signature], cache: Cache, analysis: _Analysis) -> list[list]:
@@ -621,7 +616,7 @@ def _tree_files(files: list[SourceFile], sigs: list[Signature], cache: Cache, an
         known = e is not None and e.stat == sig
         raw = e.facts_json() if known else None  # type: ignore[union-attr]
         out.append([sf.display, sf.module, sf.is_package, list(sig), e.skipped if known else None,  # type: ignore[union-attr]
-                    digest(raw.encode()) if raw is not None else None,
+                    facts_digest(raw) if raw is not None else None,
                     [list(qa) for qa in analysis.asked.get(sf.display, ())]])
     return out
 

@@ -13,10 +13,11 @@ import re
 import stat
 import sys
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from linter.analysis.catalog import Catalog
 from linter.analysis.facts import FileFacts, Span
@@ -113,6 +114,20 @@ class CPythonVerdict:
     too_deep: bool  # nesting beyond CPython's limits: libcst must not be given this text
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: for work that builds millions of objects with no
+    cycles (a tree, its facts, an index), where each pass over them is pure cost. Cycles made
+    meanwhile are collected after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def cpython_parse(text: str) -> tuple[ast.Module | None, CPythonVerdict | None]:
     """The tree CPython's parser makes of ``text``, or why it rejects it. Run on every file: it
     reports syntax errors in files the byte scan skips, its tree is what facts come from, and
@@ -122,11 +137,11 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CPythonVerdict | None]:
     # CPython's nesting budget is a multiple of (recursion limit - current depth): fix it, so
     # that the verdict is the same in a worker process and deep inside a serial run
     sys.setrecursionlimit(_stack_depth() + _PARSE_BUDGET)
-    collecting = gc.isenabled()
-    gc.disable()  # cyclic GC passes over a big tree made big files 3x slower
     try:
-        with warnings.catch_warnings():  # the user's invalid escapes are not ours to print,
-            warnings.simplefilter("ignore")  # and -W error must not turn them into LLM000
+        # GC passes over a big tree made big files 3x slower; the user's invalid escapes are
+        # not ours to print, and -W error must not turn them into LLM000
+        with paused_gc(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             return compile(text, "<llmlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True), None
     except SyntaxError as e:
         if "null bytes" in e.msg:
@@ -140,8 +155,6 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CPythonVerdict | None]:
         return None, _nul_byte(text)
     finally:
         sys.setrecursionlimit(limit)
-        if collecting:
-            gc.enable()
 
 
 def _nul_byte(text: str) -> CPythonVerdict:
@@ -216,13 +229,8 @@ def analyse(job: Job, catalog: Catalog, tokens: Prefilter | None, data: bytes | 
     from linter.analysis.extract import extract
 
     assert tree is not None
-    collecting = gc.isenabled()
-    gc.disable()  # the facts hold no cycles; each pass over the live tree cost 10% of the extraction
-    try:
+    with paused_gc():  # passes over the live tree cost 10% of the extraction
         extract(tree, facts, catalog, text)
-    finally:
-        if collecting:
-            gc.enable()
     return facts
 
 
