@@ -431,8 +431,11 @@ def _needing_evidence(index: ProjectIndex, findings: list[list[Diagnostic]]) -> 
         fn = func.facts
         if fn.registrations and fn.class_name:
             out.add(i)
-        elif (fn.regions or fn.config_writes) and not index.one_time(func) and index.concurrency_evidence(func) is None:
-            out.add(i)  # a hazard candidate (a ``with lock: yield`` helper) whose callers decide
+        elif (fn.config_writes or any(r.yields for r in fn.regions)) and not index.one_time(func) and index.concurrency_evidence(func) is None:
+            # a hazard candidate whose callers decide: a client-config write, or a ``with lock:
+            # yield`` helper (the finding is at the ``with helper():`` of a caller); any other
+            # region's hazard is its own (a network call inside), already a finding above
+            out.add(i)
     return out
 
 

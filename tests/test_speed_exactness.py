@@ -54,6 +54,21 @@ def test_prefilter_skips_files_no_rule_needs(tmp_path: Path) -> None:
     assert [d.code for d in result.diagnostics] == ["LLM002"]
 
 
+def test_callers_of_a_lock_without_a_hazard_are_not_chased(tmp_path: Path) -> None:
+    # svc.py is parsed (it mentions litellm); its lock region holds no network call and does
+    # not yield, so no caller can turn it into a finding: the importer is left unparsed
+    (tmp_path / "svc.py").write_text(
+        "import threading\nimport litellm\n\nLOCK = threading.Lock()\nN = 0\n\n"
+        "def bump():\n    global N\n    with LOCK:\n        N += 1\n\n"
+        "def ask(m):\n    return litellm.completion(model='x', messages=m)\n"
+    )
+    (tmp_path / "caller.py").write_text("from svc import bump\n\ndef go():\n    bump()\n")
+    config = load(None, tmp_path, isolated=True, min_confidence="low")
+    result = check_paths([str(tmp_path)], config, jobs=1, cwd=tmp_path)
+    assert result.files_parsed == 1
+    assert run(tmp_path) == run(tmp_path, prefilter=False)
+
+
 def test_literal_gates_are_derived_from_the_rules_tokens() -> None:
     pf = prefilter_pattern(RULES)
     assert pf is not None and pf.gate
