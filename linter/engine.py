@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import AbstractSet, Iterable
 
 from linter.analysis.catalog import CALLBACK_METHODS, Catalog
 from linter.analysis.facts import ClassFacts, FileFacts
@@ -69,11 +69,13 @@ class Result:
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     """What a worker sends back for one file: facts, None (ruled out) or an internal error,
-    and the hash of the bytes it read (for the cache)."""
+    the hash of the bytes it read (for the cache) and, for a file ruled out, the words of its
+    imports (the demand rounds ask which files import a module: no second read)."""
 
     display: str
     digest: bytes | None
     result: FileFacts | None | str
+    imported: frozenset[bytes] | None = None
 
 
 _WORKER: tuple[Catalog, Prefilter | None] | None = None  # set once per worker process
@@ -100,7 +102,9 @@ def _run(job: Job, catalog: Catalog, tokens: Prefilter | None) -> _Outcome:
         result = analyse(job, catalog, tokens, data)
     except Exception as e:  # an internal error must name the file, never kill the run
         return _Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
-    return _Outcome(job.display, digest(data) if data is not None else None, result)
+    if data is None:
+        return _Outcome(job.display, None, result)
+    return _Outcome(job.display, digest(data), result, frozenset(imported_words(data)) if result is None else None)
 
 
 def analyse_all(jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None, jobs: int) -> list[_Outcome]:
@@ -188,7 +192,7 @@ class _Analysis:
         self.questions: list[str] = []
         self.asked: dict[str, list[tuple[int, bool]]] = {}  # display path -> (question, answer)
         self._question_ids: dict[str, int] = {}
-        self._imported: dict[str, set[bytes]] = {}  # display path -> words of its imports (this run)
+        self._imported: dict[str, frozenset[bytes]] = {}  # display path -> words of its imports (this run)
         self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
         self.findings: list[list[Diagnostic]] | None = None  # every rule's, on that index
 
@@ -229,6 +233,8 @@ class _Analysis:
                 continue
             if outcome.result is not None:
                 out.append(outcome.result)
+            elif outcome.imported is not None:
+                self._imported[sf.display] = outcome.imported
             self._store(sf, force, sigs.get(sf.display), outcome)
         return out
 
@@ -378,7 +384,7 @@ class _Analysis:
             except OSError:
                 return self._record(sf, question, False)
         if imported is None:
-            imported = self._imported[sf.display] = imported_words(data)
+            imported = self._imported[sf.display] = frozenset(imported_words(data))
         return self._record(sf, question, imports_and_mentions(data, wanted, imported))
 
 
@@ -396,7 +402,7 @@ def imported_words(data: bytes) -> set[bytes]:
     return {w for stmt in _IMPORT_STATEMENT.findall(data) for w in _WORD.findall(stmt)}
 
 
-def imports_and_mentions(data: bytes, wanted: dict[bytes, set[bytes]], imported: set[bytes] | None = None) -> bool:
+def imports_and_mentions(data: bytes, wanted: dict[bytes, set[bytes]], imported: AbstractSet[bytes] | None = None) -> bool:
     """The source imports one of the modules and mentions one of its names as a word."""
     imported = imported_words(data) if imported is None else imported
     names = {n for m in imported & wanted.keys() for n in wanted[m] if n in data}
