@@ -20,7 +20,7 @@ import click
 from linter import __version__, baseline, rule_docs
 from linter.analysis.source import decode
 from linter.baseline import BaselineError
-from linter.config import Config, ConfigError, load
+from linter.config import SYNTAX_CHECKS, Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
 from linter.discovery import DiscoveryError, Matcher, SourceFile, stdin_file
 from linter.engine import Result, check_files, discover_files
@@ -60,6 +60,8 @@ def _selection_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--min-confidence", type=click.Choice(CONFIDENCE_LEVELS), default=None, help="Lowest confidence reported (default: medium)."),
         click.option("--preview", is_flag=True, help="Also report findings without concurrency evidence (same as --min-confidence low)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes to paths named on the command line too."),
+        click.option("--syntax-check", type=click.Choice(SYNTAX_CHECKS), default=None,
+                     help="LLM000 syntax errors in every file (all, the default) or only in the files a rule needs (analysed: the files the byte scan rules out are not parsed; faster)."),
     ])
 
 
@@ -101,6 +103,7 @@ def _load(o: dict[str, Any]) -> Config:
         exclude=_split(o["exclude"]),
         min_confidence=o["min_confidence"] or ("low" if o["preview"] else None),
         isolated=o["isolated"],
+        syntax_check=o["syntax_check"],
     )
 
 

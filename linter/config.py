@@ -8,6 +8,8 @@ Keys (ruff's spelling where ruff has one):
   min-confidence                        "low" | "medium" | "high" (default "medium")
   cache-dir                             facts cache folder, relative to the config's folder
                                         (the CLI's default: .llmlint_cache there)
+  syntax-check                          "all" (default: every file is parsed, for LLM000) |
+                                        "analysed" (only the files a rule needs: faster)
   network-calls, lock-factories, callback-registries
                                         qualified names added to the built-in catalogues
 A bad key or value raises ConfigError naming the key and the file.
@@ -38,7 +40,8 @@ _LIST_KEYS = (
     "lock-factories",
     "callback-registries",
 )
-KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "respect-gitignore", "min-confidence", "cache-dir"))
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "respect-gitignore", "min-confidence", "cache-dir", "syntax-check"))
+SYNTAX_CHECKS = ("all", "analysed")
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
     cache_dir: Path | None = None  # facts cache folder; None: no cache (the CLI sets one)
+    syntax_check: str = "all"  # "analysed": files the byte scan rules out are not parsed
 
     @property
     def codes(self) -> frozenset[str]:
@@ -107,6 +111,7 @@ def load(
     exclude: list[str] | None = None,
     min_confidence: str | None = None,
     isolated: bool = False,
+    syntax_check: str | None = None,
 ) -> Config:
     path = config_path or (None if isolated else find_pyproject(cwd))
     table = _table(path) if path is not None else {}
@@ -130,6 +135,10 @@ def load(
     if conf_min not in CONFIDENCE_LEVELS:
         raise ConfigError(f"{where}: `min-confidence` must be one of {', '.join(CONFIDENCE_LEVELS)}, not {conf_min!r}")
     cfg.min_confidence = min_confidence or conf_min
+    conf_syntax = table.get("syntax-check", "all")
+    if conf_syntax not in SYNTAX_CHECKS:
+        raise ConfigError(f"{where}: `syntax-check` must be one of {', '.join(SYNTAX_CHECKS)}, not {conf_syntax!r}")
+    cfg.syntax_check = syntax_check or conf_syntax
 
     selected = _rule_codes(table.get("select", ["ALL"]), "select", where)
     selected |= _rule_codes(table.get("extend-select", []), "extend-select", where)

@@ -17,15 +17,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import AbstractSet, Iterable
 
-from linter.analysis.catalog import CALLBACK_METHODS, Catalog
+from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.analysis.source import Job, analyse, decode, paused_gc, read_source
+from linter.analysis.source import Job, Scan, analyse, decode, paused_gc, read_source
 from linter import cache_codec
 from linter.cache import Cache, digest, facts_digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
-from linter.prefilter import Prefilter
 from linter.project import Func, ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
@@ -78,20 +77,20 @@ class _Outcome:
     imported: frozenset[bytes] | None = None
 
 
-_WORKER: tuple[Catalog, Prefilter | None] | None = None  # set once per worker process
+_WORKER: Scan | None = None  # set once per worker process
 
 
-def _init_worker(catalog: Catalog, tokens: Prefilter | None) -> None:
+def _init_worker(scan: Scan) -> None:
     global _WORKER
-    _WORKER = (catalog, tokens)
+    _WORKER = scan
 
 
 def _run_in_worker(job: Job) -> _Outcome:
     assert _WORKER is not None
-    return _run(job, *_WORKER)
+    return _run(job, _WORKER)
 
 
-def _run(job: Job, catalog: Catalog, tokens: Prefilter | None) -> _Outcome:
+def _run(job: Job, scan: Scan) -> _Outcome:
     data = None
     try:
         if job.text is None:
@@ -99,7 +98,7 @@ def _run(job: Job, catalog: Catalog, tokens: Prefilter | None) -> _Outcome:
                 data = read_source(job.path)
             except OSError:
                 data = None  # analyse reports it
-        result = analyse(job, catalog, tokens, data)
+        result = analyse(job, scan, data)
     except Exception as e:  # an internal error must name the file, never kill the run
         return _Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
     if data is None:
@@ -107,16 +106,16 @@ def _run(job: Job, catalog: Catalog, tokens: Prefilter | None) -> _Outcome:
     return _Outcome(job.display, digest(data), result, frozenset(imported_words(data)) if result is None else None)
 
 
-def analyse_all(jobs_list: list[Job], catalog: Catalog, tokens: Prefilter | None, jobs: int) -> list[_Outcome]:
+def analyse_all(jobs_list: list[Job], scan: Scan, jobs: int) -> list[_Outcome]:
     if jobs <= 1 or len(jobs_list) < _SERIAL_BELOW:
-        return [_run(j, catalog, tokens) for j in jobs_list]
+        return [_run(j, scan) for j in jobs_list]
     # small chunks: a few big files dominate, and a chunk that holds several of them would
     # leave the other core idle at the end; the catalogue and the prefilter (whose regexes
     # compile in the worker) go to each worker once, not with every file
     chunk = max(1, min(16, len(jobs_list) // (jobs * 32)))
     from concurrent.futures import ProcessPoolExecutor  # 20 ms of start-up that a cached rerun never needs
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(catalog, tokens)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scan,)) as pool:
         return list(pool.map(_run_in_worker, jobs_list, chunksize=chunk))
 
 
@@ -179,7 +178,7 @@ class _Analysis:
         self.jobs = jobs
         self.prefilter = prefilter
         self.cache = cache
-        self.tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
+        self.scan = _scan(config)
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)
@@ -227,7 +226,7 @@ class _Analysis:
         if self.jobs > 1 and len(work) >= _SERIAL_BELOW:  # biggest first: the last chunk should be a small one
             work.sort(key=lambda sf: -(sigs.get(sf.display) or (_size(sf),))[0])
         jobs = [make_job(sf, force, self.overrides) for sf in work]
-        for sf, outcome in zip(work, analyse_all(jobs, self.config.catalog, self.tokens, self.jobs)):
+        for sf, outcome in zip(work, analyse_all(jobs, self.scan, self.jobs)):
             if isinstance(outcome.result, str):
                 self.errors.append(outcome.result)
                 continue
@@ -576,9 +575,9 @@ def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) ->
     stored = _stored(cache, tree["key"])
     if not edited or stored is None:
         return None
-    tokens = prefilter_pattern(config.rules, config.catalog.extra_tokens())
+    scan = _scan(config)
     for sf, (_d, _m, _p, _sig, skipped, facts_hash, asked) in edited:
-        if not _goes_alike(sf, skipped, facts_hash, asked, tree["questions"], config, tokens):
+        if not _goes_alike(sf, skipped, facts_hash, asked, tree["questions"], scan):
             return None
     run_key = _run_key(files, config, sigs)
     if run_key is not None:  # no file modified in the last 2 s: the next rerun is a plain hit
@@ -588,19 +587,18 @@ def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) ->
     return stored
 
 
-def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str],
-                config: Config, tokens: Prefilter | None) -> bool:
+def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str], scan: Scan) -> bool:
     """An edited file gives the recorded run's verdict, facts and answers."""
     if skipped not in (True, False):
         return False
-    first = _run(make_job(sf, False, {}), config.catalog, tokens)
+    first = _run(make_job(sf, False, {}), scan)
     if skipped is False:
         if not _has_facts(first, facts_hash):
             return False
     elif first.result is not None:
         return False
     elif isinstance(facts_hash, bytes):  # parsed on demand in a later round
-        if not _has_facts(_run(make_job(sf, True, {}), config.catalog, tokens), facts_hash):
+        if not _has_facts(_run(make_job(sf, True, {}), scan), facts_hash):
             return False
     if not asked:
         return True
@@ -609,6 +607,10 @@ def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list
     except OSError:
         return False
     return digest(data) == first.digest and all(answer(questions[q], data) == a for q, a in asked)
+
+
+def _scan(config: Config) -> Scan:
+    return Scan(config.catalog, prefilter_pattern(config.rules, config.catalog.extra_tokens()), config.syntax_check != "analysed")
 
 
 def _has_facts(outcome: _Outcome, facts_hash: object) -> bool:
@@ -687,7 +689,7 @@ def open_cache(config: Config, prefilter: bool = True) -> Cache | None:
         for f in fields(config.catalog)
         for v in [getattr(config.catalog, f.name)]
     )
-    settings = repr((sorted(config.codes), catalog, prefilter))
+    settings = repr((sorted(config.codes), catalog, prefilter, config.syntax_check))
     return Cache(config.cache_dir, settings)
 
 

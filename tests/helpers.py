@@ -7,7 +7,7 @@ from pathlib import Path
 
 from linter.analysis.catalog import Catalog
 from linter.analysis.facts import FileFacts
-from linter.analysis.source import Job, analyse
+from linter.analysis.source import Job, Scan, analyse
 from linter.config import load
 from linter.diagnostics import Diagnostic
 from linter.engine import check_paths
@@ -42,6 +42,6 @@ def codes(diags: list[Diagnostic]) -> list[tuple[str, int]]:
 def facts_of(root: Path, src: str, module: str = "m") -> FileFacts:
     path = root / f"{module}.py"
     path.write_text(textwrap.dedent(src), encoding="utf-8")
-    facts = analyse(Job(str(path), path.name, module, False, force_parse=True), Catalog(), None)
+    facts = analyse(Job(str(path), path.name, module, False, force_parse=True), Scan(Catalog(), None))
     assert facts is not None
     return facts

@@ -90,6 +90,33 @@ def test_nul_byte_is_a_syntax_error_at_its_position(tmp_path: Path) -> None:
     )
 
 
+def test_syntax_check_analysed_parses_only_the_files_a_rule_needs(tmp_path: Path) -> None:
+    (tmp_path / "n.py").write_bytes(b"import litellm\nlitellm.callbacks = []\x00\n")  # the byte scan selects it
+    (tmp_path / "skipped.py").write_text("print 'hello'\n")  # no token any rule needs
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    code, out, _ = concise(tmp_path, ".", "--syntax-check", "analysed")
+    assert code == 1 and out == "n.py:2:23: LLM000 [invalid-syntax] syntax error: source contains a NUL byte\n"
+    code, out, _ = run(["check", ".", "--isolated", "--syntax-check", "analysed", "--select", "LLM001"], tmp_path)
+    assert code == 0 and out == "All checks passed: 3 files (0 parsed).\n"
+    (tmp_path / "pyproject.toml").write_text("[tool.llmlint]\nsyntax-check = 'analysed'\n")
+    code, out, _ = run(["check", ".", "--output-format", "concise", "-q"], tmp_path)
+    assert code == 1 and out.startswith("n.py:2:23: LLM000") and "skipped.py" not in out
+    # the command line wins over the config; with only LLM000 enabled every file is parsed
+    for args in (["--syntax-check", "all"], ["--select", "LLM000"]):
+        code, out, _ = run(["check", ".", "--output-format", "concise", "-q", *args], tmp_path)
+        assert code == 1 and "skipped.py:1:1: LLM000 [invalid-syntax] syntax error: Missing parentheses" in out, out
+
+
+def test_a_file_the_byte_scan_rules_out_gets_the_parsers_verdict(tmp_path: Path) -> None:
+    # checked without building a tree, through the symbol table: it rejects these, the parser
+    # does not (Python raises them when compiling), so they are no LLM000, as in an analysed file
+    (tmp_path / "nonlocal.py").write_text("def f():\n    nonlocal x\n")
+    (tmp_path / "toplevel.py").write_text("nonlocal y\n")
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    code, out, _ = concise(tmp_path, ".")
+    assert code == 1 and out == "broken.py:1:7: LLM000 [invalid-syntax] syntax error: invalid syntax\n"
+
+
 # ------------------------------------------------------------------ line endings, tabs, Python 2
 def test_crlf_and_mixed_line_endings(tmp_path: Path) -> None:
     (tmp_path / "crlf.py").write_bytes(HAZARD.replace("\n", "\r\n").encode())

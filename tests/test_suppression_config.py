@@ -95,6 +95,7 @@ def test_extended_catalogues_are_used(tmp_path: Path) -> None:
         ("[tool.llmlint]\nselect = ['LLM999']\n", "`select`: unknown rule 'LLM999'"),
         ("[tool.llmlint]\nmin-confidence = 'sure'\n", "`min-confidence` must be one of"),
         ("[tool.llmlint]\nrespect-gitignore = 'yes'\n", "`respect-gitignore` must be true or false"),
+        ("[tool.llmlint]\nsyntax-check = 'some'\n", "`syntax-check` must be one of all, analysed, not 'some'"),
         ("[tool.llmlint]\nper-file-ignores = { 'a.py' = 'LLM001' }\n", "`per-file-ignores.a.py` must be a list"),
         ("[tool.llmlint\n", "cannot read TOML"),
     ],

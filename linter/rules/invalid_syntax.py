@@ -23,6 +23,10 @@ No automatic fix.
 Every file is checked, also those that a byte scan rules out for the other rules: CPython's
 own parser looks at each one (its tree is also what the other rules' facts come from), and a
 file it rejects is confirmed with libcst, which knows newer syntax than the running interpreter.
+With `syntax-check = "analysed"` (or `--syntax-check analysed`) only the files that a rule needs
+are parsed, which makes a cold run faster; a broken file that mentions nothing another rule looks
+for is then not reported (it cannot hide a hazard). With LLM000 the only rule enabled, every file
+is parsed whatever the setting.
 A file that libcst accepts but CPython does not (syntax newer than the Python llmlint runs on)
 is reported when another rule needs its facts: it cannot be checked on this Python. Nesting
 beyond CPython's limits (more than 200 open brackets, recursion in its parser) is reported
