@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import AbstractSet, Iterable
@@ -103,7 +103,44 @@ def _run(job: Job, scan: Scan) -> _Outcome:
         return _Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
     if data is None:
         return _Outcome(job.display, None, result)
-    return _Outcome(job.display, digest(data), result, frozenset(imported_words(data)) if result is None else None)
+    imported = frozenset(imported_words(data)) if result is None and not job.ruled_out else None
+    return _Outcome(job.display, digest(data), result, imported)
+
+
+class _Background:
+    """Jobs run by one more process while the main process goes on (the syntax checks of the
+    files the byte scan ruled out: the main process's joins and rules leave a core idle). A
+    plain process and a pipe, not a pool: a pool's threads in the main process would make
+    the next round's fork unsafe. Its answer is one message, sent when all is done."""
+
+    def __init__(self, jobs: list[Job], scan: Scan) -> None:
+        import multiprocessing
+
+        self._jobs, self._scan = jobs, scan
+        self._conn, child = multiprocessing.Pipe(duplex=False)
+        self._proc = multiprocessing.Process(target=_background_main, args=(jobs, scan, child), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def outcomes(self) -> list[_Outcome]:
+        try:
+            got = self._conn.recv()
+        except (EOFError, OSError):  # the process died: do its work here
+            got = [_run(job, self._scan) for job in self._jobs]
+        finally:
+            self._conn.close()
+            self._proc.join()
+        return got
+
+
+def _background_main(jobs: list[Job], scan: Scan, conn) -> None:  # type: ignore[no-untyped-def]
+    try:
+        os.nice(10)  # the rounds' workers first: this fills the time a core would idle
+    except (AttributeError, OSError):
+        pass
+    with paused_gc():
+        conn.send([_run(job, scan) for job in jobs])
+    conn.close()
 
 
 def analyse_all(jobs_list: list[Job], scan: Scan, jobs: int) -> list[_Outcome]:
@@ -193,6 +230,8 @@ class _Analysis:
         self._question_ids: dict[str, int] = {}
         self._imported: dict[str, frozenset[bytes]] = {}  # display path -> words of its imports (this run)
         self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
+        self._unchecked: list[tuple[SourceFile, Signature | None]] = []  # ruled out, syntax pending
+        self._syntax: _Background | None = None
         self.findings: list[list[Diagnostic]] | None = None  # every rule's, on that index
 
     def index(self) -> ProjectIndex:
@@ -226,7 +265,11 @@ class _Analysis:
         if self.jobs > 1 and len(work) >= _SERIAL_BELOW:  # biggest first: the last chunk should be a small one
             work.sort(key=lambda sf: -(sigs.get(sf.display) or (_size(sf),))[0])
         jobs = [make_job(sf, force, self.overrides) for sf in work]
-        for sf, outcome in zip(work, analyse_all(jobs, self.scan, self.jobs)):
+        # the syntax of the files the byte scan rules out decides nothing but their LLM000:
+        # checked later, beside the demand rounds, on the core the main process leaves idle
+        defer = not force and self.jobs > 1 and len(work) >= _SERIAL_BELOW and self.scan.every_syntax and self.scan.tokens is not None
+        scan = replace(self.scan, every_syntax=False) if defer else self.scan
+        for sf, outcome in zip(work, analyse_all(jobs, scan, self.jobs)):
             if isinstance(outcome.result, str):
                 self.errors.append(outcome.result)
                 continue
@@ -234,8 +277,36 @@ class _Analysis:
                 out.append(outcome.result)
             elif outcome.imported is not None:
                 self._imported[sf.display] = outcome.imported
+            if defer and outcome.result is None:
+                self._unchecked.append((sf, sigs.get(sf.display)))  # its cache entry waits for the verdict
+                continue
             self._store(sf, force, sigs.get(sf.display), outcome)
+        if defer and self._unchecked:
+            checks = [replace(make_job(sf, False, self.overrides), ruled_out=True) for sf, _sig in self._unchecked]
+            self._syntax = _Background(checks, self.scan)
         return out
+
+    def check_syntax(self) -> None:
+        """The verdicts of the deferred syntax checks: a file that does not parse joins the facts
+        (and the index and the rules' findings are made again, with its LLM000)."""
+        if self._syntax is None:
+            return
+        outcomes, self._syntax = self._syntax.outcomes(), None
+        have = {f.path for f in self.facts}
+        added = []
+        for (sf, sig), outcome in zip(self._unchecked, outcomes):
+            if isinstance(outcome.result, str):
+                self.errors.append(outcome.result)
+                continue
+            self._store(sf, False, sig, outcome)
+            if outcome.result is not None and sf.display not in have:
+                added.append(outcome.result)
+        self._unchecked = []
+        if added:
+            self.facts += added
+            self.facts.sort(key=lambda f: f.path)
+            self.done |= {f.path for f in added}
+            self._index = None
 
     def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
@@ -475,6 +546,7 @@ def collect_facts(analysis: _Analysis) -> list[FileFacts]:
         if not more:
             break
         analysis.run(list(more.values()), force=True)
+    analysis.check_syntax()
     return sorted(analysis.facts, key=lambda f: f.path)
 
 

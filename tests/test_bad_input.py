@@ -117,6 +117,25 @@ def test_a_file_the_byte_scan_rules_out_gets_the_parsers_verdict(tmp_path: Path)
     assert code == 1 and out == "broken.py:1:7: LLM000 [invalid-syntax] syntax error: invalid syntax\n"
 
 
+def test_syntax_of_ruled_out_files_checked_beside_the_rounds(tmp_path: Path) -> None:
+    # enough files for worker processes: the syntax checks of the files the byte scan rules out
+    # run in a process of their own while the demand rounds go on; their verdicts are the same
+    for i in range(40):
+        (tmp_path / f"plain{i}.py").write_text(f"x = {i}\n")
+    (tmp_path / "old.py").write_text("print 'hello'\n")
+    (tmp_path / "zeros.py").write_text("x = 0777\n")
+    (tmp_path / "app.py").write_text(HAZARD)
+    expected = [
+        "app.py:4:5: LLM002",
+        "old.py:1:1: LLM000 [invalid-syntax] syntax error: Missing parentheses in call to 'print'",
+        "zeros.py:1:5: LLM000 [invalid-syntax] syntax error: leading zeros in decimal integer literals are not permitted",
+    ]
+    for args in (["--no-cache"], ["--cache-dir", str(tmp_path / "c")], ["--cache-dir", str(tmp_path / "c")]):
+        code, out, _ = concise(tmp_path, ".", "--jobs", "2", *args)
+        lines = out.splitlines()
+        assert code == 1 and len(lines) == 3 and all(line.startswith(e) for line, e in zip(lines, expected)), (args, out)
+
+
 # ------------------------------------------------------------------ line endings, tabs, Python 2
 def test_crlf_and_mixed_line_endings(tmp_path: Path) -> None:
     (tmp_path / "crlf.py").write_bytes(HAZARD.replace("\n", "\r\n").encode())

@@ -42,6 +42,7 @@ class Job:
     is_package: bool
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
     text: str | None = None  # source to use instead of the file's (a fix being verified)
+    ruled_out: bool = False  # the byte scan ruled it out already: only its syntax is checked
 
 
 def read_source(path: str | Path) -> bytes:
@@ -243,7 +244,7 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
         except (UnicodeError, LookupError) as e:
             facts.error, facts.error_span = _decode_error(data, e)
             return facts
-    skipped = not job.force_parse and (scan.tokens is None or not scan.tokens.wants(data))
+    skipped = job.ruled_out or not job.force_parse and (scan.tokens is None or not scan.tokens.wants(data))
     if skipped and not scan.parses_all:
         return None  # no rule can find anything here: parsing it would cost more than the scan
     tree, verdict = cpython_parse(text, tree=not skipped)
