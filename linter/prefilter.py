@@ -295,6 +295,30 @@ def _minimal(literals: Iterable[bytes]) -> frozenset[bytes]:
     return frozenset(out)
 
 
+class _Present:
+    """Which literals the file being scanned contains, each looked for once: the gates of
+    nested tokens repeat them (``callback``, ``lock``), and each look reads the whole file."""
+
+    def __init__(self) -> None:
+        self._data: bytes | None = None
+        self._found: dict[bytes, bool] = {}
+
+    def any_in(self, literals: frozenset[bytes], data: bytes) -> bool:
+        if data is not self._data:
+            self._data, self._found = data, {}
+        found = self._found
+        for lit in literals:
+            hit = found.get(lit)
+            if hit is None:
+                hit = found[lit] = lit in data
+            if hit:
+                return True
+        return False
+
+
+_PRESENT = _Present()
+
+
 class _Token:
     """A compiled token: ``gate`` (literals one of which a match contains, or None) and
     ``matches(data)``."""
@@ -305,7 +329,7 @@ class _Token:
         raise NotImplementedError
 
     def gated(self, data: bytes) -> bool:
-        return self.gate is None or any(lit in data for lit in self.gate)
+        return self.gate is None or _PRESENT.any_in(self.gate, data)
 
 
 class _Memo(_Token):
