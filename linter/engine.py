@@ -545,8 +545,14 @@ def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
 def collect_facts(analysis: _Analysis) -> list[FileFacts]:
     analysis.run(analysis.files, force=False)
     for _ in range(DEMAND_ROUNDS):
+        named = analysis.demanded()
+        for _ in range(DEMAND_ROUNDS):  # a few modules that facts name: analysed at once, before
+            if not named or len(named) >= _SERIAL_BELOW:  # the rules run for the other kinds
+                break
+            analysis.run(named, force=True)
+            named = analysis.demanded()
         # every kind of demand in each round: a round spent on one kind must not starve another
-        more = {sf.display: sf for sf in analysis.demanded() + analysis.readers() + analysis.importers()}
+        more = {sf.display: sf for sf in named + analysis.readers() + analysis.importers()}
         if not more:
             break
         analysis.run(list(more.values()), force=True)
