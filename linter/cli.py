@@ -162,7 +162,7 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
         n = len(fixed.rewrites)
         click.echo(f"Would fix {fixed.fixed} finding{'s' if fixed.fixed != 1 else ''} in {n} file{'s' if n != 1 else ''}.", err=True)
         sys.exit(1 if fixed.rewrites else 0)
-    errors = write_rewrites(fixed, fixed.result.paths)
+    errors = fixed.changed + write_rewrites(fixed, fixed.result.paths)
     for err in errors:
         click.echo(f"llmlint: {err}", err=True)
     remaining = [

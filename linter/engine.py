@@ -46,6 +46,7 @@ class Result:
     files: list[SourceFile] = field(default_factory=list)
     index: ProjectIndex | None = None
     overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
+    digests: dict[str, bytes] = field(default_factory=dict)  # display path -> hash of the bytes analysed
 
     @cached_property
     def paths(self) -> dict[str, Path]:
@@ -236,6 +237,7 @@ class _Analysis:
         self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
         self._unchecked: list[tuple[SourceFile, Signature | None]] = []  # ruled out, syntax pending
         self._syntax: _Background | None = None
+        self.digests: dict[str, bytes] = {}  # display path -> hash of the bytes its facts are of
         self.findings: list[list[Diagnostic]] | None = None  # every rule's, on that index
 
     def index(self) -> ProjectIndex:
@@ -279,6 +281,8 @@ class _Analysis:
                 continue
             if outcome.result is not None:
                 out.append(outcome.result)
+                if outcome.digest is not None:
+                    self.digests[sf.display] = outcome.digest
             elif outcome.imported is not None:
                 self._imported[sf.display] = outcome.imported
             if defer and outcome.result is None:
@@ -319,6 +323,8 @@ class _Analysis:
         sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
         if e is None:
             return False, None
+        if e.facts is not None:
+            self.digests[sf.display] = e.digest
         if force:
             return e.facts is not None, e.facts
         if e.skipped:
@@ -620,7 +626,7 @@ def check_files(
         if run_key is not None and sigs is not None and not analysis.errors:
             cache.store_result(run_key, (tuple(diagnostics), parsed, suppressed))
             cache.store_tree(run_key, _report_settings(config), analysis.questions, _tree_files(files, sigs, cache, analysis))
-    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {})
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {}, analysis.digests)
 
 
 _MAX_EDITED = 32  # edited files re-analysed, one by one, to look for an unchanged-facts rerun

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from linter.atomic_write import NotWritten, write_atomic
+from linter.atomic_write import FileChanged, NotWritten, write_atomic
 from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.discovery import SourceFile
@@ -34,6 +34,7 @@ class FixResult:
     fixed: int = 0
     no_fix: dict[tuple[str, int, int, str], str] = field(default_factory=dict)  # finding -> reason
     errors: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # files written by someone else meanwhile: left
     raw: dict[str, bytes] = field(default_factory=dict)  # original bytes of rewritten files
 
     def reason(self, d: Diagnostic) -> str | None:
@@ -71,9 +72,12 @@ def verify(display: str, text: str) -> str | None:
 
 def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix | str:
     """The codemod's answer, or an internal-error message: a codemod bug (e.g. RecursionError
-    in libcst's recursive transformers on deeply nested code) costs that one fix, not the run."""
+    in libcst's recursive transformers on deeply nested code) costs that one fix, not the run.
+    FileChanged (a file changed since the check) is the caller's."""
     try:
         return FIXERS[d.code].fix(d, index, sources)
+    except FileChanged:
+        raise
     except RecursionError:  # libcst's transformers recurse; Python's parser allows deeper code
         return NoFix("the code is nested too deeply for the codemod")
     except CannotFix as e:
@@ -85,14 +89,19 @@ def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | 
 def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_codes: set[str], unsafe: bool) -> FixResult:
     overrides: dict[str, str] = {}
     out = FixResult(check_files(files, config, jobs))
-    sources = Sources(out.result.paths, overrides)
+    sources = Sources(out.result.paths, overrides, checked=out.result.digests)
     for _ in range(MAX_ROUNDS):
         result = out.result
         touched: set[str] = set()  # files rewritten this round: their facts are stale now
         for d in result.diagnostics:
             if not fixable(d, rule_codes, unsafe) or result.index is None or d.path in touched:
                 continue
-            rewrite = _rewrite(d, result.index, sources)
+            try:
+                rewrite = _rewrite(d, result.index, sources)
+            except FileChanged as e:
+                if str(e) not in out.changed:
+                    out.changed.append(str(e))
+                continue
             if isinstance(rewrite, str):
                 out.errors.append(rewrite)
                 out.no_fix[(d.path, d.span.line, d.span.column, d.code)] = "internal error in the codemod"

@@ -135,3 +135,26 @@ def test_concurrent_fix_runs_do_not_corrupt(tmp_path: Path, expected) -> None:
         for line in err.splitlines():
             assert "changed since it was read; not written" in line or not line.startswith("llmlint:"), line
     assert len(_assert_each_file_whole(tmp_path, expected)) == N_FILES
+
+
+def test_a_file_written_between_check_and_fix_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run (or an editor) writes a file after this run checked it: its findings are not
+    of the new text, so no codemod reads it and it is not written (exit 2, as for a write race)."""
+    import linter.fixing as fixing
+
+    _tree(tmp_path)
+    checked = fixing.check_files
+    calls = []
+
+    def check_then_edit(*args, **kwargs):
+        result = checked(*args, **kwargs)
+        if not calls:  # the first check: the file moves on before any codemod reads it
+            (tmp_path / "app0.py").write_text((tmp_path / "app0.py").read_text() + "# edited\n")
+        calls.append(1)
+        return result
+
+    monkeypatch.setattr(fixing, "check_files", check_then_edit)
+    code, _out, err = run(["fix", ".", "--isolated", "--unsafe-fixes", "--jobs", "1", "-q"], tmp_path)
+    assert code == 2 and "llmlint: app0.py: changed since it was read; not written" in err.splitlines(), err
+    original = PDD.replace("_LAST", "_LAST0").replace("_track", "_track0")
+    assert (tmp_path / "app0.py").read_text() == original + "# edited\n"  # the other writer's text stays

@@ -14,6 +14,8 @@ from types import ModuleType
 import libcst as cst
 
 from linter.analysis.source import decode, read_source
+from linter.atomic_write import FileChanged
+from linter.cache import digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +42,18 @@ class Sources:
     paths: dict[str, Path]
     overrides: dict[str, str] = field(default_factory=dict)
     raw: dict[str, bytes] = field(default_factory=dict)  # bytes as first read (for the write check)
+    checked: dict[str, bytes] = field(default_factory=dict)  # hash of the bytes the findings are of
     _modules: dict[str, tuple[str, cst.Module]] = field(default_factory=dict)
 
     def text(self, display: str) -> str:
         if display in self.overrides:
             return self.overrides[display]
         if display not in self.raw:
-            self.raw[display] = read_source(self.paths[display])
+            data = read_source(self.paths[display])
+            if display in self.checked and digest(data) != self.checked[display]:
+                # another run (or an editor) wrote it after the check: the findings are not of it
+                raise FileChanged(f"{display}: changed since it was read; not written")
+            self.raw[display] = data
         return decode(self.raw[display])
 
     def module(self, display: str) -> cst.Module:
