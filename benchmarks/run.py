@@ -16,6 +16,8 @@ process from the kernel's accounting).
 
 Measurements:
 - ``llmlint cold``: ``llmlint check --no-cache`` (nothing cached);
+- ``llmlint cold, --syntax-check analysed``: the same, parsing only the files a rule needs (the
+  files the byte scan rules out are not parsed for LLM000);
 - ``llmlint warm``: a rerun with the cache filled and nothing changed;
 - ``llmlint 1 changed``: a rerun after one file was edited (a comment appended; the default
   file is one the byte scan rules out, as most of a tree is);
@@ -267,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.runs):
             print(f"round {i + 1}/{args.runs} (load {os.getloadavg()[0]:.2f})", flush=True)
             add("llmlint cold (--no-cache)", timed(lint + ["--no-cache", "."], corpus))
+            add("llmlint cold, --syntax-check analysed", timed(lint + ["--no-cache", "--syntax-check", "analysed", "."], corpus))
             add("llmlint warm (cache, no change)", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
             if original is not None:
                 changed.write_bytes(original + f"\n# benchmark edit {i} {time.time()}\n".encode())
