@@ -3,7 +3,8 @@
 Files are analysed in worker processes; only facts come back. After the join, files that the
 facts name but the byte scan skipped (a callback defined in a module that never mentions
 litellm, a helper that makes the network call) are analysed on demand, a bounded number of
-rounds, so the prefilter never loses a finding.
+rounds, so the prefilter never loses a finding. The syntax of the files the byte scan rules
+out (LLM000 only) is checked meanwhile, by one more process.
 """
 
 from __future__ import annotations
