@@ -45,20 +45,28 @@ class SourceFile:
     ``__init__``. The ``Path`` is made when first asked for: a rerun that finds everything
     cached never needs one, and making 5,000 of them is a quarter of its discovery."""
 
-    __slots__ = ("fspath", "display", "module", "is_package", "_path")
+    __slots__ = ("fspath", "display", "module", "is_package", "_path", "_real")
 
-    def __init__(self, path: Path | str, display: str, module: str, is_package: bool) -> None:
+    def __init__(self, path: Path | str, display: str, module: str, is_package: bool, real: str | None = None) -> None:
         self.fspath = os.fspath(path)
         self.display = display
         self.module = module
         self.is_package = is_package
         self._path = path if isinstance(path, Path) else None
+        self._real = real  # discovery knows it (the walk's real folder + the name)
 
     @property
     def path(self) -> Path:
         if self._path is None:
             self._path = Path(self.fspath)
         return self._path
+
+    @property
+    def realpath(self) -> str:
+        """The real path (the cache's key): a stat per path component when not known yet."""
+        if self._real is None:
+            self._real = os.path.realpath(self.fspath)
+        return self._real
 
     def _key(self) -> tuple[str, str, str, bool]:
         return (self.fspath, self.display, self.module, self.is_package)
@@ -77,7 +85,7 @@ class SourceFile:
 
     def __setstate__(self, state: tuple[str, str, str, bool]) -> None:
         self.fspath, self.display, self.module, self.is_package = state
-        self._path = None
+        self._path = self._real = None
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -376,7 +384,7 @@ def _add(found: dict[str, SourceFile], p: Path, cwd: Path, memo: dict[str, str] 
     if key in found:
         return
     module, is_package = module_name(resolved, memo)
-    found[key] = SourceFile(p, display_path(p, cwd), module, is_package)
+    found[key] = SourceFile(p, display_path(p, cwd), module, is_package, key)
 
 
 class _Folder:
@@ -417,7 +425,7 @@ class _Folder:
             module, is_package = self.package or self.folder_name, True
         else:
             module, is_package = (f"{self.package}.{stem}" if self.package else stem), False
-        found[key] = SourceFile(os.path.join(self.dirpath, name), self.shown + name, module, is_package)
+        found[key] = SourceFile(os.path.join(self.dirpath, name), self.shown + name, module, is_package, key)
 
 
 def stdin_file(name: str, matcher: Matcher, cwd: Path, force_exclude: bool = False) -> list[SourceFile]:

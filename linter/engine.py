@@ -320,7 +320,7 @@ class _Analysis:
     def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
             return False, None
-        e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
+        e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
         sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
         if e is None:
             return False, None
@@ -335,7 +335,7 @@ class _Analysis:
     def _store(self, sf: SourceFile, force: bool, sig, outcome: _Outcome) -> None:
         if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
             return
-        e = self.cache.store(os.path.realpath(sf.path), sig, outcome.digest, sf.display, sf.module, sf.is_package)
+        e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
         facts = outcome.result
@@ -408,7 +408,7 @@ class _Analysis:
         question = "mentions " + source.decode("latin-1")
         e = None
         if self.cache is not None:
-            e = self.cache.entry(os.path.realpath(sf.path), sf.path, sf.display, sf.module, sf.is_package)
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
             if e is not None and source in e.mentions:
                 return self._record(sf, question, e.mentions[source])
         try:
@@ -712,7 +712,7 @@ def _tree_files(files: list[SourceFile], sigs: list[Signature], cache: Cache, an
     cache entry is for those bytes)."""
     out = []
     for sf, sig in zip(files, sigs):
-        e = cache.entries.get(os.path.realpath(sf.fspath))
+        e = cache.entries.get(sf.realpath)
         known = e is not None and e.stat == sig
         raw = e.facts_json() if known else None  # type: ignore[union-attr]
         out.append([sf.display, sf.module, sf.is_package, list(sig), e.skipped if known else None,  # type: ignore[union-attr]
@@ -730,7 +730,7 @@ def _settled_signatures(files: list[SourceFile], cache: Cache) -> list[Signature
     if sigs is None:
         return None
     for sf, sig in zip(files, sigs):
-        e = cache.entries.get(os.path.realpath(sf.fspath))
+        e = cache.entries.get(sf.realpath)
         if e is None or e.stat == sig:
             continue  # an entry whose stat matches was hashed when stored
         try:
