@@ -261,7 +261,7 @@ class _Analysis:
         """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
         out: list[FileFacts] = []
         work: list[SourceFile] = []
-        sigs: dict[str, tuple[int, int, int, int] | None] = {}
+        sigs: dict[str, Signature | None] = {}
         for sf in sources:
             hit, facts = self._cached(sf, force, sigs)
             if hit:
@@ -312,10 +312,7 @@ class _Analysis:
                 added.append(outcome.result)
         self._unchecked = []
         if added:
-            self.facts += added
-            self.facts.sort(key=lambda f: f.path)
-            self.done |= {f.path for f in added}
-            self._index = None
+            self._add(added)
 
     def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
@@ -343,15 +340,17 @@ class _Analysis:
             e.facts = facts
 
     def run(self, sources: list[SourceFile], force: bool) -> None:
-        facts = self.analyse(sources, force or not self.prefilter)
+        self._add(self.analyse(sources, force or not self.prefilter))
+        if force or not self.prefilter:
+            self.done |= {sf.display for sf in sources}
+
+    def _add(self, facts: list[FileFacts]) -> None:
         self.facts += facts
-        self._index = None
+        self._index = None  # the index and the rules' findings are made again
         # in path order, as the final index has them: which of two files that claim the same
         # module name wins must not depend on which came from the cache
         self.facts.sort(key=lambda f: f.path)
         self.done |= {f.path for f in facts}
-        if force or not self.prefilter:
-            self.done |= {sf.display for sf in sources}
 
     def demanded(self) -> list[SourceFile]:
         """Project modules that the facts name (callback targets, bases, locks, called helpers)."""
