@@ -19,13 +19,13 @@ from typing import Any
 from linter.analysis import facts as _facts
 from linter.diagnostics import Diagnostic
 
-_CLASSES: dict[str, type] = {
+CLASSES: dict[str, type] = {
     name: cls
     for name, cls in vars(_facts).items()
     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == _facts.__name__
 }
-_CLASSES["Diagnostic"] = Diagnostic
-_FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+CLASSES["Diagnostic"] = Diagnostic
+FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in CLASSES.values()}
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -39,8 +39,8 @@ def encode(value: Any) -> Any:
     t = type(value)
     if value is None or t in _SCALARS:
         return value
-    if t in _FIELDS:
-        return ["@" + t.__name__, *(_encode_item(getattr(value, n)) for n in _FIELDS[t])]
+    if t in FIELDS:
+        return ["@" + t.__name__, *(_encode_item(getattr(value, n)) for n in FIELDS[t])]
     if t is list:
         return ["l", *map(_encode_item, value)]
     if t is tuple:
@@ -83,8 +83,8 @@ def decode(value: Any, strings: dict[str, str] | None = None) -> Any:
         for v in value[1:]
     ]
     if tag[:1] == "@":
-        cls = _CLASSES.get(tag[1:])
-        if cls is None or len(items) != len(_FIELDS[cls]):
+        cls = CLASSES.get(tag[1:])
+        if cls is None or len(items) != len(FIELDS[cls]):
             raise CodecError(f"unknown or changed type {tag!r}")
         return cls(*items)
     if tag == "l":

@@ -27,6 +27,7 @@ from linter.cache import Cache, digest, facts_digest, racy, stat_signature
 from linter.config import Config
 from linter.diagnostics import Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
+from linter.moved import Moves, moves, remap
 from linter.project import Func, ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
@@ -645,7 +646,9 @@ def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) ->
     every question the demand rounds asked of its bytes. The run is a deterministic function
     of those (the rules are pure functions of the facts and the settings), so its findings are
     this tree's. An edit to a file no rule needs, or a comment or docstring edited in one that
-    keeps its facts, reuses them; a file added, removed or renamed is a full run."""
+    keeps its facts, reuses them; an edit that only moves facts (lines inserted above them)
+    reuses them with its positions mapped (``linter.moved``); a file added, removed or renamed
+    is a full run."""
     tree = cache.tree()
     if tree is None or tree.get("settings") != _report_settings(config) or len(tree["files"]) != len(files):
         return None
@@ -664,45 +667,73 @@ def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) ->
     if not edited or stored is None:
         return None
     scan = _scan(config)
+    moved: list[Moves] = []
     for sf, (_d, _m, _p, _sig, skipped, facts_hash, asked) in edited:
-        if not _goes_alike(sf, skipped, facts_hash, asked, tree["questions"], scan):
+        alike = _goes_alike(sf, skipped, facts_hash, asked, tree["questions"], scan, cache)
+        if alike is None:
             return None
+        if alike is not _SAME:
+            moved.append(alike)
+    if moved:
+        diagnostics = remap(list(stored[0]), moved)
+        if diagnostics is None:
+            return None
+        stored = (tuple(diagnostics), *stored[1:])
     run_key = _run_key(files, config, sigs)
     if run_key is not None:  # no file modified in the last 2 s: the next rerun is a plain hit
         cache.store_result(run_key, stored)
-        cache.store_tree(run_key, _report_settings(config), tree["questions"],
-                         [[*record[:3], list(sig), *record[4:]] for record, sig in zip(tree["files"], sigs)])
+        if not moved:  # else the tree stays the last full run's: later edits are mapped from it
+            cache.store_tree(run_key, _report_settings(config), tree["questions"],
+                             [[*record[:3], list(sig), *record[4:]] for record, sig in zip(tree["files"], sigs)])
     return stored
 
 
-def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str], scan: Scan) -> bool:
-    """An edited file gives the recorded run's verdict, facts and answers."""
+_SAME = Moves("", {}, {})  # an edited file whose facts did not change at all
+
+
+def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str], scan: Scan, cache: Cache) -> Moves | None:
+    """How an edited file's positions moved (``_SAME``: not at all) when it gives the recorded
+    run's verdict, facts but for positions, and answers; None when it does not."""
     if skipped not in (True, False):
-        return False
+        return None
     first = _run(make_job(sf, False, {}), scan)
     if skipped is False:
-        if not _has_facts(first, facts_hash):
-            return False
+        alike = _alike_facts(first, facts_hash, sf, cache)
     elif first.result is not None:
-        return False
+        return None
     elif isinstance(facts_hash, bytes):  # parsed on demand in a later round
-        if not _has_facts(_run(make_job(sf, True, {}), scan), facts_hash):
-            return False
-    if not asked:
-        return True
+        alike = _alike_facts(_run(make_job(sf, True, {}), scan), facts_hash, sf, cache)
+    else:
+        alike = _SAME
+    if alike is None or not asked:
+        return alike
     try:
         data = read_source(sf.fspath)
     except OSError:
-        return False
-    return digest(data) == first.digest and all(answer(questions[q], data) == a for q, a in asked)
+        return None
+    return alike if digest(data) == first.digest and all(answer(questions[q], data) == a for q, a in asked) else None
+
+
+def _alike_facts(outcome: _Outcome, facts_hash: object, sf: SourceFile, cache: Cache) -> Moves | None:
+    """``_SAME`` when the facts hash to the recorded ones, their position map from the recorded
+    facts (still in the file's cache entry) when only positions differ, else None."""
+    if not isinstance(outcome.result, FileFacts):
+        return None
+    if facts_digest(cache_codec.dumps(outcome.result).decode()) == facts_hash:
+        return _SAME
+    e = cache.entries.get(sf.realpath)
+    raw = e.facts_json() if e is not None else None
+    if raw is None or facts_digest(raw) != facts_hash:
+        return None
+    try:
+        old = cache_codec.loads(raw.encode())
+    except (cache_codec.CodecError, ValueError, TypeError):
+        return None
+    return moves(old, outcome.result) if isinstance(old, FileFacts) else None
 
 
 def _scan(config: Config) -> Scan:
     return Scan(config.catalog, prefilter_pattern(config.rules, config.catalog.extra_tokens()), config.syntax_check != "analysed")
-
-
-def _has_facts(outcome: _Outcome, facts_hash: object) -> bool:
-    return isinstance(outcome.result, FileFacts) and facts_digest(cache_codec.dumps(outcome.result).decode()) == facts_hash
 
 
 def _tree_files(files: list[SourceFile], sigs: list[Signature], cache: Cache, analysis: _Analysis) -> list[list]:

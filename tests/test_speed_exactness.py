@@ -6,8 +6,10 @@ the benchmark script."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import astuple
 from pathlib import Path
 
@@ -192,12 +194,13 @@ def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monke
     def edit(name: str, text: str, joins: bool) -> list[tuple]:
         (tmp_path / name).write_text(text)
         _mtime_in_past(tmp_path / name)
-        if not joins:
-            monkeypatch.setattr(engine, "collect_facts", lambda analysis: pytest.fail("a full run"))
+        calls: list[object] = []
+        monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
         try:
             out = run(tmp_path, cache_dir=cache, need_index=False)
         finally:
             monkeypatch.setattr(engine, "collect_facts", real_collect)
+        assert bool(calls) is joins, "a full run" if calls else "no full run"
         assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
         return out
 
@@ -209,6 +212,117 @@ def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monke
     # from a web handler, which is the finding's concurrency evidence
     handler = "import agent\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post('/t')\ndef home(h):\n    agent.track(h)\n"
     assert [(d[0], d[5]) for d in edit("web.py", handler, joins=True)] == [("LLM002", "high")]
-    # facts that move (a line above the finding) are a full run too
-    moved = edit("agent.py", "\n" + files["agent.py"], joins=True)
+    # facts that only move (a line above the finding): the stored findings, moved
+    moved = edit("agent.py", "\n" + files["agent.py"], joins=False)
     assert [d[3][0] for d in moved] == [first[0][3][0] + 1]
+    # a call added: a full run
+    added = edit("agent.py", "\n" + files["agent.py"] + "    litellm.completion(model='m')\n", joins=True)
+    assert [d[3][0] for d in added] == [first[0][3][0] + 1]
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the fixtures' own SyntaxWarnings
+            compile(data.decode("utf-8"), "<case>", "exec", dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def _shifted(text: str) -> str:
+    """``text`` with two lines inserted at the top and one before its last top-level def."""
+    lines = text.splitlines(keepends=True)
+    defs = [i for i, line in enumerate(lines) if line.startswith(("def ", "async def ", "class "))]
+    if defs:
+        lines.insert(defs[-1], "\n")
+    return "# moved\n\n" + "".join(lines)
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)
+def test_rerun_after_an_edit_that_only_moves_code(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines inserted in any one file of a fixture: the rerun maps the stored findings (no
+    join) and gives exactly what a run without cache gives, positions in other files'
+    evidence included; a file CPython cannot parse is a full run."""
+    from linter import cache as cache_module, engine
+
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    tree = tmp_path / case.name
+    shutil.copytree(case, tree)
+    sources = sorted(tree.rglob("*.py"))
+    for path in sources:
+        _mtime_in_past(path)
+    cache = tmp_path / "cache"
+    run(tree, cache_dir=cache, need_index=False)
+    joins: list[str] = []
+    real_collect = engine.collect_facts
+
+    def collect(analysis):  # type: ignore[no-untyped-def]
+        joins.append(str(analysis.files))
+        return real_collect(analysis)
+
+    monkeypatch.setattr(engine, "collect_facts", collect)
+    remapped = 0
+    for path in sources:
+        original = path.read_bytes()
+        parses = _parses(original)
+        path.write_text(_shifted(original.decode("utf-8", "replace")) if parses else "\n" + original.decode("latin-1"), encoding="utf-8" if parses else "latin-1")
+        _mtime_in_past(path)
+        before = len(joins)
+        cached = run(tree, cache_dir=cache, need_index=False)
+        full = len(joins) > before
+        assert cached == run(tree, prefilter=False), f"{path.name}: the rerun differs from a run without cache"
+        assert full is not parses, f"{path.name}: {'a full run' if full else 'no full run'}"
+        remapped += not full
+        path.write_bytes(original)
+        _mtime_in_past(path)
+        if full:  # the last full run's tree has the edit: back to the original's
+            run(tree, cache_dir=cache, need_index=False)
+    assert remapped == sum(1 for p in sources if _parses(p.read_bytes()))
+
+
+def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding in one file whose evidence names a line of another: lines inserted in the
+    other file move that line in the evidence; a ``# noqa`` added on the finding's line is a
+    full run that suppresses it; lines joined is a full run."""
+    from linter import cache as cache_module, engine
+
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    locks = "import threading\n\nLOCK = threading.Lock()\n"
+    app = (
+        "import litellm\nfrom fastapi import FastAPI\n\nimport locks\n\napp = FastAPI()\n\n\n"
+        "@app.post('/ask')\ndef ask(q):\n    with locks.LOCK:\n        return litellm.completion(model='m', messages=[q])\n"
+    )
+    for name, text in (("locks.py", locks), ("app.py", app)):
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache_dir=cache, need_index=False)
+    assert [(d[0], d[2]) for d in first] == [("LLM003", "app.py")], first
+    assert any("locks.py:3" in e for e in first[0][6]), first[0][6]
+    real_collect = engine.collect_facts
+
+    def edit(name: str, text: str, joins: bool) -> list[tuple]:
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+        calls: list[object] = []
+        monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
+        try:
+            out = run(tmp_path, cache_dir=cache, need_index=False)
+        finally:
+            monkeypatch.setattr(engine, "collect_facts", real_collect)
+        assert bool(calls) is joins, "a full run" if calls else "no full run"
+        assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
+        return out
+
+    moved = edit("locks.py", '"""Locks."""\n# one for all\n\n' + locks, joins=False)
+    assert any("locks.py:6" in e for e in moved[0][6]) and not any("locks.py:3" in e for e in moved[0][6]), moved[0][6]
+    assert moved[0][3] == first[0][3]  # the finding itself did not move
+    shifted = edit("app.py", "# top\n" + app.replace("    with", "    # held\n    with"), joins=False)
+    assert shifted[0][3][0] == first[0][3][0] + 2
+    split = app.replace("messages=[q])", "messages=[\n            q,\n        ])")
+    assert edit("app.py", split, joins=False)[0][3] == (11, 10, 11, 20)  # a call's end moved
+    noqa = app.replace("    with locks.LOCK:", "    with locks.LOCK:  # noqa: LLM003")
+    assert edit("app.py", noqa, joins=True) == []
+    joined = app.replace("    with locks.LOCK:\n        return", "    with locks.LOCK: return")
+    assert len(edit("app.py", joined, joins=True)) == 1  # two lines joined: a full run
