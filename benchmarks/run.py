@@ -22,7 +22,12 @@ Measurements:
 - ``llmlint 1 changed``: a rerun after one file was edited (a comment appended; the default
   file is one the byte scan rules out, as most of a tree is);
 - ``llmlint 1 changed, facts moved``: a rerun after a line was inserted at the top of a file a
-  rule needs (every fact in it moves: the findings must be joined again);
+  rule needs (every fact in it moves: the stored findings are remapped, ``linter/moved.py``);
+- ``llmlint 1 changed, code edited``: a rerun after a statement was appended to that file (its
+  facts change: the tree's facts are joined again, from the cache);
+- ``floor: CPython's parser``: ``benchmarks/parser_floor.py``, every file parsed once on the same
+  processes and nothing else: no linter built on CPython's parser that reports every file that
+  does not parse can run a cold check faster;
 - ``ruff E9,F63,F7,F82``: ``ruff check --select E9,F63,F7,F82 --no-cache``;
 - ``semgrep 1 rule``: one pattern rule (``litellm.success_callback.append(...)``), 2 jobs;
 - ``fixit 1 rule``: ``fixit --rules fixit.rules:NoRedundantFString lint``. fixit takes minutes on
@@ -54,6 +59,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import build  # noqa: E402
+
+FLOOR = "floor: CPython's parser, every file (symtable)"
 
 SEMGREP_RULE = """rules:
   - id: global-callback-append
@@ -171,9 +178,22 @@ def findings(cmd: list[str], corpus: Path, extra: list[str]) -> list[tuple]:
     return sorted((d["path"], d["line"], d["column"], d["code"], d["message"]) for d in json.loads(out.stdout))
 
 
-def exactness(cmd: list[str], corpus: Path) -> bool:
-    """Findings with and without the prefilter, and with a cold and a warm cache, must agree."""
+def report(cmd: list[str], corpus: Path, extra: list[str]) -> str:
+    """The full text report (evidence included). Unlike JSON's it carries no fixes, so a rerun
+    with the cache may return the stored findings without joining the facts."""
+    out = subprocess.run(cmd + ["check", "--exit-zero", "--isolated", "-q", "--output-format", "full", *extra, "."],
+                         cwd=corpus, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark: llmlint failed ({out.returncode}): {out.stderr[-500:]}")
+    return out.stdout
+
+
+def exactness(cmd: list[str], corpus: Path, moved: Path | None) -> bool:
+    """Findings with and without the prefilter, and with a cold and a warm cache, must agree;
+    so must the full reports of a rerun with the cache after an edit that moves ``moved``'s
+    facts, and of a run without it."""
     cache = Path(tempfile.mkdtemp(prefix="llmlint-bench-cache-"))
+    same: dict[str, bool] = {}
     try:
         runs = {
             "prefilter, no cache": findings(cmd, corpus, ["--no-cache"]),
@@ -181,6 +201,18 @@ def exactness(cmd: list[str], corpus: Path) -> bool:
             "cache cold": findings(cmd, corpus, ["--cache-dir", str(cache)]),
             "cache warm": findings(cmd, corpus, ["--cache-dir", str(cache)]),
         }
+        if moved is not None:
+            original = moved.read_bytes()
+            report(cmd, corpus, ["--cache-dir", str(cache)])
+            time.sleep(2.1)  # no file younger than 2 s: this run stores its result
+            report(cmd, corpus, ["--cache-dir", str(cache)])
+            same["full report, cache warm"] = report(cmd, corpus, ["--cache-dir", str(cache)]) == report(cmd, corpus, ["--no-cache"])
+            try:
+                moved.write_bytes(b"# exactness edit\n\n" + original)
+                same[f"full report, cache, {moved.name} moved"] = (
+                    report(cmd, corpus, ["--cache-dir", str(cache)]) == report(cmd, corpus, ["--no-cache"]))
+            finally:
+                moved.write_bytes(original)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     reference = runs["no prefilter (every file parsed)"]
@@ -189,10 +221,13 @@ def exactness(cmd: list[str], corpus: Path) -> bool:
         missing = sorted(set(reference) - set(got))
         extra = sorted(set(got) - set(reference))
         status = "identical" if not missing and not extra else f"{len(missing)} missing, {len(extra)} extra"
-        print(f"  {name:34} {len(got):4} findings: {status}")
+        print(f"  {name:42} {len(got):4} findings: {status}")
         for d in (missing + extra)[:10]:
             print(f"      {'-' if d in missing else '+'} {d[0]}:{d[1]}:{d[2]} {d[3]} {d[4][:90]}")
         ok = ok and not missing and not extra
+    for name, alike in same.items():
+        print(f"  {name:42} {'identical' if alike else 'DIFFERENT'} to a run without cache")
+        ok = ok and alike
     return ok
 
 
@@ -228,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             (corpus / "copy0" / "stdlib").mkdir(parents=True, exist_ok=True)
             shutil.copy(stdlib / name, corpus / "copy0" / "stdlib" / name)
         args.changed_file = "copy0/stdlib/queue.py"
+        args.moved_file = "copy0/pdd_global_dict/pdd/callbacks.py"
         n_files = len(list(corpus.rglob("*.py")))
         n_lines = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py"))
     else:
@@ -236,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     compile_bytecode(args, corpus)
     load_before = os.getloadavg()
 
-    if args.exactness and not exactness(cmd, corpus):
+    moved = corpus / args.moved_file
+    moved_original = moved.read_bytes() if moved.exists() else None
+    if args.exactness and not exactness(cmd, corpus, moved if moved_original is not None else None):
         print("EXACTNESS FAILED: the prefilter or the cache changed the findings")
         return 1
 
@@ -262,8 +300,6 @@ def main(argv: list[str] | None = None) -> int:
         sub_lines = sum((corpus / p).read_bytes().count(b"\n") for p in subset)
         subset_ratio = n_lines / max(1, sub_lines)
     original = changed.read_bytes() if changed.exists() else None
-    moved = corpus / args.moved_file
-    moved_original = moved.read_bytes() if moved.exists() and not args.smoke else None
     subprocess.run(lint + ["--cache-dir", str(cache_dir), "."], cwd=corpus, capture_output=True, check=False)  # fill
     try:
         for i in range(args.runs):
@@ -277,11 +313,14 @@ def main(argv: list[str] | None = None) -> int:
             if moved_original is not None:
                 moved.write_bytes(f"# benchmark edit {i} {time.time()}\n".encode() + moved_original)
                 add(f"llmlint 1 changed, facts moved ({moved.name})", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
+                moved.write_bytes(moved_original + f"\n_BENCHMARK_EDIT = {i}\n".encode())
+                add(f"llmlint 1 changed, code edited ({moved.name})", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
                 moved.write_bytes(moved_original)
             # untimed: once no file is younger than 2 s, a run brings the cache up to date,
             # so that the next round's warm run is one with nothing changed
             time.sleep(2.1)
             subprocess.run(lint + ["--cache-dir", str(cache_dir), "."], cwd=corpus, capture_output=True, check=False)
+            add(FLOOR, timed([sys.executable, str(Path(__file__).resolve().parent / "parser_floor.py"), "--jobs", str(args.jobs), "."], corpus))
             if ruff:
                 add("ruff E9,F63,F7,F82 --no-cache", timed([ruff, "check", "--select", "E9,F63,F7,F82", "--no-cache", "--exit-zero", "."], corpus))
             if semgrep:
@@ -322,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         est = " (estimate)" if measures["fixit, 1 rule"].estimate else ""
         print(f"fixit / llmlint cold: {measures['fixit, 1 rule'].median / cold:.1f}x{est} (target >= 90)")
     if ruff_median:
+        floor = measures[FLOOR].median
+        print(f"CPython's parser alone / ruff: {floor / ruff_median:.2f}x; llmlint cold / CPython's parser alone: {cold / floor:.2f}x")
         print(f"llmlint cold / ruff: {cold / ruff_median:.2f}x (target <= 3); "
               f"warm / ruff: {measures['llmlint warm (cache, no change)'].median / ruff_median:.2f}x (target <= 0.5)")
     for name, m in measures.items():
