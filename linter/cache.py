@@ -5,7 +5,7 @@ code being checked).
 
 One file per (tool fingerprint, analysis settings) holds, per file: its stat signature, the
 BLAKE2 hash of its bytes, the prefilter's verdict, its facts and the results of the name scans
-the demand rounds made over it. A second, small file keeps the findings of the last few whole runs, keyed by every file's path and stat
+the demand rounds made over it (and the words of its imports, which they ask about). A second, small file keeps the findings of the last few whole runs, keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
 libcst. A third records the last run's tree (each file's stat signature, prefilter verdict, facts
 hash, and the questions the demand rounds asked of its bytes with their answers), so that a rerun
@@ -38,7 +38,7 @@ from linter import cache_codec
 from linter.analysis.facts import FileFacts
 
 DEFAULT_DIR = ".llmlint_cache"
-_SCHEMA = 2
+_SCHEMA = 3
 
 
 def digest(data: bytes) -> bytes:
@@ -65,7 +65,7 @@ class Entry:
     go back to disk as that same text when unchanged: a rerun that changes one file neither
     decodes nor re-encodes the facts it does not use."""
 
-    __slots__ = ("stat", "digest", "display", "module", "is_package", "skipped", "mentions", "_facts", "_raw")
+    __slots__ = ("stat", "digest", "display", "module", "is_package", "skipped", "mentions", "imported", "_facts", "_raw")
 
     def __init__(
         self,
@@ -78,10 +78,12 @@ class Entry:
         facts: FileFacts | None = None,  # facts from a parse (forced or not)
         mentions: dict[bytes, bool] | None = None,  # name-scan pattern -> found
         raw: str | None = None,  # the facts as stored (JSON), not decoded yet
+        imported: frozenset[bytes] | None = None,  # the words of its import statements
     ) -> None:
         self.stat, self.digest, self.display, self.module, self.is_package = stat, digest, display, module, is_package
         self.skipped = skipped
         self.mentions = {} if mentions is None else mentions
+        self.imported = imported
         self._facts, self._raw = facts, raw
 
     @property
@@ -228,11 +230,12 @@ def _read(path: Path) -> dict:
         out = {}
         for key, fields in raw.items():
             try:
-                stat, dig, display, module, is_package, skipped, facts, mentions = fields
+                stat, dig, display, module, is_package, skipped, facts, mentions, imported = fields
                 if facts is not None and not isinstance(facts, str):
                     continue
                 out[key] = Entry(tuple(stat), bytes.fromhex(dig), display, module, is_package, skipped, None,
-                                 {m.encode("latin-1"): v for m, v in mentions.items()}, facts)
+                                 {m.encode("latin-1"): v for m, v in mentions.items()}, facts,
+                                 None if imported is None else frozenset(w.encode("latin-1") for w in imported.split(" ") if w))
             except (TypeError, ValueError):
                 continue
         return out
@@ -245,7 +248,8 @@ def _plain(data: dict) -> dict:
     for key, e in data.items():
         if isinstance(e, Entry):
             out[key] = [list(e.stat), e.digest.hex(), e.display, e.module, e.is_package, e.skipped, e.facts_json(),
-                        {m.decode("latin-1"): v for m, v in e.mentions.items()}]
+                        {m.decode("latin-1"): v for m, v in e.mentions.items()},
+                        None if e.imported is None else " ".join(sorted(w.decode("latin-1") for w in e.imported))]
         else:
             out[key] = e
     return out

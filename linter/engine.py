@@ -336,6 +336,9 @@ class _Analysis:
         e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
+        imported = outcome.imported or self._imported.get(sf.display)
+        if imported is not None:
+            e.imported = imported
         facts = outcome.result
         if isinstance(facts, FileFacts):
             e.facts = facts
@@ -455,6 +458,11 @@ class _Analysis:
 
     def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: str) -> bool:
         imported = self._imported.get(sf.display)
+        e = None
+        if imported is None and self.cache is not None and sf.display not in self.overrides:
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            if e is not None and e.imported is not None:
+                imported = self._imported[sf.display] = e.imported
         if imported is not None and not imported & wanted.keys():
             return self._record(sf, question, False)  # the usual answer, without reading the file again
         if sf.display in self.overrides:
@@ -466,6 +474,9 @@ class _Analysis:
                 return self._record(sf, question, False)
         if imported is None:
             imported = self._imported[sf.display] = frozenset(imported_words(data))
+            if e is not None and e.digest == digest(data):
+                e.imported = imported
+                self.cache.dirty = True  # type: ignore[union-attr]
         return self._record(sf, question, imports_and_mentions(data, wanted, imported))
 
 

@@ -326,3 +326,32 @@ def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch:
     assert edit("app.py", noqa, joins=True) == []
     joined = app.replace("    with locks.LOCK:\n        return", "    with locks.LOCK: return")
     assert len(edit("app.py", joined, joins=True)) == 1  # two lines joined: a full run
+
+
+def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demand rounds ask which files import a module: a rerun after an edit that changes
+    facts answers from the cached import words of files it does not analyse, without
+    reading them again, and finds what a run without cache finds."""
+    from linter import cache as cache_module, engine
+
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    files = {
+        "agent.py": "import litellm\n\n\ndef track(handler):\n    litellm.success_callback.append(handler)\n",
+        "web.py": "import agent\n\n\ndef home(h):\n    return agent.track(h)\n",
+        "other.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache_dir=cache, need_index=False)
+    (tmp_path / "agent.py").write_text(files["agent.py"] + "\n\nLIMIT = 3\n")  # a binding more: facts change
+    _mtime_in_past(tmp_path / "agent.py")
+    reads: list[str] = []
+    real_read = engine.read_source
+    monkeypatch.setattr(engine, "read_source", lambda path: reads.append(Path(path).name) or real_read(path))
+    again = run(tmp_path, cache_dir=cache, need_index=False)
+    assert reads and "other.py" not in reads, reads
+    assert [d[:2] for d in again] == [d[:2] for d in first] == [("LLM002", "global-callback-registration")]
+    monkeypatch.setattr(engine, "read_source", real_read)
+    assert again == run(tmp_path, prefilter=False)
