@@ -117,7 +117,9 @@ def _spoiled_cache_gives_the_same(tmp_path: Path, cache: Path, content: bytes) -
     (tmp_path / "app.py").write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
     want = run(tmp_path, prefilter=False)
     assert run(tmp_path, cache_dir=cache) == want
-    for p in cache.glob("*.json"):
+    spoiled = [p for p in cache.iterdir() if p.name != ".gitignore"]
+    assert any(p.name.startswith("facts-") for p in spoiled), spoiled
+    for p in spoiled:
         p.write_bytes(content)
     assert run(tmp_path, cache_dir=cache, need_index=False) == want
     return want
@@ -144,7 +146,7 @@ def test_cli_cache_options(tmp_path: Path) -> None:
     out = subprocess.run(base + ["."], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 1 and (tmp_path / ".llmlint_cache" / ".gitignore").exists()
     out = subprocess.run(base + ["--cache-dir", "elsewhere", "--no-prefilter", "."], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert out.returncode == 1 and list((tmp_path / "elsewhere").glob("facts-*.json"))
+    assert out.returncode == 1 and list((tmp_path / "elsewhere").glob("facts-*.lines"))
 
 
 def test_benchmark_smoke() -> None:
@@ -169,6 +171,12 @@ def test_cache_codec_rebuilds_facts_and_nothing_else(tmp_path: Path) -> None:
             cache_codec.loads(hostile)
     # a cache file planted in the tree (e.g. committed) is only ever read as data
     _spoiled_cache_gives_the_same(tmp_path, tmp_path / "cache", b'["d", "x", ["@Popen", ["l", "touch", "pwned"]]]')
+    # the facts file's lines: fields of the wrong types, and facts that name a foreign class
+    line = b'["%s",[1,2,3,4],"00","app.py","app",false,"yes",{"x":1},7]\t["@Popen",["l","touch","pwned"]]'
+    key = str((tmp_path / "app.py").resolve()).encode()
+    _spoiled_cache_gives_the_same(tmp_path, tmp_path / "cache2", line.replace(b"%s", key) + b"\n\x00\t\n\t[]\n[1]")
+    good = line.replace(b"%s", key).replace(b',7]', b',null]')
+    _spoiled_cache_gives_the_same(tmp_path, tmp_path / "cache3", good)
     assert not (tmp_path / "pwned").exists()
 
 
