@@ -180,10 +180,39 @@ def test_cache_codec_rebuilds_facts_and_nothing_else(tmp_path: Path) -> None:
     assert not (tmp_path / "pwned").exists()
 
 
+def _warm(tree: Path, files: dict[str, str]) -> tuple[Path, list[tuple]]:
+    """Write ``files`` (modified long ago: their stats vouch for their bytes) and lint them
+    with a cache: the cache folder and the findings."""
+    for name, text in files.items():
+        (tree / name).write_text(text)
+        _mtime_in_past(tree / name)
+    cache = tree / "cache"
+    return cache, run(tree, cache_dir=cache, need_index=False)
+
+
+def _edit_and_rerun(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, joins: bool) -> list[tuple]:
+    """Write ``text`` to ``name`` and rerun with the cache: a full run (a join) iff ``joins``,
+    and the findings of a run without prefilter and cache."""
+    from linter import engine
+
+    (tree / name).write_text(text)
+    _mtime_in_past(tree / name)
+    calls: list[object] = []
+    real_collect = engine.collect_facts
+    monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
+    try:
+        out = run(tree, cache_dir=cache, need_index=False)
+    finally:
+        monkeypatch.setattr(engine, "collect_facts", real_collect)
+    assert bool(calls) is joins, "a full run" if calls else "no full run"
+    assert out == run(tree, prefilter=False), "differs from a run without prefilter and cache"
+    return out
+
+
 def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edited file that gives the last run's prefilter verdict, facts and demand-round
     answers reuses that run's findings without a join; any other edit is a full run."""
-    from linter import cache as cache_module, engine
+    from linter import cache as cache_module
 
     monkeypatch.setattr(cache_module, "RACY_NS", 0)  # ctime is now after any write: no stat would vouch
     files = {
@@ -191,26 +220,11 @@ def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monke
         "web.py": "import agent\n\n\ndef home():\n    return 'hi'\n",
         "other.py": "def add(a, b):\n    return a + b\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-        _mtime_in_past(tmp_path / name)
-    cache = tmp_path / "cache"
-    first = run(tmp_path, cache_dir=cache, need_index=False)
+    cache, first = _warm(tmp_path, files)
     assert [(d[0], d[5]) for d in first] == [("LLM002", "low")], first  # no concurrency evidence yet
-    real_collect = engine.collect_facts
 
     def edit(name: str, text: str, joins: bool) -> list[tuple]:
-        (tmp_path / name).write_text(text)
-        _mtime_in_past(tmp_path / name)
-        calls: list[object] = []
-        monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
-        try:
-            out = run(tmp_path, cache_dir=cache, need_index=False)
-        finally:
-            monkeypatch.setattr(engine, "collect_facts", real_collect)
-        assert bool(calls) is joins, "a full run" if calls else "no full run"
-        assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
-        return out
+        return _edit_and_rerun(tmp_path, cache, monkeypatch, name, text, joins)
 
     # a file no rule needs, and a comment in one whose facts stay: the stored findings
     assert edit("other.py", files["other.py"] + "# edited\n", joins=False) == first
@@ -293,7 +307,7 @@ def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch:
     """A finding in one file whose evidence names a line of another: lines inserted in the
     other file move that line in the evidence; a ``# noqa`` added on the finding's line is a
     full run that suppresses it; lines joined is a full run."""
-    from linter import cache as cache_module, engine
+    from linter import cache as cache_module
 
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     locks = "import threading\n\nLOCK = threading.Lock()\n"
@@ -301,27 +315,12 @@ def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch:
         "import litellm\nfrom fastapi import FastAPI\n\nimport locks\n\napp = FastAPI()\n\n\n"
         "@app.post('/ask')\ndef ask(q):\n    with locks.LOCK:\n        return litellm.completion(model='m', messages=[q])\n"
     )
-    for name, text in (("locks.py", locks), ("app.py", app)):
-        (tmp_path / name).write_text(text)
-        _mtime_in_past(tmp_path / name)
-    cache = tmp_path / "cache"
-    first = run(tmp_path, cache_dir=cache, need_index=False)
+    cache, first = _warm(tmp_path, {"locks.py": locks, "app.py": app})
     assert [(d[0], d[2]) for d in first] == [("LLM003", "app.py")], first
     assert any("locks.py:3" in e for e in first[0][6]), first[0][6]
-    real_collect = engine.collect_facts
 
     def edit(name: str, text: str, joins: bool) -> list[tuple]:
-        (tmp_path / name).write_text(text)
-        _mtime_in_past(tmp_path / name)
-        calls: list[object] = []
-        monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
-        try:
-            out = run(tmp_path, cache_dir=cache, need_index=False)
-        finally:
-            monkeypatch.setattr(engine, "collect_facts", real_collect)
-        assert bool(calls) is joins, "a full run" if calls else "no full run"
-        assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
-        return out
+        return _edit_and_rerun(tmp_path, cache, monkeypatch, name, text, joins)
 
     moved = edit("locks.py", '"""Locks."""\n# one for all\n\n' + locks, joins=False)
     assert any("locks.py:6" in e for e in moved[0][6]) and not any("locks.py:3" in e for e in moved[0][6]), moved[0][6]
@@ -348,11 +347,7 @@ def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: py
         "web.py": "import agent\n\n\ndef home(h):\n    return agent.track(h)\n",
         "other.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-        _mtime_in_past(tmp_path / name)
-    cache = tmp_path / "cache"
-    first = run(tmp_path, cache_dir=cache, need_index=False)
+    cache, first = _warm(tmp_path, files)
     (tmp_path / "agent.py").write_text(files["agent.py"] + "\n\nLIMIT = 3\n")  # a binding more: facts change
     _mtime_in_past(tmp_path / "agent.py")
     reads: list[str] = []
