@@ -345,8 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
 
     print()
-    print(f"| measurement | median s | runs | vs ruff | peak RSS tree / largest process MB |")
-    print(f"|---|---:|---:|---:|---:|")
+    print("| measurement | median s | runs | vs ruff | peak RSS tree / largest process MB |")
+    print("|---|---:|---:|---:|---:|")
     ruff_median = measures["ruff E9,F63,F7,F82 --no-cache"].median if "ruff E9,F63,F7,F82 --no-cache" in measures else None
     for m in measures.values():
         ratio = f"{m.median / ruff_median:.2f}x" if ruff_median else "-"

@@ -24,7 +24,6 @@ from linter.config import SYNTAX_CHECKS, Config, ConfigError, load
 from linter.diagnostics import CONFIDENCE_LEVELS, Diagnostic
 from linter.discovery import DiscoveryError, Matcher, SourceFile, stdin_file
 from linter.engine import Result, check_files, discover_files
-from linter import rule_docs
 from linter.report import FILE_OUTPUTS, FORMATS, WITH_FIXES
 from linter.rules import RULES, UnknownRule, lookup
 

@@ -369,12 +369,7 @@ class ProjectIndex:
         """Why ``func`` runs at request time (per call, per agent, concurrently), if known."""
         return self._evidence(func, depth, set())
 
-    def concurrency_evidence(self, func: Func, depth: int = 4) -> Chain | None:
-        """Why ``func`` runs concurrently with itself: like ``request_evidence``, but making a
-        litellm call is not evidence on its own."""
-        return self._evidence(func, depth, set(), concurrent_only=True)
-
-    def _evidence(self, func: Func, depth: int, seen: set[str], concurrent_only: bool = False) -> Chain | None:
+    def _evidence(self, func: Func, depth: int, seen: set[str]) -> Chain | None:
         fid = func.id
         if fid in seen:
             return None
@@ -391,14 +386,14 @@ class ProjectIndex:
             return Chain((f"{label} ({article} {how} started in {spawner.label})",))
         if func.facts.is_async:
             return Chain((f"{label} (async def: runs as concurrent tasks)",))
-        litellm = None if concurrent_only else self.litellm_call_in(func)
+        litellm = self.litellm_call_in(func)
         if litellm is not None:
             return Chain((f"{label} (calls {litellm.callee.name} at {self.loc(func.file, litellm.span)})",))
         if depth > 0:
             for caller, _call in self.callers.get(fid, []):
                 if caller.facts.qualname in ("<module>", "<main>"):
                     continue
-                sub = self._evidence(caller, depth - 1, seen, concurrent_only)
+                sub = self._evidence(caller, depth - 1, seen)
                 if sub is not None:
                     return Chain((label,) + sub.steps)
         return None

@@ -127,7 +127,7 @@ def _spoiled_cache_gives_the_same(tmp_path: Path, cache: Path, content: bytes) -
 
 def test_cache_survives_corruption_and_concurrent_runs(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    want = _spoiled_cache_gives_the_same(tmp_path, cache, b"not json [")
+    _spoiled_cache_gives_the_same(tmp_path, cache, b"not json [")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "linter", "check", "--isolated", "-q", "--output-format", "concise", "--cache-dir", str(cache), "."]
     procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True) for _ in range(4)]
