@@ -6,6 +6,7 @@ the benchmark script."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -301,6 +302,35 @@ def test_rerun_after_an_edit_that_only_moves_code(case: Path, tmp_path: Path, mo
         if full:  # the last full run's tree has the edit: back to the original's
             run(tree, cache_dir=cache, need_index=False)
     assert remapped == sum(1 for p in sources if _parses(p.read_bytes()))
+    # random edits that keep code as it is, or nearly (lines inserted and removed anywhere,
+    # inside strings and brackets too): remapped or joined, the rerun is a run without cache
+    rng = random.Random(case.name)
+    for path in sources:
+        original = path.read_bytes()
+        if not _parses(original):
+            continue
+        path.write_text(_scrambled(original.decode("utf-8"), rng), encoding="utf-8")
+        _mtime_in_past(path)
+        assert run(tree, cache_dir=cache, need_index=False) == run(tree, prefilter=False), f"{path.name}: differs"
+        path.write_bytes(original)
+        _mtime_in_past(path)
+        run(tree, cache_dir=cache, need_index=False)
+
+
+def _scrambled(text: str, rng: random.Random) -> str:
+    """``text`` with a few blank lines, comment lines and trailing spaces added at random
+    line boundaries, and a blank line removed."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randint(0, len(lines))
+        lines.insert(at, rng.choice(["\n", "# note\n", "    # note\n", "\n\n"]))
+    blank = [i for i, line in enumerate(lines) if not line.strip()]
+    if blank:
+        del lines[rng.choice(blank)]
+    if lines:
+        i = rng.randrange(len(lines))
+        lines[i] = lines[i].rstrip("\r\n") + "  \n"
+    return "".join(lines)
 
 
 def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
