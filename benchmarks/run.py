@@ -185,24 +185,22 @@ def compile_bytecode(args: argparse.Namespace, corpus: Path) -> None:
     )
 
 
-def findings(cmd: list[str], corpus: Path, extra: list[str]) -> list[tuple]:
-    out = subprocess.run(
-        cmd + ["check", "--exit-zero", "--isolated", "--output-format", "json", *extra, "."],
-        cwd=corpus, capture_output=True, text=True, check=False,
-    )
+def _check_output(cmd: list[str], corpus: Path, args: list[str]) -> str:
+    out = subprocess.run(cmd + ["check", "--exit-zero", "--isolated", *args, "."], cwd=corpus, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"benchmark: llmlint failed ({out.returncode}): {out.stderr[-500:]}")
-    return sorted((d["path"], d["line"], d["column"], d["code"], d["message"]) for d in json.loads(out.stdout))
+    return out.stdout
+
+
+def findings(cmd: list[str], corpus: Path, extra: list[str]) -> list[tuple]:
+    out = _check_output(cmd, corpus, ["--output-format", "json", *extra])
+    return sorted((d["path"], d["line"], d["column"], d["code"], d["message"]) for d in json.loads(out))
 
 
 def report(cmd: list[str], corpus: Path, extra: list[str]) -> str:
     """The full text report (evidence included). Unlike JSON's it carries no fixes, so a rerun
     with the cache may return the stored findings without joining the facts."""
-    out = subprocess.run(cmd + ["check", "--exit-zero", "--isolated", "-q", "--output-format", "full", *extra, "."],
-                         cwd=corpus, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark: llmlint failed ({out.returncode}): {out.stderr[-500:]}")
-    return out.stdout
+    return _check_output(cmd, corpus, ["-q", "--output-format", "full", *extra])
 
 
 def exactness(cmd: list[str], corpus: Path, moved: Path | None) -> bool:

@@ -336,7 +336,7 @@ class _Analysis:
         e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
-        imported = outcome.imported or self._imported.get(sf.display)
+        imported = outcome.imported if outcome.imported is not None else self._imported.get(sf.display)
         if imported is not None:
             e.imported = imported
         facts = outcome.result
