@@ -2,12 +2,14 @@
 
 Not pickle: a cache folder can arrive with the code being checked (committed, or written by a
 hostile pull request), and unpickling it would run whatever it says. This codec only rebuilds
-the plain dataclasses of ``linter.analysis.facts`` and ``Diagnostic``; anything else is an
+the plain dataclasses of ``linter.analysis.facts``, ``Diagnostic`` (with its ``Text``,
+``Loc``, ``Confidence`` and ``linter.payloads``); anything else is an
 error, and the cache treats an undecodable file as empty.
 
 Encoding: scalars as themselves; containers as lists whose first item says what they are:
 ``["l", ...]`` list, ``["t", ...]`` tuple, ``["d", k1, v1, ...]`` dict, ``["f", ...]``
-frozenset, ``["s", ...]`` set, ``["b", hex]`` bytes, ``["@Name", field1, ...]`` dataclass.
+frozenset, ``["s", ...]`` set, ``["b", hex]`` bytes, ``["c", "high"]`` a confidence,
+``["@Name", field1, ...]`` dataclass.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ import json
 from typing import Any
 
 from linter.analysis import facts as _facts
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, Loc, Text
+from linter.payloads import PAYLOADS
 
 CLASSES: dict[str, type] = {
     name: cls
     for name, cls in vars(_facts).items()
     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == _facts.__name__
 }
-CLASSES["Diagnostic"] = Diagnostic
+CLASSES.update({cls.__name__: cls for cls in (Diagnostic, Text, Loc, *PAYLOADS)})
 FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in CLASSES.values()}
 
 
@@ -57,6 +60,8 @@ def encode(value: Any) -> Any:
         return ["s", *map(_encode_item, value)]
     if t is bytes:
         return ["b", value.hex()]
+    if t is Confidence:
+        return ["c", value.value]
     raise CodecError(f"cannot encode {t.__name__}")
 
 
@@ -99,6 +104,8 @@ def decode(value: Any, strings: dict[str, str] | None = None) -> Any:
         return set(items)
     if tag == "b":
         return bytes.fromhex(items[0])
+    if tag == "c":
+        return Confidence(items[0])
     raise CodecError(f"unknown tag {tag!r}")
 
 

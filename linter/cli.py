@@ -165,7 +165,7 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
     for err in errors:
         click.echo(f"llmlint: {err}", err=True)
     remaining = [
-        replace(d, message=f"{d.message} (no automatic fix: {reason})") if (reason := fixed.reason(d)) else d
+        replace(d, message=d.message + f" (no automatic fix: {reason})") if (reason := fixed.reason(d)) else d
         for d in fixed.result.diagnostics
     ]
     _report(remaining, fixed.result, o)

@@ -25,9 +25,10 @@ from linter.analysis.source import Job, Scan, analyse, decode, paused_gc, read_s
 from linter import cache_codec
 from linter.cache import Cache, digest, facts_digest, racy, stat_signature
 from linter.config import Config
-from linter.diagnostics import Diagnostic, confidence_at_least
+from linter.diagnostics import Confidence, Diagnostic, confidence_at_least
 from linter.discovery import Matcher, SourceFile, discover
 from linter.moved import Moves, moves, remap
+from linter.payloads import Payload
 from linter.project import Func, ProjectIndex
 from linter.rules import prefilter_pattern
 from linter.suppression import is_suppressed, per_file_ignored
@@ -517,10 +518,9 @@ def _needing_evidence(index: ProjectIndex, findings: list[list[Diagnostic]]) -> 
     out: set[str] = set()
     for found in findings:
         for d in found:
-            if d.confidence != "low" or d.code == "LLM000":
+            if d.confidence is not Confidence.LOW or d.code == "LLM000":
                 continue
-            data = dict(d.data)
-            fid = data.get("function") or data.get("writer")
+            fid = d.payload.function if isinstance(d.payload, Payload) else None
             if fid in index.functions:
                 out.add(fid)
             else:

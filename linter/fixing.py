@@ -169,7 +169,7 @@ def with_fix_previews(result: Result) -> list[Diagnostic]:
         rewrite = _rewrite(d, result.index, sources)
         if isinstance(rewrite, (NoFix, str)):
             reason = rewrite.reason if isinstance(rewrite, NoFix) else "internal error in the codemod"
-            out.append(replace(d, message=f"{d.message} (no automatic fix: {reason})"))
+            out.append(replace(d, message=d.message + f" (no automatic fix: {reason})"))
             continue
         changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
         out.append(replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes}))

@@ -14,13 +14,14 @@ caller runs the tree again: a remap is either exact or not made.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from linter.analysis.facts import FileFacts, Span
 from linter.cache_codec import CLASSES, FIELDS, encode
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Diagnostic, Loc, Text, text
 
 Point = tuple[int, int]
 
@@ -112,19 +113,27 @@ def remap(diagnostics: list[Diagnostic], moved: list[Moves]) -> list[Diagnostic]
 
 
 def _remap_one(d: Diagnostic, m: Moves, location: re.Pattern[str]) -> Diagnostic:
-    def text(s: str) -> str:
-        return location.sub(lambda g: f"{m.path}:{m.lines[int(g.group(1))]}", s)
+    def point(span: Span) -> Span:
+        (line, column), (end_line, end_column) = m.points[(span.line, span.column)], m.points[(span.end_line, span.end_column)]
+        return Span(line, column, end_line, end_column)
+
+    def moved_text(t: Text) -> Text:
+        parts: list = []
+        for p in t.parts:
+            if type(p) is Loc:
+                parts.append(Loc(p.path, point(p.span)) if p.path == m.path else p)
+            else:  # prose naming a place as ``path:line`` (until every producer uses Loc)
+                parts.append(location.sub(lambda g: f"{m.path}:{m.lines[int(g.group(1))]}", p))
+        return text(*parts)
 
     changes: dict[str, Any] = {}
     if d.path == m.path:
-        s = d.span
-        (line, column), (end_line, end_column) = m.points[(s.line, s.column)], m.points[(s.end_line, s.end_column)]
-        changes["span"] = Span(line, column, end_line, end_column)
-        data = dict(d.data)
-        if "line" in data and "column" in data:
-            point = m.points[(int(data["line"]), int(data["column"]))]
-            changes["data"] = tuple((k, str(point[0]) if k == "line" else str(point[1]) if k == "column" else v) for k, v in d.data)
-    if m.path + ":" in d.message or any(m.path + ":" in e for e in d.evidence):
-        changes["message"] = text(d.message)
-        changes["evidence"] = tuple(text(e) for e in d.evidence)
+        changes["span"] = point(d.span)
+        if d.payload is not None and dataclasses.is_dataclass(d.payload):
+            spans = {f.name: point(v) for f in dataclasses.fields(d.payload) if type(v := getattr(d.payload, f.name)) is Span}
+            if spans:
+                changes["payload"] = replace(d.payload, **spans)
+    message, evidence = moved_text(d.message), tuple(moved_text(e) for e in d.evidence)
+    if message != d.message or evidence != d.evidence:
+        changes["message"], changes["evidence"] = message, evidence
     return replace(d, **changes) if changes else d

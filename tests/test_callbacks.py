@@ -108,7 +108,7 @@ def ask():
 """
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM001", 16), ("LLM001", 16)]
-    assert {d.message.split("`")[1] for d in diags} == {"LAST_COST", "LOG"}
+    assert {str(d.message).split("`")[1] for d in diags} == {"LAST_COST", "LOG"}
 
 
 def test_bound_method_of_module_instance(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def ask():
     # a bound method of a module-level instance resolves to the class's method
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM001", 15)]
-    assert "Tracker.on_success" in diags[0].message
+    assert "Tracker.on_success" in str(diags[0].message)
 
 
 def test_registration_confidence_levels(tmp_path: Path) -> None:
@@ -202,4 +202,4 @@ async def handle(req):
     # Tracker is built once at import; Agent is built per request (in an async handler): its
     # registration (LLM002) and the per-request construction that triggers it (LLM007)
     assert codes(diags) == [("LLM002", 15), ("LLM007", 18)]
-    assert diags[0].confidence == "high" and "handle" in diags[0].evidence[0]
+    assert diags[0].confidence == "high" and "handle" in str(diags[0].evidence[0])

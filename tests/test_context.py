@@ -47,15 +47,15 @@ def test_entry_points_make_code_concurrent(tmp_path: Path, entry: str, needle: s
     diags = lint(tmp_path, {"writer.py": WRITER, "entry.py": "from writer import set_key\n" + entry})
     found = _llm005(diags)
     assert [(d.path, d.span.line, d.confidence) for d in found] == [("writer.py", 5, "high")]
-    assert needle in found[0].evidence[0], found[0].evidence
-    assert found[0].evidence[0].startswith("runs concurrently: set_key")
+    assert needle in str(found[0].evidence[0]), found[0].evidence
+    assert str(found[0].evidence[0]).startswith("runs concurrently: set_key")
 
 
 def test_without_concurrency_evidence_only_preview_reports(tmp_path: Path) -> None:
     assert _llm005(lint(tmp_path, {"writer.py": WRITER})) == []
     low = _llm005(lint_low(tmp_path, {"writer.py": WRITER}))
     assert [(d.span.line, d.confidence) for d in low] == [(5, "low")]
-    assert "reported with --preview" in low[0].evidence[0]
+    assert "reported with --preview" in str(low[0].evidence[0])
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_chain_through_instance_methods_and_attributes(tmp_path: Path) -> None:
     }
     found = _llm005(lint(tmp_path, files))
     assert [(d.path, d.span.line, d.confidence) for d in found] == [("llm.py", 6, "high")]
-    assert found[0].evidence[0] == (
+    assert str(found[0].evidence[0]) == (
         "runs concurrently: LLM.configure ← LLM.call ← Agent.run (an executor task started in serve)"
     )
 

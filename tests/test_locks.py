@@ -77,10 +77,10 @@ def test_module_class_and_instance_locks(tmp_path: Path) -> None:
     )
     assert codes(diags) == [("LLM003", 14), ("LLM003", 18), ("LLM003", 22), ("LLM003", 26)]
     by_line = {d.span.line: d for d in diags}
-    assert "module-level threading.Lock" in by_line[14].evidence[0]
-    assert "class-level threading.RLock" in by_line[18].evidence[0]
-    assert "instance threading.Lock" in by_line[22].evidence[0]
-    assert "class-level threading.RLock" in by_line[26].evidence[0]
+    assert "module-level threading.Lock" in str(by_line[14].evidence[0])
+    assert "class-level threading.RLock" in str(by_line[18].evidence[0])
+    assert "instance threading.Lock" in str(by_line[22].evidence[0])
+    assert "class-level threading.RLock" in str(by_line[26].evidence[0])
     # nothing here runs concurrently: every finding waits for --preview (tests/test_context.py
     # has the confidence levels with concurrency evidence)
     assert {d.confidence for d in diags} == {"low"}
@@ -142,7 +142,7 @@ def test_network_call_through_project_functions_bounded(tmp_path: Path) -> None:
     """
     diags = lint(tmp_path, {"m.py": src}, min_confidence="low")
     assert codes(diags) == [("LLM003", 20)]
-    assert "d1() → d2() → d3() → litellm.completion()" in diags[0].evidence[1]
+    assert "d1() → d2() → d3() → litellm.completion()" in str(diags[0].evidence[1])
 
 
 def test_lock_not_held_across_call_is_clean(tmp_path: Path) -> None:
@@ -262,7 +262,7 @@ def test_lock_named_only_by_its_name(tmp_path: Path) -> None:
     )
     assert codes(diags) == [("LLM003", 11)]
     assert diags[0].confidence == "low"  # no concurrent caller: reported with --preview
-    assert "by its name" in diags[0].evidence[0]
+    assert "by its name" in str(diags[0].evidence[0])
 
 
 def test_module_level_clients_and_router(tmp_path: Path) -> None:
@@ -294,4 +294,4 @@ def test_module_level_clients_and_router(tmp_path: Path) -> None:
         },
     )
     assert codes(diags) == [("LLM003", 12), ("LLM003", 16)]
-    assert "router.acompletion" in diags[0].message
+    assert "router.acompletion" in str(diags[0].message)

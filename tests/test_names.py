@@ -110,7 +110,7 @@ def test_callback_defined_in_one_module_registered_in_another(tmp_path: Path) ->
         },
     )
     assert [(d.path, d.code, d.span.line) for d in diags] == [("app/main.py", "LLM001", 7)]
-    assert "registered in litellm.success_callback at app/setup.py:5" in diags[0].evidence[0]
+    assert "registered in litellm.success_callback at app/setup.py:5" in str(diags[0].evidence[0])
 
 
 def test_reexported_custom_logger_base(tmp_path: Path) -> None:

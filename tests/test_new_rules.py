@@ -50,7 +50,7 @@ async def handle(k):
 """
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM005", 11)]
-    assert diags[0].message.startswith(label)
+    assert str(diags[0].message).startswith(label)
     assert diags[0].confidence == "high"
 
 
@@ -95,9 +95,9 @@ async def first(k):
 """
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM005", 8), ("LLM005", 16)]
-    assert "saved, set and restored around the call" in diags[0].message
-    assert any("also written at m.py:12" in e for e in diags[0].evidence)
-    assert "keeps the first request's value" in diags[1].message
+    assert "saved, set and restored around the call" in str(diags[0].message)
+    assert any("also written at m.py:12" in e for e in map(str, diags[0].evidence))
+    assert "keeps the first request's value" in str(diags[1].message)
 
 
 def test_per_instance_config_objects_and_module_singletons(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ DEFAULT = AgentConfig("from-settings")
     src2 = src.replace('DEFAULT = AgentConfig("from-settings")', "")
     diags = lint(tmp_path, {"m.py": src2})
     assert [(d.code, d.span.line, d.confidence) for d in diags] == [("LLM005", 7, "medium")]
-    assert "runs per instance" in diags[0].evidence[0]
+    assert "runs per instance" in str(diags[0].evidence[0])
 
 
 # ------------------------------------------------------------------------------ LLM006
@@ -161,8 +161,8 @@ def test_thread_lock_across_await_is_llm006_and_across_a_network_call_llm003(tmp
 """
     high = lint(tmp_path, {"m.py": src})
     assert codes(high) == [("LLM006", 15), ("LLM003", 20)]
-    assert "held across `await`" in high[0].message
-    assert "also blocks the event loop" in high[1].message  # LLM003 says it, once
+    assert "held across `await`" in str(high[0].message)
+    assert "also blocks the event loop" in str(high[1].message)  # LLM003 says it, once
     assert codes(lint_low(tmp_path, {"m.py": src})) == [("LLM006", 15), ("LLM003", 20), ("LLM006", 24)]
 
 
@@ -236,7 +236,7 @@ def test_router_and_registering_project_classes_built_per_request(tmp_path: Path
     diags = lint(tmp_path, files)
     assert [(d.code, d.path, d.span.line) for d in diags if d.code == "LLM007"] == [("LLM007", "api.py", 9), ("LLM007", "api.py", 10)]
     agent = next(d for d in diags if d.code == "LLM007" and d.span.line == 10)
-    assert "Agent.__init__ → Agent._install registers in litellm.success_callback at agent.py:14" in agent.evidence[0]
+    assert "Agent.__init__ → Agent._install registers in litellm.success_callback at agent.py:14" in str(agent.evidence[0])
 
 
 # ------------------------------------------------------------------------- LLM005 fix
@@ -302,9 +302,9 @@ def test_llm001_names_the_read_modify_write_across_a_retry() -> None:
 
     for case, line in (("pdd_retry_rmw", 31), ("pdd_server_cache_toggle", 26)):
         llm001 = [d for d in diags(case) if d.code == "LLM001"]
-        assert len(llm001) == 1 and "read-modify-write across the call" in llm001[0].message, case
-        assert llm001[0].evidence[-1].endswith(f"written back at {llm001[0].path}:{line}")
-    assert all("read-modify-write" not in d.message for d in diags("pdd_global_dict"))
+        assert len(llm001) == 1 and "read-modify-write across the call" in str(llm001[0].message), case
+        assert str(llm001[0].evidence[-1]).endswith(f"written back at {llm001[0].path}:{line}")
+    assert all("read-modify-write" not in str(d.message) for d in diags("pdd_global_dict"))
 
 
 def test_llm002_atomic_swap_is_still_per_request(tmp_path: Path) -> None:
@@ -322,5 +322,5 @@ async def ask(handler):
 """
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM002", 10)]
-    assert "slice assignment makes the swap atomic" in diags[0].message
-    assert "the lock around it does not help" in diags[0].message
+    assert "slice assignment makes the swap atomic" in str(diags[0].message)
+    assert "the lock around it does not help" in str(diags[0].message)

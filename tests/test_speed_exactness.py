@@ -33,7 +33,8 @@ def run(case: Path, prefilter: bool = True, cache_dir: Path | None = None, need_
     files = discover_files([str(case)], config, case)
     result = check_files(files, config, jobs=1, prefilter=prefilter, need_index=need_index)
     assert not result.internal_errors
-    return [astuple(d) for d in result.diagnostics]
+    # every field, with the evidence also rendered (row[6]) as a reader sees it
+    return [(*astuple(d)[:6], tuple(map(str, d.evidence)), *astuple(d)[6:]) for d in result.diagnostics]
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)

@@ -32,6 +32,7 @@ from linter.analysis.relative import resolve_relative
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import import_table, qualified, top_level_names, walk
+from linter.payloads import RequestState
 from linter.project import Func, ProjectIndex
 
 CODES = ("LLM008",)
@@ -43,9 +44,10 @@ _DICT_MUTATORS = MUTATING_METHODS | {"update", "setdefault", "pop", "popitem", "
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
-    data = dict(diag.data)
+    state = diag.payload
+    assert isinstance(state, RequestState)
     try:
-        qual = data["storage"]
+        qual = state.storage
         hit = index.binding(qual)
         if hit is None:
             raise CannotFix(f"cannot find the definition of {qual}")
@@ -81,8 +83,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return Rewrite(files, TITLE)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"missing fact {e}")
 
 
 def _module_of(display: str, sources: Sources) -> tuple[str, bool]:

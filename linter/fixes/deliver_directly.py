@@ -32,6 +32,7 @@ from linter.fixes.cst_tools import (
     top_level_names,
     walk,
 )
+from linter.payloads import Payload
 from linter.project import Func, ProjectIndex
 
 CODES = ("LLM002",)
@@ -43,9 +44,9 @@ _CALLS = ("litellm.completion", "litellm.acompletion")
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
-    data = dict(diag.data)
+    assert isinstance(diag.payload, Payload)
     try:
-        func = index.functions[data["function"]]
+        func = index.functions[diag.payload.function]
         regs = func.facts.registrations
         if any(r.registry == "kwarg:callbacks" and r.span.line == diag.span.line for r in regs):
             return percall_callbacks.fix(diag, index, sources)
@@ -59,8 +60,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return Rewrite({func.file.path: _rewrite(module, func, diag.span.line, handlers).code}, TITLE)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _handler(index: ProjectIndex, func: Func, ref: Ref, sources: Sources) -> tuple[str, str, bool]:

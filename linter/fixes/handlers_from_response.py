@@ -34,6 +34,7 @@ from linter.fixes.cst_tools import (
     top_level_names,
     walk,
 )
+from linter.payloads import Payload
 from linter.project import Func, ProjectIndex
 
 CODES = ("LLM002",)
@@ -71,12 +72,11 @@ async def _adeliver_success(handlers, response):
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
     try:
-        registrar = index.functions[dict(diag.data)["function"]]
+        assert isinstance(diag.payload, Payload)
+        registrar = index.functions[diag.payload.function]
         return _fix(index, registrar, sources)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _fix(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:

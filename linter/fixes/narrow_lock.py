@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import find_function, walk
+from linter.payloads import LockHeld
 from linter.project import ProjectIndex
 
 CODES = ("LLM003", "LLM006")
@@ -28,14 +29,15 @@ SAFETY = "unsafe"
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
-    data = dict(diag.data)
-    if "line" not in data:
+    held = diag.payload
+    assert isinstance(held, LockHeld)
+    if held.target is None:
         return NoFix("nothing to move out of the lock: no `await` or network call inside it")
     try:
-        if data.get("helper"):
-            return _narrow_helper(index, data["helper"], sources)
+        if held.helper:
+            return _narrow_helper(index, held.helper, sources)
         module = sources.module(diag.path)
-        line, column = int(data["line"]), int(data["column"])
+        line, column = held.target.line, held.target.column
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         block = next(
             (
@@ -60,8 +62,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return Rewrite({diag.path: _narrow(module, block, holds_target).code}, TITLE)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _narrow_helper(index: ProjectIndex, helper_id: str, sources: Sources) -> Rewrite:

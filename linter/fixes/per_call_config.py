@@ -31,6 +31,7 @@ from linter.fixes.cst_tools import (
     top_level_names,
     walk,
 )
+from linter.payloads import ConfigWrite
 from linter.project import ProjectIndex
 
 CODES = ("LLM005",)
@@ -39,15 +40,16 @@ SAFETY = "unsafe"
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
-    data = dict(diag.data)
+    write = diag.payload
+    assert isinstance(write, ConfigWrite)
     try:
-        target = data["target"]
+        target = write.target
         keyword = cat.PER_CALL_CONFIG.get(target)
         if keyword is None:
             raise CannotFix(f"`{target}` has no per-call keyword in litellm (set it once at start-up, or use a client per tenant)")
-        if data["how"] != "assign":
+        if write.how != "assign":
             raise CannotFix(f"only a plain assignment of `{target}` is rewritten")
-        func = index.functions[data["function"]]
+        func = index.functions[write.function]
         if func.facts.qualname in ("<module>", "<main>"):
             raise CannotFix("the write is at module level")
         module = sources.module(func.file.path)
@@ -58,8 +60,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return Rewrite({func.file.path: module.deep_replace(fn, new_fn).code}, TITLE)  # type: ignore[union-attr]
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _own_nodes(fn: cst.FunctionDef) -> list[cst.CSTNode]:

@@ -28,6 +28,7 @@ from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
 from linter.fixes.cst_tools import find_function, import_table, qualified, statement_slots, top_level_names, walk
 from linter.fixes.handlers_from_response import with_deliver_helpers
+from linter.payloads import Payload
 from linter.project import ProjectIndex
 
 CODES = ("LLM002",)
@@ -39,7 +40,8 @@ _CALLS = ("litellm.completion", "litellm.acompletion")
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
     try:
-        func = index.functions[dict(diag.data)["function"]]
+        assert isinstance(diag.payload, Payload)
+        func = index.functions[diag.payload.function]
         module = sources.module(func.file.path)
         fn = find_function(module, func.facts.qualname)
         table = import_table(module, func.file.module, func.file.is_package)
@@ -69,8 +71,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return Rewrite({func.file.path: new.code}, TITLE)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _call_statement(fn: cst.FunctionDef, positions, line: int, table: dict[str, str], tops: set[str], module: str):  # type: ignore[no-untyped-def]

@@ -45,6 +45,7 @@ from linter.fixes.cst_tools import (
     top_level_names,
     walk,
 )
+from linter.payloads import CallbackStorage
 from linter.project import Func, ProjectIndex
 
 CODES = ("LLM001", "LLM004")
@@ -57,24 +58,23 @@ _KINDS = {"mutable": "dict", "thread-local": "thread-local", "contextvar": "cont
 
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
-    data = dict(diag.data)
+    found = diag.payload
+    assert isinstance(found, CallbackStorage)
     try:
-        callback = index.functions[data["callback"]]
+        callback = index.functions[found.callback]
         if diag.code == "LLM001":
-            return _fix([index.functions[data["reader"]]], callback, data["storage"], sources, False)
+            return _fix([index.functions[found.function]], callback, found.storage, sources, False)
         # LLM004: every reader of the thread-local / ContextVar, then the callback stops writing it
         readers = [
             f
             for f in index.functions.values()
             if f.id not in index.callbacks
             and not f.facts.one_time_scope
-            and any(index.storage_name(a.target) == data["storage"] for a in f.facts.reads)
+            and any(index.storage_name(a.target) == found.storage for a in f.facts.reads)
         ]
-        return _fix(readers, callback, data["storage"], sources, True)
+        return _fix(readers, callback, found.storage, sources, True)
     except CannotFix as e:
         return NoFix(str(e))
-    except KeyError as e:
-        return NoFix(f"lost track of {e}")
 
 
 def _fix(readers: list[Func], callback: Func, storage: str, sources: Sources, drop_writes: bool) -> Rewrite:

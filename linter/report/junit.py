@@ -27,7 +27,7 @@ def render(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> str:
                 suite, "testcase", name=f"{d.code} {d.name} at {d.span.line}:{d.span.column}",
                 classname=path, file=path, line=str(d.span.line),
             )
-            failure = ET.SubElement(case, "failure", message=d.message, type=d.code)
+            failure = ET.SubElement(case, "failure", message=str(d.message), type=d.code)
             failure.text = "\n".join([f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.name}] {d.message}",
                                       f"confidence: {d.confidence}", *(f"= {e}" for e in d.evidence)])
     ET.indent(root)

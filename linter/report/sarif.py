@@ -71,7 +71,7 @@ def render(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> str:
                 {"physicalLocation": {"artifactLocation": _artifact(d.path), "region": _region(d.span.line, d.span.column, d.span.end_line, d.span.end_column)}}
             ],
             "partialFingerprints": {FINGERPRINT_KEY: prints[id(d)]},
-            "properties": {"confidence": d.confidence, "evidence": list(d.evidence)},
+            "properties": {"confidence": d.confidence.value, "evidence": [str(e) for e in d.evidence]},
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]

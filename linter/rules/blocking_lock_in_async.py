@@ -58,6 +58,7 @@ from typing import Iterator
 
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Diagnostic
+from linter.payloads import LockHeld
 from linter.prefilter import WITH_LOCK, AllOf, AnyOf
 from linter.project import Func, ProjectIndex
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
@@ -91,8 +92,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                     "thread until the lock is free: no other task runs meanwhile. Use an asyncio.Lock"
                 )
                 evidence = (f"`{acquired.label}`: {acquired.description}",)
-                data = (("function", func.id),)
-                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, "medium", evidence, data=data)
+                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, "medium", evidence, payload=LockHeld(func.id))
 
 
 def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
@@ -117,7 +117,7 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
         )
         evidence.append(f"`await` inside the lock at {index.loc(func.file, site)}")
         confidence = "high"
-        data = (("function", func.id), ("line", str(site.line)), ("column", str(site.column)), ("helper", lock.helper))
+        payload = LockHeld(func.id, site, lock.helper)
     else:
         message = (
             f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "
@@ -125,5 +125,5 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
         )
         evidence.append("no `await` inside: held briefly (reported with --preview)")
         confidence = "low"
-        data = (("function", func.id),)
-    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), data=data)
+        payload = LockHeld(func.id)
+    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)

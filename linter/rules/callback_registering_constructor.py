@@ -47,6 +47,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic
+from linter.payloads import Payload
 from linter.prefilter import REGISTRATION, AnyOf
 from linter.project import Func, ProjectIndex
 
@@ -129,4 +130,4 @@ def _finding(index: ProjectIndex, func: Func, call: Call, what: str) -> Diagnost
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
         "for every call and events reach the wrong object. Build it once at start-up and share it"
     )
-    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), data=(("function", func.id),))
+    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Payload(func.id))

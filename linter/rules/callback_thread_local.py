@@ -43,6 +43,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.diagnostics import Diagnostic
+from linter.payloads import CallbackStorage
 from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
 from linter.project import ProjectIndex
 
@@ -86,5 +87,5 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 what + ". Read the value from the call's response instead",
                 "high" if readers else "medium",
                 tuple(evidence),
-                data=(("callback", cb.id), ("storage", qual)),
+                payload=CallbackStorage(cb.id, qual, cb.id),
             )

@@ -79,6 +79,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Access, Call
 from linter.diagnostics import Diagnostic
+from linter.payloads import CallbackStorage
 from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
 from linter.project import Func, ProjectIndex
 
@@ -166,8 +167,8 @@ def _finding(
             "total loses or double-counts calls"
         )
         evidence += (rmw,)
-    data = (("reader", func.id), ("storage", qual), ("callback", cb.id))
-    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, data=data)
+    payload = CallbackStorage(func.id, qual, cb.id)
+    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, payload=payload)
 
 
 def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> str | None:

@@ -82,6 +82,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Registration
 from linter.diagnostics import Diagnostic
+from linter.payloads import Payload
 from linter.prefilter import REGISTRATION
 from linter.project import Func, ProjectIndex
 
@@ -158,7 +159,7 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
     if reg.targets:
         removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
         evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))
-    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), data=(("function", func.id),))
+    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), payload=Payload(func.id))
 
 
 def _op(op: str) -> str:

@@ -66,6 +66,7 @@ from typing import Iterator
 from linter.analysis.catalog import CONFIG_ATTRIBUTES
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
+from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.project import Func, ProjectIndex
 
@@ -141,8 +142,8 @@ def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access])
         evidence.append(f"the call that reads it: {' → '.join(call[1].steps)} at {index.loc(func.file, call[0].span)}")
     if len(writes) > 1:
         evidence.append("also written at " + ", ".join(index.loc(func.file, w.span) for w in writes[1:]))
-    data = (("function", func.id), ("target", target), ("how", first.how))
-    return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), data=data)
+    payload = ConfigWrite(func.id, target, first.how)
+    return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), payload=payload)
 
 
 def _network_call(index: ProjectIndex, func: Func):  # type: ignore[no-untyped-def]

@@ -70,6 +70,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
+from linter.payloads import RequestState
 from linter.prefilter import MODULE_STATE_WRITE
 from linter.project import Func, ProjectIndex
 
@@ -168,5 +169,5 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         evidence.insert(0, f"runs concurrently: {chain}")
     else:
         evidence.insert(0, "no evidence that this function runs concurrently (low confidence)")
-    data = (("storage", qual), ("writer", func.id))
-    return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), data=data)
+    payload = RequestState(func.id, qual)
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), payload=payload)

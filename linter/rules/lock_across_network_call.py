@@ -72,6 +72,7 @@ from typing import Iterator
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
 from linter.diagnostics import Diagnostic
+from linter.payloads import LockHeld
 from linter.prefilter import WITH_LOCK_BLOCK, AllOf, AnyOf
 from linter.project import Chain, Func, ProjectIndex
 
@@ -226,5 +227,5 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         evidence.append(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)")
         confidence = "low"
     target = network[0][0].span if network else awaits[0].span
-    data = (("function", func.id), ("line", str(target.line)), ("column", str(target.column)), ("helper", lock.helper))
-    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), data=data)
+    payload = LockHeld(func.id, target, lock.helper)
+    return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
