@@ -127,3 +127,145 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
         confidence = "low"
         payload = LockHeld(func.id)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # the docs' "use instead": an asyncio.Lock, held only for the update
+    Valid(
+        """
+        import asyncio
+
+        _state_lock = asyncio.Lock()
+        _cache = {}
+
+
+        async def refresh(key):
+            await asyncio.sleep(0.01)
+            async with _state_lock:
+                _cache[key] = "fresh"
+        """
+    ),
+    # the blocking work with its threading lock goes to a worker thread
+    Valid(
+        """
+        import asyncio
+        import threading
+
+        _LOCK = threading.Lock()
+        _ROWS = []
+
+
+        def _append_row(row):
+            with _LOCK:
+                _ROWS.append(row)
+                return len(_ROWS)
+
+
+        async def save(row):
+            return await asyncio.to_thread(_append_row, row)
+        """
+    ),
+    # held across a network call: LLM003's finding, never both codes on one line
+    Valid(
+        """
+        import threading
+
+        import httpx
+
+        _state_lock = threading.RLock()
+
+
+        async def fetch(url):
+            async with httpx.AsyncClient() as client:
+                with _state_lock:
+                    response = await client.get(url)
+            return response.text
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example: held across await, high
+    Invalid(
+        """
+        import asyncio
+        import threading
+
+        _state_lock = threading.RLock()
+        _cache = {}
+
+
+        async def refresh(key):
+            with _state_lock:
+                await asyncio.sleep(0.01)
+                _cache[key] = "fresh"
+        """,
+        9, 10, Confidence.HIGH,
+    ),
+    # held briefly, no await inside: low, shown with --preview
+    Invalid(
+        """
+        import asyncio
+        import threading
+
+        _lock = threading.Lock()
+        _rows = []
+
+
+        async def record(row):
+            with _lock:
+                _rows.append(row)
+            await asyncio.sleep(0)
+        """,
+        9, 10, Confidence.LOW,
+    ),
+    # acquire() without a timeout blocks the loop until the lock is free: medium
+    Invalid(
+        """
+        import threading
+
+
+        class Store:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.items = []
+
+            async def add(self, item):
+                self._lock.acquire()
+                try:
+                    self.items.append(item)
+                finally:
+                    self._lock.release()
+        """,
+        10, 9, Confidence.MEDIUM,
+    ),
+    # taken through a @contextmanager helper that yields inside the lock
+    Invalid(
+        """
+        import asyncio
+        import threading
+        from contextlib import contextmanager
+
+
+        class Cache:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.data = {}
+
+            @contextmanager
+            def _locked(self):
+                with self._lock:
+                    yield
+
+            async def refresh(self, key):
+                with self._locked():
+                    await asyncio.sleep(0.01)
+                    self.data[key] = "fresh"
+        """,
+        17, 14, Confidence.HIGH,
+    ),
+]

@@ -131,3 +131,124 @@ def _finding(index: ProjectIndex, func: Func, call: Call, what: str) -> Diagnost
         "for every call and events reach the wrong object. Build it once at start-up and share it"
     )
     return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Payload(func.id))
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # the docs' "use instead": one Router, built at import and shared
+    Valid(
+        """
+        import litellm
+
+        MODEL_LIST = [{"model_name": "gpt", "litellm_params": {"model": "gpt-4o-mini"}}]
+        ROUTER = litellm.Router(model_list=MODEL_LIST)
+
+
+        def handle(req):
+            return ROUTER.completion(model="gpt", messages=req.messages)
+        """
+    ),
+    # a cached factory builds it once
+    Valid(
+        """
+        import functools
+
+        import litellm
+
+        MODEL_LIST = [{"model_name": "gpt", "litellm_params": {"model": "gpt-4o-mini"}}]
+
+
+        @functools.cache
+        def router():
+            return litellm.Router(model_list=MODEL_LIST)
+
+
+        async def chat(messages):
+            return await router().acompletion(model="gpt", messages=messages)
+        """
+    ),
+    # built once in main() and shared by the worker threads
+    Valid(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        import litellm
+
+        MODEL_LIST = [{"model_name": "gpt", "litellm_params": {"model": "gpt-4o-mini"}}]
+
+
+        def answer(router, prompt):
+            return router.completion(model="gpt", messages=[{"role": "user", "content": prompt}])
+
+
+        def main(prompts):
+            router = litellm.Router(model_list=MODEL_LIST)
+            with ThreadPoolExecutor() as pool:
+                return list(pool.map(lambda p: answer(router, p), prompts))
+
+
+        if __name__ == "__main__":
+            main(["hi"])
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example: the function makes the call, so it runs at request time
+    Invalid(
+        """
+        import litellm
+
+        MODEL_LIST = [{"model_name": "gpt", "litellm_params": {"model": "gpt-4o-mini"}}]
+
+
+        def handle(req):
+            router = litellm.Router(model_list=MODEL_LIST)
+            return router.completion(model="gpt", messages=req.messages)
+        """,
+        7, 14, Confidence.HIGH,
+    ),
+    # a class of the project whose __init__ registers, built in a thread target (LLM002 reports
+    # the registration itself)
+    Invalid(
+        """
+        import threading
+
+        import litellm
+
+
+        class Tracker:
+            def __init__(self, name):
+                self.name = name
+                litellm.success_callback.append(self.on_success)
+
+            def on_success(self, kwargs, completion_response, start_time, end_time):
+                print(self.name, completion_response.usage.total_tokens)
+
+
+        def work(task):
+            tracker = Tracker(task)
+            return litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": task}])
+
+
+        def start(tasks):
+            for task in tasks:
+                threading.Thread(target=work, args=(task,)).start()
+        """,
+        16, 15, Confidence.HIGH,
+    ),
+    # a factory with no start-up-only caller found: low, shown with --preview
+    Invalid(
+        """
+        import litellm
+
+
+        def make_router(model_list):
+            return litellm.Router(model_list=model_list)
+        """,
+        5, 12, Confidence.LOW,
+    ),
+]

@@ -89,3 +89,116 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 tuple(evidence),
                 payload=CallbackStorage(cb.id, qual, cb.id),
             )
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # a threading.local and a ContextVar used on the caller's own flow, not from a callback
+    Valid(
+        """
+        import contextvars
+        import threading
+
+        import litellm
+
+        _local = threading.local()
+        request_id = contextvars.ContextVar("request_id", default="")
+
+
+        def handle(prompt, rid):
+            request_id.set(rid)
+            _local.prompt = prompt
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            return request_id.get(), _local.prompt, resp
+        """
+    ),
+    # a callback that only reads a ContextVar
+    Valid(
+        """
+        import contextvars
+
+        import litellm
+
+        request_id = contextvars.ContextVar("request_id", default="")
+
+
+        def log_request(kwargs, completion_response, start_time, end_time):
+            print(request_id.get(), completion_response.usage.total_tokens)
+
+
+        litellm.success_callback = [log_request]
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example: nothing in the file reads it yet, so medium
+    Invalid(
+        """
+        import threading
+
+        import litellm
+
+        _local = threading.local()
+
+
+        def track_cost(kwargs, completion_response, start_time, end_time):
+            _local.cost = kwargs["response_cost"]
+
+
+        litellm.success_callback = [track_cost]
+        """,
+        9, 5, Confidence.MEDIUM,
+    ),
+    # a ContextVar set in the callback and read by the caller: high
+    Invalid(
+        """
+        import contextvars
+
+        import litellm
+
+        last_cost = contextvars.ContextVar("last_cost", default=0.0)
+
+
+        def track_cost(kwargs, completion_response, start_time, end_time):
+            last_cost.set(kwargs["response_cost"])
+
+
+        litellm.success_callback = [track_cost]
+
+
+        def ask(prompt):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            return resp, last_cost.get()
+        """,
+        9, 5, Confidence.HIGH,
+    ),
+    # a CustomLogger event method writing a threading.local that the caller reads
+    Invalid(
+        """
+        import threading
+
+        import litellm
+        from litellm.integrations.custom_logger import CustomLogger
+
+        _tokens = threading.local()
+
+
+        class TokenLogger(CustomLogger):
+            def log_success_event(self, kwargs, response_obj, start_time, end_time):
+                _tokens.total = response_obj.usage.total_tokens
+
+
+        litellm.callbacks = [TokenLogger()]
+
+
+        def ask(prompt):
+            litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            return getattr(_tokens, "total", 0)
+        """,
+        11, 9, Confidence.HIGH,
+    ),
+]

@@ -197,3 +197,160 @@ def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | No
         if hit is not None and hit[0].order < site.order:
             return caller, hit[0]
     return None
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # the value comes from the call's own response
+    Valid(
+        """
+        import litellm
+
+
+        def ask(prompt):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            cost = resp._hidden_params.get("response_cost")
+            return resp, cost
+        """
+    ),
+    # a dead store: the callback writes, nothing reads after a call
+    Valid(
+        """
+        import litellm
+
+        _last = {}
+
+
+        def record(kwargs, completion_response, start_time, end_time):
+            _last["model"] = kwargs.get("model")
+
+
+        litellm.success_callback = [record]
+
+
+        def ask(prompt):
+            return litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+        """
+    ),
+    # a process-wide debug history that is only displayed, never read after a call
+    Valid(
+        """
+        import litellm
+
+        HISTORY = []
+
+
+        def remember(kwargs, completion_response, start_time, end_time):
+            HISTORY.append(completion_response.usage.total_tokens)
+
+
+        litellm.success_callback = [remember]
+
+
+        def show_history():
+            for tokens in HISTORY:
+                print(tokens)
+        """
+    ),
+    # a handler that only counts on its own instance: no module-level storage
+    Valid(
+        """
+        import litellm
+        from litellm.integrations.custom_logger import CustomLogger
+
+
+        class Counter(CustomLogger):
+            def __init__(self):
+                super().__init__()
+                self.calls = 0
+
+            def log_success_event(self, kwargs, response_obj, start_time, end_time):
+                self.calls += 1
+
+
+        litellm.callbacks = [Counter()]
+
+
+        def ask(prompt):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            return resp.choices[0].message.content
+        """
+    ),
+]
+
+# high without concurrency evidence: the callback runs after the call returns, even in one thread
+INVALID = [
+    Invalid(
+        """
+        import litellm
+
+        _LAST = {"cost": 0.0}
+
+
+        def track_cost(kwargs, completion_response, start_time, end_time):
+            _LAST["cost"] = kwargs.get("response_cost", 0.0)
+
+
+        litellm.success_callback = [track_cost]
+
+
+        def ask(prompt):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            return resp, _LAST["cost"]
+        """,
+        15, 18, Confidence.HIGH,
+    ),
+    # a `global` rebinding, read by a helper that the calling function runs after the call
+    Invalid(
+        """
+        import litellm
+
+        last_tokens = 0
+
+
+        def count_tokens(kwargs, completion_response, start_time, end_time):
+            global last_tokens
+            last_tokens = completion_response.usage.total_tokens
+
+
+        litellm.success_callback.append(count_tokens)
+
+
+        def usage_of_last_call():
+            return last_tokens
+
+
+        def summarise(text):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": text}])
+            return resp.choices[0].message.content, usage_of_last_call()
+        """,
+        15, 12, Confidence.HIGH,
+    ),
+    # a CustomLogger event method is a callback too
+    Invalid(
+        """
+        import litellm
+        from litellm.integrations.custom_logger import CustomLogger
+
+        USAGE = {}
+
+
+        class UsageLogger(CustomLogger):
+            def log_success_event(self, kwargs, response_obj, start_time, end_time):
+                USAGE["tokens"] = response_obj.usage.total_tokens
+
+
+        litellm.callbacks = [UsageLogger()]
+
+
+        def answer(question):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+            tokens = USAGE.get("tokens", 0)
+            return resp.choices[0].message.content, tokens
+        """,
+        17, 14, Confidence.HIGH,
+    ),
+]

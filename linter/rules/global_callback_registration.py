@@ -167,3 +167,149 @@ def _op(op: str) -> str:
         return {"assign": "assigned", "augmented": "+=", "slice-assign": "slice assignment",
                 "item-assign": "item assignment", "delete": "del"}[op]
     return f".{op}()"
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # once, at import
+    Valid(
+        """
+        import litellm
+
+
+        def log_usage(kwargs, completion_response, start_time, end_time):
+            print(completion_response.usage.total_tokens)
+
+
+        litellm.success_callback = [log_usage]
+        """
+    ),
+    # once, in main() of a single-user CLI
+    Valid(
+        """
+        import argparse
+
+        import litellm
+
+
+        def log_usage(kwargs, completion_response, start_time, end_time):
+            print(completion_response.usage.total_tokens)
+
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("prompt")
+            args = parser.parse_args()
+            litellm.success_callback.append(log_usage)
+            print(litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": args.prompt}]))
+
+
+        if __name__ == "__main__":
+            main()
+        """
+    ),
+    # a cached function runs once per process, whoever calls it
+    Valid(
+        """
+        import functools
+
+        import litellm
+
+
+        @functools.cache
+        def enable_tracing():
+            litellm.callbacks = ["langfuse"]
+
+
+        def ask(prompt):
+            enable_tracing()
+            return litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+        """
+    ),
+    # per-call success_callback= is isolated by litellm
+    Valid(
+        """
+        import litellm
+
+
+        class Agent:
+            def __init__(self, model):
+                self.model = model
+                self.tokens = 0
+
+            def _on_success(self, kwargs, completion_response, start_time, end_time):
+                self.tokens += completion_response.usage.total_tokens
+
+            async def run(self, task):
+                return await litellm.acompletion(
+                    model=self.model,
+                    messages=[{"role": "user", "content": task}],
+                    success_callback=[self._on_success],
+                )
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example: the method makes the call, so it runs at request time
+    Invalid(
+        """
+        import litellm
+
+
+        class Agent:
+            def __init__(self, model, handler):
+                self.model = model
+                self.handler = handler
+
+            def call(self, messages):
+                litellm.callbacks = [self.handler]
+                return litellm.completion(model=self.model, messages=messages)
+        """,
+        10, 9, Confidence.HIGH,
+    ),
+    # in an async def: concurrent tasks
+    Invalid(
+        """
+        import litellm
+
+
+        async def answer(question, handler):
+            litellm.success_callback = [handler]
+            return await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+        """,
+        5, 5, Confidence.HIGH,
+    ),
+    # no evidence either way (nothing calls it): low, shown with --preview
+    Invalid(
+        """
+        import litellm
+
+
+        def set_handler(handler):
+            litellm.success_callback.append(handler)
+        """,
+        5, 5, Confidence.LOW,
+    ),
+    # a FastAPI route: the copy-and-remove loop, and per-call callbacks= (appended globally)
+    Invalid(
+        """
+        import litellm
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.post("/chat")
+        def chat(question: str, handler):
+            for cb in litellm.success_callback[:]:
+                litellm.success_callback.remove(cb)
+            return litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}], callbacks=[handler])
+        """,
+        10, 9, Confidence.HIGH,
+        also=((11, 102, Confidence.HIGH),),
+    ),
+]

@@ -152,3 +152,135 @@ def _network_call(index: ProjectIndex, func: Func):  # type: ignore[no-untyped-d
         if chain is not None:
             return call, chain
     return None
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # written once at import; the request passes its key per call
+    Valid(
+        """
+        import os
+
+        import litellm
+
+        litellm.drop_params = True
+        os.environ.setdefault("LITELLM_LOG", "ERROR")
+
+
+        async def chat(messages, tenant_key):
+            return await litellm.acompletion(model="gpt-4o-mini", messages=messages, api_key=tenant_key)
+        """
+    ),
+    # a cached set-up function: once per process, whoever calls it first
+    Valid(
+        """
+        import functools
+        import os
+
+        import google.generativeai as genai
+
+
+        @functools.lru_cache(maxsize=1)
+        def configured_model():
+            genai.configure(api_key=os.environ["GEMINI_API_KEY"])
+            return genai.GenerativeModel("gemini-1.5-flash")
+
+
+        async def haiku(topic):
+            return configured_model().generate_content(f"A haiku about {topic}").text
+        """
+    ),
+    # a process pool: each job's environment is its worker process's own
+    Valid(
+        """
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        import litellm
+
+
+        def caption(job):
+            os.environ["OPENAI_API_KEY"] = job["key"]
+            reply = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": job["prompt"]}])
+            return reply.choices[0].message.content
+
+
+        def caption_all(jobs):
+            with ProcessPoolExecutor() as pool:
+                return list(pool.map(caption, jobs))
+        """
+    ),
+    # test code sets keys for itself
+    Valid(
+        """
+        import os
+
+        import litellm
+
+
+        def test_completion_with_fake_key():
+            os.environ["OPENAI_API_KEY"] = "sk-test"
+            litellm.api_key = "sk-test"
+            reply = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}], mock_response="ok")
+            assert reply.choices[0].message.content == "ok"
+        """,
+        path="tests/test_llm.py",
+    ),
+]
+
+INVALID = [
+    # the docs' example: a FastAPI route, high
+    Invalid(
+        """
+        import litellm
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+
+        class ChatRequest(BaseModel):
+            tenant_key: str
+            messages: list[dict]
+
+
+        @app.post("/chat")
+        async def chat(req: ChatRequest):
+            litellm.api_key = req.tenant_key
+            return await litellm.acompletion(model="gpt-4o-mini", messages=req.messages)
+        """,
+        15, 5, Confidence.HIGH,
+    ),
+    # the constructor of a per-agent config object: the last one built wins, medium
+    Invalid(
+        """
+        import os
+
+
+        class AgentConfig:
+            def __init__(self, name, api_key):
+                self.name = name
+                os.environ["OPENAI_API_KEY"] = api_key
+        """,
+        7, 9, Confidence.MEDIUM,
+    ),
+    # save / set / call / restore in a function nothing is shown to call concurrently: low
+    Invalid(
+        """
+        import litellm
+
+
+        def ask_without_params(prompt):
+            old = litellm.modify_params
+            litellm.modify_params = True
+            try:
+                return litellm.completion(model="claude-3-haiku", messages=[{"role": "user", "content": prompt}])
+            finally:
+                litellm.modify_params = old
+        """,
+        6, 5, Confidence.LOW,
+    ),
+]

@@ -171,3 +171,136 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         evidence.insert(0, "no evidence that this function runs concurrently (low confidence)")
     payload = RequestState(func.id, qual)
     return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), payload=payload)
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # the docs' "use instead": a ContextVar
+    Valid(
+        """
+        import contextvars
+
+        import litellm
+
+        current_user = contextvars.ContextVar("current_user", default=None)
+
+
+        def audit_tag():
+            return f"user={current_user.get()}"
+
+
+        async def answer(user, question):
+            current_user.set(user)
+            resp = await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+            return resp.choices[0].message.content, audit_tag()
+        """
+    ),
+    # a counter and a cache keyed by a variable: shared on purpose
+    Valid(
+        """
+        import litellm
+
+        REQUESTS = 0
+        _CACHE = {}
+
+
+        def cached(prompt):
+            return _CACHE.get(prompt)
+
+
+        async def answer(prompt):
+            global REQUESTS
+            REQUESTS += 1
+            resp = await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            _CACHE[prompt] = resp.choices[0].message.content
+            return cached(prompt)
+        """
+    ),
+    # lazy initialisation: checked before it is set, the same value for every request
+    Valid(
+        """
+        import httpx
+        import litellm
+
+        _CONFIG = None
+
+
+        def config():
+            return _CONFIG or {}
+
+
+        async def answer(question):
+            global _CONFIG
+            if _CONFIG is None:
+                _CONFIG = httpx.get("https://config.example/llm").json()
+            resp = await litellm.acompletion(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": question}], timeout=config().get("timeout", 30)
+            )
+            return resp.choices[0].message.content
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example: an async def, high
+    Invalid(
+        """
+        import litellm
+
+        current_user = None
+
+
+        def audit_tag():
+            return f"user={current_user}"
+
+
+        async def answer(user, question):
+            global current_user
+            current_user = user
+            resp = await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+            return resp.choices[0].message.content, audit_tag()
+        """,
+        12, 5, Confidence.HIGH,
+    ),
+    # an item with a constant key, read back by the thread target itself after its call
+    Invalid(
+        """
+        import threading
+
+        import litellm
+
+        JOB = {"id": None}
+
+
+        def run_job(job_id, prompt):
+            JOB["id"] = job_id
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            print("finished", JOB["id"])
+            return resp
+
+
+        def submit(job_id, prompt):
+            threading.Thread(target=run_job, args=(job_id, prompt)).start()
+        """,
+        9, 5, Confidence.HIGH,
+    ),
+    # no evidence that it runs concurrently: low, shown with --min-confidence low
+    Invalid(
+        """
+        REQUEST = {"tenant": None}
+
+
+        def tenant_prefix():
+            return f"[{REQUEST['tenant']}]"
+
+
+        def render(tenant, text):
+            REQUEST["tenant"] = tenant
+            return tenant_prefix() + text
+        """,
+        9, 5, Confidence.LOW,
+    ),
+]

@@ -50,3 +50,53 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for f in index.files:
         if f.error:
             yield Diagnostic(CODE, NAME, f.path, f.error_span, f.error, "high", ())
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    Valid(
+        """
+        def greet(name):
+            return f"hello {name}"
+        """
+    ),
+    # newer syntax that the running Python parses, and a declared encoding that fits the bytes
+    Valid(
+        """
+        # -*- coding: utf-8 -*-
+        GREETING = "héllo"
+
+        match GREETING:
+            case "hi":
+                pass
+        """
+    ),
+]
+
+INVALID = [
+    Invalid(
+        """
+        def broken(:
+            pass
+        """,
+        1, 12, Confidence.HIGH,
+    ),
+    Invalid(
+        """
+        items = [1, 2
+        total = sum(items)
+        """,
+        1, 9, Confidence.HIGH,
+    ),
+    # bytes that do not decode in the declared encoding: the file cannot be read at all
+    Invalid(
+        """
+        # -*- coding: ascii -*-
+        GREETING = "héllo"
+        """,
+        2, 14, Confidence.HIGH,
+    ),
+]

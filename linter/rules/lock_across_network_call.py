@@ -229,3 +229,165 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     target = network[0][0].span if network else awaits[0].span
     payload = LockHeld(func.id, target, lock.helper)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
+
+
+# Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
+from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
+from linter.diagnostics import Confidence  # noqa: E402
+
+VALID = [
+    # single-flight: a check and a fill of the same token under the lock serialise on purpose
+    Valid(
+        """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        import requests
+
+
+        class TokenProvider:
+            def __init__(self, url):
+                self._url = url
+                self._lock = threading.Lock()
+                self._token = None
+
+            def token(self):
+                with self._lock:
+                    if self._token is None:
+                        self._token = requests.post(self._url).json()["token"]
+                    return self._token
+
+
+        def warm(provider):
+            with ThreadPoolExecutor() as pool:
+                return list(pool.map(lambda _: provider.token(), range(8)))
+        """
+    ),
+    # the lock covers only the statistics update, after the call
+    Valid(
+        """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        import litellm
+
+        _stats_lock = threading.Lock()
+        _stats = {"calls": 0, "tokens": 0}
+
+
+        def ask(question):
+            resp = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+            with _stats_lock:
+                _stats["calls"] += 1
+                _stats["tokens"] += resp.usage.total_tokens
+            return resp
+
+
+        def ask_all(questions):
+            with ThreadPoolExecutor() as pool:
+                return list(pool.map(ask, questions))
+        """
+    ),
+    # a websocket send lock: it covers the send, not the wait for the reply
+    Valid(
+        """
+        import asyncio
+
+
+        class Session:
+            def __init__(self, ws):
+                self.ws = ws
+                self._send_lock = asyncio.Lock()
+
+            async def request(self, message):
+                async with self._send_lock:
+                    await self.ws.send(message)
+                return await self.ws.recv()
+        """
+    ),
+]
+
+INVALID = [
+    # the docs' example, with nothing showing concurrent callers: low, shown with --preview
+    Invalid(
+        """
+        import threading
+
+        import litellm
+
+
+        class LLM:
+            _lock = threading.RLock()
+
+            def __init__(self, model):
+                self.model = model
+
+            def call(self, messages):
+                with self._lock:
+                    return litellm.completion(model=self.model, messages=messages)
+        """,
+        13, 14, Confidence.LOW,
+    ),
+    # the same class lock with the crew's threads calling it: high
+    Invalid(
+        """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        import litellm
+
+
+        class LLM:
+            _lock = threading.RLock()
+
+            def __init__(self, model):
+                self.model = model
+
+            def call(self, messages):
+                with self._lock:
+                    return litellm.completion(model=self.model, messages=messages)
+
+
+        def run_crew(questions):
+            llm = LLM("gpt-4o-mini")
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                return list(pool.map(llm.call, questions))
+        """,
+        14, 14, Confidence.HIGH,
+    ),
+    # one manager-wide asyncio lock around a slow connect: medium (an instance lock)
+    Invalid(
+        """
+        import asyncio
+
+        import httpx
+
+
+        class SessionManager:
+            def __init__(self):
+                self._connect_lock = asyncio.Lock()
+
+            async def connect(self, url):
+                async with self._connect_lock:
+                    async with httpx.AsyncClient() as client:
+                        return await client.get(url)
+        """,
+        11, 20, Confidence.MEDIUM,
+    ),
+    # a threading lock across `await acompletion()`: reported here, not also as LLM006
+    Invalid(
+        """
+        import threading
+
+        import litellm
+
+        _lock = threading.Lock()
+
+
+        async def ask(question):
+            with _lock:
+                return await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+        """,
+        9, 10, Confidence.HIGH,
+    ),
+]

@@ -1,0 +1,58 @@
+"""Small single-file cases that a rule module lists beside its code, as ``VALID`` and ``INVALID``.
+
+A rule's docs say what it reports and which look-alikes it leaves alone; its cases say the same
+thing in code, and ``tests/test_rule_cases.py`` runs every one of them through the whole linter
+(all rules, ``--min-confidence low``, isolated settings) and compares the findings of that rule
+with the pins: code, line, column and confidence. Scenarios that need several files (a caller in
+another module, a package layout) are fixture folders instead: ``tests/fixtures/<CODE>/<case>/``.
+
+This module is not a rule (it defines no ``CODE``); rule modules import it at their end.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from linter.diagnostics import Confidence
+
+# the snippet's file name when the case does not need a particular one
+DEFAULT_PATH = "case.py"
+
+Pin = tuple[int, int, Confidence]  # line, column (both 1-based, as reported), confidence
+
+
+def _source(code: str) -> str:
+    # cases are written indented inside a list; the leading newline after the opening quotes is
+    # dropped so that line 1 is the snippet's first line
+    return textwrap.dedent(code).lstrip("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """A snippet the rule reports nothing in (other rules may)."""
+
+    code: str
+    path: str = DEFAULT_PATH  # some rules look at the file name: tests, views.py, ...
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _source(self.code))
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A snippet in which the rule reports exactly the pinned findings: the first at ``line``,
+    ``column`` with ``confidence``, and any further ones in ``also``."""
+
+    code: str
+    line: int
+    column: int
+    confidence: Confidence
+    path: str = DEFAULT_PATH
+    also: tuple[Pin, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", _source(self.code))
+
+    def pins(self) -> list[Pin]:
+        return sorted([(self.line, self.column, self.confidence), *self.also])
