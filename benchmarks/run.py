@@ -271,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = Path(tempfile.mkdtemp(prefix="llmlint-smoke-"))
         fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
         # fixtures whose module names do not collide (one project, one module per name)
-        for case in ("pdd_global_dict", "crewai_set_callbacks", "lock_helper_contextmanager", "safe_return_value"):
-            shutil.copytree(fixtures / case, corpus / "copy0" / case)
+        for case in ("LLM001/pdd_global_dict", "LLM002/crewai_set_callbacks", "LLM003/lock_helper_contextmanager", "LLM001/safe_return_value"):
+            shutil.copytree(fixtures / case, corpus / "copy0" / Path(case).name)
         stdlib = Path(sysconfig.get_paths()["stdlib"])
         for name in ("threading.py", "queue.py", "contextlib.py", "functools.py"):
             (corpus / "copy0" / "stdlib").mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,9 @@
     python -m tests.report            # default threshold (what users see)
     python -m tests.report --preview  # also low-confidence findings
 
-A finding is a (file, line, code) triple; the expected ones are the inline ``# expect:`` markers.
+A finding is a (file, line, code) triple; the expected ones are the inline ``# expect:`` markers
+whose pinned confidence the threshold shows (``tests/test_fixtures.py`` checks column and
+confidence too).
 TP: expected and found; FP: found, not expected; FN: expected, not found. ``safe`` counts the
 ``safe_*`` look-alike cases in which the rule reports nothing (all of them, when it is exact).
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from linter.config import load
 from linter.engine import check_paths
 from linter.rules import RULES
-from tests.expectations import cases, expected
+from tests.expectations import case_id, cases, expected
 
 
 @dataclass
@@ -41,7 +43,7 @@ def found(case: Path, min_confidence: str | None = None) -> set[tuple[str, int, 
     config = load(None, case, isolated=True, min_confidence=min_confidence)
     result = check_paths([str(case)], config, jobs=1, cwd=case)
     if result.internal_errors:
-        raise RuntimeError(f"{case.name}: {result.internal_errors}")
+        raise RuntimeError(f"{case_id(case)}: {result.internal_errors}")
     return {(d.path, d.span.line, d.code) for d in result.diagnostics}
 
 
@@ -51,10 +53,12 @@ def score(min_confidence: str | None = None) -> tuple[dict[str, Score], int, int
     all_cases = cases()
     safe = [c for c in all_cases if c.name.startswith("safe_")]
     for case in all_cases:
-        want, got = expected(case), found(case, min_confidence)
+        shown = load(None, case, isolated=True, min_confidence=min_confidence).min_confidence
+        want = {(path, line, code) for path, line, _, code, _ in expected(case, shown)}
+        got = found(case, min_confidence)
         for path, line, code in want | got:
             s = scores.setdefault(code, Score())
-            where = f"{case.name}/{path}:{line}"
+            where = f"{case_id(case)}/{path}:{line}"
             if (path, line, code) in want and (path, line, code) in got:
                 s.tp += 1
                 s.cases.add(case.name)

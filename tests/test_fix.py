@@ -15,7 +15,7 @@ from linter.atomic_write import FileChanged, write_atomic
 from linter.config import load
 from linter.engine import check_paths, discover_files
 from linter.fixing import fix_files, write_rewrites
-from tests.expectations import FIXTURES
+from tests.expectations import FIXTURES, cases
 from tests.test_cli import run
 
 PDD = '''import litellm
@@ -156,7 +156,7 @@ def test_fixtures_fixed_compile_relint_and_are_stable(tmp_path: Path) -> None:
     tree = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, tree)
     total = 0
-    for case in sorted(p for p in tree.iterdir() if p.is_dir()):
+    for case in cases(tree):
         config = load(None, case, isolated=True)
         files = discover_files([str(case)], config, cwd=case)
         first = fix_files(files, config, 1, set(), unsafe=True)
@@ -190,7 +190,7 @@ def test_a_rewrite_that_does_not_compile_is_dropped(tmp_path: Path, monkeypatch:
 
 def test_storage_with_another_reader_stays(tmp_path: Path) -> None:
     root = tmp_path / "pdd"
-    shutil.copytree(FIXTURES / "pdd_global_dict", root)
+    shutil.copytree(FIXTURES / "LLM001/pdd_global_dict", root)
     config = load(None, root, isolated=True)
     result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM001"}, unsafe=False)
     assert result.fixed == 1

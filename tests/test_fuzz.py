@@ -32,7 +32,7 @@ from linter.config import load
 from linter.engine import check_files, discover_files
 from linter.fixing import fix_files, write_rewrites
 from linter.rules import RULES, prefilter_pattern
-from tests.expectations import FIXTURES
+from tests.expectations import cases
 
 LONG = os.environ.get("LLMLINT_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("LLMLINT_FUZZ_EXAMPLES", "3400" if LONG else "0"))
@@ -116,7 +116,7 @@ def _real_files() -> list[Path]:
     return out[:60]
 
 
-FIXTURE_CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+FIXTURE_CASES = cases()
 STDLIB = _real_files()
 
 

@@ -300,11 +300,11 @@ def test_llm001_names_the_read_modify_write_across_a_retry() -> None:
         root = FIXTURES / case
         return check_paths([str(root)], load(None, root, isolated=True), jobs=1, cwd=root).diagnostics
 
-    for case, line in (("pdd_retry_rmw", 31), ("pdd_server_cache_toggle", 26)):
+    for case, line in (("LLM001/pdd_retry_rmw", 31), ("LLM001/pdd_server_cache_toggle", 26)):
         llm001 = [d for d in diags(case) if d.code == "LLM001"]
         assert len(llm001) == 1 and "read-modify-write across the call" in str(llm001[0].message), case
         assert str(llm001[0].evidence[-1]).endswith(f"written back at {llm001[0].path}:{line}")
-    assert all("read-modify-write" not in str(d.message) for d in diags("pdd_global_dict"))
+    assert all("read-modify-write" not in str(d.message) for d in diags("LLM001/pdd_global_dict"))
 
 
 def test_llm002_atomic_swap_is_still_per_request(tmp_path: Path) -> None:

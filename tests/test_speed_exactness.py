@@ -20,7 +20,7 @@ from linter.config import load
 from linter.engine import check_paths
 from linter.prefilter import literal_gate
 from linter.rules import RULES, prefilter_pattern
-from tests.expectations import cases
+from tests.expectations import case_id, cases
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def run(case: Path, prefilter: bool = True, cache_dir: Path | None = None, need_
     return [(*astuple(d)[:6], tuple(map(str, d.evidence)), *astuple(d)[6:]) for d in result.diagnostics]
 
 
-@pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)
+@pytest.mark.parametrize("case", cases(), ids=case_id)
 def test_prefilter_and_cache_change_no_finding(case: Path, tmp_path: Path) -> None:
     reference = run(case, prefilter=False)
     assert run(case) == reference, "the prefilter changed the findings"
@@ -263,7 +263,7 @@ def _shifted(text: str) -> str:
     return "# moved\n\n" + "".join(lines)
 
 
-@pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)
+@pytest.mark.parametrize("case", cases(), ids=case_id)
 def test_rerun_after_an_edit_that_only_moves_code(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Lines inserted in any one file of a fixture: the rerun maps the stored findings (no
     join) and gives exactly what a run without cache gives, positions in other files'

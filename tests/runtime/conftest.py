@@ -164,12 +164,12 @@ def import_fresh(root: Path, module: str) -> Any:
 
 
 def load_fixture(case: str, module: str) -> Any:
-    """Import a fixture module by name from its case folder (the case folder is the root)."""
+    """Import a fixture module by name from its case folder, ``CODE/name`` (the case folder is the root)."""
     return import_fresh(FIXTURES / case, module)
 
 
 def fix_fixture(case: str, tmp_path: Path, code: str) -> tuple[Path, Any]:
-    """Copy fixture ``case`` and run ``llmlint fix --rule code`` on the copy: every rewrite is
+    """Copy fixture ``case`` (``CODE/name``) and run ``llmlint fix --rule code`` on the copy: every rewrite is
     written, and a second run changes nothing. Returns the copy's root and the fix result."""
     from linter.config import load
     from linter.engine import discover_files

@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.runtime.conftest import FIXTURES, fix_fixture, import_fresh
 
-CASE = "thread_lock_in_async"
+CASE = "LLM006/thread_lock_in_async"
 _COUNT = re.compile(r"count=(\d+)")
 
 

@@ -55,8 +55,8 @@ def _wrong_users(session: Any, tasks: int = 8, per_task: int = 50) -> int:
 
 
 def test_global_user_fixed_with_contextvar(tmp_path: Path, async_mocked: None) -> None:
-    before = _wrong_users(load_fixture("request_state_global_user", "chatbot.session"))
-    fixed = import_fresh(fixed_copy("request_state_global_user", tmp_path), "chatbot.session")
+    before = _wrong_users(load_fixture("LLM008/request_state_global_user", "chatbot.session"))
+    fixed = import_fresh(fixed_copy("LLM008/request_state_global_user", tmp_path), "chatbot.session")
     after = _wrong_users(fixed)
     print(f"global current_user, 8 async visitors x 50: before {before}/400 wrong, after {after}")
     assert before >= 100
@@ -71,8 +71,8 @@ def _wrong_jobs(runner: Any) -> int:
 
 def test_module_dict_fixed_with_contextvar(tmp_path: Path, mocked: MockedCompletion) -> None:
     mocked.delay = 0.002
-    before = _wrong_jobs(load_fixture("request_state_module_dict", "jobs.runner"))
-    fixed = import_fresh(fixed_copy("request_state_module_dict", tmp_path), "jobs.runner")
+    before = _wrong_jobs(load_fixture("LLM008/request_state_module_dict", "jobs.runner"))
+    fixed = import_fresh(fixed_copy("LLM008/request_state_module_dict", tmp_path), "jobs.runner")
     after = _wrong_jobs(fixed)
     print(f"module REQUEST dict, 400 jobs on 8 threads: before {before}/400 wrong, after {after}")
     assert before >= 100

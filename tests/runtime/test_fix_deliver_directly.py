@@ -43,10 +43,10 @@ def _lost_threads(module, mocked: MockedCompletion) -> int:
 
 
 def test_deliver_directly(tmp_path: Path, mocked: MockedCompletion) -> None:
-    original = load_fixture("crewai_simple_success_callback", "agent")
+    original = load_fixture("LLM002/crewai_simple_success_callback", "agent")
     before_turns = _lost_taking_turns(original, mocked)
     before_threads = _lost_threads(original, mocked)
-    root, result = fix_fixture("crewai_simple_success_callback", tmp_path, "LLM002")
+    root, result = fix_fixture("LLM002/crewai_simple_success_callback", tmp_path, "LLM002")
     assert result.fixed == 1
     assert result.result.diagnostics == []
     fixed = import_fresh(root, "agent")
@@ -102,14 +102,14 @@ def _crew_losses(llm_mod, handlers_mod, mocked: MockedCompletion, use_async: boo
 
 
 def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) -> None:
-    root, result = fix_fixture("crewai_set_callbacks", tmp_path, "LLM002")
+    root, result = fix_fixture("LLM002/crewai_set_callbacks", tmp_path, "LLM002")
     assert result.fixed == 1
     assert result.result.diagnostics == []
-    before_sync = _crew_losses(load_fixture("crewai_set_callbacks", "crew.llm"), load_fixture("crewai_set_callbacks", "crew.handlers"), mocked, False)
+    before_sync = _crew_losses(load_fixture("LLM002/crewai_set_callbacks", "crew.llm"), load_fixture("LLM002/crewai_set_callbacks", "crew.handlers"), mocked, False)
     fixed_llm = import_fresh(root, "crew.llm")
     fixed_handlers = __import__("crew.handlers", fromlist=["_"])  # same package, imported from root
     after_sync = _crew_losses(fixed_llm, fixed_handlers, mocked, False)
-    before_async = _crew_losses(load_fixture("crewai_set_callbacks", "crew.llm"), load_fixture("crewai_set_callbacks", "crew.handlers"), mocked, True)
+    before_async = _crew_losses(load_fixture("LLM002/crewai_set_callbacks", "crew.llm"), load_fixture("LLM002/crewai_set_callbacks", "crew.handlers"), mocked, True)
     fixed_llm = import_fresh(root, "crew.llm")
     fixed_handlers = __import__("crew.handlers", fromlist=["_"])
     after_async = _crew_losses(fixed_llm, fixed_handlers, mocked, True)
@@ -143,8 +143,8 @@ def test_crewai_lock_around_registration_fixed(tmp_path: Path, mocked: MockedCom
             sum(len(set(h.seen) - set(issued)) for _, h, issued in crew),
         )
 
-    before = losses(load_fixture("crewai_lock_registration_only", "llm"))
-    root, result = fix_fixture("crewai_lock_registration_only", tmp_path, "LLM002")
+    before = losses(load_fixture("LLM002/crewai_lock_registration_only", "llm"))
+    root, result = fix_fixture("LLM002/crewai_lock_registration_only", tmp_path, "LLM002")
     assert result.fixed == 1
     after = losses(import_fresh(root, "llm"))
     print(f"crewAI lock around registration, 4 agents in turns (missed, foreign): {before} -> {after}")

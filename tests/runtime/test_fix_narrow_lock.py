@@ -36,9 +36,9 @@ def _run(llm_class, mocked: MockedCompletion, threads: int = 8, per_thread: int 
 
 def test_narrowed_class_lock_is_faster_and_correct(tmp_path: Path, mocked: MockedCompletion) -> None:
     mocked.delay = 0.05
-    original = load_fixture("crewai_class_rlock", "llm")
+    original = load_fixture("LLM003/crewai_class_rlock", "llm")
     before, wrong_before = _run(original.LLM, mocked)
-    fixed = import_fresh(_fixed("crewai_class_rlock", tmp_path, "LLM003"), "llm")
+    fixed = import_fresh(_fixed("LLM003/crewai_class_rlock", tmp_path, "LLM003"), "llm")
     after, wrong_after = _run(fixed.LLM, mocked)
     print(f"class RLock, 8 threads x 8 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
     assert wrong_before == 0 and wrong_after == 0
@@ -59,8 +59,8 @@ def test_narrowed_contextmanager_helper(tmp_path: Path, mocked: MockedCompletion
             wrong = sum(pool.map(worker, range(8)))
         return time.perf_counter() - start, wrong, client.calls
 
-    before, wrong_before, _ = timed(load_fixture("lock_helper_contextmanager", "client"))
-    after, wrong_after, counted = timed(import_fresh(_fixed("lock_helper_contextmanager", tmp_path, "LLM003"), "client"))
+    before, wrong_before, _ = timed(load_fixture("LLM003/lock_helper_contextmanager", "client"))
+    after, wrong_after, counted = timed(import_fresh(_fixed("LLM003/lock_helper_contextmanager", tmp_path, "LLM003"), "client"))
     print(f"contextmanager helper, 40 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
     assert wrong_before == 0 and wrong_after == 0 and counted == 40  # the helper still counts every call
     assert before / after >= 3

@@ -23,7 +23,7 @@ import pytest
 
 from tests.runtime.conftest import FIXTURES, fix_fixture, import_fresh
 
-CASE = "tenant_api_key_fastapi"
+CASE = "LLM005/tenant_api_key_fastapi"
 
 
 class _EchoKey(BaseHTTPRequestHandler):

@@ -12,7 +12,7 @@ from litellm.integrations.custom_logger import CustomLogger
 
 from tests.runtime.conftest import MockedCompletion, drain_sync_logging, fix_fixture, import_fresh, load_fixture
 
-CASE = "crewai_percall_callbacks"
+CASE = "LLM002/crewai_percall_callbacks"
 
 
 class Counter(CustomLogger):

@@ -25,12 +25,12 @@ def fixed_copy(case: str, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("threads,per_thread", [(1, 200), (8, 50)])
 def test_pdd_fixed_code_reads_its_own_usage(tmp_path: Path, mocked: MockedCompletion, threads: int, per_thread: int) -> None:
-    original = load_fixture("pdd_global_dict", "pdd.llm_invoke")
+    original = load_fixture("LLM001/pdd_global_dict", "pdd.llm_invoke")
     litellm.success_callback = [original._litellm_success_callback]
     before = _pdd_wrong(original.llm_invoke, mocked, threads, per_thread)
     drain_sync_logging()
 
-    fixed = import_fresh(fixed_copy("pdd_global_dict", tmp_path), "pdd.llm_invoke")
+    fixed = import_fresh(fixed_copy("LLM001/pdd_global_dict", tmp_path), "pdd.llm_invoke")
     litellm.success_callback = [fixed._litellm_success_callback]  # the callback stays registered
     after = _pdd_wrong(fixed.llm_invoke, mocked, threads, per_thread)
     print(f"PDD {threads}x{per_thread}: before {before}/{threads * per_thread} wrong, after {after}")
@@ -39,7 +39,7 @@ def test_pdd_fixed_code_reads_its_own_usage(tmp_path: Path, mocked: MockedComple
 
 
 def test_pdd_fixed_cost_matches_litellm(tmp_path: Path, mocked: MockedCompletion) -> None:
-    fixed = import_fresh(fixed_copy("pdd_global_dict", tmp_path), "pdd.llm_invoke")
+    fixed = import_fresh(fixed_copy("LLM001/pdd_global_dict", tmp_path), "pdd.llm_invoke")
     out = fixed.llm_invoke("hello")
     expected = litellm.completion_cost(
         completion_response=litellm.ModelResponse(
@@ -52,7 +52,7 @@ def test_pdd_fixed_cost_matches_litellm(tmp_path: Path, mocked: MockedCompletion
 
 def test_retry_shape_accumulates_per_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: MockedCompletion) -> None:
     """The retry branch: the first answer is empty, the second is not; cost = both calls."""
-    fixed = import_fresh(fixed_copy("pdd_retry_rmw", tmp_path), "llm_invoke")
+    fixed = import_fresh(fixed_copy("LLM001/pdd_retry_rmw", tmp_path), "llm_invoke")
     litellm.success_callback = [fixed._track]
     calls = []
     real = mocked.__call__
@@ -87,11 +87,11 @@ def _thread_local_wrong(module, mocked: MockedCompletion) -> int:
 
 
 def test_thread_local_fix_reaches_the_caller(tmp_path: Path, mocked: MockedCompletion) -> None:
-    original = load_fixture("pdd_thread_local_fix", "llm_invoke")
+    original = load_fixture("LLM004/pdd_thread_local_fix", "llm_invoke")
     litellm.success_callback = [original._track]
     before = _thread_local_wrong(original, mocked)
     drain_sync_logging()
-    root, result = fix_fixture("pdd_thread_local_fix", tmp_path, "LLM004")
+    root, result = fix_fixture("LLM004/pdd_thread_local_fix", tmp_path, "LLM004")
     assert result.fixed == 1
     assert result.result.diagnostics == []  # the callback no longer writes the thread-local
     fixed = import_fresh(root, "llm_invoke")
@@ -123,11 +123,11 @@ def test_stream_fix_reads_the_rebuilt_response(tmp_path: Path, monkeypatch: pyte
         return real(*args, **kwargs)
 
     monkeypatch.setattr(litellm, "completion", streaming_mock)
-    original = load_fixture("pdd_stream", "stream_invoke")
+    original = load_fixture("LLM001/pdd_stream", "stream_invoke")
     litellm.success_callback = [original._on_stream_done]
     before = _stream_wrong(original)
     drain_sync_logging()
-    root = fixed_copy("pdd_stream", tmp_path)
+    root = fixed_copy("LLM001/pdd_stream", tmp_path)
     assert 'stream_options={"include_usage": True}' in (root / "stream_invoke.py").read_text()
     fixed = import_fresh(root, "stream_invoke")
     litellm.success_callback = [fixed._on_stream_done]
@@ -163,10 +163,10 @@ def test_async_stream_fix_reads_the_rebuilt_response(tmp_path: Path, monkeypatch
 
         return asyncio.run(main())
 
-    original = load_fixture("pdd_async_stream", "stream_invoke")
+    original = load_fixture("LLM001/pdd_async_stream", "stream_invoke")
     litellm.success_callback = [original._on_stream_done]
     before = wrong(original)
-    root = fixed_copy("pdd_async_stream", tmp_path)
+    root = fixed_copy("LLM001/pdd_async_stream", tmp_path)
     fixed = import_fresh(root, "stream_invoke")
     litellm.success_callback = [fixed._on_stream_done]
     after = wrong(fixed)

@@ -32,7 +32,7 @@ def _pdd_wrong(llm_invoke, mocked: MockedCompletion, threads: int, per_thread: i
 
 
 def test_pdd_global_dict_is_wrong_even_in_one_thread(mocked: MockedCompletion) -> None:
-    mod = load_fixture("pdd_global_dict", "pdd.llm_invoke")
+    mod = load_fixture("LLM001/pdd_global_dict", "pdd.llm_invoke")
     litellm.success_callback = [mod._litellm_success_callback]
     wrong = _pdd_wrong(mod.llm_invoke, mocked, threads=1, per_thread=200)
     drain_sync_logging()
@@ -41,7 +41,7 @@ def test_pdd_global_dict_is_wrong_even_in_one_thread(mocked: MockedCompletion) -
 
 
 def test_pdd_global_dict_is_wrong_with_threads(mocked: MockedCompletion) -> None:
-    mod = load_fixture("pdd_global_dict", "pdd.llm_invoke")
+    mod = load_fixture("LLM001/pdd_global_dict", "pdd.llm_invoke")
     litellm.success_callback = [mod._litellm_success_callback]
     wrong = _pdd_wrong(mod.llm_invoke, mocked, threads=8, per_thread=50)
     print(f"PDD 8 threads: {wrong}/400 wrong")
@@ -49,7 +49,7 @@ def test_pdd_global_dict_is_wrong_with_threads(mocked: MockedCompletion) -> None
 
 
 def test_return_value_look_alike_is_exact(mocked: MockedCompletion) -> None:
-    mod = load_fixture("safe_return_value", "llm_invoke")
+    mod = load_fixture("LLM001/safe_return_value", "llm_invoke")
 
     def worker(_: int) -> int:
         wrong = 0
@@ -66,8 +66,8 @@ def test_return_value_look_alike_is_exact(mocked: MockedCompletion) -> None:
 
 
 def test_crewai_set_callbacks_loses_events_in_one_thread(mocked: MockedCompletion) -> None:
-    llm_mod = load_fixture("crewai_set_callbacks", "crew.llm")
-    handlers_mod = load_fixture("crewai_set_callbacks", "crew.handlers")
+    llm_mod = load_fixture("LLM002/crewai_set_callbacks", "crew.llm")
+    handlers_mod = load_fixture("LLM002/crewai_set_callbacks", "crew.handlers")
     llm_mod.completion = mocked  # the fixture bound `completion` at import
 
     Recorder = recording(handlers_mod.TokenProcess)
