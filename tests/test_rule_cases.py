@@ -41,7 +41,7 @@ def _params() -> list[object]:
 def findings_of(code: str, case: Valid | Invalid, tmp_path: Path) -> list[tuple[str, int, int, str]]:
     path = tmp_path / case.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(case.code, encoding="utf-8")
+    path.write_text(case.source(), encoding="utf-8")
     # all rules, as a user runs them (a rule may stand back for another, LLM003 for LLM006), and
     # low confidence too, so that the pins say which findings are only shown with --preview
     config = load(None, tmp_path, isolated=True, min_confidence="low")
@@ -54,10 +54,10 @@ def findings_of(code: str, case: Valid | Invalid, tmp_path: Path) -> list[tuple[
 def test_rule_case(code: str, case: Valid | Invalid, tmp_path: Path) -> None:
     got = findings_of(code, case, tmp_path)
     if isinstance(case, Valid):
-        assert got == [], f"{code} reports a valid case:\n{case.code}"
+        assert got == [], f"{code} reports a valid case:\n{case.source()}"
     else:
         want = sorted((case.path, line, column, confidence.value) for line, column, confidence in case.pins())
-        assert got == want, f"{code} findings differ from the pins:\n{case.code}"
+        assert got == want, f"{code} findings differ from the pins:\n{case.source()}"
 
 
 def test_every_rule_has_cases() -> None:
@@ -79,5 +79,5 @@ def test_a_case_is_dedented_and_starts_at_line_one() -> None:
         1,
         Confidence.HIGH,
     )
-    assert case.code == "import litellm\nlitellm.api_key = k\n"
-    assert Valid("\n    x = 1\n").code == "x = 1\n"
+    assert case.source() == "import litellm\nlitellm.api_key = k\n"
+    assert Valid("\n    x = 1\n").source() == "x = 1\n"
