@@ -59,7 +59,8 @@ from typing import Iterator
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
-from linter.prefilter import WITH_LOCK, AllOf, AnyOf
+from linter.analysis.tokens import WITH_LOCK
+from linter.prefilter import AllOf, AnyOf
 from linter.project import Func, ProjectIndex
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 

@@ -48,7 +48,8 @@ from typing import Iterator
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic
 from linter.payloads import Payload
-from linter.prefilter import REGISTRATION, AnyOf
+from linter.analysis.tokens import REGISTRATION
+from linter.prefilter import AnyOf
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM007"

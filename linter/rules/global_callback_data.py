@@ -80,7 +80,8 @@ from typing import Iterator
 from linter.analysis.facts import Access, Call
 from linter.diagnostics import Diagnostic
 from linter.payloads import CallbackStorage
-from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
+from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
+from linter.prefilter import AnyOf
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM001"

@@ -83,7 +83,7 @@ from typing import Iterator
 from linter.analysis.facts import Registration
 from linter.diagnostics import Diagnostic
 from linter.payloads import Payload
-from linter.prefilter import REGISTRATION
+from linter.analysis.tokens import REGISTRATION
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM002"

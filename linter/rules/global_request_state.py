@@ -71,7 +71,7 @@ from typing import Iterator
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
 from linter.payloads import RequestState
-from linter.prefilter import MODULE_STATE_WRITE
+from linter.analysis.tokens import MODULE_STATE_WRITE
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM008"

@@ -73,13 +73,14 @@ from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
 from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
-from linter.prefilter import WITH_LOCK_BLOCK, AllOf, AnyOf
+from linter.analysis.tokens import WITH_LOCK_BLOCK
+from linter.prefilter import AllOf, AnyOf
 from linter.project import Chain, Func, ProjectIndex
 
 CODE = "LLM003"
 NAME = "lock-across-network-call"
 SUMMARY = "Lock held across a network call or an await"
-# A lock (``prefilter.LOCK``'s words, one literal-led regex each: the regex engine finds a
+# A lock (``tokens.LOCK``'s words, one literal-led regex each: the regex engine finds a
 # literal prefix at memory speed and tries an alternation of classes at every position, 25x
 # slower), and a with-block holding a network call, await or yield.
 TOKENS = AllOf(
