@@ -61,6 +61,8 @@ from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK
 from linter.prefilter import AllOf, AnyOf
+from linter.analysis.needs import lock_definitions
+from linter.demands import Demand, callers_of_low, per_index
 from linter.project import Func, ProjectIndex
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 
@@ -72,6 +74,12 @@ TOKENS = AllOf(rb"async\s+def", AnyOf(WITH_LOCK, rb"acquire\s*\("))  # an async 
 _BLOCKING = ("thread", "process")
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from lock_definitions(index)
+    yield from callers_of_low(index, check(index))
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.is_async or index.one_time(func):

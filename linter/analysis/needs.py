@@ -1,0 +1,58 @@
+"""Demands several rules share (``linter.demands``): the modules that define what the facts of
+callbacks and of lock regions name. Each rule yields those it needs from its ``needs``."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.analysis.catalog import CALLBACK_METHODS
+from linter.analysis.facts import ClassFacts, FileFacts
+from linter.demands import Callers, Definition
+from linter.project import ProjectIndex
+
+
+def callback_definitions(index: ProjectIndex) -> Iterator[Definition]:
+    """The functions registered as callbacks, and the bases of classes that define a callback
+    method or register callbacks (CustomLogger detection, inherited methods)."""
+    names: set[str] = set()
+    for f in index.files:
+        for fn in f.functions.values():
+            for reg in fn.registrations:
+                names.update(r.name.removesuffix("()") for r in reg.targets if r.kind == "name")
+        for klass in f.classes.values():
+            if set(klass.methods) & CALLBACK_METHODS or _any_method(f, klass, lambda fn: bool(fn.registrations)):
+                names.update(b.name for b in klass.bases if b.kind == "name")
+    yield from map(Definition, names)
+
+
+def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
+    """The locks of lock regions, the helpers called under them (they may make the network
+    call), and the bases of classes whose methods hold a lock (inherited locks and methods)."""
+    names: set[str] = set()
+    for f in index.files:
+        for fn in f.functions.values():
+            for region in fn.regions:
+                if region.lock.kind == "name":
+                    names.add(region.lock.name)
+            for call in fn.calls:
+                if call.regions and call.callee.kind == "name":
+                    names.add(call.callee.name)
+        for klass in f.classes.values():
+            if _any_method(f, klass, lambda fn: bool(fn.regions)):
+                names.update(b.name for b in klass.bases if b.kind == "name")
+    yield from map(Definition, names)
+
+
+def registering_methods(index: ProjectIndex) -> Iterator[Callers]:
+    """Methods that register callbacks: their class may be built per request elsewhere."""
+    for i, func in index.functions.items():
+        if func.facts.registrations and func.facts.class_name:
+            yield Callers(i)
+
+
+def _any_method(f: FileFacts, klass: ClassFacts, test) -> bool:  # type: ignore[no-untyped-def]
+    for name in klass.methods:
+        fn = f.functions.get(f"{klass.name}.{name}")
+        if fn is not None and test(fn):
+            return True
+    return False
