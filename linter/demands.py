@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import AbstractSet, Any, Callable, Iterable, Iterator, TypeVar, Union
 
-from linter.diagnostics import Confidence
-from linter.payloads import Payload
 
 _IMPORT_STATEMENT = re.compile(rb"\b(?:from|import)[ \t]+(?:[\w., \t]*\([^)]*\)|[\w., \t]*)")
 _WORD = re.compile(rb"\w+")
@@ -150,17 +148,3 @@ def per_index(check: F) -> F:
         return iter(last[1])
 
     return memo  # type: ignore[return-value]
-
-
-def callers_of_low(index: Any, findings: Iterable[Any]) -> Iterator[Callers]:
-    """``Callers`` of the function of each finding graded low (each function of its file when
-    its payload names none): files the byte scan skipped may hold the web handler or thread
-    pool that calls it, or the start-up code that makes it one-time."""
-    for d in findings:
-        if d.confidence is not Confidence.LOW:
-            continue
-        fid = d.payload.function if isinstance(d.payload, Payload) else None
-        if fid in index.functions:
-            yield Callers(fid)
-        else:
-            yield from (Callers(i) for i, func in index.functions.items() if func.file.path == d.path)

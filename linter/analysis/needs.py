@@ -1,13 +1,16 @@
 """Demands several rules share (``linter.demands``): the modules that define what the facts of
-callbacks and of lock regions name. Each rule yields those it needs from its ``needs``."""
+callbacks and of lock regions name, and the callers of functions whose findings are graded low.
+Each rule yields those it needs from its ``needs``."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
 from linter.demands import Callers, Definition
+from linter.diagnostics import Confidence, Diagnostic
+from linter.payloads import Payload
 from linter.project import ProjectIndex
 
 
@@ -48,6 +51,20 @@ def registering_methods(index: ProjectIndex) -> Iterator[Callers]:
     for i, func in index.functions.items():
         if func.facts.registrations and func.facts.class_name:
             yield Callers(i)
+
+
+def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Iterator[Callers]:
+    """``Callers`` of the function of each finding graded low (each function of its file when
+    its payload names none): files the byte scan skipped may hold the web handler or thread
+    pool that calls it, or the start-up code that makes it one-time."""
+    for d in findings:
+        if d.confidence is not Confidence.LOW:
+            continue
+        fid = d.payload.function if isinstance(d.payload, Payload) else None
+        if fid in index.functions:
+            yield Callers(fid)
+        else:
+            yield from (Callers(i) for i, func in index.functions.items() if func.file.path == d.path)
 
 
 def _any_method(f: FileFacts, klass: ClassFacts, test) -> bool:  # type: ignore[no-untyped-def]

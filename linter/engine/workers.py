@@ -16,7 +16,7 @@ from linter.cache import digest
 from linter.config import Config
 from linter.demands import imported_words
 from linter.discovery import SourceFile
-from linter.rules import prefilter_pattern
+from linter.prefilter import build
 
 SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
 
@@ -121,7 +121,7 @@ def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
 
 def scan_of(config: Config) -> Scan:
     """What a worker needs to analyse a file under these settings."""
-    return Scan(config.catalog, prefilter_pattern(config.rules, config.catalog.extra_tokens()), config.syntax_check != "analysed")
+    return Scan(config.catalog, build([r.tokens for r in config.rules if r.tokens] + list(config.catalog.extra_tokens())), config.syntax_check != "analysed")
 
 
 def file_size(sf: SourceFile) -> int:

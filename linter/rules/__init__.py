@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable
@@ -51,7 +52,7 @@ def discover(package: ModuleType) -> list[ModuleType]:
     return sorted((m for m in modules if hasattr(m, "CODE")), key=lambda m: m.CODE)
 
 
-RULES: tuple[Rule, ...] = tuple(_rule(m) for m in discover(importlib.import_module(__name__)))
+RULES: tuple[Rule, ...] = tuple(_rule(m) for m in discover(sys.modules[__name__]))
 BY_KEY: dict[str, Rule] = {**{r.code: r for r in RULES}, **{r.name: r for r in RULES}}
 
 

@@ -61,8 +61,8 @@ from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK
 from linter.prefilter import AllOf, AnyOf
-from linter.analysis.needs import lock_definitions
-from linter.demands import Demand, callers_of_low, per_index
+from linter.analysis.needs import callers_of_low, lock_definitions
+from linter.demands import Demand, per_index
 from linter.project import Func, ProjectIndex
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 

@@ -84,8 +84,8 @@ from linter.analysis.facts import Registration
 from linter.diagnostics import Diagnostic
 from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
-from linter.analysis.needs import callback_definitions, registering_methods
-from linter.demands import Demand, callers_of_low, per_index
+from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
+from linter.demands import Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM002"

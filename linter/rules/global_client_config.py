@@ -68,7 +68,8 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.demands import Callers, Demand, callers_of_low, per_index
+from linter.analysis.needs import callers_of_low
+from linter.demands import Callers, Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM005"

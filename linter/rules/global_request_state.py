@@ -72,7 +72,8 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.demands import Definition, Demand, callers_of_low, per_index
+from linter.analysis.needs import callers_of_low
+from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM008"

@@ -75,8 +75,8 @@ from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK_BLOCK
 from linter.prefilter import AllOf, AnyOf
-from linter.analysis.needs import lock_definitions
-from linter.demands import Callers, Demand, callers_of_low, per_index
+from linter.analysis.needs import callers_of_low, lock_definitions
+from linter.demands import Callers, Demand, per_index
 from linter.project import Chain, Func, ProjectIndex
 
 CODE = "LLM003"
