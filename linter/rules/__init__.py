@@ -23,6 +23,7 @@ from linter.diagnostics import Diagnostic
 from linter.prefilter import Prefilter, build
 from linter.project import ProjectIndex
 
+
 @dataclass(frozen=True)
 class Rule:
     code: str
