@@ -212,6 +212,8 @@ class Analysis:
                     functions.add(d.function)
                 else:
                     raise TypeError(f"not a demand: {d!r}")
+        # every rule's words in one question and every function in one closure: each file's
+        # bytes are scanned once per round, whichever rules asked
         more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions)}
         return list(more.values())
 
