@@ -10,7 +10,7 @@ small file keeps the findings of the last few whole runs, keyed by every file's 
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
 libcst. A third records the last run's tree (each file's stat signature, prefilter verdict, facts
 hash, and the questions the demand rounds asked of its bytes with their answers), so that a rerun
-whose edited files give all of them alike reuses that run's findings (``engine._same_facts_result``).
+whose edited files give all of them alike reuses that run's findings (``linter.engine.rerun``).
 
 Never wrong (a stat signature vouches for a file's bytes only when the file was last modified
 more than 2 s before it was recorded; younger files are hashed again):
@@ -33,11 +33,13 @@ import json
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from linter import __version__
 from linter import cache_codec
 from linter.analysis.facts import FileFacts
+from linter.demands import Question, decode_question, encode_question
 
 DEFAULT_DIR = ".llmlint_cache"
 _SCHEMA = 3
@@ -162,15 +164,15 @@ class Cache:
         stored[run_key] = outcome
         _write(self.directory, self.results_path, stored)
 
-    def tree(self) -> dict | None:
-        """The last whole run's tree: its run key, report settings and demand-round questions,
-        and per file its identity, stat signature, prefilter verdict, facts hash and answers."""
-        stored = _read(self.tree_path)
-        ok = isinstance(stored.get("key"), bytes) and isinstance(stored.get("files"), list) and isinstance(stored.get("questions"), list)
-        return stored if ok else None
+    def tree(self) -> TreeRecord | None:
+        """The last whole run's tree (None when there is none, or it does not decode)."""
+        try:
+            return TreeRecord.decode(_read(self.tree_path))
+        except (TypeError, ValueError, KeyError):
+            return None
 
-    def store_tree(self, run_key: bytes, settings: str, questions: list[str], files: list[list]) -> None:
-        _write(self.directory, self.tree_path, {"key": run_key, "settings": settings, "questions": questions, "files": files})
+    def store_tree(self, record: TreeRecord) -> None:
+        _write(self.directory, self.tree_path, record.encode())
 
     # ------------------------------------------------------------------ lookup
     def entry(self, key: str, path: Path, display: str, module: str, is_package: bool) -> Entry | None:
@@ -219,6 +221,59 @@ class Cache:
             merged = _read_entries(self.path)
             merged.update(self._entries)
         _write_entries(self.directory, self.path, merged)
+
+
+@dataclass(frozen=True, slots=True)
+class TreeFile:
+    """One file of the last whole run: its identity, the stat signature the run saw, its
+    prefilter verdict and the hash of its facts (when its cache entry was for those bytes),
+    and the demand rounds' questions it was asked (indexes into ``TreeRecord.questions``) with
+    its answers."""
+
+    display: str
+    module: str
+    is_package: bool
+    stat: tuple[int, int, int, int]
+    skipped: bool | None
+    facts_hash: bytes | None
+    asked: tuple[tuple[int, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeRecord:
+    """The last whole run: its run key, report settings, the questions its demand rounds asked
+    of files' bytes, and its files."""
+
+    key: bytes
+    settings: str
+    questions: tuple[Question, ...]
+    files: tuple[TreeFile, ...]
+
+    def encode(self) -> dict:
+        files = [[f.display, f.module, f.is_package, list(f.stat), f.skipped, f.facts_hash, [list(qa) for qa in f.asked]] for f in self.files]
+        return {"key": self.key, "settings": self.settings, "questions": [encode_question(q) for q in self.questions], "files": files}
+
+    @staticmethod
+    def decode(raw: dict) -> TreeRecord:
+        """The inverse of ``encode``: TypeError/ValueError/KeyError on a spoiled record."""
+        key, settings = raw["key"], raw["settings"]
+        if not isinstance(key, bytes) or not isinstance(settings, str):
+            raise TypeError("spoiled tree record")
+        questions = tuple(decode_question(q) for q in raw["questions"])
+        files = []
+        for display, module, is_package, stat, skipped, facts_hash, asked in raw["files"]:
+            if not (isinstance(display, str) and isinstance(module, str) and isinstance(is_package, bool)):
+                raise TypeError("spoiled tree record")
+            if skipped not in (True, False, None) or not (facts_hash is None or isinstance(facts_hash, bytes)):
+                raise TypeError("spoiled tree record")
+            sig = tuple(int(x) for x in stat)
+            if len(sig) != 4:
+                raise ValueError("spoiled tree record")
+            pairs = tuple((int(q), bool(a)) for q, a in asked)
+            if any(not 0 <= q < len(questions) for q, _a in pairs):
+                raise ValueError("spoiled tree record")
+            files.append(TreeFile(display, module, is_package, sig, skipped, facts_hash, pairs))  # type: ignore[arg-type]
+        return TreeRecord(key, settings, questions, tuple(files))
 
 
 def _read(path: Path) -> dict:

@@ -51,13 +51,14 @@ def test_the_linter_has_no_way_to_run_code() -> None:
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if name in forbidden_calls:
-                    found.append(f"{path.name}:{node.lineno}: {name}()")
+                    found.append(f"{path.relative_to(LINTER).as_posix()}:{node.lineno}: {name}()")
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-                found += [f"{path.name}:{node.lineno}: import {n}" for n in names if n.split(".")[0] in forbidden_modules]
+                found += [f"{path.relative_to(LINTER).as_posix()}:{node.lineno}: import {n}" for n in names if n.split(".")[0] in forbidden_modules]
     # the one process llmlint starts is git, for `--baseline-ref` (its argv starts with "git")
-    allowed = {"baseline.py": "import subprocess"}
-    found = [f for f in found if not any(f.startswith(name) and f.endswith(what) for name, what in allowed.items())]
+    # and rule discovery imports the modules pkgutil lists in llmlint's own rules package
+    allowed = {"baseline.py": ("import subprocess",), "rules/__init__.py": ("import importlib", "import_module()")}
+    found = [f for f in found if not any(f.startswith(name + ":") and f.endswith(what) for name, whats in allowed.items() for what in whats)]
     assert found == []
     baseline = ast.parse((LINTER / "baseline.py").read_text())
     runs = [n for n in ast.walk(baseline) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)

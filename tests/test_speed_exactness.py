@@ -195,7 +195,7 @@ def _warm(tree: Path, files: dict[str, str]) -> tuple[Path, list[tuple]]:
 def _edit_and_rerun(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, joins: bool) -> list[tuple]:
     """Write ``text`` to ``name`` and rerun with the cache: a full run (a join) iff ``joins``,
     and the findings of a run without prefilter and cache."""
-    from linter import engine
+    from linter.engine import pipeline as engine
 
     (tree / name).write_text(text)
     _mtime_in_past(tree / name)
@@ -268,7 +268,8 @@ def test_rerun_after_an_edit_that_only_moves_code(case: Path, tmp_path: Path, mo
     """Lines inserted in any one file of a fixture: the rerun maps the stored findings (no
     join) and gives exactly what a run without cache gives, positions in other files'
     evidence included; a file CPython cannot parse is a full run."""
-    from linter import cache as cache_module, engine
+    from linter import cache as cache_module
+    from linter.engine import pipeline as engine
 
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     tree = tmp_path / case.name
@@ -370,7 +371,8 @@ def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: py
     """The demand rounds ask which files import a module: a rerun after an edit that changes
     facts answers from the cached import words of files it does not analyse, without
     reading them again, and finds what a run without cache finds."""
-    from linter import cache as cache_module, engine
+    from linter import cache as cache_module
+    from linter.engine import demand, rerun, workers
 
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     files = {
@@ -382,10 +384,12 @@ def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: py
     (tmp_path / "agent.py").write_text(files["agent.py"] + "\n\nLIMIT = 3\n")  # a binding more: facts change
     _mtime_in_past(tmp_path / "agent.py")
     reads: list[str] = []
-    real_read = engine.read_source
-    monkeypatch.setattr(engine, "read_source", lambda path: reads.append(Path(path).name) or real_read(path))
+    real_read = demand.read_source
+    for module in (demand, rerun, workers):  # every read of the engine's
+        monkeypatch.setattr(module, "read_source", lambda path: reads.append(Path(path).name) or real_read(path))
     again = run(tmp_path, cache_dir=cache, need_index=False)
     assert reads and "other.py" not in reads, reads
     assert [d[:2] for d in again] == [d[:2] for d in first] == [("LLM002", "global-callback-registration")]
-    monkeypatch.setattr(engine, "read_source", real_read)
+    for module in (demand, rerun, workers):
+        monkeypatch.setattr(module, "read_source", real_read)
     assert again == run(tmp_path, prefilter=False)

@@ -4,29 +4,24 @@ A rule is a module in this package with ``CODE``, ``NAME``, ``SUMMARY``, ``TOKEN
 regex, or a tuple of them that must all match: a file that does not match is never parsed for
 this rule; see ``linter.prefilter``), a docstring (What it does /
 Why is this bad / Example / Use instead / Fix safety) and ``check(index) -> Iterable[Diagnostic]``,
-a pure function of the project index.
+a pure function of the project index. It may declare ``needs(index) -> Iterable[Demand]``: the
+further files it wants analysed (``linter.demands``). Rules are discovered: every module of
+this package that defines ``CODE`` is one, in code order.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable
 
+from linter.demands import Demand
 from linter.diagnostics import Diagnostic
 from linter.prefilter import Prefilter, build
 from linter.project import ProjectIndex
-from linter.rules import (
-    blocking_lock_in_async,
-    callback_registering_constructor,
-    callback_thread_local,
-    global_client_config,
-    global_callback_data,
-    global_callback_registration,
-    global_request_state,
-    invalid_syntax,
-    lock_across_network_call,
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +32,7 @@ class Rule:
     doc: str
     tokens: object  # bytes regex, a tuple of tokens that must all match, or None
     check: Callable[[ProjectIndex], Iterable[Diagnostic]]
+    needs: Callable[[ProjectIndex], Iterable[Demand]] | None = None
 
 
 def _rule(module: ModuleType) -> Rule:
@@ -47,23 +43,17 @@ def _rule(module: ModuleType) -> Rule:
         doc=(module.__doc__ or "").strip(),
         tokens=module.TOKENS,
         check=module.check,
+        needs=getattr(module, "needs", None),
     )
 
 
-RULES: tuple[Rule, ...] = tuple(
-    _rule(m)
-    for m in (
-        invalid_syntax,
-        global_callback_data,
-        global_callback_registration,
-        lock_across_network_call,
-        callback_thread_local,
-        global_client_config,
-        blocking_lock_in_async,
-        callback_registering_constructor,
-        global_request_state,
-    )
-)
+def discover(package: ModuleType) -> list[ModuleType]:
+    """The rule modules of ``package``: its modules that define ``CODE``, in code order."""
+    modules = [importlib.import_module(f"{package.__name__}.{info.name}") for info in pkgutil.iter_modules(package.__path__)]
+    return sorted((m for m in modules if hasattr(m, "CODE")), key=lambda m: m.CODE)
+
+
+RULES: tuple[Rule, ...] = tuple(_rule(m) for m in discover(sys.modules[__name__]))
 BY_KEY: dict[str, Rule] = {**{r.code: r for r in RULES}, **{r.name: r for r in RULES}}
 
 

@@ -59,7 +59,10 @@ from typing import Iterator
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
-from linter.prefilter import WITH_LOCK, AllOf, AnyOf
+from linter.analysis.tokens import WITH_LOCK
+from linter.prefilter import AllOf, AnyOf
+from linter.analysis.needs import callers_of_low, lock_definitions
+from linter.demands import Demand, per_index
 from linter.project import Func, ProjectIndex
 from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
 
@@ -71,6 +74,12 @@ TOKENS = AllOf(rb"async\s+def", AnyOf(WITH_LOCK, rb"acquire\s*\("))  # an async 
 _BLOCKING = ("thread", "process")
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from lock_definitions(index)
+    yield from callers_of_low(index, check(index))
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.is_async or index.one_time(func):

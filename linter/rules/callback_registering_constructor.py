@@ -48,7 +48,10 @@ from typing import Iterator
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic
 from linter.payloads import Payload
-from linter.prefilter import REGISTRATION, AnyOf
+from linter.analysis.tokens import REGISTRATION
+from linter.prefilter import AnyOf
+from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
+from linter.demands import Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM007"
@@ -61,6 +64,13 @@ _CONSTRUCTION = ("__init__", "__post_init__", "model_post_init")
 _REMOVALS = ("remove", "pop", "clear", "delete")
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from callback_definitions(index)
+    yield from callers_of_low(index, check(index))
+    yield from registering_methods(index)  # their class may be built per request elsewhere
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     registering: dict[str, str | None] = {}  # class key -> what its construction registers
     for func in index.functions.values():

@@ -44,13 +44,23 @@ from typing import Iterator
 
 from linter.diagnostics import Diagnostic
 from linter.payloads import CallbackStorage
-from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
+from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
+from linter.prefilter import AnyOf
+from linter.analysis.needs import callback_definitions
+from linter.demands import Demand, Mentions
 from linter.project import ProjectIndex
 
 CODE = "LLM004"
 NAME = "callback-thread-local"
 SUMMARY = "threading.local / ContextVar written in a litellm callback to hand data to the caller"
 TOKENS = AnyOf(REGISTRATION, CALLBACK_METHOD)  # the writer is a callback
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from callback_definitions(index)
+    storage = index.callback_storage()
+    if storage:  # files the byte scan skipped may read what a callback writes
+        yield Mentions(q.rsplit(".", 1)[-1] for q in storage)
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:

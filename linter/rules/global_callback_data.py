@@ -80,7 +80,10 @@ from typing import Iterator
 from linter.analysis.facts import Access, Call
 from linter.diagnostics import Diagnostic
 from linter.payloads import CallbackStorage
-from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
+from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
+from linter.prefilter import AnyOf
+from linter.analysis.needs import callback_definitions
+from linter.demands import Demand, Mentions
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM001"
@@ -95,6 +98,13 @@ _HOW = {
     "rebind": "`global` rebinding",
     "augmented": "augmented assignment",
 }
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from callback_definitions(index)
+    storage = index.callback_storage()
+    if storage:  # files the byte scan skipped may read what a callback writes
+        yield Mentions(q.rsplit(".", 1)[-1] for q in storage)
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:

@@ -83,7 +83,9 @@ from typing import Iterator
 from linter.analysis.facts import Registration
 from linter.diagnostics import Diagnostic
 from linter.payloads import Payload
-from linter.prefilter import REGISTRATION
+from linter.analysis.tokens import REGISTRATION
+from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
+from linter.demands import Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM002"
@@ -97,6 +99,13 @@ _DISPATCH = (
 )
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from callback_definitions(index)
+    yield from callers_of_low(index, check(index))
+    yield from registering_methods(index)  # their class may be built per request elsewhere
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         for reg in func.facts.registrations:

@@ -68,6 +68,8 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
+from linter.analysis.needs import callers_of_low
+from linter.demands import Callers, Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM005"
@@ -97,6 +99,15 @@ TOKENS = AnyOf(
 )
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from callers_of_low(index, check(index))
+    for i, func in index.functions.items():
+        # a client-config write with no concurrent caller known: its callers decide
+        if func.facts.config_writes and not index.one_time(func) and index.concurrency_evidence(func) is None:
+            yield Callers(i)
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.config_writes or func.file.is_test:

@@ -71,7 +71,9 @@ from typing import Iterator
 from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic
 from linter.payloads import RequestState
-from linter.prefilter import MODULE_STATE_WRITE
+from linter.analysis.tokens import MODULE_STATE_WRITE
+from linter.analysis.needs import callers_of_low
+from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex
 
 CODE = "LLM008"
@@ -90,6 +92,21 @@ def per_request_writes(func: Func) -> list[Access]:
     return [a for a in func.facts.writes if (a.how == "rebind" or (a.how == "item" and a.key)) and not a.constant]
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    names: set[str] = set()
+    for f in index.files:
+        for fn in f.functions.values():
+            # the module that defines state set for a request, and the helpers on the flow of
+            # a function that sets it (they may read it) may live in files the byte scan skipped
+            state = [a.target for a in fn.writes if a.how == "rebind" or (a.how == "item" and a.key)]
+            if state:
+                names.update(state)
+                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
+    yield from map(Definition, names)
+    yield from callers_of_low(index, check(index))
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if func.file.is_test or func.facts.one_time_scope or func.id in index.callbacks:

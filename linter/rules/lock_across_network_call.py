@@ -73,13 +73,16 @@ from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
 from linter.diagnostics import Diagnostic
 from linter.payloads import LockHeld
-from linter.prefilter import WITH_LOCK_BLOCK, AllOf, AnyOf
+from linter.analysis.tokens import WITH_LOCK_BLOCK
+from linter.prefilter import AllOf, AnyOf
+from linter.analysis.needs import callers_of_low, lock_definitions
+from linter.demands import Callers, Demand, per_index
 from linter.project import Chain, Func, ProjectIndex
 
 CODE = "LLM003"
 NAME = "lock-across-network-call"
 SUMMARY = "Lock held across a network call or an await"
-# A lock (``prefilter.LOCK``'s words, one literal-led regex each: the regex engine finds a
+# A lock (``tokens.LOCK``'s words, one literal-led regex each: the regex engine finds a
 # literal prefix at memory speed and tries an alternation of classes at every position, 25x
 # slower), and a with-block holding a network call, await or yield.
 TOKENS = AllOf(
@@ -100,6 +103,17 @@ class Lock:
     helper: str = ""  # function id of the @contextmanager that takes the lock, if any
 
 
+def needs(index: ProjectIndex) -> Iterator[Demand]:
+    yield from lock_definitions(index)
+    yield from callers_of_low(index, check(index))
+    for i, func in index.functions.items():
+        # a ``with lock: yield`` helper whose callers decide (the finding is at the ``with
+        # helper():`` of a caller): files the byte scan skipped may hold a concurrent one
+        if any(r.yields for r in func.facts.regions) and not index.one_time(func) and index.concurrency_evidence(func) is None:
+            yield Callers(i)
+
+
+@per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.regions or index.one_time(func):

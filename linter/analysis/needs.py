@@ -1,0 +1,75 @@
+"""Demands several rules share (``linter.demands``): the modules that define what the facts of
+callbacks and of lock regions name, and the callers of functions whose findings are graded low.
+Each rule yields those it needs from its ``needs``."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from linter.analysis.catalog import CALLBACK_METHODS
+from linter.analysis.facts import ClassFacts, FileFacts
+from linter.demands import Callers, Definition
+from linter.diagnostics import Confidence, Diagnostic
+from linter.payloads import Payload
+from linter.project import ProjectIndex
+
+
+def callback_definitions(index: ProjectIndex) -> Iterator[Definition]:
+    """The functions registered as callbacks, and the bases of classes that define a callback
+    method or register callbacks (CustomLogger detection, inherited methods)."""
+    names: set[str] = set()
+    for f in index.files:
+        for fn in f.functions.values():
+            for reg in fn.registrations:
+                names.update(r.name.removesuffix("()") for r in reg.targets if r.kind == "name")
+        for klass in f.classes.values():
+            if set(klass.methods) & CALLBACK_METHODS or _any_method(f, klass, lambda fn: bool(fn.registrations)):
+                names.update(b.name for b in klass.bases if b.kind == "name")
+    yield from map(Definition, names)
+
+
+def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
+    """The locks of lock regions, the helpers called under them (they may make the network
+    call), and the bases of classes whose methods hold a lock (inherited locks and methods)."""
+    names: set[str] = set()
+    for f in index.files:
+        for fn in f.functions.values():
+            for region in fn.regions:
+                if region.lock.kind == "name":
+                    names.add(region.lock.name)
+            for call in fn.calls:
+                if call.regions and call.callee.kind == "name":
+                    names.add(call.callee.name)
+        for klass in f.classes.values():
+            if _any_method(f, klass, lambda fn: bool(fn.regions)):
+                names.update(b.name for b in klass.bases if b.kind == "name")
+    yield from map(Definition, names)
+
+
+def registering_methods(index: ProjectIndex) -> Iterator[Callers]:
+    """Methods that register callbacks: their class may be built per request elsewhere."""
+    for i, func in index.functions.items():
+        if func.facts.registrations and func.facts.class_name:
+            yield Callers(i)
+
+
+def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Iterator[Callers]:
+    """``Callers`` of the function of each finding graded low (each function of its file when
+    its payload names none): files the byte scan skipped may hold the web handler or thread
+    pool that calls it, or the start-up code that makes it one-time."""
+    for d in findings:
+        if d.confidence is not Confidence.LOW:
+            continue
+        fid = d.payload.function if isinstance(d.payload, Payload) else None
+        if fid in index.functions:
+            yield Callers(fid)
+        else:
+            yield from (Callers(i) for i, func in index.functions.items() if func.file.path == d.path)
+
+
+def _any_method(f: FileFacts, klass: ClassFacts, test) -> bool:  # type: ignore[no-untyped-def]
+    for name in klass.methods:
+        fn = f.functions.get(f"{klass.name}.{name}")
+        if fn is not None and test(fn):
+            return True
+    return False

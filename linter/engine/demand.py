@@ -1,0 +1,371 @@
+"""The demand rounds: analyse -> index -> the union of the rules' needs -> analyse those -> repeat.
+
+Files are analysed in worker processes; only facts come back. After the join, files that the
+rules' needs name but the byte scan skipped (a callback defined in a module that never mentions
+litellm, a helper that makes the network call) are analysed on demand, a bounded number of
+rounds, so the prefilter never loses a finding. The syntax of the files the byte scan rules
+out is checked meanwhile, by one more process.
+
+This module knows no rule: it asks each enabled rule's ``needs`` (``linter.demands``) and turns
+the demands into files: a qualified name into the module defining it, words into the files that
+mention them, a function into the files that may call it. Every question asked of a file's
+bytes is recorded with its answer, for the rerun (``linter.engine.rerun``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from itertools import takewhile
+from typing import Iterable
+
+from linter.analysis.facts import FileFacts
+from linter.analysis.source import read_source
+from linter.cache import Cache, digest, stat_signature
+from linter.config import Config
+from linter.demands import Callers, Definition, Demand, ImportsAndMentions, Mentions, MentionsWord, Question, imported_words
+from linter.discovery import SourceFile
+from linter.engine.workers import SERIAL_BELOW, Background, Outcome, analyse_all, file_size, make_job, scan_of
+from linter.project import Func, ProjectIndex
+
+DEMAND_ROUNDS = 8
+
+Signature = tuple[int, int, int, int]
+
+
+class Analysis:
+    """The facts of a run, grown round by round: byte-scanned files, then files on demand."""
+
+    def __init__(
+        self,
+        files: list[SourceFile],
+        config: Config,
+        jobs: int,
+        overrides: dict[str, str] | None = None,
+        prefilter: bool = True,
+        cache: Cache | None = None,
+    ) -> None:
+        self.files = files
+        self.overrides = overrides or {}
+        self.config = config
+        self.jobs = jobs
+        self.prefilter = prefilter
+        self.cache = cache
+        self.scan = scan_of(config)
+        self.needs = [rule.needs for rule in config.rules if rule.needs is not None]
+        self.by_module: dict[str, SourceFile] = {}
+        for sf in files:
+            self.by_module.setdefault(sf.module, sf)
+        self.facts: list[FileFacts] = []
+        self.errors: list[str] = []
+        self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
+        self.chased_pairs: set[tuple[str, str]] = set()  # (module, name) whose importers were analysed
+        # Every question the demand rounds asked of a file's bytes, and its answer: a rerun
+        # whose edited files answer them all alike (and keep their facts) is this run again.
+        self.questions: list[Question] = []
+        self.asked: dict[str, list[tuple[int, bool]]] = {}  # display path -> (question, answer)
+        self._question_ids: dict[Question, int] = {}
+        self._imported: dict[str, frozenset[bytes]] = {}  # display path -> words of its imports (this run)
+        self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
+        self._unchecked: list[tuple[SourceFile, Signature | None]] = []  # ruled out, syntax pending
+        self._syntax: Background | None = None
+        self.digests: dict[str, bytes] = {}  # display path -> hash of the bytes its facts are of
+
+    def index(self) -> ProjectIndex:
+        """The project index of the facts so far, built once per round: the last round's
+        index is the final one (no second join; rules memoise their findings per index)."""
+        if self._index is None:
+            self._index = ProjectIndex(self.facts)
+        return self._index
+
+    def _record(self, sf: SourceFile, question: Question, answer: bool) -> bool:
+        qid = self._question_ids.get(question)
+        if qid is None:
+            qid = self._question_ids[question] = len(self.questions)
+            self.questions.append(question)
+        self.asked.setdefault(sf.display, []).append((qid, answer))
+        return answer
+
+    # ------------------------------------------------------------ analysing
+
+    def analyse(self, sources: list[SourceFile], force: bool) -> list[FileFacts]:
+        """Facts of ``sources`` (from the cache where it has them); internal errors collected."""
+        out: list[FileFacts] = []
+        work: list[SourceFile] = []
+        sigs: dict[str, Signature | None] = {}
+        for sf in sources:
+            hit, facts = self._cached(sf, force, sigs)
+            if hit:
+                if facts is not None:
+                    out.append(facts)
+            else:
+                work.append(sf)
+        if self.jobs > 1 and len(work) >= SERIAL_BELOW:  # biggest first: the last chunk should be a small one
+            work.sort(key=lambda sf: -(sigs.get(sf.display) or (file_size(sf),))[0])
+        jobs = [make_job(sf, force, self.overrides) for sf in work]
+        # the syntax of the files the byte scan rules out decides nothing but their syntax
+        # finding: checked later, beside the demand rounds, on the core the main process leaves idle
+        defer = not force and self.jobs > 1 and len(work) >= SERIAL_BELOW and self.scan.every_syntax and self.scan.tokens is not None
+        scan = replace(self.scan, every_syntax=False) if defer else self.scan
+        for sf, outcome in zip(work, analyse_all(jobs, scan, self.jobs)):
+            if isinstance(outcome.result, str):
+                self.errors.append(outcome.result)
+                continue
+            if outcome.result is not None:
+                out.append(outcome.result)
+                if outcome.digest is not None:
+                    self.digests[sf.display] = outcome.digest
+            elif outcome.imported is not None:
+                self._imported[sf.display] = outcome.imported
+            if defer and outcome.result is None:
+                self._unchecked.append((sf, sigs.get(sf.display)))  # its cache entry waits for the verdict
+                continue
+            self._store(sf, force, sigs.get(sf.display), outcome)
+        if defer and self._unchecked:
+            checks = [replace(make_job(sf, False, self.overrides), ruled_out=True) for sf, _sig in self._unchecked]
+            self._syntax = Background(checks, self.scan)
+        return out
+
+    def check_syntax(self) -> None:
+        """The verdicts of the deferred syntax checks: a file that does not parse joins the facts
+        (and the index and the rules' findings are made again, with its syntax finding)."""
+        if self._syntax is None:
+            return
+        outcomes, self._syntax = self._syntax.outcomes(), None
+        have = {f.path for f in self.facts}
+        added = []
+        for (sf, sig), outcome in zip(self._unchecked, outcomes):
+            if isinstance(outcome.result, str):
+                self.errors.append(outcome.result)
+                continue
+            self._store(sf, False, sig, outcome)
+            if outcome.result is not None and sf.display not in have:
+                added.append(outcome.result)
+        self._unchecked = []
+        if added:
+            self._add(added)
+
+    def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
+        if self.cache is None or sf.display in self.overrides:
+            return False, None
+        e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+        sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
+        if e is None:
+            return False, None
+        if e.facts is not None:
+            self.digests[sf.display] = e.digest
+        if force:
+            return e.facts is not None, e.facts
+        if e.skipped:
+            return True, None
+        return (e.skipped is False and e.facts is not None), e.facts
+
+    def _store(self, sf: SourceFile, force: bool, sig, outcome: Outcome) -> None:
+        if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
+            return
+        e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
+        if not force:
+            e.skipped = outcome.result is None
+        imported = outcome.imported if outcome.imported is not None else self._imported.get(sf.display)
+        if imported is not None:
+            e.imported = imported
+        facts = outcome.result
+        if isinstance(facts, FileFacts):
+            e.facts = facts
+
+    def run(self, sources: list[SourceFile], force: bool) -> None:
+        self._add(self.analyse(sources, force or not self.prefilter))
+        if force or not self.prefilter:
+            self.done |= {sf.display for sf in sources}
+
+    def _add(self, facts: list[FileFacts]) -> None:
+        self.facts += facts
+        self._index = None  # the index and the rules' findings are made again
+        # in path order, as the final index has them: which of two files that claim the same
+        # module name wins must not depend on which came from the cache
+        self.facts.sort(key=lambda f: f.path)
+        self.done |= {f.path for f in facts}
+
+    # -------------------------------------------------------------- demands
+
+    def definitions(self) -> list[SourceFile]:
+        """The files the rules' Definitions name (each rule's needs read while it yields them:
+        the cheap kind, asked again after each few modules analysed)."""
+        index = self.index()
+        return self._defining({d.name for needs in self.needs for d in takewhile(_is_definition, needs(index))})
+
+    def demanded(self) -> list[SourceFile]:
+        """Every file the rules' needs name, of every kind (a round spent on one kind must not
+        starve another)."""
+        index = self.index()
+        names: set[str] = set()
+        words: set[str] = set()
+        functions: set[str] = set()
+        for needs in self.needs:
+            for d in needs(index):
+                if isinstance(d, Definition):
+                    names.add(d.name)
+                elif isinstance(d, Mentions):
+                    words |= d.words
+                elif isinstance(d, Callers):
+                    functions.add(d.function)
+                else:
+                    raise TypeError(f"not a demand: {d!r}")
+        # every rule's words in one question and every function in one closure: each file's
+        # bytes are scanned once per round, whichever rules asked
+        more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions)}
+        return list(more.values())
+
+    def _defining(self, names: Iterable[str]) -> list[SourceFile]:
+        """Project modules not analysed yet that define these qualified names."""
+        wanted: dict[str, SourceFile] = {}
+        parsed = {f.module: f for f in self.facts}
+        for name in names:
+            for _ in range(5):  # follow re-exports (``from .base import Logger`` in __init__)
+                sf, rest = self._module_of(name)
+                if sf is None:
+                    break
+                if sf.display not in self.done:
+                    wanted[sf.display] = sf
+                    break
+                facts = parsed.get(sf.module)
+                head, _, tail = rest.partition(".")
+                target = facts.imports.get(head) if facts is not None and head else None
+                if not target or target == name:
+                    break
+                name = f"{target}.{tail}" if tail else target
+        return list(wanted.values())
+
+    def _module_of(self, name: str) -> tuple[SourceFile | None, str]:
+        for mod in _module_candidates(name):
+            sf = self.by_module.get(mod)
+            if sf is not None:
+                return sf, name[len(mod) + 1 :]
+        return None, ""
+
+    def _mentioning(self, words: set[str]) -> list[SourceFile]:
+        """Files not analysed yet whose bytes mention one of ``words`` as a word."""
+        if not words:
+            return []
+        question = MentionsWord(tuple(sorted(words)))
+        source = question.source
+        pattern = re.compile(source)
+        out = []
+        for sf in self.files:
+            if sf.display in self.done:
+                continue
+            if sf.display in self.overrides:
+                found = pattern.search(self.overrides[sf.display].encode("utf-8", "surrogatepass")) is not None
+            else:
+                found = self._mentions(sf, question, source, pattern)
+            if found:
+                out.append(sf)
+        return out
+
+    def _mentions(self, sf: SourceFile, question: MentionsWord, source: bytes, pattern: re.Pattern[bytes]) -> bool:
+        e = None
+        if self.cache is not None:
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            if e is not None and source in e.mentions:
+                return self._record(sf, question, e.mentions[source])
+        try:
+            data = read_source(sf.path)
+        except OSError:
+            return self._record(sf, question, False)
+        found = pattern.search(data) is not None
+        if e is not None and e.digest == digest(data):
+            e.mentions[source] = found
+            self.cache.dirty = True  # type: ignore[union-attr]
+        return self._record(sf, question, found)
+
+    def _calling(self, functions: set[str]) -> list[SourceFile]:
+        """Files not analysed yet that may call these functions (directly or through others):
+        files that import the module of a function on the call path and mention that function's
+        name (or its class's, for a method: a constructor call names the class)."""
+        index = self.index()
+        pairs = {
+            (func.file.module.rsplit(".", 1)[-1], name)
+            for func in _calling_functions(index, functions)
+            if not func.file.is_test and not func.facts.one_time_scope
+            for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1])
+            if name and not name.startswith(("<", "__"))  # a constructor call names the class
+        }
+        # a subclass inherits the methods (``AgentOps(OpenTelemetry)``): its constructor calls too
+        classes = {n for _, n in pairs}
+        pairs |= {
+            (f.module.rsplit(".", 1)[-1], klass.name.rsplit(".", 1)[-1])
+            for f in self.facts
+            if not f.is_test
+            for klass in f.classes.values()
+            if any(b.name.rsplit(".", 1)[-1] in classes for b in klass.bases)
+        }
+        # a standard-library name (``os``, ``threading``) is imported by nearly every file
+        pairs = {(m, n) for m, n in pairs if m not in sys.stdlib_module_names} - self.chased_pairs
+        if not pairs:
+            return []
+        self.chased_pairs |= pairs
+        question = ImportsAndMentions(tuple(sorted(pairs)))
+        wanted = question.wanted
+        return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted, question)]
+
+    def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: ImportsAndMentions) -> bool:
+        imported = self._imported.get(sf.display)
+        e = None
+        if imported is None and self.cache is not None and sf.display not in self.overrides:
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            if e is not None and e.imported is not None:
+                imported = self._imported[sf.display] = e.imported
+        if imported is not None and not imported & wanted.keys():
+            return self._record(sf, question, False)  # the usual answer, without reading the file again
+        if sf.display in self.overrides:
+            data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
+        else:
+            try:
+                data = read_source(sf.path)
+            except OSError:
+                return self._record(sf, question, False)
+        if imported is None:
+            imported = self._imported[sf.display] = frozenset(imported_words(data))
+            if e is not None and e.digest == digest(data):
+                e.imported = imported
+                self.cache.dirty = True  # type: ignore[union-attr]
+        return self._record(sf, question, question.matches(data, imported))
+
+
+def _is_definition(d: Demand) -> bool:
+    return isinstance(d, Definition)
+
+
+def _module_candidates(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _calling_functions(index: ProjectIndex, start: set[str]) -> list[Func]:
+    """``start`` and every function that calls one of them, directly or through others."""
+    todo = list(start)
+    seen = set(todo)
+    while todo:
+        for caller, _call in index.callers.get(todo.pop(), []):
+            if caller.id not in seen:
+                seen.add(caller.id)
+                todo.append(caller.id)
+    return [index.functions[i] for i in seen if i in index.functions]
+
+
+def collect_facts(analysis: Analysis) -> list[FileFacts]:
+    analysis.run(analysis.files, force=False)
+    for _ in range(DEMAND_ROUNDS):
+        named = analysis.definitions()
+        for _ in range(DEMAND_ROUNDS):  # a few modules that definitions name: analysed at once,
+            if not named or len(named) >= SERIAL_BELOW:  # before the costlier kinds of demand
+                break
+            analysis.run(named, force=True)
+            named = analysis.definitions()
+        more = analysis.demanded()
+        if not more:
+            break
+        analysis.run(more, force=True)
+    analysis.check_syntax()
+    return sorted(analysis.facts, key=lambda f: f.path)
