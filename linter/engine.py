@@ -699,7 +699,7 @@ def _same_facts_result(files: list[SourceFile], config: Config, cache: Cache) ->
     return stored
 
 
-_SAME = Moves("", {}, {})  # an edited file whose facts did not change at all
+_SAME = Moves("", {})  # an edited file whose facts did not change at all
 
 
 def _goes_alike(sf: SourceFile, skipped: object, facts_hash: object, asked: list, questions: list[str], scan: Scan, cache: Cache) -> Moves | None:

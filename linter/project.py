@@ -22,6 +22,7 @@ from linter.analysis.facts import (
     Ref,
     Span,
 )
+from linter.diagnostics import Confidence, Loc, Text, join, text
 
 CALL_DEPTH = 3  # how far "through a function of the same project" is followed
 
@@ -45,12 +46,16 @@ class Func:
 
 @dataclass(frozen=True, slots=True)
 class Chain:
-    """Why something holds, as a list of human-readable steps."""
+    """Why something holds, as a list of steps (prose that may name places)."""
 
-    steps: tuple[str, ...]
+    steps: tuple[Text, ...]
 
     def __str__(self) -> str:
-        return " ← ".join(self.steps)
+        return " ← ".join(str(s) for s in self.steps)
+
+    def text(self, sep: str = " ← ") -> Text:
+        """The steps as one ``Text`` (``sep=" → "`` for a path read forwards)."""
+        return join(sep, self.steps)
 
 
 class ProjectIndex:
@@ -74,9 +79,9 @@ class ProjectIndex:
         self._mro: dict[str, list[tuple[FileFacts, ClassFacts]]] = {}
         self._net: dict[tuple[str, str], Chain | None] = {}
 
-    def loc(self, file: FileFacts, span: Span) -> str:
-        """``path:line`` for evidence."""
-        return f"{file.path}:{span.line}"
+    def loc(self, file: FileFacts, span: Span) -> Loc:
+        """A place for evidence (rendered ``path:line``)."""
+        return Loc(file.path, span)
 
     # ------------------------------------------------------------ resolution
     def split_module(self, qualified: str) -> tuple[FileFacts, str] | None:
@@ -284,9 +289,9 @@ class ProjectIndex:
 
     # ------------------------------------------------------------ callbacks
     @cached_property
-    def callbacks(self) -> dict[str, str]:
+    def callbacks(self) -> dict[str, Text]:
         """Functions that litellm calls back: id -> how they became callbacks."""
-        out: dict[str, str] = {}
+        out: dict[str, Text] = {}
         for func in self.functions.values():
             for reg in func.facts.registrations:
                 if reg.op in ("remove", "pop", "clear", "delete") or reg.op.startswith("manager:remove"):
@@ -295,7 +300,7 @@ class ProjectIndex:
                     for target, how in self._callback_targets(ref, func):
                         out.setdefault(
                             target.id,
-                            f"registered {how}in {_registry_label(reg.registry)} at {self.loc(func.file, reg.span)}",
+                            text(f"registered {how}in {_registry_label(reg.registry)} at ", self.loc(func.file, reg.span)),
                         )
         for f in self.files:
             for klass in f.classes.values():
@@ -307,7 +312,7 @@ class ProjectIndex:
                         if fn is not None:
                             out.setdefault(
                                 Func(f, fn).id,
-                                f"CustomLogger event method {klass.name}.{name} (litellm calls it on its logging thread)",
+                                text(f"CustomLogger event method {klass.name}.{name} (litellm calls it on its logging thread)"),
                             )
         return out
 
@@ -377,25 +382,25 @@ class ProjectIndex:
         label = func.facts.qualname
         entry = self.entry_point(func)
         if entry is not None:
-            return Chain((entry,))
+            return Chain((text(entry),))
         if fid in self.callbacks:
-            return Chain((f"{label} (a litellm callback)",))
+            return Chain((text(f"{label} (a litellm callback)"),))
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
             article = "an" if how[:1] in "aeiou" else "a"
-            return Chain((f"{label} ({article} {how} started in {spawner.label})",))
+            return Chain((text(f"{label} ({article} {how} started in {spawner.label})"),))
         if func.facts.is_async:
-            return Chain((f"{label} (async def: runs as concurrent tasks)",))
+            return Chain((text(f"{label} (async def: runs as concurrent tasks)"),))
         litellm = self.litellm_call_in(func)
         if litellm is not None:
-            return Chain((f"{label} (calls {litellm.callee.name} at {self.loc(func.file, litellm.span)})",))
+            return Chain((text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")"),))
         if depth > 0:
             for caller, _call in self.callers.get(fid, []):
                 if caller.facts.qualname in ("<module>", "<main>"):
                     continue
                 sub = self._evidence(caller, depth - 1, seen)
                 if sub is not None:
-                    return Chain((label,) + sub.steps)
+                    return Chain((text(label),) + sub.steps)
         return None
 
     # ------------------------------------------- concurrency (entry points)
@@ -466,38 +471,38 @@ class ProjectIndex:
     def concurrency_evidence(self, func: Func, depth: int = 6) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
         (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any."""
-        frontier: list[tuple[Func, tuple[str, ...]]] = [(func, ())]
+        frontier: list[tuple[Func, tuple[Text, ...]]] = [(func, ())]
         seen = {func.id}
         for _ in range(depth + 1):
-            nxt: list[tuple[Func, tuple[str, ...]]] = []
+            nxt: list[tuple[Func, tuple[Text, ...]]] = []
             for f, steps in frontier:
                 entry = self.entry_point(f)
                 if entry is not None:
-                    return Chain(steps + (entry,))
+                    return Chain(steps + (text(entry),))
                 for caller, _call in sorted(self.callers.get(f.id, []), key=lambda c: c[0].id):
                     if caller.id in seen or caller.facts.qualname == "<main>":
                         continue
                     if caller.facts.qualname == "<module>" and not self.is_streamlit(caller.file):
                         continue
                     seen.add(caller.id)
-                    nxt.append((caller, steps + (f.facts.qualname,)))
+                    nxt.append((caller, steps + (text(f.facts.qualname),)))
             frontier = nxt
             if not frontier:
                 break
         return None
 
-    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None) -> tuple[str, str]:
+    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None) -> tuple[Confidence, Text]:
         """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
         point (``concurrent``) or to request-time code; medium when it runs per instance and the
         rule accepts that (``per_instance`` is then appended to the evidence); else low."""
         chain = self.concurrency_evidence(func) if concurrent else self.request_evidence(func)
         if chain is not None:
-            return "high", f"runs {'concurrently' if concurrent else 'at request time'}: {chain}"
+            return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
         instance = self.per_instance_evidence(func) if per_instance is not None else None
         if instance is not None:
-            return "medium", f"runs per instance: {instance}{per_instance}"
+            return Confidence.MEDIUM, text(f"runs per instance: {instance}{per_instance}")
         who = "concurrent" if concurrent else "start-up-only"
-        return "low", f"no {who} caller found for {func.facts.qualname} (reported with --preview)"
+        return Confidence.LOW, text(f"no {who} caller found for {func.facts.qualname} (reported with --preview)")
 
     def per_instance_evidence(self, func: Func) -> str | None:
         """A method that runs for every instance (constructor, validator, or any method)."""
@@ -527,7 +532,7 @@ class ProjectIndex:
         ``litellm_only``), directly or through project functions, and the path to it."""
         category = call.category or self._client_category(func, call)
         if category == "litellm-call" or (category and not litellm_only):
-            return Chain((f"{call.callee.name}()",))
+            return Chain((Text((f"{call.callee.name}()",)),))
         if depth <= 0 or category:
             return None
         callee = self.resolve_function(call.callee, func)
@@ -536,7 +541,7 @@ class ProjectIndex:
         inner = self.function_network(callee, depth - 1, litellm_only)
         if inner is None:
             return None
-        return Chain((f"{callee.facts.qualname}()",) + inner.steps)
+        return Chain((Text((f"{callee.facts.qualname}()",)),) + inner.steps)
 
     def function_network(self, func: Func, depth: int, litellm_only: bool = False) -> Chain | None:
         key = (func.id, f"{depth}{litellm_only}")

@@ -57,7 +57,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.prefilter import WITH_LOCK, AllOf, AnyOf
 from linter.project import Func, ProjectIndex
@@ -91,8 +91,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                     f"`{acquired.label}.acquire()` in async `{func.facts.qualname}` blocks the event loop "
                     "thread until the lock is free: no other task runs meanwhile. Use an asyncio.Lock"
                 )
-                evidence = (f"`{acquired.label}`: {acquired.description}",)
-                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, "medium", evidence, payload=LockHeld(func.id))
+                evidence = (text(f"`{acquired.label}`: ", acquired.description),)
+                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, Confidence.MEDIUM, evidence, payload=LockHeld(func.id))
 
 
 def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
@@ -104,10 +104,10 @@ def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
 
 
 def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) -> Diagnostic:
-    evidence = [f"`{lock.label}`: {lock.description}"]
+    evidence = [text(f"`{lock.label}`: ", lock.description)]
     chain = index.concurrency_evidence(func)
     if chain is not None:
-        evidence.append(f"runs concurrently: {chain}")
+        evidence.append(text("runs concurrently: ", chain))
     if region.awaits:
         site = region.awaits[0].span
         message = (
@@ -115,15 +115,15 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
             "blocks the event loop thread while the coroutine is suspended, and another task reaching "
             "it deadlocks (Lock) or gets no exclusion (RLock). Use an asyncio.Lock and release it before awaiting"
         )
-        evidence.append(f"`await` inside the lock at {index.loc(func.file, site)}")
-        confidence = "high"
+        evidence.append(text("`await` inside the lock at ", index.loc(func.file, site)))
+        confidence = Confidence.HIGH
         payload = LockHeld(func.id, site, lock.helper)
     else:
         message = (
             f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "
             "thread holds it the event loop thread is blocked. Use an asyncio.Lock for state shared by tasks"
         )
-        evidence.append("no `await` inside: held briefly (reported with --preview)")
-        confidence = "low"
+        evidence.append(text("no `await` inside: held briefly (reported with --preview)"))
+        confidence = Confidence.LOW
         payload = LockHeld(func.id)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)

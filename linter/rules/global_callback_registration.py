@@ -81,7 +81,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Registration
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.prefilter import REGISTRATION
 from linter.project import Func, ProjectIndex
@@ -110,21 +110,21 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
         return None  # per-call success_callback= / failure_callback= are isolated
     if index.one_time(func):
         return None
-    evidence: list[str] = []
+    evidence: list[Text | str] = []
     chain = index.request_evidence(func)
     if chain is not None:
-        confidence = "high"
-        evidence.append(f"runs at request time: {chain}")
+        confidence = Confidence.HIGH
+        evidence.append(text("runs at request time: ", chain))
     else:
         per_instance = index.per_instance_evidence(func)
         if per_instance is not None:
-            confidence = "medium"
+            confidence = Confidence.MEDIUM
             evidence.append(f"runs per instance: {per_instance}")
         elif reg.registry == "kwarg:callbacks":
-            confidence = "high"
+            confidence = Confidence.HIGH
             evidence.append("a per-call argument: every call adds another entry")
         else:
-            confidence = "low"
+            confidence = Confidence.LOW
             evidence.append(
                 f"no start-up-only caller found for {func.facts.qualname} "
                 "(register once at module level or in main() if this is set-up code)"

@@ -65,7 +65,7 @@ from typing import Iterator
 
 from linter.analysis.catalog import CONFIG_ATTRIBUTES
 from linter.analysis.facts import Access
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.project import Func, ProjectIndex
@@ -139,9 +139,9 @@ def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access])
     if first.how == "method:setdefault":
         message += "; `setdefault` keeps the first request's value for every later request"
     if call is not None:
-        evidence.append(f"the call that reads it: {' → '.join(call[1].steps)} at {index.loc(func.file, call[0].span)}")
+        evidence.append(text("the call that reads it: ", call[1].text(" → "), " at ", index.loc(func.file, call[0].span)))
     if len(writes) > 1:
-        evidence.append("also written at " + ", ".join(index.loc(func.file, w.span) for w in writes[1:]))
+        evidence.append(text("also written at ", join(", ", (index.loc(func.file, w.span) for w in writes[1:]))))
     payload = ConfigWrite(func.id, target, first.how)
     return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), payload=payload)
 

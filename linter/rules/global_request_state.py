@@ -69,7 +69,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Access
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.prefilter import MODULE_STATE_WRITE
 from linter.project import Func, ProjectIndex
@@ -151,9 +151,12 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     f, binding, _ = hit
     name = qual.rsplit(".", 1)[-1]
     chain = index.concurrency_evidence(func)
-    who = ", ".join(
-        f"`{r.facts.qualname}` at {index.loc(r.file, a.span)}" if r.id != func.id else f"this function after its network call at {index.loc(r.file, a.span)}"
-        for r, a in readers[:3]
+    who = join(
+        ", ",
+        (
+            text(f"`{r.facts.qualname}` at " if r.id != func.id else "this function after its network call at ", index.loc(r.file, a.span))
+            for r, a in readers[:3]
+        ),
     )
     what = f'item ["{write.key}"]' if write.how == "item" else "value"
     message = (
@@ -162,12 +165,12 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         "between, so one request reads another's. Use a contextvars.ContextVar"
     )
     evidence = [
-        f"`{name}` is defined at {index.loc(f, binding.span)}: one copy for the whole process",
-        f"read on this request's flow by {who}",
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
+        text("read on this request's flow by ", who),
     ]
     if chain is not None:
-        evidence.insert(0, f"runs concurrently: {chain}")
+        evidence.insert(0, text("runs concurrently: ", chain))
     else:
-        evidence.insert(0, "no evidence that this function runs concurrently (low confidence)")
+        evidence.insert(0, text("no evidence that this function runs concurrently (low confidence)"))
     payload = RequestState(func.id, qual)
-    return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), payload=payload)
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, Confidence.HIGH if chain else Confidence.LOW, tuple(evidence), payload=payload)

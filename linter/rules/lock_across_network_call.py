@@ -71,7 +71,7 @@ from typing import Iterator
 
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import LockHeld
 from linter.prefilter import WITH_LOCK_BLOCK, AllOf, AnyOf
 from linter.project import Chain, Func, ProjectIndex
@@ -95,7 +95,7 @@ _LOCKISH = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore)$")
 class Lock:
     label: str  # how the code names it: "LLM._lock"
     kind: str  # "thread", "async", "process", "unknown"
-    description: str  # "class-level threading.RLock defined at a.py:12"
+    description: Text  # "class-level threading.RLock defined at a.py:12"
     shared: bool  # module/class level: one lock for every instance
     helper: str = ""  # function id of the @contextmanager that takes the lock, if any
 
@@ -129,8 +129,11 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     f"{ref}()",
                     held.kind,
-                    f"{helper.facts.qualname}() is a context manager that yields while holding "
-                    f"{held.label} ({held.description})",
+                    text(
+                        f"{helper.facts.qualname}() is a context manager that yields while holding {held.label} (",
+                        held.description,
+                        ")",
+                    ),
                     held.shared,
                     helper.id,
                 )
@@ -144,8 +147,11 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     f"self.{ref.name}",
                     b.lock_kind,
-                    f"{scope} {b.factory} defined at {index.loc(f, b.span)}"
-                    + (": one lock shared by every instance" if b.scope == "class" else ""),
+                    text(
+                        f"{scope} {b.factory} defined at ",
+                        index.loc(f, b.span),
+                        ": one lock shared by every instance" if b.scope == "class" else "",
+                    ),
                     b.scope == "class",
                 )
             if b.kind != "value":
@@ -158,7 +164,7 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     ref.name.rsplit(".", 1)[-1],
                     b.lock_kind,
-                    f"module-level {b.factory} defined at {index.loc(f, b.span)}: one lock for the whole process",
+                    text(f"module-level {b.factory} defined at ", index.loc(f, b.span), ": one lock for the whole process"),
                     True,
                 )
             return None
@@ -171,12 +177,12 @@ def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int
                 return Lock(
                     f"{cls}.{attr}",
                     b.lock_kind,
-                    f"class-level {b.factory} defined at {index.loc(f, b.span)}: one lock shared by every instance",
+                    text(f"class-level {b.factory} defined at ", index.loc(f, b.span), ": one lock shared by every instance"),
                     True,
                 )
     last = ref.name.rsplit(".", 1)[-1].lower()
     if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
-        return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", "a lock (by its name; its factory is not visible here)", False)
+        return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", text("a lock (by its name; its factory is not visible here)"), False)
     return None
 
 
@@ -197,18 +203,18 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     awaits = region.awaits if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
     if not network:
         return None  # a threading lock in async def without a network call is LLM006's
-    evidence = [f"`{lock.label}`: {lock.description}"]
+    evidence = [text(f"`{lock.label}`: ", lock.description)]
     if network:
         call, chain = network[0]
-        what = chain.steps[-1]
-        via = f" through {' → '.join(chain.steps[:-1])}" if len(chain.steps) > 1 else ""
+        what = str(chain.steps[-1])
+        via = f" through {' → '.join(str(s) for s in chain.steps[:-1])}" if len(chain.steps) > 1 else ""
         message = (
             f"`{lock.label}` is held across the network call {what}{via}: every caller waits for "
             "the whole request of the one holding it, serialising all calls that share the lock"
         )
         if "litellm" in what:
             message += "; litellm callbacks still run after the lock is released, so it does not make them correct either"
-        evidence.append(f"network call at {index.loc(func.file, call.span)}: {' → '.join(chain.steps)}")
+        evidence.append(text("network call at ", index.loc(func.file, call.span), ": ", chain.text(" → ")))
     else:
         message = (
             f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: "
@@ -217,15 +223,15 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     if awaits and network:
         message += "; it is a threading lock held across `await`, which also blocks the event loop"
     if awaits:
-        evidence.append(f"`await` inside the lock at {index.loc(func.file, awaits[0].span)}")
+        evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
     if chain is not None:
-        evidence.append(f"runs concurrently: {chain}")
-        confidence = "high" if lock.shared or awaits else "medium"
+        evidence.append(text("runs concurrently: ", chain))
+        confidence = Confidence.HIGH if lock.shared or awaits else Confidence.MEDIUM
     else:
         # serialising callers only costs something when there are concurrent callers
-        evidence.append(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)")
-        confidence = "low"
+        evidence.append(text(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)"))
+        confidence = Confidence.LOW
     target = network[0][0].span if network else awaits[0].span
     payload = LockHeld(func.id, target, lock.helper)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
