@@ -60,8 +60,7 @@ from linter.analysis.facts import NO_SPAN, LockRegion, Ref
 from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.prefilter import WITH_LOCK, AllOf, AnyOf
-from linter.project import Func, ProjectIndex
-from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
+from linter.project import Func, Lock, ProjectIndex, Where
 
 CODE = "LLM006"
 NAME = "blocking-lock-in-async"
@@ -73,15 +72,15 @@ _BLOCKING = ("thread", "process")
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.is_async or index.one_time(func):
+        if not func.facts.is_async or index.exempt(func, Where.START_UP):
             continue
         for i, region in enumerate(func.facts.regions):
             if region.is_async_with:
                 continue
-            lock = resolve_lock(index, func, region)
+            lock = index.resolve_lock(func, region)
             if lock is None or not (lock.kind in _BLOCKING or lock.kind == "unknown"):
                 continue
-            if region_network(index, func, i, region):
+            if index.region_network(func, i, region):
                 continue  # LLM003 reports this lock (and says it is held across await)
             yield _finding(index, func, region, lock)
         for call in func.facts.calls:
@@ -99,7 +98,7 @@ def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
     if not callee.name.endswith(".acquire") or callee.kind not in ("name", "self"):
         return None
     ref = Ref(callee.kind, callee.name.removesuffix(".acquire"))
-    lock = resolve_lock(index, func, LockRegion(ref, NO_SPAN, False, False))
+    lock = index.resolve_lock(func, LockRegion(ref, NO_SPAN, False, False))
     return lock if lock is not None and lock.kind in _BLOCKING else None
 
 

@@ -49,7 +49,7 @@ from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.prefilter import REGISTRATION, AnyOf
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM007"
 NAME = "callback-registering-constructor"
@@ -64,11 +64,11 @@ _REMOVALS = ("remove", "pop", "clear", "delete")
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     registering: dict[str, Text | None] = {}  # class key -> what its construction registers
     for func in index.functions.values():
-        if func.file.is_test:
+        if index.exempt(func, Where.TEST):
             continue
         for call in func.facts.calls:
             what = _registers(index, func, call, registering)
-            if what is None or index.one_time(func):
+            if what is None or index.exempt(func, Where.START_UP):
                 continue
             yield _finding(index, func, call, what)
 

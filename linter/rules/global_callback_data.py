@@ -81,7 +81,7 @@ from linter.analysis.facts import Access, Call
 from linter.diagnostics import Confidence, Diagnostic, Loc, Text, text
 from linter.payloads import CallbackStorage
 from linter.prefilter import CALLBACK_METHOD, REGISTRATION, AnyOf
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM001"
 NAME = "global-callback-data"
@@ -110,8 +110,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     if not written:
         return
     for func in index.functions.values():
-        if func.id in index.callbacks or func.facts.one_time_scope or func.file.is_test:
-            continue
+        if index.exempt(func, Where.CALLBACK, Where.SET_UP_SCOPE, Where.TEST):
+            continue  # a reader at request time: not the writer, not the module / main scope itself
         reads: dict[str, list[Access]] = {}
         for access in func.facts.reads:
             qual = index.storage_name(access.target)
@@ -199,7 +199,7 @@ def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[A
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:
     """A caller of ``func`` that made a litellm call (itself or through the project) before calling it."""
     for caller, site in index.callers.get(func.id, []):
-        if caller.id in index.callbacks:
+        if index.exempt(caller, Where.CALLBACK):
             continue
         hit = index.litellm_call_through(caller)
         if hit is not None and hit[0].order < site.order:

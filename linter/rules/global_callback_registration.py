@@ -84,7 +84,7 @@ from linter.analysis.facts import Registration
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.prefilter import REGISTRATION
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM002"
 NAME = "global-callback-registration"
@@ -108,7 +108,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
 def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic | None:
     if reg.registry.startswith("kwarg:") and reg.registry != "kwarg:callbacks":
         return None  # per-call success_callback= / failure_callback= are isolated
-    if index.one_time(func):
+    if index.exempt(func, Where.START_UP):
         return None
     evidence: list[Text | str] = []
     chain = index.request_evidence(func)

@@ -68,7 +68,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM005"
 NAME = "global-client-config"
@@ -99,9 +99,7 @@ TOKENS = AnyOf(
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.config_writes or func.file.is_test:
-            continue
-        if index.one_time(func) or index.process_local(func):
+        if not func.facts.config_writes or index.exempt(func, Where.TEST, Where.START_UP, Where.PROCESS_LOCAL):
             continue
         by_target: dict[str, list[Access]] = {}
         for access in sorted(func.facts.config_writes, key=lambda a: a.order):

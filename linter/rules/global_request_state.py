@@ -72,7 +72,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.prefilter import MODULE_STATE_WRITE
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM008"
 NAME = "global-request-state"
@@ -92,7 +92,7 @@ def per_request_writes(func: Func) -> list[Access]:
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if func.file.is_test or func.facts.one_time_scope or func.id in index.callbacks:
+        if index.exempt(func, Where.TEST, Where.SET_UP_SCOPE, Where.CALLBACK):
             continue
         by_storage: dict[str, list[Access]] = {}
         for access in per_request_writes(func):
@@ -100,11 +100,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
             by_storage.setdefault(hit[2], []).append(access)
-        if not by_storage or index.one_time(func):
-            continue
-        spawner = index.spawned.get(func.id)
-        if spawner is not None and spawner[1] == "process pool":
-            continue  # one copy of the module per worker process
+        if not by_storage or index.exempt(func, Where.START_UP, Where.PROCESS_POOL):
+            continue  # (a process-pool task has one copy of the module per worker process)
         for qual, writes in sorted(by_storage.items()):
             finding = _finding(index, func, qual, min(writes, key=lambda a: a.order))
             if finding is not None:
@@ -129,7 +126,7 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
                 if depth == 0 and call.order < after:
                     continue  # called before the write (e.g. the function computing the value)
                 callee = index.resolve_function(call.callee, caller)
-                if callee is None or callee.id in seen or callee.file.is_test:
+                if callee is None or callee.id in seen or index.exempt(callee, Where.TEST):
                     continue
                 seen.add(callee.id)
                 nxt.append(callee)
