@@ -68,7 +68,7 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         readers = [
             f
             for f in index.functions.values()
-            if not index.exempt(f, Where.CALLBACK, Where.SET_UP_SCOPE)
+            if not index.exempt(f, Where.CALLBACK | Where.SET_UP_SCOPE)
             and any(index.storage_name(a.target) == found.storage for a in f.facts.reads)
         ]
         return _fix(readers, callback, found.storage, sources, True)

@@ -3,8 +3,8 @@
 The policy
 ----------
 A hazard of shared state only matters where code runs more than once, concurrently, in one
-process. Each rule is exempt from some places, and names them as data (``Where`` members) to
-``exempt``; no rule re-derives them:
+process. Each rule is exempt from some places, and names them as data (``Where`` flags) to
+``index.exempt``; no rule re-derives them:
 
 - ``TEST``: test code (``tests/`` folders, ``test_*.py``, ``*_test.py``, ``conftest.py``).
 - ``SET_UP_SCOPE``: the module level or the ``__main__`` block itself, by syntax only. A
@@ -25,7 +25,6 @@ evidence (``entry_point``, ``concurrency_evidence``, ``request_evidence``) that 
 
 from __future__ import annotations
 
-import enum
 from functools import cached_property
 from typing import Iterable
 
@@ -36,15 +35,19 @@ from linter.model.func import Chain, Func
 from linter.model.network import Network
 
 
-class Where(enum.Enum):
-    """A place a function runs that some rule is exempt from (see the module's policy)."""
+class Where:
+    """The places a function runs that some rule is exempt from (see the module's policy), as
+    bit flags a rule combines: ``index.exempt(func, Where.TEST | Where.START_UP)``. Plain ints,
+    not an ``enum.Flag``: the rules ask for every function of the project, and an enum member's
+    lookup and ``|`` made that ask 7x slower (1.9 µs against 0.26 µs inline, 16,000 functions
+    of crewAI)."""
 
-    TEST = "test code"
-    SET_UP_SCOPE = "module set-up scope"
-    START_UP = "one-time start-up"
-    CALLBACK = "a litellm callback"
-    PROCESS_POOL = "a process-pool task"
-    PROCESS_LOCAL = "a process-local worker"
+    TEST = 1  # test code
+    SET_UP_SCOPE = 2  # the module level or ``__main__`` block itself
+    CALLBACK = 4  # a litellm callback
+    START_UP = 8  # one-time start-up (``one_time``)
+    PROCESS_POOL = 16  # a process-pool task
+    PROCESS_LOCAL = 32  # only in a worker process (``process_local``)
 
 
 class Context(Network):
@@ -52,26 +55,18 @@ class Context(Network):
         super().__init__(files)
         self._one_time: dict[str, bool] = {}
 
-    def exempt(self, func: Func, *where: Where) -> bool:
-        """Whether ``func`` runs in any of ``where``. They are asked in the order given, so a
-        rule names the cheap syntactic ones first (``START_UP`` walks the callers, and its
-        memo is filled in the order functions are asked)."""
-        for w in where:
-            if w is Where.TEST:
-                hit = func.file.is_test
-            elif w is Where.SET_UP_SCOPE:
-                hit = func.facts.one_time_scope
-            elif w is Where.CALLBACK:
-                hit = func.id in self.callbacks
-            elif w is Where.START_UP:
-                hit = self.one_time(func)
-            elif w is Where.PROCESS_POOL:
-                hit = self.spawned.get(func.id, (None, ""))[1] == "process pool"
-            else:
-                hit = self.process_local(func)
-            if hit:
-                return True
-        return False
+    def exempt(self, func: Func, where: int) -> bool:
+        """Whether ``func`` runs in any of the places ``where`` (``Where`` flags) names. They are
+        asked cheapest first, the syntactic ones before the walks over callers (``START_UP``
+        memoises along its walk, so the order in which functions reach it is kept too)."""
+        return bool(
+            (where & Where.TEST and func.file.is_test)
+            or (where & Where.SET_UP_SCOPE and func.facts.one_time_scope)
+            or (where & Where.CALLBACK and func.id in self.callbacks)
+            or (where & Where.START_UP and self.one_time(func))
+            or (where & Where.PROCESS_POOL and self.spawned.get(func.id, (None, ""))[1] == "process pool")
+            or (where & Where.PROCESS_LOCAL and self.process_local(func))
+        )
 
     def one_time(self, func: Func) -> bool:
         """Module level, ``__main__``, cached, or only ever called from those."""

@@ -110,7 +110,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     if not written:
         return
     for func in index.functions.values():
-        if index.exempt(func, Where.CALLBACK, Where.SET_UP_SCOPE, Where.TEST):
+        if index.exempt(func, Where.CALLBACK | Where.SET_UP_SCOPE | Where.TEST):
             continue  # a reader at request time: not the writer, not the module / main scope itself
         reads: dict[str, list[Access]] = {}
         for access in func.facts.reads:

@@ -99,7 +99,7 @@ TOKENS = AnyOf(
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.config_writes or index.exempt(func, Where.TEST, Where.START_UP, Where.PROCESS_LOCAL):
+        if not func.facts.config_writes or index.exempt(func, Where.TEST | Where.START_UP | Where.PROCESS_LOCAL):
             continue
         by_target: dict[str, list[Access]] = {}
         for access in sorted(func.facts.config_writes, key=lambda a: a.order):

@@ -92,7 +92,7 @@ def per_request_writes(func: Func) -> list[Access]:
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if index.exempt(func, Where.TEST, Where.SET_UP_SCOPE, Where.CALLBACK):
+        if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE | Where.CALLBACK):
             continue
         by_storage: dict[str, list[Access]] = {}
         for access in per_request_writes(func):
@@ -100,7 +100,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
             by_storage.setdefault(hit[2], []).append(access)
-        if not by_storage or index.exempt(func, Where.START_UP, Where.PROCESS_POOL):
+        if not by_storage or index.exempt(func, Where.START_UP | Where.PROCESS_POOL):
             continue  # (a process-pool task has one copy of the module per worker process)
         for qual, writes in sorted(by_storage.items()):
             finding = _finding(index, func, qual, min(writes, key=lambda a: a.order))
