@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Iterable, Iterator, Union
 
 from linter.analysis.facts import Span
 
@@ -93,6 +93,16 @@ def text(*items: object) -> Text:
     for item in items:
         add(item)
     return Text(tuple(parts))
+
+
+def join(sep: str, items: Iterable[object]) -> Text:
+    """``sep.join(items)`` for items that may hold locations."""
+    parts: list[object] = []
+    for item in items:
+        if parts:
+            parts.append(sep)
+        parts.append(item)
+    return text(*parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 An edit that keeps a file's facts but for their positions (lines inserted or removed, a comment,
 docstring or formatting change) gives the last run's findings with that file's positions moved:
 the rules never decide anything from a position, they only report it (a finding's span, the
-``path:line`` of evidence, a line and column kept for the fixer), and they only compare walk
+``Loc`` parts of its message and evidence, the spans of its payload), and they only compare walk
 orders (``order``: "read after the call") of one function. So a rerun remaps the stored
 findings instead of joining the whole tree again.
 
@@ -15,13 +15,12 @@ caller runs the tree again: a remap is either exact or not made.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from linter.analysis.facts import FileFacts, Span
 from linter.cache_codec import CLASSES, FIELDS, encode
-from linter.diagnostics import Diagnostic, Loc, Text, text
+from linter.diagnostics import Diagnostic, Loc, Text
 
 Point = tuple[int, int]
 
@@ -32,7 +31,6 @@ class Moves:
 
     path: str  # display path
     points: dict[Point, Point]  # (line, column) -> (line, column), starts and ends of spans
-    lines: dict[int, int]
 
 
 def moves(old: FileFacts, new: FileFacts) -> Moves | None:
@@ -53,7 +51,7 @@ def moves(old: FileFacts, new: FileFacts) -> Moves | None:
     ordered = sorted(points.items())
     if not _one_to_one(ordered):
         return None  # an edit moved code, not just lines
-    lines: dict[int, int] = {}  # of first lines: a finding's line, and the line evidence names
+    lines: dict[int, int] = {}  # of first lines: a finding's line is one of them
     for a, b in pairs:
         if lines.setdefault(a.line, b.line) != b.line:
             return None
@@ -65,7 +63,7 @@ def moves(old: FileFacts, new: FileFacts) -> Moves | None:
     before = {lines[n]: codes for n, codes in old.suppressions.items() if n in lines}
     if before != {n: codes for n, codes in new.suppressions.items() if n in image}:
         return None
-    return Moves(new.path, points, lines)
+    return Moves(new.path, points)
 
 
 def _one_to_one(pairs: list[tuple[Any, Any]]) -> bool:
@@ -102,29 +100,24 @@ def remap(diagnostics: list[Diagnostic], moved: list[Moves]) -> list[Diagnostic]
     of them names a position that no map knows."""
     out = list(diagnostics)
     for m in moved:
-        location = re.compile(r"(?<![\w./\\-])" + re.escape(m.path) + r":(\d+)\b")
         for i, d in enumerate(out):
             try:
-                out[i] = _remap_one(d, m, location)
+                out[i] = _remap_one(d, m)
             except KeyError:
                 return None
     out.sort(key=Diagnostic.sort_key)
     return out
 
 
-def _remap_one(d: Diagnostic, m: Moves, location: re.Pattern[str]) -> Diagnostic:
+def _remap_one(d: Diagnostic, m: Moves) -> Diagnostic:
     def point(span: Span) -> Span:
         (line, column), (end_line, end_column) = m.points[(span.line, span.column)], m.points[(span.end_line, span.end_column)]
         return Span(line, column, end_line, end_column)
 
     def moved_text(t: Text) -> Text:
-        parts: list = []
-        for p in t.parts:
-            if type(p) is Loc:
-                parts.append(Loc(p.path, point(p.span)) if p.path == m.path else p)
-            else:  # prose naming a place as ``path:line`` (until every producer uses Loc)
-                parts.append(location.sub(lambda g: f"{m.path}:{m.lines[int(g.group(1))]}", p))
-        return text(*parts)
+        if not any(p.path == m.path for p in t.locations()):
+            return t
+        return Text(tuple(Loc(p.path, point(p.span)) if type(p) is Loc and p.path == m.path else p for p in t.parts))
 
     changes: dict[str, Any] = {}
     if d.path == m.path:

@@ -197,3 +197,31 @@ def test_stdin_filename(tmp_path: Path) -> None:
     code, out = _stdin(["check", "--stdin-filename", "s.py", "--output-format", "sarif"], tmp_path, HAZARD.encode())
     region = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert code == 1 and region["startLine"] == 4
+
+
+def test_sarif_related_locations_name_other_files(tmp_path: Path) -> None:
+    """Each place a finding's evidence names is a SARIF related location, with the evidence
+    item as its message: here the module-level lock defined in another file."""
+    write(tmp_path, {
+        "locks.py": "import threading\n\nLOCK = threading.Lock()\n",
+        "app.py": (
+            "import litellm\nfrom fastapi import FastAPI\n\nimport locks\n\napp = FastAPI()\n\n\n"
+            "@app.post('/ask')\ndef ask(q):\n    with locks.LOCK:\n        return litellm.completion(model='m', messages=[q])\n"
+        ),
+    })
+    code, out, _ = run(["check", ".", "--isolated", "--output-format", "sarif"], tmp_path)
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "LLM003"
+    related = result["relatedLocations"]
+    assert [r["id"] for r in related] == list(range(len(related)))
+    where = [(r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"]) for r in related]
+    assert where == [("locks.py", 3), ("app.py", 12)], where
+    lock, call = related
+    assert lock["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    assert lock["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 5}
+    evidence = result["properties"]["evidence"]
+    assert lock["message"]["text"] == evidence[0] and "locks.py:3" in evidence[0]
+    assert call["message"]["text"] == evidence[1] and evidence[1].startswith("network call at app.py:12")

@@ -335,6 +335,11 @@ def _scrambled(text: str, rng: random.Random) -> str:
     return "".join(lines)
 
 
+def _locs(row: tuple, path: str) -> list[tuple]:
+    """The spans of the ``Loc`` parts into ``path`` of a finding's structured evidence."""
+    return [part[1] for text in row[7] for part in text[0] if type(part) is tuple and part[0] == path]
+
+
 def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A finding in one file whose evidence names a line of another: lines inserted in the
     other file move that line in the evidence; a ``# noqa`` added on the finding's line is a
@@ -356,6 +361,9 @@ def test_moved_positions_reach_other_files_evidence(tmp_path: Path, monkeypatch:
 
     moved = edit("locks.py", '"""Locks."""\n# one for all\n\n' + locks, joins=False)
     assert any("locks.py:6" in e for e in moved[0][6]) and not any("locks.py:3" in e for e in moved[0][6]), moved[0][6]
+    # the evidence names the lock's definition as a Loc (row[7]: the structured evidence), and
+    # the rerun moved that Loc: no prose is read back
+    assert _locs(first[0], "locks.py") == [(3, 1, 3, 5)] and _locs(moved[0], "locks.py") == [(6, 1, 6, 5)]
     assert moved[0][3] == first[0][3]  # the finding itself did not move
     shifted = edit("app.py", "# top\n" + app.replace("    with", "    # held\n    with"), joins=False)
     assert shifted[0][3][0] == first[0][3][0] + 2

@@ -27,7 +27,7 @@ from linter.config import Config
 from linter.demands import Callers, Definition, Demand, ImportsAndMentions, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
 from linter.engine.workers import SERIAL_BELOW, Background, Outcome, analyse_all, file_size, make_job, scan_of
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 DEMAND_ROUNDS = 8
 
@@ -287,7 +287,7 @@ class Analysis:
         pairs = {
             (func.file.module.rsplit(".", 1)[-1], name)
             for func in _calling_functions(index, functions)
-            if not func.file.is_test and not func.facts.one_time_scope
+            if not index.exempt(func, Where.TEST | Where.SET_UP_SCOPE)  # never callers' evidence
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1])
             if name and not name.startswith(("<", "__"))  # a constructor call names the class
         }

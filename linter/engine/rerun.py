@@ -78,7 +78,7 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
     return outcome
 
 
-_SAME = Moves("", {}, {})  # an edited file whose facts did not change at all
+_SAME = Moves("", {})  # an edited file whose facts did not change at all
 
 
 def _goes_alike(sf: SourceFile, record: TreeFile, questions: tuple[Question, ...], scan: Scan, cache: Cache) -> Moves | None:

@@ -46,7 +46,7 @@ from linter.fixes.cst_tools import (
     walk,
 )
 from linter.payloads import CallbackStorage
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODES = ("LLM001", "LLM004")
 TITLE = "Read the values from the call's own response"
@@ -68,8 +68,7 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         readers = [
             f
             for f in index.functions.values()
-            if f.id not in index.callbacks
-            and not f.facts.one_time_scope
+            if not index.exempt(f, Where.CALLBACK | Where.SET_UP_SCOPE)
             and any(index.storage_name(a.target) == found.storage for a in f.facts.reads)
         ]
         return _fix(readers, callback, found.storage, sources, True)

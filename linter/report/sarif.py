@@ -2,7 +2,8 @@
 
 Columns are Unicode code points (``columnKind``); ``partialFingerprints`` carry the
 line-independent fingerprint that baselines use, so a finding keeps its identity when code
-moves; a finding a codemod can rewrite carries the rewrite as a SARIF ``fix``.
+moves; a finding a codemod can rewrite carries the rewrite as a SARIF ``fix``; every place
+its evidence names is a ``relatedLocation``, with that evidence item as its message.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
 
 def _artifact(path: str) -> dict:
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+def _related(d: Diagnostic) -> list[dict]:
+    said = {}  # each place, with the first evidence item that names it
+    for e in d.evidence:
+        for loc in e.locations():
+            said.setdefault(loc, str(e))
+    out = []
+    for i, loc in enumerate(d.related()):
+        s = loc.span
+        out.append(
+            {
+                "id": i,
+                "physicalLocation": {"artifactLocation": _artifact(loc.path), "region": _region(s.line, s.column, s.end_line, s.end_column)},
+                "message": {"text": said[loc]},
+            }
+        )
+    return out
 
 
 def _fix(fix: dict) -> dict:
@@ -73,6 +92,9 @@ def render(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> str:
             "partialFingerprints": {FINGERPRINT_KEY: prints[id(d)]},
             "properties": {"confidence": d.confidence.value, "evidence": [str(e) for e in d.evidence]},
         }
+        related = _related(d)
+        if related:
+            result["relatedLocations"] = related
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         if d.fix:

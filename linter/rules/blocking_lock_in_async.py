@@ -57,14 +57,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import NO_SPAN, LockRegion, Ref
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK
 from linter.prefilter import AllOf, AnyOf
 from linter.analysis.needs import callers_of_low, lock_definitions
 from linter.demands import Demand, per_index
-from linter.project import Func, ProjectIndex
-from linter.rules.lock_across_network_call import Lock, region_network, resolve_lock
+from linter.project import Func, Lock, ProjectIndex, Where
 
 CODE = "LLM006"
 NAME = "blocking-lock-in-async"
@@ -82,15 +81,15 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.is_async or index.one_time(func):
+        if not func.facts.is_async or index.exempt(func, Where.START_UP):
             continue
         for i, region in enumerate(func.facts.regions):
             if region.is_async_with:
                 continue
-            lock = resolve_lock(index, func, region)
+            lock = index.resolve_lock(func, region)
             if lock is None or not (lock.kind in _BLOCKING or lock.kind == "unknown"):
                 continue
-            if region_network(index, func, i, region):
+            if index.region_network(func, i, region):
                 continue  # LLM003 reports this lock (and says it is held across await)
             yield _finding(index, func, region, lock)
         for call in func.facts.calls:
@@ -100,23 +99,23 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                     f"`{acquired.label}.acquire()` in async `{func.facts.qualname}` blocks the event loop "
                     "thread until the lock is free: no other task runs meanwhile. Use an asyncio.Lock"
                 )
-                evidence = (f"`{acquired.label}`: {acquired.description}",)
-                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, "medium", evidence, payload=LockHeld(func.id))
+                evidence = (text(f"`{acquired.label}`: ", acquired.description),)
+                yield Diagnostic(CODE, NAME, func.file.path, call.span, message, Confidence.MEDIUM, evidence, payload=LockHeld(func.id))
 
 
 def _acquired_lock(index: ProjectIndex, func: Func, callee: Ref) -> Lock | None:
     if not callee.name.endswith(".acquire") or callee.kind not in ("name", "self"):
         return None
     ref = Ref(callee.kind, callee.name.removesuffix(".acquire"))
-    lock = resolve_lock(index, func, LockRegion(ref, NO_SPAN, False, False))
+    lock = index.resolve_lock(func, LockRegion(ref, NO_SPAN, False, False))
     return lock if lock is not None and lock.kind in _BLOCKING else None
 
 
 def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) -> Diagnostic:
-    evidence = [f"`{lock.label}`: {lock.description}"]
+    evidence = [text(f"`{lock.label}`: ", lock.description)]
     chain = index.concurrency_evidence(func)
     if chain is not None:
-        evidence.append(f"runs concurrently: {chain}")
+        evidence.append(text("runs concurrently: ", chain))
     if region.awaits:
         site = region.awaits[0].span
         message = (
@@ -124,16 +123,16 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
             "blocks the event loop thread while the coroutine is suspended, and another task reaching "
             "it deadlocks (Lock) or gets no exclusion (RLock). Use an asyncio.Lock and release it before awaiting"
         )
-        evidence.append(f"`await` inside the lock at {index.loc(func.file, site)}")
-        confidence = "high"
+        evidence.append(text("`await` inside the lock at ", index.loc(func.file, site)))
+        confidence = Confidence.HIGH
         payload = LockHeld(func.id, site, lock.helper)
     else:
         message = (
             f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "
             "thread holds it the event loop thread is blocked. Use an asyncio.Lock for state shared by tasks"
         )
-        evidence.append("no `await` inside: held briefly (reported with --preview)")
-        confidence = "low"
+        evidence.append(text("no `await` inside: held briefly (reported with --preview)"))
+        confidence = Confidence.LOW
         payload = LockHeld(func.id)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
 

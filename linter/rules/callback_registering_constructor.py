@@ -46,13 +46,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Call
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
 from linter.demands import Demand, per_index
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM007"
 NAME = "callback-registering-constructor"
@@ -72,23 +72,23 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
-    registering: dict[str, str | None] = {}  # class key -> what its construction registers
+    registering: dict[str, Text | None] = {}  # class key -> what its construction registers
     for func in index.functions.values():
-        if func.file.is_test:
+        if index.exempt(func, Where.TEST):
             continue
         for call in func.facts.calls:
             what = _registers(index, func, call, registering)
-            if what is None or index.one_time(func):
+            if what is None or index.exempt(func, Where.START_UP):
                 continue
             yield _finding(index, func, call, what)
 
 
-def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, str | None]) -> str | None:
+def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, Text | None]) -> Text | None:
     ref = call.callee
     if ref.kind != "name":
         return None
     if ref.name in _ROUTERS:
-        return "litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists"
+        return text("litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists")
     hit = index.resolve_class(ref)
     if hit is None:
         return None
@@ -100,7 +100,7 @@ def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, str
     return cache[key]
 
 
-def _construction_registration(index: ProjectIndex, file, class_name: str) -> str | None:  # type: ignore[no-untyped-def]
+def _construction_registration(index: ProjectIndex, file, class_name: str) -> Text | None:  # type: ignore[no-untyped-def]
     klass = file.classes[class_name]
     starts: list[Func] = []
     for f, k in index.mro(file, klass):
@@ -121,7 +121,7 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> st
             if reg.registry.startswith("kwarg:"):
                 continue
             verb = "changes" if reg.op in _REMOVALS or reg.op.startswith("manager:remove") else "registers in"
-            return f"{' → '.join(path)} {verb} {reg.registry} at {index.loc(fn.file, reg.span)}"
+            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span))
         for c in fn.facts.calls:
             if c.callee.kind == "self":
                 callee = index.resolve_function(c.callee, fn)
@@ -130,9 +130,9 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> st
     return None
 
 
-def _finding(index: ProjectIndex, func: Func, call: Call, what: str) -> Diagnostic:
+def _finding(index: ProjectIndex, func: Func, call: Call, what: Text) -> Diagnostic:
     cls = call.callee.name.rsplit(".", 1)[-1]
-    evidence = [f"construction registers: {what}"]
+    evidence = [text("construction registers: ", what)]
     confidence, grade = index.grade(func, concurrent=False)
     evidence.append(grade)
     message = (

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import CallbackStorage
 from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
 from linter.prefilter import AnyOf
@@ -84,18 +84,18 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 if fn.id != cb.id and any(index.storage_name(a.target) == qual for a in fn.facts.reads)
             ]
             evidence = [
-                f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
-                f"`{name}` is created at {index.loc(f, binding.span)} ({binding.factory})",
+                text(f"`{cb.facts.qualname}` is ", index.callbacks[cb.id]),
+                text(f"`{name}` is created at ", index.loc(f, binding.span), f" ({binding.factory})"),
             ]
             if readers:
-                evidence.append("read by " + ", ".join(sorted(readers)[:3]))
+                evidence.append(text("read by " + ", ".join(sorted(readers)[:3])))
             yield Diagnostic(
                 CODE,
                 NAME,
                 cb.file.path,
                 access.span,
                 what + ". Read the value from the call's response instead",
-                "high" if readers else "medium",
+                Confidence.HIGH if readers else Confidence.MEDIUM,
                 tuple(evidence),
                 payload=CallbackStorage(cb.id, qual, cb.id),
             )

@@ -78,13 +78,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Access, Call
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, Loc, Text, text
 from linter.payloads import CallbackStorage
 from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions
 from linter.demands import Demand, Mentions
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM001"
 NAME = "global-callback-data"
@@ -108,7 +108,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
-    written: dict[str, tuple[Func, Access, str]] = {}  # storage -> (callback, write, def site)
+    written: dict[str, tuple[Func, Access, Loc]] = {}  # storage -> (callback, write, def site)
     for cb_id in sorted(index.callbacks):
         cb = index.functions[cb_id]
         for access in cb.facts.writes:
@@ -120,8 +120,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     if not written:
         return
     for func in index.functions.values():
-        if func.id in index.callbacks or func.facts.one_time_scope or func.file.is_test:
-            continue
+        if index.exempt(func, Where.CALLBACK | Where.SET_UP_SCOPE | Where.TEST):
+            continue  # a reader at request time: not the writer, not the module / main scope itself
         reads: dict[str, list[Access]] = {}
         for access in func.facts.reads:
             qual = index.storage_name(access.target)
@@ -138,7 +138,7 @@ def _finding(
     func: Func,
     qual: str,
     accesses: list[Access],
-    write: tuple[Func, Access, str],
+    write: tuple[Func, Access, Loc],
 ) -> Diagnostic | None:
     cb, access, defined = write
     name = qual.rsplit(".", 1)[-1]
@@ -146,16 +146,17 @@ def _finding(
     if hit is not None:
         call, chain = hit
         read = min([a for a in accesses if a.order > call.order] or accesses, key=lambda a: a.order)
-        context = f"read after {' → '.join(chain.steps)} at {index.loc(func.file, call.span)}"
+        context = text("read after ", chain.text(" → "), " at ", index.loc(func.file, call.span))
         caller_note = ""
     else:
         caller = _caller_with_call(index, func)
         if caller is None:
             return None  # nothing reads it after a call: a dead store or a display-only history
         read = min(accesses, key=lambda a: a.order)
-        context = (
+        context = text(
             f"read in {func.facts.qualname}, called by {caller[0].facts.qualname} after "
-            f"{caller[1].callee.name}() at {index.loc(caller[0].file, caller[1].span)}"
+            f"{caller[1].callee.name}() at ",
+            index.loc(caller[0].file, caller[1].span),
         )
         caller_note = f" (called by {caller[0].facts.qualname} after the call)"
     message = (
@@ -164,10 +165,13 @@ def _finding(
         "sees a previous or another request's data. Read it from the call's response instead"
     )
     evidence = (
-        f"`{cb.facts.qualname}` is {index.callbacks[cb.id]}",
-        f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at {index.loc(cb.file, access.span)}",
+        text(f"`{cb.facts.qualname}` is ", index.callbacks[cb.id]),
+        text(
+            f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at ",
+            index.loc(cb.file, access.span),
+        ),
         context,
-        f"`{name}` is module-level storage defined at {defined}: one copy shared by every thread and request",
+        text(f"`{name}` is module-level storage defined at ", defined, ": one copy shared by every thread and request"),
     )
     rmw = _read_modify_write(index, func, qual, accesses)
     if rmw is not None:
@@ -178,10 +182,10 @@ def _finding(
         )
         evidence += (rmw,)
     payload = CallbackStorage(func.id, qual, cb.id)
-    return Diagnostic(CODE, NAME, func.file.path, read.span, message, "high", evidence, payload=payload)
+    return Diagnostic(CODE, NAME, func.file.path, read.span, message, Confidence.HIGH, evidence, payload=payload)
 
 
-def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> str | None:
+def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> Text | None:
     """The PDD retry shape: storage read, a litellm call, then the storage written back."""
     writes = [w for w in func.facts.writes if index.storage_name(w.target) == qual]
     if not writes:
@@ -191,9 +195,13 @@ def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[A
         for c in sorted(calls, key=lambda c: c.order):
             if c.order < w.order and any(r.order < c.order for r in reads):
                 r = min((r for r in reads if r.order < c.order), key=lambda a: a.order)
-                return (
-                    f"read-modify-write across the call: read at {index.loc(func.file, r.span)}, "
-                    f"{c.callee.name}() at {index.loc(func.file, c.span)}, written back at {index.loc(func.file, w.span)}"
+                return text(
+                    "read-modify-write across the call: read at ",
+                    index.loc(func.file, r.span),
+                    f", {c.callee.name}() at ",
+                    index.loc(func.file, c.span),
+                    ", written back at ",
+                    index.loc(func.file, w.span),
                 )
     return None
 
@@ -201,7 +209,7 @@ def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[A
 def _caller_with_call(index: ProjectIndex, func: Func) -> tuple[Func, Call] | None:
     """A caller of ``func`` that made a litellm call (itself or through the project) before calling it."""
     for caller, site in index.callers.get(func.id, []):
-        if caller.id in index.callbacks:
+        if index.exempt(caller, Where.CALLBACK):
             continue
         hit = index.litellm_call_through(caller)
         if hit is not None and hit[0].order < site.order:

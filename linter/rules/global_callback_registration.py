@@ -81,12 +81,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Registration
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
 from linter.demands import Demand, per_index
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM002"
 NAME = "global-callback-registration"
@@ -117,23 +117,23 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
 def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic | None:
     if reg.registry.startswith("kwarg:") and reg.registry != "kwarg:callbacks":
         return None  # per-call success_callback= / failure_callback= are isolated
-    if index.one_time(func):
+    if index.exempt(func, Where.START_UP):
         return None
-    evidence: list[str] = []
+    evidence: list[Text | str] = []
     chain = index.request_evidence(func)
     if chain is not None:
-        confidence = "high"
-        evidence.append(f"runs at request time: {chain}")
+        confidence = Confidence.HIGH
+        evidence.append(text("runs at request time: ", chain))
     else:
         per_instance = index.per_instance_evidence(func)
         if per_instance is not None:
-            confidence = "medium"
+            confidence = Confidence.MEDIUM
             evidence.append(f"runs per instance: {per_instance}")
         elif reg.registry == "kwarg:callbacks":
-            confidence = "high"
+            confidence = Confidence.HIGH
             evidence.append("a per-call argument: every call adds another entry")
         else:
-            confidence = "low"
+            confidence = Confidence.LOW
             evidence.append(
                 f"no start-up-only caller found for {func.facts.qualname} "
                 "(register once at module level or in main() if this is set-up code)"

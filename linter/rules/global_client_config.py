@@ -65,12 +65,12 @@ from typing import Iterator
 
 from linter.analysis.catalog import CONFIG_ATTRIBUTES
 from linter.analysis.facts import Access
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callers_of_low
 from linter.demands import Callers, Demand, per_index
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM005"
 NAME = "global-client-config"
@@ -103,16 +103,14 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
-        if func.facts.config_writes and not index.one_time(func) and index.concurrency_evidence(func) is None:
+        if func.facts.config_writes and not index.exempt(func, Where.START_UP) and index.concurrency_evidence(func) is None:
             yield Callers(i)
 
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.config_writes or func.file.is_test:
-            continue
-        if index.one_time(func) or index.process_local(func):
+        if not func.facts.config_writes or index.exempt(func, Where.TEST | Where.START_UP | Where.PROCESS_LOCAL):
             continue
         by_target: dict[str, list[Access]] = {}
         for access in sorted(func.facts.config_writes, key=lambda a: a.order):
@@ -150,9 +148,9 @@ def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access])
     if first.how == "method:setdefault":
         message += "; `setdefault` keeps the first request's value for every later request"
     if call is not None:
-        evidence.append(f"the call that reads it: {' → '.join(call[1].steps)} at {index.loc(func.file, call[0].span)}")
+        evidence.append(text("the call that reads it: ", call[1].text(" → "), " at ", index.loc(func.file, call[0].span)))
     if len(writes) > 1:
-        evidence.append("also written at " + ", ".join(index.loc(func.file, w.span) for w in writes[1:]))
+        evidence.append(text("also written at ", join(", ", (index.loc(func.file, w.span) for w in writes[1:]))))
     payload = ConfigWrite(func.id, target, first.how)
     return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), payload=payload)
 

@@ -69,12 +69,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Access
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
 from linter.analysis.needs import callers_of_low
 from linter.demands import Definition, Demand, per_index
-from linter.project import Func, ProjectIndex
+from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM008"
 NAME = "global-request-state"
@@ -109,7 +109,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if func.file.is_test or func.facts.one_time_scope or func.id in index.callbacks:
+        if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE | Where.CALLBACK):
             continue
         by_storage: dict[str, list[Access]] = {}
         for access in per_request_writes(func):
@@ -117,11 +117,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
             by_storage.setdefault(hit[2], []).append(access)
-        if not by_storage or index.one_time(func):
-            continue
-        spawner = index.spawned.get(func.id)
-        if spawner is not None and spawner[1] == "process pool":
-            continue  # one copy of the module per worker process
+        if not by_storage or index.exempt(func, Where.START_UP | Where.PROCESS_POOL):
+            continue  # (a process-pool task has one copy of the module per worker process)
         for qual, writes in sorted(by_storage.items()):
             finding = _finding(index, func, qual, min(writes, key=lambda a: a.order))
             if finding is not None:
@@ -146,7 +143,7 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
                 if depth == 0 and call.order < after:
                     continue  # called before the write (e.g. the function computing the value)
                 callee = index.resolve_function(call.callee, caller)
-                if callee is None or callee.id in seen or callee.file.is_test:
+                if callee is None or callee.id in seen or index.exempt(callee, Where.TEST):
                     continue
                 seen.add(callee.id)
                 nxt.append(callee)
@@ -168,9 +165,12 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     f, binding, _ = hit
     name = qual.rsplit(".", 1)[-1]
     chain = index.concurrency_evidence(func)
-    who = ", ".join(
-        f"`{r.facts.qualname}` at {index.loc(r.file, a.span)}" if r.id != func.id else f"this function after its network call at {index.loc(r.file, a.span)}"
-        for r, a in readers[:3]
+    who = join(
+        ", ",
+        (
+            text(f"`{r.facts.qualname}` at " if r.id != func.id else "this function after its network call at ", index.loc(r.file, a.span))
+            for r, a in readers[:3]
+        ),
     )
     what = f'item ["{write.key}"]' if write.how == "item" else "value"
     message = (
@@ -179,15 +179,15 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         "between, so one request reads another's. Use a contextvars.ContextVar"
     )
     evidence = [
-        f"`{name}` is defined at {index.loc(f, binding.span)}: one copy for the whole process",
-        f"read on this request's flow by {who}",
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
+        text("read on this request's flow by ", who),
     ]
     if chain is not None:
-        evidence.insert(0, f"runs concurrently: {chain}")
+        evidence.insert(0, text("runs concurrently: ", chain))
     else:
-        evidence.insert(0, "no evidence that this function runs concurrently (low confidence)")
+        evidence.insert(0, text("no evidence that this function runs concurrently (low confidence)"))
     payload = RequestState(func.id, qual)
-    return Diagnostic(CODE, NAME, func.file.path, write.span, message, "high" if chain else "low", tuple(evidence), payload=payload)
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, Confidence.HIGH if chain else Confidence.LOW, tuple(evidence), payload=payload)
 
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.

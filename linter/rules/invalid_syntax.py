@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.diagnostics import Diagnostic
+from linter.diagnostics import Confidence, Diagnostic
 from linter.project import ProjectIndex
 
 CODE = "LLM000"
@@ -49,7 +49,7 @@ TOKENS = None
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for f in index.files:
         if f.error:
-            yield Diagnostic(CODE, NAME, f.path, f.error_span, f.error, "high", ())
+            yield Diagnostic(CODE, NAME, f.path, f.error_span, f.error, Confidence.HIGH, ())
 
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.

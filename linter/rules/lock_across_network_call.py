@@ -65,19 +65,16 @@ a nested compound statement (`if`, `for`, `try`, ...) under the lock.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Iterator
 
-from linter.analysis import catalog as cat
-from linter.analysis.facts import Call, LockRegion
-from linter.diagnostics import Diagnostic
+from linter.analysis.facts import LockRegion
+from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK_BLOCK
 from linter.prefilter import AllOf, AnyOf
 from linter.analysis.needs import callers_of_low, lock_definitions
 from linter.demands import Callers, Demand, per_index
-from linter.project import Chain, Func, ProjectIndex
+from linter.project import Func, Lock, ProjectIndex, Where
 
 CODE = "LLM003"
 NAME = "lock-across-network-call"
@@ -90,18 +87,6 @@ TOKENS = AllOf(
     WITH_LOCK_BLOCK,
 )
 
-# names that say "lock" when the factory is not visible (``self._lock`` passed in): not "block"
-_LOCKISH = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore)$")
-
-
-@dataclass(frozen=True, slots=True)
-class Lock:
-    label: str  # how the code names it: "LLM._lock"
-    kind: str  # "thread", "async", "process", "unknown"
-    description: str  # "class-level threading.RLock defined at a.py:12"
-    shared: bool  # module/class level: one lock for every instance
-    helper: str = ""  # function id of the @contextmanager that takes the lock, if any
-
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from lock_definitions(index)
@@ -109,17 +94,17 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     for i, func in index.functions.items():
         # a ``with lock: yield`` helper whose callers decide (the finding is at the ``with
         # helper():`` of a caller): files the byte scan skipped may hold a concurrent one
-        if any(r.yields for r in func.facts.regions) and not index.one_time(func) and index.concurrency_evidence(func) is None:
+        if any(r.yields for r in func.facts.regions) and not index.exempt(func, Where.START_UP) and index.concurrency_evidence(func) is None:
             yield Callers(i)
 
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
-        if not func.facts.regions or index.one_time(func):
+        if not func.facts.regions or index.exempt(func, Where.START_UP):
             continue
         for i, region in enumerate(func.facts.regions):
-            lock = resolve_lock(index, func, region)
+            lock = index.resolve_lock(func, region)
             if lock is None:
                 continue
             finding = _finding(index, func, i, region, lock)
@@ -127,102 +112,23 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 yield finding
 
 
-def resolve_lock(index: ProjectIndex, func: Func, region: LockRegion, depth: int = 2) -> Lock | None:
-    ref = region.lock
-    if region.via_call:
-        helper = index.resolve_function(ref, func)
-        if helper is None or depth <= 0:
-            return None
-        if not any(d in cat.CONTEXTMANAGER_DECORATORS for d in helper.facts.decorators):
-            return None
-        for inner in helper.facts.regions:
-            if not inner.yields or inner.via_call and depth <= 1:
-                continue
-            held = resolve_lock(index, helper, inner, depth - 1)
-            if held is not None:
-                return Lock(
-                    f"{ref}()",
-                    held.kind,
-                    f"{helper.facts.qualname}() is a context manager that yields while holding "
-                    f"{held.label} ({held.description})",
-                    held.shared,
-                    helper.id,
-                )
-        return None
-    if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
-        hit = index.attribute(func.file, func.facts.class_name, ref.name)
-        if hit is not None:
-            f, klass, b = hit
-            if b.kind == "lock":
-                scope = "class-level" if b.scope == "class" else "instance"
-                return Lock(
-                    f"self.{ref.name}",
-                    b.lock_kind,
-                    f"{scope} {b.factory} defined at {index.loc(f, b.span)}"
-                    + (": one lock shared by every instance" if b.scope == "class" else ""),
-                    b.scope == "class",
-                )
-            if b.kind != "value":
-                return None  # a client, a dict, ...: not a lock
-    if ref.kind == "name":
-        hit = index.binding(ref.name)
-        if hit is not None:
-            f, b, _ = hit
-            if b.kind == "lock":
-                return Lock(
-                    ref.name.rsplit(".", 1)[-1],
-                    b.lock_kind,
-                    f"module-level {b.factory} defined at {index.loc(f, b.span)}: one lock for the whole process",
-                    True,
-                )
-            return None
-        split = index.split_module(ref.name)
-        if split is not None and "." in split[1]:
-            cls, _, attr = split[1].rpartition(".")
-            hit2 = index.attribute(split[0], cls, attr)
-            if hit2 is not None and hit2[2].kind == "lock":
-                f, _k, b = hit2
-                return Lock(
-                    f"{cls}.{attr}",
-                    b.lock_kind,
-                    f"class-level {b.factory} defined at {index.loc(f, b.span)}: one lock shared by every instance",
-                    True,
-                )
-    last = ref.name.rsplit(".", 1)[-1].lower()
-    if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
-        return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", "a lock (by its name; its factory is not visible here)", False)
-    return None
-
-
-def region_network(index: ProjectIndex, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
-    """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""
-    network = []
-    if not region.single_flight:
-        for call in func.facts.calls:
-            if i in call.regions:
-                chain = index.network_call(func, call)
-                if chain is not None:
-                    network.append((call, chain))
-    return network
-
-
 def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: Lock) -> Diagnostic | None:
-    network = region_network(index, func, i, region)
+    network = index.region_network(func, i, region)
     awaits = region.awaits if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
     if not network:
         return None  # a threading lock in async def without a network call is LLM006's
-    evidence = [f"`{lock.label}`: {lock.description}"]
+    evidence = [text(f"`{lock.label}`: ", lock.description)]
     if network:
         call, chain = network[0]
-        what = chain.steps[-1]
-        via = f" through {' → '.join(chain.steps[:-1])}" if len(chain.steps) > 1 else ""
+        what = str(chain.steps[-1])
+        via = f" through {' → '.join(str(s) for s in chain.steps[:-1])}" if len(chain.steps) > 1 else ""
         message = (
             f"`{lock.label}` is held across the network call {what}{via}: every caller waits for "
             "the whole request of the one holding it, serialising all calls that share the lock"
         )
         if "litellm" in what:
             message += "; litellm callbacks still run after the lock is released, so it does not make them correct either"
-        evidence.append(f"network call at {index.loc(func.file, call.span)}: {' → '.join(chain.steps)}")
+        evidence.append(text("network call at ", index.loc(func.file, call.span), ": ", chain.text(" → ")))
     else:
         message = (
             f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: "
@@ -231,15 +137,15 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     if awaits and network:
         message += "; it is a threading lock held across `await`, which also blocks the event loop"
     if awaits:
-        evidence.append(f"`await` inside the lock at {index.loc(func.file, awaits[0].span)}")
+        evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
     if chain is not None:
-        evidence.append(f"runs concurrently: {chain}")
-        confidence = "high" if lock.shared or awaits else "medium"
+        evidence.append(text("runs concurrently: ", chain))
+        confidence = Confidence.HIGH if lock.shared or awaits else Confidence.MEDIUM
     else:
         # serialising callers only costs something when there are concurrent callers
-        evidence.append(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)")
-        confidence = "low"
+        evidence.append(text(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)"))
+        confidence = Confidence.LOW
     target = network[0][0].span if network else awaits[0].span
     payload = LockHeld(func.id, target, lock.helper)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)

@@ -1,0 +1,39 @@
+"""The values the semantic model answers with: a project function, and a chain of reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.analysis.facts import FileFacts, FunctionFacts
+from linter.diagnostics import Text, join
+
+
+@dataclass(frozen=True, slots=True)
+class Func:
+    """A function of the project: its file and its facts."""
+
+    file: FileFacts
+    facts: FunctionFacts
+    id: str = field(init=False, compare=False)  # made once: the rules ask for it millions of times
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.file.module}:{self.facts.qualname}")
+
+    @property
+    def label(self) -> str:
+        q = self.facts.qualname
+        return "module level" if q == "<module>" else ("the __main__ block" if q == "<main>" else q)
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Why something holds, as a list of steps (prose that may name places)."""
+
+    steps: tuple[Text, ...]
+
+    def __str__(self) -> str:
+        return " ← ".join(str(s) for s in self.steps)
+
+    def text(self, sep: str = " ← ") -> Text:
+        """The steps as one ``Text`` (``sep=" → "`` for a path read forwards)."""
+        return join(sep, self.steps)

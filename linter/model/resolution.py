@@ -1,0 +1,211 @@
+"""Names and types: modules, classes and their MRO, module-level bindings, and which project
+function a call, a registration or a qualified name refers to."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from linter.analysis import catalog as cat
+from linter.analysis.facts import Binding, ClassFacts, FileFacts, Ref, Span
+from linter.diagnostics import Loc
+from linter.model.func import Func
+
+
+class Resolution:
+    """The files of the project, and what their names refer to."""
+
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        self.files = [f for f in files]
+        self.by_module: dict[str, FileFacts] = {}
+        for f in self.files:
+            self.by_module.setdefault(f.module, f)
+        self.functions: dict[str, Func] = {}
+        for f in self.files:
+            for fn in f.functions.values():
+                func = Func(f, fn)
+                self.functions[func.id] = func
+        self._split: dict[str, tuple[FileFacts, str] | None] = {}
+        # Name resolution is a pure function of the index; the call graph asks it ~500,000
+        # questions on a large tree, most of them many times over.
+        self._named: dict[str, Func | None] = {}
+        self._classes: dict[str, tuple[FileFacts, ClassFacts] | None] = {}
+        self._mro: dict[str, list[tuple[FileFacts, ClassFacts]]] = {}
+
+    def loc(self, file: FileFacts, span: Span) -> Loc:
+        """A place for evidence (rendered ``path:line``)."""
+        return Loc(file.path, span)
+
+    def split_module(self, qualified: str) -> tuple[FileFacts, str] | None:
+        """``pkg.mod.Class.meth`` -> (facts of pkg.mod, "Class.meth")."""
+        if qualified in self._split:
+            return self._split[qualified]
+        found = None
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            f = self.by_module.get(".".join(parts[:i]))
+            if f is not None:
+                found = f, ".".join(parts[i:])
+                break
+        self._split[qualified] = found  # the rules ask for the same names again and again
+        return found
+
+    def resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
+        if ref.kind != "name":
+            return None
+        if ref.name not in self._classes:
+            self._classes[ref.name] = None  # a cycle of re-exports resolves to nothing
+            self._classes[ref.name] = self._resolve_class(ref)
+        return self._classes[ref.name]
+
+    def _resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
+        hit = self.split_module(ref.name)
+        if hit is None:
+            return None
+        f, rest = hit
+        if rest in f.classes:
+            return f, f.classes[rest]
+        # re-exported through an import: pkg/__init__.py does ``from .mod import Cls``
+        target = f.imports.get(rest)
+        if target and target != ref.name:
+            return self.resolve_class(Ref("name", target))
+        return None
+
+    def mro(self, file: FileFacts, klass: ClassFacts) -> Iterator[tuple[FileFacts, ClassFacts]]:
+        key = f"{file.path}:{klass.name}"
+        if key not in self._mro:
+            self._mro[key] = list(self._walk_mro(file, klass))
+        return iter(self._mro[key])
+
+    def _walk_mro(self, file: FileFacts, klass: ClassFacts) -> Iterator[tuple[FileFacts, ClassFacts]]:
+        seen: set[str] = set()
+        todo = [(file, klass)]
+        while todo:
+            f, k = todo.pop(0)
+            key = f"{f.module}:{k.name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            yield f, k
+            for base in k.bases:
+                hit = self.resolve_class(base)
+                if hit is not None:
+                    todo.append(hit)
+
+    def is_custom_logger(self, file: FileFacts, klass: ClassFacts) -> bool:
+        for _f, k in self.mro(file, klass):
+            if any(b.kind == "name" and b.name in cat.CUSTOM_LOGGER_ALIASES for b in k.bases):
+                return True
+        return False
+
+    def method(self, file: FileFacts, class_name: str, name: str) -> Func | None:
+        klass = file.classes.get(class_name)
+        if klass is None:
+            return None
+        for f, k in self.mro(file, klass):
+            fn = f.functions.get(f"{k.name}.{name}")
+            if fn is not None:
+                return Func(f, fn)
+        return None
+
+    def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
+        """A class-level or ``self.x = ...`` attribute, searched through project base classes."""
+        klass = file.classes.get(class_name)
+        if klass is None:
+            return None
+        for f, k in self.mro(file, klass):
+            b = k.attributes.get(name)
+            if b is not None:
+                return f, k, b
+        return None
+
+    def resolve_function(self, ref: Ref, where: Func) -> Func | None:
+        """The project function a call or registration names, if any."""
+        if ref.kind == "self":
+            if not where.facts.class_name:
+                return None
+            if "." in ref.name:
+                return self._attribute_method(where, ref.name.removesuffix("()"))
+            return self.method(where.file, where.facts.class_name, ref.name.removesuffix("()"))
+        if ref.kind == "local" and "." not in ref.name:
+            # a nested function of the caller, or of an enclosing function
+            q = where.facts.qualname
+            while q:
+                fn = where.file.functions.get(f"{q}.<locals>.{ref.name}")
+                if fn is not None:
+                    return Func(where.file, fn)
+                q = q.rpartition(".<locals>.")[0]
+            return None
+        if ref.kind != "name":
+            return None
+        func = self.function_named(ref.name)
+        if func is None:
+            # ``Tracker()`` runs ``Tracker.__init__``: a module-level singleton's constructor
+            # is then one-time set-up, one built per request is request time
+            hit = self.resolve_class(ref)
+            if hit is not None:
+                return self.method(hit[0], hit[1].name, "__init__")
+        return func
+
+    def _attribute_method(self, where: Func, name: str) -> Func | None:
+        """``self.llm.call``: a method of the project class that ``self.llm`` was built from."""
+        attr, _, meth = name.partition(".")
+        if "." in meth:
+            return None
+        hit = self.attribute(where.file, where.facts.class_name, attr)
+        if hit is None or not hit[2].factory:
+            return None
+        f, _k, b = hit
+        factory = b.factory if "." in b.factory else f"{f.module}.{b.factory}"
+        klass = self.resolve_class(Ref("name", factory))
+        return self.method(klass[0], klass[1].name, meth) if klass is not None else None
+
+    def function_named(self, qualified: str, depth: int = 0) -> Func | None:
+        if depth:
+            return self._function_named(qualified, depth)
+        if qualified not in self._named:
+            self._named[qualified] = self._function_named(qualified, 0)
+        return self._named[qualified]
+
+    def _function_named(self, qualified: str, depth: int) -> Func | None:
+        hit = self.split_module(qualified)
+        if hit is None:
+            return None
+        f, rest = hit
+        fn = f.functions.get(rest)
+        if fn is not None:
+            return Func(f, fn)
+        head, _, tail = rest.partition(".")
+        target = f.imports.get(head)
+        if target and depth < 5:  # re-export: follow ``from .impl import func``
+            return self.function_named(f"{target}.{tail}" if tail else target, depth + 1)
+        binding = f.bindings.get(head)
+        if binding is not None and binding.factory and tail and "." not in tail:
+            # a bound method of a module-level instance: ``TRACKER.on_success``
+            factory = binding.factory if "." in binding.factory else f"{f.module}.{binding.factory}"
+            hit = self.resolve_class(Ref("name", factory))
+            if hit is not None:
+                return self.method(hit[0], hit[1].name, tail)
+        return None
+
+    def binding(self, qualified: str, depth: int = 0) -> tuple[FileFacts, Binding, str] | None:
+        """The module-level binding a qualified storage name starts with (longest prefix)."""
+        if depth > 8:
+            return None  # a cycle of re-exports (``a`` imports ``x`` from ``b``, ``b`` from ``a``)
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            f = self.by_module.get(".".join(parts[:i]))
+            if f is not None:
+                b = f.bindings.get(parts[i])
+                if b is not None:
+                    return f, b, f"{f.module}.{parts[i]}"
+                target = f.imports.get(parts[i])
+                if target and target != qualified:
+                    rest = ".".join(parts[i + 1 :])
+                    return self.binding(f"{target}.{rest}" if rest else target, depth + 1)
+                return None
+        return None
+
+    def storage_name(self, qualified: str) -> str | None:
+        """The qualified name of the module-level binding ``qualified`` refers into."""
+        hit = self.binding(qualified)
+        return hit[2] if hit is not None else None
