@@ -249,7 +249,7 @@ VALID = [
                 self.model = model
                 self.tokens = 0
 
-            def _on_success(self, kwargs, completion_response, start_time, end_time):
+            async def _on_success(self, kwargs, completion_response, start_time, end_time):
                 self.tokens += completion_response.usage.total_tokens
 
             async def run(self, task):
