@@ -8,12 +8,13 @@ from typing import Iterable, Iterator
 
 from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.demands import Callers, Definition
+from linter.demands import Callers, Definition, per_index
 from linter.diagnostics import Confidence, Diagnostic
 from linter.payloads import Payload
 from linter.project import ProjectIndex
 
 
+@per_index  # several rules ask, after every few modules analysed
 def callback_definitions(index: ProjectIndex) -> Iterator[Definition]:
     """The functions registered as callbacks, and the bases of classes that define a callback
     method or register callbacks (CustomLogger detection, inherited methods)."""
@@ -28,6 +29,7 @@ def callback_definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from map(Definition, names)
 
 
+@per_index  # several rules ask, after every few modules analysed
 def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
     """The locks of lock regions, the helpers called under them (they may make the network
     call), and the bases of classes whose methods hold a lock (inherited locks and methods)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import replace
-from itertools import takewhile
 from typing import Iterable
 
 from linter.analysis.facts import FileFacts
@@ -53,6 +52,7 @@ class Analysis:
         self.prefilter = prefilter
         self.cache = cache
         self.scan = scan_of(config)
+        self.definers = [rule.definitions for rule in config.rules if rule.definitions is not None]
         self.needs = [rule.needs for rule in config.rules if rule.needs is not None]
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
@@ -190,10 +190,11 @@ class Analysis:
     # -------------------------------------------------------------- demands
 
     def definitions(self) -> list[SourceFile]:
-        """The files the rules' Definitions name (each rule's needs read while it yields them:
-        the cheap kind, asked again after each few modules analysed)."""
+        """The files the rules' ``definitions`` name: the cheap kind of demand (names in the
+        facts), asked again after each few modules analysed, before any rule's ``needs`` runs
+        (those may grade findings: an index-wide pass each)."""
         index = self.index()
-        return self._defining({d.name for needs in self.needs for d in takewhile(_is_definition, needs(index))})
+        return self._defining({d.name for definitions in self.definers for d in definitions(index)})
 
     def demanded(self) -> list[SourceFile]:
         """Every file the rules' needs name, of every kind (a round spent on one kind must not
@@ -202,8 +203,8 @@ class Analysis:
         names: set[str] = set()
         words: set[str] = set()
         functions: set[str] = set()
-        for needs in self.needs:
-            for d in needs(index):
+        for demands in [*self.definers, *self.needs]:
+            for d in demands(index):
                 if isinstance(d, Definition):
                     names.add(d.name)
                 elif isinstance(d, Mentions):
@@ -331,10 +332,6 @@ class Analysis:
                 e.imported = imported
                 self.cache.dirty = True  # type: ignore[union-attr]
         return self._record(sf, question, question.matches(data, imported))
-
-
-def _is_definition(d: Demand) -> bool:
-    return isinstance(d, Definition)
 
 
 def _module_candidates(name: str) -> list[str]:

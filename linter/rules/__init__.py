@@ -4,8 +4,11 @@ A rule is a module in this package with ``CODE``, ``NAME``, ``SUMMARY``, ``TOKEN
 regex, or a tuple of them that must all match: a file that does not match is never parsed for
 this rule; see ``linter.prefilter``), a docstring (What it does /
 Why is this bad / Example / Use instead / Fix safety) and ``check(index) -> Iterable[Diagnostic]``,
-a pure function of the project index. It may declare ``needs(index) -> Iterable[Demand]``: the
-further files it wants analysed (``linter.demands``). Rules are discovered: every module of
+a pure function of the project index. It may declare what it needs beyond the byte scan's files
+(``linter.demands``): ``definitions(index) -> Iterable[Definition]``, the modules that define
+names its facts refer to (cheap: asked after every few modules analysed), and
+``needs(index) -> Iterable[Demand]``, the rest (files mentioning a word, callers of a function;
+asked once per demand round, after the definitions are met). Rules are discovered: every module of
 this package that defines ``CODE`` is one, in code order.
 """
 
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable
 
-from linter.demands import Demand
+from linter.demands import Definition, Demand
 from linter.diagnostics import Diagnostic
 from linter.prefilter import Prefilter, build
 from linter.project import ProjectIndex
@@ -32,6 +35,7 @@ class Rule:
     doc: str
     tokens: object  # bytes regex, a tuple of tokens that must all match, or None
     check: Callable[[ProjectIndex], Iterable[Diagnostic]]
+    definitions: Callable[[ProjectIndex], Iterable[Definition]] | None = None
     needs: Callable[[ProjectIndex], Iterable[Demand]] | None = None
 
 
@@ -43,6 +47,7 @@ def _rule(module: ModuleType) -> Rule:
         doc=(module.__doc__ or "").strip(),
         tokens=module.TOKENS,
         check=module.check,
+        definitions=getattr(module, "definitions", None),
         needs=getattr(module, "needs", None),
     )
 

@@ -62,7 +62,7 @@ from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK
 from linter.prefilter import AllOf, AnyOf
 from linter.analysis.needs import callers_of_low, lock_definitions
-from linter.demands import Demand, per_index
+from linter.demands import Definition, Demand, per_index
 from linter.project import Func, Lock, ProjectIndex, Where
 
 CODE = "LLM006"
@@ -73,8 +73,11 @@ TOKENS = AllOf(rb"async\s+def", AnyOf(WITH_LOCK, rb"acquire\s*\("))  # an async 
 _BLOCKING = ("thread", "process")
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from lock_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
 
 

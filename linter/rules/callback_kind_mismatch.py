@@ -46,7 +46,7 @@ from typing import Iterator
 from linter.analysis.facts import Call, Registration
 from linter.analysis.needs import callback_definitions
 from linter.analysis.tokens import REGISTRATION
-from linter.demands import Demand
+from linter.demands import Definition
 from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import Payload
 from linter.project import Func, ProjectIndex, Where
@@ -65,7 +65,7 @@ _NEVER_RUNS = {
 }
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from callback_definitions(index)  # whether the callback is async is in its own module
 
 

@@ -51,7 +51,7 @@ from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
-from linter.demands import Demand, per_index
+from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM007"
@@ -64,8 +64,11 @@ _CONSTRUCTION = ("__init__", "__post_init__", "model_post_init")
 _REMOVALS = ("remove", "pop", "clear", "delete")
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from callback_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from registering_methods(index)  # their class may be built per request elsewhere
 

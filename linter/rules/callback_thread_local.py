@@ -47,7 +47,7 @@ from linter.payloads import CallbackStorage
 from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions
-from linter.demands import Demand, Mentions
+from linter.demands import Definition, Demand, Mentions
 from linter.project import ProjectIndex
 
 CODE = "LLM004"
@@ -56,8 +56,11 @@ SUMMARY = "threading.local / ContextVar written in a litellm callback to hand da
 TOKENS = AnyOf(REGISTRATION, CALLBACK_METHOD)  # the writer is a callback
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from callback_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     storage = index.callback_storage()
     if storage:  # files the byte scan skipped may read what a callback writes
         yield Mentions(q.rsplit(".", 1)[-1] for q in storage)

@@ -83,7 +83,7 @@ from linter.payloads import CallbackStorage
 from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions
-from linter.demands import Demand, Mentions
+from linter.demands import Definition, Demand, Mentions
 from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM001"
@@ -100,8 +100,11 @@ _HOW = {
 }
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from callback_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     storage = index.callback_storage()
     if storage:  # files the byte scan skipped may read what a callback writes
         yield Mentions(q.rsplit(".", 1)[-1] for q in storage)

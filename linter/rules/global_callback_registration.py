@@ -85,7 +85,7 @@ from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
-from linter.demands import Demand, per_index
+from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM002"
@@ -99,8 +99,11 @@ _DISPATCH = (
 )
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from callback_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from registering_methods(index)  # their class may be built per request elsewhere
 

@@ -92,7 +92,7 @@ def per_request_writes(func: Func) -> list[Access]:
     return [a for a in func.facts.writes if (a.how == "rebind" or (a.how == "item" and a.key)) and not a.constant]
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     names: set[str] = set()
     for f in index.files:
         for fn in f.functions.values():
@@ -103,6 +103,9 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
                 names.update(state)
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
     yield from map(Definition, names)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
 
 

@@ -73,7 +73,7 @@ from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK_BLOCK
 from linter.prefilter import AllOf, AnyOf
 from linter.analysis.needs import callers_of_low, lock_definitions
-from linter.demands import Callers, Demand, per_index
+from linter.demands import Callers, Definition, Demand, per_index
 from linter.project import Func, Lock, ProjectIndex, Where
 
 CODE = "LLM003"
@@ -88,8 +88,11 @@ TOKENS = AllOf(
 )
 
 
-def needs(index: ProjectIndex) -> Iterator[Demand]:
+def definitions(index: ProjectIndex) -> Iterator[Definition]:
     yield from lock_definitions(index)
+
+
+def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     for i, func in index.functions.items():
         # a ``with lock: yield`` helper whose callers decide (the finding is at the ``with
