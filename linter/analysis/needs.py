@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 
 from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.demands import Callers, Definition, per_index
+from linter.demands import Callers, Definition, Mentions, per_index
 from linter.diagnostics import Confidence, Diagnostic
 from linter.payloads import Payload
 from linter.project import ProjectIndex
@@ -46,6 +46,13 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
             if _any_method(f, klass, lambda fn: bool(fn.regions)):
                 names.update(b.name for b in klass.bases if b.kind == "name")
     yield from map(Definition, names)
+
+
+def callback_storage_readers(index: ProjectIndex) -> Iterator[Mentions]:
+    """Files that mention what a callback writes: the byte scan may have skipped its readers."""
+    storage = index.callback_storage()
+    if storage:
+        yield Mentions(q.rsplit(".", 1)[-1] for q in storage)
 
 
 def registering_methods(index: ProjectIndex) -> Iterator[Callers]:

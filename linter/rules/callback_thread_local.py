@@ -46,8 +46,8 @@ from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import CallbackStorage
 from linter.analysis.tokens import CALLBACK_METHOD, REGISTRATION
 from linter.prefilter import AnyOf
-from linter.analysis.needs import callback_definitions
-from linter.demands import Definition, Demand, Mentions
+from linter.analysis.needs import callback_definitions, callback_storage_readers
+from linter.demands import Definition, Demand
 from linter.project import ProjectIndex
 
 CODE = "LLM004"
@@ -61,9 +61,7 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
-    storage = index.callback_storage()
-    if storage:  # files the byte scan skipped may read what a callback writes
-        yield Mentions(q.rsplit(".", 1)[-1] for q in storage)
+    yield from callback_storage_readers(index)
 
 
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
