@@ -236,6 +236,15 @@ DEEP = {
 }
 
 
+def _rejected(src: str) -> bool:
+    """CPython running these tests refuses ``src`` (a SyntaxError, or its recursion limit)."""
+    try:
+        compile(src, "deep.py", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        return True
+    return False
+
+
 def test_nesting_beyond_pythons_limits_is_reported_not_a_crash(tmp_path: Path) -> None:
     """libcst's native parser takes seconds per thousand levels and segfaults at ~5,000 levels
     of brackets or lambdas; CPython rejects these first and libcst never sees them."""
@@ -244,7 +253,9 @@ def test_nesting_beyond_pythons_limits_is_reported_not_a_crash(tmp_path: Path) -
     proc = subprocess_check(tmp_path, ".", "--jobs", "2", timeout=120)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == sorted(f"{n}.py" for n in DEEP)
+    # every one the running Python rejects (3.13 parses and compiles 5,000 chained calls: valid there)
+    assert [line.split(":")[0] for line in lines] == sorted(f"{n}.py" for n, src in DEEP.items() if _rejected(src))
+    assert len(lines) >= len(DEEP) - 1
     for line in lines:
         assert "LLM000 [invalid-syntax]" in line
         assert any(m in line for m in ("too many nested parentheses", "nesting too deep", "too many levels of indentation")), line
