@@ -117,3 +117,21 @@ def test_per_index_memo_shares_one_pass_per_index() -> None:
     assert list(check(one)) == list(check(one)) == [1, 2]
     assert list(check(two)) == [1, 2]
     assert calls == [one, two]
+
+
+def test_fixers_are_discovered_one_per_code() -> None:
+    """Fixers are found like the rules: each module of linter/fixes defining CODES, one per code,
+    every code a rule's; the codemods LLM002's fixer dispatches to by shape are not entries."""
+    from linter.fixes import FIXERS
+    from linter.rules import BY_KEY
+
+    assert {code: m.__name__.rsplit(".", 1)[-1] for code, m in FIXERS.items()} == {
+        "LLM001": "return_value",
+        "LLM002": "deliver_directly",
+        "LLM003": "narrow_lock",
+        "LLM004": "return_value",
+        "LLM005": "per_call_config",
+        "LLM006": "narrow_lock",
+        "LLM008": "contextvar",
+    }
+    assert all(code in BY_KEY for code in FIXERS)

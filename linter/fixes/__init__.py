@@ -71,11 +71,17 @@ class Sources:
 
 
 def _registry() -> dict[str, ModuleType]:
-    from linter.fixes import contextvar, deliver_directly, narrow_lock, per_call_config, return_value
+    """Rule code -> its fixer: the modules of this package that define ``CODES``, discovered
+    like the rules (a codemod that another dispatches to defines none); one fixer per code."""
+    import importlib
+    import pkgutil
 
     out: dict[str, ModuleType] = {}
-    for module in (return_value, deliver_directly, narrow_lock, contextvar, per_call_config):
-        for code in module.CODES:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for code in getattr(module, "CODES", ()):
+            if code in out:
+                raise RuntimeError(f"{code} has two fixers: {out[code].__name__} and {module.__name__}")
             out[code] = module
     return out
 

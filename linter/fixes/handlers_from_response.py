@@ -37,7 +37,7 @@ from linter.fixes.cst_tools import (
 from linter.payloads import Payload
 from linter.project import Func, ProjectIndex
 
-CODES = ("LLM002",)
+# no CODES: ``deliver_directly`` (LLM002's fixer) dispatches to this codemod by shape
 TITLE = "Give the handlers their own call's response instead of registering them globally"
 SAFETY = "unsafe"
 

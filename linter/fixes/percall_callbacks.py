@@ -31,7 +31,7 @@ from linter.fixes.handlers_from_response import with_deliver_helpers
 from linter.payloads import Payload
 from linter.project import ProjectIndex
 
-CODES = ("LLM002",)
+# no CODES: ``deliver_directly`` (LLM002's fixer) dispatches to this codemod by shape
 TITLE = "Give the per-call handlers this call's response instead of passing callbacks= to litellm"
 SAFETY = "unsafe"
 
