@@ -46,7 +46,12 @@ SYNTAX_CHECKS = ("all", "analysed")
 
 @dataclass
 class Config:
-    rules: list[Rule] = field(default_factory=lambda: list(RULES))
+    rules: list[Rule] = field(default_factory=lambda: list(RULES))  # selected: what is reported
+    # whose tokens the byte scan looks for and whose demands the analysis asks: every rule's,
+    # whatever is selected, so a selected rule's findings are those of a run of all rules (with
+    # only the selected rules' demands, pdd's --select LLM005 and --select LLM003 each lost a
+    # finding that the full run has)
+    demanding: list[Rule] = field(default_factory=lambda: list(RULES))
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     respect_gitignore: bool = True

@@ -1,7 +1,7 @@
 """The byte-level prefilter: which files are worth parsing at all.
 
 Each rule declares ``TOKENS``: a bytes regex, or a tuple of them that must all match (a lock AND
-a network call). A file that matches no enabled rule's tokens is never parsed; the engine's
+a network call). A file that matches no rule's tokens is never parsed; the engine's
 demand rounds bring in any other file that the facts of parsed files point at.
 
 Scanning 70 MB with a regex that has no literal prefix costs seconds in ``re``, so every regex

@@ -75,3 +75,16 @@ def test_a_marker_without_column_or_confidence_is_rejected(marker: str, tmp_path
 def test_a_marker_pins_code_column_and_confidence() -> None:
     assert parse_marker("f()  # expect: LLM002@9 high, LLM002@102 low") == [("LLM002", 9, "high"), ("LLM002", 102, "low")]
     assert parse_marker("f()  # nothing expected") == []
+
+
+@pytest.mark.parametrize("case", cases(), ids=case_id)
+def test_a_selected_rule_finds_what_it_finds_among_all(case: Path) -> None:
+    """``--select CODE`` reports exactly CODE's findings of a run of every rule: which files the
+    analysis asks for never depends on the selection (every rule's demands are asked)."""
+    every = findings(case)
+    codes = {f[3] for f in every} | {case.parent.name}
+    for code in sorted(codes):
+        config = load(None, case, isolated=True, min_confidence="low", select=[code])
+        result = check_paths([str(case)], config, jobs=1, cwd=case)
+        got = {(d.path, d.span.line, d.span.column, d.code, d.confidence.value) for d in result.diagnostics}
+        assert got == {f for f in every if f[3] == code}, code

@@ -6,7 +6,7 @@ litellm, a helper that makes the network call) are analysed on demand, a bounded
 rounds, so the prefilter never loses a finding. The syntax of the files the byte scan rules
 out is checked meanwhile, by one more process.
 
-This module knows no rule: it asks each enabled rule's ``needs`` (``linter.demands``) and turns
+This module knows no rule: it asks every rule's ``definitions`` and ``needs`` (``linter.demands``) and turns
 the demands into files: a qualified name into the module defining it, words into the files that
 mention them, a function into the files that may call it. Every question asked of a file's
 bytes is recorded with its answer, for the rerun (``linter.engine.rerun``).
@@ -52,8 +52,8 @@ class Analysis:
         self.prefilter = prefilter
         self.cache = cache
         self.scan = scan_of(config)
-        self.definers = [rule.definitions for rule in config.rules if rule.definitions is not None]
-        self.needs = [rule.needs for rule in config.rules if rule.needs is not None]
+        self.definers = [rule.definitions for rule in config.demanding if rule.definitions is not None]
+        self.needs = [rule.needs for rule in config.demanding if rule.needs is not None]
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)

@@ -120,8 +120,14 @@ def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
 
 
 def scan_of(config: Config) -> Scan:
-    """What a worker needs to analyse a file under these settings."""
-    return Scan(config.catalog, build([r.tokens for r in config.rules if r.tokens] + list(config.catalog.extra_tokens())), config.syntax_check != "analysed")
+    """What a worker needs to analyse a file under these settings. The byte scan looks for every
+    rule's tokens, whatever is selected (a selected rule's finding may rest on a file only another
+    rule's tokens select: selecting the blocking-lock rule alone missed a lock taken through a
+    helper), unless no selected rule declares any (the syntax rule alone: every file is parsed)."""
+    if not any(r.tokens for r in config.rules):
+        return Scan(config.catalog, None, config.syntax_check != "analysed")
+    tokens = [r.tokens for r in config.demanding if r.tokens] + list(config.catalog.extra_tokens())
+    return Scan(config.catalog, build(tokens), config.syntax_check != "analysed")
 
 
 def file_size(sf: SourceFile) -> int:
