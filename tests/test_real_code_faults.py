@@ -29,7 +29,6 @@ OPEN: frozenset[str] = frozenset({
     "config-value-provenance-ignored",
     "explicit-acquire-not-a-region",
     "file-lock-is-not-a-thread-lock",
-    "fix-must-not-break-imports",
     "lambda-wrapped-handler",
     "network-call-behind-abstract-attribute",
     "one-finding-per-function-and-target",
@@ -62,7 +61,7 @@ def headers(case: Path) -> list[Header]:
 
 def check(case: Path, min_confidence: str | None = None) -> list[Diagnostic]:
     config = load(None, case, isolated=True, min_confidence=min_confidence)
-    result = check_paths(["."], config, jobs=1, cwd=case)
+    result = check_paths([str(case)], config, jobs=1, cwd=case)
     assert not result.internal_errors, result.internal_errors
     return result.diagnostics
 
