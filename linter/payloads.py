@@ -33,10 +33,13 @@ class CallbackStorage(Payload):
 class LockHeld(Payload):
     """LLM003 / LLM006: a lock held in ``function`` around ``target`` (the network call or the
     ``await``; None when the finding is not about one site), taken through the
-    ``@contextmanager`` function ``helper`` (a ``Func.id``) when not taken directly."""
+    ``@contextmanager`` function ``helper`` (a ``Func.id``) when not taken directly;
+    ``narrowable`` when the lock-narrowing fix may split it (``Lock.narrowable``: a thread or
+    asyncio lock whose factory is known, held by a ``with``)."""
 
     target: Span | None = None
     helper: str = ""
+    narrowable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,14 +27,10 @@ OPEN: frozenset[str] = frozenset({
     "callers-unresolved-no-evidence",
     "class-level-storage-untracked",
     "config-value-provenance-ignored",
-    "explicit-acquire-not-a-region",
-    "file-lock-is-not-a-thread-lock",
     "lambda-wrapped-handler",
     "network-call-behind-abstract-attribute",
     "one-finding-per-function-and-target",
-    "single-flight-misclassified",
     "test-only-callers",
-    "with-is-not-a-lock",
 })
 EXPECT = re.compile(r"#\s*EXPECT\s+(LLM\d{3})")
 NOT_IN = re.compile(r"#\s*NOT-IN-MESSAGE:\s*(.+?)\s*$")

@@ -126,6 +126,24 @@ LOCK_FACTORIES: dict[str, str] = {
     },
 }
 
+# Locks between processes (a file, a flock): they do not serialise the threads of one process
+# the way a thread lock does, and the file they guard is why they are held across the work.
+INTERPROCESS_LOCK_FACTORIES = frozenset(
+    [
+        *(f"filelock.{n}" for n in ("FileLock", "SoftFileLock", "UnixFileLock", "WindowsFileLock", "AsyncFileLock", "AsyncSoftFileLock")),
+        *(f"portalocker.{n}" for n in ("Lock", "RLock", "BoundedSemaphore", "TemporaryFileLock", "RedisLock")),
+        *(f"fasteners.{n}" for n in ("InterProcessLock", "InterProcessReaderWriterLock")),
+        "fasteners.process_lock.InterProcessLock",
+        "oslo_concurrency.lockutils.external_lock",
+        "lockfile.LockFile",
+        "pid.PidFile",
+    ]
+)
+# Keyword arguments that name a factory called once per instance (``field(default_factory=
+# asyncio.Lock)``, pydantic ``Field`` / ``PrivateAttr``, attrs ``Factory``): the value is the factory's.
+DEFAULT_FACTORY_KEYWORDS = ("default_factory", "factory")
+FIELD_FUNCTIONS = frozenset(["field", "Field", "PrivateAttr", "ib", "attrib", "Factory"])
+
 MUTABLE_FACTORIES = frozenset(
     [
         "dict",

@@ -53,6 +53,8 @@ class _Fn:
     # local name -> qualified class it was built from (``agent = Agent(...)``): ``agent.run()``
     # then resolves to ``Agent.run``
     instances: dict[str, str] = field(default_factory=dict)
+    # local name -> its binding when made by a lock factory (thread, asyncio, inter-process)
+    lock_bindings: dict[str, Binding] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,10 @@ class _Extractor:
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
+        self.class_nodes: dict[str, ast.ClassDef] = {}  # qualified name -> node (callee fills)
+        # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
+        self._checked_before: dict[int, set[str]] = {}
+        self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         facts.functions["<module>"] = self.toplevel.facts
 
@@ -177,12 +183,18 @@ class _Extractor:
 
     def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
         factory = self.factory_of(value, ctx)
+        made = _default_factory(value)
+        if made is not None:  # ``field(default_factory=asyncio.Lock)``: the factory's value, per instance
+            ref = self.resolve_expr(made, ctx)
+            factory = ref.name if ref.kind == "name" else factory
         kind = "value"
         lock_kind = ""
-        if factory in self.catalog.lock_factories and _counts_above_one(factory, value):
+        if factory in self.catalog.lock_factories and made is None and _counts_above_one(factory, value):
             kind = "limiter"  # Semaphore(3): caps concurrency on purpose, does not serialise
         elif factory in self.catalog.lock_factories:
             kind, lock_kind = "lock", self.catalog.lock_factories[factory]
+        elif factory in cat.INTERPROCESS_LOCK_FACTORIES:
+            kind = "file-lock"
         elif factory in cat.THREAD_LOCAL_FACTORIES:
             kind = "thread-local"
         elif factory in cat.CONTEXTVAR_FACTORIES:
@@ -324,6 +336,7 @@ class _Extractor:
         bases = tuple(self.resolve_expr(b, ctx) for b in node.bases)
         klass = ClassFacts(qual, self.pos.name_span(node), bases)
         self.facts.classes[qual] = klass
+        self.class_nodes[qual] = node
         inner = _Ctx(ctx.fn, cls=qual, in_class_body=True)
         out: list = [(d, ctx) for d in node.decorator_list]
         out.extend((b, ctx) for b in node.bases)
@@ -337,6 +350,9 @@ class _Extractor:
             out.extend((s, main) for s in node.body)
             out.extend((s, ctx) for s in node.orelse)
             return out
+        for stmt in node.body:
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                self._checked_before[id(stmt)] = _mentions(node.test)
         return [(c, ctx) for c in _children(node)]
 
     def on_global(self, node: ast.Global, ctx: _Ctx):
@@ -402,7 +418,8 @@ class _Extractor:
                 klass = self.facts.classes.get(ctx.cls)
                 if klass is not None:
                     binding = self.binding_for(name, value, ctx)
-                    binding.scope = "class"
+                    # a dataclass / pydantic field's default_factory runs once per instance
+                    binding.scope = "instance" if _default_factory(value) is not None else "class"
                     binding.span = self.span(target)
                     klass.attributes[name] = binding
                 return out
@@ -427,6 +444,11 @@ class _Extractor:
                     fn.executors[name] = factory
                 elif self._is_instance_factory(factory, value, ctx):
                     fn.instances[name] = factory
+                fn.lock_bindings.pop(name, None)
+                if factory in self.catalog.lock_factories or factory in cat.INTERPROCESS_LOCK_FACTORIES:
+                    binding = self.binding_for(name, value, ctx)
+                    binding.span, binding.scope = self.span(target), "local"
+                    fn.lock_bindings[name] = binding
                 if _has_callbacks_key(value):
                     fn.callback_dicts.add(name)
             return out
@@ -507,7 +529,7 @@ class _Extractor:
         refs = list(self.callable_refs(value, ctx)) if value is not None else []
         for t in targets:
             refs.extend(self.callable_refs(t, ctx))
-        reg = Registration(registry, op, self.span(node), tuple(refs), locked=bool(ctx.regions))
+        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions)
         ctx.fn.facts.registrations.append(reg)
         return reg
 
@@ -554,7 +576,7 @@ class _Extractor:
         fn = ctx.fn
         regions = ctx.regions
         out: list = []
-        single_flight = _is_single_flight(node.body)
+        single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()))
         for item in node.items:
             expr = item.context_expr
             out.append((expr, ctx))
@@ -573,11 +595,112 @@ class _Extractor:
                 continue
             if via_call and ref.kind == "local":
                 continue
-            region = LockRegion(ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight)
+            local = fn.lock_bindings.get(ref.name) if ref.kind == "local" else None
+            region = LockRegion(
+                ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local
+            )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
         inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops)
         out.extend((s, inner) for s in node.body)
+        return out
+
+    def on_try(self, node: ast.Try, ctx: _Ctx):
+        """``x.acquire()`` then ``try: ... finally: x.release()`` holds x over the ``try`` (its
+        handlers and ``else`` too): a region like ``with x:``."""
+        taken = self.acquired_try(node)
+        if taken is None:
+            return [(c, ctx) for c in _children(node)]
+        call, lock, off_loop = taken
+        fn = ctx.fn
+        ref = self.resolve_expr(lock, ctx)
+        out: list = []
+        inner = ctx
+        if ref.kind in ("self", "name", "local"):
+            local = fn.lock_bindings.get(ref.name) if ref.kind == "local" else None
+            single_flight = self.is_single_flight(node.body, ctx, set())
+            region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local)
+            fn.facts.regions.append(region)
+            inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops)
+        out.extend((s, inner) for s in node.body)
+        for h in node.handlers:
+            out.append((h, inner))
+        out.extend((s, inner) for s in node.orelse)
+        out.extend((s, ctx) for s in node.finalbody)
+        return out
+
+    def acquired_try(self, node: ast.Try) -> tuple[ast.Call, ast.expr, bool] | None:
+        """(the acquire call, the lock, taken off the loop thread) when ``node`` is the ``try`` of
+        an acquire/release pair: the acquire is the statement before it or the first of its body,
+        and its ``finally`` releases the same lock. Mapped once per file that says "acquire"."""
+        if self._acquires is None:
+            self._acquires = {}
+            if "acquire" in self.pos.text:
+                for parent in ast.walk(self.tree):
+                    for name in ("body", "orelse", "finalbody"):
+                        block = getattr(parent, name, None)
+                        if isinstance(block, list):
+                            self._map_acquires(block)
+        return self._acquires.get(id(node))
+
+    def _map_acquires(self, block: list) -> None:
+        for k, stmt in enumerate(block):
+            if not isinstance(stmt, ast.Try) or not stmt.finalbody:
+                continue
+            released = _released(stmt.finalbody)
+            for cand in ([block[k - 1]] if k else []) + stmt.body[:1]:
+                taken = _acquire_of(cand)
+                if taken is not None and dotted(taken[1]) in released:
+                    self._acquires[id(stmt)] = taken
+                    break
+
+    def is_single_flight(self, body: list[ast.stmt], ctx: _Ctx, checked_before: set[str]) -> bool:
+        """A lock whose body checks shared state and fills that same state: a one-time init or a
+        token refresh (``if self._token is None: self._token = fetch()``), also when a method of
+        the class does the fill (``if self.proc is None: self._start()``). Serialising those is the
+        point. Not one: a fill of a cache keyed by a variable under one lock for every key (a hit
+        on one key waits for another key's fetch), unless the cache is checked before the lock
+        too (``checked_before``: double-checked, hits never take the lock); or a re-test of a
+        local (a result post-processed)."""
+        tested: set[str] = set()
+        assigned: set[str] = set()
+        called: set[str] = set()  # methods of the class called where a check decides
+        todo: list[tuple[ast.stmt, bool]] = [(s, False) for s in body]
+        while todo:
+            s, checked = todo.pop()
+            if isinstance(s, ast.If):
+                tested |= _mentions(s.test)
+                todo.extend((b, True) for b in s.body + s.orelse)
+            elif isinstance(s, (ast.Assign, ast.AnnAssign)):
+                for t in s.targets if isinstance(s, ast.Assign) else [s.target]:
+                    text = _chain_text(t)
+                    if isinstance(t, ast.Subscript) and not isinstance(t.slice, ast.Constant) and text not in checked_before:
+                        continue  # keyed by a variable: one lock for every key
+                    if text and self.resolve(text, ctx).kind in ("self", "name"):
+                        assigned.add(text)
+            elif isinstance(s, ast.Try):
+                todo.extend((b, checked) for b in s.body)
+            elif checked and isinstance(s, ast.Expr):
+                call = s.value.value if isinstance(s.value, ast.Await) else s.value
+                text = dotted(call.func) if isinstance(call, ast.Call) else None
+                if text and text.startswith("self.") and text.count(".") == 1:
+                    called.add(text[5:])
+        if tested & assigned:
+            return True
+        return bool(called) and bool(self._filled_by(ctx.cls, called) & tested)
+
+    def _filled_by(self, cls: str, methods: set[str]) -> set[str]:
+        """``self.x`` attributes that the named methods of class ``cls`` (this file) assign."""
+        node = self.class_nodes.get(cls)
+        out: set[str] = set()
+        for d in node.body if node is not None else ():
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
+                for n in ast.walk(d):
+                    if isinstance(n, (ast.Assign, ast.AnnAssign)):
+                        for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                            text = dotted(t)
+                            if text and text.startswith("self."):
+                                out.add(text)
         return out
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
@@ -855,6 +978,15 @@ def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
     return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
 
 
+def _default_factory(value: ast.expr | None) -> ast.expr | None:
+    """The factory named by ``default_factory=`` (or attrs' ``factory=``) in a field call."""
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in cat.FIELD_FUNCTIONS:
+        for k in value.keywords:
+            if k.arg in cat.DEFAULT_FACTORY_KEYWORDS and isinstance(k.value, (ast.Name, ast.Attribute)):
+                return k.value
+    return None
+
+
 def _is_executor(factory: str) -> bool:
     return factory.endswith("PoolExecutor") or factory in cat.PROCESS_POOLS
 
@@ -925,31 +1057,33 @@ def _mentions(node: ast.AST) -> set[str]:
     return out
 
 
-def _is_single_flight(body: list[ast.stmt]) -> bool:
-    """A lock whose body checks a name and (re)assigns that same name: a cache fill or a
-    token refresh (``if self._token is None: self._token = fetch()``). Serialising those
-    is the point, so they are not lock-across-network-call hazards."""
-    tested: set[str] = set()
-    assigned: set[str] = set()
-    todo: list[ast.stmt] = list(body)
-    while todo:
-        s = todo.pop()
-        if isinstance(s, ast.If):
-            tested |= _mentions(s.test)
-            todo.extend(s.body)
-            todo.extend(s.orelse)
-        elif isinstance(s, ast.Assign):
-            for t in s.targets:
-                text = _chain_text(t)
+def _acquire_of(stmt: ast.stmt) -> tuple[ast.Call, ast.expr, bool] | None:
+    """(the call, the lock, taken off the loop thread) for ``x.acquire()``, ``await x.acquire()``,
+    ``await loop.run_in_executor(pool, x.acquire)`` or ``await asyncio.to_thread(x.acquire)``."""
+    value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+    awaited = isinstance(value, ast.Await)
+    call = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return None
+    if call.func.attr == "acquire":
+        return call, call.func.value, awaited
+    if awaited and call.func.attr in ("run_in_executor", "to_thread"):
+        for arg in call.args:
+            if isinstance(arg, ast.Attribute) and arg.attr == "acquire":
+                return call, arg.value, True
+    return None
+
+
+def _released(finalbody: list[ast.stmt]) -> set[str]:
+    """The locks a ``finally`` releases (``x.release()``, also under an ``if``)."""
+    out: set[str] = set()
+    for stmt in finalbody:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "release":
+                text = dotted(n.func.value)
                 if text:
-                    assigned.add(text)
-        elif isinstance(s, ast.AnnAssign):
-            text = _chain_text(s.target)
-            if text:
-                assigned.add(text)
-        elif isinstance(s, ast.Try):
-            todo.extend(s.body)
-    return bool(tested & assigned)
+                    out.add(text)
+    return out
 
 
 _HANDLERS: dict[type, Callable] = {
@@ -968,6 +1102,7 @@ _HANDLERS: dict[type, Callable] = {
     ast.AsyncFor: _Extractor.on_for,
     ast.With: _Extractor.on_with,
     ast.AsyncWith: _Extractor.on_with,
+    ast.Try: _Extractor.on_try,
     ast.Await: _Extractor.on_await,
     ast.Yield: _Extractor.on_yield,
     ast.YieldFrom: _Extractor.on_yield,

@@ -102,20 +102,30 @@ class Registration:
     span: Span
     targets: tuple[Ref, ...] = ()  # the callables registered (resolved), if any
     in_remove_loop: bool = False  # `.remove()` inside a loop over the same registry
-    locked: bool = False  # inside a lock region
+    # the ``with`` / acquire regions (of the same function) around it: the model says which are locks
+    regions: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
 class LockRegion:
-    """A ``with``/``async with`` block whose context manager may be a lock."""
+    """A ``with``/``async with`` block whose context manager may be a lock, or the ``try`` body of
+    ``x.acquire()`` ... ``finally: x.release()``."""
 
     lock: Ref  # the context-manager expression (a lock, or a helper call when via_call)
-    span: Span  # the ``with`` item expression
+    span: Span  # the ``with`` item expression, or the acquire call
+    # taken without blocking the event loop thread: ``async with``, ``await x.acquire()``, or
+    # ``await loop.run_in_executor(pool, x.acquire)`` (the wait happens on a worker thread)
     is_async_with: bool
     via_call: bool  # ``with helper():`` (a possible @contextmanager that holds a lock)
     awaits: list[Site] = field(default_factory=list)
     yields: bool = False  # a ``yield`` inside (the @contextmanager helper shape)
     single_flight: bool = False  # cache fill / token refresh guarded by a check inside the lock
+    # "with" (a ``with`` block, which the lock-narrowing fix can split) or "acquire" (acquire()
+    # then ``try``/``finally: release()``)
+    taken: str = "with"
+    # what a local name was bound to in this function when it is a lock, a limiter or an
+    # inter-process lock (``lock = FileLock(p)``): its factory decides, not its name
+    local: Binding | None = None
 
 
 @dataclass(slots=True)

@@ -33,6 +33,8 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
     assert isinstance(held, LockHeld)
     if held.target is None:
         return NoFix("nothing to move out of the lock: no `await` or network call inside it")
+    if not held.narrowable:  # a file lock guards its file; acquire()/release() has no block to split
+        return NoFix("only a `with` over a thread or asyncio lock whose factory is known is narrowed")
     try:
         if held.helper:
             return _narrow_helper(index, held.helper, sources)

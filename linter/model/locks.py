@@ -1,7 +1,10 @@
-"""Locks: which lock a ``with`` region holds (module-level, class-level or instance, made by
-``threading``, ``asyncio`` or ``multiprocessing``, taken directly or through a
-``@contextmanager`` helper, or a name that says "lock"), and the network calls made while it
-is held. LLM003 and LLM006 ask the same questions here, so a region gets one answer."""
+"""Locks: which lock a region holds — a ``with`` block, or ``acquire()`` with ``try``/``finally:
+release()`` (also acquired through an executor) — module-level, class-level, instance or local,
+made by ``threading``, ``asyncio`` or ``multiprocessing`` (directly or as a field's
+``default_factory``), taken directly or through a ``@contextmanager`` helper, or a name that says
+"lock"; and the network calls made while it is held. LLM002, LLM003 and LLM006 ask the same
+questions here, so a region gets one answer. Inter-process locks (``filelock.FileLock``,
+portalocker, fasteners, ...) are not thread locks: they guard a file, so they are no lock here."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ class Lock:
     description: Text  # "class-level threading.RLock defined at a.py:12"
     shared: bool  # module/class level: one lock for every instance
     helper: str = ""  # function id of the @contextmanager that takes the lock, if any
+    # the lock-narrowing fix may split its region: a thread or asyncio lock whose factory is
+    # known, held by a ``with`` block (not acquire/release, not a lock guessed from its name)
+    narrowable: bool = False
 
 
 class Locks(Network):
@@ -53,8 +59,31 @@ class Locks(Network):
                         ),
                         held.shared,
                         helper.id,
+                        held.narrowable and region.taken == "with",
                     )
             return None
+        lock = self._lock_of(func, region)
+        if lock is not None and lock.kind in ("thread", "async") and region.taken == "with":
+            return Lock(lock.label, lock.kind, lock.description, lock.shared, narrowable=True)
+        return lock
+
+    def held_lock(self, func: Func, regions: tuple[int, ...]) -> Lock | None:
+        """The first of ``func``'s regions ``regions`` that holds a lock (a ``with`` over anything
+        else — ``warnings.catch_warnings()``, a file, a client — is no lock)."""
+        for i in regions:
+            lock = self.resolve_lock(func, func.facts.regions[i])
+            if lock is not None:
+                return lock
+        return None
+
+    def _lock_of(self, func: Func, region: LockRegion) -> Lock | None:
+        """The lock a region names directly (not through a helper)."""
+        ref = region.lock
+        b = region.local
+        if b is not None:  # a local bound in this function: its factory decides, not its name
+            if b.kind != "lock":
+                return None  # an inter-process lock, or a semaphore that admits several
+            return Lock(ref.name, b.lock_kind, text(f"local {b.factory} made at ", self.loc(func.file, b.span)), False)
         if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
             hit = self.attribute(func.file, func.facts.class_name, ref.name)
             if hit is not None:
@@ -89,7 +118,7 @@ class Locks(Network):
             if split is not None and "." in split[1]:
                 cls, _, attr = split[1].rpartition(".")
                 hit2 = self.attribute(split[0], cls, attr)
-                if hit2 is not None and hit2[2].kind == "lock":
+                if hit2 is not None and hit2[2].kind == "lock" and hit2[2].scope == "class":
                     f, _k, b = hit2
                     return Lock(
                         f"{cls}.{attr}",

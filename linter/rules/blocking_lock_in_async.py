@@ -86,6 +86,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.is_async or index.exempt(func, Where.START_UP):
             continue
+        told = set()  # acquire() calls whose region is reported (here or by LLM003): once per line
         for i, region in enumerate(func.facts.regions):
             if region.is_async_with:
                 continue
@@ -93,9 +94,15 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if lock is None or not (lock.kind in _BLOCKING or lock.kind == "unknown"):
                 continue
             if index.region_network(func, i, region):
+                told.add(region.span)
                 continue  # LLM003 reports this lock (and says it is held across await)
+            if region.taken == "acquire" and not region.awaits:
+                continue  # the acquire() call's own finding below says it
+            told.add(region.span)
             yield _finding(index, func, region, lock)
         for call in func.facts.calls:
+            if call.span in told:
+                continue
             acquired = _acquired_lock(index, func, call.callee)
             if acquired is not None and "blocking" not in call.keywords and "timeout" not in call.keywords:
                 message = (
@@ -128,7 +135,7 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
         )
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, site)))
         confidence = Confidence.HIGH
-        payload = LockHeld(func.id, site, lock.helper)
+        payload = LockHeld(func.id, site, lock.helper, lock.narrowable)
     else:
         message = (
             f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "

@@ -165,9 +165,10 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
             "; slice assignment makes the swap atomic (no `list.remove` ValueError), but it is still "
             "one list for the whole process, swapped per request"
         )
-    if reg.locked:
+    lock = index.held_lock(func, reg.regions)  # only a resolved lock: a `with` may be anything
+    if lock is not None:
         message += "; the lock around it does not help (dispatch runs after the lock is released)"
-        evidence.append("inside a lock: measured still losing events with a lock around registration and call")
+        evidence.append(text(f"inside a lock, `{lock.label}` (", lock.description, "): measured still losing events with a lock around registration and call"))
     if reg.targets:
         removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
         evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))

@@ -84,7 +84,7 @@ SUMMARY = "Lock held across a network call or an await"
 # slower), and a with-block holding a network call, await or yield.
 TOKENS = AllOf(
     AnyOf(rb"lock", rb"Lock", rb"LOCK", rb"Semaphore", rb"Condition", rb"mutex", rb"Mutex", rb"_sem\b"),
-    WITH_LOCK_BLOCK,
+    AnyOf(WITH_LOCK_BLOCK, rb"acquire\b"),  # or a lock taken by acquire() (released in finally)
 )
 
 
@@ -150,7 +150,7 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         evidence.append(text(f"no concurrent caller found for {func.facts.qualname} (reported with --preview)"))
         confidence = Confidence.LOW
     target = network[0][0].span if network else awaits[0].span
-    payload = LockHeld(func.id, target, lock.helper)
+    payload = LockHeld(func.id, target, lock.helper, lock.narrowable)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)
 
 
