@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from linter.config import load
+from linter.engine import discover_files
+from linter.fixing import fix_files
 from tests.helpers import lint_low, codes, lint
 
 FACTORIES = [
@@ -295,3 +298,183 @@ def test_module_level_clients_and_router(tmp_path: Path) -> None:
     )
     assert codes(diags) == [("LLM003", 12), ("LLM003", 16)]
     assert "router.acompletion" in str(diags[0].message)
+
+
+def _fixed(root: Path) -> dict[str, str]:
+    """What ``fix --unsafe-fixes`` would write in ``root`` (every confidence)."""
+    config = load(None, root, isolated=True, min_confidence="low")
+    done = fix_files(discover_files([str(root)], config, cwd=root), config, 1, set(), unsafe=True)
+    assert not done.errors
+    return done.rewrites
+
+
+def test_acquire_release_is_a_region_and_gets_no_narrowing(tmp_path: Path) -> None:
+    diags = lint_low(
+        tmp_path,
+        {
+            "m.py": """
+                import threading
+                import requests
+
+                L = threading.Lock()
+
+                def pull(url):
+                    L.acquire()
+                    try:
+                        return requests.get(url).text
+                    finally:
+                        L.release()
+
+                def count(url):
+                    L.acquire()
+                    try:
+                        pass
+                    finally:
+                        L.release()
+                    return requests.get(url).text
+
+                def other(url, m):
+                    L.acquire()
+                    try:
+                        return requests.get(url).text
+                    finally:
+                        m.release()  # releases something else: not a region of L
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 8)]
+    assert diags[0].payload.narrowable is False and _fixed(tmp_path) == {}
+
+
+def test_inter_process_locks_are_not_locks(tmp_path: Path) -> None:
+    diags = lint_low(
+        tmp_path,
+        {
+            "m.py": """
+                import fasteners
+                import requests
+                from filelock import FileLock, SoftFileLock
+
+                MOD_LOCK = SoftFileLock("x.lock")
+
+                class Store:
+                    def __init__(self):
+                        self._lock = FileLock("store.lock")
+
+                    def save(self, url):
+                        with self._lock:
+                            return requests.get(url).text
+
+                def pull(url):
+                    lock = fasteners.InterProcessLock("pull.lock")
+                    with lock:
+                        return requests.get(url).text
+
+                def pull2(url):
+                    with MOD_LOCK:
+                        return requests.get(url).text
+            """
+        },
+    )
+    assert codes(diags) == []
+
+
+def test_local_lock_factory_decides_not_its_name(tmp_path: Path) -> None:
+    diags = lint_low(
+        tmp_path,
+        {
+            "m.py": """
+                import asyncio
+                import httpx
+
+                async def fan_out(urls):
+                    sem = asyncio.Semaphore(8)  # admits 8: a limiter, not a lock
+                    lock = asyncio.Lock()  # a real lock, made here
+                    async with httpx.AsyncClient() as client:
+                        async def one(u):
+                            async with sem:
+                                return await client.get(u)
+                        async with lock:
+                            first = await client.get(urls[0])
+                        return [first] + await asyncio.gather(*(one(u) for u in urls[1:]))
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 12)]
+    assert "local asyncio.Lock made at" in str(diags[0].evidence[0])
+
+
+def test_default_factory_lock_has_a_visible_factory_and_a_fix(tmp_path: Path) -> None:
+    diags = lint_low(
+        tmp_path,
+        {
+            "m.py": """
+                import threading
+                from dataclasses import dataclass, field
+                import litellm
+
+                @dataclass
+                class Agent:
+                    model: str
+                    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+                    def ask(self, messages):
+                        with self._lock:
+                            reply = litellm.completion(model=self.model, messages=messages)
+                        return reply
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 12)]
+    assert "instance threading.Lock defined at" in str(diags[0].evidence[0])
+    assert "one lock shared by every instance" not in str(diags[0].evidence[0])  # one per instance
+    assert diags[0].payload.narrowable is True
+    assert "    def ask(self, messages):\n        reply = litellm.completion(" in _fixed(tmp_path)["m.py"]  # out of the lock
+
+
+def test_lock_named_only_by_its_name_gets_no_narrowing(tmp_path: Path) -> None:
+    diags = lint_low(
+        tmp_path,
+        {
+            "m.py": """
+                import litellm
+
+                class Agent:
+                    def __init__(self, lock):
+                        self._lock = lock
+
+                    def ask(self, messages):
+                        with self._lock:
+                            reply = litellm.completion(model="m", messages=messages)
+                        return reply
+            """
+        },
+    )
+    assert codes(diags) == [("LLM003", 9)]
+    assert diags[0].payload.narrowable is False and _fixed(tmp_path) == {}
+
+
+def test_llm002_names_a_lock_only_when_it_is_one(tmp_path: Path) -> None:
+    src = """
+        import threading
+        import warnings
+        import litellm
+
+        _L = threading.Lock()
+
+        async def quiet(handler):
+            with warnings.catch_warnings():
+                litellm.callbacks = [handler]
+            return await litellm.acompletion(model="m", messages=[])
+
+        async def locked(handler):
+            with _L:
+                litellm.callbacks = [handler]
+            return await litellm.acompletion(model="m", messages=[])
+    """
+    diags = lint(tmp_path, {"m.py": src})
+    assert codes(diags) == [("LLM002", 10), ("LLM002", 15)]
+    quiet, locked = diags
+    assert "lock" not in str(quiet.message) and not any("lock" in str(e) for e in quiet.evidence)
+    assert "the lock around it does not help" in str(locked.message)
+    assert any("inside a lock, `_L` (module-level threading.Lock" in str(e) for e in locked.evidence)
