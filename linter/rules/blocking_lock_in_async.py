@@ -49,7 +49,9 @@ same codemod as LLM003 — the `await` leaves the lock and the work before and a
 locked. Measured on the thread_lock_in_async fixture: with 8 tasks, all 8 held the `RLock` at
 once while suspended before the fix (it excludes nothing on one thread), none after.
 `lock.acquire()` calls and brief holds without an `await` get no automatic fix (the
-right lock type depends on whether threads share it).
+right lock type depends on whether threads share it). An `acquire()` whose `try`/`finally:
+release()` spans an `await` is reported once, as held across `await` (high); a lock waited for
+on a worker thread (`await asyncio.to_thread(lock.acquire)`) does not block the loop.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """LLM003 lock-across-network-call: a lock held while a network call (or an `await`) runs.
 
 ## What it does
-Finds `with lock:` / `async with lock:` blocks — module-level, class-level (`LLM._lock`) or
-instance (`self._lock`) locks made by `threading`, `asyncio` or `multiprocessing`, and
-`@contextmanager` helpers whose `yield` sits inside such a lock — that contain a network call:
+Finds `with lock:` / `async with lock:` blocks, and `lock.acquire()` followed by
+`try: ... finally: lock.release()` (also `await loop.run_in_executor(pool, lock.acquire)` /
+`await asyncio.to_thread(lock.acquire)`) — module-level, class-level (`LLM._lock`), instance
+(`self._lock`, also a dataclass/pydantic field's `default_factory=threading.Lock`) or local locks
+made by `threading`, `asyncio` or `multiprocessing`, and `@contextmanager` helpers whose `yield`
+sits inside such a lock — that contain a network call:
 the litellm call family (`completion`, `acompletion`, `embedding`, `responses`, `Router`
 methods, ...), openai / anthropic client calls, `requests`, `httpx`, `aiohttp`, `urllib`,
 sockets; directly or through a function of the project that makes one (up to 3 calls deep).
@@ -23,10 +26,15 @@ thread / executor / task target, a litellm callback or an `async def` (the evide
 chain) — and are otherwise reported only with `--preview` (`--min-confidence low`): a lock that
 no concurrent caller contends costs nothing.
 
-Single-flight locks — a lock around a check and a fill of the same cache or token
-(`with lock: if self._token is None: self._token = fetch()`) — serialise on purpose and are not
-reported. Locks held only for a counter update, and code that only runs at start-up, are not
-reported.
+Single-flight locks — a lock around a check and a fill of the same shared state
+(`with lock: if self._token is None: self._token = fetch()`, or a method of the class that does
+the fill: `if self.proc is None: self._start()`) — serialise on purpose and are not reported.
+A fill of a cache keyed by a variable under one lock for every key is reported (a hit on one
+key waits for another key's fetch) unless the cache is also checked before the lock is taken
+(double-checked: hits never take it); so is a re-test of a local (a reply post-processed under
+the lock). Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
+guard a file, not the threads of one process, and are not locks here. Locks held only for a
+counter update, and code that only runs at start-up, are not reported.
 
 ## Example
 ```python
@@ -60,7 +68,9 @@ narrowed instead: its `yield` leaves the lock, so no caller's body runs under it
 class-lock fixture runs ≥ 5× faster after the fix and every call still gets its own answer.
 
 No automatic fix when the `with` has several items or an `as` target, or the call sits inside
-a nested compound statement (`if`, `for`, `try`, ...) under the lock.
+a nested compound statement (`if`, `for`, `try`, ...) under the lock; nor for a lock taken with
+`acquire()` (no block to split), or one known only by its name (`self._lock` passed in: it may
+guard something a narrowed section breaks): only a thread or asyncio lock whose factory is seen.
 """
 
 from __future__ import annotations
