@@ -139,6 +139,8 @@ INTERPROCESS_LOCK_FACTORIES = frozenset(
         "pid.PidFile",
     ]
 )
+# Calls that lock a file: a project class whose methods make them is an inter-process lock.
+FILE_LOCK_CALLS = frozenset(["fcntl.flock", "fcntl.lockf", "msvcrt.locking"])
 # Keyword arguments that name a factory called once per instance (``field(default_factory=
 # asyncio.Lock)``, pydantic ``Field`` / ``PrivateAttr``, attrs ``Factory``): the value is the factory's.
 DEFAULT_FACTORY_KEYWORDS = ("default_factory", "factory")

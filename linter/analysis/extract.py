@@ -53,8 +53,8 @@ class _Fn:
     # local name -> qualified class it was built from (``agent = Agent(...)``): ``agent.run()``
     # then resolves to ``Agent.run``
     instances: dict[str, str] = field(default_factory=dict)
-    # local name -> its binding when made by a lock factory (thread, asyncio, inter-process)
-    lock_bindings: dict[str, Binding] = field(default_factory=dict)
+    # local name -> (target, value) of its latest binding by a call (``lock = FileLock(p)``)
+    made: dict[str, tuple[ast.expr, ast.expr | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,11 +444,10 @@ class _Extractor:
                     fn.executors[name] = factory
                 elif self._is_instance_factory(factory, value, ctx):
                     fn.instances[name] = factory
-                fn.lock_bindings.pop(name, None)
-                if factory in self.catalog.lock_factories or factory in cat.INTERPROCESS_LOCK_FACTORIES:
-                    binding = self.binding_for(name, value, ctx)
-                    binding.span, binding.scope = self.span(target), "local"
-                    fn.lock_bindings[name] = binding
+                if factory:  # classified only if a region names it (see local_binding): most never are
+                    fn.made[name] = (target, value)
+                else:
+                    fn.made.pop(name, None)
                 if _has_callbacks_key(value):
                     fn.callback_dicts.add(name)
             return out
@@ -595,7 +594,7 @@ class _Extractor:
                 continue
             if via_call and ref.kind == "local":
                 continue
-            local = fn.lock_bindings.get(ref.name) if ref.kind == "local" else None
+            local = self.local_binding(ref, ctx)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local
             )
@@ -604,6 +603,15 @@ class _Extractor:
         inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops)
         out.extend((s, inner) for s in node.body)
         return out
+
+    def local_binding(self, ref: Ref, ctx: _Ctx) -> Binding | None:
+        """What the local a region names was made by, in this function (None if not by a call)."""
+        made = ctx.fn.made.get(ref.name) if ref.kind == "local" else None
+        if made is None:
+            return None
+        binding = self.binding_for(ref.name, made[1], ctx)
+        binding.span, binding.scope = self.span(made[0]), "local"
+        return binding
 
     def on_try(self, node: ast.Try, ctx: _Ctx):
         """``x.acquire()`` then ``try: ... finally: x.release()`` holds x over the ``try`` (its
@@ -617,7 +625,7 @@ class _Extractor:
         out: list = []
         inner = ctx
         if ref.kind in ("self", "name", "local"):
-            local = fn.lock_bindings.get(ref.name) if ref.kind == "local" else None
+            local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set())
             region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local)
             fn.facts.regions.append(region)

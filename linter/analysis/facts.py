@@ -123,8 +123,8 @@ class LockRegion:
     # "with" (a ``with`` block, which the lock-narrowing fix can split) or "acquire" (acquire()
     # then ``try``/``finally: release()``)
     taken: str = "with"
-    # what a local name was bound to in this function when it is a lock, a limiter or an
-    # inter-process lock (``lock = FileLock(p)``): its factory decides, not its name
+    # what a local name was bound to by a call in this function (``lock = FileLock(p)``): its
+    # factory decides, not its name
     local: Binding | None = None
 
 

@@ -39,12 +39,16 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
             for region in fn.regions:
                 if region.lock.kind == "name":
                     names.add(region.lock.name)
+                elif region.local is not None and region.local.kind == "value" and region.local.factory:
+                    names.add(region.local.factory)  # a project class may lock a file
             for call in fn.calls:
                 if call.regions and call.callee.kind == "name":
                     names.add(call.callee.name)
         for klass in f.classes.values():
             if _any_method(f, klass, lambda fn: bool(fn.regions)):
                 names.update(b.name for b in klass.bases if b.kind == "name")
+                # ``self._lock = OwnerFileLock(p)``: a project class may lock a file
+                names.update(b.factory for b in klass.attributes.values() if b.kind == "value" and "." in b.factory and b.factory[b.factory.rfind(".") + 1 :][:1].isupper())
     yield from map(Definition, names)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Call, LockRegion
+from linter.analysis.facts import Call, LockRegion, Ref
 from linter.diagnostics import Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -80,14 +80,16 @@ class Locks(Network):
         """The lock a region names directly (not through a helper)."""
         ref = region.lock
         b = region.local
-        if b is not None:  # a local bound in this function: its factory decides, not its name
-            if b.kind != "lock":
-                return None  # an inter-process lock, or a semaphore that admits several
+        if b is not None and b.kind == "lock":  # a local made here: its factory decides, not its name
             return Lock(ref.name, b.lock_kind, text(f"local {b.factory} made at ", self.loc(func.file, b.span)), False)
+        if b is not None and (b.kind != "value" or self.locks_a_file(b.factory)):
+            return None  # an inter-process lock, or a semaphore that admits several
         if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
             hit = self.attribute(func.file, func.facts.class_name, ref.name)
             if hit is not None:
                 f, klass, b = hit
+                if b.kind == "value" and self.locks_a_file(b.factory):
+                    return None
                 if b.kind == "lock":
                     scope = "class-level" if b.scope == "class" else "instance"
                     return Lock(
@@ -130,6 +132,23 @@ class Locks(Network):
         if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
             return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", text("a lock (by its name; its factory is not visible here)"), False)
         return None
+
+    def locks_a_file(self, factory: str) -> bool:
+        """``factory`` is a project class that locks a file: its methods call ``fcntl.flock`` (or
+        the like) or make an inter-process lock (skyvern's ``OwnerFileLock``)."""
+        hit = self.resolve_class(Ref("name", factory)) if factory else None
+        if hit is None:
+            return False
+        f, klass = hit
+        if any(b.kind == "file-lock" for b in klass.attributes.values()):
+            return True
+        for name in klass.methods:
+            fn = f.functions.get(f"{klass.name}.{name}")
+            if fn is not None and any(
+                c.callee.name in cat.FILE_LOCK_CALLS or c.callee.name in cat.INTERPROCESS_LOCK_FACTORIES for c in fn.calls
+            ):
+                return True
+        return False
 
     def region_network(self, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
         """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""
