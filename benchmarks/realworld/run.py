@@ -28,7 +28,6 @@ import glob
 import importlib.util
 import json
 import os
-import py_compile
 import shutil
 import subprocess
 import sys
@@ -131,9 +130,9 @@ def run_driver(driver: ModuleType, out: Path) -> tuple[list[list[str]], bool]:
     problems = []
     for path in changed:
         try:
-            py_compile.compile(str(path), doraise=True, cfile=os.devnull)
-        except py_compile.PyCompileError as e:
-            problems.append(f"{path.name} does not compile: {e.msg}")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+        except SyntaxError as e:
+            problems.append(f"{path.name} does not compile: {e}")
     if not changed:
         problems.append("llmlint changed nothing")
     driver_file = str(Path(driver.__file__).resolve())
