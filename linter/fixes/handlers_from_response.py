@@ -173,14 +173,48 @@ def _fix(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
             "responses; have them pass their handlers to the call that makes the litellm request"
         )
     plan = _Plan(index, sources, registrar)
+    plan.modules[registrar.file.path] = module  # rewritten even when all its callers live elsewhere
     for caller in sorted({c.id: c for c, _ in callers}.values(), key=lambda c: c.id):
         plan.add_caller(caller)
     plan.settle()
     files: dict[str, str] = {}
+    home = registrar.file.path
     for path, mod in plan.modules.items():
-        new = mod.visit(_Apply(plan, r_def if path == registrar.file.path else None))
-        files[path] = with_helpers(new, top_level_names(mod), plan.helpers_used.get(path, set())).code
+        new = mod.visit(_Apply(plan, r_def if path == home else None))
+        used = plan.helpers_used.get(path, set())
+        if path != home and used and _imports_from(new, registrar.file.module):
+            # one copy of the helpers, in the registrar's module, which this module imports already
+            new = _with_import(new, registrar.file.module, sorted(used))
+            plan.helpers_used.setdefault(home, set()).update(used)
+        elif path != home:
+            new = with_helpers(new, top_level_names(mod), used)
+        files[path] = new.code
+    if home in files:
+        files[home] = with_helpers(cst.parse_module(files[home]), top_level_names(plan.modules[home]), plan.helpers_used.get(home, set())).code
     return Rewrite(files, TITLE)
+
+
+def _imports_from(module: cst.Module, name: str) -> bool:
+    """``from <name> import ...`` at the top level of ``module``: importing more from it adds
+    no import cycle that is not there already."""
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+                    if _code(small.module) == name:
+                        return True
+    return False
+
+
+def _with_import(module: cst.Module, name: str, helpers: list[str]) -> cst.Module:
+    """``module`` with ``from <name> import <helpers>`` after its last top-level import."""
+    body = list(module.body)
+    last = max(
+        i for i, stmt in enumerate(body)
+        if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
+    )
+    body.insert(last + 1, cst.parse_statement(f"from {name} import {', '.join(helpers)}"))
+    return module.with_changes(body=body)
 
 
 def with_deliver_helpers(module: cst.Module, tops: set[str]) -> cst.Module:
