@@ -135,6 +135,10 @@ def run_driver(driver: ModuleType, out: Path) -> tuple[list[list[str]], bool]:
             problems.append(f"{path.name} does not compile: {e}")
     if not changed:
         problems.append("llmlint changed nothing")
+    else:
+        llmlint_fix(fixed, driver.RULES)  # a second run must change nothing
+        if tree_diff(original, fixed, installed.name)[0] != diff:
+            problems.append("a second `llmlint fix` changed the fixed package again")
     driver_file = str(Path(driver.__file__).resolve())
     before = probe(py, driver_file, original.parent)
     after = probe(py, driver_file, fixed.parent)
@@ -152,6 +156,8 @@ def run_driver(driver: ModuleType, out: Path) -> tuple[list[list[str]], bool]:
         ])
     print(f"{driver.NAME}: llmlint changed {len(changed)} file(s); diff in {out / (driver.NAME + '.diff')} "
           f"({time.perf_counter() - t0:.0f} s; copies in {work})")
+    summary = [line for line in fix.stdout.splitlines() if line.startswith(("Fixed", "Found", "All checks"))]
+    print(f"  llmlint fix --rule {' --rule '.join(driver.RULES)}: {summary[-1] if summary else fix.stdout[-300:]}")
     for p in problems:
         print(f"  problem: {p}")
     for s in after.get("scenarios", []) + before.get("scenarios", []):
