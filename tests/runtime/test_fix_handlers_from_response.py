@@ -12,8 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import litellm
-import pytest
 from litellm.integrations.custom_logger import CustomLogger
 
 from tests.runtime.conftest import drain_sync_logging, fix_fixture, import_fresh, load_fixture
@@ -125,13 +123,6 @@ def _all(mod: Any) -> dict[str, int]:
         "stream threads": _threads(mod, calls=5, stream=True),
         "construction": _constructed(mod),
     }
-
-
-@pytest.fixture(autouse=True)
-def keep_drop_params() -> Any:
-    saved = litellm.drop_params  # the fixture's construction sets it, as crewAI does
-    yield
-    litellm.drop_params = saved
 
 
 def test_crewai_release_shape_fixed(tmp_path: Path) -> None:
