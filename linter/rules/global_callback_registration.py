@@ -51,15 +51,24 @@ is called with that response (`handler({}, response, None, None)`, passing `resp
 taking turns in one thread went from 183/200 events missed (and 183 delivered to the wrong agent)
 to 0; 8 threads × 50 from 50 to 0.
 
-The crewAI `set_callbacks` shape — a method that only swaps its one handlers argument into the
-registries, called as `self.set_callbacks(expr)` by methods of the same class that then make the
-call (directly, or through a method of the class) — is rewritten too: the method registers
-nothing, each caller keeps `handlers = expr` and passes it to where `resp = completion(...)` /
-`await acompletion(...)` is made, and `_deliver_success(handlers, resp)` /
-`_adeliver_success(...)` (added to the module) call `log_success_event` /
-`async_log_success_event` (or the callable) with that response. Measured: the crewAI fixture went
-from 195/200 events missed (192 delivered to the wrong agent) with 4 agents in turns, and 400/400
-missed with 8 async agents, to 0 and 0.
+The crewAI `set_callbacks` shape — a function (method, static method) that only guards, wraps
+and swaps its one handlers argument into the registries, called before the litellm call by
+functions of any module — is rewritten too: the function registers nothing (its signature stays),
+each registration is removed, and the litellm calls that follow it (directly, or in the methods
+of the class the caller then calls, whose existing handlers parameter is reused or which get a
+`handlers=()` one) give their response to those handlers: `_deliver_success` /
+`_adeliver_success` (added once, to the registering module) call `log_success_event` /
+`async_log_success_event` of a `CustomLogger` (or the callable) as litellm would, and a stream is
+wrapped in `_deliver_stream` / `_adeliver_stream`, which deliver the response rebuilt from its
+chunks once it is consumed. A registration made at construction (`self.set_callbacks(self.callbacks)`)
+becomes the instance's default handlers for calls whose own registration is skipped because they
+bring none (`if callbacks: self.set_callbacks(callbacks)`). Where this cannot be proven the reason
+names what blocks it (other work in the registering function, a registration under an unrelated
+condition, a method given the delivery that is also called without handlers). Measured: the crewAI
+fixtures went from 195/200 events missed with 4 agents in turns, and 400/400 with 8 async agents,
+to 0 and 0; the crewAI release shape (`tests/fixtures/LLM002/crewai_release_shape`) from 376 events
+missed or misdelivered in turns, 66 in threads, 117 in tasks, 10 in streams to 0; the released
+crewai 1.15.30 (`benchmarks/realworld/run.py`) from 13-50 of 80 per scenario to 0.
 
 Per-call `callbacks=` (crewAI PR #4252 shape) on a statement `x = [await] completion(...)`:
 the handlers are taken out of the call (`handlers = [h]`, or `handlers =
