@@ -737,9 +737,21 @@ class _Extractor:
             elif positional:
                 targets.append(positional[0])
         for t in targets:
-            r = self.resolve_expr(t, ctx)
-            if r.kind in ("name", "self"):
+            for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
+
+    def handler_refs(self, node: ast.expr, ctx: _Ctx) -> list[Ref]:
+        """The project functions a handler expression runs: the function named, the one a
+        ``functools.partial`` wraps, or those a lambda calls (Gradio's
+        ``fn=lambda q, k: asyncio.run(answer(q, k))`` runs ``answer`` per click, not at set-up)."""
+        if isinstance(node, ast.Lambda):
+            calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
+            refs = (self.resolve_expr(c.func, ctx) for c in calls)
+            return [r for r in refs if r.kind in ("name", "self")]
+        if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
+            node = node.args[0]
+        r = self.resolve_expr(node, ctx)
+        return [r] if r.kind in ("name", "self") else []
 
     def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
         """A function handed to a web framework or a UI toolkit as a per-request handler:
@@ -767,8 +779,7 @@ class _Extractor:
         if not chosen and 0 <= spec[0] < len(positional):
             chosen = [positional[spec[0]]]
         for t in chosen:
-            r = self.resolve_expr(t, ctx)
-            if r.kind in ("name", "self"):
+            for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
         return bool(chosen)
 

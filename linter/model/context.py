@@ -141,6 +141,8 @@ class Context(Network):
     def _imported_modules(self) -> frozenset[str]:
         out: set[str] = set()
         for f in self.files:
+            if f.is_test:
+                continue  # a test importing a script is no evidence that the app imports it
             for target in f.imports.values():
                 parts = target.split(".")
                 out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
