@@ -24,16 +24,12 @@ FAULTS = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "real
 CASES = sorted(p for p in FAULTS.iterdir() if p.is_dir()) if FAULTS.is_dir() else []
 # Causes not fixed yet, strict: a case that starts to pass fails here until it leaves this list.
 OPEN: frozenset[str] = frozenset({
-    "callers-unresolved-no-evidence",
     "class-level-storage-untracked",
     "config-value-provenance-ignored",
     "explicit-acquire-not-a-region",
     "file-lock-is-not-a-thread-lock",
-    "lambda-wrapped-handler",
-    "network-call-behind-abstract-attribute",
     "one-finding-per-function-and-target",
     "single-flight-misclassified",
-    "test-only-callers",
     "with-is-not-a-lock",
 })
 EXPECT = re.compile(r"#\s*EXPECT\s+(LLM\d{3})")

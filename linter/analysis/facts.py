@@ -62,6 +62,9 @@ class Binding:
     lock_kind: str = ""
     # "module", "class" (class body) or "instance" (``self.x = ...``)
     scope: str = "module"
+    # the project function the value is, when a function is stored (``self.completions = fn``):
+    # calling the attribute runs it
+    function: str = ""
 
 
 @dataclass(slots=True)

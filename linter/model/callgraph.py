@@ -23,8 +23,12 @@ class CallGraph(Resolution):
             for func in self.functions.values():
                 for call in func.facts.calls:
                     callee = self.resolve_function(call.callee, func)
-                    if callee is not None and callee.id != func.id and _counts(func, callee):
-                        callers.setdefault(callee.id, []).append((func, call))
+                    if callee is None:
+                        continue
+                    # a call of an abstract method runs one of its implementations
+                    for target in (callee, *self.implementations(callee)):
+                        if target.id != func.id and _counts(func, target):
+                            callers.setdefault(target.id, []).append((func, call))
                 for ref, _how in func.facts.spawns:
                     callee = self.resolve_function(ref, func)
                     if callee is not None and _counts(func, callee):

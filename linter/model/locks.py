@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion
@@ -25,6 +26,7 @@ class Lock:
     description: Text  # "class-level threading.RLock defined at a.py:12"
     shared: bool  # module/class level: one lock for every instance
     helper: str = ""  # function id of the @contextmanager that takes the lock, if any
+    key: str = ""  # which lock, when shared: "module:Class.attr" or the module-level name
 
 
 class Locks(Network):
@@ -53,6 +55,7 @@ class Locks(Network):
                         ),
                         held.shared,
                         helper.id,
+                        held.key,
                     )
             return None
         if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
@@ -70,19 +73,21 @@ class Locks(Network):
                             ": one lock shared by every instance" if b.scope == "class" else "",
                         ),
                         b.scope == "class",
+                        key=f"{f.module}:{klass.name}.{ref.name}" if b.scope == "class" else "",
                     )
                 if b.kind != "value":
                     return None  # a client, a dict, ...: not a lock
         if ref.kind == "name":
             hit = self.binding(ref.name)
             if hit is not None:
-                f, b, _ = hit
+                f, b, qual = hit
                 if b.kind == "lock":
                     return Lock(
                         ref.name.rsplit(".", 1)[-1],
                         b.lock_kind,
                         text(f"module-level {b.factory} defined at ", self.loc(f, b.span), ": one lock for the whole process"),
                         True,
+                        key=qual,
                     )
                 return None
             split = self.split_module(ref.name)
@@ -96,11 +101,25 @@ class Locks(Network):
                         b.lock_kind,
                         text(f"class-level {b.factory} defined at ", self.loc(f, b.span), ": one lock shared by every instance"),
                         True,
+                        key=f"{f.module}:{_k.name}.{attr}",
                     )
         last = ref.name.rsplit(".", 1)[-1].lower()
         if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
             return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", text("a lock (by its name; its factory is not visible here)"), False)
         return None
+
+    @cached_property
+    def lock_holders(self) -> dict[str, list[Func]]:
+        """The functions that take each shared lock (``Lock.key``), test code left out."""
+        out: dict[str, list[Func]] = {}
+        for func in self.functions.values():
+            if func.file.is_test:
+                continue
+            for region in func.facts.regions:
+                lock = self.resolve_lock(func, region)
+                if lock is not None and lock.key and func not in out.get(lock.key, ()):
+                    out.setdefault(lock.key, []).append(func)
+        return out
 
     def region_network(self, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
         """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""

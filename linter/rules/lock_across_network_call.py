@@ -142,7 +142,11 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     if awaits:
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
-    if chain is not None:
+    shared = index.lock_contention_evidence(func, lock) if chain is None else None
+    if shared is not None:
+        evidence.append(text("contended: ", shared))
+        confidence = Confidence.HIGH
+    elif chain is not None:
         evidence.append(text("runs concurrently: ", chain))
         confidence = Confidence.HIGH if lock.shared or awaits else Confidence.MEDIUM
     else:
