@@ -718,6 +718,10 @@ class _Extractor:
         out: list = []
         text = dotted(func)
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
+        if text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            made = self.factory_of(func.value, ctx)  # ``Session(backend).open()``: ``Session.open``
+            if self._is_instance_factory(made, func.value, ctx):
+                ref = Ref("name", f"{made}.{func.attr}")
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""

@@ -29,7 +29,7 @@ from functools import cached_property
 from typing import Iterable
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import FileFacts
+from linter.analysis.facts import FileFacts, Ref
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -157,8 +157,7 @@ class Context(Network):
         if label == "<main>":
             return None
         for d in func.facts.decorators:
-            last = d.rsplit(".", 1)[-1]
-            if (last in cat.ROUTE_DECORATOR_METHODS and "." in d) or d in cat.VIEW_DECORATORS:
+            if d in cat.VIEW_DECORATORS or self.is_route(d, func):
                 return f"{label} (a web handler: @{'.'.join(d.split('.')[-2:])})"
         view = self._view_method(func)
         if view is not None:
@@ -172,6 +171,34 @@ class Context(Network):
         if func.facts.is_async:
             return f"{label} (async def: runs as concurrent tasks)"
         return None
+
+    def is_route(self, decorator: str, func: Func) -> bool:
+        """``@app.get(...)`` on an app / router / blueprint object of a web framework: made by the
+        framework (``app = FastAPI()`` here or in another module, ``app: FastAPI``, a subclass
+        of its app), or a plain local name (``def register(app): @app.get``) in a file that
+        imports a web framework. ``@mock.patch`` is not a route."""
+        obj, _, last = decorator.rpartition(".")
+        if not obj or last not in cat.ROUTE_DECORATOR_METHODS:
+            return False
+        if _web_module(obj):
+            return True  # a local built or typed from the framework: ``fastapi.FastAPI.get``
+        hit = self.binding(obj)
+        if hit is not None:
+            f, factory = hit[0], hit[1].factory
+            qualified = factory if "." in factory else f"{f.module}.{factory}"
+            if _web_module(factory) or self._is_web_class(Ref("name", qualified)):
+                return True
+            # ``app = create_app()``: an app factory of a module that imports a web framework
+            maker = self.function_named(qualified) if factory else None
+            return maker is not None and any(_web_module(v) for v in maker.file.imports.values())
+        return "." not in obj and any(_web_module(v) for v in func.file.imports.values())
+
+    def _is_web_class(self, ref: Ref) -> bool:
+        """A project class deriving from a web framework's (``class App(FastAPI)``)."""
+        hit = self.resolve_class(ref)
+        if hit is None:
+            return False
+        return any(_web_module(b.name) for _f, k in self.mro(*hit) for b in k.bases if b.kind == "name")
 
     def _view_method(self, func: Func) -> str | None:
         cls = func.facts.class_name
@@ -253,6 +280,10 @@ class Context(Network):
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
+
+
+def _web_module(name: str) -> bool:
+    return name.split(".", 1)[0] in cat.WEB_FRAMEWORKS
 
 
 def _imports(file: FileFacts, module: str) -> bool:
