@@ -99,36 +99,46 @@ class Context(Network):
         return result
 
     def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
-        """Why ``func`` runs at request time (per call, per agent, concurrently), if known."""
-        return self._evidence(func, depth, set())
+        """Why ``func`` runs at request time (per call, per agent, concurrently), if known: the
+        shortest chain of callers (to ``depth``) up to one that does. Shortest, not the first
+        found: as the call graph sees more callers, a depth-first walk wandered into a long chain
+        (crewAI's ``LLM.set_callbacks`` came to be explained through five tool adapters, when
+        ``LLM.acall`` calls it directly)."""
+        frontier: list[tuple[Func, tuple[Text, ...]]] = [(func, ())]
+        seen = {func.id}
+        for level in range(depth + 1):
+            nxt: list[tuple[Func, tuple[Text, ...]]] = []
+            for f, steps in frontier:
+                why = self._request_reason(f)
+                if why is not None:
+                    return Chain(steps + (why,))
+                if level == depth:
+                    continue
+                for caller, _call in self.callers.get(f.id, []):
+                    if caller.id in seen or caller.facts.qualname in ("<module>", "<main>"):
+                        continue
+                    seen.add(caller.id)
+                    nxt.append((caller, steps + (text(f.facts.qualname),)))
+            frontier = nxt
+            if not frontier:
+                break
+        return None
 
-    def _evidence(self, func: Func, depth: int, seen: set[str]) -> Chain | None:
-        fid = func.id
-        if fid in seen:
-            return None
-        seen = seen | {fid}
+    def _request_reason(self, func: Func) -> Text | None:
+        """Why ``func`` itself runs at request time, if it does."""
         label = func.facts.qualname
         entry = self.entry_point(func)
         if entry is not None:
-            return Chain((text(entry),))
-        if fid in self.callbacks:
-            return Chain((text(f"{label} (a litellm callback)"),))
-        if fid in self.spawned:
-            spawner, how = self.spawned[fid]
+            return text(entry)
+        if func.id in self.callbacks:
+            return text(f"{label} (a litellm callback)")
+        if func.id in self.spawned:
+            spawner, how = self.spawned[func.id]
             article = "an" if how[:1] in "aeiou" else "a"
-            return Chain((text(f"{label} ({article} {how} started in {spawner.label})"),))
-        if func.facts.is_async:
-            return Chain((text(f"{label} (async def: runs as concurrent tasks)"),))
+            return text(f"{label} ({article} {how} started in {spawner.label})")
         litellm = self.litellm_call_in(func)
         if litellm is not None:
-            return Chain((text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")"),))
-        if depth > 0:
-            for caller, _call in self.callers.get(fid, []):
-                if caller.facts.qualname in ("<module>", "<main>"):
-                    continue
-                sub = self._evidence(caller, depth - 1, seen)
-                if sub is not None:
-                    return Chain((text(label),) + sub.steps)
+            return text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")")
         return None
 
     # ------------------------------------------- concurrency (entry points)
