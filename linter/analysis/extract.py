@@ -362,6 +362,7 @@ class _Extractor:
             is_async=isinstance(node, ast.AsyncFunctionDef),
             decorators=tuple(decorators),
             params=tuple(params),
+            one_shot=_is_one_shot(node),
         )
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
@@ -1037,6 +1038,33 @@ def _mentions(node: ast.AST) -> set[str]:
             continue
         todo.extend(_children(n))
     return out
+
+
+def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``if _ready: return`` first (also inside a ``with lock:``), and ``global _ready`` set to a
+    literal further down: the rest of the body runs once per process."""
+    def plain(stmts: list[ast.stmt]) -> list[ast.stmt]:  # without the docstring and ``global``
+        return [s for s in stmts if not (isinstance(s, ast.Global) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+
+    body = plain(node.body)
+    if body and isinstance(body[0], (ast.With, ast.AsyncWith)):
+        body = plain(body[0].body)
+    first = body[0] if body else None
+    if not (isinstance(first, ast.If) and len(first.body) == 1 and isinstance(first.body[0], ast.Return)):
+        return False
+    test = first.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        test = test.left  # ``if _client is not None: return _client``
+    if not isinstance(test, ast.Name):
+        return False
+    flag = test.id
+    declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
+    sets = any(
+        isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
+        and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
+        for s in ast.walk(node)
+    )
+    return declared and sets
 
 
 def _is_single_flight(body: list[ast.stmt]) -> bool:

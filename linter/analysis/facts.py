@@ -141,6 +141,9 @@ class FunctionFacts:
     # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
     # "call" / "delete"
     config_writes: list[Access] = field(default_factory=list)
+    # a guarded one-shot init: returns at once when a module-level flag it sets is already set
+    # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
+    one_shot: bool = False
 
     @property
     def one_time_scope(self) -> bool:

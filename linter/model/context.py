@@ -11,8 +11,9 @@ process. Each rule is exempt from some places, and names them as data (``Where``
   Streamlit script's module level is set-up scope too (LLM001 and LLM008 skip it), though it runs
   once per visitor: ``START_UP`` says that.
 - ``START_UP``: one-time start-up (``one_time``): module level (not a Streamlit script's),
-  ``__main__``, a cached factory, a start-up hook or process initializer, test code, or a
-  function only ever called from those. A function only called from ``main()`` is start-up;
+  ``__main__``, a cached factory, a guarded one-shot init (``if _ready: return`` ... ``_ready =
+  True``), a start-up hook or process initializer, test code, or a function only ever called
+  from those. A function only called from ``main()`` is start-up;
   it is not ``SET_UP_SCOPE``.
 - ``CALLBACK``: a litellm callback, run on litellm's logging thread after the call.
 - ``PROCESS_POOL``: started as a process-pool task (one copy of the module per worker).
@@ -81,6 +82,7 @@ class Context(Network):
             return not (func.facts.qualname == "<module>" and self.is_streamlit(func.file))
         if (
             func.file.is_test
+            or func.facts.one_shot
             or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
             or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)

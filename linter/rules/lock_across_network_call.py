@@ -94,6 +94,11 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    for holders in index.lock_holders.values():
+        # one holder's concurrent callers grade every holder of a shared lock: files the byte
+        # scan skipped may hold them
+        if len(holders) > 1:
+            yield from (Callers(h.id) for h in holders if index.concurrency_evidence(h) is None)
     for i, func in index.functions.items():
         # a ``with lock: yield`` helper whose callers decide (the finding is at the ``with
         # helper():`` of a caller): files the byte scan skipped may hold a concurrent one
