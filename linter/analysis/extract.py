@@ -623,7 +623,12 @@ class _Extractor:
             if ref.kind in ("name", "self"):
                 yield Ref(ref.kind, ref.name + "()")
 
+    def on_loop(self, node: ast.AST, ctx: _Ctx):
+        ctx.fn.facts.has_loop = True
+        return [(c, ctx) for c in _children(node)]
+
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
+        ctx.fn.facts.has_loop = True
         it = node.iter
         registry = ""
         inner_expr: ast.expr = it
@@ -1095,6 +1100,11 @@ def _is_single_flight(body: list[ast.stmt]) -> bool:
 
 
 _HANDLERS: dict[type, Callable] = {
+    ast.While: _Extractor.on_loop,
+    ast.ListComp: _Extractor.on_loop,
+    ast.SetComp: _Extractor.on_loop,
+    ast.DictComp: _Extractor.on_loop,
+    ast.GeneratorExp: _Extractor.on_loop,
     ast.FunctionDef: _Extractor.on_function,
     ast.AsyncFunctionDef: _Extractor.on_function,
     ast.ClassDef: _Extractor.on_class,

@@ -144,6 +144,7 @@ class FunctionFacts:
     # a guarded one-shot init: returns at once when a module-level flag it sets is already set
     # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
     one_shot: bool = False
+    has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
 
     @property
     def one_time_scope(self) -> bool:

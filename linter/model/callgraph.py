@@ -48,6 +48,18 @@ class CallGraph(Resolution):
         return out
 
 
+    @cached_property
+    def spawn_sites(self) -> dict[str, int]:
+        """How many places start each function on a thread / executor / task / process."""
+        out: dict[str, int] = {}
+        for func in self.functions.values():
+            for ref, _how in func.facts.spawns:
+                callee = self.resolve_function(ref, func)
+                if callee is not None and _counts(func, callee):
+                    out[callee.id] = out.get(callee.id, 0) + 1
+        return out
+
+
 def _counts(caller: Func, callee: Func) -> bool:
     """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
     never evidence about the code it tests, either way: a library method whose only in-repo

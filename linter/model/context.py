@@ -12,8 +12,8 @@ process. Each rule is exempt from some places, and names them as data (``Where``
   once per visitor: ``START_UP`` says that.
 - ``START_UP``: one-time start-up (``one_time``): module level (not a Streamlit script's),
   ``__main__``, a cached factory, a guarded one-shot init (``if _ready: return`` ... ``_ready =
-  True``), a start-up hook or process initializer, test code, or a function only ever called
-  from those. A function only called from ``main()`` is start-up;
+  True``), a start-up hook or process initializer, test code, one thread started once from
+  those (``_started_once``), or a function only ever called from those. A function only called from ``main()`` is start-up;
   it is not ``SET_UP_SCOPE``.
 - ``CALLBACK``: a litellm callback, run on litellm's logging thread after the call.
 - ``PROCESS_POOL``: started as a process-pool task (one copy of the module per worker).
@@ -93,12 +93,25 @@ class Context(Network):
             return False
         visiting.add(fid)
         callers = self.callers.get(fid, [])
-        result = bool(callers) and fid not in self.callbacks and fid not in self.spawned
+        result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(self._one_time_of(c, visiting) for c, _ in callers)
         visiting.discard(fid)
         self._one_time[fid] = result
         return result
+
+    def _started_once(self, func: Func) -> bool:
+        """One thread started at one place (``Thread(target=run_server).start()``), running a
+        body with no loop of its own: with start-up callers only (asked by ``_one_time_of``),
+        it runs once, like ``main()`` (``create_app`` in a server thread). A worker that loops
+        over jobs, an executor task or a thread started in a loop is not."""
+        return (
+            self.spawned[func.id][1] == "thread target"
+            and self.spawn_sites.get(func.id) == 1
+            and not func.facts.has_loop
+            and not func.facts.is_async
+            and not self.spawned[func.id][0].facts.has_loop
+        )
 
     def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
         """Why ``func`` runs at request time (per call, per agent, concurrently), if known: the
