@@ -9,6 +9,7 @@ to a bounded depth). Each concern is a module of ``linter.model``; this is their
 
 from __future__ import annotations
 
+from linter.diagnostics import text
 from linter.model.context import Context, Where
 from linter.model.func import Chain, Func
 from linter.model.locks import Lock, Locks
@@ -19,3 +20,17 @@ __all__ = ["CALL_DEPTH", "Chain", "Func", "Lock", "ProjectIndex", "Where"]
 
 class ProjectIndex(Context, Locks):
     """Every layer of the semantic model over one set of files (each layer keeps its own memos)."""
+
+    def lock_contention_evidence(self, func: Func, lock: Lock) -> Chain | None:
+        """Why a shared lock taken in ``func`` is contended when ``func`` has no concurrent caller
+        of its own: another holder of the same lock runs concurrently, and every holder waits for
+        it (a sync ``call`` and a concurrent async ``acall`` serialise on one class-level lock)."""
+        if not lock.key:
+            return None
+        for other in self.lock_holders.get(lock.key, ()):
+            if other.id == func.id:
+                continue
+            chain = self.concurrency_evidence(other)
+            if chain is not None:
+                return Chain((text(f"{lock.label} is also taken by {other.facts.qualname}, which runs concurrently: ", chain.text()),))
+        return None

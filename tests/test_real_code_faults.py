@@ -24,13 +24,9 @@ FAULTS = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "real
 CASES = sorted(p for p in FAULTS.iterdir() if p.is_dir()) if FAULTS.is_dir() else []
 # Causes not fixed yet, strict: a case that starts to pass fails here until it leaves this list.
 OPEN: frozenset[str] = frozenset({
-    "callers-unresolved-no-evidence",
     "class-level-storage-untracked",
     "config-value-provenance-ignored",
-    "lambda-wrapped-handler",
-    "network-call-behind-abstract-attribute",
     "one-finding-per-function-and-target",
-    "test-only-callers",
 })
 EXPECT = re.compile(r"#\s*EXPECT\s+(LLM\d{3})")
 NOT_IN = re.compile(r"#\s*NOT-IN-MESSAGE:\s*(.+?)\s*$")

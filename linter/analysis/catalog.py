@@ -264,6 +264,12 @@ PER_CALL_CONFIG = {
 ROUTE_DECORATOR_METHODS = frozenset(
     ["get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket", "view"]
 )
+# The modules whose app / router / blueprint objects those decorators are routes of (``@mock.patch``
+# and ``@patch`` are not: they made unit tests "web handlers", 10 false findings in one repository).
+WEB_FRAMEWORKS = frozenset(
+    ["fastapi", "starlette", "flask", "quart", "sanic", "aiohttp", "litestar", "django", "ninja", "rest_framework",
+     "bottle", "tornado", "falcon", "robyn", "fasthtml", "blacksheep", "connexion", "chalice", "flask_restx", "apiflask"]
+)
 VIEW_DECORATORS = frozenset(
     [
         "rest_framework.decorators.api_view",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple
@@ -82,6 +83,10 @@ class _Arg(NamedTuple):
 
 
 _MAIN_TEST = ("__name__", "__main__")
+_BUILTINS = frozenset(dir(builtins))  # ``len(x)``: a local-looking call that is never a project function
+_PROPERTIES = frozenset(["property", "functools.cached_property", "cached_property"])
+# wrappers around the type an annotation names: ``Optional[LLM]`` is an ``LLM``
+_TYPE_WRAPPERS = frozenset(["Optional", "Annotated", "ClassVar", "Final", "Required", "NotRequired"])
 _DEF_KEYWORD = re.compile(r"\b(?:def|class)\b[\s\\]*")
 _LINE_END = re.compile(r"\r\n|\r|\n")  # what ast counts as a line end (str.splitlines also splits on \f, \x1c...)
 
@@ -148,6 +153,9 @@ class _Extractor:
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         facts.functions["<module>"] = self.toplevel.facts
+        # ``self.x`` read in a method: (function, class, attribute, span, order, regions); a read of
+        # a property or of a stored function runs it, known once the whole file is walked
+        self.self_reads: list[tuple[FunctionFacts, str, str, Span, int, tuple[int, ...]]] = []
 
     # ----------------------------------------------------------------- helpers
     def span(self, node: ast.AST) -> Span:
@@ -179,6 +187,45 @@ class _Extractor:
             if ref.kind == "name":
                 return ref.name
             return ref.name if ref.kind == "local" else ""
+        return ""
+
+    def annotation_type(self, node: ast.expr | None, ctx: _Ctx) -> str:
+        """The class an annotation names (``llm: LLM``, ``Optional["LLM"]``, ``LLM | None``),
+        qualified, or "" (a typed receiver's calls then resolve to that class's methods)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return ""
+        if isinstance(node, ast.Subscript) and (dotted(node.value) or "").rsplit(".", 1)[-1] in _TYPE_WRAPPERS:
+            inner = node.slice
+            return self.annotation_type(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner, ctx)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            sides = [n for n in (node.left, node.right) if not (isinstance(n, ast.Constant) and n.value is None)]
+            return self.annotation_type(sides[0], ctx) if len(sides) == 1 else ""
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            ref = self.resolve_expr(node, ctx)
+            if ref.kind == "name" and ref.name.rsplit(".", 1)[-1][:1].isupper():
+                return ref.name
+        return ""
+
+    def function_value(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        """The project function a stored value is, qualified: a function's name, a nested
+        function of the enclosing one (``self._completion = wrapper``), or what a
+        ``functools.partial`` / one-call lambda wraps; else ""."""
+        if value is None:
+            return ""
+        refs = self.handler_refs(value, ctx) if isinstance(value, (ast.Lambda, ast.Call)) else [self.resolve_expr(value, ctx)]
+        if len(refs) != 1 or (isinstance(value, ast.Call) and refs[0].kind == "local"):
+            return ""
+        ref = refs[0]
+        if ref.kind == "name":
+            return ref.name
+        q = ctx.fn.facts.qualname
+        while ref.kind == "local" and "." not in ref.name and q:
+            if f"{q}.<locals>.{ref.name}" in self.facts.functions:
+                return f"{self.facts.module}.{q}.<locals>.{ref.name}"
+            q = q.rpartition(".<locals>.")[0]
         return ""
 
     def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
@@ -266,9 +313,23 @@ class _Extractor:
                 if children:
                     push(reversed(children))
         self.finish_function(self.toplevel)
+        self.finish_self_reads()
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
+
+    def finish_self_reads(self) -> None:
+        """A read of ``self.client`` where ``client`` is a property of the class, or of an
+        attribute holding a function (handed out to be called), is a call of that function."""
+        for facts, cls, attr, span, order, regions in self.self_reads:
+            klass = self.facts.classes.get(cls)
+            if klass is None:
+                continue
+            prop = self.facts.functions.get(f"{cls}.{attr}")
+            stored = klass.attributes.get(attr)
+            if (prop is not None and any(d in _PROPERTIES for d in prop.decorators)) or (stored is not None and stored.function):
+                if not any(c.callee.kind == "self" and c.callee.name == attr for c in facts.calls):
+                    facts.calls.append(Call(Ref("self", attr), span, "", (), regions, order))
 
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
@@ -313,6 +374,7 @@ class _Extractor:
             is_async=isinstance(node, ast.AsyncFunctionDef),
             decorators=tuple(decorators),
             params=tuple(params),
+            one_shot=_is_one_shot(node),
         )
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
@@ -321,6 +383,10 @@ class _Extractor:
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
         fn = _Fn(facts, locals=set(params))
+        for p in a.posonlyargs + a.args + a.kwonlyargs:
+            typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
+            if typed:
+                fn.instances[p.arg] = typed  # ``llm: LLM``: ``llm.call()`` is ``LLM.call``
         inner = _Ctx(fn, cls=ctx.cls)
         out: list = [(d, ctx) for d in node.decorator_list]
         out.extend((s, inner) for s in node.body)
@@ -377,7 +443,32 @@ class _Extractor:
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
         elif isinstance(node.target, ast.Name) and not ctx.in_class_body:
             ctx.fn.locals.add(node.target.id)
+        self.typed_attribute(node, ctx)
         return out
+
+    def typed_attribute(self, node: ast.AnnAssign, ctx: _Ctx) -> None:
+        """A field typed with a class (``llm: LLM`` in a pydantic model or dataclass,
+        ``self.llm: LLM = llm``): ``self.llm.call()`` is ``LLM.call``, and a field typed with a
+        client class is a client."""
+        klass = self.facts.classes.get(ctx.cls)
+        target = node.target
+        if klass is None:
+            return
+        if ctx.in_class_body and isinstance(target, ast.Name):
+            name = target.id
+        elif not ctx.in_class_body and isinstance(target, ast.Attribute) and self.resolve_expr(target, ctx).kind == "self" and "." not in (dotted(target) or "").partition(".")[2]:
+            name = target.attr
+        else:
+            return
+        typed = self.annotation_type(node.annotation, ctx)
+        if not typed:
+            return
+        binding = klass.attributes.get(name)
+        if binding is None:
+            kind = "client" if typed in self.catalog.client_factories else "value"
+            klass.attributes[name] = Binding(name, self.span(target), kind, typed, scope="class" if ctx.in_class_body else "instance")
+        elif binding.kind == "value" and not binding.function:
+            binding.factory = typed
 
     def on_augassign(self, node: ast.AugAssign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
@@ -467,6 +558,10 @@ class _Extractor:
                 if klass is not None and how == "assign":
                     binding = self.binding_for(ref.name, value, ctx)
                     binding.scope = "instance"
+                    if binding.kind == "value":
+                        if isinstance(value, ast.Name) and value.id in fn.instances:
+                            binding.factory = fn.instances[value.id]  # ``self.runtime = runtime`` (typed)
+                        binding.function = self.function_value(value, ctx)
                     if binding.kind != "value" or ref.name not in klass.attributes:
                         binding.span = self.span(target)
                         klass.attributes[ref.name] = binding
@@ -549,7 +644,12 @@ class _Extractor:
             if ref.kind in ("name", "self"):
                 yield Ref(ref.kind, ref.name + "()")
 
+    def on_loop(self, node: ast.AST, ctx: _Ctx):
+        ctx.fn.facts.has_loop = True
+        return [(c, ctx) for c in _children(node)]
+
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
+        ctx.fn.facts.has_loop = True
         it = node.iter
         registry = ""
         inner_expr: ast.expr = it
@@ -733,6 +833,10 @@ class _Extractor:
             return [(node.value, ctx)]
         if not (ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body):
             self.read(text, node, ctx)
+            root, _, rest = text.partition(".")
+            if root in ("self", "cls") and ctx.cls and rest:
+                attr = rest.partition(".")[0]
+                self.self_reads.append((ctx.fn.facts, ctx.cls, attr, self.span(node), self.order, ctx.regions))
         return ()
 
     def read(self, text: str, node: ast.AST, ctx: _Ctx) -> None:
@@ -751,6 +855,10 @@ class _Extractor:
         out: list = []
         text = dotted(func)
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
+        if text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            made = self.factory_of(func.value, ctx)  # ``Session(backend).open()``: ``Session.open``
+            if self._is_instance_factory(made, func.value, ctx):
+                ref = Ref("name", f"{made}.{func.attr}")
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
@@ -797,7 +905,8 @@ class _Extractor:
                     if r.kind == "name":
                         fn.facts.spawns.append((r, "startup hook"))
         self.spawns(ref, node, args, ctx)
-        if ref.kind in ("name", "self") or category:
+        if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
+            # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             fn.facts.calls.append(Call(ref, self.span(node), category, keywords, ctx.regions, self.order))
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
@@ -868,9 +977,21 @@ class _Extractor:
             elif positional:
                 targets.append(positional[0])
         for t in targets:
-            r = self.resolve_expr(t, ctx)
-            if r.kind in ("name", "self"):
+            for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
+
+    def handler_refs(self, node: ast.expr, ctx: _Ctx) -> list[Ref]:
+        """The project functions a handler expression runs: the function named, the one a
+        ``functools.partial`` wraps, or those a lambda calls (Gradio's
+        ``fn=lambda q, k: asyncio.run(answer(q, k))`` runs ``answer`` per click, not at set-up)."""
+        if isinstance(node, ast.Lambda):
+            calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
+            refs = (self.resolve_expr(c.func, ctx) for c in calls)
+            return [r for r in refs if r.kind in ("name", "self")]
+        if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
+            node = node.args[0]
+        r = self.resolve_expr(node, ctx)
+        return [r] if r.kind in ("name", "self") else []
 
     def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
         """A function handed to a web framework or a UI toolkit as a per-request handler:
@@ -898,8 +1019,7 @@ class _Extractor:
         if not chosen and 0 <= spec[0] < len(positional):
             chosen = [positional[spec[0]]]
         for t in chosen:
-            r = self.resolve_expr(t, ctx)
-            if r.kind in ("name", "self"):
+            for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
         return bool(chosen)
 
@@ -1065,6 +1185,33 @@ def _mentions(node: ast.AST) -> set[str]:
     return out
 
 
+def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``if _ready: return`` first (also inside a ``with lock:``), and ``global _ready`` set to a
+    literal further down: the rest of the body runs once per process."""
+    def plain(stmts: list[ast.stmt]) -> list[ast.stmt]:  # without the docstring and ``global``
+        return [s for s in stmts if not (isinstance(s, ast.Global) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+
+    body = plain(node.body)
+    if body and isinstance(body[0], (ast.With, ast.AsyncWith)):
+        body = plain(body[0].body)
+    first = body[0] if body else None
+    if not (isinstance(first, ast.If) and len(first.body) == 1 and isinstance(first.body[0], ast.Return)):
+        return False
+    test = first.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        test = test.left  # ``if _client is not None: return _client``
+    if not isinstance(test, ast.Name):
+        return False
+    flag = test.id
+    declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
+    sets = any(
+        isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
+        and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
+        for s in ast.walk(node)
+    )
+    return declared and sets
+
+
 def _acquire_of(stmt: ast.stmt) -> tuple[ast.Call, ast.expr, bool] | None:
     """(the call, the lock, taken off the loop thread) for ``x.acquire()``, ``await x.acquire()``,
     ``await loop.run_in_executor(pool, x.acquire)`` or ``await asyncio.to_thread(x.acquire)``."""
@@ -1095,6 +1242,11 @@ def _released(finalbody: list[ast.stmt]) -> set[str]:
 
 
 _HANDLERS: dict[type, Callable] = {
+    ast.While: _Extractor.on_loop,
+    ast.ListComp: _Extractor.on_loop,
+    ast.SetComp: _Extractor.on_loop,
+    ast.DictComp: _Extractor.on_loop,
+    ast.GeneratorExp: _Extractor.on_loop,
     ast.FunctionDef: _Extractor.on_function,
     ast.AsyncFunctionDef: _Extractor.on_function,
     ast.ClassDef: _Extractor.on_class,

@@ -62,6 +62,9 @@ class Binding:
     lock_kind: str = ""
     # "module", "class" (class body) or "instance" (``self.x = ...``)
     scope: str = "module"
+    # the project function the value is, when a function is stored (``self.completions = fn``):
+    # calling the attribute runs it
+    function: str = ""
 
 
 @dataclass(slots=True)
@@ -148,6 +151,10 @@ class FunctionFacts:
     # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
     # "call" / "delete"
     config_writes: list[Access] = field(default_factory=list)
+    # a guarded one-shot init: returns at once when a module-level flag it sets is already set
+    # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
+    one_shot: bool = False
+    has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
 
     @property
     def one_time_scope(self) -> bool:

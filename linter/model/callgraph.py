@@ -23,11 +23,15 @@ class CallGraph(Resolution):
             for func in self.functions.values():
                 for call in func.facts.calls:
                     callee = self.resolve_function(call.callee, func)
-                    if callee is not None and callee.id != func.id:
-                        callers.setdefault(callee.id, []).append((func, call))
+                    if callee is None:
+                        continue
+                    # a call of an abstract method runs one of its implementations
+                    for target in (callee, *self.implementations(callee)):
+                        if target.id != func.id and _counts(func, target):
+                            callers.setdefault(target.id, []).append((func, call))
                 for ref, _how in func.facts.spawns:
                     callee = self.resolve_function(ref, func)
-                    if callee is not None:
+                    if callee is not None and _counts(func, callee):
                         callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
             self._callers = callers
         return self._callers
@@ -39,6 +43,28 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for ref, how in func.facts.spawns:
                 callee = self.resolve_function(ref, func)
-                if callee is not None:
+                if callee is not None and _counts(func, callee):
                     out.setdefault(callee.id, (func, how))
         return out
+
+
+    @cached_property
+    def spawn_sites(self) -> dict[str, int]:
+        """How many places start each function on a thread / executor / task / process."""
+        out: dict[str, int] = {}
+        for func in self.functions.values():
+            for ref, _how in func.facts.spawns:
+                callee = self.resolve_function(ref, func)
+                if callee is not None and _counts(func, callee):
+                    out[callee.id] = out.get(callee.id, 0) + 1
+        return out
+
+
+def _counts(caller: Func, callee: Func) -> bool:
+    """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
+    never evidence about the code it tests, either way: a library method whose only in-repo
+    callers are tests is not test-only (its callers live in other packages), and a test that
+    starts it on a thread does not make it concurrent. Checking a package alone and checking the
+    whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
+    start-up code once ``tests/`` was in the tree)."""
+    return callee.file.is_test or not caller.file.is_test

@@ -11,8 +11,9 @@ process. Each rule is exempt from some places, and names them as data (``Where``
   Streamlit script's module level is set-up scope too (LLM001 and LLM008 skip it), though it runs
   once per visitor: ``START_UP`` says that.
 - ``START_UP``: one-time start-up (``one_time``): module level (not a Streamlit script's),
-  ``__main__``, a cached factory, a start-up hook or process initializer, test code, or a
-  function only ever called from those. A function only called from ``main()`` is start-up;
+  ``__main__``, a cached factory, a guarded one-shot init (``if _ready: return`` ... ``_ready =
+  True``), a start-up hook or process initializer, test code, one thread started once from
+  those (``_started_once``), or a function only ever called from those. A function only called from ``main()`` is start-up;
   it is not ``SET_UP_SCOPE``.
 - ``CALLBACK``: a litellm callback, run on litellm's logging thread after the call.
 - ``PROCESS_POOL``: started as a process-pool task (one copy of the module per worker).
@@ -29,7 +30,7 @@ from functools import cached_property
 from typing import Iterable
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import FileFacts
+from linter.analysis.facts import FileFacts, Ref
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -81,6 +82,7 @@ class Context(Network):
             return not (func.facts.qualname == "<module>" and self.is_streamlit(func.file))
         if (
             func.file.is_test
+            or func.facts.one_shot
             or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
             or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
@@ -91,44 +93,67 @@ class Context(Network):
             return False
         visiting.add(fid)
         callers = self.callers.get(fid, [])
-        result = bool(callers) and fid not in self.callbacks and fid not in self.spawned
+        result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(self._one_time_of(c, visiting) for c, _ in callers)
         visiting.discard(fid)
         self._one_time[fid] = result
         return result
 
-    def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
-        """Why ``func`` runs at request time (per call, per agent, concurrently), if known."""
-        return self._evidence(func, depth, set())
+    def _started_once(self, func: Func) -> bool:
+        """One thread started at one place (``Thread(target=run_server).start()``), running a
+        body with no loop of its own: with start-up callers only (asked by ``_one_time_of``),
+        it runs once, like ``main()`` (``create_app`` in a server thread). A worker that loops
+        over jobs, an executor task or a thread started in a loop is not."""
+        return (
+            self.spawned[func.id][1] == "thread target"
+            and self.spawn_sites.get(func.id) == 1
+            and not func.facts.has_loop
+            and not func.facts.is_async
+            and not self.spawned[func.id][0].facts.has_loop
+        )
 
-    def _evidence(self, func: Func, depth: int, seen: set[str]) -> Chain | None:
-        fid = func.id
-        if fid in seen:
-            return None
-        seen = seen | {fid}
+    def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
+        """Why ``func`` runs at request time (per call, per agent, concurrently), if known: the
+        shortest chain of callers (to ``depth``) up to one that does. Shortest, not the first
+        found: as the call graph sees more callers, a depth-first walk wandered into a long chain
+        (crewAI's ``LLM.set_callbacks`` came to be explained through five tool adapters, when
+        ``LLM.acall`` calls it directly)."""
+        frontier: list[tuple[Func, tuple[Text, ...]]] = [(func, ())]
+        seen = {func.id}
+        for level in range(depth + 1):
+            nxt: list[tuple[Func, tuple[Text, ...]]] = []
+            for f, steps in frontier:
+                why = self._request_reason(f)
+                if why is not None:
+                    return Chain(steps + (why,))
+                if level == depth:
+                    continue
+                for caller, _call in self.callers.get(f.id, []):
+                    if caller.id in seen or caller.facts.qualname in ("<module>", "<main>"):
+                        continue
+                    seen.add(caller.id)
+                    nxt.append((caller, steps + (text(f.facts.qualname),)))
+            frontier = nxt
+            if not frontier:
+                break
+        return None
+
+    def _request_reason(self, func: Func) -> Text | None:
+        """Why ``func`` itself runs at request time, if it does."""
         label = func.facts.qualname
         entry = self.entry_point(func)
         if entry is not None:
-            return Chain((text(entry),))
-        if fid in self.callbacks:
-            return Chain((text(f"{label} (a litellm callback)"),))
-        if fid in self.spawned:
-            spawner, how = self.spawned[fid]
+            return text(entry)
+        if func.id in self.callbacks:
+            return text(f"{label} (a litellm callback)")
+        if func.id in self.spawned:
+            spawner, how = self.spawned[func.id]
             article = "an" if how[:1] in "aeiou" else "a"
-            return Chain((text(f"{label} ({article} {how} started in {spawner.label})"),))
-        if func.facts.is_async:
-            return Chain((text(f"{label} (async def: runs as concurrent tasks)"),))
+            return text(f"{label} ({article} {how} started in {spawner.label})")
         litellm = self.litellm_call_in(func)
         if litellm is not None:
-            return Chain((text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")"),))
-        if depth > 0:
-            for caller, _call in self.callers.get(fid, []):
-                if caller.facts.qualname in ("<module>", "<main>"):
-                    continue
-                sub = self._evidence(caller, depth - 1, seen)
-                if sub is not None:
-                    return Chain((text(label),) + sub.steps)
+            return text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")")
         return None
 
     # ------------------------------------------- concurrency (entry points)
@@ -141,6 +166,8 @@ class Context(Network):
     def _imported_modules(self) -> frozenset[str]:
         out: set[str] = set()
         for f in self.files:
+            if f.is_test:
+                continue  # a test importing a script is no evidence that the app imports it
             for target in f.imports.values():
                 parts = target.split(".")
                 out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
@@ -155,8 +182,7 @@ class Context(Network):
         if label == "<main>":
             return None
         for d in func.facts.decorators:
-            last = d.rsplit(".", 1)[-1]
-            if (last in cat.ROUTE_DECORATOR_METHODS and "." in d) or d in cat.VIEW_DECORATORS:
+            if d in cat.VIEW_DECORATORS or self.is_route(d, func):
                 return f"{label} (a web handler: @{'.'.join(d.split('.')[-2:])})"
         view = self._view_method(func)
         if view is not None:
@@ -170,6 +196,34 @@ class Context(Network):
         if func.facts.is_async:
             return f"{label} (async def: runs as concurrent tasks)"
         return None
+
+    def is_route(self, decorator: str, func: Func) -> bool:
+        """``@app.get(...)`` on an app / router / blueprint object of a web framework: made by the
+        framework (``app = FastAPI()`` here or in another module, ``app: FastAPI``, a subclass
+        of its app), or a plain local name (``def register(app): @app.get``) in a file that
+        imports a web framework. ``@mock.patch`` is not a route."""
+        obj, _, last = decorator.rpartition(".")
+        if not obj or last not in cat.ROUTE_DECORATOR_METHODS:
+            return False
+        if _web_module(obj):
+            return True  # a local built or typed from the framework: ``fastapi.FastAPI.get``
+        hit = self.binding(obj)
+        if hit is not None:
+            f, factory = hit[0], hit[1].factory
+            qualified = factory if "." in factory else f"{f.module}.{factory}"
+            if _web_module(factory) or self._is_web_class(Ref("name", qualified)):
+                return True
+            # ``app = create_app()``: an app factory of a module that imports a web framework
+            maker = self.function_named(qualified) if factory else None
+            return maker is not None and any(_web_module(v) for v in maker.file.imports.values())
+        return "." not in obj and any(_web_module(v) for v in func.file.imports.values())
+
+    def _is_web_class(self, ref: Ref) -> bool:
+        """A project class deriving from a web framework's (``class App(FastAPI)``)."""
+        hit = self.resolve_class(ref)
+        if hit is None:
+            return False
+        return any(_web_module(b.name) for _f, k in self.mro(*hit) for b in k.bases if b.kind == "name")
 
     def _view_method(self, func: Func) -> str | None:
         cls = func.facts.class_name
@@ -251,6 +305,10 @@ class Context(Network):
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
+
+
+def _web_module(name: str) -> bool:
+    return name.split(".", 1)[0] in cat.WEB_FRAMEWORKS
 
 
 def _imports(file: FileFacts, module: str) -> bool:

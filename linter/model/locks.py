@@ -9,7 +9,8 @@ portalocker, fasteners, ...) are not thread locks: they guard a file, so they ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Call, LockRegion, Ref
@@ -31,6 +32,7 @@ class Lock:
     # the lock-narrowing fix may split its region: a thread or asyncio lock whose factory is
     # known, held by a ``with`` block (not acquire/release, not a lock guessed from its name)
     narrowable: bool = False
+    key: str = ""  # which lock, when shared: "module:Class.attr" or the module-level name
 
 
 class Locks(Network):
@@ -60,11 +62,12 @@ class Locks(Network):
                         held.shared,
                         helper.id,
                         held.narrowable and region.taken == "with",
+                        held.key,
                     )
             return None
         lock = self._lock_of(func, region)
         if lock is not None and lock.kind in ("thread", "async") and region.taken == "with":
-            return Lock(lock.label, lock.kind, lock.description, lock.shared, narrowable=True)
+            return replace(lock, narrowable=True)
         return lock
 
     def held_lock(self, func: Func, regions: tuple[int, ...]) -> Lock | None:
@@ -101,19 +104,21 @@ class Locks(Network):
                             ": one lock shared by every instance" if b.scope == "class" else "",
                         ),
                         b.scope == "class",
+                        key=f"{f.module}:{klass.name}.{ref.name}" if b.scope == "class" else "",
                     )
                 if b.kind != "value":
                     return None  # a client, a dict, ...: not a lock
         if ref.kind == "name":
             hit = self.binding(ref.name)
             if hit is not None:
-                f, b, _ = hit
+                f, b, qual = hit
                 if b.kind == "lock":
                     return Lock(
                         ref.name.rsplit(".", 1)[-1],
                         b.lock_kind,
                         text(f"module-level {b.factory} defined at ", self.loc(f, b.span), ": one lock for the whole process"),
                         True,
+                        key=qual,
                     )
                 return None
             split = self.split_module(ref.name)
@@ -127,6 +132,7 @@ class Locks(Network):
                         b.lock_kind,
                         text(f"class-level {b.factory} defined at ", self.loc(f, b.span), ": one lock shared by every instance"),
                         True,
+                        key=f"{f.module}:{_k.name}.{attr}",
                     )
         last = ref.name.rsplit(".", 1)[-1].lower()
         if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
@@ -149,6 +155,19 @@ class Locks(Network):
             ):
                 return True
         return False
+
+    @cached_property
+    def lock_holders(self) -> dict[str, list[Func]]:
+        """The functions that take each shared lock (``Lock.key``), test code left out."""
+        out: dict[str, list[Func]] = {}
+        for func in self.functions.values():
+            if func.file.is_test:
+                continue
+            for region in func.facts.regions:
+                lock = self.resolve_lock(func, region)
+                if lock is not None and lock.key and func not in out.get(lock.key, ()):
+                    out.setdefault(lock.key, []).append(func)
+        return out
 
     def region_network(self, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
         """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""

@@ -39,6 +39,11 @@ class Network(Callbacks):
             return None
         inner = self.function_network(callee, depth - 1, litellm_only)
         if inner is None:
+            # a call of an abstract method runs an implementation: the first that reaches one
+            for impl in self.implementations(callee):
+                inner = self.function_network(impl, depth - 1, litellm_only)
+                if inner is not None:
+                    return Chain((Text((f"{callee.facts.qualname}() (implemented by {impl.facts.qualname})",)),) + inner.steps)
             return None
         return Chain((Text((f"{callee.facts.qualname}()",)),) + inner.steps)
 

@@ -3,12 +3,17 @@ function a call, a registration or a qualified name refers to."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Binding, ClassFacts, FileFacts, Ref, Span
 from linter.diagnostics import Loc
 from linter.model.func import Func
+
+
+_ABSTRACT = frozenset(["abc.abstractmethod", "abstractmethod"])
+_PROTOCOLS = frozenset(["typing.Protocol", "typing_extensions.Protocol"])
 
 
 class Resolution:
@@ -125,7 +130,8 @@ class Resolution:
                 return None
             if "." in ref.name:
                 return self._attribute_method(where, ref.name.removesuffix("()"))
-            return self.method(where.file, where.facts.class_name, ref.name.removesuffix("()"))
+            name = ref.name.removesuffix("()")
+            return self.method(where.file, where.facts.class_name, name) or self._stored_function(where.file, where.facts.class_name, name)
         if ref.kind == "local" and "." not in ref.name:
             # a nested function of the caller, or of an enclosing function
             q = where.facts.qualname
@@ -146,6 +152,43 @@ class Resolution:
                 return self.method(hit[0], hit[1].name, "__init__")
         return func
 
+    def _stored_function(self, file: FileFacts, class_name: str, name: str) -> Func | None:
+        """``self.completions(...)`` where ``self.completions = patched_completions``."""
+        hit = self.attribute(file, class_name, name)
+        return self.function_named(hit[2].function) if hit is not None and hit[2].function else None
+
+    def implementations(self, func: Func) -> list[Func]:
+        """The overrides of an abstract method (``@abstractmethod``, or a method of a
+        ``Protocol``) in project classes: a call through the base runs one of them. Test
+        classes are left out (a fake is no evidence about the real thing)."""
+        cls = func.facts.class_name
+        if not cls or not func.facts.qualname.startswith(cls + "."):
+            return []
+        klass = func.file.classes.get(cls)
+        if klass is None or not (
+            any(d in _ABSTRACT for d in func.facts.decorators)
+            or any(b.kind == "name" and b.name in _PROTOCOLS for b in klass.bases)
+        ):
+            return []
+        name = func.facts.qualname[len(cls) + 1 :]
+        out = []
+        for f, sub in self._subclasses.get(f"{func.file.module}:{cls}", ()):
+            fn = f.functions.get(f"{sub.name}.{name}")
+            if fn is not None:
+                out.append(Func(f, fn))
+        return out
+
+    @cached_property
+    def _subclasses(self) -> dict[str, list[tuple[FileFacts, ClassFacts]]]:
+        out: dict[str, list[tuple[FileFacts, ClassFacts]]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for klass in f.classes.values():
+                for base_file, base in list(self.mro(f, klass))[1:]:
+                    out.setdefault(f"{base_file.module}:{base.name}", []).append((f, klass))
+        return out
+
     def _attribute_method(self, where: Func, name: str) -> Func | None:
         """``self.llm.call``: a method of the project class that ``self.llm`` was built from."""
         attr, _, meth = name.partition(".")
@@ -163,6 +206,7 @@ class Resolution:
         if depth:
             return self._function_named(qualified, depth)
         if qualified not in self._named:
+            self._named[qualified] = None  # a cycle of stored functions resolves to nothing
             self._named[qualified] = self._function_named(qualified, 0)
         return self._named[qualified]
 
@@ -185,6 +229,9 @@ class Resolution:
             hit = self.resolve_class(Ref("name", factory))
             if hit is not None:
                 return self.method(hit[0], hit[1].name, tail)
+        if tail and "." not in tail and head in f.classes:
+            # ``llm.completions(...)`` on a typed receiver, a function stored on the instance
+            return self._stored_function(f, head, tail)
         return None
 
     def binding(self, qualified: str, depth: int = 0) -> tuple[FileFacts, Binding, str] | None:

@@ -104,6 +104,11 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    for holders in index.lock_holders.values():
+        # one holder's concurrent callers grade every holder of a shared lock: files the byte
+        # scan skipped may hold them
+        if len(holders) > 1:
+            yield from (Callers(h.id) for h in holders if index.concurrency_evidence(h) is None)
     for i, func in index.functions.items():
         # a ``with lock: yield`` helper whose callers decide (the finding is at the ``with
         # helper():`` of a caller): files the byte scan skipped may hold a concurrent one
@@ -152,7 +157,11 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     if awaits:
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
-    if chain is not None:
+    shared = index.lock_contention_evidence(func, lock) if chain is None else None
+    if shared is not None:
+        evidence.append(text("contended: ", shared))
+        confidence = Confidence.HIGH
+    elif chain is not None:
         evidence.append(text("runs concurrently: ", chain))
         confidence = Confidence.HIGH if lock.shared or awaits else Confidence.MEDIUM
     else:
