@@ -11,6 +11,7 @@ that llmlint did not report when they were written.
     python scripts/ecosystem.py --repo crewAI --repo pdd
     python scripts/ecosystem.py --json before.json   # machine-readable, for before/after tables
     python scripts/ecosystem.py --markdown           # the tables as markdown
+    python scripts/ecosystem.py --before before.json # before -> after tables (both with today's labels)
     python scripts/ecosystem.py --consistency        # default == --no-prefilter, package alone == whole repo
 
 Exit 1 when precision is below the bars of issue 16 (0.90 overall, 0.85 for a rule with at least
@@ -421,6 +422,32 @@ def as_json(results: list[RepoResult], repos: dict[str, Repo], consistency: dict
     }
 
 
+def load_findings(path: Path) -> dict[str, list[Finding]]:
+    """The findings of an earlier --json output, per repository."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {repo["name"]: [Finding(f["path"], f["line"], f["code"], f["confidence"], f["message"], tuple(f["evidence"]))
+                           for f in repo["findings"]] for repo in data["repositories"]}
+
+
+def before_after(before: list[RepoResult], after: list[RepoResult], markdown: bool) -> str:
+    """Per-repository and per-rule tables of an earlier run next to this one. Both runs are scored
+    with today's labels, so a change in the numbers is a change in the findings."""
+    def cells(b: list[str], a: list[str]) -> list[str]:
+        return [a[0]] + [x if x == y else f"{x} -> {y}" for x, y in zip(b[1:], a[1:])]
+
+    out = []
+    for title, b_rows, a_rows in zip(("Before -> after, per repository", "Before -> after, per rule"),
+                                     tables(before), tables(after)):
+        b_by_name = {row[0]: row for row in b_rows}
+        empty = ["", "0", "0", "0", "0", "0", "-", "-"]
+        names = [row[0] for row in a_rows] + [n for n in b_by_name if n not in {row[0] for row in a_rows}]
+        a_by_name = {row[0]: row for row in a_rows}
+        rows = [cells(b_by_name.get(n, [n, *empty[1:]]), a_by_name.get(n, [n, *empty[1:]])) for n in names]
+        rows.sort(key=lambda row: row[0] == "total")
+        out += [title, render(rows, markdown), ""]
+    return "\n".join(out)
+
+
 # ----------------------------------------------------------------------------- consistency
 
 def _diff(a_name: str, a: list[Finding], b_name: str, b: list[Finding]) -> list[str]:
@@ -452,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="tables as markdown")
     ap.add_argument("--consistency", action="store_true",
                     help="also run --no-prefilter and the package folder alone; print every finding that differs")
+    ap.add_argument("--before", type=Path,
+                    help="an earlier --json output: also print before -> after tables (both scored with today's labels)")
     ap.add_argument("--jobs", type=int, default=None, help="llmlint --jobs")
     ap.add_argument("--repos-file", type=Path, default=REPOS_FILE)
     ap.add_argument("--labels-dir", type=Path, default=LABELS_DIR)
@@ -477,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         if a.consistency:
             differences[repo.name] = consistency(repo, root, findings, a.jobs)
     print(report(results, a.markdown))
+    if a.before:
+        earlier = load_findings(a.before)
+        before = [score(r.name, earlier.get(r.name, []), load_labels(a.labels_dir / f"{r.name}.toml")) for r in results]
+        print("\n" + before_after(before, results, a.markdown))
     problems = failures(results)
     if a.consistency:
         print("\nConsistency (default vs --no-prefilter; package alone vs whole repository)")

@@ -72,6 +72,15 @@ def test_failures_apply_the_precision_bars() -> None:
     assert eco.failures([result("x", "LLM001", 7, 1), result("y", "LLM005", 7, 1)]) == ["overall precision 0.88 < 0.9"]
 
 
+def test_before_after_marks_what_changed() -> None:
+    labels = [eco.Label("a.py", 1, "LLM005", "r", "true"), eco.Label("a.py", 2, "LLM005", "r", "false")]
+    before = [eco.score("demo", [finding("a.py", 1, "LLM005"), finding("a.py", 2, "LLM005")], labels)]
+    after = [eco.score("demo", [finding("a.py", 1, "LLM005")], labels)]
+    text = eco.before_after(before, after, markdown=True)
+    assert "| LLM005 | 2 -> 1 | 1 | 1 -> 0 | 0 | 0 | 0.50 -> 1.00 | 1.00 |" in text
+    assert "| demo | 2 -> 1 | 1 | 1 -> 0 | 0 | 0 | 0.50 -> 1.00 | 1.00 |" in text
+
+
 def test_duplicate_labels_are_an_error() -> None:
     label = eco.Label("a.py", 1, "LLM005", "r")
     with pytest.raises(ValueError, match="two labels"):
@@ -149,13 +158,18 @@ def test_check_on_a_tiny_repository(ecosystem: dict[str, Path], capsys: pytest.C
     assert repo["total"]["precision"] == 1.0 and repo["total"]["recall"] == 0.5
     assert repo["rules"]["LLM003"]["misses"] == 1 and repo["consistency"] == []
 
-    # A label that no longer matches (the code moved) is reported as a change, and the finding as new.
+    # A label that no longer matches (the code moved) is reported as a change, and the finding as new;
+    # --before rescores the previous run's findings with today's labels (the same findings: no change).
+    before = ecosystem["tmp"] / "before.json"
+    before.write_text((ecosystem["tmp"] / "out.json").read_text())
     (ecosystem["labels"] / "svc.toml").write_text(
         '[[finding]]\npath = "svc/app.py"\nline = 9\ncode = "LLM005"\nverdict = "false"\nreason = "stale"\n')
-    code, data = run(ecosystem)
+    code, data = run(ecosystem, "--before", str(before))
     (repo,) = data["repositories"]
     assert code == 1 and [label["line"] for label in repo["lost"]] == [9]
-    assert "no longer reported (false): svc/app.py:9 LLM005" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "no longer reported (false): svc/app.py:9 LLM005" in printed
+    assert "Before -> after, per rule" in printed and "->" not in printed.split("Before -> after, per rule")[1]
 
 
 def test_missing_mirror_says_what_to_fetch(ecosystem: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
