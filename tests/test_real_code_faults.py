@@ -26,12 +26,10 @@ CASES = sorted(p for p in FAULTS.iterdir() if p.is_dir()) if FAULTS.is_dir() els
 OPEN: frozenset[str] = frozenset({
     "callers-unresolved-no-evidence",
     "class-level-storage-untracked",
-    "config-value-provenance-ignored",
     "explicit-acquire-not-a-region",
     "file-lock-is-not-a-thread-lock",
     "lambda-wrapped-handler",
     "network-call-behind-abstract-attribute",
-    "one-finding-per-function-and-target",
     "single-flight-misclassified",
     "test-only-callers",
     "with-is-not-a-lock",

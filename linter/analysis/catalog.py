@@ -213,6 +213,13 @@ CONFIG_ATTRIBUTES = frozenset(
     ]
 )
 ENVIRON = "os.environ"
+# module-level names that hold the current request's data (context-local proxies), and
+# libraries whose every value is per visitor (a Streamlit widget's value): a config value read
+# from them is request data, though it is not a parameter
+REQUEST_DATA = frozenset(
+    ["flask.request", "flask.session", "flask.g", "quart.request", "quart.session", "quart.g", "bottle.request", "werkzeug.local"]
+)
+REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
 CONFIG_FUNCTIONS = frozenset(
     [
