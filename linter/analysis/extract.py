@@ -816,7 +816,7 @@ class _Extractor:
 
     def categorize(self, ref: Ref, fn: _Fn) -> str:
         if ref.kind == "name":
-            if ref.name in cat.LITELLM_CALLS:
+            if cat.is_litellm_call(ref.name):
                 return "litellm-call"
             if self.catalog.is_network(ref.name):
                 return "network"
