@@ -25,7 +25,6 @@ CASES = sorted(p for p in FAULTS.iterdir() if p.is_dir()) if FAULTS.is_dir() els
 # Causes not fixed yet, strict: a case that starts to pass fails here until it leaves this list.
 OPEN: frozenset[str] = frozenset({
     "callers-unresolved-no-evidence",
-    "class-level-storage-untracked",
     "explicit-acquire-not-a-region",
     "file-lock-is-not-a-thread-lock",
     "lambda-wrapped-handler",

@@ -142,6 +142,7 @@ class _Extractor:
         self.pos = _Positions(text)
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
+        self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         facts.functions["<module>"] = self.toplevel.facts
@@ -206,6 +207,8 @@ class _Extractor:
             stmt = todo.pop()
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.top_names.add(stmt.name)
+                if isinstance(stmt, ast.ClassDef):
+                    self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 add_import(self.imports, stmt, self.facts.module, self.facts.is_package)
             elif isinstance(stmt, ast.Assign):
@@ -420,7 +423,7 @@ class _Extractor:
             if name in fn.globals:
                 fn.facts.writes.append(Access(
                     f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
-                    constant=_is_literal(value),
+                    constant=_is_literal(value), locked=bool(ctx.regions),
                 ))
             else:
                 fn.locals.add(name)
@@ -445,6 +448,15 @@ class _Extractor:
             if ref.kind == "name" and ref.name in self.catalog.registries:
                 op = "assign" if how == "assign" else "augmented"
                 self.registration(ref.name, op, stmt, ctx, value)
+                return out
+            shared = self.class_storage(text, ctx)
+            if shared is not None and isinstance(target, ast.Attribute) and how in ("assign", "augmented"):
+                # ``cls.count += 1`` / ``Session.current = user``: one copy for the whole process,
+                # written like a ``global`` is rebound
+                fn.facts.writes.append(Access(
+                    shared, self.span(target), "rebind" if how == "assign" else how, self.order,
+                    constant=_is_literal(value), locked=bool(ctx.regions),
+                ))
                 return out
             if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
                 # ``self.x = factory()``: an instance attribute of the enclosing class
@@ -471,7 +483,10 @@ class _Extractor:
             key = _subscript_key(target)
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value))
+            self.storage_write(
+                target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
+                self.shared_name(target.slice, ctx),
+            )
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
@@ -612,15 +627,44 @@ class _Extractor:
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
     def storage_write(
-        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False
+        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False, key_from: str = ""
     ) -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
-        if ref.kind != "name":
+        name = self.class_storage(text, ctx) if ref.kind == "self" else (ref.name if ref.kind == "name" else None)
+        if name is None:
             return
-        ctx.fn.facts.writes.append(Access(ref.name, self.span(node), how, self.order, key, constant))
+        ctx.fn.facts.writes.append(
+            Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions))
+        )
+
+    def shared_name(self, node: ast.expr, ctx: _Ctx) -> str:
+        """The qualified name of module- or class-level storage ``node`` reads, else ""."""
+        text = dotted(node)
+        if text is None:
+            return ""
+        root = text.split(".", 1)[0]
+        if root in ctx.fn.locals and root not in ctx.fn.globals and root != "cls":
+            return ""
+        shared = self.class_storage(text, ctx)
+        if shared is not None:
+            return shared
+        ref = self.resolve(text, ctx)
+        return ref.name if ref.kind == "name" and root in self.top_names else ""
+
+    def class_storage(self, text: str, ctx: _Ctx) -> str | None:
+        """The qualified name of class-level storage ``text`` names (``cls._history`` in a
+        method, ``Completion._history`` for a class of this module), else None."""
+        root, _, rest = text.partition(".")
+        if not rest or ctx.fn.facts.qualname in ("<module>", "<main>"):
+            return None
+        if root == "cls" and ctx.cls and "<locals>" not in ctx.cls and root in ctx.fn.locals:
+            return f"{self.facts.module}.{ctx.cls}.{rest}"
+        if root in self.top_classes and root not in ctx.fn.locals and root not in self.imports:
+            return f"{self.facts.module}.{text}"
+        return None
 
     def registration(
         self,
@@ -733,6 +777,11 @@ class _Extractor:
 
     def read(self, text: str, node: ast.AST, ctx: _Ctx) -> None:
         root = text.split(".", 1)[0]
+        if root == "cls":
+            shared = self.class_storage(text, ctx)
+            if shared is not None:
+                ctx.fn.facts.reads.append(Access(shared, self.span(node), "read", self.order))
+            return
         if root not in self.top_names and root not in self.imports:
             return
         ref = self.resolve(text, ctx)
@@ -870,6 +919,8 @@ class _Extractor:
             elif positional:
                 targets.append(positional[0])
         for t in targets:
+            if isinstance(t, ast.Lambda) and isinstance(t.body, ast.Call):
+                t = t.body.func  # ``pool.map(lambda c: Completion.create(**c), jobs)`` runs what it calls
             r = self.resolve_expr(t, ctx)
             if r.kind in ("name", "self"):
                 ctx.fn.facts.spawns.append((r, how))

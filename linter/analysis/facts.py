@@ -80,6 +80,9 @@ class Access:
     # per-instance attribute, anything not known); and the value as written (short)
     source: str = ""
     value: str = ""
+    # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
+    key_from: str = ""
+    locked: bool = False  # inside a ``with`` block (a lock, maybe)
 
 
 @dataclass(slots=True)

@@ -189,6 +189,9 @@ _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([
 
 
 _GLOBAL = re.compile(rb"(?m)^[ \t]+global[ \t]")
+# class-level storage written in a method: ``cls.x = v``, ``cls.x += 1``, ``cls.x[k] = v``
+_CLS_WRITE = re.compile(rb"cls[ \t]*\.[ \t]*\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
+_TOP_CLASS = re.compile(rb"(?m)^class[ \t]+([A-Za-z_]\w*)")
 _KEY_WRITE_ENDS = tuple(re.compile(q + rb"[ \t]*\][ \t]*(?:=(?!=)|\+=)") for q in (b'"', b"'"))
 
 
@@ -207,10 +210,14 @@ class ModuleStateWrite:
     inside a function (``CURRENT["user"] = u``) whose base is module-level here or imported
     (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
 
-    gate = frozenset([b"global", b'"]', b"']"])
+    gate = frozenset([b"global", b'"]', b"']", b"cls", b"class"])
 
     def matches(self, data: bytes) -> bool:
         if b"global" in data and _GLOBAL.search(data):
+            return True
+        if b"cls" in data and _CLS_WRITE.search(data):
+            return True
+        if b"class" in data and self._class_storage_write(data):
             return True
         names: set[bytes] | None = None
         for end in _key_write_ends(data):
@@ -221,7 +228,7 @@ class ModuleStateWrite:
             if m is None:
                 continue
             root = re.split(rb"[ \t]*\.[ \t]*", m.group(1))[0]
-            if root in (b"self", b"cls"):
+            if root == b"self":
                 continue
             if names is None:
                 names = {n.group(1) for n in _TOP_BINDING.finditer(data)}
@@ -229,6 +236,18 @@ class ModuleStateWrite:
                     names |= set(re.findall(rb"[A-Za-z_]\w*", imp.group(1)))
             if root in names:
                 return True
+        return False
+
+    @staticmethod
+    def _class_storage_write(data: bytes) -> bool:
+        """``Completion._history[k] = v`` / ``Session.current = u`` inside a function, for a
+        class of this file (one search per class, each starting with its name: fast)."""
+        for m in _TOP_CLASS.finditer(data):
+            write = re.compile(re.escape(m.group(1)) + rb"\.\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
+            for w in write.finditer(data):
+                line_start = data.rfind(b"\n", 0, w.start()) + 1
+                if data[line_start : line_start + 1] in (b" ", b"\t") and data[line_start : w.start()].strip() == b"":
+                    return True
         return False
 
 

@@ -201,6 +201,13 @@ class Resolution:
                 b = f.bindings.get(parts[i])
                 if b is not None:
                     return f, b, f"{f.module}.{parts[i]}"
+                klass = f.classes.get(parts[i])
+                if klass is not None and i + 1 < len(parts):
+                    # class-level storage (``Completion._history``): one copy, like a module's
+                    attr = klass.attributes.get(parts[i + 1])
+                    if attr is not None and attr.scope == "class":
+                        return f, attr, f"{f.module}.{parts[i]}.{parts[i + 1]}"
+                    return None
                 target = f.imports.get(parts[i])
                 if target and target != qualified:
                     rest = ".".join(parts[i + 1 :])
