@@ -512,10 +512,10 @@ class _Extractor:
     # ------------------------------------------------------- value provenance
     def value_source(self, value: ast.expr | None, ctx: _Ctx) -> str:
         """Where a value comes from, as ``Access.source``: the strongest of its parts
-        (request > saved > process > literal). What is not known counts as request data, so
+        (request, unknown > saved > process > literal). What is not known counts like request data, so
         a value is only cleared when every part of it is a literal or a process-wide fact."""
         if value is None:
-            return "request:a value not visible here"
+            return "unknown:a value not visible here"  # unpacked, a loop's or a ``with``'s target
         best = "literal:"
         todo: list[ast.AST] = [value]
         while todo:
@@ -531,7 +531,7 @@ class _Extractor:
                     todo.extend(a.value for a in _args(n))
                     if isinstance(n.func, ast.Attribute) and dotted(n.func) is None:
                         todo.append(n.func.value)
-                    if best.startswith("request"):
+                    if _RANK[best.split(":", 1)[0]] == 3:
                         return best
                     continue
             if isinstance(n, ast.Subscript) and self.is_environ(n.value, ctx):
@@ -541,11 +541,11 @@ class _Extractor:
             text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
             if text is not None:
                 best = _stronger(best, self.name_source(text, ctx))
-                if best.startswith("request"):
+                if _RANK[best.split(":", 1)[0]] == 3:
                     return best
                 continue
             if isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                return "request:a computed value"  # its own names are not tracked
+                return "unknown:a computed value"  # its own names are not tracked
             todo.extend(_children(n))
         return best
 
@@ -579,7 +579,7 @@ class _Extractor:
             return f"process:`{ref.name}()`"
         if ref.kind == "local" and "." not in text and text not in ctx.fn.locals and text in _BUILTINS:
             return _PROMPTS[0] if text == "input" else f"process:`{text}()`"
-        return f"request:the result of `{text}()`"
+        return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
 
     def is_environ(self, node: ast.expr, ctx: _Ctx) -> bool:
         text = dotted(node)
@@ -591,7 +591,7 @@ class _Extractor:
         if root in ("self", "cls") and ctx.cls and root in fn.locals:
             return f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`"
         if root in fn.locals and root not in fn.globals:
-            return fn.sources.get(root, f"request:`{root}`")
+            return fn.sources.get(root, f"unknown:`{root}`")
         ref = self.resolve(text, ctx)
         if ref.kind == "name" and _request_data(ref.name):
             return f"request:`{text}` (the current request's data)"
@@ -607,11 +607,11 @@ class _Extractor:
                 return module_level
             binding = self.facts.bindings.get(root)
             if binding is not None and binding.kind != "value":
-                return f"request:`{root}` (module-level mutable storage)"
+                return f"unknown:`{root}` (module-level mutable storage)"
             return f"process:`{text}`"
         if "." not in text and text in _BUILTINS:
             return "literal:" if text in ("None", "True", "False") else f"process:`{text}`"
-        return f"request:`{text}`"
+        return f"unknown:`{text}`"  # a closure's or a comprehension's name
 
     def bind_source(self, fn: _Fn, name: str, source: str) -> None:
         fn.sources[name] = _stronger(fn.sources.get(name, "literal:"), source)
@@ -1088,7 +1088,7 @@ _PROCESS_MODULES = frozenset(
     ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing"]
 )
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
-_RANK = {"literal": 0, "process": 1, "saved": 2, "request": 3}
+_RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
 
 
 def _request_data(name: str) -> bool:

@@ -76,8 +76,9 @@ class Access:
     constant: bool = False  # the value written is a literal (a flag or a reset, not request data)
     # client-config writes only: where the written value comes from, "<kind>:<why>" with kind
     # "literal", "process" (env vars, the operator's terminal, files, module constants),
-    # "saved" (the global's own earlier value: a restore) or "request" (a parameter, a
-    # per-instance attribute, anything not known); and the value as written (short)
+    # "saved" (the global's own earlier value: a restore), "request" (a parameter, a
+    # per-instance attribute, the current request's data) or "unknown" (a call's result, a
+    # value not visible: treated like request data); and the value as written (short)
     source: str = ""
     value: str = ""
     # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name

@@ -2,8 +2,9 @@
 
 A process-wide setting is only a cross-request hazard when two requests can want different
 values in it. The facts record, per client-config write, where its value comes from
-(``Access.source``): request data (a parameter of the function, a per-instance attribute, a
-call result or anything not known: the default), a process-wide fact (an environment variable,
+(``Access.source``): request data (a parameter of the function, a per-instance attribute, the
+current request's proxy), a value not known (a call's result: counted like request data), a
+process-wide fact (an environment variable,
 the operator's terminal, a file or a module constant), the global's own saved value (a restore)
 or a literal. This layer decides, over the whole project, which writes carry a value that can
 differ between requests: request data always; a literal or a process-wide value only when some
@@ -39,7 +40,8 @@ def setting(access: Access) -> tuple[str, str]:
 
 
 def kind(access: Access) -> str:
-    return access.source.split(":", 1)[0] or "request"
+    """"literal", "process", "saved", "request" or "unknown" (also for facts without a source)."""
+    return access.source.split(":", 1)[0] or "unknown"
 
 
 class ConfigValues(Resolution):
@@ -63,7 +65,9 @@ class ConfigValues(Resolution):
         shown = f"`{access.value}`" if access.value else "the value"
         why = access.source.split(":", 1)[1] if ":" in access.source else ""
         if what == "request":
-            return ConfigValue(True, text(f"the value {shown} is per-request data: it comes from {why or 'code not visible here'}"))
+            return ConfigValue(True, text(f"the value {shown} can differ from one request or instance to the next: it comes from {why}"))
+        if what == "unknown":
+            return ConfigValue(True, text(f"the value {shown} is not known to be the same for every request: it comes from {why}"))
         if what == "saved":
             return None
         key = setting(access)
