@@ -4,7 +4,8 @@
 Finds module-level storage (a dict, list, object attribute or a `global` variable) that a litellm
 callback writes — a function registered in `litellm.success_callback` / `failure_callback` /
 `callbacks` (globally or per call) or an event method of a `CustomLogger` subclass — and that
-another function reads after making a litellm call (directly, or through its caller).
+another function reads after making a litellm call (directly, or through its caller). Each
+read site is its own finding, so a `# noqa` or a baseline entry covers one read only.
 
 ## Why is this bad
 litellm runs success callbacks on its own logging thread *after* `completion()` has returned

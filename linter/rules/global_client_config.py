@@ -22,6 +22,15 @@ thread's key (see the README for the numbers). A restore in `finally` undoes a c
 writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
 objects built with different keys leave every agent using the last one's, even in one thread.
 
+Only a value that can differ between requests is a hazard: request data (a parameter, a
+per-instance attribute, the current request's object, a value not known). A literal or a
+process-wide value (another environment variable, a key typed at the operator's terminal, a
+file, a module constant) written on every request or construction is the same for all of them
+and is not reported, unless other code writes a different value into the same setting (then
+whoever wrote last decides: both writes are reported); a restore of the saved value belongs to
+the write it undoes. Each write site is its own finding, so a `# noqa` or a baseline entry
+covers one write only.
+
 Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
