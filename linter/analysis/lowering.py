@@ -32,6 +32,22 @@ class _Lower(cst.CSTTransformer):
         # f-strings are printed by hand (see ``_aligned``) into placeholders, replaced last
         self.fstrings: list[tuple[str, str]] = []
         self.strings: list[str] = []  # the f-strings and concatenations being visited
+        # the indentation of the blocks being visited: a line break between brackets is printed
+        # alone without it (``code_for_node``), and the columns after it must stay
+        self.indents: list[str] = []
+        self.default_indent = "    "
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self.default_indent = node.default_indent
+        return True
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        self.indents.append(node.indent if node.indent is not None else self.default_indent)
+        return True
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        self.indents.pop()
+        return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
         if updated.type_parameters is None:
@@ -70,7 +86,7 @@ class _Lower(cst.CSTTransformer):
 
     def _placeholder(self, node: cst.FormattedString | cst.ConcatenatedString) -> cst.Name:
         name = f"_llmlint_fstring_{len(self.fstrings)}_"
-        self.fstrings.append((name, _aligned(node)))
+        self.fstrings.append((name, _aligned(node, "".join(self.indents))))
         return cst.Name(name, lpar=node.lpar, rpar=node.rpar)  # its own brackets stay, with their line breaks
 
 
@@ -80,18 +96,27 @@ def _has_fstring(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.FormattedString)
 
 
-def _aligned(node: cst.FormattedString | cst.ConcatenatedString) -> str:
+def _aligned(node: cst.FormattedString | cst.ConcatenatedString, indent: str) -> str:
     """A string with f-string pieces as a tuple of their expressions, each where it was written:
     literal text becomes spaces (its line breaks stay: they are free between brackets), ``{`` a
-    space and ``}`` the comma after the expression, the first and last quote the brackets.
-    ``f"a {x!r:>{w}} b"`` → ``(   x,     w,    )``."""
-    body = _content(node)
+    space, and a comma follows each expression, the first and last quote are the brackets.
+    ``f"a {x!r:>{w}} b"`` becomes a tuple of ``x`` and ``w``, each at its column."""
+    body = _content(node, indent)
     return "(" + body[1:-1] + ")"
 
 
-def _content(node: cst.BaseExpression) -> str:
+def _space(node: cst.BaseParenthesizableWhitespace, indent: str) -> str:
+    """Whitespace between brackets as blanks, with the block's indentation on its last line."""
+    text = _blank(_EMPTY.code_for_node(node))
+    if isinstance(node, cst.ParenthesizedWhitespace) and node.indent and "\n" in text:
+        head, _, last = text.rpartition("\n")
+        text = head + "\n" + " " * len(indent) + last
+    return text
+
+
+def _content(node: cst.BaseExpression, indent: str) -> str:
     if isinstance(node, cst.ConcatenatedString):
-        return _content(node.left) + _blank(_EMPTY.code_for_node(node.whitespace_between)) + _content(node.right)
+        return _content(node.left, indent) + _space(node.whitespace_between, indent) + _content(node.right, indent)
     if not isinstance(node, cst.FormattedString):
         return _blank(_EMPTY.code_for_node(node))
     out = [" " * len(node.start)]
@@ -103,17 +128,20 @@ def _content(node: cst.BaseExpression) -> str:
                 continue
             assert isinstance(part, cst.FormattedStringExpression)
             out.append(" ")  # {
-            out.append(_blank(_EMPTY.code_for_node(part.whitespace_before_expression)))
-            out.append(_EMPTY.code_for_node(part.expression) + ",")
-            out.append(_blank(_EMPTY.code_for_node(part.whitespace_after_expression)))
+            out.append(_space(part.whitespace_before_expression, indent))
+            out.append(_EMPTY.code_for_node(part.expression))
+            tail = _space(part.whitespace_after_expression, indent)
             if part.equal is not None:
-                out.append(_blank(_EMPTY.code_for_node(part.equal)))
+                tail += _blank(_EMPTY.code_for_node(part.equal))
             if part.conversion is not None:
-                out.append(" " * (1 + len(part.conversion)))  # !r
+                tail += " " * (1 + len(part.conversion))  # !r
             if part.format_spec is not None:
-                out.append(" ")  # :
+                tail += " "  # :
+            # the comma after the expression takes the place of the next blank, or of the }
+            out.append("," + tail[1:] if tail[:1] == " " else "," + tail)
+            if part.format_spec is not None:
                 emit(part.format_spec)
-            # the } is the comma already written
+            out.append(" " if tail[:1] == " " else "")  # }
 
     emit(node.parts)
     out.append(" " * len(node.end))
