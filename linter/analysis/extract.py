@@ -499,6 +499,8 @@ class _Extractor:
     ) -> None:
         if how in ("delete", "method:pop", "method:popitem", "method:clear"):
             source, shown = "literal:", "(deleted)"
+        elif how == "augmented":  # ``litellm.num_retries += 1``: a new value on every run
+            source, shown = "request:an update of the shared value in place", _short(value)
         elif value is None and how == "call":
             source, shown = "literal:", "()"
         else:

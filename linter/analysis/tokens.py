@@ -191,7 +191,8 @@ _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([
 _GLOBAL = re.compile(rb"(?m)^[ \t]+global[ \t]")
 # class-level storage written in a method: ``cls.x = v``, ``cls.x += 1``, ``cls.x[k] = v``
 _CLS_WRITE = re.compile(rb"cls[ \t]*\.[ \t]*\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
-_TOP_CLASS = re.compile(rb"(?m)^class[ \t]+([A-Za-z_]\w*)")
+_ATTR_WRITE_TAIL = re.compile(rb"\w+[ \t]*(?:\[[^\n=]*\][ \t]*)?[-+*|]?=(?!=)")
+_TOP_CLASS = re.compile(rb"\nclass[ \t]+([A-Za-z_]\w*)")  # a literal first: ``(?m)^`` tries every position
 _KEY_WRITE_ENDS = tuple(re.compile(q + rb"[ \t]*\][ \t]*(?:=(?!=)|\+=)") for q in (b'"', b"'"))
 
 
@@ -240,14 +241,17 @@ class ModuleStateWrite:
 
     @staticmethod
     def _class_storage_write(data: bytes) -> bool:
-        """``Completion._history[k] = v`` / ``Session.current = u`` inside a function, for a
-        class of this file (one search per class, each starting with its name: fast)."""
-        for m in _TOP_CLASS.finditer(data):
-            write = re.compile(re.escape(m.group(1)) + rb"\.\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
-            for w in write.finditer(data):
-                line_start = data.rfind(b"\n", 0, w.start()) + 1
-                if data[line_start : line_start + 1] in (b" ", b"\t") and data[line_start : w.start()].strip() == b"":
+        """``Completion._history[k] = v`` / ``Session.current = u`` on an indented line, for a
+        class of this file: each ``Name.`` is found with ``bytes.find`` and only its line is
+        matched (one regex over every line took 0.7 s on pdd's 32 MB; this, 0.45 s)."""
+        for c in set(_TOP_CLASS.findall(b"\n" + data if data.startswith(b"class") else data)):
+            needle = c + b"."
+            at = data.find(needle)
+            while at >= 0:
+                line_start = data.rfind(b"\n", 0, at) + 1
+                if at > line_start and not data[line_start:at].strip() and _ATTR_WRITE_TAIL.match(data, at + len(needle)):
                     return True
+                at = data.find(needle, at + len(needle))
         return False
 
 
