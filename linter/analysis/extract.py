@@ -450,7 +450,7 @@ class _Extractor:
                 self.registration(ref.name, op, stmt, ctx, value)
                 return out
             shared = self.class_storage(text, ctx)
-            if shared is not None and isinstance(target, ast.Attribute) and how in ("assign", "augmented"):
+            if shared is not None and text.count(".") == 1 and how in ("assign", "augmented"):
                 # ``cls.count += 1`` / ``Session.current = user``: one copy for the whole process,
                 # written like a ``global`` is rebound
                 fn.facts.writes.append(Access(
