@@ -481,6 +481,9 @@ class _Extractor:
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
                 return [(target.slice, ctx)]
             key = _subscript_key(target)
+            if isinstance(target.value, ast.Name) and target.value.id in fn.locals:
+                # ``env[k] = v`` fills a local container: its source is now also v's and k's
+                self.bind_source(fn, target.value.id, _stronger(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
             self.storage_write(
@@ -826,6 +829,12 @@ class _Extractor:
                 self.storage_write(func.value, f"method:{method}", node, ctx)
             elif method == "set":
                 self.storage_write_contextvar(func.value, node, ctx)
+        if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
+            # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
+            added = "literal:"
+            for a in args:
+                added = _stronger(added, self.value_source(a.value, ctx))
+            self.bind_source(fn, func.value.id, added)  # type: ignore[attr-defined]
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             positional = [a.value for a in args if a.keyword is None and not a.star]
             key = _string(positional[0]) if positional and ref.name in ("os.putenv", "os.unsetenv") else ""

@@ -197,6 +197,21 @@ from linter.diagnostics import Confidence  # noqa: E402
 
 VALID = [
     # written once at import; the request passes its key per call
+    # a local dict filled with literals, then copied into the environment: the same for all
+    Valid(
+        """
+        import os
+
+        import litellm
+
+
+        async def quiet_chat(messages):
+            env = {}
+            env["LITELLM_LOG"] = "ERROR"
+            os.environ.update(env)
+            return await litellm.acompletion(model="gpt-4o-mini", messages=messages)
+        """
+    ),
     Valid(
         """
         import os
@@ -315,6 +330,22 @@ VALID = [
 
 INVALID = [
     # the docs' example: a FastAPI route, high
+    # the same local dict filled from the request: its source is the request's
+    Invalid(
+        """
+        import os
+
+        import litellm
+
+
+        async def tenant_chat(messages, tenant):
+            env = {}
+            env["OPENAI_API_KEY"] = tenant.key
+            os.environ.update(env)
+            return await litellm.acompletion(model="gpt-4o-mini", messages=messages)
+        """,
+        9, 5, Confidence.HIGH,
+    ),
     Invalid(
         """
         import litellm
