@@ -15,6 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from linter.analysis.lowering import lowered
 from linter.atomic_write import FileChanged, NotWritten, write_atomic
 from linter.config import Config
 from linter.diagnostics import Diagnostic
@@ -57,12 +58,19 @@ def fixable(d: Diagnostic, codes: set[str], unsafe: bool) -> bool:
 
 
 def verify(display: str, text: str) -> str | None:
-    """Why a rewrite must be dropped, or None when it parses and compiles."""
+    """Why a rewrite must be dropped, or None when it parses and compiles (a file in syntax
+    newer than this Python: when its lowered form compiles, ``analysis/lowering.py``)."""
     try:
-        cst.parse_module(text)
+        module = cst.parse_module(text)
         with warnings.catch_warnings():  # SyntaxWarnings in the user's code are not ours to print
             warnings.simplefilter("ignore")
-            compile(text, display, "exec", dont_inherit=True)
+            try:
+                compile(text, display, "exec", dont_inherit=True)
+            except SyntaxError:
+                older = lowered(module)
+                if older is None:
+                    raise
+                compile(older, display, "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError) as e:
         return f"{display}: rewrite dropped, it does not compile: {e}"
     except (RecursionError, MemoryError) as e:

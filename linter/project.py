@@ -10,15 +10,16 @@ to a bounded depth). Each concern is a module of ``linter.model``; this is their
 from __future__ import annotations
 
 from linter.diagnostics import text
+from linter.model.config_values import ConfigValue, ConfigValues
 from linter.model.context import Context, Where
 from linter.model.func import Chain, Func
 from linter.model.locks import Lock, Locks
 from linter.model.network import CALL_DEPTH
 
-__all__ = ["CALL_DEPTH", "Chain", "Func", "Lock", "ProjectIndex", "Where"]
+__all__ = ["CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex", "Where"]
 
 
-class ProjectIndex(Context, Locks):
+class ProjectIndex(Context, Locks, ConfigValues):
     """Every layer of the semantic model over one set of files (each layer keeps its own memos)."""
 
     def lock_contention_evidence(self, func: Func, lock: Lock) -> Chain | None:

@@ -19,19 +19,17 @@ from tests.helpers import codes, lint, lint_low, write
         ("litellm.api_key = k", "`litellm.api_key`"),
         ("litellm.api_base = k", "`litellm.api_base`"),
         ("litellm.num_retries += 1", "`litellm.num_retries`"),
-        ("litellm.drop_params = True", "`litellm.drop_params`"),
-        ("litellm.cache = None", "`litellm.cache`"),
-        ("ll.modify_params = True", "`litellm.modify_params`"),
+        ("litellm.drop_params = k", "`litellm.drop_params`"),
+        ("litellm.cache = k", "`litellm.cache`"),
+        ("ll.modify_params = k", "`litellm.modify_params`"),
         ("openai.api_key = k", "`openai.api_key`"),
         ("openai.base_url = k", "`openai.base_url`"),
         ("os.environ['OPENAI_API_KEY'] = k", "`os.environ[...]`"),
         ("os.environ.update({'A': k})", "`os.environ.update()`"),
         ("os.environ.setdefault('A', k)", "`os.environ.setdefault()`"),
-        ("os.environ.pop('A', None)", "`os.environ.pop()`"),
-        ("del os.environ['A']", "`os.environ[...]`"),
         ("os.putenv('A', k)", "`os.putenv()`"),
         ("genai.configure(api_key=k)", "`google.generativeai.configure()`"),
-        ("set_llm_cache(None)", "`langchain_core.globals.set_llm_cache()`"),
+        ("set_llm_cache(k)", "`langchain_core.globals.set_llm_cache()`"),
     ],
 )
 def test_every_config_write_form(tmp_path: Path, write_stmt: str, label: str) -> None:
@@ -52,6 +50,43 @@ async def handle(k):
     assert codes(diags) == [("LLM005", 11)]
     assert str(diags[0].message).startswith(label)
     assert diags[0].confidence == "high"
+
+
+@pytest.mark.parametrize(
+    "fixed,label",
+    [
+        ("litellm.drop_params = True", "`litellm.drop_params`"),
+        ("litellm.cache = None", "`litellm.cache`"),
+        ("os.environ.pop('A', None)", "`os.environ.pop()`"),
+        ("del os.environ['A']", "`os.environ[...]`"),
+        ("os.environ['A'] = os.environ.get('B', '')", "`os.environ[...]`"),
+        ("set_llm_cache(None)", "`langchain_core.globals.set_llm_cache()`"),
+    ],
+)
+def test_a_fixed_value_is_reported_only_when_another_write_sets_a_different_one(tmp_path: Path, fixed: str, label: str) -> None:
+    """A literal or process-wide value written on every request is the same for all of them;
+    once other code writes something else into the setting, whoever wrote last decides."""
+    src = f"""
+import os
+import litellm
+from langchain_core.globals import set_llm_cache
+
+
+async def handle():
+    {fixed}
+    return await litellm.acompletion(model="m", messages=[])
+"""
+    assert lint_low(tmp_path, {"m.py": src}) == []
+    other = {
+        "`litellm.drop_params`": "litellm.drop_params = False",
+        "`litellm.cache`": "litellm.cache = litellm.Cache()",
+        "`os.environ.pop()`": "os.environ['A'] = '1'",
+        "`os.environ[...]`": "os.environ['A'] = 'x'",
+        "`langchain_core.globals.set_llm_cache()`": "set_llm_cache(object())",
+    }[label]
+    diags = lint(tmp_path, {"m.py": src + f"\n\nasync def other():\n    {other}\n"})
+    assert [d.span.line for d in diags if d.code == "LLM005"] == [8, 13]
+    assert str(diags[0].message).startswith(label) and "other code writes a different value" in str(diags[0].message)
 
 
 def test_reads_and_lookalike_attributes_are_not_config_writes(tmp_path: Path) -> None:
@@ -96,7 +131,7 @@ async def first(k):
     diags = lint(tmp_path, {"m.py": src})
     assert codes(diags) == [("LLM005", 8), ("LLM005", 16)]
     assert "saved, set and restored around the call" in str(diags[0].message)
-    assert any("also written at m.py:12" in e for e in map(str, diags[0].evidence))
+    assert any("restored at m.py:12" in e for e in map(str, diags[0].evidence))
     assert "keeps the first request's value" in str(diags[1].message)
 
 
@@ -274,7 +309,7 @@ async def ask(prompt, retries):
 @pytest.mark.parametrize(
     "body,reason",
     [
-        ("    litellm.modify_params = True\n    return litellm.completion(model='m', messages=[])\n", "no per-call keyword"),
+        ("    litellm.modify_params = k\n    return litellm.completion(model='m', messages=[])\n", "no per-call keyword"),
         ("    os.environ['OPENAI_API_KEY'] = k\n    return litellm.completion(model='m', messages=[])\n", "no per-call keyword"),
         ("    litellm.api_key = k\n    print(litellm.api_key)\n    return litellm.completion(model='m', messages=[])\n", "also reads"),
         ("    litellm.api_key = k\n    return litellm.completion(**PARAMS)\n", "splats **kwargs"),
@@ -301,9 +336,10 @@ def test_llm001_names_the_read_modify_write_across_a_retry() -> None:
         return check_paths([str(root)], load(None, root, isolated=True), jobs=1, cwd=root).diagnostics
 
     for case, line in (("LLM001/pdd_retry_rmw", 31), ("LLM001/pdd_server_cache_toggle", 26)):
-        llm001 = [d for d in diags(case) if d.code == "LLM001"]
-        assert len(llm001) == 1 and "read-modify-write across the call" in str(llm001[0].message), case
-        assert str(llm001[0].evidence[-1]).endswith(f"written back at {llm001[0].path}:{line}")
+        # one finding per read; the read-modify-write is told once, at the saved read
+        rmw = [d for d in diags(case) if d.code == "LLM001" and "read-modify-write across the call" in str(d.message)]
+        assert len(rmw) == 1, case
+        assert str(rmw[0].evidence[-1]).endswith(f"written back at {rmw[0].path}:{line}")
     assert all("read-modify-write" not in str(d.message) for d in diags("LLM001/pdd_global_dict"))
 
 

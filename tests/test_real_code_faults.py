@@ -23,11 +23,7 @@ from linter.engine import check_paths
 FAULTS = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "real-code-faults"
 CASES = sorted(p for p in FAULTS.iterdir() if p.is_dir()) if FAULTS.is_dir() else []
 # Causes not fixed yet, strict: a case that starts to pass fails here until it leaves this list.
-OPEN: frozenset[str] = frozenset({
-    "class-level-storage-untracked",
-    "config-value-provenance-ignored",
-    "one-finding-per-function-and-target",
-})
+OPEN: frozenset[str] = frozenset()
 EXPECT = re.compile(r"#\s*EXPECT\s+(LLM\d{3})")
 NOT_IN = re.compile(r"#\s*NOT-IN-MESSAGE:\s*(.+?)\s*$")
 

@@ -5,6 +5,8 @@ the benchmark script."""
 
 from __future__ import annotations
 
+import ast
+
 import os
 import random
 import shutil
@@ -245,12 +247,22 @@ def test_rerun_after_an_edit_that_changes_nothing_analysed(tmp_path: Path, monke
 
 
 def _parses(data: bytes) -> bool:
+    """The file has facts: CPython parses it, or its newer syntax lowered (``lowering.py``)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the fixtures' own SyntaxWarnings
             compile(data.decode("utf-8"), "<case>", "exec", dont_inherit=True)
         return True
     except (SyntaxError, ValueError):
+        pass
+    import libcst as cst
+
+    from linter.analysis.lowering import lowered
+
+    try:
+        older = lowered(cst.parse_module(data.decode("utf-8")))
+        return older is not None and bool(compile(older, "<case>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True))
+    except (cst.ParserSyntaxError, SyntaxError, ValueError, UnicodeDecodeError):
         return False
 
 

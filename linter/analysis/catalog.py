@@ -58,6 +58,22 @@ LITELLM_CALLS = frozenset(
         "main.acompletion",
     )
 )
+_CALL_FAMILY = frozenset(n.rsplit(".", 1)[-1] for n in LITELLM_CALLS)
+
+
+def is_litellm_call(name: str | None) -> bool:
+    """A litellm model call, by its public name (``litellm.responses``) or where litellm
+    defines it (``litellm.responses.main.responses``, ``litellm.rerank_api.main.rerank``: the
+    module moves between releases, 1.106 has ``litellm.responses.dispatch``), imported from a
+    submodule: every part between ``litellm`` and the function is a lower-case module name."""
+    if name in LITELLM_CALLS:
+        return True
+    if not name or not name.startswith("litellm."):
+        return False
+    parts = name.split(".")
+    return len(parts) > 2 and parts[-1] in _CALL_FAMILY and all(p.islower() and p.isidentifier() for p in parts[1:-1])
+
+
 # Methods of a litellm.Router instance that make a model call.
 ROUTER_METHODS = frozenset(
     n.removeprefix("litellm.") for n in LITELLM_CALLS if not n.startswith("litellm.main.")
@@ -233,6 +249,13 @@ CONFIG_ATTRIBUTES = frozenset(
     ]
 )
 ENVIRON = "os.environ"
+# module-level names that hold the current request's data (context-local proxies), and
+# libraries whose every value is per visitor (a Streamlit widget's value): a config value read
+# from them is request data, though it is not a parameter
+REQUEST_DATA = frozenset(
+    ["flask.request", "flask.session", "flask.g", "quart.request", "quart.session", "quart.g", "bottle.request", "werkzeug.local"]
+)
+REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
 CONFIG_FUNCTIONS = frozenset(
     [

@@ -56,6 +56,8 @@ class _Fn:
     instances: dict[str, str] = field(default_factory=dict)
     # local name -> (target, value) of its latest binding by a call (``lock = FileLock(p)``)
     made: dict[str, tuple[ast.expr, ast.expr | None]] = field(default_factory=dict)
+    # local name -> where its value comes from (``Access.source``), for client-config writes
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,7 @@ class _Extractor:
         self.pos = _Positions(text)
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
+        self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
         self.class_nodes: dict[str, ast.ClassDef] = {}  # qualified name -> node (callee fills)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
@@ -262,6 +265,8 @@ class _Extractor:
             stmt = todo.pop()
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.top_names.add(stmt.name)
+                if isinstance(stmt, ast.ClassDef):
+                    self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 add_import(self.imports, stmt, self.facts.module, self.facts.is_package)
             elif isinstance(stmt, ast.Assign):
@@ -382,7 +387,7 @@ class _Extractor:
             klass.methods = klass.methods + (name,)
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
-        fn = _Fn(facts, locals=set(params))
+        fn = _Fn(facts, locals=set(params), sources={p: f"request:parameter `{p}`" for p in params})
         for p in a.posonlyargs + a.args + a.kwonlyargs:
             typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
             if typed:
@@ -484,7 +489,7 @@ class _Extractor:
             if isinstance(el, ast.Subscript):
                 ref = self.resolve_expr(el.value, ctx)
                 if ref.kind == "name" and ref.name == cat.ENVIRON:
-                    self.config_write(cat.ENVIRON, "delete", node, ctx)
+                    self.config_write(cat.ENVIRON, "delete", node, ctx, key=_string(el.slice) or "")
                     continue
                 if ref.kind == "name" and ref.name in self.catalog.registries:
                     self.registration(ref.name, "delete", node, ctx)
@@ -515,6 +520,8 @@ class _Extractor:
                     klass.attributes[name] = binding
                 return out
             if fn is self.toplevel or fn is self.main:
+                # a Streamlit script's module level runs per visitor: its names carry sources too
+                self.bind_source(self.toplevel, name, self.value_source(value, ctx))
                 if fn is self.toplevel and how == "assign" and name not in self.facts.bindings:
                     binding = self.binding_for(name, value, ctx)
                     binding.span = self.span(target)
@@ -523,10 +530,11 @@ class _Extractor:
             if name in fn.globals:
                 fn.facts.writes.append(Access(
                     f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
-                    constant=_is_literal(value),
+                    constant=_is_literal(value), locked=bool(ctx.regions),
                 ))
             else:
                 fn.locals.add(name)
+                self.bind_source(fn, name, self.value_source(value, ctx))
                 factory = self.factory_of(value, ctx)
                 fn.instances.pop(name, None)
                 if factory in self.catalog.client_factories:
@@ -546,11 +554,20 @@ class _Extractor:
         if text is not None:
             ref = self.resolve(text, ctx)
             if ref.kind == "name" and ref.name in cat.CONFIG_ATTRIBUTES and not ctx.in_class_body:
-                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx)
+                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx, value)
                 return out
             if ref.kind == "name" and ref.name in self.catalog.registries:
                 op = "assign" if how == "assign" else "augmented"
                 self.registration(ref.name, op, stmt, ctx, value)
+                return out
+            shared = self.class_storage(text, ctx)
+            if shared is not None and text.count(".") == 1 and how in ("assign", "augmented"):
+                # ``cls.count += 1`` / ``Session.current = user``: one copy for the whole process,
+                # written like a ``global`` is rebound
+                fn.facts.writes.append(Access(
+                    shared, self.span(target), "rebind" if how == "assign" else how, self.order,
+                    constant=_is_literal(value), locked=bool(ctx.regions),
+                ))
                 return out
             if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
                 # ``self.x = factory()``: an instance attribute of the enclosing class
@@ -569,7 +586,9 @@ class _Extractor:
         if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
-                self.config_write(cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx)
+                self.config_write(
+                    cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
+                )
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sl = target.slice
@@ -577,9 +596,15 @@ class _Extractor:
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
                 return [(target.slice, ctx)]
             key = _subscript_key(target)
+            if isinstance(target.value, ast.Name) and target.value.id in fn.locals:
+                # ``env[k] = v`` fills a local container: its source is now also v's and k's
+                self.bind_source(fn, target.value.id, _stronger(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
-            self.storage_write(target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value))
+            self.storage_write(
+                target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
+                self.shared_name(target.slice, ctx),
+            )
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
@@ -587,8 +612,129 @@ class _Extractor:
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
-    def config_write(self, target: str, how: str, node: ast.AST, ctx: _Ctx) -> None:
-        ctx.fn.facts.config_writes.append(Access(target, self.span(node), how, self.order))
+    def config_write(
+        self, target: str, how: str, node: ast.AST, ctx: _Ctx, value: ast.expr | None = None, key: str = ""
+    ) -> None:
+        if how in ("delete", "method:pop", "method:popitem", "method:clear"):
+            source, shown = "literal:", "(deleted)"
+        elif how == "augmented":  # ``litellm.num_retries += 1``: a new value on every run
+            source, shown = "request:an update of the shared value in place", _short(value)
+        elif value is None and how == "call":
+            source, shown = "literal:", "()"
+        else:
+            source, shown = self.value_source(value, ctx), _short(value)
+        if key and source == f"process:environment variable `{key}`":
+            source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
+        ctx.fn.facts.config_writes.append(
+            Access(target, self.span(node), how, self.order, key, source.startswith("literal"), source, shown)
+        )
+
+    # ------------------------------------------------------- value provenance
+    def value_source(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        """Where a value comes from, as ``Access.source``: the strongest of its parts
+        (request, unknown > saved > process > literal). What is not known counts like request data, so
+        a value is only cleared when every part of it is a literal or a process-wide fact."""
+        if value is None:
+            return "unknown:a value not visible here"  # unpacked, a loop's or a ``with``'s target
+        best = "literal:"
+        todo: list[ast.AST] = [value]
+        while todo:
+            n = todo.pop()
+            if isinstance(n, ast.Constant):
+                continue
+            if isinstance(n, ast.Call):
+                called = self.call_source(n, ctx)
+                if called:
+                    best = _stronger(best, called)
+                    if called in _PROMPTS:
+                        continue  # its argument is the prompt shown, not what is returned
+                    todo.extend(a.value for a in _args(n))
+                    if isinstance(n.func, ast.Attribute) and dotted(n.func) is None:
+                        todo.append(n.func.value)
+                    if _RANK[best.split(":", 1)[0]] == 3:
+                        return best
+                    continue
+            if isinstance(n, ast.Subscript) and self.is_environ(n.value, ctx):
+                best = _stronger(best, f"process:environment variable `{_string(n.slice) or '...'}`")
+                todo.append(n.slice)
+                continue
+            text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+            if text is not None:
+                best = _stronger(best, self.name_source(text, ctx))
+                if _RANK[best.split(":", 1)[0]] == 3:
+                    return best
+                continue
+            if isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                return "unknown:a computed value"  # its own names are not tracked
+            todo.extend(_children(n))
+        return best
+
+    def call_source(self, node: ast.Call, ctx: _Ctx) -> str:
+        """A call whose result is a process-wide fact (an env lookup, the operator's terminal,
+        a file or the standard library): its source ("" when the call is an ordinary one,
+        whose function and arguments decide)."""
+        func = node.func
+        text = dotted(func)
+        if text is None:
+            return ""
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "getenv") and (
+            self.is_environ(func.value, ctx) or text == "os.getenv" or self.resolve(text, ctx).name == "os.getenv"
+        ):
+            args = _args(node)
+            key = _string(args[0].value) if args else None
+            return f"process:environment variable `{key or '...'}`"
+        ref = self.resolve(text, ctx)
+        root = text.split(".", 1)[0]
+        if "." in text and (ref.kind == "local" or (ref.kind == "name" and root in self.top_names)):
+            return ""  # a method of a local or module-level value: that value and the arguments decide
+        if ref.kind == "name" and ref.name == "os.getenv":
+            args = _args(node)
+            key = _string(args[0].value) if args else None
+            return f"process:environment variable `{key or '...'}`"
+        if ref.kind == "name" and _request_data(ref.name):
+            return f"request:the result of `{text}()` (the current request's data)"
+        if ref.kind == "name" and ref.name == "getpass.getpass":
+            return _PROMPTS[0]
+        if ref.kind == "name" and ref.name.split(".", 1)[0] in _PROCESS_MODULES:
+            return f"process:`{ref.name}()`"
+        if ref.kind == "local" and "." not in text and text not in ctx.fn.locals and text in _BUILTINS:
+            return _PROMPTS[0] if text == "input" else f"process:`{text}()`"
+        return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
+
+    def is_environ(self, node: ast.expr, ctx: _Ctx) -> bool:
+        text = dotted(node)
+        return text is not None and self.resolve(text, ctx).name == cat.ENVIRON
+
+    def name_source(self, text: str, ctx: _Ctx) -> str:
+        root = text.split(".", 1)[0]
+        fn = ctx.fn
+        if root in ("self", "cls") and ctx.cls and root in fn.locals:
+            return f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`"
+        if root in fn.locals and root not in fn.globals:
+            return fn.sources.get(root, f"unknown:`{root}`")
+        ref = self.resolve(text, ctx)
+        if ref.kind == "name" and _request_data(ref.name):
+            return f"request:`{text}` (the current request's data)"
+        if ref.kind == "name":
+            if ref.name in cat.CONFIG_ATTRIBUTES:
+                return f"saved:`{ref.name}`"
+            # a module-level name's own source counts at module level (a Streamlit script's
+            # widget values) and, in functions, when it is the current request's data; else a
+            # module-level value is a process-wide fact (``CONFIG = load_config()``)
+            module_level = self.toplevel.sources.get(root, "") if root in self.top_names else ""
+            at_top = fn is self.toplevel or fn is self.main
+            if module_level.startswith("request") and (at_top or "current request" in module_level):
+                return module_level
+            binding = self.facts.bindings.get(root)
+            if binding is not None and binding.kind != "value":
+                return f"unknown:`{root}` (module-level mutable storage)"
+            return f"process:`{text}`"
+        if "." not in text and text in _BUILTINS:
+            return "literal:" if text in ("None", "True", "False") else f"process:`{text}`"
+        return f"unknown:`{text}`"  # a closure's or a comprehension's name
+
+    def bind_source(self, fn: _Fn, name: str, source: str) -> None:
+        fn.sources[name] = _stronger(fn.sources.get(name, "literal:"), source)
 
     def _is_instance_factory(self, factory: str, value: ast.expr | None, ctx: _Ctx) -> bool:
         """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""
@@ -601,15 +747,44 @@ class _Extractor:
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
     def storage_write(
-        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False
+        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False, key_from: str = ""
     ) -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
             return
         ref = self.resolve(text, ctx)
-        if ref.kind != "name":
+        name = self.class_storage(text, ctx) if ref.kind == "self" else (ref.name if ref.kind == "name" else None)
+        if name is None:
             return
-        ctx.fn.facts.writes.append(Access(ref.name, self.span(node), how, self.order, key, constant))
+        ctx.fn.facts.writes.append(
+            Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions))
+        )
+
+    def shared_name(self, node: ast.expr, ctx: _Ctx) -> str:
+        """The qualified name of module- or class-level storage ``node`` reads, else ""."""
+        text = dotted(node)
+        if text is None:
+            return ""
+        root = text.split(".", 1)[0]
+        if root in ctx.fn.locals and root not in ctx.fn.globals and root != "cls":
+            return ""
+        shared = self.class_storage(text, ctx)
+        if shared is not None:
+            return shared
+        ref = self.resolve(text, ctx)
+        return ref.name if ref.kind == "name" and root in self.top_names else ""
+
+    def class_storage(self, text: str, ctx: _Ctx) -> str | None:
+        """The qualified name of class-level storage ``text`` names (``cls._history`` in a
+        method, ``Completion._history`` for a class of this module), else None."""
+        root, _, rest = text.partition(".")
+        if not rest or ctx.fn.facts.qualname in ("<module>", "<main>"):
+            return None
+        if root == "cls" and ctx.cls and "<locals>" not in ctx.cls and root in ctx.fn.locals:
+            return f"{self.facts.module}.{ctx.cls}.{rest}"
+        if root in self.top_classes and root not in ctx.fn.locals and root not in self.imports:
+            return f"{self.facts.module}.{text}"
+        return None
 
     def registration(
         self,
@@ -841,6 +1016,11 @@ class _Extractor:
 
     def read(self, text: str, node: ast.AST, ctx: _Ctx) -> None:
         root = text.split(".", 1)[0]
+        if root == "cls":
+            shared = self.class_storage(text, ctx)
+            if shared is not None:
+                ctx.fn.facts.reads.append(Access(shared, self.span(node), "read", self.order))
+            return
         if root not in self.top_names and root not in self.imports:
             return
         ref = self.resolve(text, ctx)
@@ -879,13 +1059,25 @@ class _Extractor:
                 pass
             elif base.kind == "name" and base.name == cat.ENVIRON:
                 if method in cat.ENVIRON_METHODS:
-                    self.config_write(cat.ENVIRON, f"method:{method}", node, ctx)
+                    positional = [a.value for a in args if a.keyword is None and not a.star]
+                    key = _string(positional[0]) if positional and method in ("setdefault", "pop", "__setitem__", "__delitem__") else ""
+                    written = positional[1] if key and len(positional) > 1 else _call_value(node)
+                    self.config_write(cat.ENVIRON, f"method:{method}", node, ctx, written, key or "")
             elif method in cat.MUTATING_METHODS:
                 self.storage_write(func.value, f"method:{method}", node, ctx)
             elif method == "set":
                 self.storage_write_contextvar(func.value, node, ctx)
+        if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
+            # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
+            added = "literal:"
+            for a in args:
+                added = _stronger(added, self.value_source(a.value, ctx))
+            self.bind_source(fn, func.value.id, added)  # type: ignore[attr-defined]
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
-            self.config_write(ref.name, "call", node, ctx)
+            positional = [a.value for a in args if a.keyword is None and not a.star]
+            key = _string(positional[0]) if positional and ref.name in ("os.putenv", "os.unsetenv") else ""
+            written = positional[1] if key and len(positional) > 1 else _call_value(node)
+            self.config_write(ref.name, "call", node, ctx, written, key or "")
         if category == "litellm-call":
             for a in args:
                 if a.keyword in ("callbacks", "success_callback", "failure_callback"):
@@ -923,7 +1115,7 @@ class _Extractor:
 
     def categorize(self, ref: Ref, fn: _Fn) -> str:
         if ref.kind == "name":
-            if ref.name in cat.LITELLM_CALLS:
+            if cat.is_litellm_call(ref.name):
                 return "litellm-call"
             if self.catalog.is_network(ref.name):
                 return "network"
@@ -1155,6 +1347,40 @@ def _is_literal(value: ast.expr | None) -> bool:
     if isinstance(value, ast.Call) and not value.args and not value.keywords:
         return dotted(value.func) in ("set", "dict", "list", "tuple")
     return isinstance(value, ast.Constant) and value.value is not Ellipsis
+
+
+_BUILTINS = frozenset(dir(builtins))
+# the standard library and configuration loaders: what their calls return is a process-wide
+# fact (a file, the environment, the operator), not request data
+_PROCESS_MODULES = frozenset(
+    ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing"]
+)
+_PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
+_RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _request_data(name: str) -> bool:
+    return name.startswith(cat.REQUEST_DATA_MODULES) or any(name == r or name.startswith(r + ".") for r in cat.REQUEST_DATA)
+
+
+def _stronger(a: str, b: str) -> str:
+    """The source that decides a value made of both (request data wins)."""
+    return b if _RANK[b.split(":", 1)[0]] > _RANK[a.split(":", 1)[0]] else a
+
+
+def _short(value: ast.expr | None) -> str:
+    if value is None:
+        return ""
+    text = ast.unparse(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _call_value(node: ast.Call) -> ast.expr | None:
+    """A call's arguments as one value (``genai.configure(api_key=k)``), None without any."""
+    values = [a.value for a in _args(node)]
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else ast.Tuple(elts=values, ctx=ast.Load())
 
 
 def _is_main_test(test: ast.expr) -> bool:

@@ -77,6 +77,16 @@ class Access:
     order: int = 0  # walk order (source order within a function), for "read after the call"
     key: str = ""  # item writes with a constant string key (``CTX["user"] = u``): that key
     constant: bool = False  # the value written is a literal (a flag or a reset, not request data)
+    # client-config writes only: where the written value comes from, "<kind>:<why>" with kind
+    # "literal", "process" (env vars, the operator's terminal, files, module constants),
+    # "saved" (the global's own earlier value: a restore), "request" (a parameter, a
+    # per-instance attribute, the current request's data) or "unknown" (a call's result, a
+    # value not visible: treated like request data); and the value as written (short)
+    source: str = ""
+    value: str = ""
+    # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
+    key_from: str = ""
+    locked: bool = False  # inside a ``with`` block (a lock, maybe)
 
 
 @dataclass(slots=True)

@@ -257,7 +257,7 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
     if verdict is not None:
-        return _rejected(facts, text, verdict, skipped)
+        return _rejected(facts, text, verdict, skipped, scan.catalog)
     from linter.analysis.extract import extract
 
     assert tree is not None
@@ -266,17 +266,18 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
     return facts
 
 
-def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool) -> FileFacts | None:
+def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool, catalog: Catalog) -> FileFacts | None:
     """A file CPython's parser rejects: a syntax error, unless libcst (which knows newer syntax
-    than the running interpreter) parses it; then its facts are unknown, which is reported
-    when a rule needs them (never passed silently)."""
+    than the running interpreter) parses it; then its facts come from libcst's tree lowered to
+    syntax this Python parses (``lowering.py``), or, when that fails, they are unknown, which
+    is reported when a rule needs them (never passed silently)."""
     if verdict.too_deep:
         facts.error, facts.error_span = verdict.message, verdict.span
         return facts
     import libcst as cst  # here, not at the top: only files CPython rejects need it
 
     try:
-        cst.parse_module(text)
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as e:
         facts.error, facts.error_span = _syntax_error(verdict, e)
         return facts
@@ -286,6 +287,15 @@ def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: boo
         return facts
     if skipped:
         return None  # valid (newer) syntax that the byte scan rules out
+    from linter.analysis.lowering import lowered
+
+    older = lowered(module)
+    tree, again = cpython_parse(older) if older is not None else (None, verdict)
+    if again is None and tree is not None:
+        from linter.analysis.extract import extract
+
+        with paused_gc():
+            return extract(tree, facts, catalog, older)  # type: ignore[arg-type]
     version = ".".join(map(str, sys.version_info[:2]))
     facts.error = f"cannot analyse: the file uses syntax newer than Python {version}, which llmlint runs on ({verdict.message}); run llmlint on a newer Python"
     facts.error_span = verdict.span

@@ -189,6 +189,10 @@ _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([
 
 
 _GLOBAL = re.compile(rb"(?m)^[ \t]+global[ \t]")
+# class-level storage written in a method: ``cls.x = v``, ``cls.x += 1``, ``cls.x[k] = v``
+_CLS_WRITE = re.compile(rb"cls[ \t]*\.[ \t]*\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
+_ATTR_WRITE_TAIL = re.compile(rb"\w+[ \t]*(?:\[[^\n=]*\][ \t]*)?[-+*|]?=(?!=)")
+_TOP_CLASS = re.compile(rb"\nclass[ \t]+([A-Za-z_]\w*)")  # a literal first: ``(?m)^`` tries every position
 _KEY_WRITE_ENDS = tuple(re.compile(q + rb"[ \t]*\][ \t]*(?:=(?!=)|\+=)") for q in (b'"', b"'"))
 
 
@@ -207,10 +211,14 @@ class ModuleStateWrite:
     inside a function (``CURRENT["user"] = u``) whose base is module-level here or imported
     (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
 
-    gate = frozenset([b"global", b'"]', b"']"])
+    gate = frozenset([b"global", b'"]', b"']", b"cls", b"class"])
 
     def matches(self, data: bytes) -> bool:
         if b"global" in data and _GLOBAL.search(data):
+            return True
+        if b"cls" in data and _CLS_WRITE.search(data):
+            return True
+        if b"class" in data and self._class_storage_write(data):
             return True
         names: set[bytes] | None = None
         for end in _key_write_ends(data):
@@ -221,7 +229,7 @@ class ModuleStateWrite:
             if m is None:
                 continue
             root = re.split(rb"[ \t]*\.[ \t]*", m.group(1))[0]
-            if root in (b"self", b"cls"):
+            if root == b"self":
                 continue
             if names is None:
                 names = {n.group(1) for n in _TOP_BINDING.finditer(data)}
@@ -229,6 +237,21 @@ class ModuleStateWrite:
                     names |= set(re.findall(rb"[A-Za-z_]\w*", imp.group(1)))
             if root in names:
                 return True
+        return False
+
+    @staticmethod
+    def _class_storage_write(data: bytes) -> bool:
+        """``Completion._history[k] = v`` / ``Session.current = u`` on an indented line, for a
+        class of this file: each ``Name.`` is found with ``bytes.find`` and only its line is
+        matched (one regex over every line took 0.7 s on pdd's 32 MB; this, 0.45 s)."""
+        for c in set(_TOP_CLASS.findall(b"\n" + data if data.startswith(b"class") else data)):
+            needle = c + b"."
+            at = data.find(needle)
+            while at >= 0:
+                line_start = data.rfind(b"\n", 0, at) + 1
+                if at > line_start and not data[line_start:at].strip() and _ATTR_WRITE_TAIL.match(data, at + len(needle)):
+                    return True
+                at = data.find(needle, at + len(needle))
         return False
 
 

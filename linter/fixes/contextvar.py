@@ -53,6 +53,8 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
             raise CannotFix(f"cannot find the definition of {qual}")
         owner, binding, _ = hit
         name = qual.rsplit(".", 1)[-1]
+        if binding.scope == "class":
+            raise CannotFix(f"`{name}` is class-level storage: the codemod rewrites module-level state only")
         _check_threads(index, qual)
         files: dict[str, str] = {}
         pattern = re.compile(rf"\b{re.escape(name)}\b")

@@ -116,7 +116,7 @@ def _rewrite(fn: cst.FunctionDef, target: str, keyword: str, qual) -> cst.Functi
             raise CannotFix(f"the function also reads `{target}`")
         if isinstance(n, cst.Name) and n.value in saves:
             raise CannotFix(f"the saved value `{n.value}` is used beyond the restore")
-    calls = [n for n in nodes if isinstance(n, cst.Call) and qual(n.func) in cat.LITELLM_CALLS]
+    calls = [n for n in nodes if isinstance(n, cst.Call) and cat.is_litellm_call(qual(n.func))]
     if not calls:
         raise CannotFix("the function that sets it makes no litellm call itself")
     call_slots: dict[int, object] = {}

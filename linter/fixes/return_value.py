@@ -554,7 +554,7 @@ def _litellm_assignment(
     value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
     if not isinstance(value, cst.Call):
         return None
-    if qualified(value.func, table, module, tops) not in cat.LITELLM_CALLS:
+    if not cat.is_litellm_call(qualified(value.func, table, module, tops)):
         return None
     stream = False
     for arg in value.args:

@@ -11,7 +11,9 @@ Built from every file's facts, in layers; each asks only the layers below it:
 - ``context``: where a function runs (test code, set-up scope, one-time start-up, a litellm
   callback, a process-pool task, a process-local worker, else request time), decided once for
   every rule (its module docstring states the policy), and the evidence that it runs
-  concurrently, which grades a finding.
+  concurrently, which grades a finding;
+- ``config_values``: where a written client-config value comes from, and whether it can
+  differ between requests (request data, or two different fixed values of one setting).
 
 ``linter.project.ProjectIndex`` is the one object that composes them.
 """

@@ -110,7 +110,7 @@ class Locks(Network):
                     return None  # a client, a dict, ...: not a lock
         if ref.kind == "name":
             hit = self.binding(ref.name)
-            if hit is not None:
+            if hit is not None and hit[1].scope != "class":  # class-level: below
                 f, b, qual = hit
                 if b.kind == "lock":
                     return Lock(

@@ -24,6 +24,9 @@ class Resolution:
         self.by_module: dict[str, FileFacts] = {}
         for f in self.files:
             self.by_module.setdefault(f.module, f)
+        for f in self.files:  # after every real name: a real module always wins
+            for alias in namespace_names(f):
+                self.by_module.setdefault(alias, f)
         self.functions: dict[str, Func] = {}
         for f in self.files:
             for fn in f.functions.values():
@@ -245,6 +248,13 @@ class Resolution:
                 b = f.bindings.get(parts[i])
                 if b is not None:
                     return f, b, f"{f.module}.{parts[i]}"
+                klass = f.classes.get(parts[i])
+                if klass is not None and i + 1 < len(parts):
+                    # class-level storage (``Completion._history``): one copy, like a module's
+                    attr = klass.attributes.get(parts[i + 1])
+                    if attr is not None and attr.scope == "class":
+                        return f, attr, f"{f.module}.{parts[i]}.{parts[i + 1]}"
+                    return None
                 target = f.imports.get(parts[i])
                 if target and target != qualified:
                     rest = ".".join(parts[i + 1 :])
@@ -256,3 +266,25 @@ class Resolution:
         """The qualified name of the module-level binding ``qualified`` refers into."""
         hit = self.binding(qualified)
         return hit[2] if hit is not None else None
+
+
+# folders above a module's top package that may be namespace packages (PEP 420): a few are
+# enough for ``src/company/product/pkg`` layouts, and each is one more name per file
+_NAMESPACE_DEPTH = 4
+
+
+def namespace_names(f: FileFacts) -> list[str]:
+    """The longer names ``f`` is imported by when the folders above its top package are
+    namespace packages (PEP 420, no ``__init__.py``): discovery names ``ns/pkg/mod.py`` ``pkg.mod``
+    (or ``ns/mod.py`` ``mod``), and ``from ns.pkg.mod import x`` names ``ns.pkg.mod``."""
+    folders = f.path.replace("\\", "/").split("/")[:-1]
+    inside = f.module.count(".") + (1 if f.is_package else 0)  # folders the module name covers
+    above = folders[: len(folders) - inside] if inside <= len(folders) else []
+    out = []
+    name = f.module
+    for folder in reversed(above[-_NAMESPACE_DEPTH:]):
+        if not folder.isidentifier():
+            break
+        name = f"{folder}.{name}"
+        out.append(name)
+    return out

@@ -4,7 +4,8 @@
 Finds module-level storage (a dict, list, object attribute or a `global` variable) that a litellm
 callback writes — a function registered in `litellm.success_callback` / `failure_callback` /
 `callbacks` (globally or per call) or an event method of a `CustomLogger` subclass — and that
-another function reads after making a litellm call (directly, or through its caller).
+another function reads after making a litellm call (directly, or through its caller). Each
+read site is its own finding, so a `# noqa` or a baseline entry covers one read only.
 
 ## Why is this bad
 litellm runs success callbacks on its own logging thread *after* `completion()` has returned
@@ -129,31 +130,31 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if qual in written:
                 reads.setdefault(qual, []).append(access)
         for qual, accesses in reads.items():
-            finding = _finding(index, func, qual, accesses, written[qual])
-            if finding is not None:
-                yield finding
+            yield from _findings(index, func, qual, accesses, written[qual])
 
 
-def _finding(
+def _findings(
     index: ProjectIndex,
     func: Func,
     qual: str,
     accesses: list[Access],
     write: tuple[Func, Access, Loc],
-) -> Diagnostic | None:
+) -> Iterator[Diagnostic]:
+    """One finding per read site (after the call, when the function makes it): a suppression
+    or a baseline entry covers that read only."""
     cb, access, defined = write
     name = qual.rsplit(".", 1)[-1]
     hit = index.litellm_call_through(func)
     if hit is not None:
         call, chain = hit
-        read = min([a for a in accesses if a.order > call.order] or accesses, key=lambda a: a.order)
+        reads = sorted([a for a in accesses if a.order > call.order] or accesses, key=lambda a: a.order)
         context = text("read after ", chain.text(" → "), " at ", index.loc(func.file, call.span))
         caller_note = ""
     else:
         caller = _caller_with_call(index, func)
         if caller is None:
-            return None  # nothing reads it after a call: a dead store or a display-only history
-        read = min(accesses, key=lambda a: a.order)
+            return  # nothing reads it after a call: a dead store or a display-only history
+        reads = sorted(accesses, key=lambda a: a.order)
         context = text(
             f"read in {func.facts.qualname}, called by {caller[0].facts.qualname} after "
             f"{caller[1].callee.name}() at ",
@@ -175,18 +176,26 @@ def _finding(
         text(f"`{name}` is module-level storage defined at ", defined, ": one copy shared by every thread and request"),
     )
     rmw = _read_modify_write(index, func, qual, accesses)
-    if rmw is not None:
-        message += (
-            "; it is also read, then written back after another model call (read-modify-write across "
-            "the call): the callback of that call and of concurrent calls writes in between, so the "
-            "total loses or double-counts calls"
-        )
-        evidence += (rmw,)
     payload = CallbackStorage(func.id, qual, cb.id)
-    return Diagnostic(CODE, NAME, func.file.path, read.span, message, Confidence.HIGH, evidence, payload=payload)
+    # the read-modify-write is told at its own read (or the first one reported)
+    rmw_read = None if rmw is None else next((r for r in reads if r is rmw[0]), reads[0])
+    for read in reads:
+        if rmw is not None and read is rmw_read:
+            yield Diagnostic(
+                CODE, NAME, func.file.path, read.span, message + _RMW, Confidence.HIGH, evidence + (rmw[1],), payload=payload
+            )
+        else:
+            yield Diagnostic(CODE, NAME, func.file.path, read.span, message, Confidence.HIGH, evidence, payload=payload)
 
 
-def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> Text | None:
+_RMW = (
+    "; it is also read, then written back after another model call (read-modify-write across "
+    "the call): the callback of that call and of concurrent calls writes in between, so the "
+    "total loses or double-counts calls"
+)
+
+
+def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[Access]) -> tuple[Access, Text] | None:
     """The PDD retry shape: storage read, a litellm call, then the storage written back."""
     writes = [w for w in func.facts.writes if index.storage_name(w.target) == qual]
     if not writes:
@@ -196,7 +205,7 @@ def _read_modify_write(index: ProjectIndex, func: Func, qual: str, reads: list[A
         for c in sorted(calls, key=lambda c: c.order):
             if c.order < w.order and any(r.order < c.order for r in reads):
                 r = min((r for r in reads if r.order < c.order), key=lambda a: a.order)
-                return text(
+                return r, text(
                     "read-modify-write across the call: read at ",
                     index.loc(func.file, r.span),
                     f", {c.callee.name}() at ",
@@ -302,6 +311,29 @@ VALID = [
 
 # high without concurrency evidence: the callback runs after the call returns, even in one thread
 INVALID = [
+    # each read after the call is its own finding: the running total is read twice
+    Invalid(
+        """
+        import litellm
+
+        spend = {"usd": 0.0}
+
+
+        def on_success(kwargs, response, start_time, end_time):
+            spend["usd"] += kwargs.get("response_cost", 0.0)
+
+
+        litellm.success_callback = [on_success]
+
+
+        def summarize(text):
+            reply = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": text}])
+            print("spent so far", spend["usd"])
+            return reply.choices[0].message.content, spend["usd"]
+        """,
+        15, 27, Confidence.HIGH,
+        also=((16, 46, Confidence.HIGH),),
+    ),
     Invalid(
         """
         import litellm

@@ -22,6 +22,15 @@ thread's key (see the README for the numbers). A restore in `finally` undoes a c
 writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
 objects built with different keys leave every agent using the last one's, even in one thread.
 
+Only a value that can differ between requests is a hazard: request data (a parameter, a
+per-instance attribute, the current request's object, a value not known). A literal or a
+process-wide value (another environment variable, a key typed at the operator's terminal, a
+file, a module constant) written on every request or construction is the same for all of them
+and is not reported, unless other code writes a different value into the same setting (then
+whoever wrote last decides: both writes are reported); a restore of the saved value belongs to
+the write it undoes. Each write site is its own finding, so a `# noqa` or a baseline entry
+covers one write only.
+
 Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
@@ -70,7 +79,7 @@ from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callers_of_low
 from linter.demands import Callers, Demand, per_index
-from linter.project import Func, ProjectIndex, Where
+from linter.project import ConfigValue, Func, ProjectIndex, Where
 
 CODE = "LLM005"
 NAME = "global-client-config"
@@ -112,11 +121,12 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.config_writes or index.exempt(func, Where.TEST | Where.START_UP | Where.PROCESS_LOCAL):
             continue
-        by_target: dict[str, list[Access]] = {}
-        for access in sorted(func.facts.config_writes, key=lambda a: a.order):
-            by_target.setdefault(access.target, []).append(access)
-        for target, writes in by_target.items():
-            yield _finding(index, func, target, writes)
+        writes = sorted(func.facts.config_writes, key=lambda a: a.order)
+        # one finding per write site: a suppression or a baseline entry covers that site only
+        for write in writes:
+            varying = index.varying_value(func, write)
+            if varying is not None:
+                yield _finding(index, func, write, writes, varying)
 
 
 def _label(target: str, write: Access) -> str:
@@ -125,34 +135,52 @@ def _label(target: str, write: Access) -> str:
     return target + ("()" if write.how == "call" else "")
 
 
-def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access]) -> Diagnostic:
-    first = writes[0]
-    label = _label(target, first)
+_SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL")
+
+
+def _secret(write: Access) -> bool:
+    """A credential: an API key or token setting, or an environment variable named like one
+    (or named at run time)."""
+    if write.target in ("os.environ", "os.putenv"):
+        return not write.key or any(w in write.key.upper() for w in _SECRET_WORDS)
+    return write.target == "google.generativeai.configure" or "key" in write.target or "token" in write.target
+
+
+def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access], varying: ConfigValue) -> Diagnostic:
+    target = write.target
+    label = _label(target, write)
     confidence, grade = index.grade(func, concurrent=True, per_instance="; the last object built sets it for every instance")
-    evidence = [grade]
+    evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
-    secret = target in ("os.environ", "google.generativeai.configure") or "key" in target or "token" in target
-    message = (
-        f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
-        "it, so a concurrent request can be sent with this request's "
-        + ("value (another tenant's key)" if secret else "setting")
-        + " or this one with theirs. Pass it per call or use a client instance per tenant"
-    )
-    saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+    if varying.request_data:
+        value = "value (another tenant's key)" if _secret(write) else "value"
+        message = (
+            f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
+            f"it, so a concurrent request can be sent with this request's {value} or this one with theirs. "
+            "Pass it per call or use a client instance per tenant"
+        )
+    else:
+        message = (
+            f"`{label}` writes process-wide client {what} at request time, and other code writes a "
+            "different value: every thread and task shares it, so a concurrent request can be sent "
+            "with either. Set it once at start-up, or pass it per call"
+        )
+    restores = [w for w in writes if w.order > write.order and w.target == target and w.key == write.key and w.source.startswith("saved")]
+    saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < write.order]
     call = index.litellm_call_through(func) or _network_call(index, func)
-    if saved and len(writes) > 1 and call is not None:
+    if restores and (saved or target == "os.environ") and call is not None:
         message += (
             "; it is saved, set and restored around the call: the restore undoes a concurrent "
             "writer's value and concurrent calls run with this one"
         )
-    if first.how == "method:setdefault":
+    if write.how == "method:setdefault":
         message += "; `setdefault` keeps the first request's value for every later request"
     if call is not None:
         evidence.append(text("the call that reads it: ", call[1].text(" → "), " at ", index.loc(func.file, call[0].span)))
-    if len(writes) > 1:
-        evidence.append(text("also written at ", join(", ", (index.loc(func.file, w.span) for w in writes[1:]))))
-    payload = ConfigWrite(func.id, target, first.how)
-    return Diagnostic(CODE, NAME, func.file.path, first.span, message, confidence, tuple(evidence), payload=payload)
+    if restores:
+        evidence.append(text("restored at ", join(", ", (index.loc(func.file, w.span) for w in restores))))
+    payload = ConfigWrite(func.id, target, write.how)
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, confidence, tuple(evidence), payload=payload)
 
 
 def _network_call(index: ProjectIndex, func: Func):  # type: ignore[no-untyped-def]
@@ -169,6 +197,21 @@ from linter.diagnostics import Confidence  # noqa: E402
 
 VALID = [
     # written once at import; the request passes its key per call
+    # a local dict filled with literals, then copied into the environment: the same for all
+    Valid(
+        """
+        import os
+
+        import litellm
+
+
+        async def quiet_chat(messages):
+            env = {}
+            env["LITELLM_LOG"] = "ERROR"
+            os.environ.update(env)
+            return await litellm.acompletion(model="gpt-4o-mini", messages=messages)
+        """
+    ),
     Valid(
         """
         import os
@@ -222,6 +265,51 @@ VALID = [
                 return list(pool.map(caption, jobs))
         """
     ),
+    # every agent built sets the same literal, and nothing else sets another: no request can
+    # see a value another request chose
+    Valid(
+        """
+        import os
+
+        import litellm
+
+
+        class ResearchAgent:
+            def __init__(self, name, api_key):
+                self.name = name
+                self.api_key = api_key
+                litellm.drop_params = True
+                os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+            async def ask(self, prompt):
+                return await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}], api_key=self.api_key)
+        """
+    ),
+    # a key the operator types at the terminal, or one copied from another environment
+    # variable: the same value for every request the process serves
+    Valid(
+        """
+        import getpass
+        import os
+
+        import litellm
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        def require_key(var):
+            if not os.environ.get(var):
+                os.environ[var] = getpass.getpass(f"{var}: ")
+            os.environ["AZURE_API_KEY"] = os.environ.get("AZURE_OPENAI_KEY", "")
+
+
+        @app.post("/draft")
+        async def draft(topic: str):
+            require_key("OPENAI_API_KEY")
+            return await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": topic}])
+        """
+    ),
     # test code sets keys for itself
     Valid(
         """
@@ -242,6 +330,22 @@ VALID = [
 
 INVALID = [
     # the docs' example: a FastAPI route, high
+    # the same local dict filled from the request: its source is the request's
+    Invalid(
+        """
+        import os
+
+        import litellm
+
+
+        async def tenant_chat(messages, tenant):
+            env = {}
+            env["OPENAI_API_KEY"] = tenant.key
+            os.environ.update(env)
+            return await litellm.acompletion(model="gpt-4o-mini", messages=messages)
+        """,
+        9, 5, Confidence.HIGH,
+    ),
     Invalid(
         """
         import litellm
@@ -275,6 +379,44 @@ INVALID = [
                 os.environ["OPENAI_API_KEY"] = api_key
         """,
         7, 9, Confidence.MEDIUM,
+    ),
+    # two constructors set one flag to different literals: the last agent built decides for all
+    Invalid(
+        """
+        import litellm
+
+
+        class StrictAgent:
+            def __init__(self, model):
+                self.model = model
+                litellm.drop_params = False
+
+
+        class LenientAgent:
+            def __init__(self, model):
+                self.model = model
+                litellm.drop_params = True
+        """,
+        7, 9, Confidence.MEDIUM,
+        also=((13, 9, Confidence.MEDIUM),),
+    ),
+    # each write is its own finding: a `# noqa` on the harmless one keeps the key write reported
+    Invalid(
+        """
+        import os
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        @app.route("/ask", methods=["POST"])
+        def ask():
+            os.environ["LITELLM_LOG"] = request.json["log_level"]  # noqa: LLM005
+            os.environ["OPENAI_API_KEY"] = request.json["key"]
+            return "ok"
+        """,
+        11, 5, Confidence.HIGH,
     ),
     # save / set / call / restore in a function nothing is shown to call concurrently: low
     Invalid(

@@ -6,6 +6,11 @@ thread / executor / task target, or a function called from one) sets for the req
 serving — a `global` rebinding (`current_user = user`) or an item with a constant key
 (`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
 it calls (directly or through project functions), or by itself after a network call.
+Class-level storage (`cls._state["user"] = user`, `Session.current = user`) is one copy for the
+process too, and is treated like its module-level twin. Also reported: an entry keyed by a shared
+counter that is incremented after the write, outside any `with` block
+(`HISTORY[COUNT] = entry; COUNT += 1`): concurrent calls read the same count and overwrite each
+other's entry. Each write site is its own finding.
 
 ## Why is this bad
 A module has one copy of the variable for the whole process. Two requests served at once (two
@@ -46,7 +51,7 @@ async def answer(user, question):
 
 Not reported: state set once at start-up (module level, `main()`, cached set-up), flags and
 resets (a literal such as `True`, `None` or `0` written: the same for every request), counters and
-histories (`+=`, `.append()`), lazy initialisation and cache fills (the writer reads the state
+histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer reads the state
 before it sets it: `if _CONFIG is None: _CONFIG = load()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
 Without concurrency evidence (a plain function that is never shown to run concurrently) the
@@ -114,18 +119,64 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE | Where.CALLBACK):
             continue
-        by_storage: dict[str, list[Access]] = {}
+        sites: list[tuple[str, Access]] = []
         for access in per_request_writes(func):
             hit = index.binding(access.target)
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
-            by_storage.setdefault(hit[2], []).append(access)
-        if not by_storage or index.exempt(func, Where.START_UP | Where.PROCESS_POOL):
+            sites.append((hit[2], access))
+        counted = list(_counter_keyed(index, func))
+        if not (sites or counted) or index.exempt(func, Where.START_UP | Where.PROCESS_POOL):
             continue  # (a process-pool task has one copy of the module per worker process)
-        for qual, writes in sorted(by_storage.items()):
-            finding = _finding(index, func, qual, min(writes, key=lambda a: a.order))
+        # one finding per write site: a suppression or a baseline entry covers that site only
+        for qual, write in sorted(sites, key=lambda s: s[1].order):
+            finding = _finding(index, func, qual, write)
             if finding is not None:
                 yield finding
+        for table, counter, write, bump in counted:
+            yield _counter_finding(index, func, table, counter, write, bump)
+
+
+def _level(binding_scope: str) -> str:
+    return "class-level" if binding_scope == "class" else "module-level"
+
+
+def _counter_keyed(index: ProjectIndex, func: Func) -> Iterator[tuple[str, str, Access, Access]]:
+    """``HISTORY[COUNT] = entry`` then ``COUNT += 1``, outside any ``with``, on shared storage:
+    two concurrent calls read the same count, so one entry overwrites the other."""
+    for write in func.facts.writes:
+        if write.how != "item" or not write.key_from or write.locked:
+            continue
+        table, counter = index.binding(write.target), index.binding(write.key_from)
+        if table is None or counter is None or table[1].kind in _SKIP_KINDS or counter[1].kind in _SKIP_KINDS:
+            continue
+        bump = next(
+            (a for a in func.facts.writes if a.how == "augmented" and not a.locked and a.order > write.order
+             and index.storage_name(a.target) == counter[2]),
+            None,
+        )
+        if bump is not None:
+            yield table[2], counter[2], write, bump
+
+
+def _counter_finding(index: ProjectIndex, func: Func, table: str, counter: str, write: Access, bump: Access) -> Diagnostic:
+    hit = index.binding(table)
+    assert hit is not None
+    f, binding, _ = hit
+    name, count = table.rsplit(".", 1)[-1], counter.rsplit(".", 1)[-1]
+    chain = index.concurrency_evidence(func)
+    message = (
+        f"`{name}` is {_level(binding.scope)} state keyed by the shared counter `{count}`, which is "
+        "incremented after the write without a lock: calls served concurrently read the same count, "
+        "so one call's entry overwrites another's and the count skips. Take one lock around the read, "
+        "the write and the increment, or keep the entries per request"
+    )
+    evidence = [
+        text("runs concurrently: ", chain) if chain is not None else text("no evidence that this function runs concurrently (low confidence)"),
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
+        text(f"`{count}` is incremented at ", index.loc(func.file, bump.span)),
+    ]
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, Confidence.HIGH if chain else Confidence.LOW, tuple(evidence))
 
 
 def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> list[tuple[Func, Access]]:
@@ -177,7 +228,7 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     )
     what = f'item ["{write.key}"]' if write.how == "item" else "value"
     message = (
-        f"`{name}` is module-level state: this request sets its {what} here and its own flow reads it back "
+        f"`{name}` is {_level(binding.scope)} state: this request sets its {what} here and its own flow reads it back "
         f"({readers[0][0].facts.qualname}); requests served concurrently overwrite each other's value in "
         "between, so one request reads another's. Use a contextvars.ContextVar"
     )
@@ -199,6 +250,49 @@ from linter.diagnostics import Confidence  # noqa: E402
 
 VALID = [
     # the docs' "use instead": a ContextVar
+    # the counter-keyed entry is written and counted under one lock
+    Valid(
+        """
+        import threading
+
+        import litellm
+
+        _lock = threading.Lock()
+        _log = {}
+        _n = 0
+
+
+        def record(prompt):
+            global _n
+            reply = litellm.completion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            with _lock:
+                _log[_n] = reply.usage.total_tokens
+                _n += 1
+            return reply
+        """
+    ),
+    # class-level registry filled by name (a cache keyed by a variable), and a class-level flag
+    Valid(
+        """
+        class Tools:
+            _registry = {}
+            _frozen = False
+
+            @classmethod
+            def register(cls, name, fn):
+                cls._registry[name] = fn
+                cls._frozen = True
+
+            @classmethod
+            def lookup(cls, name):
+                return cls._registry[name]
+
+
+        async def handle(name, fn):
+            Tools.register(name, fn)
+            return Tools.lookup(name)
+        """
+    ),
     Valid(
         """
         import contextvars
@@ -266,6 +360,46 @@ VALID = [
 
 INVALID = [
     # the docs' example: an async def, high
+    # class-level storage set for the request and read back on its flow, like a module's dict
+    Invalid(
+        """
+        import litellm
+
+
+        class Tenant:
+            current = {}
+
+            @classmethod
+            def name(cls):
+                return cls.current["name"]
+
+            @classmethod
+            async def answer(cls, tenant, question):
+                cls.current["name"] = tenant
+                reply = await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": question}])
+                return f"{cls.name()}: {reply.choices[0].message.content}"
+        """,
+        13, 9, Confidence.HIGH,
+    ),
+    # an entry keyed by a shared counter bumped after the write: concurrent calls overwrite
+    Invalid(
+        """
+        import litellm
+
+
+        class Ledger:
+            entries = {}
+            next_id = 0
+
+
+        async def charge(prompt):
+            reply = await litellm.acompletion(model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}])
+            Ledger.entries[Ledger.next_id] = reply.usage.total_tokens
+            Ledger.next_id += 1
+            return reply
+        """,
+        11, 5, Confidence.HIGH,
+    ),
     Invalid(
         """
         import litellm

@@ -27,8 +27,10 @@ With `syntax-check = "analysed"` (or `--syntax-check analysed`) only the files t
 are parsed, which makes a cold run faster; a broken file that mentions nothing another rule looks
 for is then not reported (it cannot hide a hazard). With LLM000 the only rule enabled, every file
 is parsed whatever the setting.
-A file that libcst accepts but CPython does not (syntax newer than the Python llmlint runs on)
-is reported when another rule needs its facts: it cannot be checked on this Python. Nesting
+A file that libcst accepts but CPython does not (syntax newer than the Python llmlint runs on:
+PEP 695 generics and `type` aliases, PEP 701 f-strings, on 3.11) is analysed all the same: its
+facts come from libcst's tree lowered to syntax this Python parses (line for line). Only when
+that fails is it reported, when another rule needs its facts. Nesting
 beyond CPython's limits (more than 200 open brackets, recursion in its parser) is reported
 without giving the file to libcst, whose native parser would crash on it.
 """

@@ -1,0 +1,95 @@
+"""Where a written configuration value comes from, and whether it can differ between requests.
+
+A process-wide setting is only a cross-request hazard when two requests can want different
+values in it. The facts record, per client-config write, where its value comes from
+(``Access.source``): request data (a parameter of the function, a per-instance attribute, the
+current request's proxy), a value not known (a call's result: counted like request data), a
+process-wide fact (an environment variable,
+the operator's terminal, a file or a module constant), the global's own saved value (a restore)
+or a literal. This layer decides, over the whole project, which writes carry a value that can
+differ between requests: request data always; a literal or a process-wide value only when some
+other write of the same setting (the same environment variable) writes something else, since
+then which one a request sees depends on who wrote last. A restore is part of the write it
+undoes, not a value of its own. Test code writes what it likes and is not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from linter.analysis import catalog as cat
+from linter.analysis.facts import Access, FileFacts
+from linter.diagnostics import Loc, Text, text
+from linter.model.func import Func
+from linter.model.resolution import Resolution
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigValue:
+    """Why a write's value can differ between requests."""
+
+    request_data: bool  # the value itself is per-request data (not a clash of two fixed values)
+    reason: Text  # evidence: "the value `req.key` comes from parameter `req`"
+
+
+def setting(access: Access) -> tuple[str, str]:
+    """The setting a write sets: the target, and for the environment the variable (``""``:
+    a variable the code computes, compared only with other such writes)."""
+    return (access.target, access.key if access.target in (cat.ENVIRON, "os.putenv", "os.unsetenv") else "")
+
+
+def kind(access: Access) -> str:
+    """"literal", "process", "saved", "request" or "unknown" (also for facts without a source)."""
+    return access.source.split(":", 1)[0] or "unknown"
+
+
+class ConfigValues(Resolution):
+    @cached_property
+    def _config_writes(self) -> dict[tuple[str, str], list[tuple[FileFacts, Access]]]:
+        """Every non-test client-config write of the project, by the setting it sets."""
+        out: dict[tuple[str, str], list[tuple[FileFacts, Access]]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for fn in f.functions.values():
+                for access in fn.config_writes:
+                    out.setdefault(_environ_as_one(setting(access)), []).append((f, access))
+        return out
+
+    def varying_value(self, func: Func, access: Access) -> ConfigValue | None:
+        """Why the value ``access`` writes can differ between requests, or None when every
+        request sees the same value (a literal or process-wide fact written everywhere alike, or
+        a restore of the saved value, which belongs to the write it undoes)."""
+        what = kind(access)
+        shown = f"`{access.value}`" if access.value else "the value"
+        why = access.source.split(":", 1)[1] if ":" in access.source else ""
+        if what == "request":
+            return ConfigValue(True, text(f"the value {shown} can differ from one request or instance to the next: it comes from {why}"))
+        if what == "unknown":
+            return ConfigValue(True, text(f"the value {shown} is not known to be the same for every request: it comes from {why}"))
+        if what == "saved":
+            return None
+        key = setting(access)
+        if key[0] == cat.ENVIRON and not key[1]:
+            return None  # a variable named at run time: no other write is known to set the same one
+        own = _same_value(access)
+        for f, other in self._config_writes.get(_environ_as_one(key), []):
+            if other is access or _same_value(other) == own:
+                continue
+            where: Loc = self.loc(f, other.span)
+            other_shown = f"`{other.value}`" if other.value else "another value"
+            source = "a literal" if what == "literal" else f"process-wide ({why})"
+            return ConfigValue(False, text(f"the value {shown} is {source}, but it is also written with {other_shown} at ", where))
+        return None
+
+
+def _environ_as_one(key: tuple[str, str]) -> tuple[str, str]:
+    """``os.putenv(k, v)`` sets the same variable as ``os.environ[k] = v``."""
+    return (cat.ENVIRON, key[1]) if key[0] in ("os.putenv", "os.unsetenv") else key
+
+
+def _same_value(access: Access) -> tuple[str, str]:
+    """What two writes must share to leave the setting alike: the value as written (a restore
+    of the saved value is the value it was saved from, which the comparison cannot know)."""
+    return (kind(access), access.value) if kind(access) in ("literal", "process") else (kind(access), f"{id(access)}")
