@@ -16,7 +16,7 @@ Never wrong (a stat signature vouches for a file's bytes only when the file was 
 more than 2 s before it was recorded; younger files are hashed again):
 - the file name is a hash of llmlint's version, the bytes of its own source files (an upgrade
   or a local edit starts a new cache) and every setting that changes facts or verdicts (the
-  enabled rules, the catalogues);
+  catalogues, the syntax check; not the selection, which only filters the report);
 - an entry is used only for the same bytes: when the stat signature (size, mtime, ctime,
   inode) differs the file is read and hashed again, and a different hash is a miss;
 - facts are tied to the display path, module name and package flag they were made with.
@@ -42,7 +42,7 @@ from linter.analysis.facts import FileFacts
 from linter.demands import Question, decode_question, encode_question
 
 DEFAULT_DIR = ".llmlint_cache"
-_SCHEMA = 3
+_SCHEMA = 4  # 4: a run stores every rule's findings, the selection filters them
 
 
 def digest(data: bytes) -> bytes:

@@ -66,10 +66,10 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
         if alike is not _SAME:
             moved.append(alike)
     if moved:
-        diagnostics = remap(list(outcome[0]), moved)
-        if diagnostics is None:
+        kept, noqa = remap(list(outcome[0]), moved), remap(list(outcome[2]), moved)
+        if kept is None or noqa is None:
             return None
-        outcome = (tuple(diagnostics), *outcome[1:])
+        outcome = (tuple(kept), outcome[1], tuple(noqa))
     key = run_key(files, config, sigs)
     if key is not None:  # no file modified in the last 2 s: the next rerun is a plain hit
         cache.store_result(key, outcome)
@@ -168,8 +168,10 @@ def signatures(files: list[SourceFile]) -> list[Signature] | None:
 
 
 def report_settings(config: Config) -> str:
-    """The settings that shape the report but not the facts (those key the cache file)."""
-    return repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))
+    """The settings that shape the stored findings but not the facts (those key the cache
+    file): the root their paths are relative to. Not the selection, the confidence threshold or
+    the per-file ignores: a run stores every rule's findings and the report filters them."""
+    return repr((str(config.root),))
 
 
 def run_key(files: list[SourceFile], config: Config, sigs: list[Signature]) -> bytes | None:
