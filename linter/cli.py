@@ -245,11 +245,16 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
             _fail("--baseline, --baseline-ref and --stdin-filename work with `check`, not with --fix/--diff")
         _run_fix(o, set())
         return
-    config, files, result = _lint(o, stdin_filename, need_index=_wants_fixes(o) or bool(baseline_file or baseline_ref))
+    config, files, result = _lint(o, stdin_filename, need_index=bool(baseline_file or baseline_ref))
     if _wants_fixes(o):
-        from linter.fixing import with_fix_previews  # libcst codemods: only when a format shows fixes
+        from linter.fixing import stored_fix_previews, with_fix_previews  # libcst codemods: only when a format shows fixes
 
-        diagnostics = with_fix_previews(result)
+        previewed = stored_fix_previews(result)
+        if previewed is None:
+            if result.index is None:  # a stored run: the codemods need the facts joined
+                result = check_files(files, config, o["jobs"], prefilter=not o.get("no_prefilter"))
+            previewed = with_fix_previews(result)
+        diagnostics = previewed
     else:
         diagnostics = result.diagnostics
     note = ""

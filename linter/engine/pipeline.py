@@ -34,6 +34,10 @@ class Result:
     index: ProjectIndex | None = None
     overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
     digests: dict[str, bytes] = field(default_factory=dict)  # display path -> hash of the bytes analysed
+    # the cache and the key its outcome is stored under (None: not stored), for what is derived
+    # from the findings and stored beside them (fix previews)
+    cache: Cache | None = None
+    run_key: bytes | None = None
 
     @cached_property
     def paths(self) -> dict[str, Path]:
@@ -112,8 +116,9 @@ def check_files(
     returns the stored findings (``Result.index`` is then None)."""
     jobs = jobs or os.cpu_count() or 1
     cache = open_cache(config, prefilter)
-    keyed = cache is not None and not overrides and not need_index
-    sigs = signatures(files) if keyed else None
+    storable = cache is not None and not overrides  # a run over the files as they are: its outcome is stored
+    keyed = storable and not need_index  # ... and may be a stored one
+    sigs = signatures(files) if storable else None
     key = run_key(files, config, sigs) if sigs is not None else None
     if keyed:
         outcome = stored(cache, key) if key is not None else None  # type: ignore[arg-type]
@@ -125,7 +130,10 @@ def check_files(
         if outcome is not None:
             kept, parsed, noqa = outcome
             diagnostics, suppressed = select(kept, noqa, config)
-            return Result(diagnostics, len(files), parsed, suppressed, [], files, None)
+            if key is None:  # a same-facts rerun stored its outcome under the tree's new key
+                now = signatures(files)
+                key = run_key(files, config, now) if now is not None else None
+            return Result(diagnostics, len(files), parsed, suppressed, [], files, None, cache=cache, run_key=key)
     analysis = Analysis(files, config, jobs, overrides, prefilter, cache)
     with paused_gc(freeze=True):  # facts, indexes and findings: millions of objects, no cycles
         facts = collect_facts(analysis)
@@ -135,13 +143,15 @@ def check_files(
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()
-        if keyed and key is None:
+        if storable and key is None:
             sigs = settled_signatures(files, cache)
             key = run_key(files, config, sigs) if sigs is not None else None
         if key is not None and sigs is not None and not analysis.errors:
             cache.store_result(key, (kept, parsed, noqa))
             cache.store_tree(tree_record(key, config, files, sigs, cache, analysis))
-    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {}, analysis.digests)
+    stored_key = key if storable and key is not None and sigs is not None and not analysis.errors else None
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {}, analysis.digests,
+                  cache, stored_key)
 
 
 def open_cache(config: Config, prefilter: bool = True) -> Cache | None:
