@@ -435,3 +435,22 @@ def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: py
     for module in (demand, rerun, workers):
         monkeypatch.setattr(module, "read_source", real_read)
     assert again == run(tmp_path, prefilter=False)
+
+
+def test_an_edited_file_is_analysed_once_when_the_rerun_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("linter.cache.RACY_NS", 0)  # a file just written vouches for its bytes (no 2 s wait)
+    app = tmp_path / "app.py"
+    app.write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
+    (tmp_path / "other.py").write_text("import litellm\n\ndef ask(m):\n    return litellm.completion(model='x', messages=m)\n")
+    cache = tmp_path / "cache"
+    run(tmp_path, cache_dir=cache, need_index=False)
+    app.write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n    litellm.success_callback = [h]\n")
+    want = run(tmp_path, prefilter=False)
+    import linter.engine.workers as workers
+
+    analysed: list[str] = []
+    real = workers.run_job
+    monkeypatch.setattr(workers, "run_job", lambda job, scan: analysed.append(job.display) or real(job, scan))
+    got = run(tmp_path, cache_dir=cache, need_index=False)
+    assert got == want and len(got) == 2
+    assert "app.py" not in analysed  # the rerun's comparison analysed it; the full run took that from the cache
