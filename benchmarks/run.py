@@ -264,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-semgrep", action="store_true")
     ap.add_argument("--changed-file", default=None, help="file edited for '1 changed' (corpus-relative)")
     ap.add_argument("--moved-file", default=None, help="file a rule needs, edited for '1 changed, facts moved' (corpus-relative)")
+    ap.add_argument("--stop-after", type=float, default=0, help="seconds: stop at the first measurement past this and print what was measured")
     ap.add_argument("--targets-only", action="store_true", help="issue 18's measurements only (no --syntax-check analysed, ruff, semgrep, fixit)")
     ap.add_argument("--scale", action="store_true", help="also time cold runs on 1x, 2x, 4x copies")
     ap.add_argument("--exactness", action="store_true", help="compare findings with/without prefilter and cache")
@@ -315,11 +316,15 @@ def main(argv: list[str] | None = None) -> int:
     changed = corpus / args.changed_file
     measures: dict[str, Measure] = {}
 
+    stop_at = time.monotonic() + args.stop_after if args.stop_after else None
+
     def add(name: str, sample: Sample, **kw: object) -> None:
         m = measures.setdefault(name, Measure(name))
         m.samples.append(sample)
         for k, v in kw.items():
             setattr(m, k, v)
+        if stop_at is not None and time.monotonic() > stop_at:
+            raise _OutOfTime
 
     rule_file = cache_dir / "semgrep-rule.yaml"
     rule_file.write_text(SEMGREP_RULE)
@@ -374,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                         note=f"~ run on {len(subset)} files, scaled by lines x{subset_ratio:.1f}")
                 else:
                     add("fixit, 1 rule", s, note="one run")
+    except _OutOfTime:  # --stop-after: the table of what was measured so far
+        print(f"stopped after {args.stop_after:.0f} s (--stop-after)", flush=True)
     finally:
         if original is not None:
             changed.write_bytes(original)
@@ -397,11 +404,12 @@ def main(argv: list[str] | None = None) -> int:
     # issue 18's targets; ratios of medians measured in this run
     print(f"llmlint cold / CPython's parser alone: {cold / floor:.2f}x (target <= 2.0)")
     for fmt in ("SARIF", "JSON"):
-        print(f"llmlint cold, {fmt} / cold text: {measures[f'llmlint cold, {fmt}'].median / cold:.2f}x (target <= 1.1)")
+        if f"llmlint cold, {fmt}" in measures:
+            print(f"llmlint cold, {fmt} / cold text: {measures[f'llmlint cold, {fmt}'].median / cold:.2f}x (target <= 1.1)")
     for name, m in measures.items():
         if name.startswith("llmlint warm"):
             print(f"{name}: {m.median:.2f} s (target <= 0.5)")
-    pss = peak_pss_mb(lint + ["--no-cache", "."], corpus)
+    pss = peak_pss_mb(lint + ["--no-cache", "."], corpus) if stop_at is None or time.monotonic() < stop_at else float("nan")
     print(f"llmlint cold, peak memory of the process tree as PSS (one untimed run): {pss:.0f} MB (target <= 300)")
     if "semgrep, 1 pattern rule" in measures:
         print(f"semgrep / llmlint cold: {measures['semgrep, 1 pattern rule'].median / cold:.2f}x (target >= 2)")
@@ -431,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         shutil.rmtree(corpus, ignore_errors=True)
     return 0
+
+
+class _OutOfTime(Exception):
+    pass
 
 
 if __name__ == "__main__":
