@@ -7,9 +7,18 @@ measurement) and returns the number of .py files and lines.
 
 from __future__ import annotations
 
+import io
 import shutil
 import sysconfig
+import tarfile
+import urllib.request
 from pathlib import Path
+
+# pdd (promptdriven/pdd), the users' kind of tree issue 18 measures: its public repository at a
+# pinned commit (1,744 .py files, 806 k lines). PyPI's pdd-cli holds only the package (a
+# 0.0.31 wheel of a few files in this sandbox's index), not the repository a user checks.
+PDD_COMMIT = "9f437f6d67de4f0d510252f4a2cb7b5c5c902b4e"
+PDD_ARCHIVE = f"https://codeload.github.com/promptdriven/pdd/tar.gz/{PDD_COMMIT}"
 
 # stdlib folders that are tests or test data (the issue's corpus leaves tests out)
 _STDLIB_SKIP = {"test", "tests", "idle_test", "site-packages", "__pycache__", "lib2to3_tests"}
@@ -40,3 +49,24 @@ def build(dest: Path, site_packages: Path, copies: int = 1, packages: tuple[str,
     files = list(dest.rglob("*.py"))
     lines = sum(p.read_bytes().count(b"\n") for p in files)
     return len(files), lines
+
+
+def pdd(dest: Path, copy_of: Path | None = None) -> tuple[int, int]:
+    """pdd's Python files at ``PDD_COMMIT`` in ``dest``: copied from ``copy_of`` (a checkout of
+    that commit), else downloaded from GitHub's archive of the commit (no git needed). An
+    existing ``dest`` is used as it is."""
+    if not dest.exists():
+        part = dest.with_name(dest.name + ".part")
+        shutil.rmtree(part, ignore_errors=True)
+        if copy_of is not None:
+            shutil.copytree(copy_of, part, ignore=lambda d, names: {n for n in names if not n.endswith(".py") and not (Path(d) / n).is_dir()})
+        else:
+            with urllib.request.urlopen(PDD_ARCHIVE, timeout=300) as response:
+                archive = tarfile.open(fileobj=io.BytesIO(response.read()), mode="r:gz")
+            for member in archive.getmembers():
+                if member.isfile() and member.name.endswith(".py"):
+                    member.name = member.name.split("/", 1)[1]  # drop the archive's top folder
+                    archive.extract(member, part, filter="data")
+        part.rename(dest)
+    files = list(dest.rglob("*.py"))
+    return len(files), sum(p.read_bytes().count(b"\n") for p in files)

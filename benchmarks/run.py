@@ -1,10 +1,12 @@
 """Benchmark: llmlint against ruff, semgrep and fixit on the same tree, as ratios.
 
-    python benchmarks/run.py [--runs 5] [--fixit once|subset|skip] [--scale] [--exactness]
+    python benchmarks/run.py [--tree corpus|pdd] [--runs 5] [--fixit once|subset|skip] [--scale] [--exactness]
 
 The corpus is built from installed code (``benchmarks/corpus.py``): the CPython standard
 library without tests, plus the litellm and openai packages of ``--site-packages`` (default:
-this interpreter's). ruff, semgrep and fixit are looked up beside this interpreter, then on
+this interpreter's). ``--tree pdd`` measures pdd's repository at a pinned commit instead
+(``benchmarks.corpus.pdd``: downloaded from GitHub's archive of the commit, or copied from
+``--pdd-copy``). ruff, semgrep and fixit are looked up beside this interpreter, then on
 PATH; a missing one is reported as such and skipped. Install them in a separate venv, never
 in the project's dependencies.
 
@@ -20,7 +22,10 @@ Measurements:
 - ``llmlint cold``: ``llmlint check --no-cache`` (nothing cached);
 - ``llmlint cold, --syntax-check analysed``: the same, parsing only the files a rule needs (the
   files the byte scan rules out are not parsed for LLM000);
-- ``llmlint warm``: a rerun with the cache filled and nothing changed;
+- ``llmlint cold, SARIF`` / ``JSON``: the cold run with that output format (target: <= 1.1x text);
+- ``llmlint warm``: a rerun with the cache filled and nothing changed (also as SARIF and JSON);
+- ``llmlint warm, another --select``: a rerun over the warm cache with a different selection
+  and confidence (the stored run is filtered, not made again);
 - ``llmlint 1 changed``: a rerun after one file was edited (a comment appended; the default
   file is one the byte scan rules out, as most of a tree is);
 - ``llmlint 1 changed, facts moved``: a rerun after a line was inserted at the top of a file a
@@ -60,7 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.corpus import build  # noqa: E402
+from benchmarks.corpus import PDD_COMMIT, build, pdd  # noqa: E402
 
 FLOOR = "floor: CPython's parser, every file (symtable)"
 
@@ -249,15 +254,18 @@ def exactness(cmd: list[str], corpus: Path, moved: Path | None) -> bool:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
-    ap.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "llmlint-bench-corpus")
+    ap.add_argument("--corpus", type=Path, default=None, help="where the tree is built (default: a folder in the temp dir)")
+    ap.add_argument("--tree", choices=["corpus", "pdd"], default="corpus", help="the big corpus, or pdd's repository")
+    ap.add_argument("--pdd-copy", type=Path, default=None, help=f"a checkout of pdd at {PDD_COMMIT[:10]} to copy (default: download it)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="llmlint --jobs and semgrep --jobs")
     ap.add_argument("--fixit", choices=["once", "subset", "skip"], default="subset")
     ap.add_argument("--fixit-files", type=int, default=250, help="files in the fixit subset")
     ap.add_argument("--no-semgrep", action="store_true")
-    ap.add_argument("--changed-file", default="copy0/site/openai/_client.py", help="file edited for '1 changed' (corpus-relative)")
-    ap.add_argument("--moved-file", default="copy0/site/litellm/caching/caching.py",
-                    help="file a rule needs, edited for '1 changed, facts moved' (corpus-relative)")
+    ap.add_argument("--changed-file", default=None, help="file edited for '1 changed' (corpus-relative)")
+    ap.add_argument("--moved-file", default=None, help="file a rule needs, edited for '1 changed, facts moved' (corpus-relative)")
+    ap.add_argument("--stop-after", type=float, default=0, help="seconds: stop at the first measurement past this and print what was measured")
+    ap.add_argument("--targets-only", action="store_true", help="issue 18's measurements only (no --syntax-check analysed, ruff, semgrep, fixit)")
     ap.add_argument("--scale", action="store_true", help="also time cold runs on 1x, 2x, 4x copies")
     ap.add_argument("--exactness", action="store_true", help="compare findings with/without prefilter and cache")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus, one round (for the test suite)")
@@ -265,7 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     cmd = llmlint_cmd(args)
-    corpus = args.corpus
+    corpus = args.corpus or Path(tempfile.gettempdir()) / ("llmlint-bench-corpus" if args.tree == "corpus" else f"llmlint-bench-pdd-{PDD_COMMIT[:10]}")
+    # defaults: a file the byte scan rules out, and a file a rule needs
+    changed_default, moved_default = (("copy0/site/openai/_client.py", "copy0/site/litellm/caching/caching.py") if args.tree == "corpus"
+                                      else ("pdd/construct_paths.py", "pdd/llm_invoke.py"))
+    args.changed_file = args.changed_file or changed_default
+    args.moved_file = args.moved_file or moved_default
+    if args.targets_only:
+        args.fixit, args.no_semgrep = "skip", True
     if args.smoke:
         args.runs, args.fixit, args.no_semgrep = 1, "skip", True
         corpus = Path(tempfile.mkdtemp(prefix="llmlint-smoke-"))
@@ -281,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         args.moved_file = "copy0/pdd_global_dict/pdd/callbacks.py"
         n_files = len(list(corpus.rglob("*.py")))
         n_lines = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py"))
+    elif args.tree == "pdd":
+        n_files, n_lines = pdd(corpus, args.pdd_copy)
     else:
         n_files, n_lines = build(corpus, args.site_packages)
     print(f"corpus: {corpus} — {n_files} files, {n_lines:,} lines; {os.cpu_count()} cores")
@@ -293,17 +310,21 @@ def main(argv: list[str] | None = None) -> int:
         print("EXACTNESS FAILED: the prefilter or the cache changed the findings")
         return 1
 
-    ruff, semgrep, fixit = find_tool("ruff"), None if args.no_semgrep else find_tool("semgrep"), find_tool("fixit")
+    ruff, semgrep, fixit = None if args.targets_only else find_tool("ruff"), None if args.no_semgrep else find_tool("semgrep"), find_tool("fixit")
     cache_dir = Path(tempfile.mkdtemp(prefix="llmlint-bench-cache-"))
     lint = cmd + ["check", "--exit-zero", "--isolated", "-q", "--jobs", str(args.jobs)]
     changed = corpus / args.changed_file
     measures: dict[str, Measure] = {}
+
+    stop_at = time.monotonic() + args.stop_after if args.stop_after else None
 
     def add(name: str, sample: Sample, **kw: object) -> None:
         m = measures.setdefault(name, Measure(name))
         m.samples.append(sample)
         for k, v in kw.items():
             setattr(m, k, v)
+        if stop_at is not None and time.monotonic() > stop_at:
+            raise _OutOfTime
 
     rule_file = cache_dir / "semgrep-rule.yaml"
     rule_file.write_text(SEMGREP_RULE)
@@ -319,9 +340,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for i in range(args.runs):
             print(f"round {i + 1}/{args.runs} (load {os.getloadavg()[0]:.2f})", flush=True)
+            add(FLOOR, timed([sys.executable, str(Path(__file__).resolve().parent / "parser_floor.py"), "--jobs", str(args.jobs), "."], corpus))
             add("llmlint cold (--no-cache)", timed(lint + ["--no-cache", "."], corpus))
-            add("llmlint cold, --syntax-check analysed", timed(lint + ["--no-cache", "--syntax-check", "analysed", "."], corpus))
+            for fmt in ("sarif", "json"):
+                add(f"llmlint cold, {fmt.upper()}", timed(lint + ["--no-cache", "--output-format", fmt, "."], corpus))
+            if not args.targets_only:
+                add("llmlint cold, --syntax-check analysed", timed(lint + ["--no-cache", "--syntax-check", "analysed", "."], corpus))
             add("llmlint warm (cache, no change)", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
+            for fmt in ("sarif", "json", "github"):
+                add(f"llmlint warm, {fmt.upper()}", timed(lint + ["--cache-dir", str(cache_dir), "--output-format", fmt, "."], corpus))
+            add("llmlint warm, another --select", timed(
+                lint + ["--cache-dir", str(cache_dir), "--select", "LLM001,LLM003", "--min-confidence", "low", "."], corpus))
             if original is not None:
                 changed.write_bytes(original + f"\n# benchmark edit {i} {time.time()}\n".encode())
                 add(f"llmlint 1 changed ({changed.name})", timed(lint + ["--cache-dir", str(cache_dir), "."], corpus))
@@ -335,7 +364,6 @@ def main(argv: list[str] | None = None) -> int:
             # so that the next round's warm run is one with nothing changed
             time.sleep(2.1)
             subprocess.run(lint + ["--cache-dir", str(cache_dir), "."], cwd=corpus, capture_output=True, check=False)
-            add(FLOOR, timed([sys.executable, str(Path(__file__).resolve().parent / "parser_floor.py"), "--jobs", str(args.jobs), "."], corpus))
             if ruff:
                 add("ruff E9,F63,F7,F82 --no-cache", timed([ruff, "check", "--select", "E9,F63,F7,F82", "--no-cache", "--exit-zero", "."], corpus))
             if semgrep:
@@ -351,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                         note=f"~ run on {len(subset)} files, scaled by lines x{subset_ratio:.1f}")
                 else:
                     add("fixit, 1 rule", s, note="one run")
+    except _OutOfTime:  # --stop-after: the table of what was measured so far
+        print(f"stopped after {args.stop_after:.0f} s (--stop-after)", flush=True)
     finally:
         if original is not None:
             changed.write_bytes(original)
@@ -360,17 +390,26 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
 
     print()
-    print("| measurement | median s | runs | vs ruff | peak RSS tree / largest process MB |")
-    print("|---|---:|---:|---:|---:|")
+    print("| measurement | median s | runs | vs floor | vs ruff | peak RSS tree / largest process MB |")
+    print("|---|---:|---:|---:|---:|---:|")
     ruff_median = measures["ruff E9,F63,F7,F82 --no-cache"].median if "ruff E9,F63,F7,F82 --no-cache" in measures else None
+    floor = measures[FLOOR].median
     for m in measures.values():
         ratio = f"{m.median / ruff_median:.2f}x" if ruff_median else "-"
         mark = "~" if m.estimate else ""
-        print(f"| {m.name} | {mark}{m.median:.2f} | {len(m.samples)} | {ratio} | {m.peak_tree:.0f} / {m.peak_single:.0f} |"
+        print(f"| {m.name} | {mark}{m.median:.2f} | {len(m.samples)} | {m.median / floor:.2f}x | {ratio} | {m.peak_tree:.0f} / {m.peak_single:.0f} |"
               + (f" {m.note}" if m.note else ""))
     cold = measures["llmlint cold (--no-cache)"].median
     print()
-    pss = peak_pss_mb(lint + ["--no-cache", "."], corpus)
+    # issue 18's targets; ratios of medians measured in this run
+    print(f"llmlint cold / CPython's parser alone: {cold / floor:.2f}x (target <= 2.0)")
+    for fmt in ("SARIF", "JSON"):
+        if f"llmlint cold, {fmt}" in measures:
+            print(f"llmlint cold, {fmt} / cold text: {measures[f'llmlint cold, {fmt}'].median / cold:.2f}x (target <= 1.1)")
+    for name, m in measures.items():
+        if name.startswith("llmlint warm"):
+            print(f"{name}: {m.median:.2f} s (target <= 0.5)")
+    pss = peak_pss_mb(lint + ["--no-cache", "."], corpus) if stop_at is None or time.monotonic() < stop_at else float("nan")
     print(f"llmlint cold, peak memory of the process tree as PSS (one untimed run): {pss:.0f} MB (target <= 300)")
     if "semgrep, 1 pattern rule" in measures:
         print(f"semgrep / llmlint cold: {measures['semgrep, 1 pattern rule'].median / cold:.2f}x (target >= 2)")
@@ -378,7 +417,6 @@ def main(argv: list[str] | None = None) -> int:
         est = " (estimate)" if measures["fixit, 1 rule"].estimate else ""
         print(f"fixit / llmlint cold: {measures['fixit, 1 rule'].median / cold:.1f}x{est} (target >= 90)")
     if ruff_median:
-        floor = measures[FLOOR].median
         print(f"CPython's parser alone / ruff: {floor / ruff_median:.2f}x; llmlint cold / CPython's parser alone: {cold / floor:.2f}x")
         print(f"llmlint cold / ruff: {cold / ruff_median:.2f}x (target <= 3); "
               f"warm / ruff: {measures['llmlint warm (cache, no change)'].median / ruff_median:.2f}x (target <= 0.5)")
@@ -388,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
           f"after {', '.join(f'{x:.2f}' for x in load_after)}")
 
-    if args.scale and not args.smoke:
+    if args.scale and not args.smoke and args.tree == "corpus":
         print()
         print("| copies | files | lines | llmlint cold median s | per copy s |")
         print("|---:|---:|---:|---:|---:|")
@@ -401,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         shutil.rmtree(corpus, ignore_errors=True)
     return 0
+
+
+class _OutOfTime(Exception):
+    pass
 
 
 if __name__ == "__main__":

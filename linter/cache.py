@@ -6,7 +6,7 @@ code being checked).
 One file per (tool fingerprint, analysis settings) holds a line per file: its stat signature,
 the BLAKE2 hash of its bytes, the prefilter's verdict, its facts, the results of the name scans
 the demand rounds made over it and the words of its imports (which they ask about). A second,
-small file keeps the findings of the last few whole runs, keyed by every file's path and stat
+small file keeps the findings of the last few whole runs (another, their fix previews), keyed by every file's path and stat
 signature plus the reporting settings: a rerun over an unchanged tree loads neither facts nor
 libcst. A third records the last run's tree (each file's stat signature, prefilter verdict, facts
 hash, and the questions the demand rounds asked of its bytes with their answers), so that a rerun
@@ -16,7 +16,7 @@ Never wrong (a stat signature vouches for a file's bytes only when the file was 
 more than 2 s before it was recorded; younger files are hashed again):
 - the file name is a hash of llmlint's version, the bytes of its own source files (an upgrade
   or a local edit starts a new cache) and every setting that changes facts or verdicts (the
-  enabled rules, the catalogues);
+  catalogues, the syntax check; not the selection, which only filters the report);
 - an entry is used only for the same bytes: when the stat signature (size, mtime, ctime,
   inode) differs the file is read and hashed again, and a different hash is a miss;
 - facts are tied to the display path, module name and package flag they were made with.
@@ -42,7 +42,7 @@ from linter.analysis.facts import FileFacts
 from linter.demands import Question, decode_question, encode_question
 
 DEFAULT_DIR = ".llmlint_cache"
-_SCHEMA = 3
+_SCHEMA = 4  # 4: a run stores every rule's findings, the selection filters them
 
 
 def digest(data: bytes) -> bytes:
@@ -141,6 +141,7 @@ class Cache:
         self.path = directory / f"facts-{key}.lines"
         self.results_path = directory / f"results-{key}.json"
         self.tree_path = directory / f"tree-{key}.json"
+        self.previews_path = directory / f"previews-{key}.json"
         self._entries: dict[str, Entry] | None = None  # loaded on first use
         self._loaded_stat: tuple[int, int, int, int] | None = None  # of the file when loaded
         self.dirty = False
@@ -163,6 +164,17 @@ class Cache:
         stored = dict(list(stored.items())[-7:])  # the last few trees (subfolders, pre-commit file sets)
         stored[run_key] = outcome
         _write(self.directory, self.results_path, stored)
+
+    def previews(self, run_key: bytes) -> dict:
+        """The fix previews stored for the findings of this run (finding key -> previewed finding)."""
+        found = _read(self.previews_path).get(run_key)
+        return found if isinstance(found, dict) else {}
+
+    def store_previews(self, run_key: bytes, previews: dict) -> None:
+        stored = _read(self.previews_path)
+        stored = {k: v for k, v in list(stored.items())[-7:] if k != run_key}  # as the results: the last few trees
+        stored[run_key] = previews
+        _write(self.directory, self.previews_path, stored)
 
     def tree(self) -> TreeRecord | None:
         """The last whole run's tree (None when there is none, or it does not decode)."""

@@ -237,19 +237,26 @@ def entry() -> None:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
 @click.option("--baseline-ref", metavar="GIT_REF", help="Report only findings that are new since this git commit (a pull request's base).")
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input as if it were the file PATH.")
+@click.option("--show-fixes", is_flag=True,
+              help="JSON and SARIF: fill each fixable finding's `fix` with the codemod's edits (runs the codemods: on a large file a libcst parse costs more than the whole check).")
 def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline_ref: str | None,
-          stdin_filename: str | None, **o: Any) -> None:
+          stdin_filename: str | None, show_fixes: bool, **o: Any) -> None:
     """Check PATHS (default: the current directory) and report hazards."""
     if apply_fix or o["diff"]:
         if baseline_file or baseline_ref or stdin_filename:
             _fail("--baseline, --baseline-ref and --stdin-filename work with `check`, not with --fix/--diff")
         _run_fix(o, set())
         return
-    config, files, result = _lint(o, stdin_filename, need_index=_wants_fixes(o) or bool(baseline_file or baseline_ref))
-    if _wants_fixes(o):
-        from linter.fixing import with_fix_previews  # libcst codemods: only when a format shows fixes
+    config, files, result = _lint(o, stdin_filename, need_index=bool(baseline_file or baseline_ref))
+    if show_fixes and _wants_fixes(o):
+        from linter.fixing import stored_fix_previews, with_fix_previews  # libcst codemods: only when a format shows fixes
 
-        diagnostics = with_fix_previews(result)
+        previewed = stored_fix_previews(result)
+        if previewed is None:
+            if result.index is None:  # a stored run: the codemods need the facts joined
+                result = check_files(files, config, o["jobs"], prefilter=not o.get("no_prefilter"))
+            previewed = with_fix_previews(result)
+        diagnostics = previewed
     else:
         diagnostics = result.diagnostics
     note = ""

@@ -162,13 +162,38 @@ def edits(path: str, before: str, after: str) -> list[dict]:
     return out
 
 
+def _finding_key(d: Diagnostic) -> tuple:
+    return (d.code, d.path, d.span.line, d.span.column, d.span.end_line, d.span.end_column, d.message)
+
+
+def stored_fix_previews(result: Result) -> list[Diagnostic] | None:
+    """The findings with their fix previews as a run over these very files stored them (a rerun
+    over an unchanged tree in JSON or SARIF loads them instead of running the codemods), or None
+    when one is missing (a finding only another selection reported, or nothing stored)."""
+    if result.cache is None or result.run_key is None:
+        return None
+    stored = result.cache.previews(result.run_key)
+    out = []
+    for d in result.diagnostics:
+        if d.code not in FIXERS:
+            out.append(d)
+            continue
+        got = stored.get(_finding_key(d))
+        if not isinstance(got, Diagnostic):
+            return None
+        out.append(got)
+    return out
+
+
 def with_fix_previews(result: Result) -> list[Diagnostic]:
     """The findings with ``fix`` filled where a codemod can rewrite them (nothing is written);
-    a finding whose codemod refuses says why in its message."""
+    a finding whose codemod refuses says why in its message. Stored with the run's outcome,
+    for the next run over the same files."""
     if result.index is None:
         return result.diagnostics
     sources = Sources(result.paths)
     out = []
+    made: dict[tuple, Diagnostic] = {}
     for d in result.diagnostics:
         fixer = FIXERS.get(d.code)
         if fixer is None:
@@ -177,8 +202,13 @@ def with_fix_previews(result: Result) -> list[Diagnostic]:
         rewrite = _rewrite(d, result.index, sources)
         if isinstance(rewrite, (NoFix, str)):
             reason = rewrite.reason if isinstance(rewrite, NoFix) else "internal error in the codemod"
-            out.append(replace(d, message=d.message + f" (no automatic fix: {reason})"))
-            continue
-        changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
-        out.append(replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes}))
+            previewed = replace(d, message=d.message + f" (no automatic fix: {reason})")
+        else:
+            changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+            previewed = replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes})
+        out.append(previewed)
+        if not isinstance(rewrite, str):  # an internal error is not stored: the next run tries again
+            made[_finding_key(d)] = previewed
+    if result.cache is not None and result.run_key is not None and made:
+        result.cache.store_previews(result.run_key, {**result.cache.previews(result.run_key), **made})
     return out

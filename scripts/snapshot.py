@@ -6,7 +6,7 @@ refactor changed nothing (issue 15: "no behaviour change").
 
 Each tree is checked from inside it (paths in the report are relative to it) with
 ``--isolated --no-cache --preview`` (every confidence, no configuration, no cache), once as JSON
-(which carries each finding's fix preview) and once as ``fix --unsafe-fixes --diff`` (what a
+(with ``--show-fixes``: each finding's fix preview) and once as ``fix --unsafe-fixes --diff`` (what a
 fix would write). The report keeps only what a user sees, so a new field does not count as a
 difference; the time each run took is recorded beside it.
 """
@@ -38,7 +38,8 @@ def take(out: Path, trees: list[Path]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     times = {}
     for tree in trees:
-        report, t1 = _llmlint("check", ".", "--output-format", "json", "--exit-zero", cwd=tree)
+        # --show-fixes: JSON carries the previews only when asked (an llmlint before it: drop it)
+        report, t1 = _llmlint("check", ".", "--output-format", "json", "--show-fixes", "--exit-zero", cwd=tree)
         findings = [{k: d.get(k) for k in _KEYS} for d in json.loads(report)]
         (out / f"{tree.name}.json").write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n")
         diff, t2 = _llmlint("fix", ".", "--unsafe-fixes", "--diff", "--exit-zero", cwd=tree)

@@ -97,7 +97,7 @@ def test_refusal_is_reported_and_file_left(tmp_path: Path) -> None:
 
 def test_json_check_output_carries_the_fix(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(PDD)
-    code, out, _ = run(["check", ".", "--isolated", "--output-format", "json"], tmp_path)
+    code, out, _ = run(["check", ".", "--isolated", "--output-format", "json", "--show-fixes"], tmp_path)
     data = json.loads(out)
     fix = data[0]["fix"]
     assert fix["title"] == "Read the values from the call's own response"
@@ -197,3 +197,33 @@ def test_storage_with_another_reader_stays(tmp_path: Path) -> None:
     # `last_finish_reason()` still reads it (its finding has no automatic fix), so it is kept
     assert '_LAST_CALLBACK_DATA["cost"] = cost' in result.rewrites["pdd/callbacks.py"]
     assert "from .callbacks import _LAST_CALLBACK_DATA" in result.rewrites["pdd/llm_invoke.py"]
+
+
+def test_json_and_sarif_over_a_warm_cache_load_the_stored_previews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("linter.cache.RACY_NS", 0)  # a file just written vouches for its bytes (no 2 s wait)
+    (tmp_path / "app.py").write_text(PDD)
+    cold = {fmt: run(["check", ".", "--isolated", "--no-cache", "--output-format", fmt, "--show-fixes"], tmp_path)[1] for fmt in ("json", "sarif")}
+    assert json.loads(cold["json"])[0]["fix"]["edits"]
+    run(["check", ".", "--isolated", "--output-format", "json", "--show-fixes"], tmp_path)  # stores the run and its previews
+    import linter.fixing
+
+    def no_codemods(result: object) -> list:
+        raise AssertionError("the codemods ran again over an unchanged tree")
+
+    monkeypatch.setattr(linter.fixing, "with_fix_previews", no_codemods)
+    for fmt in ("json", "sarif"):
+        assert run(["check", ".", "--isolated", "--output-format", fmt, "--show-fixes"], tmp_path)[1] == cold[fmt], fmt
+
+
+def test_json_and_sarif_run_no_codemod_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "app.py").write_text(PDD)
+    import linter.fixing
+
+    def no_codemods(result: object) -> list:
+        raise AssertionError("a codemod ran for a report that shows no fix")
+
+    monkeypatch.setattr(linter.fixing, "with_fix_previews", no_codemods)
+    data = json.loads(run(["check", ".", "--isolated", "--no-cache", "--output-format", "json"], tmp_path)[1])
+    assert data and data[0]["code"] == "LLM001" and data[0]["fix"] is None
+    sarif = json.loads(run(["check", ".", "--isolated", "--no-cache", "--output-format", "sarif"], tmp_path)[1])
+    assert sarif["runs"][0]["results"] and "fixes" not in sarif["runs"][0]["results"][0]

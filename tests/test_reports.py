@@ -45,7 +45,7 @@ def examples(tmp_path: Path) -> Path:
 
 
 def test_sarif_is_valid_and_complete(examples: Path) -> None:
-    code, out, _ = run(["check", ".", "--isolated", "--output-format", "sarif"], examples)
+    code, out, _ = run(["check", ".", "--isolated", "--output-format", "sarif", "--show-fixes"], examples)
     assert code == 1
     log = json.loads(out)
     validator = jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)

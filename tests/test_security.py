@@ -32,7 +32,7 @@ def test_checked_code_is_never_run(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()
     _booby_trapped(tree, marker)
-    for args in (["check", ".", "--output-format", "json"], ["fix", ".", "--unsafe-fixes"]):  # json: codemod previews
+    for args in (["check", ".", "--output-format", "json", "--show-fixes"], ["fix", ".", "--unsafe-fixes"]):  # json: codemod previews
         proc = subprocess.run([sys.executable, "-m", "linter", *args, "--isolated"], cwd=tree,
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 1, proc.stderr

@@ -102,17 +102,51 @@ def test_cache_sees_edits_and_config_changes(tmp_path: Path) -> None:
     assert again != first and "handlex" in repr(again)
     src.write_text("import litellm\n\ndef setup(h):\n    pass\n")
     assert run(tmp_path, cache_dir=cache, need_index=False) == []
-    # another rule selection or catalogue is another cache: never a stale verdict
+    # another catalogue, or the syntax rule alone (every file parsed), is another cache: never a
+    # stale verdict; another selection of rules with tokens shares it (facts do not depend on it)
     from linter.engine import open_cache
 
     default = load(None, tmp_path, isolated=True)
     lock_only = load(None, tmp_path, isolated=True, select=["LLM003"])
+    syntax_only = load(None, tmp_path, isolated=True, select=["LLM000"])
     (tmp_path / "pyproject.toml").write_text('[tool.llmlint]\nnetwork-calls = ["mylib.fetch"]\n')
     extended = load(None, tmp_path)
-    for c in (default, lock_only, extended):
+    for c in (default, lock_only, syntax_only, extended):
         c.cache_dir = cache
-    names = {open_cache(c).path.name for c in (default, lock_only, extended)}  # type: ignore[union-attr]
-    assert len(names) == 3
+    names = [open_cache(c).path.name for c in (default, lock_only, syntax_only, extended)]  # type: ignore[union-attr]
+    assert names[0] == names[1] and len(set(names)) == 3
+
+
+def _selected(case: Path, cache_dir: Path | None, need_index: bool = False, **kw: object) -> tuple[list[tuple], int, bool]:
+    """Findings, suppressed count and whether the run was a stored one, under a selection."""
+    config = load(None, case, isolated=True, **kw)  # type: ignore[arg-type]
+    config.cache_dir = cache_dir
+    from linter.engine import check_files, discover_files
+
+    result = check_files(discover_files([str(case)], config, case), config, jobs=1, need_index=need_index)
+    return [astuple(d) for d in result.diagnostics], result.suppressed, result.index is None
+
+
+def test_another_selection_over_a_warm_cache_is_a_filter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("linter.cache.RACY_NS", 0)  # a file just written vouches for its bytes (no 2 s wait)
+    (tmp_path / "app.py").write_text(
+        "import litellm\nimport threading\n\nLOCK = threading.Lock()\nSEEN = []\n\n"
+        "async def handler(h):\n    litellm.callbacks = [h]  # noqa: LLM002\n    litellm.success_callback.append(h)\n\n"
+        "def cb(kwargs, response, start, end):\n    SEEN.append(response)\n\n"
+        "def ask(m):\n    with LOCK:\n        return litellm.completion(model='x', messages=m)\n"
+    )
+    cache = tmp_path / "cache"
+    _selected(tmp_path, cache)  # fills the cache and stores the run
+    selections: list[dict] = [{}, {"select": ["LLM002"]}, {"ignore": ["LLM002"]}, {"select": ["LLM003"]},
+                              {"min_confidence": "low"}, {"min_confidence": "high"}]
+    seen = set()
+    for kw in selections:
+        cold = _selected(tmp_path, None, need_index=True, **kw)
+        warm = _selected(tmp_path, cache, **kw)
+        assert warm[2], f"{kw}: a new analysis, not a filter of the stored run"
+        assert warm[:2] == cold[:2], kw
+        seen.add(repr(cold[:2]))
+    assert len(seen) > 2  # the selections do change the report
 
 
 def _spoiled_cache_gives_the_same(tmp_path: Path, cache: Path, content: bytes) -> list[tuple]:
@@ -413,3 +447,22 @@ def test_rerun_knows_import_words_from_the_cache(tmp_path: Path, monkeypatch: py
     for module in (demand, rerun, workers):
         monkeypatch.setattr(module, "read_source", real_read)
     assert again == run(tmp_path, prefilter=False)
+
+
+def test_an_edited_file_is_analysed_once_when_the_rerun_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("linter.cache.RACY_NS", 0)  # a file just written vouches for its bytes (no 2 s wait)
+    app = tmp_path / "app.py"
+    app.write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n")
+    (tmp_path / "other.py").write_text("import litellm\n\ndef ask(m):\n    return litellm.completion(model='x', messages=m)\n")
+    cache = tmp_path / "cache"
+    run(tmp_path, cache_dir=cache, need_index=False)
+    app.write_text("import litellm\n\nasync def handler(h):\n    litellm.callbacks = [h]\n    litellm.success_callback = [h]\n")
+    want = run(tmp_path, prefilter=False)
+    import linter.engine.workers as workers
+
+    analysed: list[str] = []
+    real = workers.run_job
+    monkeypatch.setattr(workers, "run_job", lambda job, scan: analysed.append(job.display) or real(job, scan))
+    got = run(tmp_path, cache_dir=cache, need_index=False)
+    assert got == want and len(got) == 2
+    assert "app.py" not in analysed  # the rerun's comparison analysed it; the full run took that from the cache

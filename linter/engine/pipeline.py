@@ -34,6 +34,10 @@ class Result:
     index: ProjectIndex | None = None
     overrides: dict[str, str] = field(default_factory=dict)  # display path -> text linted instead of the file's
     digests: dict[str, bytes] = field(default_factory=dict)  # display path -> hash of the bytes analysed
+    # the cache and the key its outcome is stored under (None: not stored), for what is derived
+    # from the findings and stored beside them (fix previews)
+    cache: Cache | None = None
+    run_key: bytes | None = None
 
     @cached_property
     def paths(self) -> dict[str, Path]:
@@ -55,21 +59,45 @@ class Result:
 
 
 def run_rules(index: ProjectIndex, config: Config) -> tuple[list[Diagnostic], int]:
-    """Every enabled rule's findings on ``index``, minus suppressed and below-threshold
-    findings, sorted (a rule that graded its findings for its needs on this index has them
-    memoised: the last demand round's index is the final one)."""
+    """The enabled rules' findings on ``index``, minus suppressed and below-threshold findings,
+    sorted, and how many were suppressed."""
+    return select(*all_findings(index, config), config)
+
+
+def all_findings(index: ProjectIndex, config: Config) -> tuple[tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
+    """Every rule's findings at every confidence, whatever is selected, sorted: those a comment
+    does not suppress and those it does. This is what a run stores, so that another
+    ``--select`` / ``--ignore`` / ``--min-confidence`` over a warm cache is a filter, not a run
+    (the analysis runs every rule's demands anyway; a rule that graded its findings for its
+    needs on this index has them memoised: the last demand round's index is the final one)."""
     by_path = {f.path: f for f in index.files}
-    out: list[Diagnostic] = []
-    suppressed = 0
-    for rule in config.rules:
+    kept: list[Diagnostic] = []
+    noqa: list[Diagnostic] = []
+    for rule in config.demanding:
         for diag in rule.check(index):
-            if not confidence_at_least(diag.confidence, config.min_confidence):
-                continue
-            if is_suppressed(diag, by_path.get(diag.path)) or per_file_ignored(diag, config.per_file_ignores):
-                suppressed += 1
-                continue
-            out.append(diag)
-    out.sort(key=Diagnostic.sort_key)
+            (noqa if is_suppressed(diag, by_path.get(diag.path)) else kept).append(diag)
+    kept.sort(key=Diagnostic.sort_key)
+    noqa.sort(key=Diagnostic.sort_key)
+    return tuple(kept), tuple(noqa)
+
+
+def select(kept: tuple[Diagnostic, ...], noqa: tuple[Diagnostic, ...], config: Config) -> tuple[list[Diagnostic], int]:
+    """The findings ``config`` reports (selected rules, at or above its confidence, not ignored
+    for their file) and how many of the selected ones were suppressed."""
+    codes = config.codes
+
+    def wanted(d: Diagnostic) -> bool:
+        return d.code in codes and confidence_at_least(d.confidence, config.min_confidence)
+
+    out: list[Diagnostic] = []
+    suppressed = sum(1 for d in noqa if wanted(d))
+    for d in kept:
+        if not wanted(d):
+            continue
+        if per_file_ignored(d, config.per_file_ignores):
+            suppressed += 1
+            continue
+        out.append(d)
     return out, suppressed
 
 
@@ -88,8 +116,9 @@ def check_files(
     returns the stored findings (``Result.index`` is then None)."""
     jobs = jobs or os.cpu_count() or 1
     cache = open_cache(config, prefilter)
-    keyed = cache is not None and not overrides and not need_index
-    sigs = signatures(files) if keyed else None
+    storable = cache is not None and not overrides  # a run over the files as they are: its outcome is stored
+    keyed = storable and not need_index  # ... and may be a stored one
+    sigs = signatures(files) if storable else None
     key = run_key(files, config, sigs) if sigs is not None else None
     if keyed:
         outcome = stored(cache, key) if key is not None else None  # type: ignore[arg-type]
@@ -99,27 +128,35 @@ def check_files(
             except (TypeError, ValueError, IndexError, KeyError):  # a spoiled tree record is a miss
                 outcome = None
         if outcome is not None:
-            diagnostics, parsed, suppressed = outcome
-            return Result(list(diagnostics), len(files), parsed, suppressed, [], files, None)
+            kept, parsed, noqa = outcome
+            diagnostics, suppressed = select(kept, noqa, config)
+            if key is None:  # a same-facts rerun stored its outcome under the tree's new key
+                now = signatures(files)
+                key = run_key(files, config, now) if now is not None else None
+            return Result(diagnostics, len(files), parsed, suppressed, [], files, None, cache=cache, run_key=key)
     analysis = Analysis(files, config, jobs, overrides, prefilter, cache)
     with paused_gc(freeze=True):  # facts, indexes and findings: millions of objects, no cycles
         facts = collect_facts(analysis)
         index = analysis.index()
-        diagnostics, suppressed = run_rules(index, config)
+        kept, noqa = all_findings(index, config)
+        diagnostics, suppressed = select(kept, noqa, config)
     parsed = sum(1 for f in facts if f.parsed)
     if cache is not None:
         cache.save()
-        if keyed and key is None:
+        if storable and key is None:
             sigs = settled_signatures(files, cache)
             key = run_key(files, config, sigs) if sigs is not None else None
         if key is not None and sigs is not None and not analysis.errors:
-            cache.store_result(key, (tuple(diagnostics), parsed, suppressed))
+            cache.store_result(key, (kept, parsed, noqa))
             cache.store_tree(tree_record(key, config, files, sigs, cache, analysis))
-    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {}, analysis.digests)
+    stored_key = key if storable and key is not None and sigs is not None and not analysis.errors else None
+    return Result(diagnostics, len(files), parsed, suppressed, analysis.errors, files, index, overrides or {}, analysis.digests,
+                  cache, stored_key)
 
 
 def open_cache(config: Config, prefilter: bool = True) -> Cache | None:
-    """The facts cache for these settings (everything that changes facts or verdicts)."""
+    """The facts cache for these settings (everything that changes facts or verdicts; not the
+    selection, which only filters the report, but whether the byte scan runs at all)."""
     if config.cache_dir is None:
         return None
     catalog = tuple(
@@ -127,7 +164,8 @@ def open_cache(config: Config, prefilter: bool = True) -> Cache | None:
         for f in fields(config.catalog)
         for v in [getattr(config.catalog, f.name)]
     )
-    settings = repr((sorted(config.codes), catalog, prefilter, config.syntax_check))
+    scanned = any(r.tokens for r in config.rules)  # the syntax rule alone: every file is parsed
+    settings = repr((scanned, catalog, prefilter, config.syntax_check))
     return Cache(config.cache_dir, settings)
 
 

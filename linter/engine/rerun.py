@@ -44,7 +44,7 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
     if tree is None or tree.settings != report_settings(config) or len(tree.files) != len(files):
         return None
     sigs: list[Signature] = []
-    edited: list[tuple[SourceFile, TreeFile]] = []
+    edited: list[tuple[SourceFile, TreeFile, Signature]] = []
     for sf, record in zip(files, tree.files):
         current = stat_signature(sf.fspath)
         if current is None or (record.display, record.module, record.is_package) != (sf.display, sf.module, sf.is_package):
@@ -52,24 +52,24 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
         if current != record.stat:
             if len(edited) == _MAX_EDITED:
                 return None
-            edited.append((sf, record))
+            edited.append((sf, record, current))
         sigs.append(current)
     outcome = stored(cache, tree.key)
     if not edited or outcome is None:
         return None
     scan = scan_of(config)
     moved: list[Moves] = []
-    for sf, record in edited:
-        alike = _goes_alike(sf, record, tree.questions, scan, cache)
+    for sf, record, sig in edited:
+        alike = _goes_alike(sf, record, sig, tree.questions, scan, cache)
         if alike is None:
             return None
         if alike is not _SAME:
             moved.append(alike)
     if moved:
-        diagnostics = remap(list(outcome[0]), moved)
-        if diagnostics is None:
+        kept, noqa = remap(list(outcome[0]), moved), remap(list(outcome[2]), moved)
+        if kept is None or noqa is None:
             return None
-        outcome = (tuple(diagnostics), *outcome[1:])
+        outcome = (tuple(kept), outcome[1], tuple(noqa))
     key = run_key(files, config, sigs)
     if key is not None:  # no file modified in the last 2 s: the next rerun is a plain hit
         cache.store_result(key, outcome)
@@ -81,7 +81,7 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
 _SAME = Moves("", {})  # an edited file whose facts did not change at all
 
 
-def _goes_alike(sf: SourceFile, record: TreeFile, questions: tuple[Question, ...], scan: Scan, cache: Cache) -> Moves | None:
+def _goes_alike(sf: SourceFile, record: TreeFile, sig: Signature, questions: tuple[Question, ...], scan: Scan, cache: Cache) -> Moves | None:
     """How an edited file's positions moved (``_SAME``: not at all) when it gives the recorded
     run's verdict, facts but for positions, and answers; None when it does not."""
     if record.skipped is None:
@@ -89,7 +89,10 @@ def _goes_alike(sf: SourceFile, record: TreeFile, questions: tuple[Question, ...
     first = run_job(make_job(sf, False, {}), scan)
     if record.skipped is False:
         alike = _alike_facts(first, record.facts_hash, sf, cache)
+        if alike is None:
+            _keep(sf, sig, first, cache)
     elif first.result is not None:
+        _keep(sf, sig, first, cache)
         return None
     elif record.facts_hash is not None:  # parsed on demand in a later round
         alike = _alike_facts(run_job(make_job(sf, True, {}), scan), record.facts_hash, sf, cache)
@@ -102,6 +105,22 @@ def _goes_alike(sf: SourceFile, record: TreeFile, questions: tuple[Question, ...
     except OSError:
         return None
     return alike if digest(data) == first.digest and all(questions[q].matches(data) == a for q, a in record.asked) else None
+
+
+def _keep(sf: SourceFile, sig: Signature, outcome: Outcome, cache: Cache) -> None:
+    """Store an edited file's verdict and facts in its cache entry when the rerun misses: the
+    full run that follows takes them from there instead of analysing the file again (pdd,
+    llm_invoke.py edited: its extraction was 9% of that run). ``sig`` is the stat taken before
+    the file was read: a write after it moves the stat, and the next lookup hashes again.
+    Only after the comparison, which reads the recorded facts from the old entry."""
+    if outcome.digest is None or isinstance(outcome.result, str):
+        return
+    e = cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
+    e.skipped = outcome.result is None
+    if isinstance(outcome.result, FileFacts):
+        e.facts = outcome.result
+    if outcome.imported is not None:
+        e.imported = outcome.imported
 
 
 def _alike_facts(outcome: Outcome, facts_hash: bytes | None, sf: SourceFile, cache: Cache) -> Moves | None:
@@ -168,8 +187,10 @@ def signatures(files: list[SourceFile]) -> list[Signature] | None:
 
 
 def report_settings(config: Config) -> str:
-    """The settings that shape the report but not the facts (those key the cache file)."""
-    return repr((sorted(config.codes), config.min_confidence, config.per_file_ignores, str(config.root)))
+    """The settings that shape the stored findings but not the facts (those key the cache
+    file): the root their paths are relative to. Not the selection, the confidence threshold or
+    the per-file ignores: a run stores every rule's findings and the report filters them."""
+    return repr((str(config.root),))
 
 
 def run_key(files: list[SourceFile], config: Config, sigs: list[Signature]) -> bytes | None:
