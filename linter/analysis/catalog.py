@@ -58,6 +58,8 @@ LITELLM_CALLS = frozenset(
         "main.acompletion",
     )
 )
+# litellm calls that return a list of responses, one per request (each runs the callbacks).
+LITELLM_BATCH_CALLS = frozenset(["litellm.batch_completion"])
 # Methods of a litellm.Router instance that make a model call.
 ROUTER_METHODS = frozenset(
     n.removeprefix("litellm.") for n in LITELLM_CALLS if not n.startswith("litellm.main.")

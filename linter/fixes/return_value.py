@@ -346,11 +346,11 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
 def _from_response(key: str | None, response: str, default: cst.BaseExpression | None) -> cst.BaseExpression:
     """The value litellm hands the callback as ``kwargs[key]``, read from the response."""
     fallback = cst.Module([]).code_for_node(default) if default is not None else "None"
-    if key == "model":
-        return cst.parse_expression(f'getattr({response}, "model", {fallback})')
-    return cst.parse_expression(
-        f'(getattr({response}, "_hidden_params", None) or {{}}).get("response_cost", {fallback})'
-    )
+    # litellm records the model the call was made with (``openai/gpt-4o-mini``) as
+    # ``litellm_model_name``; ``response.model`` is the provider's name for it
+    # (``gpt-4o-mini-2024-07-18``), which a price table keyed by the requested model misses
+    hidden = "response_cost" if key == "response_cost" else "litellm_model_name"
+    return cst.parse_expression(f'(getattr({response}, "_hidden_params", None) or {{}}).get("{hidden}", {fallback})')
 
 
 def _string_arg(call: cst.Call) -> str | None:
@@ -399,9 +399,10 @@ def _rewrite_reader(
     loops: dict[int, str] = {}  # id(for loop over a stream) -> its target name
     uses: list[tuple[cst.BaseExpression, object]] = []
     slots = list(statement_slots(func))
+    wrappers = _Wrappers(module, table, tops, reader.file.module)
     for stmt, slot in slots:
         if isinstance(stmt, cst.SimpleStatementLine):
-            found = _litellm_assignment(stmt, table, tops, reader.file.module)
+            found = _litellm_assignment(stmt, table, tops, reader.file.module, wrappers)
             if found is not None and not found[2]:
                 calls.append((stmt, slot, found[0]))
             elif found is not None:
@@ -421,11 +422,18 @@ def _rewrite_reader(
         raise CannotFix("no `x = litellm.completion(...)` in the reading function to take the response from")
     if not uses:
         raise CannotFix("the storage is not used in the reading function")
+    # an if/else whose every branch makes a call covers what follows it, like one call
+    covering = [(c_slot, (id(s),)) for s, c_slot, _r in calls] + _joins(slots, {id(s) for s, _sl, _r in calls})
     needed: set[int] = set()
-    for _node, slot in uses:
-        if not any(dominates(c_slot, slot) for _s, c_slot, _r in calls):  # type: ignore[arg-type]
-            raise CannotFix("a use of the storage is not preceded on every path by a litellm call assigned to a name")
-        needed |= {id(s) for s, c_slot, _r in calls if dominates(c_slot, slot)}  # type: ignore[arg-type]
+    for node, slot in uses:
+        covers = [ids for c_slot, ids in covering if dominates(c_slot, slot)]  # type: ignore[arg-type]
+        if not covers:
+            line = _line_of(module, node)
+            raise CannotFix(
+                f"the use of `{store_name}` at line {line} is not preceded on every path by a litellm call "
+                "whose response is assigned to a name (assign the response, or move the read after the call)"
+            )
+        needed.update(i for ids in covers for i in ids)
     inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
     replace = {id(n) for n, _slot in uses}
     rewrite = _ReaderRewrite(inserts, replace, data_var, helper, kind)
@@ -543,9 +551,11 @@ def _keyword(call: cst.Call, name: str) -> str | None:
 
 
 def _litellm_assignment(
-    stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str
+    stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str, wrappers: _Wrappers | None = None
 ) -> tuple[str, cst.Call, bool] | None:
-    """(``resp``, the call, streams?) for ``resp = [await] litellm.completion(...)``."""
+    """(the expression that gives the response, the call, streams?) for ``resp = [await]
+    litellm.completion(...)``, or a call of a function of the module that returns one. A batch
+    call returns a list; the callback's storage then holds one item's values, the last's."""
     if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
         return None
     assign = stmt.body[0]
@@ -554,15 +564,118 @@ def _litellm_assignment(
     value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
     if not isinstance(value, cst.Call):
         return None
-    if qualified(value.func, table, module, tops) not in cat.LITELLM_CALLS:
+    name = assign.targets[0].target.value
+    callee = qualified(value.func, table, module, tops)
+    if callee not in cat.LITELLM_CALLS:
+        if wrappers is not None and isinstance(value.func, cst.Name) and wrappers.returns_response(value.func.value):
+            return name, value, False
         return None
-    stream = False
-    for arg in value.args:
+    stream = _streams(value)
+    if callee in cat.LITELLM_BATCH_CALLS:
+        return f"{name}[-1]", value, stream
+    return name, value, stream
+
+
+def _streams(call: cst.Call) -> bool:
+    for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == "stream":
             if not isinstance(arg.value, cst.Name) or arg.value.value not in ("True", "False"):
                 raise CannotFix("the call may or may not stream (stream= is not a literal)")
-            stream = arg.value.value == "True"
-    return assign.targets[0].target.value, value, stream
+            return arg.value.value == "True"
+    return False
+
+
+class _Wrappers:
+    """Functions of the reader's module that return what a (non-streaming) litellm call returned:
+    ``resp = litellm.completion(**kw); ...; return resp``, every return on every path."""
+
+    def __init__(self, module: cst.Module, table: dict[str, str], tops: set[str], name: str) -> None:
+        self.module, self.table, self.tops, self.name = module, table, tops, name
+        self.memo: dict[str, bool] = {}
+
+    def returns_response(self, func_name: str) -> bool:
+        if func_name not in self.memo:
+            self.memo[func_name] = False  # recursion guard
+            self.memo[func_name] = self._check(func_name)
+        return self.memo[func_name]
+
+    def _check(self, func_name: str) -> bool:
+        func = next((s for s in self.module.body if isinstance(s, cst.FunctionDef) and s.name.value == func_name), None)
+        if func is None or func.asynchronous is not None or any(isinstance(n, (cst.Yield, cst.Lambda)) for n in walk(func.body)):
+            return False
+        slots = list(statement_slots(func))
+        made: list[tuple[str, object]] = []
+        returns: list[tuple[cst.Return, object]] = []
+        for stmt, slot in slots:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                found = _litellm_assignment(stmt, self.table, self.tops, self.name, None)
+                if found is not None and not found[2] and found[0].isidentifier():
+                    made.append((found[0], slot))
+                returns.extend((s, slot) for s in stmt.body if isinstance(s, cst.Return))
+        if not returns or not isinstance(func.body.body[-1], cst.SimpleStatementLine) or not any(
+            isinstance(s, cst.Return) for s in func.body.body[-1].body
+        ):
+            return False  # falls off the end somewhere: returns None
+        for ret, slot in returns:
+            value = ret.value
+            if not isinstance(value, cst.Name) or _binds_of(func, value.value) != sum(1 for n, _ in made if n == value.value):
+                return False  # returns something else, or a name also bound otherwise
+            if not any(n == value.value and dominates(m_slot, slot) for n, m_slot in made):  # type: ignore[arg-type]
+                return False
+        return True
+
+
+def _binds_of(func: cst.FunctionDef, name: str) -> int:
+    """How many statements of ``func`` bind ``name`` (any binding form; nested scopes too, to be safe)."""
+    count = 0
+    for n in walk(func.body):
+        if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name) and n.target.value == name:
+            count += 1
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.For, cst.AsName, cst.NamedExpr, cst.CompFor)):
+            target = n.name if isinstance(n, cst.AsName) else n.target
+            if _mentions(target, name):
+                count += 1000  # never equal to the number of litellm assignments
+        elif isinstance(n, cst.AssignTarget) and _mentions(n.target, name):
+            count += 1000
+    return count
+
+
+def _joins(slots: list, producers: set[int]) -> list[tuple[object, tuple[int, ...]]]:
+    """(slot, producing statements) for each ``if``/``elif``/``else`` whose every branch makes a
+    call at its top level: after it, one of those calls has run on every path."""
+    out = []
+    for stmt, slot in slots:
+        if isinstance(stmt, cst.If):
+            ids = _branch_calls(stmt, producers)
+            if ids:
+                out.append((slot, ids))
+    return out
+
+
+def _branch_calls(stmt: cst.If, producers: set[int]) -> tuple[int, ...] | None:
+    ids: list[int] = []
+    node: cst.If | cst.Else | None = stmt
+    while isinstance(node, cst.If):
+        made = [id(s) for s in node.body.body if id(s) in producers]  # type: ignore[union-attr]
+        if not made:
+            return None
+        ids.extend(made)
+        node = node.orelse  # type: ignore[assignment]
+    if node is None:
+        return None  # no else: a path skips every call
+    made = [id(s) for s in node.body.body if id(s) in producers]  # type: ignore[union-attr]
+    return tuple(ids + made) if made else None
+
+
+def _line_of(module: cst.Module, node: cst.CSTNode) -> str:
+    """The 1-based line of ``node`` in ``module`` (``?`` when libcst cannot place it)."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        return str(wrapper.resolve(PositionProvider)[node].start.line)
+    except Exception:  # positions are for the message only
+        return "?"
 
 
 def _headers(stmt: cst.BaseStatement) -> list[cst.CSTNode]:
