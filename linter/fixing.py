@@ -16,6 +16,7 @@ from pathlib import Path
 import libcst as cst
 
 from linter.atomic_write import FileChanged, NotWritten, write_atomic
+from linter.binding_order import early_uses
 from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.discovery import SourceFile
@@ -56,8 +57,10 @@ def fixable(d: Diagnostic, codes: set[str], unsafe: bool) -> bool:
     return d.code in codes or (unsafe or fixer.SAFETY == "safe")
 
 
-def verify(display: str, text: str) -> str | None:
-    """Why a rewrite must be dropped, or None when it parses and compiles."""
+def verify(display: str, text: str, before: str | None = None) -> str | None:
+    """Why a rewrite must be dropped, or None when it parses, compiles and binds every
+    module-level name it uses at import before the use (no more early uses than ``before`` had:
+    ``compile()`` accepts a use before the binding, the import raises NameError)."""
     try:
         cst.parse_module(text)
         with warnings.catch_warnings():  # SyntaxWarnings in the user's code are not ours to print
@@ -67,7 +70,30 @@ def verify(display: str, text: str) -> str | None:
         return f"{display}: rewrite dropped, it does not compile: {e}"
     except (RecursionError, MemoryError) as e:
         return f"{display}: rewrite dropped, too deeply nested to verify ({type(e).__name__})"
+    known = {u.name for u in early_uses(before)} if before is not None else set()
+    for use in early_uses(text):
+        if use.name not in known:
+            return (
+                f"{display}: rewrite dropped, it uses `{use.name}` at line {use.line} before the module binds it "
+                f"(line {use.bound_at}): importing it would raise NameError"
+            )
     return None
+
+
+def _involved(d: Diagnostic, result: Result) -> set[str]:
+    """The files a fix of ``d`` may write: those with a finding, and those its evidence names
+    (the callback's module of a read). Any other file is not the user's to have rewritten."""
+    files = {x.path for x in result.diagnostics}
+    for t in (d.message, *d.evidence):
+        files.update(loc.path for loc in t.locations())
+    return files
+
+
+def _before(sources: Sources, path: str) -> str | None:
+    try:
+        return sources.text(path)
+    except (KeyError, OSError, UnicodeError, LookupError):
+        return None  # a new file
 
 
 def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix | str:
@@ -111,9 +137,18 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
                 continue
             if touched & set(rewrite.files):
                 continue  # next round, on fresh facts
-            problems = [p for p in (verify(path, text) for path, text in rewrite.files.items()) if p]
+            key = (d.path, d.span.line, d.span.column, d.code)
+            stray = sorted(p for p, t in rewrite.files.items() if p not in _involved(d, result) and t != sources.text(p))
+            if stray:
+                out.no_fix[key] = (
+                    f"it would also rewrite {', '.join(stray)}, which has no finding (a test or another user of "
+                    "the same name): change it by hand along with this one"
+                )
+                continue
+            problems = [p for p in (verify(path, text, _before(sources, path)) for path, text in rewrite.files.items()) if p]
             if problems:
                 out.errors.extend(problems)
+                out.no_fix[key] = problems[0].split(": ", 1)[1]
                 continue
             for path, text in rewrite.files.items():
                 out.originals.setdefault(path, sources.text(path))
