@@ -80,6 +80,17 @@ def verify(display: str, text: str, before: str | None = None) -> str | None:
     return None
 
 
+def refusal(d: Diagnostic, rewrite: Rewrite, result: Result, sources: Sources) -> str | None:
+    """Why ``fix`` would not write this rewrite (the same answer for ``check``'s previews), or None."""
+    stray = sorted(p for p, t in rewrite.files.items() if p not in _involved(d, result) and t != sources.text(p))
+    if stray:
+        return (
+            f"it would also rewrite {', '.join(stray)}, which has no finding (a test or another user of "
+            "the same name): change it by hand along with this one"
+        )
+    return next((p for p in (verify(path, text, _before(sources, path)) for path, text in rewrite.files.items()) if p), None)
+
+
 def _involved(d: Diagnostic, result: Result) -> set[str]:
     """The files a fix of ``d`` may write: those with a finding, and those its evidence names
     (the callback's module of a read). Any other file is not the user's to have rewritten."""
@@ -138,17 +149,11 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
             if touched & set(rewrite.files):
                 continue  # next round, on fresh facts
             key = (d.path, d.span.line, d.span.column, d.code)
-            stray = sorted(p for p, t in rewrite.files.items() if p not in _involved(d, result) and t != sources.text(p))
-            if stray:
-                out.no_fix[key] = (
-                    f"it would also rewrite {', '.join(stray)}, which has no finding (a test or another user of "
-                    "the same name): change it by hand along with this one"
-                )
-                continue
-            problems = [p for p in (verify(path, text, _before(sources, path)) for path, text in rewrite.files.items()) if p]
-            if problems:
-                out.errors.extend(problems)
-                out.no_fix[key] = problems[0].split(": ", 1)[1]
+            refused = refusal(d, rewrite, result, sources)
+            if refused is not None:
+                if ": rewrite dropped, " in refused:  # a codemod's mistake, not the user's code
+                    out.errors.append(refused)
+                out.no_fix[key] = refused.split(": rewrite dropped, ", 1)[-1]
                 continue
             for path, text in rewrite.files.items():
                 out.originals.setdefault(path, sources.text(path))
@@ -189,23 +194,36 @@ def edits(path: str, before: str, after: str) -> list[dict]:
     return out
 
 
-def with_fix_previews(result: Result) -> list[Diagnostic]:
-    """The findings with ``fix`` filled where a codemod can rewrite them (nothing is written);
-    a finding whose codemod refuses says why in its message."""
+def with_fix_previews(result: Result, diagnostics: list[Diagnostic] | None = None, with_edits: bool = True) -> list[Diagnostic]:
+    """The findings with ``fix`` filled where a codemod can rewrite them and ``fix`` would write
+    the rewrite (verified the same way; nothing is written); a finding whose codemod refuses says
+    why in its message. Without ``with_edits`` the preview carries no edits: whether a fix exists
+    costs the codemod (a libcst parse of each file with a fixable finding), the line diff is
+    skipped."""
+    diagnostics = result.diagnostics if diagnostics is None else diagnostics
     if result.index is None:
-        return result.diagnostics
+        return diagnostics
     sources = Sources(result.paths)
     out = []
-    for d in result.diagnostics:
+    for d in diagnostics:
         fixer = FIXERS.get(d.code)
         if fixer is None:
             out.append(d)
             continue
-        rewrite = _rewrite(d, result.index, sources)
+        try:
+            rewrite = _rewrite(d, result.index, sources)
+        except FileChanged as e:
+            rewrite = NoFix(str(e))
+        if isinstance(rewrite, Rewrite):
+            refused = refusal(d, rewrite, result, sources)
+            rewrite = NoFix(refused.split(": rewrite dropped, ", 1)[-1]) if refused is not None else rewrite
         if isinstance(rewrite, (NoFix, str)):
             reason = rewrite.reason if isinstance(rewrite, NoFix) else "internal error in the codemod"
             out.append(replace(d, message=d.message + f" (no automatic fix: {reason})"))
             continue
-        changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+        changes = (
+            [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+            if with_edits else []
+        )
         out.append(replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes}))
     return out

@@ -446,6 +446,7 @@ def _rewrite_reader(
     streams: dict[int, cst.Call] = {}  # id(assignment) -> its call (gets stream_options)
     loops: dict[int, str] = {}  # id(for loop over a stream) -> its target name
     uses: list[tuple[cst.BaseExpression, object]] = []
+    where: dict[int, cst.CSTNode] = {}  # id(use) -> its statement (for the reason of a refusal)
     slots = list(statement_slots(func))
     wrappers = _Wrappers(module, table, tops, reader.file.module)
     for stmt, slot in slots:
@@ -463,9 +464,11 @@ def _rewrite_reader(
                 rebuilt = f"{litellm_name}.stream_chunk_builder({chunks_var}, messages={messages})"
                 calls.append((loop[0], loop[1], rebuilt))
             uses.extend((n, slot) for n in _storage_uses(stmt, storage, table, tops, reader.file.module))
+            where.update((id(n), stmt) for n, _ in uses[len(where):])
         else:
             for header in _headers(stmt):
                 uses.extend((n, slot) for n in _storage_uses(header, storage, table, tops, reader.file.module))
+                where.update((id(n), header) for n, _ in uses[len(where):])
     if not calls:
         raise CannotFix("no `x = litellm.completion(...)` in the reading function to take the response from")
     if not uses:
@@ -476,10 +479,9 @@ def _rewrite_reader(
     for node, slot in uses:
         covers = [ids for c_slot, ids in covering if dominates(c_slot, slot)]  # type: ignore[arg-type]
         if not covers:
-            line = _line_of(module, node)
             raise CannotFix(
-                f"the use of `{store_name}` at line {line} is not preceded on every path by a litellm call "
-                "whose response is assigned to a name (assign the response, or move the read after the call)"
+                f"`{_snippet(where.get(id(node), node))}` is not preceded on every path by a litellm call whose response is "
+                "assigned to a name (assign the response to a name, or move the read after the call)"
             )
         needed.update(i for ids in covers for i in ids)
     inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
@@ -715,15 +717,10 @@ def _branch_calls(stmt: cst.If, producers: set[int]) -> tuple[int, ...] | None:
     return tuple(ids + made) if made else None
 
 
-def _line_of(module: cst.Module, node: cst.CSTNode) -> str:
-    """The 1-based line of ``node`` in ``module`` (``?`` when libcst cannot place it)."""
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    try:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        return str(wrapper.resolve(PositionProvider)[node].start.line)
-    except Exception:  # positions are for the message only
-        return "?"
+def _snippet(node: cst.CSTNode) -> str:
+    """The use, as written (positions would need libcst's position map: seconds on a large file)."""
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _headers(stmt: cst.BaseStatement) -> list[cst.CSTNode]:
