@@ -1,24 +1,33 @@
 """Return-value codemod for LLM001: read callback data from the call's own response.
 
 The callback's computation of what it stores becomes a pure function of the response
-(``<callback>_data(completion_response) -> dict``), defined beside the callback. In the function
-that reads the storage after a litellm call, each ``resp = litellm.completion(...)`` is followed
-by ``<data> = <callback>_data(resp)``, and every use of the storage there (reads, and the
-caller's own writes such as a retry's ``+=``) uses that local dict instead. The callback, its
-registration and its other side effects stay. When no name in the project refers to the storage
-any more, it is removed: its definition (with the comments above it), the callback's writes and
+(``<callback>_data(completion_response) -> dict``). When the callback does nothing else, its body
+moves there and the callback stores the function's result (``STORE.update(<callback>_data(resp))``:
+one copy of the computation, and the module-level dict stays filled for readers outside the
+project, such as tests that patch it); otherwise the function is added beside the callback. In the
+function that reads the storage, each call that gives a response is followed by ``<data> =
+<callback>_data(resp)``, and every use of the storage there (reads, and the caller's own writes
+such as a retry's save-and-add-back) uses that local dict instead. A call that gives a response:
+``resp = [await] litellm.completion(...)`` (and the rest of the completion family), a function of
+the same module that returns such a response on every path (a wrapper that logs or retries), a
+``litellm.batch_completion`` (its last item: the storage held one item's values). An ``if``/
+``elif``/``else`` whose every branch makes such a call covers what follows it. When the function
+is added beside the callback and no name in the project refers to the storage any more, the
+storage is removed: its definition (with the comments above it), the callback's writes and
 ``global`` declaration, and ``from ... import`` of it.
 
 Inside the pure function, ``kwargs["response_cost"]`` becomes
 ``completion_response._hidden_params.get("response_cost")`` (the same number litellm hands the
-callback, set before the call returns) and ``kwargs["model"]`` becomes
-``completion_response.model``.
+callback, set before the call returns) and ``kwargs["model"]`` becomes the model the call was
+made with, ``_hidden_params["litellm_model_name"]`` (with its provider prefix, ``openai/gpt-4o``,
+where litellm hands the callback ``gpt-4o``; ``response.model`` is the provider's own name,
+``gpt-4o-2024-08-06``, which a price table keyed by the requested model misses).
 
 It refuses ("no automatic fix: ...") when it cannot prove the rewrite: the storage is not a
 module-level dict of the callback's module written by item assignment; the callback reads
 the storage (accumulates), uses other ``kwargs`` keys, the start/end times or ``self``; the
-reader's call is a stream; a use of the storage is not preceded, on every path, by a litellm
-call assigned to a name in the same function.
+reader's call is a stream not consumed by a loop; a use of the storage (named in the reason) is
+not preceded, on every path, by a call that gives a response assigned to a name.
 """
 
 from __future__ import annotations
