@@ -16,6 +16,7 @@ from pathlib import Path
 import libcst as cst
 
 from linter.atomic_write import FileChanged, NotWritten, write_atomic
+from linter.analysis.source import is_test_path
 from linter.binding_order import early_uses
 from linter.config import Config
 from linter.diagnostics import Diagnostic
@@ -82,18 +83,22 @@ def verify(display: str, text: str, before: str | None = None) -> str | None:
 
 def refusal(d: Diagnostic, rewrite: Rewrite, result: Result, sources: Sources) -> str | None:
     """Why ``fix`` would not write this rewrite (the same answer for ``check``'s previews), or None."""
-    stray = sorted(p for p, t in rewrite.files.items() if p not in _involved(d, result) and t != sources.text(p))
+    stray = sorted(
+        p for p, t in rewrite.files.items() if is_test_path(p) and p not in _involved(d, result) and t != sources.text(p)
+    )
     if stray:
         return (
-            f"it would also rewrite {', '.join(stray)}, which has no finding (a test or another user of "
-            "the same name): change it by hand along with this one"
+            f"it would also rewrite {', '.join(stray)}, test code with no finding: "
+            "change the tests by hand along with this one"
         )
     return next((p for p in (verify(path, text, _before(sources, path)) for path, text in rewrite.files.items()) if p), None)
 
 
 def _involved(d: Diagnostic, result: Result) -> set[str]:
-    """The files a fix of ``d`` may write: those with a finding, and those its evidence names
-    (the callback's module of a read). Any other file is not the user's to have rewritten."""
+    """The files a fix of ``d`` may write whatever they are: those with a finding, and those its
+    evidence names. Other code the rewrite must follow (a caller in another module) is written;
+    tests are not: they pin the old behaviour, and are the user's to change (a fix that edited
+    two test files with no finding: issue 17)."""
     files = {x.path for x in result.diagnostics}
     for t in (d.message, *d.evidence):
         files.update(loc.path for loc in t.locations())

@@ -58,7 +58,8 @@ def test_contextvar_fix_imports_before_the_first_use(tmp_path: Path) -> None:
 
 def test_a_fix_never_writes_a_file_without_a_finding(tmp_path: Path) -> None:
     """The test module reads the state; it has no finding (tests are exempt): the ContextVar
-    rewrite would have to change it too, so it is refused and says which file blocks it."""
+    rewrite would have to change it too, so it is refused and says which file blocks it. A
+    module that is not a test is rewritten with it (a caller the rewrite must follow)."""
     root = tmp_path / "svc"
     shutil.copytree(CASE, root)
     (root / "test_service.py").write_text("import service\n\n\ndef test_default():\n    assert service._CURRENT_TENANT is None\n")
@@ -66,4 +67,8 @@ def test_a_fix_never_writes_a_file_without_a_finding(tmp_path: Path) -> None:
     result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM008"}, unsafe=False)
     assert result.rewrites == {}
     reasons = list(result.no_fix.values())
-    assert any("test_service.py, which has no finding" in r for r in reasons), reasons
+    (root / "test_service.py").rename(root / "report.py")
+    again = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM008"}, unsafe=False)
+    assert set(again.rewrites) == {"service.py", "report.py"}
+    assert "service._CURRENT_TENANT.get()" in again.rewrites["report.py"]
+    assert any("test_service.py, test code with no finding" in r for r in reasons), reasons
