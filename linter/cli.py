@@ -174,9 +174,14 @@ def _run_fix(o: dict[str, Any], rules: set[str]) -> None:
         f"Fixed {fixed.fixed} finding{'s' if fixed.fixed != 1 else ''} in {len(fixed.rewrites)} files; "
         f"{len(remaining)} remaining in {_scope(fixed.result)}.",
     )
-    hidden = sum(1 for d in remaining if d.code in _fixers_needing_unsafe() and not o["unsafe_fixes"] and d.code not in rules)
-    if hidden and not o["quiet"]:
-        click.echo(f"{hidden} more fixable with --unsafe-fixes (or --rule NAME).", err=True)
+    waiting = [d for d in fixed.result.diagnostics if d.code in _fixers_needing_unsafe() and not o["unsafe_fixes"] and d.code not in rules]
+    if waiting and not o["quiet"]:
+        # the codemods asked now, on the fixed text: the number --unsafe-fixes then rewrites
+        from linter.fixing import with_fix_previews
+
+        hidden = sum(1 for d in with_fix_previews(fixed.result, waiting, with_edits=False) if d.fix is not None)
+        if hidden:
+            click.echo(f"{hidden} more fixable with --unsafe-fixes (or --rule NAME).", err=True)
     if errors or fixed.result.internal_errors:
         sys.exit(2)
     if o.get("exit_non_zero_on_fix") and fixed.rewrites:
@@ -190,6 +195,26 @@ def write_rewrites(fixed: Any, paths: dict[str, Path]) -> list[str]:
     from linter.fixing import write_rewrites as write
 
     return write(fixed, paths)
+
+
+def _fix_hint(diagnostics: list[Diagnostic], previews: bool) -> str:
+    """How many findings ``llmlint fix`` rewrites: counted from the previews when they were made
+    (the same codemods and checks as ``fix``), else only how many have a codemod at all."""
+    from linter.fixes import FIXERS
+
+    if previews:
+        safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.get("applicability") == "safe")
+        unsafe = sum(1 for d in diagnostics if d.fix is not None) - safe
+        parts = [f"{safe} fixable with `llmlint fix`"] if safe else []
+        parts += [f"{unsafe} fixable with `llmlint fix --unsafe-fixes` (or --rule NAME)"] if unsafe else []
+        return ("[*] " + "; ".join(parts) + "." if parts else "No finding has an automatic fix") + (
+            " The others say why they have none." if len(diagnostics) > safe + unsafe else ""
+        )
+    with_codemod = sum(1 for d in diagnostics if d.code in FIXERS)
+    return (
+        f"{with_codemod} finding{'s' if with_codemod != 1 else ''} of rules that have a codemod; "
+        "`--show-fixes` marks those it can rewrite [*] and says why the others cannot."
+    )
 
 
 def _fixers_needing_unsafe() -> set[str]:
@@ -234,13 +259,14 @@ def entry() -> None:
 @_shared_options
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply fixes (safe ones; --unsafe-fixes for the rest).")
+@click.option("--show-fixes", is_flag=True,
+              help="Run the codemods: text marks [*] each finding `llmlint fix` can rewrite and says why the others have no fix; "
+                   "JSON and SARIF fill each fixable finding's `fix` with its edits (a libcst parse of each file with such a finding).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
 @click.option("--baseline-ref", metavar="GIT_REF", help="Report only findings that are new since this git commit (a pull request's base).")
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input as if it were the file PATH.")
-@click.option("--show-fixes", is_flag=True,
-              help="JSON and SARIF: fill each fixable finding's `fix` with the codemod's edits (runs the codemods: on a large file a libcst parse costs more than the whole check).")
-def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline_ref: str | None,
-          stdin_filename: str | None, show_fixes: bool, **o: Any) -> None:
+def check(statistics: bool, apply_fix: bool, show_fixes: bool, baseline_file: str | None, baseline_ref: str | None,
+          stdin_filename: str | None, **o: Any) -> None:
     """Check PATHS (default: the current directory) and report hazards."""
     if apply_fix or o["diff"]:
         if baseline_file or baseline_ref or stdin_filename:
@@ -248,14 +274,15 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
         _run_fix(o, set())
         return
     config, files, result = _lint(o, stdin_filename, need_index=bool(baseline_file or baseline_ref))
-    if show_fixes and _wants_fixes(o):
-        from linter.fixing import stored_fix_previews, with_fix_previews  # libcst codemods: only when a format shows fixes
+    if show_fixes:
+        from linter.fixing import stored_fix_previews, with_fix_previews  # libcst codemods: only when asked
 
         previewed = stored_fix_previews(result)
         if previewed is None:
             if result.index is None:  # a stored run: the codemods need the facts joined
                 result = check_files(files, config, o["jobs"], prefilter=not o.get("no_prefilter"))
-            previewed = with_fix_previews(result)
+            # text shows only whether a fix exists: the edits (a line diff of each file) are skipped
+            previewed = with_fix_previews(result, with_edits=_wants_fixes(o))
         diagnostics = previewed
     else:
         diagnostics = result.diagnostics
@@ -269,6 +296,8 @@ def check(statistics: bool, apply_fix: bool, baseline_file: str | None, baseline
     n = len(diagnostics)
     line = f"Found {n} {'new ' if note else ''}finding{'s' if n != 1 else ''} in {_scope(result)}" if n else f"All checks passed: {_scope(result)}"
     _summary(o, line + (f", {result.suppressed} suppressed" if result.suppressed else "") + note + ".")
+    if n and not o["quiet"] and o["output_format"] in ("full", "concise") and not o["output_file"]:
+        click.echo(_fix_hint(diagnostics, show_fixes), err=True)
     if result.internal_errors:
         sys.exit(2)
     sys.exit(0 if o["exit_zero"] or not diagnostics else 1)

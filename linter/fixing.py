@@ -17,6 +17,8 @@ import libcst as cst
 
 from linter.analysis.lowering import lowered
 from linter.atomic_write import FileChanged, NotWritten, write_atomic
+from linter.analysis.source import is_test_path
+from linter.binding_order import early_uses
 from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.discovery import SourceFile
@@ -57,9 +59,11 @@ def fixable(d: Diagnostic, codes: set[str], unsafe: bool) -> bool:
     return d.code in codes or (unsafe or fixer.SAFETY == "safe")
 
 
-def verify(display: str, text: str) -> str | None:
-    """Why a rewrite must be dropped, or None when it parses and compiles (a file in syntax
-    newer than this Python: when its lowered form compiles, ``analysis/lowering.py``)."""
+def verify(display: str, text: str, before: str | None = None) -> str | None:
+    """Why a rewrite must be dropped, or None when it parses, compiles (a file in syntax newer
+    than this Python: when its lowered form compiles, ``analysis/lowering.py``) and binds every
+    module-level name it uses at import before the use (no more early uses than ``before`` had:
+    ``compile()`` accepts a use before the binding, the import raises NameError)."""
     try:
         module = cst.parse_module(text)
         with warnings.catch_warnings():  # SyntaxWarnings in the user's code are not ours to print
@@ -75,7 +79,45 @@ def verify(display: str, text: str) -> str | None:
         return f"{display}: rewrite dropped, it does not compile: {e}"
     except (RecursionError, MemoryError) as e:
         return f"{display}: rewrite dropped, too deeply nested to verify ({type(e).__name__})"
+    known = {u.name for u in early_uses(before)} if before is not None else set()
+    for use in early_uses(text):
+        if use.name not in known:
+            return (
+                f"{display}: rewrite dropped, it uses `{use.name}` at line {use.line} before the module binds it "
+                f"(line {use.bound_at}): importing it would raise NameError"
+            )
     return None
+
+
+def refusal(d: Diagnostic, rewrite: Rewrite, result: Result, sources: Sources) -> str | None:
+    """Why ``fix`` would not write this rewrite (the same answer for ``check``'s previews), or None."""
+    stray = sorted(
+        p for p, t in rewrite.files.items() if is_test_path(p) and p not in _involved(d, result) and t != sources.text(p)
+    )
+    if stray:
+        return (
+            f"it would also rewrite {', '.join(stray)}, test code with no finding: "
+            "change the tests by hand along with this one"
+        )
+    return next((p for p in (verify(path, text, _before(sources, path)) for path, text in rewrite.files.items()) if p), None)
+
+
+def _involved(d: Diagnostic, result: Result) -> set[str]:
+    """The files a fix of ``d`` may write whatever they are: those with a finding, and those its
+    evidence names. Other code the rewrite must follow (a caller in another module) is written;
+    tests are not: they pin the old behaviour, and are the user's to change (a fix that edited
+    two test files with no finding: issue 17)."""
+    files = {x.path for x in result.diagnostics}
+    for t in (d.message, *d.evidence):
+        files.update(loc.path for loc in t.locations())
+    return files
+
+
+def _before(sources: Sources, path: str) -> str | None:
+    try:
+        return sources.text(path)
+    except (KeyError, OSError, UnicodeError, LookupError):
+        return None  # a new file
 
 
 def _rewrite(d: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix | str:
@@ -119,9 +161,12 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
                 continue
             if touched & set(rewrite.files):
                 continue  # next round, on fresh facts
-            problems = [p for p in (verify(path, text) for path, text in rewrite.files.items()) if p]
-            if problems:
-                out.errors.extend(problems)
+            key = (d.path, d.span.line, d.span.column, d.code)
+            refused = refusal(d, rewrite, result, sources)
+            if refused is not None:
+                if ": rewrite dropped, " in refused:  # a codemod's mistake, not the user's code
+                    out.errors.append(refused)
+                out.no_fix[key] = refused.split(": rewrite dropped, ", 1)[-1]
                 continue
             for path, text in rewrite.files.items():
                 out.originals.setdefault(path, sources.text(path))
@@ -185,29 +230,42 @@ def stored_fix_previews(result: Result) -> list[Diagnostic] | None:
     return out
 
 
-def with_fix_previews(result: Result) -> list[Diagnostic]:
-    """The findings with ``fix`` filled where a codemod can rewrite them (nothing is written);
-    a finding whose codemod refuses says why in its message. Stored with the run's outcome,
-    for the next run over the same files."""
+def with_fix_previews(result: Result, diagnostics: list[Diagnostic] | None = None, with_edits: bool = True) -> list[Diagnostic]:
+    """The findings with ``fix`` filled where a codemod can rewrite them and ``fix`` would write
+    the rewrite (verified the same way; nothing is written); a finding whose codemod refuses says
+    why in its message. Without ``with_edits`` the preview carries no edits: whether a fix exists
+    costs the codemod (a libcst parse of each file with a fixable finding), the line diff is
+    skipped. Previews with edits are stored with the run's outcome, for the next run over the
+    same files."""
+    diagnostics = result.diagnostics if diagnostics is None else diagnostics
     if result.index is None:
-        return result.diagnostics
+        return diagnostics
     sources = Sources(result.paths)
     out = []
     made: dict[tuple, Diagnostic] = {}
-    for d in result.diagnostics:
+    for d in diagnostics:
         fixer = FIXERS.get(d.code)
         if fixer is None:
             out.append(d)
             continue
-        rewrite = _rewrite(d, result.index, sources)
+        try:
+            rewrite = _rewrite(d, result.index, sources)
+        except FileChanged as e:
+            rewrite = NoFix(str(e))
+        if isinstance(rewrite, Rewrite):
+            refused = refusal(d, rewrite, result, sources)
+            rewrite = NoFix(refused.split(": rewrite dropped, ", 1)[-1]) if refused is not None else rewrite
         if isinstance(rewrite, (NoFix, str)):
             reason = rewrite.reason if isinstance(rewrite, NoFix) else "internal error in the codemod"
             previewed = replace(d, message=d.message + f" (no automatic fix: {reason})")
         else:
-            changes = [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+            changes = (
+                [e for path, text in sorted(rewrite.files.items()) for e in edits(path, sources.text(path), text)]
+                if with_edits else []
+            )
             previewed = replace(d, fix={"title": rewrite.title, "applicability": fixer.SAFETY, "edits": changes})
         out.append(previewed)
-        if not isinstance(rewrite, str):  # an internal error is not stored: the next run tries again
+        if with_edits and not isinstance(rewrite, str):  # an internal error is not stored: the next run tries again
             made[_finding_key(d)] = previewed
     if result.cache is not None and result.run_key is not None and made:
         result.cache.store_previews(result.run_key, {**result.cache.previews(result.run_key), **made})

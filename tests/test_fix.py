@@ -195,7 +195,8 @@ def test_storage_with_another_reader_stays(tmp_path: Path) -> None:
     result = fix_files(discover_files([str(root)], config, cwd=root), config, 1, {"LLM001"}, unsafe=False)
     assert result.fixed == 1
     # `last_finish_reason()` still reads it (its finding has no automatic fix), so it is kept
-    assert '_LAST_CALLBACK_DATA["cost"] = cost' in result.rewrites["pdd/callbacks.py"]
+    # (the callback now stores what the pure function computes: one copy of the computation)
+    assert "_LAST_CALLBACK_DATA.update(_litellm_success_callback_data(completion_response))" in result.rewrites["pdd/callbacks.py"]
     assert "from .callbacks import _LAST_CALLBACK_DATA" in result.rewrites["pdd/llm_invoke.py"]
 
 

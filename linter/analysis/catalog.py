@@ -58,6 +58,9 @@ LITELLM_CALLS = frozenset(
         "main.acompletion",
     )
 )
+# litellm calls that return a list of responses, one per request (each runs the callbacks).
+LITELLM_BATCH_CALLS = frozenset(["litellm.batch_completion"])
+
 _CALL_FAMILY = frozenset(n.rsplit(".", 1)[-1] for n in LITELLM_CALLS)
 
 

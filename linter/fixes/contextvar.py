@@ -342,7 +342,7 @@ class _Apply(cst.CSTTransformer):
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         if not self.defines or _has_import_contextvars(updated):
-            return updated
+            return updated  # imported before its first use at module level
         body = list(updated.body)
         imp = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("contextvars"))])])
         first = next((i for i, st in enumerate(body) if _is_import(st) and not _is_future(st)), None)
@@ -388,6 +388,9 @@ def _binary(op: cst.BaseAugOp) -> cst.BaseBinaryOp:
 
 
 def _has_import_contextvars(module: cst.Module) -> bool:
+    """``import contextvars`` at module level before any module-level statement uses the name (a
+    late import, below the rewritten definition, does not count: the module would raise
+    NameError on import)."""
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
@@ -395,6 +398,8 @@ def _has_import_contextvars(module: cst.Module) -> bool:
                     isinstance(a.name, cst.Name) and a.name.value == "contextvars" and a.asname is None for a in small.names
                 ):
                     return True
+            if any(isinstance(n, cst.Name) and n.value == "contextvars" for n in walk(stmt)):
+                return False
     return False
 
 

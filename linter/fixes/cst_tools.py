@@ -161,7 +161,8 @@ class Slot:
 
 
 def statement_slots(func: cst.FunctionDef) -> Iterator[tuple[cst.BaseStatement, Slot]]:
-    """Every statement of ``func`` (not of nested functions or classes) with its slot."""
+    """Every statement of ``func`` (not of nested functions or classes) with its slot, the
+    ``else``/``except``/``finally`` blocks included."""
     todo: list[tuple[cst.CSTNode, str, tuple, tuple]] = [(func, "body", (), ())]
     while todo:
         owner, field_name, path, always = todo.pop()
@@ -172,26 +173,40 @@ def statement_slots(func: cst.FunctionDef) -> Iterator[tuple[cst.BaseStatement, 
             yield stmt, Slot(p, always)
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 continue
-            for sub_field, runs in _blocks(stmt):
-                todo.append((stmt, sub_field, p, always + (runs,)))
+            for sub_owner, sub_field, runs in _blocks(stmt):
+                todo.append((sub_owner, sub_field, p, always + (runs,)))
 
 
-def _blocks(stmt: cst.BaseStatement) -> list[tuple[str, bool]]:
-    """The blocks of a compound statement and whether each always runs when the statement
-    completes normally (a ``with`` body, a ``try`` body with only ``finally``)."""
+def _blocks(stmt: cst.BaseStatement) -> list[tuple[cst.CSTNode, str, bool]]:
+    """The blocks of a compound statement (owner, field) and whether each always runs when the
+    statement completes normally: a ``with`` body, a ``finally``, a ``try`` body whose every
+    handler leaves (raises, returns, breaks or continues)."""
     if isinstance(stmt, cst.With):
-        return [("body", True)]
+        return [(stmt, "body", True)]
     if isinstance(stmt, cst.Try):
-        out = [("body", not stmt.handlers)]
+        out: list[tuple[cst.CSTNode, str, bool]] = [(stmt, "body", all(_leaves(h.body) for h in stmt.handlers))]
+        out.extend((h, "body", False) for h in stmt.handlers)
+        if stmt.orelse is not None:
+            out.append((stmt.orelse, "body", False))
         if stmt.finalbody is not None:
-            out.append(("finalbody", True))
+            out.append((stmt.finalbody, "body", True))
         return out
     out = []
     if isinstance(stmt, (cst.If, cst.For, cst.While)):
-        out.append(("body", False))
-        if stmt.orelse is not None:
-            out.append(("orelse", False))
+        out.append((stmt, "body", False))
+        if isinstance(stmt.orelse, cst.If):  # elif: a statement of its own in this slot's block
+            out.append((stmt, "orelse", False))
+        elif stmt.orelse is not None:
+            out.append((stmt.orelse, "body", False))
     return out
+
+
+def _leaves(block: cst.BaseSuite) -> bool:
+    """The block's last statement raises, returns, breaks or continues."""
+    body = block.body if isinstance(block, cst.IndentedBlock) else []
+    if not body or not isinstance(body[-1], cst.SimpleStatementLine):
+        return False
+    return any(isinstance(s, (cst.Raise, cst.Return, cst.Break, cst.Continue)) for s in body[-1].body)
 
 
 def dominates(before: Slot, after: Slot) -> bool:

@@ -83,7 +83,8 @@ def _rewrite(fn: cst.FunctionDef, target: str, keyword: str, qual) -> cst.Functi
     saves: dict[str, cst.SimpleStatementLine] = {}
     restores: list[cst.SimpleStatementLine] = []
     lines = [n for n in nodes if isinstance(n, cst.SimpleStatementLine)]
-    lines.sort(key=lambda n: 0 if id(n) in slot_of else 1)  # saves are seen before restores in finally blocks
+    in_finally = {id(x) for f in nodes if isinstance(f, cst.Finally) for x in walk(f)}
+    lines.sort(key=lambda n: 1 if id(n) in in_finally else 0)  # saves are seen before restores in finally blocks
     for stmt in lines:
         slot = slot_of.get(id(stmt))
         if len(stmt.body) != 1:

@@ -1,24 +1,33 @@
 """Return-value codemod for LLM001: read callback data from the call's own response.
 
 The callback's computation of what it stores becomes a pure function of the response
-(``<callback>_data(completion_response) -> dict``), defined beside the callback. In the function
-that reads the storage after a litellm call, each ``resp = litellm.completion(...)`` is followed
-by ``<data> = <callback>_data(resp)``, and every use of the storage there (reads, and the
-caller's own writes such as a retry's ``+=``) uses that local dict instead. The callback, its
-registration and its other side effects stay. When no name in the project refers to the storage
-any more, it is removed: its definition (with the comments above it), the callback's writes and
+(``<callback>_data(completion_response) -> dict``). When the callback does nothing else, its body
+moves there and the callback stores the function's result (``STORE.update(<callback>_data(resp))``:
+one copy of the computation, and the module-level dict stays filled for readers outside the
+project, such as tests that patch it); otherwise the function is added beside the callback. In the
+function that reads the storage, each call that gives a response is followed by ``<data> =
+<callback>_data(resp)``, and every use of the storage there (reads, and the caller's own writes
+such as a retry's save-and-add-back) uses that local dict instead. A call that gives a response:
+``resp = [await] litellm.completion(...)`` (and the rest of the completion family), a function of
+the same module that returns such a response on every path (a wrapper that logs or retries), a
+``litellm.batch_completion`` (its last item: the storage held one item's values). An ``if``/
+``elif``/``else`` whose every branch makes such a call covers what follows it. When the function
+is added beside the callback and no name in the project refers to the storage any more, the
+storage is removed: its definition (with the comments above it), the callback's writes and
 ``global`` declaration, and ``from ... import`` of it.
 
 Inside the pure function, ``kwargs["response_cost"]`` becomes
 ``completion_response._hidden_params.get("response_cost")`` (the same number litellm hands the
-callback, set before the call returns) and ``kwargs["model"]`` becomes
-``completion_response.model``.
+callback, set before the call returns) and ``kwargs["model"]`` becomes the model the call was
+made with, ``_hidden_params["litellm_model_name"]`` (with its provider prefix, ``openai/gpt-4o``,
+where litellm hands the callback ``gpt-4o``; ``response.model`` is the provider's own name,
+``gpt-4o-2024-08-06``, which a price table keyed by the requested model misses).
 
 It refuses ("no automatic fix: ...") when it cannot prove the rewrite: the storage is not a
 module-level dict of the callback's module written by item assignment; the callback reads
 the storage (accumulates), uses other ``kwargs`` keys, the start/end times or ``self``; the
-reader's call is a stream; a use of the storage is not preceded, on every path, by a litellm
-call assigned to a name in the same function.
+reader's call is a stream not consumed by a loop; a use of the storage (named in the reason) is
+not preceded, on every path, by a call that gives a response assigned to a name.
 """
 
 from __future__ import annotations
@@ -100,6 +109,12 @@ def _fix(readers: list[Func], callback: Func, storage: str, sources: Sources, dr
     module = current.module(cb_path)
     if drop_writes:
         module = _drop_writes(module, callback.facts.qualname, store_name, kind)
+    if readers and kind == "dict" and not drop_writes and _only_computes(cb_def, store_name) and "." not in callback.facts.qualname:
+        # the callback's body moves into the pure function and the callback stores its result:
+        # one copy of the computation, the diff shows the body unchanged, and the module-level
+        # dict stays filled for whoever outside the project reads it (a library's tests patch it)
+        files[cb_path] = _delegate(module, callback.facts.qualname, helper, store_name).code
+        return Rewrite(files, TITLE)
     if readers:
         module = _insert_after(module, callback.facts.qualname, helper)
     files[cb_path] = module.code
@@ -346,11 +361,11 @@ def _mentions(node: cst.CSTNode, name: str) -> bool:
 def _from_response(key: str | None, response: str, default: cst.BaseExpression | None) -> cst.BaseExpression:
     """The value litellm hands the callback as ``kwargs[key]``, read from the response."""
     fallback = cst.Module([]).code_for_node(default) if default is not None else "None"
-    if key == "model":
-        return cst.parse_expression(f'getattr({response}, "model", {fallback})')
-    return cst.parse_expression(
-        f'(getattr({response}, "_hidden_params", None) or {{}}).get("response_cost", {fallback})'
-    )
+    # litellm records the model the call was made with (``openai/gpt-4o-mini``) as
+    # ``litellm_model_name``; ``response.model`` is the provider's name for it
+    # (``gpt-4o-mini-2024-07-18``), which a price table keyed by the requested model misses
+    hidden = "response_cost" if key == "response_cost" else "litellm_model_name"
+    return cst.parse_expression(f'(getattr({response}, "_hidden_params", None) or {{}}).get("{hidden}", {fallback})')
 
 
 def _string_arg(call: cst.Call) -> str | None:
@@ -371,6 +386,48 @@ def _free_name(module: cst.Module, wanted: str) -> str:
     while name in taken:
         name, n = f"{wanted}_{n}", n + 1
     return name
+
+
+def _only_computes(cb: cst.FunctionDef, store: str) -> bool:
+    """The callback does nothing but compute what it stores: every statement but its docstring,
+    ``global`` and ``pass`` is one the pure function keeps."""
+    body = list(cb.body.body)  # type: ignore[union-attr]
+    if body and _is_doc(body[0]):
+        body = body[1:]
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Expr) and not _is_storage_call(small, store):
+                    return False  # a side effect (logging) that may use the computed locals
+    return True
+
+
+def _is_doc(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _delegate(module: cst.Module, qualname: str, helper: cst.FunctionDef, store: str) -> cst.Module:
+    """``def cb(kwargs, resp, ...): <compute>; STORE[k] = v`` -> the pure function in its place
+    (with the comments above it), then ``def cb(...): STORE.update(cb_data(resp))``."""
+    body = list(module.body)
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == qualname:
+            response = stmt.params.params[1].name.value
+            doc = [stmt.body.body[0]] if stmt.body.body and _is_doc(stmt.body.body[0]) else []  # type: ignore[union-attr]
+            call = cst.parse_statement(f"{store}.update({helper.name.value}({response}))")
+            callback = stmt.with_changes(
+                body=stmt.body.with_changes(body=[*doc, call]), leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
+            )
+            # the comments after the body stay with the callback
+            moved = helper.with_changes(body=helper.body.with_changes(footer=()), leading_lines=stmt.leading_lines)
+            body[i : i + 1] = [moved, callback]
+            return module.with_changes(body=body)
+    raise CannotFix(f"cannot find {qualname} at module level")
 
 
 def _insert_after(module: cst.Module, qualname: str, helper: cst.FunctionDef) -> cst.Module:
@@ -398,10 +455,12 @@ def _rewrite_reader(
     streams: dict[int, cst.Call] = {}  # id(assignment) -> its call (gets stream_options)
     loops: dict[int, str] = {}  # id(for loop over a stream) -> its target name
     uses: list[tuple[cst.BaseExpression, object]] = []
+    where: dict[int, cst.CSTNode] = {}  # id(use) -> its statement (for the reason of a refusal)
     slots = list(statement_slots(func))
+    wrappers = _Wrappers(module, table, tops, reader.file.module)
     for stmt, slot in slots:
         if isinstance(stmt, cst.SimpleStatementLine):
-            found = _litellm_assignment(stmt, table, tops, reader.file.module)
+            found = _litellm_assignment(stmt, table, tops, reader.file.module, wrappers)
             if found is not None and not found[2]:
                 calls.append((stmt, slot, found[0]))
             elif found is not None:
@@ -414,18 +473,26 @@ def _rewrite_reader(
                 rebuilt = f"{litellm_name}.stream_chunk_builder({chunks_var}, messages={messages})"
                 calls.append((loop[0], loop[1], rebuilt))
             uses.extend((n, slot) for n in _storage_uses(stmt, storage, table, tops, reader.file.module))
+            where.update((id(n), stmt) for n, _ in uses[len(where):])
         else:
             for header in _headers(stmt):
                 uses.extend((n, slot) for n in _storage_uses(header, storage, table, tops, reader.file.module))
+                where.update((id(n), header) for n, _ in uses[len(where):])
     if not calls:
         raise CannotFix("no `x = litellm.completion(...)` in the reading function to take the response from")
     if not uses:
         raise CannotFix("the storage is not used in the reading function")
+    # an if/else whose every branch makes a call covers what follows it, like one call
+    covering = [(c_slot, (id(s),)) for s, c_slot, _r in calls] + _joins(slots, {id(s) for s, _sl, _r in calls})
     needed: set[int] = set()
-    for _node, slot in uses:
-        if not any(dominates(c_slot, slot) for _s, c_slot, _r in calls):  # type: ignore[arg-type]
-            raise CannotFix("a use of the storage is not preceded on every path by a litellm call assigned to a name")
-        needed |= {id(s) for s, c_slot, _r in calls if dominates(c_slot, slot)}  # type: ignore[arg-type]
+    for node, slot in uses:
+        covers = [ids for c_slot, ids in covering if dominates(c_slot, slot)]  # type: ignore[arg-type]
+        if not covers:
+            raise CannotFix(
+                f"`{_snippet(where.get(id(node), node))}` is not preceded on every path by a litellm call whose response is "
+                "assigned to a name (assign the response to a name, or move the read after the call)"
+            )
+        needed.update(i for ids in covers for i in ids)
     inserts = {id(s): r for s, _slot, r in calls if id(s) in needed}
     replace = {id(n) for n, _slot in uses}
     rewrite = _ReaderRewrite(inserts, replace, data_var, helper, kind)
@@ -543,9 +610,11 @@ def _keyword(call: cst.Call, name: str) -> str | None:
 
 
 def _litellm_assignment(
-    stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str
+    stmt: cst.SimpleStatementLine, table: dict[str, str], tops: set[str], module: str, wrappers: _Wrappers | None = None
 ) -> tuple[str, cst.Call, bool] | None:
-    """(``resp``, the call, streams?) for ``resp = [await] litellm.completion(...)``."""
+    """(the expression that gives the response, the call, streams?) for ``resp = [await]
+    litellm.completion(...)``, or a call of a function of the module that returns one. A batch
+    call returns a list; the callback's storage then holds one item's values, the last's."""
     if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
         return None
     assign = stmt.body[0]
@@ -554,15 +623,113 @@ def _litellm_assignment(
     value = assign.value.expression if isinstance(assign.value, cst.Await) else assign.value
     if not isinstance(value, cst.Call):
         return None
-    if not cat.is_litellm_call(qualified(value.func, table, module, tops)):
+    name = assign.targets[0].target.value
+    callee = qualified(value.func, table, module, tops)
+    if not cat.is_litellm_call(callee):
+        if wrappers is not None and isinstance(value.func, cst.Name) and wrappers.returns_response(value.func.value):
+            return name, value, False
         return None
-    stream = False
-    for arg in value.args:
+    stream = _streams(value)
+    if callee in cat.LITELLM_BATCH_CALLS:
+        return f"{name}[-1]", value, stream
+    return name, value, stream
+
+
+def _streams(call: cst.Call) -> bool:
+    for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == "stream":
             if not isinstance(arg.value, cst.Name) or arg.value.value not in ("True", "False"):
                 raise CannotFix("the call may or may not stream (stream= is not a literal)")
-            stream = arg.value.value == "True"
-    return assign.targets[0].target.value, value, stream
+            return arg.value.value == "True"
+    return False
+
+
+class _Wrappers:
+    """Functions of the reader's module that return what a (non-streaming) litellm call returned:
+    ``resp = litellm.completion(**kw); ...; return resp``, every return on every path."""
+
+    def __init__(self, module: cst.Module, table: dict[str, str], tops: set[str], name: str) -> None:
+        self.module, self.table, self.tops, self.name = module, table, tops, name
+        self.memo: dict[str, bool] = {}
+
+    def returns_response(self, func_name: str) -> bool:
+        if func_name not in self.memo:
+            self.memo[func_name] = False  # recursion guard
+            self.memo[func_name] = self._check(func_name)
+        return self.memo[func_name]
+
+    def _check(self, func_name: str) -> bool:
+        func = next((s for s in self.module.body if isinstance(s, cst.FunctionDef) and s.name.value == func_name), None)
+        if func is None or func.asynchronous is not None or any(isinstance(n, (cst.Yield, cst.Lambda)) for n in walk(func.body)):
+            return False
+        slots = list(statement_slots(func))
+        made: list[tuple[str, object]] = []
+        returns: list[tuple[cst.Return, object]] = []
+        for stmt, slot in slots:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                found = _litellm_assignment(stmt, self.table, self.tops, self.name, None)
+                if found is not None and not found[2] and found[0].isidentifier():
+                    made.append((found[0], slot))
+                returns.extend((s, slot) for s in stmt.body if isinstance(s, cst.Return))
+        if not returns or not isinstance(func.body.body[-1], cst.SimpleStatementLine) or not any(
+            isinstance(s, cst.Return) for s in func.body.body[-1].body
+        ):
+            return False  # falls off the end somewhere: returns None
+        for ret, slot in returns:
+            value = ret.value
+            if not isinstance(value, cst.Name) or _binds_of(func, value.value) != sum(1 for n, _ in made if n == value.value):
+                return False  # returns something else, or a name also bound otherwise
+            if not any(n == value.value and dominates(m_slot, slot) for n, m_slot in made):  # type: ignore[arg-type]
+                return False
+        return True
+
+
+def _binds_of(func: cst.FunctionDef, name: str) -> int:
+    """How many statements of ``func`` bind ``name`` (any binding form; nested scopes too, to be safe)."""
+    count = 0
+    for n in walk(func.body):
+        if isinstance(n, cst.AssignTarget) and isinstance(n.target, cst.Name) and n.target.value == name:
+            count += 1
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.For, cst.AsName, cst.NamedExpr, cst.CompFor)):
+            target = n.name if isinstance(n, cst.AsName) else n.target
+            if _mentions(target, name):
+                count += 1000  # never equal to the number of litellm assignments
+        elif isinstance(n, cst.AssignTarget) and _mentions(n.target, name):
+            count += 1000
+    return count
+
+
+def _joins(slots: list, producers: set[int]) -> list[tuple[object, tuple[int, ...]]]:
+    """(slot, producing statements) for each ``if``/``elif``/``else`` whose every branch makes a
+    call at its top level: after it, one of those calls has run on every path."""
+    out = []
+    for stmt, slot in slots:
+        if isinstance(stmt, cst.If):
+            ids = _branch_calls(stmt, producers)
+            if ids:
+                out.append((slot, ids))
+    return out
+
+
+def _branch_calls(stmt: cst.If, producers: set[int]) -> tuple[int, ...] | None:
+    ids: list[int] = []
+    node: cst.If | cst.Else | None = stmt
+    while isinstance(node, cst.If):
+        made = [id(s) for s in node.body.body if id(s) in producers]  # type: ignore[union-attr]
+        if not made:
+            return None
+        ids.extend(made)
+        node = node.orelse  # type: ignore[assignment]
+    if node is None:
+        return None  # no else: a path skips every call
+    made = [id(s) for s in node.body.body if id(s) in producers]  # type: ignore[union-attr]
+    return tuple(ids + made) if made else None
+
+
+def _snippet(node: cst.CSTNode) -> str:
+    """The use, as written (positions would need libcst's position map: seconds on a large file)."""
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _headers(stmt: cst.BaseStatement) -> list[cst.CSTNode]:

@@ -6,7 +6,9 @@ from linter.diagnostics import Diagnostic
 
 
 def line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.name}] {d.message}"
+    """``[*]`` after the code when a fix preview says ``llmlint fix`` can rewrite it (as ruff)."""
+    mark = " [*]" if d.fix is not None else ""
+    return f"{d.path}:{d.span.line}:{d.span.column}: {d.code}{mark} [{d.name}] {d.message}"
 
 
 def render(diagnostics: list[Diagnostic], sources: dict[str, list[str]]) -> str:
