@@ -140,6 +140,7 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
     overrides: dict[str, str] = {}
     out = FixResult(check_files(files, config, jobs))
     sources = Sources(out.result.paths, overrides, checked=out.result.digests)
+    targets = sum(1 for d in out.result.diagnostics if fixable(d, rule_codes, unsafe))
     for _ in range(MAX_ROUNDS):
         result = out.result
         touched: set[str] = set()  # files rewritten this round: their facts are stale now
@@ -173,12 +174,15 @@ def fix_files(files: list[SourceFile], config: Config, jobs: int | None, rule_co
                 if text != sources.text(path):
                     touched.add(path)
             sources.update(rewrite.files)
-            out.fixed += 1
         if not touched:
             break
         out.result = check_files(files, config, jobs, overrides)
     out.rewrites = {p: t for p, t in overrides.items() if t != out.originals.get(p)}
     out.raw = sources.raw
+    # findings, not rewrites: one rewrite fixes every read of the storage (each its own finding),
+    # and `check --show-fixes` counts findings too
+    left = sum(1 for d in out.result.diagnostics if fixable(d, rule_codes, unsafe))
+    out.fixed = max(0, targets - left) if out.rewrites else 0
     return out
 
 

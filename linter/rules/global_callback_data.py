@@ -177,6 +177,8 @@ def _findings(
     )
     rmw = _read_modify_write(index, func, qual, accesses)
     payload = CallbackStorage(func.id, qual, cb.id)
+    # one finding per line: a `# noqa` covers a line, and three reads in one expression are one site
+    reads = list({r.span.line: r for r in reversed(reads)}.values())[::-1]
     # the read-modify-write is told at its own read (or the first one reported)
     rmw_read = None if rmw is None else next((r for r in reads if r is rmw[0]), reads[0])
     for read in reads:
