@@ -47,7 +47,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic, Text, text
-from linter.payloads import Payload
+from linter.payloads import Construction
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
@@ -75,7 +75,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
-    registering: dict[str, Text | None] = {}  # class key -> what its construction registers
+    registering: dict[str, tuple[Text, str] | None] = {}  # class key -> (what its construction registers, where)
     for func in index.functions.values():
         if index.exempt(func, Where.TEST):
             continue
@@ -86,12 +86,14 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             yield _finding(index, func, call, what)
 
 
-def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, Text | None]) -> Text | None:
+def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, tuple[Text, str] | None]) -> tuple[Text, str] | None:
+    """What constructing the called class registers, and the function (``Func.id``) that does
+    it ("" for ``litellm.Router``)."""
     ref = call.callee
     if ref.kind != "name":
         return None
     if ref.name in _ROUTERS:
-        return text("litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists")
+        return text("litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists"), ""
     hit = index.resolve_class(ref)
     if hit is None:
         return None
@@ -103,7 +105,7 @@ def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, Tex
     return cache[key]
 
 
-def _construction_registration(index: ProjectIndex, file, class_name: str) -> Text | None:  # type: ignore[no-untyped-def]
+def _construction_registration(index: ProjectIndex, file, class_name: str) -> tuple[Text, str] | None:  # type: ignore[no-untyped-def]
     klass = file.classes[class_name]
     starts: list[Func] = []
     for f, k in index.mro(file, klass):
@@ -120,11 +122,13 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> Te
         if fn.id in seen or len(path) > 4:
             continue
         seen.add(fn.id)
+        if index.runs_once(fn):
+            continue  # registers once per process (cached, one-shot), not once per construction
         for reg in fn.facts.registrations:
             if reg.registry.startswith("kwarg:"):
                 continue
             verb = "changes" if reg.op in _REMOVALS or reg.op.startswith("manager:remove") else "registers in"
-            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span))
+            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span)), fn.id
         for c in fn.facts.calls:
             if c.callee.kind == "self":
                 callee = index.resolve_function(c.callee, fn)
@@ -133,7 +137,8 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> Te
     return None
 
 
-def _finding(index: ProjectIndex, func: Func, call: Call, what: Text) -> Diagnostic:
+def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Text, str]) -> Diagnostic:
+    what, registrar = registration
     cls = call.callee.name.rsplit(".", 1)[-1]
     evidence = [text("construction registers: ", what)]
     confidence, grade = index.grade(func, concurrent=False)
@@ -143,7 +148,7 @@ def _finding(index: ProjectIndex, func: Func, call: Call, what: Text) -> Diagnos
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
         "for every call and events reach the wrong object. Build it once at start-up and share it"
     )
-    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Payload(func.id))
+    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Construction(func.id, registrar))
 
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
@@ -207,6 +212,37 @@ VALID = [
             main(["hi"])
         """
     ),
+    # the registration from the environment is cached: once per process, not per construction
+    Valid(
+        """
+        import functools
+        import os
+        import threading
+
+        import litellm
+
+
+        class Assistant:
+            def __init__(self, model):
+                self.model = model
+                self.load_env_loggers()
+
+            @staticmethod
+            @functools.cache
+            def load_env_loggers():
+                names = os.environ.get("ASSISTANT_LOGGERS", "")
+                litellm.success_callback = [n for n in names.split(",") if n]
+
+
+        def work(task):
+            return Assistant("gpt-4o-mini").model
+
+
+        def start(tasks):
+            for task in tasks:
+                threading.Thread(target=work, args=(task,)).start()
+        """
+    ),
 ]
 
 INVALID = [
@@ -263,5 +299,35 @@ INVALID = [
             return litellm.Router(model_list=model_list)
         """,
         5, 12, Confidence.LOW,
+    ),
+    # the same without the cache: every construction resets litellm.success_callback
+    Invalid(
+        """
+        import os
+        import threading
+
+        import litellm
+
+
+        class Assistant:
+            def __init__(self, model):
+                self.model = model
+                self.load_env_loggers()
+
+            @staticmethod
+            def load_env_loggers():
+                names = os.environ.get("ASSISTANT_LOGGERS", "")
+                litellm.success_callback = [n for n in names.split(",") if n]
+
+
+        def work(task):
+            return Assistant("gpt-4o-mini").model
+
+
+        def start(tasks):
+            for task in tasks:
+                threading.Thread(target=work, args=(task,)).start()
+        """,
+        19, 12, Confidence.HIGH,
     ),
 ]
