@@ -147,6 +147,12 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return NoFix(str(e))
 
 
+def rewrite(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
+    """The rewrite for ``registrar`` however the finding reached it (LLM007: a construction
+    that calls it); raises CannotFix with the reason."""
+    return _fix(index, registrar, sources)
+
+
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
