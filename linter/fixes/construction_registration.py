@@ -125,7 +125,7 @@ def _check_reads_no_variable(module: cst.Module, fn: cst.FunctionDef, qualname: 
         assignments = list(global_scope.assignments[name])
         if any(isinstance(a.node, _STABLE) for a in assignments):
             continue
-        for access in global_scope.accesses[name]:
+        for access in (ref for a in assignments for ref in a.references):  # from any scope
             if id(access.node) in inside:
                 raise CannotFix(
                     f"{qualname} reads the module-level variable `{name}`, which may change between "
