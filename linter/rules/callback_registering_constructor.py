@@ -35,10 +35,20 @@ def handle(req):
     return ROUTER.completion(model="gpt", messages=req.messages)
 ```
 
+A registration that runs once per process (a cached function, a guarded one-shot init) is
+not one per construction: the construction that reaches only such registrations is safe.
+
 ## Fix safety
-No automatic fix: hoisting a constructor to module level changes which arguments it can see
-(per-request values) and when its side effects run; the finding names the registration it
-triggers.
+Unsafe fix (`linter/fixes/construction_registration.py`), applied to the class, not to the
+construction site: the registration the finding names stops running per construction. A
+`set_callbacks(handlers)`-style helper becomes per-call delivery of each call's response to its
+own handlers (LLM002's codemod); a function of no argument that registers what the environment
+names (crewAI's `set_env_callbacks`) is cached with `functools.cache`, so it runs once per
+process (the environment is then read once, at the first construction). Each fix round handles
+one registration; the next round's finding names the next, until none is left. No fix for a
+`litellm.Router` (hoisting a constructor changes which per-request arguments it sees), a
+registration in the constructor's own body or in a method of the instance, or a function that
+reads module-level variables: the reason names which.
 """
 
 from __future__ import annotations
