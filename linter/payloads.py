@@ -58,4 +58,12 @@ class RequestState(Payload):
     storage: str
 
 
-PAYLOADS: tuple[type, ...] = (Payload, CallbackStorage, LockHeld, ConfigWrite, RequestState)
+@dataclass(frozen=True, slots=True)
+class Construction(Payload):
+    """LLM007: a class built in ``function`` whose construction reaches a registration of
+    litellm callbacks in ``registrar`` (a ``Func.id``; "" for ``litellm.Router``)."""
+
+    registrar: str
+
+
+PAYLOADS: tuple[type, ...] = (Payload, CallbackStorage, LockHeld, ConfigWrite, RequestState, Construction)

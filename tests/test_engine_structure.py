@@ -132,6 +132,7 @@ def test_fixers_are_discovered_one_per_code() -> None:
         "LLM004": "return_value",
         "LLM005": "per_call_config",
         "LLM006": "narrow_lock",
+        "LLM007": "construction_registration",
         "LLM008": "contextvar",
     }
     assert all(code in BY_KEY for code in FIXERS)

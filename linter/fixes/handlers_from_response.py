@@ -147,6 +147,12 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return NoFix(str(e))
 
 
+def rewrite(index: ProjectIndex, registrar: Func, sources: Sources) -> Rewrite:
+    """The rewrite for ``registrar`` however the finding reached it (LLM007: a construction
+    that calls it); raises CannotFix with the reason."""
+    return _fix(index, registrar, sources)
+
+
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
@@ -427,6 +433,12 @@ class _Plan:
     def settle(self) -> None:
         """Turn each delivery into its handlers expression once the default is known, and
         check that the methods given a delivery are called only from this plan."""
+        if self.default is not None and not any(guarded for _how, _expr, guarded in self.deliver.values()):  # type: ignore[misc]
+            # removing the construction-time registration would leave its handlers with no events
+            raise CannotFix(
+                f"the handlers registered at construction (`{self.default}`) reach no call: no method "
+                "registers a call's own handlers before a litellm call; pass them to the call by hand"
+            )
         for key, (how, expr, guarded) in list(self.deliver.items()):  # type: ignore[misc]
             value = expr
             if guarded and self.default is not None:

@@ -73,6 +73,12 @@ class Context(Network):
         """Module level, ``__main__``, cached, or only ever called from those."""
         return self._one_time_of(func, set())
 
+    def runs_once(self, func: Func) -> bool:
+        """Its body runs once per process whoever calls it (once per distinct arguments, for a
+        ``functools.cache``-style cache), or a guarded one-shot init: its callers may run per
+        request, its side effects (a registration) do not repeat with them."""
+        return func.facts.one_shot or any(d in cat.CACHE_DECORATORS for d in func.facts.decorators)
+
     def _one_time_of(self, func: Func, visiting: set[str]) -> bool:
         fid = func.id
         if fid in self._one_time:
@@ -82,8 +88,8 @@ class Context(Network):
             return not (func.facts.qualname == "<module>" and self.is_streamlit(func.file))
         if (
             func.file.is_test
-            or func.facts.one_shot
-            or any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
+            or self.runs_once(func)
+            or any(d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
             or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
         ):

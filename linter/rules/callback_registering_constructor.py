@@ -35,10 +35,20 @@ def handle(req):
     return ROUTER.completion(model="gpt", messages=req.messages)
 ```
 
+A registration that runs once per process (a cached function, a guarded one-shot init) is
+not one per construction: the construction that reaches only such registrations is safe.
+
 ## Fix safety
-No automatic fix: hoisting a constructor to module level changes which arguments it can see
-(per-request values) and when its side effects run; the finding names the registration it
-triggers.
+Unsafe fix (`linter/fixes/construction_registration.py`), applied to the class, not to the
+construction site: the registration the finding names stops running per construction. A
+`set_callbacks(handlers)`-style helper becomes per-call delivery of each call's response to its
+own handlers (LLM002's codemod); a function of no argument that registers what the environment
+names (crewAI's `set_env_callbacks`) is cached with `functools.cache`, so it runs once per
+process (the environment is then read once, at the first construction). Each fix round handles
+one registration; the next round's finding names the next, until none is left. No fix for a
+`litellm.Router` (hoisting a constructor changes which per-request arguments it sees), a
+registration in the constructor's own body or in a method of the instance, or a function that
+reads module-level variables: the reason names which.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from typing import Iterator
 
 from linter.analysis.facts import Call
 from linter.diagnostics import Diagnostic, Text, text
-from linter.payloads import Payload
+from linter.payloads import Construction
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
 from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
@@ -75,7 +85,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
-    registering: dict[str, Text | None] = {}  # class key -> what its construction registers
+    registering: dict[str, tuple[Text, str] | None] = {}  # class key -> (what its construction registers, where)
     for func in index.functions.values():
         if index.exempt(func, Where.TEST):
             continue
@@ -86,12 +96,14 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             yield _finding(index, func, call, what)
 
 
-def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, Text | None]) -> Text | None:
+def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, tuple[Text, str] | None]) -> tuple[Text, str] | None:
+    """What constructing the called class registers, and the function (``Func.id``) that does
+    it ("" for ``litellm.Router``)."""
     ref = call.callee
     if ref.kind != "name":
         return None
     if ref.name in _ROUTERS:
-        return text("litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists")
+        return text("litellm.Router.__init__ adds the router's callbacks to litellm.success_callback, _async_success_callback and the failure lists"), ""
     hit = index.resolve_class(ref)
     if hit is None:
         return None
@@ -103,7 +115,7 @@ def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, Tex
     return cache[key]
 
 
-def _construction_registration(index: ProjectIndex, file, class_name: str) -> Text | None:  # type: ignore[no-untyped-def]
+def _construction_registration(index: ProjectIndex, file, class_name: str) -> tuple[Text, str] | None:  # type: ignore[no-untyped-def]
     klass = file.classes[class_name]
     starts: list[Func] = []
     for f, k in index.mro(file, klass):
@@ -120,11 +132,13 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> Te
         if fn.id in seen or len(path) > 4:
             continue
         seen.add(fn.id)
+        if index.runs_once(fn):
+            continue  # registers once per process (cached, one-shot), not once per construction
         for reg in fn.facts.registrations:
             if reg.registry.startswith("kwarg:"):
                 continue
             verb = "changes" if reg.op in _REMOVALS or reg.op.startswith("manager:remove") else "registers in"
-            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span))
+            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span)), fn.id
         for c in fn.facts.calls:
             if c.callee.kind == "self":
                 callee = index.resolve_function(c.callee, fn)
@@ -133,7 +147,8 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> Te
     return None
 
 
-def _finding(index: ProjectIndex, func: Func, call: Call, what: Text) -> Diagnostic:
+def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Text, str]) -> Diagnostic:
+    what, registrar = registration
     cls = call.callee.name.rsplit(".", 1)[-1]
     evidence = [text("construction registers: ", what)]
     confidence, grade = index.grade(func, concurrent=False)
@@ -143,7 +158,7 @@ def _finding(index: ProjectIndex, func: Func, call: Call, what: Text) -> Diagnos
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
         "for every call and events reach the wrong object. Build it once at start-up and share it"
     )
-    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Payload(func.id))
+    return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Construction(func.id, registrar))
 
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
@@ -207,6 +222,37 @@ VALID = [
             main(["hi"])
         """
     ),
+    # the registration from the environment is cached: once per process, not per construction
+    Valid(
+        """
+        import functools
+        import os
+        import threading
+
+        import litellm
+
+
+        class Assistant:
+            def __init__(self, model):
+                self.model = model
+                self.load_env_loggers()
+
+            @staticmethod
+            @functools.cache
+            def load_env_loggers():
+                names = os.environ.get("ASSISTANT_LOGGERS", "")
+                litellm.success_callback = [n for n in names.split(",") if n]
+
+
+        def work(task):
+            return Assistant("gpt-4o-mini").model
+
+
+        def start(tasks):
+            for task in tasks:
+                threading.Thread(target=work, args=(task,)).start()
+        """
+    ),
 ]
 
 INVALID = [
@@ -263,5 +309,35 @@ INVALID = [
             return litellm.Router(model_list=model_list)
         """,
         5, 12, Confidence.LOW,
+    ),
+    # the same without the cache: every construction resets litellm.success_callback
+    Invalid(
+        """
+        import os
+        import threading
+
+        import litellm
+
+
+        class Assistant:
+            def __init__(self, model):
+                self.model = model
+                self.load_env_loggers()
+
+            @staticmethod
+            def load_env_loggers():
+                names = os.environ.get("ASSISTANT_LOGGERS", "")
+                litellm.success_callback = [n for n in names.split(",") if n]
+
+
+        def work(task):
+            return Assistant("gpt-4o-mini").model
+
+
+        def start(tasks):
+            for task in tasks:
+                threading.Thread(target=work, args=(task,)).start()
+        """,
+        19, 12, Confidence.HIGH,
     ),
 ]
