@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -472,6 +473,87 @@ def consistency(repo: Repo, root: Path, whole: list[Finding], jobs: int | None) 
 
 # ----------------------------------------------------------------------------- main
 
+# ----------------------------------------------------------------------------- fixes (issue 17)
+
+FIX_RULES = ("LLM001", "LLM002", "LLM003", "LLM004", "LLM006", "LLM007")
+NO_FIX = re.compile(r"\(no automatic fix: (.*)\)$")
+
+
+def _fix_run(root: Path) -> tuple[list[dict], str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "fix", ".", "--unsafe-fixes", "--isolated", "--no-cache",
+         "--output-format", "json", "--exit-zero"],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"llmlint fix failed on {root}: exit {proc.returncode}\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout or "[]"), proc.stderr
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.py") if p.is_file()}
+
+
+def fix_outcome(result: RepoResult, root: Path) -> list[str]:
+    """``llmlint fix --unsafe-fixes`` on a copy of the tree: how many TRUE findings of the rules
+    that have codemods are gone afterwards (per file and rule: true findings before minus the
+    findings of that rule left in that file beyond its false ones), whether every changed module
+    compiles and binds its names before use, whether a second fix changes nothing, and why the
+    rest have no fix (the reasons `fix` gives)."""
+    sys.path.insert(0, str(PROJECT))
+    from linter.binding_order import early_uses
+
+    true: dict[tuple[str, str], int] = {}
+    false: dict[tuple[str, str], int] = {}
+    for f, verdict in result.verdicts:
+        if f.code in FIX_RULES and verdict in ("true", "false"):
+            (true if verdict == "true" else false).setdefault((f.path, f.code), 0)
+            (true if verdict == "true" else false)[(f.path, f.code)] += 1
+    if not true:
+        return []
+    with tempfile.TemporaryDirectory(prefix=f"ecosystem-fix-{result.name}-") as tmp:
+        work = Path(tmp) / "tree"
+        shutil.copytree(root, work, symlinks=True)
+        before = _snapshot(work)
+        remaining, _ = _fix_run(work)
+        after = _snapshot(work)
+        changed = sorted(p for p in after if after[p] != before.get(p))
+        broken = []
+        for p in changed:
+            text = after[p].decode("utf-8", "replace")
+            try:
+                compile(text, p, "exec", dont_inherit=True)
+            except SyntaxError as e:
+                broken.append(f"{p}: does not compile ({e.msg})")
+                continue
+            broken += [f"{p}: `{u.name}` used at line {u.line} before line {u.bound_at}" for u in early_uses(text)
+                       if not any(v.name == u.name for v in early_uses(before.get(p, b"").decode("utf-8", "replace")))]
+        _fix_run(work)
+        idempotent = _snapshot(work) == after
+    left: dict[tuple[str, str], list[str]] = {}
+    for d in remaining:
+        path = Path(d["path"]).as_posix().removeprefix("./")
+        m = NO_FIX.search(d["message"])
+        left.setdefault((path, d["code"]), []).append(m.group(1) if m else "no reason given")
+    per_rule: dict[str, list[int]] = {}
+    reasons: list[str] = []
+    for key, n in sorted(true.items()):
+        still = max(0, len(left.get(key, [])) - false.get(key, 0))
+        fixed = n - min(n, still)
+        counts = per_rule.setdefault(key[1], [0, 0])
+        counts[0] += n
+        counts[1] += fixed
+        if still:
+            reasons.append(f"{key[0]} {key[1]}: {min(n, still)} not fixed: {left[key][0]}")
+    lines = [f"{result.name}: " + ", ".join(f"{code} {f}/{n} fixed" for code, (n, f) in sorted(per_rule.items()))
+             + f"; {len(changed)} file(s) written; " + ("every one compiles and binds its names" if not broken else
+                                                        "BROKEN: " + "; ".join(broken))
+             + ("; a second fix changes nothing" if idempotent else "; a SECOND FIX CHANGES FILES")]
+    lines += [f"    {r}" for r in reasons]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", action="append", default=[], help="only this repository (repeatable)")
@@ -481,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run --no-prefilter and the package folder alone; print every finding that differs")
     ap.add_argument("--before", type=Path,
                     help="an earlier --json output: also print before -> after tables (both scored with today's labels)")
+    ap.add_argument("--fixes", action="store_true",
+                    help="also run `llmlint fix --unsafe-fixes` on a copy of each tree: true findings fixed per rule (issue 17)")
     ap.add_argument("--jobs", type=int, default=None, help="llmlint --jobs")
     ap.add_argument("--repos-file", type=Path, default=REPOS_FILE)
     ap.add_argument("--labels-dir", type=Path, default=LABELS_DIR)
@@ -495,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [r for r in repos if not a.repo or r.name in a.repo]
     results: list[RepoResult] = []
     differences: dict[str, list[str]] = {}
+    fixes: list[str] = []
     for repo in chosen:
         try:
             root = materialise(repo, a.cache, a.mirrors)
@@ -505,7 +590,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(score(repo.name, findings, load_labels(a.labels_dir / f"{repo.name}.toml")))
         if a.consistency:
             differences[repo.name] = consistency(repo, root, findings, a.jobs)
+        if a.fixes:
+            fixes += fix_outcome(results[-1], root)
     print(report(results, a.markdown))
+    if a.fixes:
+        print("\nFixes (llmlint fix --unsafe-fixes on a copy; true findings of " + ", ".join(FIX_RULES) + ")")
+        print("\n".join(f"  {line}" for line in fixes) or "  no true finding of those rules")
     if a.before:
         earlier = load_findings(a.before)
         before = [score(r.name, earlier.get(r.name, []), load_labels(a.labels_dir / f"{r.name}.toml")) for r in results]

@@ -179,3 +179,39 @@ def test_missing_mirror_says_what_to_fetch(ecosystem: dict[str, Path], capsys: p
                      "--mirrors", str(ecosystem["mirrors"]), "--cache", str(ecosystem["cache"])])
     assert code == 2
     assert "github:acme/other" in capsys.readouterr().err
+
+
+REFUSED = '''import litellm
+
+_D = {"cost": 0.0}
+
+
+def cb(kwargs, completion_response, start_time, end_time):
+    _D["cost"] = kwargs.get("response_cost")
+
+
+litellm.success_callback = [cb]
+
+
+def ask(q, fast):
+    if fast:
+        r = litellm.completion(model="m", messages=[])
+    return _D["cost"]
+'''
+
+
+def test_fixes_count_true_findings_fixed_and_say_why_not(tmp_path: Path) -> None:
+    from tests.test_bad_input import PDD
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "fixable.py").write_text(PDD)
+    (tree / "refused.py").write_text(REFUSED)
+    findings = eco.run_llmlint(tree)
+    assert [(f.path, f.code) for f in findings] == [("fixable.py", "LLM001"), ("refused.py", "LLM001")]
+    labels = [eco.Label(f.path, f.line, f.code, "made up for the test") for f in findings]
+    lines = eco.fix_outcome(eco.score("t", findings, labels), tree)
+    assert lines[0] == ("t: LLM001 1/2 fixed; 1 file(s) written; every one compiles and binds its names; "
+                        "a second fix changes nothing")
+    assert lines[1].startswith("    refused.py LLM001: 1 not fixed: `return _D[\"cost\"]` is not preceded on every path")
+    assert (tree / "fixable.py").read_text() == PDD  # the copy is fixed, never the tree
