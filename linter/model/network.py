@@ -62,11 +62,25 @@ class Network(Callbacks):
 
     def litellm_call_through(self, func: Func) -> tuple[Call, Chain] | None:
         """The first call in ``func`` that reaches a litellm model call (directly or via the project)."""
+        hits = self.litellm_calls_through(func)
+        return hits[0] if hits else None
+
+    def litellm_calls_through(self, func: Func) -> list[tuple[Call, Chain]]:
+        """Every call in ``func`` that reaches a litellm model call, in source order."""
+        out = []
         for call in sorted(func.facts.calls, key=lambda c: c.order):
             chain = self.network_call(func, call, litellm_only=True)
             if chain is not None:
-                return call, chain
-        return None
+                out.append((call, chain))
+        return out
+
+    def litellm_call_before(self, func: Func, order: int) -> tuple[Call, Chain] | None:
+        """The litellm-reaching call of ``func`` nearest before source position ``order`` (what a
+        read there follows: pdd's reads after its retry call follow the retry, not a
+        ``return _run_multishot(...)`` a thousand lines earlier), else the first one."""
+        hits = self.litellm_calls_through(func)
+        before = [h for h in hits if h[0].order < order]
+        return before[-1] if before else (hits[0] if hits else None)
 
     def _client_category(self, func: Func, call: Call) -> str:
         """A method called on a client object held in ``self.x`` or a module-level binding."""

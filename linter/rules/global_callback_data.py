@@ -146,9 +146,14 @@ def _findings(
     name = qual.rsplit(".", 1)[-1]
     hit = index.litellm_call_through(func)
     if hit is not None:
-        call, chain = hit
-        reads = sorted([a for a in accesses if a.order > call.order] or accesses, key=lambda a: a.order)
-        context = text("read after ", chain.text(" → "), " at ", index.loc(func.file, call.span))
+        first = hit[0]
+        reads = sorted([a for a in accesses if a.order > first.order] or accesses, key=lambda a: a.order)
+
+        def context_of(read: Access) -> Text:
+            # each read follows the nearest call before it, not the function's first one
+            call, chain = index.litellm_call_before(func, read.order) or hit
+            return text("read after ", chain.text(" → "), " at ", index.loc(func.file, call.span))
+
         caller_note = ""
     else:
         caller = _caller_with_call(index, func)
@@ -161,6 +166,10 @@ def _findings(
             index.loc(caller[0].file, caller[1].span),
         )
         caller_note = f" (called by {caller[0].facts.qualname} after the call)"
+
+        def context_of(read: Access) -> Text:
+            return context
+
     message = (
         f"`{name}` is written by litellm callback `{cb.facts.qualname}` and read here{caller_note}; "
         "litellm runs the callback on its logging thread after the call returns, so this read "
@@ -172,7 +181,6 @@ def _findings(
             f"the callback writes `{name}` ({_HOW.get(access.how, access.how.replace('method:', '.') + '()')}) at ",
             index.loc(cb.file, access.span),
         ),
-        context,
         text(f"`{name}` is module-level storage defined at ", defined, ": one copy shared by every thread and request"),
     )
     rmw = _read_modify_write(index, func, qual, accesses)
@@ -182,12 +190,13 @@ def _findings(
     # the read-modify-write is told at its own read (or the first one reported)
     rmw_read = None if rmw is None else next((r for r in reads if r is rmw[0]), reads[0])
     for read in reads:
+        told = (*evidence[:2], context_of(read), *evidence[2:])
         if rmw is not None and read is rmw_read:
             yield Diagnostic(
-                CODE, NAME, func.file.path, read.span, message + _RMW, Confidence.HIGH, evidence + (rmw[1],), payload=payload
+                CODE, NAME, func.file.path, read.span, message + _RMW, Confidence.HIGH, told + (rmw[1],), payload=payload
             )
         else:
-            yield Diagnostic(CODE, NAME, func.file.path, read.span, message, Confidence.HIGH, evidence, payload=payload)
+            yield Diagnostic(CODE, NAME, func.file.path, read.span, message, Confidence.HIGH, told, payload=payload)
 
 
 _RMW = (
