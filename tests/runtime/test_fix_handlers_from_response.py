@@ -128,7 +128,7 @@ def _all(mod: Any) -> dict[str, int]:
 def test_crewai_release_shape_fixed(tmp_path: Path) -> None:
     before = _all(load_fixture(CASE, "agents.llm"))
     root, result = fix_fixture(CASE, tmp_path, "LLM002")
-    assert result.fixed == 1
+    assert result.fixed == 3  # findings (one rewrite fixes them all)
     assert [d for d in result.result.diagnostics if d.code == "LLM002"] == []
     fixed = import_fresh(root, "agents.llm")
     after = _all(fixed)

@@ -1,5 +1,5 @@
 """The narrow-the-lock codemod, proven with real litellm: with 50 ms latency and 8 threads the
-fixed crewAI class-lock fixture is >= 5x faster, and every call still returns its own answer."""
+fixed crewAI class-lock fixture is several times faster, and every call still returns its own answer."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def test_narrowed_class_lock_is_faster_and_correct(tmp_path: Path, mocked: Mocke
     after, wrong_after = _run(fixed.LLM, mocked)
     print(f"class RLock, 8 threads x 8 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
     assert wrong_before == 0 and wrong_after == 0
-    assert before / after >= 5
+    # serialised the 64 calls take 3.2 s, overlapped ideally 0.4 s (8x); the bar leaves room for a
+    # loaded machine (measured 3.1x-5.2x at load 12-27 on 2 cores, 7-9x idle): a kept lock gives 1x
+    assert before / after >= 2.5
 
 
 def test_narrowed_contextmanager_helper(tmp_path: Path, mocked: MockedCompletion) -> None:
@@ -63,4 +65,4 @@ def test_narrowed_contextmanager_helper(tmp_path: Path, mocked: MockedCompletion
     after, wrong_after, counted = timed(import_fresh(_fixed("LLM003/lock_helper_contextmanager", tmp_path, "LLM003"), "client"))
     print(f"contextmanager helper, 40 calls at 50 ms: before {before:.2f}s, after {after:.2f}s ({before / after:.1f}x)")
     assert wrong_before == 0 and wrong_after == 0 and counted == 40  # the helper still counts every call
-    assert before / after >= 3
+    assert before / after >= 2  # serialised 1x; 8 threads overlap (see above)
