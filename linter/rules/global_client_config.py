@@ -11,6 +11,9 @@ reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a S
 script), a thread / executor / task target or an `async def`, and the constructor, validator or
 `model_post_init` of a per-agent config object. It names the save / set / call / restore shape
 (`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
+A synchronous function that restores the value, or makes the call that reads it, before it
+returns cannot be interleaved by other tasks of an event loop that calls it directly (tasks
+switch at an `await` only): there it needs evidence of threads.
 
 ## Why is this bad
 These are module globals (the process environment, for `os.environ`): one value for every
@@ -103,7 +106,9 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
-        if func.facts.config_writes and not index.exempt(func, Where.START_UP) and index.concurrency_evidence(func) is None:
+        if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
+            index.concurrency_evidence(func, tasks=not _within_call(index, func, writes)) is None for writes in _by_target(func).values()
+        ):
             yield Callers(i)
 
 
@@ -112,11 +117,30 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
     for func in index.functions.values():
         if not func.facts.config_writes or index.exempt(func, Where.TEST | Where.START_UP | Where.PROCESS_LOCAL):
             continue
-        by_target: dict[str, list[Access]] = {}
-        for access in sorted(func.facts.config_writes, key=lambda a: a.order):
-            by_target.setdefault(access.target, []).append(access)
-        for target, writes in by_target.items():
+        for target, writes in _by_target(func).items():
             yield _finding(index, func, target, writes)
+
+
+def _by_target(func: Func) -> dict[str, list[Access]]:
+    by_target: dict[str, list[Access]] = {}
+    for access in sorted(func.facts.config_writes, key=lambda a: a.order):
+        by_target.setdefault(access.target, []).append(access)
+    return by_target
+
+
+def _saved(func: Func, target: str, first: Access) -> list[Access]:
+    return [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+
+
+def _within_call(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
+    """Whether the hazard lies inside one call of ``func``: it saves and restores the value, or
+    makes the network call that reads it after writing it. Tasks of one event loop cannot
+    interleave there (``concurrency_evidence(tasks=False)``); a bare write left for a caller's
+    later ``await`` can be."""
+    first = writes[0]
+    if _saved(func, first.target, first) and len(writes) > 1:
+        return True
+    return any(c.order > first.order and index.network_call(func, c) is not None for c in func.facts.calls)
 
 
 def _label(target: str, write: Access) -> str:
@@ -128,7 +152,9 @@ def _label(target: str, write: Access) -> str:
 def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access]) -> Diagnostic:
     first = writes[0]
     label = _label(target, first)
-    confidence, grade = index.grade(func, concurrent=True, per_instance="; the last object built sets it for every instance")
+    confidence, grade = index.grade(
+        func, concurrent=True, per_instance="; the last object built sets it for every instance", tasks=not _within_call(index, func, writes)
+    )
     evidence = [grade]
     what = "environment" if target == "os.environ" else "configuration"
     secret = target in ("os.environ", "google.generativeai.configure") or "key" in target or "token" in target
@@ -138,7 +164,7 @@ def _finding(index: ProjectIndex, func: Func, target: str, writes: list[Access])
         + ("value (another tenant's key)" if secret else "setting")
         + " or this one with theirs. Pass it per call or use a client instance per tenant"
     )
-    saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+    saved = _saved(func, target, first)
     call = index.litellm_call_through(func) or _network_call(index, func)
     if saved and len(writes) > 1 and call is not None:
         message += (
