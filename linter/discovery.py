@@ -333,7 +333,30 @@ def discover(
         for fp in links:  # after the real files, so that a file is shown under its own path
             if _link_inside(fp, top):
                 _add(found, fp, cwd, packages)
-    return sorted(found.values(), key=lambda s: s.display)
+    return _distinct_modules(sorted(found.values(), key=lambda s: s.display))
+
+
+def _distinct_modules(files: list[SourceFile]) -> list[SourceFile]:
+    """Give every top-level module or package one name per folder it lives in. Scripts in
+    folders without ``__init__.py`` are named by their file name alone, so two ``app.py`` in two
+    folders were one module ``app``, and the facts of one replaced the other's in the index (a
+    finding in camel's ``mistral_OCR/app.py`` came and went with ``youtube_ocr/app.py`` being
+    parsed). The first folder (in path order) keeps the plain name, which imports resolve to
+    as before; a later one becomes ``app@its/folder``, a name no import spells."""
+    first: dict[str, str] = {}  # top-level name -> the folder that holds it
+    out: list[SourceFile] = []
+    for sf in files:
+        top, _, rest = sf.module.partition(".")
+        # the folder holding the top-level module: one level up per dotted part
+        root = os.path.dirname(sf.display)
+        for _ in range(sf.module.count(".") + (1 if sf.is_package else 0)):
+            root = os.path.dirname(root)
+        holder = first.setdefault(top, root)
+        if holder != root:
+            renamed = f"{top}@{root.replace(os.sep, '/').replace('.', '_') or '_'}"
+            sf = SourceFile(sf.fspath, sf.display, f"{renamed}.{rest}" if rest else renamed, sf.is_package, sf._real)
+        out.append(sf)
+    return out
 
 
 def _listing(dirpath: str) -> tuple[list[str], dict[str, bool]]:
