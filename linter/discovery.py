@@ -341,20 +341,26 @@ def _distinct_modules(files: list[SourceFile]) -> list[SourceFile]:
     folders without ``__init__.py`` are named by their file name alone, so two ``app.py`` in two
     folders were one module ``app``, and the facts of one replaced the other's in the index (a
     finding in camel's ``mistral_OCR/app.py`` came and went with ``youtube_ocr/app.py`` being
-    parsed). The first folder (in path order) keeps the plain name, which imports resolve to
-    as before; a later one becomes ``app@its/folder``, a name no import spells."""
-    first: dict[str, str] = {}  # top-level name -> the folder that holds it
-    out: list[SourceFile] = []
+    parsed; pdd's own ``pdd`` package shared its name with five copies under ``research/``).
+    The shallowest folder (then the first in path order) keeps the plain name, which imports
+    resolve to; another becomes ``app@its/folder``, a name no import spells."""
+    roots: list[tuple[SourceFile, str, str]] = []
+    holder: dict[str, str] = {}  # top-level name -> the folder that keeps it
     for sf in files:
-        top, _, rest = sf.module.partition(".")
-        # the folder holding the top-level module: one level up per dotted part
-        root = os.path.dirname(sf.display)
+        top = sf.module.partition(".")[0]
+        root = os.path.dirname(sf.display)  # the folder holding the top-level module
         for _ in range(sf.module.count(".") + (1 if sf.is_package else 0)):
             root = os.path.dirname(root)
-        holder = first.setdefault(top, root)
-        if holder != root:
-            renamed = f"{top}@{root.replace(os.sep, '/').replace('.', '_') or '_'}"
-            sf = SourceFile(sf.fspath, sf.display, f"{renamed}.{rest}" if rest else renamed, sf.is_package, sf._real)
+        roots.append((sf, top, root))
+        kept = holder.get(top)
+        if kept is None or (root.count("/"), root) < (kept.count("/"), kept):
+            holder[top] = root
+    out: list[SourceFile] = []
+    for sf, top, root in roots:
+        if holder[top] != root:
+            renamed = f"{top}@{root.replace('.', '_') or '_'}"
+            rest = sf.module[len(top) :]
+            sf = SourceFile(sf.fspath, sf.display, renamed + rest, sf.is_package, sf._real)
         out.append(sf)
     return out
 

@@ -170,3 +170,18 @@ def test_same_named_packages_keep_their_own_names_inside(tmp_path: Path) -> None
         ("two/tools/__init__.py", "tools@two"),
         ("two/tools/keys.py", "tools@two.keys"),
     ]
+
+
+def test_the_shallowest_copy_keeps_the_name_imports_resolve_to(tmp_path: Path) -> None:
+    from linter.config import load
+    from linter.engine.pipeline import discover_files
+
+    # a project's own package beside a copy of it in a benchmark scenario (pdd's research/ folder)
+    for folder in ("bench/scenario/src/tools", "src/tools"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+    found = discover_files([str(tmp_path)], load(None, tmp_path, isolated=True), cwd=tmp_path)
+    assert [(sf.display, sf.module) for sf in found] == [
+        ("bench/scenario/src/tools/__init__.py", "tools@bench/scenario/src"),
+        ("src/tools/__init__.py", "tools"),
+    ]
