@@ -546,7 +546,7 @@ class _Extractor:
         if text is not None:
             ref = self.resolve(text, ctx)
             if ref.kind == "name" and ref.name in cat.CONFIG_ATTRIBUTES and not ctx.in_class_body:
-                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx)
+                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx, constant=_is_literal(value))
                 return out
             if ref.kind == "name" and ref.name in self.catalog.registries:
                 op = "assign" if how == "assign" else "augmented"
@@ -569,7 +569,7 @@ class _Extractor:
         if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
-                self.config_write(cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx)
+                self.config_write(cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, _subscript_key(target) or "", _is_literal(value))
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sl = target.slice
@@ -587,8 +587,8 @@ class _Extractor:
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
-    def config_write(self, target: str, how: str, node: ast.AST, ctx: _Ctx) -> None:
-        ctx.fn.facts.config_writes.append(Access(target, self.span(node), how, self.order))
+    def config_write(self, target: str, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False) -> None:
+        ctx.fn.facts.config_writes.append(Access(target, self.span(node), how, self.order, key, constant))
 
     def _is_instance_factory(self, factory: str, value: ast.expr | None, ctx: _Ctx) -> bool:
         """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""

@@ -133,14 +133,24 @@ def _saved(func: Func, target: str, first: Access) -> list[Access]:
 
 
 def _within_call(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
-    """Whether the hazard lies inside one call of ``func``: it saves and restores the value, or
-    makes the network call that reads it after writing it. Tasks of one event loop cannot
-    interleave there (``concurrency_evidence(tasks=False)``); a bare write left for a caller's
-    later ``await`` can be."""
+    """Whether the hazard lies inside one call of ``func``: it sets a literal and puts the saved
+    value back (``prev = environ.get(K)``, ``environ[K] = "1"``, ... ``environ.pop(K)`` or
+    ``environ[K] = prev``), or makes the network call that reads it after writing it. Tasks of
+    one event loop cannot interleave there (``concurrency_evidence(tasks=False)``); a bare write
+    left for a caller's later ``await`` can be. (Branches writing different values, as pdd's
+    ``bridge_codex_auth_for_litellm`` does, are not a restore.)"""
     first = writes[0]
-    if _saved(func, first.target, first) and len(writes) > 1:
+    if _saved(func, first.target, first) and any(
+        w.constant and any(_restores(r, w) for r in writes if r.order > w.order) for w in writes
+    ):
         return True
     return any(c.order > first.order and index.network_call(func, c) is not None for c in func.facts.calls)
+
+
+def _restores(later: Access, write: Access) -> bool:
+    """``later`` puts back what a literal ``write`` replaced: a computed value or a removal."""
+    same = not (later.key and write.key) or later.key == write.key
+    return same and (later.how in ("delete", "method:pop") or not later.constant)
 
 
 def _label(target: str, write: Access) -> str:
