@@ -333,7 +333,36 @@ def discover(
         for fp in links:  # after the real files, so that a file is shown under its own path
             if _link_inside(fp, top):
                 _add(found, fp, cwd, packages)
-    return sorted(found.values(), key=lambda s: s.display)
+    return _distinct_modules(sorted(found.values(), key=lambda s: s.display))
+
+
+def _distinct_modules(files: list[SourceFile]) -> list[SourceFile]:
+    """Give every top-level module or package one name per folder it lives in. Scripts in
+    folders without ``__init__.py`` are named by their file name alone, so two ``app.py`` in two
+    folders were one module ``app``, and the facts of one replaced the other's in the index (a
+    finding in camel's ``mistral_OCR/app.py`` came and went with ``youtube_ocr/app.py`` being
+    parsed; pdd's own ``pdd`` package shared its name with five copies under ``research/``).
+    The shallowest folder (then the first in path order) keeps the plain name, which imports
+    resolve to; another becomes ``app@its/folder``, a name no import spells."""
+    roots: list[tuple[SourceFile, str, str]] = []
+    holder: dict[str, str] = {}  # top-level name -> the folder that keeps it
+    for sf in files:
+        top = sf.module.partition(".")[0]
+        root = os.path.dirname(sf.display)  # the folder holding the top-level module
+        for _ in range(sf.module.count(".") + (1 if sf.is_package else 0)):
+            root = os.path.dirname(root)
+        roots.append((sf, top, root))
+        kept = holder.get(top)
+        if kept is None or (root.count("/"), root) < (kept.count("/"), kept):
+            holder[top] = root
+    out: list[SourceFile] = []
+    for sf, top, root in roots:
+        if holder[top] != root:
+            renamed = f"{top}@{root.replace('.', '_') or '_'}"
+            rest = sf.module[len(top) :]
+            sf = SourceFile(sf.fspath, sf.display, renamed + rest, sf.is_package, sf._real)
+        out.append(sf)
+    return out
 
 
 def _listing(dirpath: str) -> tuple[list[str], dict[str, bool]]:

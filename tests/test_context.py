@@ -25,7 +25,6 @@ def _llm005(diags):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "entry,needle",
     [
-        ("from fastapi import FastAPI\napp = FastAPI()\n\n@app.post('/x')\nasync def h(k):\n    return set_key(k)\n", "web handler"),
         ("from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/x')\ndef h(k):\n    return set_key(k)\n", "web handler: @router.get"),
         ("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef h():\n    return set_key('k')\n", "web handler: @app.route"),
         ("from flask import Flask\napp = Flask(__name__)\n\ndef h():\n    return set_key('k')\n\napp.add_url_rule('/x', 'h', h)\n", "web handler"),
@@ -39,7 +38,6 @@ def _llm005(diags):  # type: ignore[no-untyped-def]
         ("import streamlit as st\n\ndef cb():\n    set_key(st.session_state.k)\n\nst.button('go', on_click=cb)\n", "Streamlit widget callback"),
         ("import threading\n\ndef h():\n    set_key('k')\n\ndef start():\n    threading.Thread(target=h).start()\n", "thread target"),
         ("from concurrent.futures import ThreadPoolExecutor\n\ndef run(keys):\n    with ThreadPoolExecutor() as ex:\n        return list(ex.map(set_key, keys))\n", "executor task"),
-        ("import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.gather(*(h(k) for k in keys))\n", "async def"),
         ("import asyncio\n\ndef h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.to_thread(h, keys[0])\n", "asyncio.to_thread"),
     ],
 )
@@ -49,6 +47,55 @@ def test_entry_points_make_code_concurrent(tmp_path: Path, entry: str, needle: s
     assert [(d.path, d.span.line, d.confidence) for d in found] == [("writer.py", 5, "high")]
     assert needle in str(found[0].evidence[0]), found[0].evidence
     assert str(found[0].evidence[0]).startswith("runs concurrently: set_key")
+
+
+# the key is left set for the coroutine's next ``await``: other tasks of the loop run there
+BARE_WRITER = """
+import litellm
+
+def set_key(key):
+    litellm.api_key = key
+"""
+
+
+@pytest.mark.parametrize(
+    "entry,needle",
+    [
+        ("from fastapi import FastAPI\napp = FastAPI()\n\n@app.post('/x')\nasync def h(k):\n    return set_key(k)\n", "web handler"),
+        ("import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.gather(*(h(k) for k in keys))\n", "async def"),
+    ],
+)
+def test_coroutines_interleave_at_their_awaits(tmp_path: Path, entry: str, needle: str) -> None:
+    found = _llm005(lint(tmp_path, {"writer.py": BARE_WRITER, "entry.py": "from writer import set_key\n" + entry}))
+    assert [(d.path, d.span.line, d.confidence) for d in found] == [("writer.py", 5, "high")]
+    assert needle in str(found[0].evidence[0]), found[0].evidence
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "from fastapi import FastAPI\napp = FastAPI()\n\n@app.post('/x')\nasync def h(k):\n    return set_key(k)\n",
+        "import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.gather(*(h(k) for k in keys))\n",
+        "import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.create_task(h(keys[0]))\n",
+    ],
+)
+def test_a_synchronous_call_on_the_event_loop_is_not_interleaved(tmp_path: Path, entry: str) -> None:
+    # WRITER writes the key and makes the call in one synchronous call: a coroutine calling it
+    # directly blocks the loop until it returns, so no other task runs in between
+    files = {"writer.py": WRITER, "entry.py": "from writer import set_key\n" + entry}
+    assert _llm005(lint(tmp_path, files)) == []
+    low = _llm005(lint_low(tmp_path, files))
+    assert [(d.span.line, d.confidence) for d in low] == [(5, "low")]
+
+
+def test_a_coroutine_run_in_threads_is_concurrent_again(tmp_path: Path) -> None:
+    entry = (
+        "import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\nasync def h(k):\n    return set_key(k)\n\n"
+        "def job(k):\n    return asyncio.run(h(k))\n\ndef run(keys):\n    with ThreadPoolExecutor() as ex:\n        return list(ex.map(job, keys))\n"
+    )
+    found = _llm005(lint(tmp_path, {"writer.py": WRITER, "entry.py": "from writer import set_key\n" + entry}))
+    assert [(d.path, d.span.line, d.confidence) for d in found] == [("writer.py", 5, "high")]
+    assert "executor task" in str(found[0].evidence[0]), found[0].evidence
 
 
 def test_without_concurrency_evidence_only_preview_reports(tmp_path: Path) -> None:

@@ -136,3 +136,52 @@ def test_reexported_custom_logger_base(tmp_path: Path) -> None:
         },
     )
     assert codes(diags) == [("LLM001", 13)]
+
+
+# two scripts named app.py in folders without __init__.py (camel's examples/usecases/*/app.py)
+_KEY_SCRIPT = 'import os\n\nimport streamlit as st\n\nkey = st.text_input("key")\nos.environ["OPENAI_API_KEY"] = key\n'
+_TITLE_SCRIPT = 'import streamlit as st\n\nst.title("x")\n'
+
+
+def test_same_named_scripts_in_two_folders_stay_two_modules(tmp_path: Path) -> None:
+    from linter.config import load
+    from linter.engine.pipeline import check_paths
+
+    files = {"a/app.py": _KEY_SCRIPT, "b/app.py": _TITLE_SCRIPT, "c/app.py": _KEY_SCRIPT}
+    lint(tmp_path, files)  # writes them
+    config = load(None, tmp_path, isolated=True)
+    for prefilter in (True, False):  # the byte scan parses only a/ and c/; without it b/ is parsed too
+        found = check_paths([str(tmp_path)], config, jobs=1, cwd=tmp_path, prefilter=prefilter).diagnostics
+        assert sorted((d.path, d.span.line, d.code) for d in found) == [("a/app.py", 6, "LLM005"), ("c/app.py", 6, "LLM005")], prefilter
+
+
+def test_same_named_packages_keep_their_own_names_inside(tmp_path: Path) -> None:
+    from linter.config import load
+    from linter.engine.pipeline import discover_files
+
+    for folder in ("one", "two"):
+        (tmp_path / folder / "tools").mkdir(parents=True)
+        (tmp_path / folder / "tools" / "__init__.py").write_text("")
+        (tmp_path / folder / "tools" / "keys.py").write_text("")
+    found = discover_files([str(tmp_path)], load(None, tmp_path, isolated=True), cwd=tmp_path)
+    assert [(sf.display, sf.module) for sf in found] == [
+        ("one/tools/__init__.py", "tools"),
+        ("one/tools/keys.py", "tools.keys"),
+        ("two/tools/__init__.py", "tools@two"),
+        ("two/tools/keys.py", "tools@two.keys"),
+    ]
+
+
+def test_the_shallowest_copy_keeps_the_name_imports_resolve_to(tmp_path: Path) -> None:
+    from linter.config import load
+    from linter.engine.pipeline import discover_files
+
+    # a project's own package beside a copy of it in a benchmark scenario (pdd's research/ folder)
+    for folder in ("bench/scenario/src/tools", "src/tools"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+    found = discover_files([str(tmp_path)], load(None, tmp_path, isolated=True), cwd=tmp_path)
+    assert [(sf.display, sf.module) for sf in found] == [
+        ("bench/scenario/src/tools/__init__.py", "tools@bench/scenario/src"),
+        ("src/tools/__init__.py", "tools"),
+    ]

@@ -992,6 +992,7 @@ class _Extractor:
         return [(node.value, ctx)]
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
+        ctx.fn.facts.is_generator = True
         for i in ctx.regions:
             ctx.fn.facts.regions[i].yields = True
         return [(c, ctx) for c in _children(node)]

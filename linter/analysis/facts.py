@@ -165,6 +165,7 @@ class FunctionFacts:
     # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
     one_shot: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
+    is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
 
     @property
     def one_time_scope(self) -> bool:

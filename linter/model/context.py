@@ -256,15 +256,26 @@ class Context(Network):
             return False
         return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
 
-    def concurrency_evidence(self, func: Func, depth: int = 6) -> Chain | None:
+    def concurrency_evidence(self, func: Func, depth: int = 6, tasks: bool = True) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
-        (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any."""
-        frontier: list[tuple[Func, tuple[Text, ...]]] = [(func, ())]
+        (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any.
+
+        ``tasks=False`` is for a hazard that lies wholly inside one synchronous call of ``func``
+        (a set-and-restore, a write read back before returning): tasks of one event loop only
+        interleave at an ``await``, so a coroutine calling ``func`` directly runs it to the end
+        before any other task resumes. Coroutines on the way up (an ``async def``, an async
+        route, an asyncio task) are then no evidence; threads are (a thread / executor target,
+        ``asyncio.to_thread``, a sync route that a framework runs in its thread pool, a sync
+        caller running its own loop with ``asyncio.run``). pdd's ``llm_invoke`` was "concurrent"
+        through an async route that calls it on the loop; its real concurrency is a thread pool."""
+        # each step carries whether the hazard still lies inside one synchronous call; a
+        # generator's window (set, ``yield``, restore) spans its caller's body, which may await
+        frontier: list[tuple[Func, tuple[Text, ...], bool]] = [(func, (), not tasks and not func.facts.is_async)]
         seen = {func.id}
         for _ in range(depth + 1):
-            nxt: list[tuple[Func, tuple[Text, ...]]] = []
-            for f, steps in frontier:
-                entry = self.entry_point(f)
+            nxt: list[tuple[Func, tuple[Text, ...], bool]] = []
+            for f, steps, on_loop in frontier:
+                entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f)
                 if entry is not None:
                     return Chain(steps + (text(entry),))
                 for caller, _call in sorted(self.callers.get(f.id, []), key=lambda c: c[0].id):
@@ -273,17 +284,28 @@ class Context(Network):
                     if caller.facts.qualname == "<module>" and not self.is_streamlit(caller.file):
                         continue
                     seen.add(caller.id)
-                    nxt.append((caller, steps + (text(f.facts.qualname),)))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async)))
             frontier = nxt
             if not frontier:
                 break
         return None
 
-    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None) -> tuple[Confidence, Text]:
+    def _loop_entry(self, func: Func) -> str | None:
+        """Why a coroutine reached from synchronous code starts work on another thread (see
+        ``concurrency_evidence(tasks=False)``): only a thread-ish spawn; running as a task, an
+        async route or a litellm callback stays on the loop."""
+        if func.id in self.spawned:
+            spawner, how = self.spawned[func.id]
+            if how not in _LOOP_HOWS and how not in _PROCESS_HOWS and how != "startup hook":
+                return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
+        return None
+
+    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True) -> tuple[Confidence, Text]:
         """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
         point (``concurrent``) or to request-time code; medium when it runs per instance and the
-        rule accepts that (``per_instance`` is then appended to the evidence); else low."""
-        chain = self.concurrency_evidence(func) if concurrent else self.request_evidence(func)
+        rule accepts that (``per_instance`` is then appended to the evidence); else low.
+        ``tasks``: as for ``concurrency_evidence``."""
+        chain = self.concurrency_evidence(func, tasks=tasks) if concurrent else self.request_evidence(func)
         if chain is not None:
             return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
         instance = self.per_instance_evidence(func) if per_instance is not None else None
@@ -311,6 +333,7 @@ class Context(Network):
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
+_LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
 
 
 def _web_module(name: str) -> bool:

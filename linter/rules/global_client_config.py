@@ -11,6 +11,9 @@ reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a S
 script), a thread / executor / task target or an `async def`, and the constructor, validator or
 `model_post_init` of a per-agent config object. It names the save / set / call / restore shape
 (`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
+A synchronous function that restores the value, or makes the call that reads it, before it
+returns cannot be interleaved by other tasks of an event loop that calls it directly (tasks
+switch at an `await` only): there it needs evidence of threads.
 
 ## Why is this bad
 These are module globals (the process environment, for `os.environ`): one value for every
@@ -112,7 +115,9 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
-        if func.facts.config_writes and not index.exempt(func, Where.START_UP) and index.concurrency_evidence(func) is None:
+        if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
+            index.concurrency_evidence(func, tasks=not _within_call(index, func, writes)) is None for writes in _by_target(func).values()
+        ):
             yield Callers(i)
 
 
@@ -127,6 +132,38 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             varying = index.varying_value(func, write)
             if varying is not None:
                 yield _finding(index, func, write, writes, varying)
+
+
+def _by_target(func: Func) -> dict[str, list[Access]]:
+    by_target: dict[str, list[Access]] = {}
+    for access in sorted(func.facts.config_writes, key=lambda a: a.order):
+        by_target.setdefault(access.target, []).append(access)
+    return by_target
+
+
+def _saved(func: Func, target: str, first: Access) -> list[Access]:
+    return [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+
+
+def _within_call(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
+    """Whether the hazard lies inside one call of ``func``: it sets a literal and puts the saved
+    value back (``prev = environ.get(K)``, ``environ[K] = "1"``, ... ``environ.pop(K)`` or
+    ``environ[K] = prev``), or makes the network call that reads it after writing it. Tasks of
+    one event loop cannot interleave there (``concurrency_evidence(tasks=False)``); a bare write
+    left for a caller's later ``await`` can be. (Branches writing different values, as pdd's
+    ``bridge_codex_auth_for_litellm`` does, are not a restore.)"""
+    first = writes[0]
+    if _saved(func, first.target, first) and any(
+        w.constant and any(_restores(r, w) for r in writes if r.order > w.order) for w in writes
+    ):
+        return True
+    return any(c.order > first.order and index.network_call(func, c) is not None for c in func.facts.calls)
+
+
+def _restores(later: Access, write: Access) -> bool:
+    """``later`` puts back what a literal ``write`` replaced: a computed value or a removal."""
+    same = not (later.key and write.key) or later.key == write.key
+    return same and (later.how in ("delete", "method:pop") or not later.constant)
 
 
 def _label(target: str, write: Access) -> str:
@@ -149,7 +186,10 @@ def _secret(write: Access) -> bool:
 def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access], varying: ConfigValue) -> Diagnostic:
     target = write.target
     label = _label(target, write)
-    confidence, grade = index.grade(func, concurrent=True, per_instance="; the last object built sets it for every instance")
+    same = [w for w in writes if w.target == target]
+    confidence, grade = index.grade(
+        func, concurrent=True, per_instance="; the last object built sets it for every instance", tasks=not _within_call(index, func, same)
+    )
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     if varying.request_data:

@@ -12,6 +12,10 @@ counter that is incremented after the write, outside any `with` block
 (`HISTORY[COUNT] = entry; COUNT += 1`): concurrent calls read the same count and overwrite each
 other's entry. Each write site is its own finding.
 
+A synchronous function called directly from a coroutine runs on the event loop thread: no other
+task runs until it returns, so its write and read-back are only reported with evidence of
+threads (a thread / executor target, a sync route a framework runs in its thread pool).
+
 ## Why is this bad
 A module has one copy of the variable for the whole process. Two requests served at once (two
 asyncio tasks interleaving at every `await`, or two threads) both write it; whichever wrote last
@@ -218,7 +222,9 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     assert hit is not None
     f, binding, _ = hit
     name = qual.rsplit(".", 1)[-1]
-    chain = index.concurrency_evidence(func)
+    # the write and its readers on this flow run within one call of ``func``: a synchronous
+    # one called from a coroutine cannot be interleaved by the loop's other tasks
+    chain = index.concurrency_evidence(func, tasks=False)
     who = join(
         ", ",
         (
