@@ -71,6 +71,10 @@ class ConfigValues(Resolution):
         if what == "saved":
             return None
         key = setting(access)
+        if access.how in _REMOVALS and any(
+            w.order < access.order and setting(w) == key and w.how not in _REMOVALS for w in func.facts.config_writes
+        ):
+            return None  # removing what this function set earlier undoes that write (a restore to "unset")
         if key[0] == cat.ENVIRON and not key[1]:
             return None  # a variable named at run time: no other write is known to set the same one
         own = _same_value(access)
@@ -82,6 +86,9 @@ class ConfigValues(Resolution):
             source = "a literal" if what == "literal" else f"process-wide ({why})"
             return ConfigValue(False, text(f"the value {shown} is {source}, but it is also written with {other_shown} at ", where))
         return None
+
+
+_REMOVALS = ("delete", "method:pop")
 
 
 def _environ_as_one(key: tuple[str, str]) -> tuple[str, str]:
