@@ -181,27 +181,10 @@ def test_missing_mirror_says_what_to_fetch(ecosystem: dict[str, Path], capsys: p
     assert "github:acme/other" in capsys.readouterr().err
 
 
-REFUSED = '''import litellm
-
-_D = {"cost": 0.0}
-
-
-def cb(kwargs, completion_response, start_time, end_time):
-    _D["cost"] = kwargs.get("response_cost")
-
-
-litellm.success_callback = [cb]
-
-
-def ask(q, fast):
-    if fast:
-        r = litellm.completion(model="m", messages=[])
-    return _D["cost"]
-'''
-
 
 def test_fixes_count_true_findings_fixed_and_say_why_not(tmp_path: Path) -> None:
     from tests.test_bad_input import PDD
+    from tests.test_fix_hints import REFUSED
 
     tree = tmp_path / "tree"
     tree.mkdir()

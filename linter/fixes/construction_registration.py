@@ -32,7 +32,7 @@ from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response
-from linter.fixes.cst_tools import find_function, import_table, walk
+from linter.fixes.cst_tools import find_function, import_table, is_docstring, is_future_import, walk
 from linter.payloads import Construction
 from linter.project import Func, ProjectIndex
 
@@ -138,7 +138,7 @@ def _with_import_functools(module: cst.Module) -> cst.Module:
     before any class or function body below can use it as a decorator."""
     body = list(module.body)
     at = 0
-    while at < len(body) and (_is_docstring(body[at]) or _is_future(body[at])):
+    while at < len(body) and (is_docstring(body[at]) or is_future_import(body[at])):
         at += 1
     new = cst.parse_statement("import functools\n")
     if at < len(body) and isinstance(body[at], cst.SimpleStatementLine):  # heads the import block
@@ -148,17 +148,3 @@ def _with_import_functools(module: cst.Module) -> cst.Module:
     return module.with_changes(body=body)
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
-def _is_future(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and any(
-        isinstance(s, cst.ImportFrom) and isinstance(s.module, cst.Name) and s.module.value == "__future__"
-        for s in stmt.body
-    )

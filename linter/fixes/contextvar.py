@@ -31,7 +31,7 @@ from linter.analysis.names import dotted
 from linter.analysis.relative import resolve_relative
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
-from linter.fixes.cst_tools import import_table, qualified, top_level_names, walk
+from linter.fixes.cst_tools import import_table, is_docstring, is_future_import, qualified, top_level_names, walk
 from linter.payloads import RequestState
 from linter.project import Func, ProjectIndex
 
@@ -345,12 +345,12 @@ class _Apply(cst.CSTTransformer):
             return updated  # imported before its first use at module level
         body = list(updated.body)
         imp = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("contextvars"))])])
-        first = next((i for i, st in enumerate(body) if _is_import(st) and not _is_future(st)), None)
+        first = next((i for i, st in enumerate(body) if _is_import(st) and not is_future_import(st)), None)
         if first is not None:  # first in the import block, taking over its leading blank lines
             body[first:first] = [imp.with_changes(leading_lines=body[first].leading_lines)]
             body[first + 1] = body[first + 1].with_changes(leading_lines=())
         else:
-            at = next((i for i, st in enumerate(body) if not ((i == 0 and _is_docstring(st)) or _is_future(st))), len(body))
+            at = next((i for i, st in enumerate(body) if not ((i == 0 and is_docstring(st)) or is_future_import(st))), len(body))
             body.insert(at, imp)
         return updated.with_changes(body=body)
 
@@ -403,20 +403,7 @@ def _has_import_contextvars(module: cst.Module) -> bool:
     return False
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 def _is_import(stmt: cst.CSTNode) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
 
 
-def _is_future(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and any(
-        isinstance(s, cst.ImportFrom) and s.module is not None and dotted(s.module) == "__future__" for s in stmt.body
-    )

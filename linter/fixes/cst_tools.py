@@ -226,3 +226,20 @@ def dominates(before: Slot, after: Slot) -> bool:
         return False
     # below the shared block, ``before`` must sit in blocks that always run
     return all(before.always[j - 1] for j in range(common, len(before.path)))
+
+
+def is_docstring(stmt: cst.CSTNode) -> bool:
+    """A statement that is only a string literal (a module's, class's or function's docstring)."""
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def is_future_import(stmt: cst.CSTNode) -> bool:
+    """``from __future__ import ...``: nothing but a docstring may precede it."""
+    return isinstance(stmt, cst.SimpleStatementLine) and any(
+        isinstance(s, cst.ImportFrom) and s.module is not None and dotted(s.module) == "__future__" for s in stmt.body
+    )
