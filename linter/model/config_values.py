@@ -71,16 +71,19 @@ class ConfigValues(Resolution):
         if what == "saved":
             return None
         key = setting(access)
-        if access.how in _REMOVALS and any(
-            w.order < access.order and setting(w) == key and w.how not in _REMOVALS for w in func.facts.config_writes
-        ):
-            return None  # removing what this function set earlier undoes that write (a restore to "unset")
+        own = [w for w in func.facts.config_writes if setting(w) == key]
+        if access.how in _REMOVALS and any(w.how not in _REMOVALS for w in own):
+            # removing a variable this function also sets is part of that write: a reset before
+            # it (pdd's apply_compression_env clears, then sets from config) or its undo after it
+            return None
         if key[0] == cat.ENVIRON and not key[1]:
             return None  # a variable named at run time: no other write is known to set the same one
-        own = _same_value(access)
+        value = _same_value(access)
         for f, other in self._config_writes.get(_environ_as_one(key), []):
-            if other is access or _same_value(other) == own:
+            if other is access or _same_value(other) == value:
                 continue
+            if other.how in _REMOVALS and any(other is w for w in own):
+                continue  # this function's own reset or undo of the write: not another value
             where: Loc = self.loc(f, other.span)
             other_shown = f"`{other.value}`" if other.value else "another value"
             source = "a literal" if what == "literal" else f"process-wide ({why})"
