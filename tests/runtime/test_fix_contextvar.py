@@ -15,7 +15,8 @@ from tests.runtime.conftest import MockedCompletion, fix_fixture, import_fresh, 
 
 def fixed_copy(case: str, tmp_path: Path) -> Path:
     root, result = fix_fixture(case, tmp_path, "LLM008")
-    assert result.fixed == 2 and result.result.diagnostics == []  # re-lints clean
+    # every finding of the case is fixed (one per write site) and the code re-lints clean
+    assert result.fixed >= 1 and result.result.diagnostics == []
     return root
 
 
