@@ -109,7 +109,9 @@ def probe(py: Path, driver_file: str, parent: Path) -> dict:
         [str(py), driver_file, "--probe", str(parent)],
         env=offline_env(parent), capture_output=True, text=True, timeout=1800,
     )
-    last = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
+    # the report is the last line that is one; crewAI's console panels (flushed from its event
+    # bus's thread) can land after it (seen once in CI: the last line was a panel's border)
+    last = [line[line.index('{"scenarios"'):] for line in proc.stdout.splitlines() if '{"scenarios"' in line][-1:]
     if proc.returncode != 0 or not last:
         return {"error": f"probe exited {proc.returncode}: {proc.stderr.strip()[-2000:]}", "scenarios": []}
     return json.loads(last[0])
