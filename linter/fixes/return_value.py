@@ -48,6 +48,7 @@ from linter.fixes.cst_tools import (
     dominates,
     find_function,
     import_table,
+    is_docstring,
     kwargs_keys,
     qualified,
     statement_slots,
@@ -392,7 +393,7 @@ def _only_computes(cb: cst.FunctionDef, store: str) -> bool:
     """The callback does nothing but compute what it stores: every statement but its docstring,
     ``global`` and ``pass`` is one the pure function keeps."""
     body = list(cb.body.body)  # type: ignore[union-attr]
-    if body and _is_doc(body[0]):
+    if body and is_docstring(body[0]):
         body = body[1:]
     for stmt in body:
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -402,15 +403,6 @@ def _only_computes(cb: cst.FunctionDef, store: str) -> bool:
     return True
 
 
-def _is_doc(stmt: cst.BaseStatement) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 def _delegate(module: cst.Module, qualname: str, helper: cst.FunctionDef, store: str) -> cst.Module:
     """``def cb(kwargs, resp, ...): <compute>; STORE[k] = v`` -> the pure function in its place
     (with the comments above it), then ``def cb(...): STORE.update(cb_data(resp))``."""
@@ -418,7 +410,7 @@ def _delegate(module: cst.Module, qualname: str, helper: cst.FunctionDef, store:
     for i, stmt in enumerate(body):
         if isinstance(stmt, cst.FunctionDef) and stmt.name.value == qualname:
             response = stmt.params.params[1].name.value
-            doc = [stmt.body.body[0]] if stmt.body.body and _is_doc(stmt.body.body[0]) else []  # type: ignore[union-attr]
+            doc = [stmt.body.body[0]] if stmt.body.body and is_docstring(stmt.body.body[0]) else []  # type: ignore[union-attr]
             call = cst.parse_statement(f"{store}.update({helper.name.value}({response}))")
             callback = stmt.with_changes(
                 body=stmt.body.with_changes(body=[*doc, call]), leading_lines=[cst.EmptyLine(), cst.EmptyLine()]
