@@ -200,7 +200,7 @@ def write_rewrites(fixed: Any, paths: dict[str, Path]) -> list[str]:
 def _fix_hint(diagnostics: list[Diagnostic], previews: bool) -> str:
     """How many findings ``llmlint fix`` rewrites: counted from the previews when they were made
     (the same codemods and checks as ``fix``), else only how many have a codemod at all."""
-    from linter.fixes import FIXERS
+    from linter.fix_codes import codes_with_codemod
 
     if previews:
         safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.get("applicability") == "safe")
@@ -210,7 +210,7 @@ def _fix_hint(diagnostics: list[Diagnostic], previews: bool) -> str:
         return ("[*] " + "; ".join(parts) + "." if parts else "No finding has an automatic fix") + (
             " The others say why they have none." if len(diagnostics) > safe + unsafe else ""
         )
-    with_codemod = sum(1 for d in diagnostics if d.code in FIXERS)
+    with_codemod = sum(1 for d in diagnostics if d.code in codes_with_codemod())
     return (
         f"{with_codemod} finding{'s' if with_codemod != 1 else ''} of rules that have a codemod; "
         "`--show-fixes` marks those it can rewrite [*] and says why the others cannot."

@@ -136,3 +136,21 @@ def test_fixers_are_discovered_one_per_code() -> None:
         "LLM008": "contextvar",
     }
     assert all(code in BY_KEY for code in FIXERS)
+
+
+def test_codes_with_codemod_are_read_without_importing_libcst() -> None:
+    """``check``'s hint reads the fixers' ``CODES`` from their sources: the same set as the
+    imported registry, and a fresh interpreter that computes it has not loaded libcst."""
+    import subprocess
+    import sys
+
+    from linter.fix_codes import codes_with_codemod
+    from linter.fixes import FIXERS
+
+    assert codes_with_codemod() == frozenset(FIXERS)
+    probe = (
+        "import sys; from linter.fix_codes import codes_with_codemod; codes_with_codemod(); "
+        "print('libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
