@@ -265,6 +265,10 @@ CONFIG_FUNCTIONS = frozenset(
         "os.putenv",
         "os.unsetenv",
         "google.generativeai.configure",
+        # the Vertex AI SDK's global project, location and credentials (``initializer.global_config``),
+        # read by every Vertex model and client made after it (mem0 sets them per vector store)
+        "vertexai.init",
+        "google.cloud.aiplatform.init",
         "langchain.globals.set_llm_cache",
         "langchain_core.globals.set_llm_cache",
         "litellm.enable_cache",
