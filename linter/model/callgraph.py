@@ -3,7 +3,8 @@ a task or a process."""
 
 from __future__ import annotations
 
-from functools import cached_property
+import posixpath
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from linter.analysis.facts import Call, FileFacts
@@ -66,5 +67,26 @@ def _counts(caller: Func, callee: Func) -> bool:
     callers are tests is not test-only (its callers live in other packages), and a test that
     starts it on a thread does not make it concurrent. Checking a package alone and checking the
     whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
-    start-up code once ``tests/`` was in the tree)."""
-    return callee.file.is_test or not caller.file.is_test
+    start-up code once ``tests/`` was in the tree).
+
+    Nor is another program: code under another import root (an example or a script run from
+    its own folder, which Python puts first on ``sys.path``) uses the package as a library, one
+    caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up code
+    because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent because an
+    example under ``context/`` starts it on a thread."""
+    return (callee.file.is_test or not caller.file.is_test) and import_root(caller.file) == import_root(callee.file)
+
+
+def import_root(f: FileFacts) -> str:
+    """The folder ``f``'s module is imported from (the ``sys.path`` entry): its folder, less one
+    level per package its dotted name spells (``pkg/sub/mod.py``, ``pkg.sub.mod``: the folder
+    above ``pkg``). Files under one root import each other as one program."""
+    return _root(f.path, f.module.count(".") + (1 if f.is_package else 0))
+
+
+@lru_cache(maxsize=8192)
+def _root(path: str, levels: int) -> str:
+    folder = posixpath.dirname(path.replace("\\", "/"))
+    for _ in range(levels):
+        folder = posixpath.dirname(folder)
+    return folder
