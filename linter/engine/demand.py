@@ -14,6 +14,8 @@ bytes is recorded with its answer, for the rerun (``linter.engine.rerun``).
 
 from __future__ import annotations
 
+import posixpath
+
 import re
 import sys
 from dataclasses import replace
@@ -57,6 +59,8 @@ class Analysis:
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)
+        # where the model's import roots climb (parsed or not: the byte scan must not move a root)
+        self.package_folders = frozenset(posixpath.dirname(sf.display.replace("\\", "/")) for sf in files if sf.is_package)
         self.facts: list[FileFacts] = []
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
@@ -76,7 +80,7 @@ class Analysis:
         """The project index of the facts so far, built once per round: the last round's
         index is the final one (no second join; rules memoise their findings per index)."""
         if self._index is None:
-            self._index = ProjectIndex(self.facts)
+            self._index = ProjectIndex(self.facts, self.package_folders)
         return self._index
 
     def _record(self, sf: SourceFile, question: Question, answer: bool) -> bool:

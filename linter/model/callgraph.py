@@ -3,8 +3,7 @@ a task or a process."""
 
 from __future__ import annotations
 
-import posixpath
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Iterable
 
 from linter.analysis.facts import Call, FileFacts
@@ -17,6 +16,21 @@ class CallGraph(Resolution):
         super().__init__(files)
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
 
+    def is_evidence(self, caller: Func, callee: Func) -> bool:
+        """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
+        never evidence about the code it tests, either way: a library method whose only in-repo
+        callers are tests is not test-only (its callers live in other packages), and a test that
+        starts it on a thread does not make it concurrent. Checking a package alone and checking the
+        whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
+        start-up code once ``tests/`` was in the tree).
+
+        Nor is another program: code under another import root (an example or a script run from
+        its own folder, which Python puts first on ``sys.path``) uses the package as a library, one
+        caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up code
+        because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent because an
+        example under ``context/`` starts it on a thread."""
+        return (callee.file.is_test or not caller.file.is_test) and self.import_root(caller.file) == self.import_root(callee.file)
+
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:
         if self._callers is None:
@@ -28,11 +42,11 @@ class CallGraph(Resolution):
                         continue
                     # a call of an abstract method runs one of its implementations
                     for target in (callee, *self.implementations(callee)):
-                        if target.id != func.id and _counts(func, target):
+                        if target.id != func.id and self.is_evidence(func, target):
                             callers.setdefault(target.id, []).append((func, call))
                 for ref, _how in func.facts.spawns:
                     callee = self.resolve_function(ref, func)
-                    if callee is not None and _counts(func, callee):
+                    if callee is not None and self.is_evidence(func, callee):
                         callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
             self._callers = callers
         return self._callers
@@ -44,7 +58,7 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for ref, how in func.facts.spawns:
                 callee = self.resolve_function(ref, func)
-                if callee is not None and _counts(func, callee):
+                if callee is not None and self.is_evidence(func, callee):
                     out.setdefault(callee.id, (func, how))
         return out
 
@@ -56,37 +70,6 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for ref, _how in func.facts.spawns:
                 callee = self.resolve_function(ref, func)
-                if callee is not None and _counts(func, callee):
+                if callee is not None and self.is_evidence(func, callee):
                     out[callee.id] = out.get(callee.id, 0) + 1
         return out
-
-
-def _counts(caller: Func, callee: Func) -> bool:
-    """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
-    never evidence about the code it tests, either way: a library method whose only in-repo
-    callers are tests is not test-only (its callers live in other packages), and a test that
-    starts it on a thread does not make it concurrent. Checking a package alone and checking the
-    whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
-    start-up code once ``tests/`` was in the tree).
-
-    Nor is another program: code under another import root (an example or a script run from
-    its own folder, which Python puts first on ``sys.path``) uses the package as a library, one
-    caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up code
-    because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent because an
-    example under ``context/`` starts it on a thread."""
-    return (callee.file.is_test or not caller.file.is_test) and import_root(caller.file) == import_root(callee.file)
-
-
-def import_root(f: FileFacts) -> str:
-    """The folder ``f``'s module is imported from (the ``sys.path`` entry): its folder, less one
-    level per package its dotted name spells (``pkg/sub/mod.py``, ``pkg.sub.mod``: the folder
-    above ``pkg``). Files under one root import each other as one program."""
-    return _root(f.path, f.module.count(".") + (1 if f.is_package else 0))
-
-
-@lru_cache(maxsize=8192)
-def _root(path: str, levels: int) -> str:
-    folder = posixpath.dirname(path.replace("\\", "/"))
-    for _ in range(levels):
-        folder = posixpath.dirname(folder)
-    return folder
