@@ -24,12 +24,12 @@ class CallGraph(Resolution):
         whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
         start-up code once ``tests/`` was in the tree).
 
-        Nor is another program: code under another import root (an example or a script run from
-        its own folder, which Python puts first on ``sys.path``) uses the package as a library, one
-        caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up code
-        because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent because an
-        example under ``context/`` starts it on a thread."""
-        return (callee.file.is_test or not caller.file.is_test) and self.import_root(caller.file) == self.import_root(callee.file)
+        Nor is another program (``same_program``): an example or a script run from its own
+        folder, or another top-level package beside the library, uses the package as a library,
+        one caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up
+        code because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent
+        because an example under ``context/`` starts it on a thread."""
+        return (callee.file.is_test or not caller.file.is_test) and self.same_program(caller.file, callee.file)
 
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:

@@ -44,6 +44,20 @@ class Resolution:
         # discovered, parsed or not, so that a root never depends on what the byte scan parsed
         self.package_folders: frozenset[str] = frozenset(_folder(f.path) for f in self.files if f.is_package)
 
+    def same_program(self, a: FileFacts, b: FileFacts) -> bool:
+        """Whether ``a`` and ``b`` run as one program: under one import root, and in one
+        top-level package or either a plain module at the root (an ``app.py`` beside the
+        packages it uses). An example or a script run from its own folder, or another top-level
+        package beside the library (camel's ``examples`` package), is another program using it."""
+        (root_a, top_a), (root_b, top_b) = self.program(a), self.program(b)
+        return root_a == root_b and (not top_a or not top_b or top_a == top_b)
+
+    def program(self, f: FileFacts) -> tuple[str, str]:
+        """(import root, top-level package folder under it; "" for a plain module at the root)."""
+        root = self.import_root(f)
+        rel = _folder(f.path)[len(root) :].lstrip("/") if root else _folder(f.path)
+        return root, rel.split("/", 1)[0]
+
     def import_root(self, f: FileFacts) -> str:
         """The folder ``f`` is imported from (its ``sys.path`` entry): files under one root import
         each other as one program; an example or a script run from its own folder is another
