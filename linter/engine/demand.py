@@ -15,7 +15,6 @@ bytes is recorded with its answer, for the rerun (``linter.engine.rerun``).
 from __future__ import annotations
 
 import posixpath
-
 import re
 import sys
 from dataclasses import replace
