@@ -9,6 +9,9 @@ to a bounded depth). Each concern is a module of ``linter.model``; this is their
 
 from __future__ import annotations
 
+from typing import Iterable
+
+from linter.analysis.facts import FileFacts
 from linter.diagnostics import text
 from linter.model.config_values import ConfigValue, ConfigValues
 from linter.model.context import Context, Where
@@ -22,6 +25,13 @@ __all__ = ["CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex",
 class ProjectIndex(Context, Locks, ConfigValues):
     """Every layer of the semantic model over one set of files (each layer keeps its own memos)."""
 
+    def __init__(self, files: Iterable[FileFacts], package_folders: Iterable[str] | None = None) -> None:
+        """``package_folders``: every folder with an ``__init__.py`` that discovery found, the
+        files the byte scan did not parse included (by default, those of ``files``)."""
+        super().__init__(files)
+        if package_folders is not None:
+            self.package_folders = frozenset(package_folders)
+
     def lock_contention_evidence(self, func: Func, lock: Lock) -> Chain | None:
         """Why a shared lock taken in ``func`` is contended when ``func`` has no concurrent caller
         of its own: another holder of the same lock runs concurrently, and every holder waits for
@@ -29,8 +39,8 @@ class ProjectIndex(Context, Locks, ConfigValues):
         if not lock.key:
             return None
         for other in self.lock_holders.get(lock.key, ()):
-            if other.id == func.id:
-                continue
+            if other.id == func.id or not self.is_evidence(other, func):
+                continue  # (a holder in another program does not share this process's lock)
             chain = self.concurrency_evidence(other)
             if chain is not None:
                 return Chain((text(f"{lock.label} is also taken by {other.facts.qualname}, which runs concurrently: ", chain.text()),))

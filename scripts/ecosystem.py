@@ -15,7 +15,8 @@ that llmlint did not report when they were written.
     python scripts/ecosystem.py --consistency        # default == --no-prefilter, package alone == whole repo
 
 Exit 1 when precision is below the bars of issue 16 (0.90 overall, 0.85 for a rule with at least
-5 findings), when a finding is not labelled yet (new findings must be triaged), or with
+5 findings), when a finding is not labelled yet (new findings must be triaged), when a [[miss]]
+still not reported has no ``why_missed`` (issue 16: every miss is found or has a written reason), or with
 --consistency when runs disagree; exit 2 when a repository cannot be materialised.
 LLM000 (a file llmlint could not parse) is listed apart: it says what was not analysed, not a hazard.
 """
@@ -88,6 +89,7 @@ class Label:
     reason: str
     verdict: str = "true"  # "true" / "false"; misses are true by definition
     miss: bool = False
+    why_missed: str = ""  # a [[miss]]: why llmlint does not find it (what the analysis lacks)
 
     @property
     def key(self) -> Key:
@@ -124,6 +126,7 @@ class RepoResult:
     unlabelled: list[Finding] = field(default_factory=list)
     lost: list[Label] = field(default_factory=list)  # [[finding]] labels no finding matches now
     found_misses: list[Label] = field(default_factory=list)  # [[miss]] labels now reported
+    misses: list[Label] = field(default_factory=list)  # [[miss]] labels still not reported
     not_analysed: list[Finding] = field(default_factory=list)  # LLM000
     verdicts: list[tuple[Finding, str]] = field(default_factory=list)  # (finding, true/false/unlabelled)
 
@@ -151,7 +154,8 @@ def load_labels(path: Path) -> list[Label]:
             raise ValueError(f"{path}: verdict must be \"true\" or \"false\": {entry}")
         labels.append(Label(entry["path"], int(entry["line"]), entry["code"], entry["reason"], entry["verdict"]))
     for entry in data.get("miss", []):
-        labels.append(Label(entry["path"], int(entry["line"]), entry["code"], entry["reason"], "true", miss=True))
+        labels.append(Label(entry["path"], int(entry["line"]), entry["code"], entry["reason"], "true", miss=True,
+                            why_missed=entry.get("why_missed", "")))
     return labels
 
 
@@ -307,6 +311,8 @@ def score(name: str, findings: list[Finding], labels: list[Label]) -> RepoResult
             continue
         if not label.miss:
             result.lost.append(label)
+        else:
+            result.misses.append(label)
         if label.verdict == "true":
             result.rules.setdefault(label.code, RuleScore()).misses += 1
     return result
@@ -323,6 +329,9 @@ def failures(results: list[RepoResult]) -> list[str]:
             per_rule.setdefault(code, RuleScore()).add(s)
         if r.unlabelled:
             out.append(f"{r.name}: {len(r.unlabelled)} unlabelled finding(s)")
+        unexplained = [label for label in r.misses if not label.why_missed]
+        if unexplained:
+            out.append(f"{r.name}: {len(unexplained)} miss(es) without why_missed")
     if total.precision is not None and total.precision < PRECISION_BAR:
         out.append(f"overall precision {total.precision:.2f} < {PRECISION_BAR}")
     for code, s in sorted(per_rule.items()):
@@ -391,6 +400,13 @@ def report(results: list[RepoResult], markdown: bool) -> str:
                 out.append(f"  {r.name}: no longer reported ({label.verdict}): {label.path}:{label.line} {label.code}  # {label.reason}")
             for label in r.found_misses:
                 out.append(f"  {r.name}: miss now reported (move it to [[finding]]): {label.path}:{label.line} {label.code}  # {label.reason}")
+    missed = [r for r in results if r.misses]
+    if missed:
+        out.append("\nMisses still not reported, and why llmlint does not find them (why_missed)")
+        for r in missed:
+            for label in r.misses:
+                out.append(f"  {r.name}: {label.path}:{label.line} {label.code}: "
+                           + (label.why_missed or "NO REASON WRITTEN (add why_missed to the [[miss]] label)"))
     unlabelled = [r for r in results if r.unlabelled]
     if unlabelled:
         out.append("\nUnlabelled findings (TOML to triage into scripts/ecosystem/labels/<name>.toml)")
@@ -416,6 +432,7 @@ def as_json(results: list[RepoResult], repos: dict[str, Repo], consistency: dict
             "findings": [{**asdict(f), "verdict": v} for f, v in r.verdicts],
             "lost": [asdict(label) for label in r.lost],
             "found_misses": [asdict(label) for label in r.found_misses],
+            "misses": [asdict(label) for label in r.misses],
             "not_analysed": [f.path for f in r.not_analysed],
             "consistency": consistency.get(r.name, []),
         } for r in results],

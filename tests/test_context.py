@@ -3,6 +3,7 @@ per-process, and how that sets the confidence (and so what is reported without -
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,25 @@ def test_a_helper_module_that_imports_streamlit_is_not_a_script(tmp_path: Path) 
         "page.py": "import os\nimport streamlit as st\nfrom helpers import title\n\ntitle()\nos.environ['OPENAI_API_KEY'] = st.text_input('key')\n",
     }
     assert [(d.path, d.span.line) for d in _llm005(lint_low(tmp_path, files))] == [("page.py", 6)]
+
+
+@pytest.mark.parametrize(
+    "case,package",
+    [("LLM005/library_built_only_by_examples", "gemlib"), ("LLM008/safe_app_started_by_an_example", "svc")],
+)
+def test_a_package_alone_and_the_whole_tree_give_the_same_findings(tmp_path: Path, case: str, package: str) -> None:
+    # an example or a script run from its own folder is another program: its main() does not
+    # make the package's code start-up code, nor its thread make it concurrent
+    from linter.config import load
+    from linter.engine import check_paths
+
+    tree = tmp_path / "tree"
+    shutil.copytree(Path(__file__).parent / "fixtures" / case, tree)
+
+    def findings(target: Path) -> list[tuple[str, int, str, str]]:
+        config = load(None, tree, isolated=True, min_confidence="low")
+        result = check_paths([str(target)], config, jobs=1, cwd=tree)
+        return sorted((d.path, d.span.line, d.code, d.confidence.value) for d in result.diagnostics if d.path.startswith(package + "/"))
+
+    whole, alone = findings(tree), findings(tree / package)
+    assert whole == alone and whole, (whole, alone)

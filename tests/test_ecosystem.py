@@ -50,6 +50,7 @@ def test_score_counts_each_kind_of_match() -> None:
     assert [f.key for f in r.unlabelled] == [("a.py", "LLM005", 3)]
     assert [label.reason for label in r.lost] == ["lost true", "lost false"]
     assert [label.reason for label in r.found_misses] == ["found miss"]
+    assert [label.reason for label in r.misses] == ["still missed", "other code, same line"]
     assert [f.path for f in r.not_analysed] == ["c.py"]
     total = r.total()
     assert (total.findings, total.true, total.false, total.unlabelled, total.misses) == (4, 2, 1, 1, 3)
@@ -153,10 +154,18 @@ def test_check_on_a_tiny_repository(ecosystem: dict[str, Path], capsys: pytest.C
         '[[finding]]\npath = "svc/app.py"\nline = 10\ncode = "LLM005"\nverdict = "true"\nreason = "per-request key"\n'
         '[[miss]]\npath = "svc/app.py"\nline = 11\ncode = "LLM003"\nreason = "made up for the test"\n')
     code, data = run(ecosystem, "--consistency")
+    # a miss still not reported must say why llmlint does not find it
+    assert code == 1 and data["failures"] == ["svc: 1 miss(es) without why_missed"]
+    assert "svc: svc/app.py:11 LLM003: NO REASON WRITTEN" in capsys.readouterr().out
+    with (ecosystem["labels"] / "svc.toml").open("a") as labels:
+        labels.write('why_missed = "made up: no lock here"\n')
+    code, data = run(ecosystem, "--consistency")
     (repo,) = data["repositories"]
     assert code == 0 and data["failures"] == []
     assert repo["total"]["precision"] == 1.0 and repo["total"]["recall"] == 0.5
     assert repo["rules"]["LLM003"]["misses"] == 1 and repo["consistency"] == []
+    assert [m["why_missed"] for m in repo["misses"]] == ["made up: no lock here"]
+    assert "svc: svc/app.py:11 LLM003: made up: no lock here" in capsys.readouterr().out
 
     # A label that no longer matches (the code moved) is reported as a change, and the finding as new;
     # --before rescores the previous run's findings with today's labels (the same findings: no change).

@@ -265,6 +265,12 @@ CONFIG_FUNCTIONS = frozenset(
         "os.putenv",
         "os.unsetenv",
         "google.generativeai.configure",
+        # the Vertex AI SDK's default project, location and credentials (``initializer.global_config``):
+        # every Vertex object built after it without its own takes them (init only replaces what it
+        # is given; aiplatform 2.7 ``base.py``), so mem0's vector store without credentials in its
+        # config runs as the last embedder's service account
+        "vertexai.init",
+        "google.cloud.aiplatform.init",
         "langchain.globals.set_llm_cache",
         "langchain_core.globals.set_llm_cache",
         "litellm.enable_cache",

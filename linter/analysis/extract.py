@@ -149,6 +149,9 @@ class _Extractor:
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
         self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
+        # module globals that only functions bind (``global msg; msg = Message()``, nothing at module
+        # level): the first such write is their binding (MetaGPT's chainlit ``chainlit_message``)
+        self.function_globals: dict[str, Binding] = {}
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
         self.class_nodes: dict[str, ast.ClassDef] = {}  # qualified name -> node (callee fills)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
@@ -319,6 +322,8 @@ class _Extractor:
                     push(reversed(children))
         self.finish_function(self.toplevel)
         self.finish_self_reads()
+        for name, binding in self.function_globals.items():
+            self.facts.bindings.setdefault(name, binding)
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
@@ -528,6 +533,11 @@ class _Extractor:
                     self.facts.bindings[name] = binding
                 return out
             if name in fn.globals:
+                if name not in self.top_names and name not in self.function_globals:
+                    binding = self.binding_for(name, value, ctx)
+                    binding.span = self.span(target)
+                    self.function_globals[name] = binding
+                    self.top_names.add(name)  # a module name from now on: later functions read it
                 fn.facts.writes.append(Access(
                     f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
                     constant=_is_literal(value), locked=bool(ctx.regions),
@@ -1022,7 +1032,7 @@ class _Extractor:
             if shared is not None:
                 ctx.fn.facts.reads.append(Access(shared, self.span(node), "read", self.order))
             return
-        if root not in self.top_names and root not in self.imports:
+        if root not in self.top_names and root not in self.imports and root not in ctx.fn.globals:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":

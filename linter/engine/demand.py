@@ -14,6 +14,7 @@ bytes is recorded with its answer, for the rerun (``linter.engine.rerun``).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from dataclasses import replace
@@ -57,6 +58,8 @@ class Analysis:
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)
+        # where the model's import roots climb (parsed or not: the byte scan must not move a root)
+        self.package_folders = frozenset(posixpath.dirname(sf.display.replace("\\", "/")) for sf in files if sf.is_package)
         self.facts: list[FileFacts] = []
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
@@ -76,7 +79,7 @@ class Analysis:
         """The project index of the facts so far, built once per round: the last round's
         index is the final one (no second join; rules memoise their findings per index)."""
         if self._index is None:
-            self._index = ProjectIndex(self.facts)
+            self._index = ProjectIndex(self.facts, self.package_folders)
         return self._index
 
     def _record(self, sf: SourceFile, question: Question, answer: bool) -> bool:
@@ -285,12 +288,23 @@ class Analysis:
         files that import the module of a function on the call path and mention that function's
         name (or its class's, for a method: a constructor call names the class)."""
         index = self.index()
-        pairs = {
-            (func.file.module.rsplit(".", 1)[-1], name)
+        named = {
+            (func.file.module, name)
             for func in _calling_functions(index, functions)
             if not index.exempt(func, Where.TEST | Where.SET_UP_SCOPE)  # never callers' evidence
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1])
             if name and not name.startswith(("<", "__"))  # a constructor call names the class
+        }
+        pairs = {(module.rsplit(".", 1)[-1], name) for module, name in named}
+        # a package that re-exports one (``from .veo import VeoToolkit`` in its ``__init__``,
+        # analysed by an earlier round: it imports the module and names it): importers of the
+        # package call it too (camel's example builds ``camel.toolkits.VertexAIVeoToolkit``)
+        pairs |= {
+            (f.module.rsplit(".", 1)[-1], local)
+            for f in self.facts
+            if f.is_package and not f.is_test
+            for local, target in f.imports.items()
+            if tuple(target.rsplit(".", 1)) in named
         }
         # a subclass inherits the methods (``AgentOps(OpenTelemetry)``): its constructor calls too
         classes = {n for _, n in pairs}

@@ -24,8 +24,8 @@ class Callbacks(CallGraph):
                     continue
                 for ref in reg.targets:
                     for target, how in self._callback_targets(ref, func):
-                        if func.file.is_test and not target.file.is_test:
-                            continue  # a test registering library code is no evidence about it
+                        if not self.is_evidence(func, target):
+                            continue  # a test or another program registering library code is no evidence about it
                         out.setdefault(
                             target.id,
                             text(f"registered {how}in {_registry_label(reg.registry)} at ", self.loc(func.file, reg.span)),

@@ -16,6 +16,21 @@ class CallGraph(Resolution):
         super().__init__(files)
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
 
+    def is_evidence(self, caller: Func, callee: Func) -> bool:
+        """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
+        never evidence about the code it tests, either way: a library method whose only in-repo
+        callers are tests is not test-only (its callers live in other packages), and a test that
+        starts it on a thread does not make it concurrent. Checking a package alone and checking the
+        whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
+        start-up code once ``tests/`` was in the tree).
+
+        Nor is another program (``same_program``): an example or a script run from its own
+        folder, or another top-level package beside the library, uses the package as a library,
+        one caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up
+        code because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent
+        because an example under ``context/`` starts it on a thread."""
+        return (callee.file.is_test or not caller.file.is_test) and self.same_program(caller.file, callee.file)
+
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:
         if self._callers is None:
@@ -27,11 +42,11 @@ class CallGraph(Resolution):
                         continue
                     # a call of an abstract method runs one of its implementations
                     for target in (callee, *self.implementations(callee)):
-                        if target.id != func.id and _counts(func, target):
+                        if target.id != func.id and self.is_evidence(func, target):
                             callers.setdefault(target.id, []).append((func, call))
                 for ref, _how in func.facts.spawns:
                     callee = self.resolve_function(ref, func)
-                    if callee is not None and _counts(func, callee):
+                    if callee is not None and self.is_evidence(func, callee):
                         callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
             self._callers = callers
         return self._callers
@@ -43,7 +58,7 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for ref, how in func.facts.spawns:
                 callee = self.resolve_function(ref, func)
-                if callee is not None and _counts(func, callee):
+                if callee is not None and self.is_evidence(func, callee):
                     out.setdefault(callee.id, (func, how))
         return out
 
@@ -55,16 +70,6 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for ref, _how in func.facts.spawns:
                 callee = self.resolve_function(ref, func)
-                if callee is not None and _counts(func, callee):
+                if callee is not None and self.is_evidence(func, callee):
                     out[callee.id] = out.get(callee.id, 0) + 1
         return out
-
-
-def _counts(caller: Func, callee: Func) -> bool:
-    """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
-    never evidence about the code it tests, either way: a library method whose only in-repo
-    callers are tests is not test-only (its callers live in other packages), and a test that
-    starts it on a thread does not make it concurrent. Checking a package alone and checking the
-    whole repository then give the same findings in the package (crewAI's ``LLM.acall`` was
-    start-up code once ``tests/`` was in the tree)."""
-    return callee.file.is_test or not caller.file.is_test

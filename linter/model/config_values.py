@@ -80,8 +80,8 @@ class ConfigValues(Resolution):
             return None  # a variable named at run time: no other write is known to set the same one
         value = _same_value(access)
         for f, other in self._config_writes.get(_environ_as_one(key), []):
-            if other is access or _same_value(other) == value:
-                continue
+            if other is access or _same_value(other) == value or not self.same_program(f, func.file):
+                continue  # (another program, an example or a script run from its own folder, is another process)
             if other.how in _REMOVALS and any(other is w for w in own):
                 continue  # this function's own reset or undo of the write: not another value
             where: Loc = self.loc(f, other.span)

@@ -3,6 +3,7 @@ function a call, a registration or a qualified name refers to."""
 
 from __future__ import annotations
 
+import posixpath
 from functools import cached_property
 from typing import Iterable, Iterator
 
@@ -38,6 +39,42 @@ class Resolution:
         self._named: dict[str, Func | None] = {}
         self._classes: dict[str, tuple[FileFacts, ClassFacts] | None] = {}
         self._mro: dict[str, list[tuple[FileFacts, ClassFacts]]] = {}
+        self._roots: dict[str, str] = {}
+        # folders holding an ``__init__.py`` (see ``import_root``): the engine sets every one it
+        # discovered, parsed or not, so that a root never depends on what the byte scan parsed
+        self.package_folders: frozenset[str] = frozenset(_folder(f.path) for f in self.files if f.is_package)
+
+    def same_program(self, a: FileFacts, b: FileFacts) -> bool:
+        """Whether ``a`` and ``b`` run as one program: under one import root, and in one
+        top-level package or either a plain module at the root (an ``app.py`` beside the
+        packages it uses). An example or a script run from its own folder, or another top-level
+        package beside the library (camel's ``examples`` package), is another program using it."""
+        (root_a, top_a), (root_b, top_b) = self.program(a), self.program(b)
+        return root_a == root_b and (not top_a or not top_b or top_a == top_b)
+
+    def program(self, f: FileFacts) -> tuple[str, str]:
+        """(import root, top-level package folder under it; "" for a plain module at the root)."""
+        root = self.import_root(f)
+        rel = _folder(f.path)[len(root) :].lstrip("/") if root else _folder(f.path)
+        return root, rel.split("/", 1)[0]
+
+    def import_root(self, f: FileFacts) -> str:
+        """The folder ``f`` is imported from (its ``sys.path`` entry): files under one root import
+        each other as one program; an example or a script run from its own folder is another
+        program using the package. The folder above the module's dotted name, climbing on past
+        a folder without ``__init__.py`` that sits in a package (a PEP 420 portion: mem0's
+        ``mem0/utils/gcp_auth.py`` is ``mem0.utils.gcp_auth``, though discovery names it
+        ``gcp_auth``)."""
+        root = self._roots.get(f.path)
+        if root is None:
+            folder = _folder(f.path)
+            for _ in range(f.module.count(".") + (1 if f.is_package else 0)):
+                folder = posixpath.dirname(folder)
+            packages = self.package_folders
+            while folder and (folder in packages or posixpath.dirname(folder) in packages):
+                folder = posixpath.dirname(folder)
+            root = self._roots[f.path] = folder
+        return root
 
     def loc(self, file: FileFacts, span: Span) -> Loc:
         """A place for evidence (rendered ``path:line``)."""
@@ -266,6 +303,11 @@ class Resolution:
         """The qualified name of the module-level binding ``qualified`` refers into."""
         hit = self.binding(qualified)
         return hit[2] if hit is not None else None
+
+
+def _folder(path: str) -> str:
+    """The folder of a display path, ``/``-separated."""
+    return posixpath.dirname(path.replace("\\", "/"))
 
 
 # folders above a module's top package that may be namespace packages (PEP 420): a few are

@@ -5,8 +5,9 @@ Finds writes of configuration that litellm, openai or the process read when a re
 `litellm.api_key` / `api_base` / `api_version` / `organization` / `num_retries` /
 `modify_params` / `drop_params` / `cache` (and the provider keys), `openai.api_key` /
 `base_url` / `organization`, `os.environ[...] = ...`, `os.environ.update()` /
-`setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, langchain's
-`set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
+`setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, the Vertex AI SDK's
+`vertexai.init(...)` / `aiplatform.init(...)` (its default project, location and credentials),
+langchain's `set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
 script), a thread / executor / task target or an `async def`, and the constructor, validator or
 `model_post_init` of a per-agent config object. It names the save / set / call / restore shape
@@ -51,7 +52,8 @@ async def chat(req: ChatRequest):
 ## Use instead
 Pass the value per call (`api_key=`, `api_base=`, `num_retries=`, `timeout=`), or build an
 explicit client per tenant (`openai.OpenAI(api_key=...)`, `litellm.Router(...)` once per tenant
-at start-up):
+at start-up; Vertex AI objects take `project=`, `location=` and `credentials=` themselves, so call
+`vertexai.init` once at start-up, if at all):
 
 ```python
 async def chat(req: ChatRequest):
@@ -67,7 +69,7 @@ litellm calls: the write is removed (with a save and restore of the same global 
 any) and the value is passed to every litellm call of the function as the matching keyword.
 Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
 with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
-openai globals, `genai.configure`, `modify_params` / `cache` (no per-call equivalent), writes in
+openai globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
 """
 
@@ -88,8 +90,8 @@ CODE = "LLM005"
 NAME = "global-client-config"
 SUMMARY = "Process-wide client configuration (API keys, base URLs, retries, os.environ) written at request time"
 # module-qualified writes (``litellm.api_key =``; a file that aliases the module is parsed too),
-# environ writes, putenv, Gemini's configure, langchain's cache: bare ``.timeout =`` or
-# ``.configure(`` would match most of the standard library
+# environ writes, putenv, Gemini's configure, Vertex AI's init, langchain's cache: bare
+# ``.timeout =``, ``.configure(`` or ``.init(`` would match most of the standard library
 # separate parts: each is scanned only in files that hold its own literal (one regex over the
 # whole alternation ran on every file, since one branch's only literal was ``import``)
 _ATTRIBUTES = b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_ATTRIBUTES}))
@@ -106,6 +108,8 @@ TOKENS = AnyOf(
     rb"unsetenv",
     rb"generativeai",
     rb"genai\.configure\(",
+    rb"vertexai\.init\(",  # ``vertexai.init(project=..., credentials=...)``
+    rb"aiplatform\.init\(",
     rb"set_llm_cache",
     rb"able_cache\(",  # enable_cache( / disable_cache(
 )
