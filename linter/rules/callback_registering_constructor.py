@@ -56,7 +56,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Call
-from linter.diagnostics import Diagnostic, Text, text
+from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Construction
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
@@ -153,6 +153,12 @@ def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Te
     evidence = [text("construction registers: ", what)]
     confidence, grade = index.grade(func, concurrent=False)
     evidence.append(grade)
+    # once per key or owner (a memo slot filled while empty), or a construction whose class is
+    # not known (a dispatching ``__new__`` given only literals): not claimed at default confidence
+    unsure = index.memo(func, call) or index.fixed_dispatch(call)
+    if unsure is not None:
+        confidence = Confidence.LOW
+        evidence.append(f"{unsure} (reported with --preview)")
     message = (
         f"`{cls}(...)` is built here at request time and its construction registers callbacks in "
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
