@@ -22,6 +22,21 @@ process. Each rule is exempt from some places, and names them as data (``Where``
 
 A function in none of these runs at request time. Whether it also runs *concurrently* is the
 evidence (``entry_point``, ``concurrency_evidence``, ``request_evidence``) that grades a finding.
+
+An evidence chain is a path a run can take:
+
+- a call inside ``if p:`` / ``if p is not None:`` on a parameter ``p`` that defaults to None
+  (and is not rebound) is taken only from a caller that may pass ``p``: by keyword (not a
+  literal None), by position, or through a ``*`` / ``**`` splat; a spawn whose arguments are not
+  seen, a framework's handler and a function nothing calls may pass anything (pdd's
+  ``run_agentic_task`` pins a model env var only under ``routing_policy``, which no caller
+  passes);
+- a caller that runs once at start-up (``one_time``) is no route to concurrency or request time;
+- a call that fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``, a
+  module-level cache keyed by a value, filled with no ``await`` since the check) runs once per
+  owner or key, and so does the body of a function that returns its memo slot's value first
+  (``memo``): no route to request time. How often the owner itself is built is not followed, so
+  such a construction is graded low with that reason rather than claimed.
 """
 
 from __future__ import annotations
@@ -390,12 +405,6 @@ class Context(Network):
         if name in ("__init__", "__post_init__", "model_post_init") or any(
             "validator" in d for d in func.facts.decorators
         ):
-            if "." in func.file.module and f"{func.file.module}:{cls}" not in self.referenced_classes:
-                # a class of a package that no code outside tests names (imports, constructs,
-                # subclasses) is dead in this tree: skyvern's ``LaminarTrace``. A standalone
-                # module is itself the surface a user imports, so its public class keeps the
-                # presumption that users build it (the crewAI ``LLM`` shape, named in crewAI too)
-                return None
             return f"{func.facts.qualname} runs on every construction of {cls}"
         for caller, _ in self.callers.get(func.id, []):
             ev = self.per_instance_evidence(caller) if caller.id != func.id else None

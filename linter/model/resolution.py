@@ -137,31 +137,6 @@ class Resolution:
             f"argument it may be {cls} itself)"
         )
 
-    @cached_property
-    def referenced_classes(self) -> frozenset[str]:
-        """Project classes (``module:Class``) that code outside tests names anywhere but their own
-        definition: imported by another module (a re-export counts), constructed, subclassed, or
-        the factory of a binding. One that nothing names is dead code here: its constructor is
-        no evidence that anything runs per instance (skyvern's ``LaminarTrace``). Tests are no
-        evidence either way (checking a package alone must give the same findings)."""
-        names: set[str] = set()
-        for f in self.files:
-            if f.is_test:
-                continue
-            names.update(v for k, v in f.imports.items())
-            for fn in f.functions.values():
-                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
-            for klass in f.classes.values():
-                names.update(b.name for b in klass.bases if b.kind == "name")
-                names.update(b.factory for b in klass.attributes.values() if b.factory)
-            names.update(b.factory for b in f.bindings.values() if b.factory)
-        out: set[str] = set()
-        for name in names:
-            hit = self.resolve_class(Ref("name", name.removesuffix("()")))
-            if hit is not None:
-                out.add(f"{hit[0].module}:{hit[1].name}")
-        return frozenset(out)
-
     def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
         """A class-level or ``self.x = ...`` attribute, searched through project base classes."""
         klass = file.classes.get(class_name)
