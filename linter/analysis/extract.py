@@ -89,6 +89,8 @@ class _Arg(NamedTuple):
 
 
 _MAIN_TEST = ("__name__", "__main__")
+# ``"pkg.mod.Class"`` or ``"pkg.mod:Class"``: a path a plugin factory imports
+_DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?")
 _BUILTINS = frozenset(dir(builtins))  # ``len(x)``: a local-looking call that is never a project function
 _PROPERTIES = frozenset(["property", "functools.cached_property", "cached_property"])
 # wrappers around the type an annotation names: ``Optional[LLM]`` is an ``LLM``
@@ -312,6 +314,9 @@ class _Extractor:
             node, ctx = item
             kind = type(node)
             if kind is ast.Constant:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is str and "." in value and " " not in value and _DOTTED_PATH.fullmatch(value):
+                    self.facts.dotted_strings.add(value.replace(":", "."))
                 continue  # a leaf no fact comes from: an eighth of the nodes (not counted in ``order``)
             self.order += 1
             handler = _HANDLERS.get(kind)

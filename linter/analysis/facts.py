@@ -217,6 +217,9 @@ class FileFacts:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
+    # string literals that spell a dotted path (``"pkg.embeddings.vertex.VertexEmbedding"``): a
+    # plugin factory imports the class they name
+    dotted_strings: set[str] = field(default_factory=set)
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     error: str = ""  # decode / parse error message (LLM000)

@@ -405,6 +405,8 @@ class Context(Network):
         if name in ("__init__", "__post_init__", "model_post_init") or any(
             "validator" in d for d in func.facts.decorators
         ):
+            if self.unnamed_class(func.file, cls):
+                return None  # nothing builds it here (``unnamed_class``)
             return f"{func.facts.qualname} runs on every construction of {cls}"
         for caller, _ in self.callers.get(func.id, []):
             ev = self.per_instance_evidence(caller) if caller.id != func.id else None
