@@ -484,8 +484,8 @@ class _Extractor:
         else:
             return ""
         slot = _chain_text(checked)
-        if slot is None:
-            return ""
+        if slot is None or _awaits(node.body):
+            return ""  # tasks that await between the check and the fill may each miss and build
         keyed = isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.NotIn)
         for n in _statements(node.body):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) and n.value is not None else []
@@ -530,6 +530,8 @@ class _Extractor:
         root = slot.split(".", 1)[0]
         if not (root in ("self", "cls") and "." in slot or root in self.top_names):
             return ""
+        if _awaits(body[1:]):
+            return ""  # tasks that await between the check and the fill may each miss and build
         for n in _statements(body[1:]):
             if isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and _chain_text(t.value) == slot for t in n.targets):
                 return f"{slot}[...]"
@@ -1598,6 +1600,15 @@ def _dispatches(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             if isinstance(value, ast.Call) and not (isinstance(value.func, ast.Attribute) and value.func.attr == "__new__"):
                 return True
     return False
+
+
+def _awaits(body: list[ast.stmt]) -> bool:
+    """An ``await`` (or ``async for`` / ``async with``) in these statements, not in nested functions."""
+    return any(
+        isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))
+        for s in _statements(body)
+        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(s))
+    )
 
 
 def _is_none(node: ast.expr) -> bool:
