@@ -19,7 +19,7 @@ import bisect
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from linter.analysis import catalog as cat
 from linter.analysis.catalog import Catalog
@@ -58,6 +58,8 @@ class _Fn:
     made: dict[str, tuple[ast.expr, ast.expr | None]] = field(default_factory=dict)
     # local name -> where its value comes from (``Access.source``), for client-config writes
     sources: dict[str, str] = field(default_factory=dict)
+    node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
+    rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class _Ctx:
     in_class_body: bool = False
     regions: tuple[int, ...] = ()  # indexes into fn.facts.regions
     loops: tuple[str, ...] = ()  # registries iterated by enclosing for-loops
+    guards: tuple[str, ...] = ()  # optional parameters the enclosing branches test true (``Call.guards``)
+    memo: str = ""  # the memo slot an enclosing ``if <slot> is None:`` fills (``Call.memo``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,8 @@ class _Arg(NamedTuple):
 
 
 _MAIN_TEST = ("__name__", "__main__")
+# ``"pkg.mod.Class"`` or ``"pkg.mod:Class"``: a path a plugin factory imports
+_DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?")
 _BUILTINS = frozenset(dir(builtins))  # ``len(x)``: a local-looking call that is never a project function
 _PROPERTIES = frozenset(["property", "functools.cached_property", "cached_property"])
 # wrappers around the type an annotation names: ``Optional[LLM]`` is an ``LLM``
@@ -311,6 +317,9 @@ class _Extractor:
             node, ctx = item
             kind = type(node)
             if kind is ast.Constant:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is str and "." in value and " " not in value and _DOTTED_PATH.fullmatch(value):
+                    self.facts.dotted_strings.add(value.replace(":", "."))
                 continue  # a leaf no fact comes from: an eighth of the nodes (not counted in ``order``)
             self.order += 1
             handler = _HANDLERS.get(kind)
@@ -385,6 +394,8 @@ class _Extractor:
             decorators=tuple(decorators),
             params=tuple(params),
             one_shot=_is_one_shot(node),
+            optional=_optional_params(a),
+            dispatches=name == "__new__" and _dispatches(node),
         )
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
@@ -392,7 +403,8 @@ class _Extractor:
             klass.methods = klass.methods + (name,)
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
-        fn = _Fn(facts, locals=set(params), sources={p: f"request:parameter `{p}`" for p in params})
+        fn = _Fn(facts, locals=set(params), sources={p: f"request:parameter `{p}`" for p in params}, node=node)
+        facts.memoised = self.memo_return(node, ctx)
         for p in a.posonlyargs + a.args + a.kwonlyargs:
             typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
             if typed:
@@ -429,7 +441,106 @@ class _Extractor:
         for stmt in node.body:
             if isinstance(stmt, (ast.With, ast.AsyncWith)):
                 self._checked_before[id(stmt)] = _mentions(node.test)
-        return [(c, ctx) for c in _children(node)]
+        guards = self.guard_params(node.test, ctx.fn)
+        memo = self.memo_slot(node, ctx)
+        if not guards and not memo:
+            return [(c, ctx) for c in _children(node)]
+        body = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops, ctx.guards + guards, memo or ctx.memo)
+        out = [(node.test, ctx)]
+        out.extend((s, body) for s in node.body)
+        out.extend((s, ctx) for s in node.orelse)
+        return out
+
+    def guard_params(self, test: ast.expr, fn: _Fn) -> tuple[str, ...]:
+        """The optional parameters a branch test requires true: ``p`` or ``p is not None``, alone
+        or as terms of an ``and``, for a parameter the function never rebinds to another value."""
+        optional = fn.facts.optional
+        if not optional:
+            return ()
+        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        out: list[str] = []
+        for t in terms:
+            if (
+                isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.IsNot)
+                and isinstance(t.comparators[0], ast.Constant) and t.comparators[0].value is None
+            ):
+                t = t.left
+            if isinstance(t, ast.Name) and t.id in optional:
+                out.append(t.id)
+        if out and fn.rebound is None:
+            fn.rebound = _rebound(fn.node) if fn.node is not None else set()
+        return tuple(p for p in out if p not in fn.rebound)  # type: ignore[operator]
+
+    def memo_slot(self, node: ast.If, ctx: _Ctx) -> str:
+        """The memo slot an ``if`` fills when it is empty, else "": ``if self._llm is None:
+        self._llm = LLM(...)``, ``if key not in CACHE: CACHE[key] = ...``, or ``cached =
+        CACHE.get(key)`` / ``if cached is None: cached = build(); CACHE[key] = cached``. The
+        slot persists between calls (an attribute of ``self`` or of a class, or module-level
+        storage): a local's check-and-fill memoises nothing."""
+        if ctx.fn.node is None:
+            return ""
+        test = node.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            checked = test.operand
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and _is_none(test.comparators[0]):
+            checked = test.left
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
+            checked = test.comparators[0]  # ``key not in CACHE``: the fill is ``CACHE[...] = ...``
+        else:
+            return ""
+        slot = _chain_text(checked)
+        if slot is None or _awaits(node.body):
+            return ""  # tasks that await between the check and the fill may each miss and build
+        keyed = isinstance(test, ast.Compare) and isinstance(test.ops[0], ast.NotIn)
+        for n in _statements(node.body):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) and n.value is not None else []
+            for t in targets:
+                if keyed:
+                    if isinstance(t, ast.Subscript) and _chain_text(t.value) == slot and self.persists(slot, ctx):
+                        return f"{slot}[...]"
+                elif _chain_text(t) == slot and isinstance(checked, (ast.Attribute, ast.Name)) and self.persists(slot, ctx, "." not in slot):
+                    return slot
+                elif (
+                    isinstance(checked, ast.Name) and isinstance(t, (ast.Subscript, ast.Attribute))
+                    and isinstance(n.value, ast.Name) and n.value.id == slot  # type: ignore[union-attr]
+                ):
+                    base = _chain_text(t.value)
+                    if base is not None and self.persists(base, ctx):
+                        return f"{base}[...]" if isinstance(t, ast.Subscript) else _chain_text(t) or ""
+        return ""
+
+    def persists(self, text: str, ctx: _Ctx, rebinds: bool = False) -> bool:
+        """Whether storage named ``text`` outlives a call: an attribute of ``self`` / ``cls`` /
+        a class, or a module-level name (declared ``global`` where it is rebound)."""
+        root = text.split(".", 1)[0]
+        if root in ("self", "cls"):
+            return "." in text
+        if root in ctx.fn.globals:
+            return True
+        return not rebinds and root not in ctx.fn.locals and root in self.top_names
+
+    def memo_return(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: _Ctx) -> str:
+        """The memo slot of a function memoised per key (``if key in CACHE: return CACHE[key]``
+        first, ``CACHE[key] = value`` further down), else ""."""
+        body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        first = body[0] if body else None
+        if not (isinstance(first, ast.If) and first.body and isinstance(first.body[-1], ast.Return)):
+            return ""
+        test = first.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)):
+            return ""
+        slot = _chain_text(test.comparators[0])
+        if slot is None or slot.split(".", 1)[0] in {p.arg for p in node.args.args + node.args.kwonlyargs if p.arg not in ("self", "cls")}:
+            return ""
+        root = slot.split(".", 1)[0]
+        if not (root in ("self", "cls") and "." in slot or root in self.top_names):
+            return ""
+        if _awaits(body[1:]):
+            return ""  # tasks that await between the check and the fill may each miss and build
+        for n in _statements(body[1:]):
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Subscript) and _chain_text(t.value) == slot for t in n.targets):
+                return f"{slot}[...]"
+        return ""
 
     def on_global(self, node: ast.Global, ctx: _Ctx):
         ctx.fn.globals.update(node.names)
@@ -849,7 +960,7 @@ class _Extractor:
         ref = self.resolve_expr(inner_expr, ctx)
         if ref.kind == "name" and ref.name in self.catalog.registries:
             registry = ref.name
-        inner = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops + (registry,)) if registry else ctx
+        inner = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops + (registry,), ctx.guards, ctx.memo) if registry else ctx
         out: list = [(node.iter, ctx)]
         out.extend(self.assign_target(node.target, None, ctx, "assign", node))
         out.extend((s, inner) for s in node.body)
@@ -885,7 +996,7 @@ class _Extractor:
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
-        inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops)
+        inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops, ctx.guards, ctx.memo)
         out.extend((s, inner) for s in node.body)
         return out
 
@@ -914,7 +1025,7 @@ class _Extractor:
             single_flight = self.is_single_flight(node.body, ctx, set())
             region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local)
             fn.facts.regions.append(region)
-            inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops)
+            inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops, ctx.guards, ctx.memo)
         out.extend((s, inner) for s in node.body)
         for h in node.handlers:
             out.append((h, inner))
@@ -1110,7 +1221,13 @@ class _Extractor:
         self.spawns(ref, node, args, ctx)
         if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
             # a plain local name may be a nested function (``_one_attempt()``): resolution decides
-            fn.facts.calls.append(Call(ref, self.span(node), category, keywords, ctx.regions, self.order))
+            splat = any(a.star for a in args)
+            fn.facts.calls.append(Call(
+                ref, self.span(node), category, keywords, ctx.regions, self.order,
+                positional=-1 if splat else sum(1 for a in args if a.keyword is None),
+                passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
+                guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args),
+            ))
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)
@@ -1189,8 +1306,9 @@ class _Extractor:
         ``fn=lambda q, k: asyncio.run(answer(q, k))`` runs ``answer`` per click, not at set-up)."""
         if isinstance(node, ast.Lambda):
             calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
-            refs = (self.resolve_expr(c.func, ctx) for c in calls)
-            return [r for r in refs if r.kind in ("name", "self")]
+            refs = [r for r in (self.resolve_expr(c.func, ctx) for c in calls) if r.kind in ("name", "self")]
+            ctx.fn.facts.lambda_spawns.update(str(r) for r in refs)
+            return refs
         if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
             node = node.args[0]
         r = self.resolve_expr(node, ctx)
@@ -1447,6 +1565,83 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for s in ast.walk(node)
     )
     return declared and sets
+
+
+def _optional_params(a: ast.arguments) -> dict[str, int]:
+    """Parameters whose default is None: name -> position (-1: keyword-only)."""
+    positional = a.posonlyargs + a.args
+    out: dict[str, int] = {}
+    for i, (p, d) in enumerate(zip(positional[len(positional) - len(a.defaults) :], a.defaults), len(positional) - len(a.defaults)):
+        if _is_none(d):
+            out[p.arg] = i
+    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+        if d is not None and _is_none(d):
+            out[p.arg] = -1
+    return out
+
+
+def _rebound(node: ast.AST) -> set[str]:
+    """Names a function binds to a value other than a literal None (a parameter set to another
+    value may be true whatever the caller passed)."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        targets: list[ast.AST] = []
+        if isinstance(n, ast.Assign):
+            plain = all(isinstance(t, ast.Name) for t in n.targets)
+            if not (plain and _is_none(n.value)):
+                targets = list(n.targets)
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = [n.target]
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            targets = [n.optional_vars]
+        for t in targets:
+            out.update(x.id for x in ast.walk(t) if isinstance(x, ast.Name))
+    return out
+
+
+def _dispatches(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A ``__new__`` returning what another constructor made (``return cast(Self,
+    native_class(...))``), not only ``super().__new__(cls)`` / ``object.__new__(cls)``."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
+            value = n.value
+            if dotted(value.func) in ("cast", "typing.cast") and len(value.args) == 2:
+                value = value.args[1]  # type: ignore[assignment]
+            if isinstance(value, ast.Call) and not (isinstance(value.func, ast.Attribute) and value.func.attr == "__new__"):
+                return True
+    return False
+
+
+def _awaits(body: list[ast.stmt]) -> bool:
+    """An ``await`` (or ``async for`` / ``async with``) in these statements, not in nested functions."""
+    return any(
+        isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))
+        for s in _statements(body)
+        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(s))
+    )
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a block and of the blocks nested in it (not of nested functions)."""
+    todo = list(body)
+    while todo:
+        s = todo.pop()
+        yield s
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            todo.extend(x for x in getattr(s, name, ()) if isinstance(x, ast.stmt))
+        for h in getattr(s, "handlers", ()):
+            todo.extend(h.body)
+
+
+def _literal_args(args: list["_Arg"]) -> bool:
+    """Every argument is a literal, and no ``*`` / ``**`` splat."""
+    return all(not a.star and _is_literal(a.value) for a in args)
 
 
 def _acquire_of(stmt: ast.stmt) -> tuple[ast.Call, ast.expr, bool] | None:

@@ -103,6 +103,20 @@ class Call:
     regions: tuple[int, ...] = ()
     # statement index in the function body order, used for "read after the call"
     order: int = 0
+    # which arguments it passes, for path feasibility: the number of positional arguments, or -1
+    # when a ``*args`` / ``**kwargs`` splat (or a spawn, whose arguments are not seen) may pass
+    # any parameter; and the keywords passed a value other than a literal None
+    positional: int = -1
+    passed: tuple[str, ...] = ()
+    # parameters of the calling function (with a None default) that the branch holding
+    # this call tests true: ``if routing_policy is not None: apply(...)`` runs only for a caller
+    # that passes ``routing_policy``
+    guards: tuple[str, ...] = ()
+    # the memo slot this call fills when the slot is empty (``if self._llm is None: self._llm =
+    # LLM(...)``, ``if cached is None: ... CACHE[key] = cached``): it runs once per owner or key
+    memo: str = ""
+    # every argument is a literal (``LLM(model="gpt-4o")``): values fixed in the source
+    literal: bool = False
 
 
 @dataclass(slots=True)
@@ -157,6 +171,9 @@ class FunctionFacts:
     regions: list[LockRegion] = field(default_factory=list)
     # functions started concurrently from here: thread / executor / task targets
     spawns: list[tuple[Ref, str]] = field(default_factory=list)  # (target, how)
+    # spawn targets called by a lambda (``run_in_executor(pool, lambda: task(x=1))``): that call,
+    # with its arguments, is among ``calls``, and it is the edge that starts them
+    lambda_spawns: set[str] = field(default_factory=set)
     # writes of process-wide client configuration (``litellm.api_key = k``, ``os.environ[k] = v``,
     # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
     # "call" / "delete"
@@ -164,6 +181,14 @@ class FunctionFacts:
     # a guarded one-shot init: returns at once when a module-level flag it sets is already set
     # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
     one_shot: bool = False
+    # memoised per key: returns at once what a shared memo slot holds (``if key in CACHE: return
+    # CACHE[key]``) and fills that slot further down: the slot's text, else ""
+    memoised: str = ""
+    # parameters with a None default: name -> position (counting ``self``; -1 for a
+    # keyword-only one), for path feasibility (``Call.guards``)
+    optional: dict[str, int] = field(default_factory=dict)
+    # a ``__new__`` that may return an instance of another class (``return NativeLLM(...)``)
+    dispatches: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
     is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
 
@@ -192,6 +217,9 @@ class FileFacts:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
+    # string literals that spell a dotted path (``"pkg.embeddings.vertex.VertexEmbedding"``): a
+    # plugin factory imports the class they name
+    dotted_strings: set[str] = field(default_factory=set)
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     error: str = ""  # decode / parse error message (LLM000)

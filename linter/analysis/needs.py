@@ -66,6 +66,21 @@ def registering_methods(index: ProjectIndex) -> Iterator[Callers]:
             yield Callers(i)
 
 
+def namers_of_unnamed_classes(index: ProjectIndex) -> Iterator[Mentions]:
+    """Files that mention a class whose methods register callbacks or write client config but
+    that nothing analysed names yet (``unnamed_class``): the byte scan may have skipped the
+    module that imports it, or the plugin factory that spells its path in a string."""
+    names = {
+        func.facts.class_name.rsplit(".", 1)[-1]
+        for func in index.functions.values()
+        if func.facts.class_name
+        and (func.facts.registrations or func.facts.config_writes)
+        and index.unnamed_class(func.file, func.facts.class_name)
+    }
+    if names:
+        yield Mentions(names)
+
+
 def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Iterator[Callers]:
     """``Callers`` of the function of each finding graded low (each function of its file when
     its payload names none): files the byte scan skipped may hold the web handler or thread

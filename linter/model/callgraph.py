@@ -45,8 +45,11 @@ class CallGraph(Resolution):
                         if target.id != func.id and self.is_evidence(func, target):
                             callers.setdefault(target.id, []).append((func, call))
                 for ref, _how in func.facts.spawns:
+                    if str(ref) in func.facts.lambda_spawns:
+                        continue  # the lambda's call is the edge, with the arguments it passes
                     callee = self.resolve_function(ref, func)
                     if callee is not None and self.is_evidence(func, callee):
+                        # the arguments a spawn passes are not seen: it may pass any (positional -1)
                         callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
             self._callers = callers
         return self._callers

@@ -22,15 +22,30 @@ process. Each rule is exempt from some places, and names them as data (``Where``
 
 A function in none of these runs at request time. Whether it also runs *concurrently* is the
 evidence (``entry_point``, ``concurrency_evidence``, ``request_evidence``) that grades a finding.
+
+An evidence chain is a path a run can take:
+
+- a call inside ``if p:`` / ``if p is not None:`` on a parameter ``p`` that defaults to None
+  (and is not rebound) is taken only from a caller that may pass ``p``: by keyword (not a
+  literal None), by position, or through a ``*`` / ``**`` splat; a spawn whose arguments are not
+  seen, a framework's handler and a function nothing calls may pass anything (pdd's
+  ``run_agentic_task`` pins a model env var only under ``routing_policy``, which no caller
+  passes);
+- a caller that runs once at start-up (``one_time``) is no route to concurrency or request time;
+- a call that fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``, a
+  module-level cache keyed by a value, filled with no ``await`` since the check) runs once per
+  owner or key, and so does the body of a function that returns its memo slot's value first
+  (``memo``): no route to request time. How often the owner itself is built is not followed, so
+  such a construction is graded low with that reason rather than claimed.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import FileFacts, Ref
+from linter.analysis.facts import Call, FileFacts, Ref
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -125,21 +140,24 @@ class Context(Network):
         found: as the call graph sees more callers, a depth-first walk wandered into a long chain
         (crewAI's ``LLM.set_callbacks`` came to be explained through five tool adapters, when
         ``LLM.acall`` calls it directly)."""
-        frontier: list[tuple[Func, tuple[Text, ...]]] = [(func, ())]
-        seen = {func.id}
+        frontier: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = [(func, (), ())]
+        seen = {(func.id, ())}
         for level in range(depth + 1):
-            nxt: list[tuple[Func, tuple[Text, ...]]] = []
-            for f, steps in frontier:
+            nxt: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = []
+            for f, steps, needed in frontier:
                 why = self._request_reason(f)
-                if why is not None:
+                if why is not None and self._invoked_with(f, needed):
                     return Chain(steps + (why,))
                 if level == depth:
                     continue
-                for caller, _call in self.callers.get(f.id, []):
-                    if caller.id in seen or caller.facts.qualname in ("<module>", "<main>"):
+                for caller, call in self._feasible_callers(f, needed):
+                    if call.memo or caller.facts.memoised:
+                        continue  # the caller memoises it: once per key or owner, not per request
+                    key = (caller.id, call.guards)
+                    if key in seen:
                         continue
-                    seen.add(caller.id)
-                    nxt.append((caller, steps + (text(f.facts.qualname),)))
+                    seen.add(key)
+                    nxt.append((caller, steps + (text(f.facts.qualname),), call.guards))
             frontier = nxt
             if not frontier:
                 break
@@ -161,6 +179,66 @@ class Context(Network):
         if litellm is not None:
             return text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")")
         return None
+
+    def _feasible_callers(self, func: Func, needed: tuple[str, ...]) -> Iterator[tuple[Func, Call]]:
+        """The call edges into ``func`` an evidence chain may take: each may pass the parameters
+        ``needed`` (``_passes``), and its caller does not run once at start-up (``__main__``,
+        ``main()``, a thread started once from them: pdd's ``create_app`` in its one server
+        thread is not request code through that caller)."""
+        for caller, call in self.callers.get(func.id, []):
+            if needed and not _passes(call, func, needed):
+                continue
+            if caller.facts.qualname in ("<module>", "<main>"):
+                if caller.facts.qualname == "<module>" and self.is_streamlit(caller.file):
+                    yield caller, call
+                continue
+            if not self.one_time(caller):
+                yield caller, call
+
+    def _invoked_with(self, func: Func, needed: tuple[str, ...]) -> bool:
+        """Whether an entry point reached through a branch on its parameters ``needed`` may be
+        started with them: a framework's handler or callback may be given anything, and so may
+        a function the project never calls; a thread / executor / task target or an ``async
+        def`` the project calls is started as its callers do it (pdd's ``run_agentic_task`` is an
+        executor task whose only routes into ``_apply_routing_model_env`` need ``routing_policy``,
+        which no caller passes)."""
+        if not needed:
+            return True
+        callers = self.callers.get(func.id, [])
+        if not callers or not (func.id in self.spawned or func.facts.is_async) or self._handler(func):
+            return True
+        if func.id in self.spawned:  # as its spawners start it, not as other code calls it
+            callers = [(c, call) for c, call in callers if any(self.resolve_function(r, c) == func for r, _how in c.facts.spawns)]
+        return any(_passes(call, func, needed) for _c, call in callers)
+
+    def _handler(self, func: Func) -> bool:
+        """A web / UI handler or a litellm callback: a framework calls it."""
+        if func.id in self.callbacks or self._view_method(func) is not None:
+            return True
+        spawned = self.spawned.get(func.id)
+        if spawned is not None and spawned[1] not in _THREAD_HOWS:
+            return True  # a route registered by a call, a Gradio or Streamlit handler
+        return any(d in cat.VIEW_DECORATORS or self.is_route(d, func) for d in func.facts.decorators)
+
+    def memo(self, func: Func, call: Call) -> str | None:
+        """Why ``call`` in ``func`` runs once per key or owner, not once per call of ``func``: it
+        fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``), or ``func``
+        returns at once what its memo slot holds (``if key in CACHE: return CACHE[key]``)."""
+        if call.memo:
+            owner = "its owner" if not call.memo.startswith("self.") else f"{func.facts.class_name.rsplit('.', 1)[-1]} instance"
+            once = f"once per {owner}" if not call.memo.endswith("[...]") else "once per key"
+            return f"built {once}: {func.facts.qualname} fills {call.memo} only while it is empty"
+        if func.facts.memoised:
+            return f"built once per key: {func.facts.qualname} returns what {func.facts.memoised} holds before it builds"
+        return None
+
+    def memoised_by(self, func: Func) -> str | None:
+        """Why ``func`` runs once per key or owner: every caller memoises the call (``memo``)."""
+        callers = self.callers.get(func.id, [])
+        reasons = [self.memo(c, call) for c, call in callers]
+        if not callers or None in reasons:
+            return None
+        return f"{func.facts.qualname} is only called memoised ({reasons[0]})"
 
     # ------------------------------------------- concurrency (entry points)
     def is_streamlit(self, file: FileFacts) -> bool:
@@ -270,21 +348,22 @@ class Context(Network):
         through an async route that calls it on the loop; its real concurrency is a thread pool."""
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
-        frontier: list[tuple[Func, tuple[Text, ...], bool]] = [(func, (), not tasks and not func.facts.is_async)]
-        seen = {func.id}
+        # and the parameters the path needs its callers to pass (``Call.guards``)
+        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and not func.facts.is_async, ())]
+        seen = {(func.id, ())}
         for _ in range(depth + 1):
-            nxt: list[tuple[Func, tuple[Text, ...], bool]] = []
-            for f, steps, on_loop in frontier:
+            nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
+            for f, steps, on_loop, needed in frontier:
                 entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f)
-                if entry is not None:
+                if entry is not None and self._invoked_with(f, needed):
                     return Chain(steps + (text(entry),))
-                for caller, _call in sorted(self.callers.get(f.id, []), key=lambda c: c[0].id):
-                    if caller.id in seen or caller.facts.qualname == "<main>":
+                for caller, call in sorted(self._feasible_callers(f, needed), key=lambda c: c[0].id):
+                    if (caller.id, call.guards) in seen:
                         continue
                     if caller.facts.qualname == "<module>" and not self.is_streamlit(caller.file):
                         continue
-                    seen.add(caller.id)
-                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async)))
+                    seen.add((caller.id, call.guards))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), call.guards))
             frontier = nxt
             if not frontier:
                 break
@@ -311,6 +390,9 @@ class Context(Network):
         instance = self.per_instance_evidence(func) if per_instance is not None else None
         if instance is not None:
             return Confidence.MEDIUM, text(f"runs per instance: {instance}{per_instance}")
+        memo = self.memoised_by(func)
+        if memo is not None:
+            return Confidence.LOW, text(f"{memo} (reported with --preview)")
         who = "concurrent" if concurrent else "start-up-only"
         return Confidence.LOW, text(f"no {who} caller found for {func.facts.qualname} (reported with --preview)")
 
@@ -323,6 +405,8 @@ class Context(Network):
         if name in ("__init__", "__post_init__", "model_post_init") or any(
             "validator" in d for d in func.facts.decorators
         ):
+            if self.unnamed_class(func.file, cls):
+                return None  # nothing builds it here (``unnamed_class``)
             return f"{func.facts.qualname} runs on every construction of {cls}"
         for caller, _ in self.callers.get(func.id, []):
             ev = self.per_instance_evidence(caller) if caller.id != func.id else None
@@ -333,7 +417,22 @@ class Context(Network):
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
+# started by the project's own code, with the arguments it passes (``_invoked_with``)
+_THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", *_PROCESS_HOWS)
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
+
+
+def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
+    """Whether ``call`` may pass ``callee`` each parameter of ``needed`` (optional ones, default
+    None): by keyword, by position, or through a splat (unknown: it may)."""
+    if call.positional < 0:
+        return True
+    bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
+    for p in needed:
+        at = callee.facts.optional.get(p, -1)
+        if p not in call.passed and not 0 <= at - bound < call.positional:
+            return False
+    return True
 
 
 def _web_module(name: str) -> bool:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Binding, ClassFacts, FileFacts, Ref, Span
+from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, Ref, Span
 from linter.diagnostics import Loc
 from linter.model.func import Func
 
@@ -151,6 +151,62 @@ class Resolution:
             if fn is not None:
                 return Func(f, fn)
         return None
+
+    def fixed_dispatch(self, call: Call) -> str | None:
+        """Why the class a construction builds is not known: its ``__new__`` may return an
+        instance of another class (crewAI's ``LLM.__new__`` routes a model name to a native
+        provider class and only falls back to the litellm ``LLM`` for others), and every
+        argument here is a literal, so the route is fixed in the source by a value llmlint does
+        not evaluate. A construction with a computed argument may take any route, the class's
+        own among them."""
+        if not call.literal or call.callee.kind != "name":
+            return None
+        hit = self.resolve_class(call.callee)
+        if hit is None:
+            return None
+        new = self.method(hit[0], hit[1].name, "__new__")
+        if new is None or not new.facts.dispatches:
+            return None
+        cls = hit[1].name.rsplit(".", 1)[-1]
+        return (
+            f"{new.facts.qualname} may return an instance of another class, and every argument here is a "
+            f"literal: which class this builds is fixed by that value, not evaluated here (with a computed "
+            f"argument it may be {cls} itself)"
+        )
+
+    @cached_property
+    def referenced_classes(self) -> frozenset[str]:
+        """Project classes (``module:Class``) that code outside tests names anywhere but their own
+        definition: imported by another module (a re-export counts), constructed, subclassed,
+        the factory of a binding, or spelled as a dotted path in a string (mem0's embedder
+        factory imports ``"mem0.embeddings.vertexai.VertexAIEmbedding"``). Tests are no evidence
+        either way (checking a package alone must give the same findings)."""
+        names: set[str] = set()
+        for f in self.files:
+            if f.is_test:
+                continue
+            names.update(f.imports.values())
+            names.update(f.dotted_strings)
+            for fn in f.functions.values():
+                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
+            for klass in f.classes.values():
+                names.update(b.name for b in klass.bases if b.kind == "name")
+                names.update(b.factory for b in klass.attributes.values() if b.factory)
+            names.update(b.factory for b in f.bindings.values() if b.factory)
+        out: set[str] = set()
+        for name in names:
+            hit = self.resolve_class(Ref("name", name))
+            if hit is not None:
+                out.add(f"{hit[0].module}:{hit[1].name}")
+        return frozenset(out)
+
+    def unnamed_class(self, file: FileFacts, class_name: str) -> bool:
+        """A class of a package that nothing outside tests names (``referenced_classes``): dead
+        in this tree, so its constructor is no evidence that anything runs per instance
+        (skyvern's ``LaminarTrace``, which no module imports or names). A standalone module is
+        itself the surface a user imports: its public class keeps the presumption that users
+        build it (a library's ``LLM`` class checked alone)."""
+        return "." in file.module and f"{file.module}:{class_name}" not in self.referenced_classes
 
     def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
         """A class-level or ``self.x = ...`` attribute, searched through project base classes."""

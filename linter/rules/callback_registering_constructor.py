@@ -38,6 +38,14 @@ def handle(req):
 A registration that runs once per process (a cached function, a guarded one-shot init) is
 not one per construction: the construction that reaches only such registrations is safe.
 
+A construction that fills an empty memo slot (`if self._router is None: self._router =
+Router(...)`, a module-level cache keyed by a value) runs once per owner or key, and is graded
+low with that reason: whether the owner itself is built per request is not followed. So is a
+construction of a class whose `__new__` may return another class's instance (crewAI's `LLM`
+routes known model names to native provider classes) when every argument is a literal: the
+route is fixed by a value llmlint does not evaluate. With a computed argument any route may be
+taken, the registering class's own among them, and the finding stands.
+
 ## Fix safety
 Unsafe fix (`linter/fixes/construction_registration.py`), applied to the class, not to the
 construction site: the registration the finding names stops running per construction. A
@@ -56,7 +64,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Call
-from linter.diagnostics import Diagnostic, Text, text
+from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Construction
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
@@ -153,6 +161,12 @@ def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Te
     evidence = [text("construction registers: ", what)]
     confidence, grade = index.grade(func, concurrent=False)
     evidence.append(grade)
+    # once per key or owner (a memo slot filled while empty), or a construction whose class is
+    # not known (a dispatching ``__new__`` given only literals): not claimed at default confidence
+    unsure = index.memo(func, call) or index.fixed_dispatch(call)
+    if unsure is not None:
+        confidence = Confidence.LOW
+        evidence.append(f"{unsure} (reported with --preview)")
     message = (
         f"`{cls}(...)` is built here at request time and its construction registers callbacks in "
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "

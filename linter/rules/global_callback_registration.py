@@ -93,7 +93,7 @@ from linter.analysis.facts import Registration
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
 from linter.analysis.tokens import REGISTRATION
-from linter.analysis.needs import callback_definitions, callers_of_low, registering_methods
+from linter.analysis.needs import callback_definitions, callers_of_low, namers_of_unnamed_classes, registering_methods
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -115,6 +115,7 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from registering_methods(index)  # their class may be built per request elsewhere
+    yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
 
 
 @per_index

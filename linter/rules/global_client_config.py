@@ -82,7 +82,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import callers_of_low
+from linter.analysis.needs import callers_of_low, namers_of_unnamed_classes
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -117,6 +117,7 @@ TOKENS = AnyOf(
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
