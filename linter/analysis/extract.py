@@ -277,7 +277,7 @@ class _Extractor:
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                add_import(self.imports, stmt, self.facts.module, self.facts.is_package)
+                add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.facts.star_imports)
             elif isinstance(stmt, ast.Assign):
                 for t in stmt.targets:
                     self._add_target_names(t)
@@ -1361,8 +1361,15 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
-def add_import(table: dict[str, str], node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> None:
-    """Record the local names that an import statement binds."""
+def add_import(
+    table: dict[str, str],
+    node: ast.Import | ast.ImportFrom,
+    module: str,
+    is_package: bool,
+    stars: set[str] | None = None,
+) -> None:
+    """Record the local names that an import statement binds (and, in ``stars``, the modules
+    it star-imports)."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -1374,6 +1381,8 @@ def add_import(table: dict[str, str], node: ast.Import | ast.ImportFrom, module:
     base = resolve_relative(module, is_package, node.level or 0, node.module or "")
     for alias in node.names:
         if alias.name == "*":
+            if stars is not None and base:
+                stars.add(base)
             return
         table[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 

@@ -220,6 +220,9 @@ class FileFacts:
     # string literals that spell a dotted path (``"pkg.embeddings.vertex.VertexEmbedding"``): a
     # plugin factory imports the class they name
     dotted_strings: set[str] = field(default_factory=set)
+    # modules this file star-imports (``from .lm import *`` in a package's ``__init__`` exports
+    # every public class of ``lm``)
+    star_imports: set[str] = field(default_factory=set)
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     error: str = ""  # decode / parse error message (LLM000)

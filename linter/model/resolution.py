@@ -176,28 +176,36 @@ class Resolution:
 
     @cached_property
     def referenced_classes(self) -> frozenset[str]:
-        """Project classes (``module:Class``) that code outside tests names anywhere but their own
-        definition: imported by another module (a re-export counts), constructed, subclassed,
-        the factory of a binding, or spelled as a dotted path in a string (mem0's embedder
-        factory imports ``"mem0.embeddings.vertexai.VertexAIEmbedding"``). Tests are no evidence
-        either way (checking a package alone must give the same findings)."""
-        names: set[str] = set()
+        """Project classes (``module:Class``) that code of their own program, outside tests,
+        names anywhere but their own definition: imported by another module (a re-export or a
+        star import of its module counts), constructed, subclassed, the factory of a binding, or
+        spelled as a dotted path in a string (mem0's embedder factory imports
+        ``"mem0.embeddings.vertexai.VertexAIEmbedding"``). Tests and other programs (examples,
+        scripts) are no evidence either way: checking a package alone must give the same
+        findings as checking the whole repository."""
+        named: list[tuple[FileFacts, str]] = []
+        starred: list[tuple[FileFacts, str]] = []
         for f in self.files:
             if f.is_test:
                 continue
-            names.update(f.imports.values())
-            names.update(f.dotted_strings)
+            names: set[str] = set(f.imports.values()) | f.dotted_strings
             for fn in f.functions.values():
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
             for klass in f.classes.values():
                 names.update(b.name for b in klass.bases if b.kind == "name")
                 names.update(b.factory for b in klass.attributes.values() if b.factory)
             names.update(b.factory for b in f.bindings.values() if b.factory)
+            named.extend((f, name) for name in names)
+            starred.extend((f, module) for module in f.star_imports)
         out: set[str] = set()
-        for name in names:
+        for f, name in named:
             hit = self.resolve_class(Ref("name", name))
-            if hit is not None:
+            if hit is not None and self.same_program(f, hit[0]):
                 out.add(f"{hit[0].module}:{hit[1].name}")
+        for f, module in starred:
+            target = self.by_module.get(module)
+            if target is not None and self.same_program(f, target):
+                out.update(f"{module}:{c}" for c in target.classes if not c.startswith("_"))
         return frozenset(out)
 
     def unnamed_class(self, file: FileFacts, class_name: str) -> bool:
