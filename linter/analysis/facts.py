@@ -84,6 +84,11 @@ class Access:
     # value not visible: treated like request data); and the value as written (short)
     source: str = ""
     value: str = ""
+    # what else the value is made of, resolved over the whole project (``model/config_values``):
+    # "p:<name>" a parameter of the function, "a:<name>" the instance's attribute ``self.<name>``,
+    # "c:<line>.<col>.<end line>.<end col>:<text>" the result of the call at that span (its
+    # ``Call`` fact). ``source`` is then the join of the other parts only.
+    depends: tuple[str, ...] = ()
     # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
     key_from: str = ""
     locked: bool = False  # inside a ``with`` block (a lock, maybe)
@@ -103,6 +108,9 @@ class Call:
     regions: tuple[int, ...] = ()
     # statement index in the function body order, used for "read after the call"
     order: int = 0
+    # where each argument's value comes from, for config-value provenance across functions:
+    # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
+    args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -166,6 +174,17 @@ class FunctionFacts:
     one_shot: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
     is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
+    # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
+    # comes from as ``Access.source``, "" without a default)
+    signature: tuple[tuple[str, str, str], ...] = ()
+    # where the returned values come from (``Access.source`` / ``Access.depends`` of them all
+    # joined; "" when nothing is returned but None)
+    returns: str = ""
+    returns_from: tuple[str, ...] = ()
+    # what its branches test (``if`` / ``while`` / conditional expressions, and an ``except``),
+    # joined like ``returns``: which of its writes runs is a function of that
+    branches: str = ""
+    branches_from: tuple[str, ...] = ()
 
     @property
     def one_time_scope(self) -> bool:
@@ -180,6 +199,10 @@ class ClassFacts:
     # class-level and ``self.x = ...`` bindings: attribute -> binding
     attributes: dict[str, Binding] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
+    # where each instance attribute's values come from: name -> [(the method assigning it, or
+    # "" for a class-body field default; ``Access.source``; ``Access.depends``)]
+    attribute_sources: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
+    decorators: tuple[str, ...] = ()  # a decorator may register the class (built elsewhere)
 
 
 @dataclass(slots=True)
@@ -194,6 +217,8 @@ class FileFacts:
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    # functions and classes handed on as values (qualified as written): see ``extract.escape``
+    escapes: set[str] = field(default_factory=set)
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False

@@ -80,7 +80,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import callers_of_low
+from linter.analysis.needs import callers_of_low, provenance_sources
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -113,6 +113,8 @@ TOKENS = AnyOf(
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    # where the values come from: callees, callers and constructions the check could not see
+    yield from provenance_sources(index)
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
