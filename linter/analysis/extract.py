@@ -65,6 +65,7 @@ class _Fn:
     # local name -> where its value comes from (``Access.source``, ``Access.depends``), for
     # client-config writes
     sources: dict[str, Prov] = field(default_factory=dict)
+    containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,6 +636,8 @@ class _Extractor:
                     fn.made.pop(name, None)
                 if _has_callbacks_key(value):
                     fn.callback_dicts.add(name)
+                if isinstance(value, (ast.Dict, ast.List, ast.Set)) or factory in cat.MUTABLE_FACTORIES or factory in ("dict", "list", "set"):
+                    fn.containers.add(name)
             return out
         text = dotted(target)
         if text is not None:
@@ -696,6 +699,8 @@ class _Extractor:
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
+            if (dotted(target.value) or "").split(".", 1)[0] not in ("self", "cls"):
+                self.facts.attribute_writes.add(target.attr)
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
@@ -1239,10 +1244,21 @@ class _Extractor:
             call = Call(ref, self.span(node), category, keywords, ctx.regions, self.order)
             if args and not category:
                 call.args = self.argument_sources(args, ctx)
+                for a in args:
+                    if isinstance(a.value, ast.Name) and a.value.id in fn.containers:
+                        # ``fill(env)``: the callee may put anything in the local's container
+                        self.bind_source(fn, a.value.id, (f"unknown:`{a.value.id}`, filled by `{text or 'a call'}()`", _NO_DEPS))
             fn.facts.calls.append(call)
         if args and text not in _INTROSPECTION:
             for a in args:
                 self.escape(a.value, ctx)
+        if text == "setattr" and len(args) > 1:
+            self.facts.attribute_writes.add(_string(args[1].value) or "*")
+        elif method in ("model_copy", "copy"):
+            for a in args:
+                if a.keyword == "update" or a.star:
+                    keys = a.value.keys if isinstance(a.value, ast.Dict) else [None]
+                    self.facts.attribute_writes.update((_string(k) if k is not None else None) or "*" for k in keys)
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)

@@ -219,6 +219,10 @@ class FileFacts:
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     # functions and classes handed on as values (qualified as written): see ``extract.escape``
     escapes: set[str] = field(default_factory=set)
+    # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
+    # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
+    # instance's field then holds more than its constructions pass
+    attribute_writes: set[str] = field(default_factory=set)
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False

@@ -275,6 +275,8 @@ class ConfigValues(Context):
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return []
+        if self._overrides(func):
+            return []  # an override may call it through ``super()`` with what it was given
         return [(c, call) for c, call in self.callers.get(func.id, []) if not c.file.is_test and call.span != c.facts.span]
 
     def _argument(self, func: Func, call: Call, name: str) -> tuple[str, tuple[str, ...]] | None:
@@ -282,8 +284,9 @@ class ConfigValues(Context):
         or None when that is not known (an unpacked sequence, a dynamic keyword mapping)."""
         sig = func.facts.signature
         params = [p for p in sig]
-        if func.facts.class_name and "staticmethod" not in func.facts.decorators and params and params[0][1] == "pos":
-            params = params[1:]  # ``self`` / ``cls``: the receiver, not an argument
+        explicit = call.args[:1] and call.args[0][0] == "0" and call.args[0][1] == "request:parameter `self`"
+        if func.facts.class_name and "staticmethod" not in func.facts.decorators and params and params[0][1] == "pos" and not explicit:
+            params = params[1:]  # ``self`` / ``cls``: the receiver, not an argument (``Base.__init__(self, x)`` passes it)
         positional = [p[0] for p in params if p[1] == "pos"]
         entry = next((p for p in params if p[0] == name), None)
         if entry is None:
@@ -319,6 +322,8 @@ class ConfigValues(Context):
         """What ``self.<name>`` holds in an instance of ``klass`` (or of a subclass): every
         method's store, and for a field the constructions (see the module doc)."""
         request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
+        if name in self._attribute_writes or "*" in self._attribute_writes:
+            return (f"request:`self.{name}` (a per-instance attribute, also set from outside the class)", frozenset())
         prop = self.method(file, klass.name, name)
         if prop is not None:
             if "property" not in prop.facts.decorators and "functools.cached_property" not in prop.facts.decorators:
@@ -416,6 +421,10 @@ class ConfigValues(Context):
                 if passed:
                     sites.append((caller, Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in passed))))
         return sites
+
+    @cached_property
+    def _attribute_writes(self) -> set[str]:
+        return {name for f in self.files if not f.is_test for name in f.attribute_writes}
 
     @cached_property
     def _escaped_names(self) -> set[str]:
