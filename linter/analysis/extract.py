@@ -18,6 +18,7 @@ import ast
 import bisect
 import builtins
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple
 
@@ -44,6 +45,7 @@ from linter.analysis.relative import resolve_relative
 # decides (``Access.depends``: parameters, instance attributes, results of project calls)
 Prov = tuple[str, frozenset[str]]
 _NO_DEPS: frozenset[str] = frozenset()
+_LITERAL: Prov = ("literal:", _NO_DEPS)
 
 
 @dataclass(slots=True)
@@ -66,6 +68,8 @@ class _Fn:
     # client-config writes
     sources: dict[str, Prov] = field(default_factory=dict)
     containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
+    nested: set[str] = field(default_factory=set)  # functions defined in it
+    tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +351,7 @@ class _Extractor:
 
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
+        self.finish_branches(fn)
         local = fn.locals - fn.globals
         if not local:
             return
@@ -396,6 +401,7 @@ class _Extractor:
             klass.methods = klass.methods + (name,)
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
+            ctx.fn.nested.add(name)
         facts.signature = self.signature(a, ctx)
         # a parameter's value is what its callers pass: decided over the whole project
         fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params})
@@ -453,12 +459,17 @@ class _Extractor:
             elif isinstance(n, ast.Starred):
                 todo.append(n.value)
             elif isinstance(n, (ast.Name, ast.Attribute)):
+                root = n.id if isinstance(n, ast.Name) else (dotted(n) or ".").split(".", 1)[0]
+                if root in ctx.fn.locals and root != "self" and (isinstance(n, ast.Attribute) or root not in ctx.fn.nested):
+                    continue  # a local's value (most arguments): not a function handed on
+                if not (root == "self" or root in self.imports or root in self.top_names or root in ctx.fn.locals):
+                    continue  # a builtin or a name not known here
                 ref = self.resolve_expr(n, ctx)
                 if ref.kind == "name" and (isinstance(n, ast.Attribute) or n.id not in self.facts.bindings):  # type: ignore[attr-defined]
                     self.facts.escapes.add(ref.name)
                 elif ref.kind == "self" and "." not in ref.name and ctx.cls:
                     self.facts.escapes.add(f"{self.facts.module}.{ctx.cls}.{ref.name}")
-                elif ref.kind == "local" and f"{ctx.fn.facts.qualname}.<locals>.{ref.name}" in self.facts.functions:
+                elif ref.kind == "local" and ref.name in ctx.fn.nested:
                     self.facts.escapes.add(f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}")
 
     def on_class(self, node: ast.ClassDef, ctx: _Ctx):
@@ -499,14 +510,24 @@ class _Extractor:
         return [(c, ctx) for c in _children(node)]
 
     def branch(self, test: ast.expr | None, ctx: _Ctx) -> None:
-        """Record what a branch of a function tests (``FunctionFacts.branches``); an ``except``
-        (``test`` None) depends on what failed, which is not known."""
-        facts = ctx.fn.facts
-        if ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body or _RANK[facts.branches.split(":", 1)[0] or "literal"] == 3:
+        """Keep what a branch of a function tests, for ``FunctionFacts.branches`` (an
+        ``except``, ``test`` None, depends on what failed, which is not known)."""
+        if not (ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body):
+            ctx.fn.tests.append((test, ctx))
+
+    def finish_branches(self, fn: _Fn) -> None:
+        """What the branches test, for a function that writes client config (the only ones
+        asked: a third of the cost of the provenance facts went to every ``if`` of every
+        function)."""
+        facts = fn.facts
+        if not facts.config_writes or not fn.tests:
             return
-        part = self.value_source(test, ctx) if test is not None else ("unknown:an exception", _NO_DEPS)
-        joined = _join((facts.branches or "literal:", frozenset(facts.branches_from)), part)
-        facts.branches, facts.branches_from = joined[0], tuple(sorted(joined[1]))
+        best: Prov = ("literal:", _NO_DEPS)
+        for test, ctx in fn.tests:
+            best = _join(best, self.value_source(test, ctx) if test is not None else ("unknown:an exception", _NO_DEPS))
+            if _RANK[best[0].split(":", 1)[0]] == 3:
+                break
+        facts.branches, facts.branches_from = best[0], tuple(sorted(best[1]))
 
     def on_global(self, node: ast.Global, ctx: _Ctx):
         ctx.fn.globals.update(node.names)
@@ -519,7 +540,8 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
-        self.escape(node.value, ctx)
+        if type(node.value) in _ESCAPING:
+            self.escape(node.value, ctx)
         for t in node.targets:
             out.extend(self.assign_target(t, node.value, ctx, "assign", node))
         return out
@@ -745,7 +767,12 @@ class _Extractor:
         or a process-wide fact."""
         if value is None:
             return ("unknown:a value not visible here", _NO_DEPS)  # unpacked, a loop's or a ``with``'s target
-        best: Prov = ("literal:", _NO_DEPS)
+        kind = type(value)
+        if kind is ast.Constant:
+            return _LITERAL  # most arguments are a constant or a name: no walk
+        if kind is ast.Name:
+            return self.name_source(value.id, ctx)  # type: ignore[attr-defined]
+        best: Prov = _LITERAL
         bound: dict[str, Prov] = {}  # a comprehension's own names: what its iterable holds
         todo: list[ast.AST] = [value]
         while todo:
@@ -1242,7 +1269,7 @@ class _Extractor:
         if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
             # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             call = Call(ref, self.span(node), category, keywords, ctx.regions, self.order)
-            if args and not category:
+            if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
                 for a in args:
                     if isinstance(a.value, ast.Name) and a.value.id in fn.containers:
@@ -1251,7 +1278,8 @@ class _Extractor:
             fn.facts.calls.append(call)
         if args and text not in _INTROSPECTION:
             for a in args:
-                self.escape(a.value, ctx)
+                if type(a.value) in _ESCAPING:
+                    self.escape(a.value, ctx)
         if text == "setattr" and len(args) > 1:
             self.facts.attribute_writes.add(_string(args[1].value) or "*")
         elif method in ("model_copy", "copy"):
@@ -1543,9 +1571,27 @@ def _stronger(a: str, b: str) -> str:
     return b if _RANK[b.split(":", 1)[0]] > _RANK[a.split(":", 1)[0]] else a
 
 
+_STDLIB = frozenset(sys.stdlib_module_names)
+# what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
+_ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
+
+
+def _may_be_project(ref: Ref) -> bool:
+    """Whether a call may run a project function, whose parameters its arguments fill: not a
+    method of a local value (``parts.append(x)``) nor a standard-library function (about half
+    of the calls of a large tree)."""
+    if ref.kind == "local":
+        return "." not in ref.name
+    return ref.kind == "self" or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+
+
 def _join(a: Prov, b: Prov) -> Prov:
     """A value made of both: the stronger known part, and both sets of parts the project
     decides (none once a known part is request data or not known: nothing can clear it)."""
+    if b is _LITERAL or b == a:
+        return a  # the common cases, first (a fifth of the extraction went to joins)
+    if a is _LITERAL:
+        return b
     source = _stronger(a[0], b[0])
     if _RANK[source.split(":", 1)[0]] == 3:
         return (source, _NO_DEPS)

@@ -96,9 +96,14 @@ class ConfigValues(Context):
         self._stack: list[tuple] = []
         self._tentative: set[tuple] = set()  # computed while a cycle was open: asked again
         self._calls_by_span: dict[str, dict[str, Call]] = {}
-        # what the answers so far could not see, for the demand rounds (``analysis/needs.py``):
-        # ("definition", qualified name), ("callers", function id), ("mentions", class name)
-        self.provenance_wants: set[tuple[str, str]] = set()
+        self._wants: set[tuple[str, str]] = set()
+        self._param_wants: set[tuple[str, str]] = set()  # (function id, parameter)
+
+    @property
+    def provenance_wants(self) -> set[tuple[str, str]]:
+        """What the answers so far could not see, for the demand rounds (``analysis/needs.py``):
+        ("definition", qualified name), ("callers", function id), ("mentions", class name)."""
+        return self._wants | {("callers", fid) for fid, _name in self._param_wants}
 
     @cached_property
     def _config_writes(self) -> dict[tuple[str, str], list[tuple[FileFacts, Func, Access]]]:
@@ -133,6 +138,8 @@ class ConfigValues(Context):
 
     def _ask(self, key: tuple, compute) -> Resolved:  # type: ignore[no-untyped-def]
         if key in self._memo:
+            if key in self._tentative:
+                self._tentative.update(self._stack)  # built on a value the round may still raise
             return self._memo[key]
         if key in self._stack:  # a cycle: its value so far (the bottom the first time)
             self._tentative.update(self._stack[self._stack.index(key) :])
@@ -144,6 +151,7 @@ class ConfigValues(Context):
             self._stack.pop()
         if key in self._tentative:
             self._approx[key] = result
+            self._tentative.update(self._stack)  # every asker used a value the round may raise
         self._memo[key] = result
         return result
 
@@ -185,7 +193,7 @@ class ConfigValues(Context):
             return out
         callee = self.resolve_function(call.callee, func)
         if callee is None and call.callee.kind == "name":
-            self.provenance_wants.add(("definition", call.callee.name))
+            self._wants.add(("definition", call.callee.name))
         if callee is None or callee.facts.is_generator:
             if call.callee.kind == "self" and "." in call.callee.name and func.facts.class_name:
                 # ``self.key.get_secret_value()``: a method of an attribute's value (not a project
@@ -247,17 +255,22 @@ class ConfigValues(Context):
     def _param_value(self, func: Func, name: str) -> Resolved:
         """The join of what every caller passes for parameter ``name``, if the callers are known."""
         request: Resolved = (f"request:parameter `{name}`", frozenset())
-        self.provenance_wants.add(("callers", func.id))
         callers = self._known_callers(func)
         if not callers:
             return request
         best: Resolved = _BOTTOM
+        if "<locals>" not in func.facts.qualname:
+            # files the byte scan skipped may call it too. Only asked while the callers seen
+            # pass nothing that varies: one that does decides already (more callers only add),
+            # and asking for every followed parameter analysed 10% more files of pdd
+            self._param_wants.add((func.id, name))
         for caller, call in callers:
             passed = self._argument(func, call, name)
             if passed is None:
                 return request
             value = self._resolve(caller, passed[0], passed[1], closed=True)
             if _RANK[kind(value[0])] == 3:
+                self._param_wants.discard((func.id, name))
                 return (f"{kind(value[0])}:parameter `{name}` ({caller.label} passes {_why(value[0])})", frozenset())
             best = _join(best, value)
         if kind(best[0]) == "literal":
@@ -359,7 +372,7 @@ class ConfigValues(Context):
         request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
         if self.method(file, klass.name, "__init__") is not None:
             return request
-        self.provenance_wants.add(("mentions", klass.name.rsplit(".", 1)[-1]))
+        self._wants.add(("mentions", klass.name.rsplit(".", 1)[-1]))
         sites = self._sites(file, klass)
         if sites is None:
             return (f"request:`self.{name}`: {klass.name} is also built where its arguments are not visible (registered, handed on, or a field of such a class)", frozenset())
@@ -413,7 +426,7 @@ class ConfigValues(Context):
             hkey = f"{f.module}.{holder.name}"
             if self._class_open(f, holder) or hkey in self._field_types or self.method(f, holder.name, "__init__") is not None:
                 return None
-            self.provenance_wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))
+            self._wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))
             for caller, call in self._constructions.get(hkey, []):
                 passed = [(k, s, d) for k, s, d in call.args if k == field or k == "**"]
                 if any(k.isdigit() or k == "*" for k, _s, _d in call.args):
