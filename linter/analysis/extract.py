@@ -168,6 +168,9 @@ class _Extractor:
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
+        self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
+        self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
+        self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
         facts.functions["<module>"] = self.toplevel.facts
         # ``self.x`` read in a method: (function, class, attribute, span, order, regions); a read of
         # a property or of a stored function runs it, known once the whole file is walked
@@ -335,6 +338,37 @@ class _Extractor:
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
+        self.number_calls()
+
+    def number_calls(self) -> None:
+        """A call's result is named in facts by the call's index in its function's calls, not
+        by its position: facts that only moved stay equal (``moved.py`` maps positions alone)."""
+        self.facts.escapes = tuple(sorted(self.escapes))
+        self.facts.attribute_writes = tuple(sorted(self.attribute_writes))
+        numbers = self.call_numbers
+
+        def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
+            if not any(d.startswith("c:@") for d in deps):
+                return deps
+            out = []
+            for d in deps:
+                if d.startswith("c:@"):
+                    node, _, shown = d[3:].partition(":")
+                    d = f"c:{numbers.get(int(node), -1)}:{shown}"
+                out.append(d)
+            return tuple(sorted(out))
+
+        for fn in self.facts.functions.values():
+            for w in fn.config_writes:
+                w.depends = renumber(w.depends)
+            for c in fn.calls:
+                if c.args:
+                    c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
+            fn.returns_from = renumber(fn.returns_from)
+            fn.branches_from = renumber(fn.branches_from)
+        for klass in self.facts.classes.values():
+            for name, entries in klass.attribute_sources.items():
+                klass.attribute_sources[name] = [(m, src, renumber(deps)) for m, src, deps in entries]
 
     def finish_self_reads(self) -> None:
         """A read of ``self.client`` where ``client`` is a property of the class, or of an
@@ -466,11 +500,11 @@ class _Extractor:
                     continue  # a builtin or a name not known here
                 ref = self.resolve_expr(n, ctx)
                 if ref.kind == "name" and (isinstance(n, ast.Attribute) or n.id not in self.facts.bindings):  # type: ignore[attr-defined]
-                    self.facts.escapes.add(ref.name)
+                    self.escapes.add(ref.name)
                 elif ref.kind == "self" and "." not in ref.name and ctx.cls:
-                    self.facts.escapes.add(f"{self.facts.module}.{ctx.cls}.{ref.name}")
+                    self.escapes.add(f"{self.facts.module}.{ctx.cls}.{ref.name}")
                 elif ref.kind == "local" and ref.name in ctx.fn.nested:
-                    self.facts.escapes.add(f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}")
+                    self.escapes.add(f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}")
 
     def on_class(self, node: ast.ClassDef, ctx: _Ctx):
         outer = ctx.cls if ctx.in_class_body else ""
@@ -722,7 +756,7 @@ class _Extractor:
             return out
         if isinstance(target, ast.Attribute):
             if (dotted(target.value) or "").split(".", 1)[0] not in ("self", "cls"):
-                self.facts.attribute_writes.add(target.attr)
+                self.attribute_writes.add(target.attr)
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
@@ -782,9 +816,9 @@ class _Extractor:
             if isinstance(n, ast.Call):
                 called = self.call_source(n, ctx)
                 if called == _PROJECT_CALL:
-                    # its callee decides (a project function's returns), with these arguments
-                    sp = self.span(n)
-                    best = _join(best, ("literal:", frozenset([f"c:{sp.line}.{sp.column}.{sp.end_line}.{sp.end_column}:{dotted(n.func)}"])))
+                    # its callee decides (a project function's returns), with these arguments;
+                    # named by the node until the walk numbers the calls (``number_calls``)
+                    best = _join(best, ("literal:", frozenset([f"c:@{id(n)}:{dotted(n.func)}"])))
                     continue
                 if called:
                     best = _join(best, (called, _NO_DEPS))
@@ -1269,6 +1303,7 @@ class _Extractor:
         if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
             # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             call = Call(ref, self.span(node), category, keywords, ctx.regions, self.order)
+            self.call_numbers[id(node)] = len(fn.facts.calls)
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
                 for a in args:
@@ -1281,12 +1316,12 @@ class _Extractor:
                 if type(a.value) in _ESCAPING:
                     self.escape(a.value, ctx)
         if text == "setattr" and len(args) > 1:
-            self.facts.attribute_writes.add(_string(args[1].value) or "*")
+            self.attribute_writes.add(_string(args[1].value) or "*")
         elif method in ("model_copy", "copy"):
             for a in args:
                 if a.keyword == "update" or a.star:
                     keys = a.value.keys if isinstance(a.value, ast.Dict) else [None]
-                    self.facts.attribute_writes.update((_string(k) if k is not None else None) or "*" for k in keys)
+                    self.attribute_writes.update((_string(k) if k is not None else None) or "*" for k in keys)
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)

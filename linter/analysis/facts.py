@@ -86,8 +86,8 @@ class Access:
     value: str = ""
     # what else the value is made of, resolved over the whole project (``model/config_values``):
     # "p:<name>" a parameter of the function, "a:<name>" the instance's attribute ``self.<name>``,
-    # "c:<line>.<col>.<end line>.<end col>:<text>" the result of the call at that span (its
-    # ``Call`` fact). ``source`` is then the join of the other parts only.
+    # "c:<index>:<text>" the result of the function's call ``calls[index]`` (no position: facts
+    # that only moved stay equal). ``source`` is then the join of the other parts only.
     depends: tuple[str, ...] = ()
     # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
     key_from: str = ""
@@ -218,11 +218,11 @@ class FileFacts:
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     # functions and classes handed on as values (qualified as written): see ``extract.escape``
-    escapes: set[str] = field(default_factory=set)
+    escapes: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
     # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
     # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
     # instance's field then holds more than its constructions pass
-    attribute_writes: set[str] = field(default_factory=set)
+    attribute_writes: tuple[str, ...] = ()
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False

@@ -95,7 +95,6 @@ class ConfigValues(Context):
         self._approx: dict[tuple, Resolved] = {}  # answers of the last round, for cycles
         self._stack: list[tuple] = []
         self._tentative: set[tuple] = set()  # computed while a cycle was open: asked again
-        self._calls_by_span: dict[str, dict[str, Call]] = {}
         self._wants: set[tuple[str, str]] = set()
         self._param_wants: set[tuple[str, str]] = set()  # (function id, parameter)
 
@@ -181,7 +180,8 @@ class ConfigValues(Context):
         this call's arguments, in ``func`` (its own parameters kept open)."""
         where, _, shown = dep.partition(":")
         fallback = f"the result of `{shown}()`"
-        call = self._calls_at(func).get(where)
+        index = int(where) if where.lstrip("-").isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
         if call is None:
             return (f"unknown:{fallback}", frozenset())
         built = self._built_class(call)
@@ -479,13 +479,6 @@ class ConfigValues(Context):
                     call = Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in call.args[:1]))
                 out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((func, call))
         return out
-
-    def _calls_at(self, func: Func) -> dict[str, Call]:
-        found = self._calls_by_span.get(func.id)
-        if found is None:
-            found = {f"{c.span.line}.{c.span.column}.{c.span.end_line}.{c.span.end_column}": c for c in func.facts.calls}
-            self._calls_by_span[func.id] = found
-        return found
 
     def branches_process_wide(self, func: Func) -> bool:
         """Whether every branch of ``func`` tests only literals and process-wide facts: which of
