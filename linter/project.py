@@ -22,7 +22,7 @@ from linter.model.network import CALL_DEPTH
 __all__ = ["CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex", "Where"]
 
 
-class ProjectIndex(Context, Locks, ConfigValues):
+class ProjectIndex(ConfigValues, Locks):
     """Every layer of the semantic model over one set of files (each layer keeps its own memos)."""
 
     def __init__(self, files: Iterable[FileFacts], package_folders: Iterable[str] | None = None) -> None:

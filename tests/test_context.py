@@ -23,21 +23,22 @@ def _llm005(diags):  # type: ignore[no-untyped-def]
     return [d for d in diags if d.code == "LLM005"]
 
 
+# each entry passes request data (a literal would be the same for every request: not a hazard)
 @pytest.mark.parametrize(
     "entry,needle",
     [
         ("from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/x')\ndef h(k):\n    return set_key(k)\n", "web handler: @router.get"),
-        ("from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef h():\n    return set_key('k')\n", "web handler: @app.route"),
-        ("from flask import Flask\napp = Flask(__name__)\n\ndef h():\n    return set_key('k')\n\napp.add_url_rule('/x', 'h', h)\n", "web handler"),
-        ("from starlette.routing import Route\n\ndef h(request):\n    return set_key('k')\n\nroutes = [Route('/x', h)]\n", "web handler"),
-        ("from django.urls import path\n\ndef h(request):\n    return set_key('k')\n\nurlpatterns = [path('x/', h)]\n", "web handler"),
-        ("from django.views import View\n\nclass V(View):\n    def post(self, request):\n        return set_key('k')\n", "method of a View"),
-        ("from rest_framework.decorators import api_view\n\n@api_view(['POST'])\ndef h(request):\n    return set_key('k')\n", "web handler: @decorators.api_view"),
+        ("from flask import Flask, request\napp = Flask(__name__)\n\n@app.route('/x')\ndef h():\n    return set_key(request.headers['k'])\n", "web handler: @app.route"),
+        ("from flask import Flask, request\napp = Flask(__name__)\n\ndef h():\n    return set_key(request.headers['k'])\n\napp.add_url_rule('/x', 'h', h)\n", "web handler"),
+        ("from starlette.routing import Route\n\ndef h(request):\n    return set_key(request.headers['k'])\n\nroutes = [Route('/x', h)]\n", "web handler"),
+        ("from django.urls import path\n\ndef h(request):\n    return set_key(request.headers['k'])\n\nurlpatterns = [path('x/', h)]\n", "web handler"),
+        ("from django.views import View\n\nclass V(View):\n    def post(self, request):\n        return set_key(request.headers['k'])\n", "method of a View"),
+        ("from rest_framework.decorators import api_view\n\n@api_view(['POST'])\ndef h(request):\n    return set_key(request.headers['k'])\n", "web handler: @decorators.api_view"),
         ("import gradio as gr\n\ndef h(k):\n    return set_key(k)\n\nwith gr.Blocks() as demo:\n    b = gr.Button()\n    b.click(h, inputs=[], outputs=[])\n", "Gradio .click() handler"),
         ("import gradio as gr\n\ndef h(k):\n    return set_key(k)\n\ndemo = gr.Interface(fn=h, inputs='text', outputs='text')\n", "Gradio Interface"),
         ("import streamlit as st\n\nset_key(st.text_input('key'))\n", "Streamlit script"),
         ("import streamlit as st\n\ndef cb():\n    set_key(st.session_state.k)\n\nst.button('go', on_click=cb)\n", "Streamlit widget callback"),
-        ("import threading\n\ndef h():\n    set_key('k')\n\ndef start():\n    threading.Thread(target=h).start()\n", "thread target"),
+        ("import threading\n\ndef h(k):\n    set_key(k)\n\ndef start(k):\n    threading.Thread(target=h, args=(k,)).start()\n", "thread target"),
         ("from concurrent.futures import ThreadPoolExecutor\n\ndef run(keys):\n    with ThreadPoolExecutor() as ex:\n        return list(ex.map(set_key, keys))\n", "executor task"),
         ("import asyncio\n\ndef h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.to_thread(h, keys[0])\n", "asyncio.to_thread"),
     ],

@@ -18,6 +18,7 @@ import ast
 import bisect
 import builtins
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -40,6 +41,13 @@ from linter.analysis.facts import (
 from linter.analysis.relative import resolve_relative
 
 
+# where a value comes from: the join of its known parts (``Access.source``) and what the project
+# decides (``Access.depends``: parameters, instance attributes, results of project calls)
+Prov = tuple[str, frozenset[str]]
+_NO_DEPS: frozenset[str] = frozenset()
+_LITERAL: Prov = ("literal:", _NO_DEPS)
+
+
 @dataclass(slots=True)
 class _Fn:
     """Walk state of one function (or the module / ``__main__`` pseudo-functions)."""
@@ -56,8 +64,12 @@ class _Fn:
     instances: dict[str, str] = field(default_factory=dict)
     # local name -> (target, value) of its latest binding by a call (``lock = FileLock(p)``)
     made: dict[str, tuple[ast.expr, ast.expr | None]] = field(default_factory=dict)
-    # local name -> where its value comes from (``Access.source``), for client-config writes
-    sources: dict[str, str] = field(default_factory=dict)
+    # local name -> where its value comes from (``Access.source``, ``Access.depends``), for
+    # client-config writes
+    sources: dict[str, Prov] = field(default_factory=dict)
+    containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
+    nested: set[str] = field(default_factory=set)  # functions defined in it
+    tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
 
@@ -164,6 +176,10 @@ class _Extractor:
         self._checked_before: dict[int, set[str]] = {}
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
+        self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
+        self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
+        self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
+        self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
         facts.functions["<module>"] = self.toplevel.facts
         # ``self.x`` read in a method: (function, class, attribute, span, order, regions); a read of
         # a property or of a stored function runs it, known once the whole file is walked
@@ -336,6 +352,37 @@ class _Extractor:
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
+        self.number_calls()
+
+    def number_calls(self) -> None:
+        """A call's result is named in facts by the call's index in its function's calls, not
+        by its position: facts that only moved stay equal (``moved.py`` maps positions alone)."""
+        self.facts.escapes = tuple(sorted(self.escapes))
+        self.facts.attribute_writes = tuple(sorted(self.attribute_writes))
+        numbers = self.call_numbers
+
+        def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
+            if not any(d.startswith("c:@") for d in deps):
+                return deps
+            out = []
+            for d in deps:
+                if d.startswith("c:@"):
+                    node, _, shown = d[3:].partition(":")
+                    d = f"c:{numbers.get(int(node), -1)}:{shown}"
+                out.append(d)
+            return tuple(sorted(out))
+
+        for fn in self.facts.functions.values():
+            for w in fn.config_writes:
+                w.depends = renumber(w.depends)
+            for c in fn.calls:
+                if c.args:
+                    c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
+            fn.returns_from = renumber(fn.returns_from)
+            fn.branches_from = renumber(fn.branches_from)
+        for klass in self.facts.classes.values():
+            for name, entries in klass.attribute_sources.items():
+                klass.attribute_sources[name] = [(m, src, renumber(deps)) for m, src, deps in entries]
 
     def finish_self_reads(self) -> None:
         """A read of ``self.client`` where ``client`` is a property of the class, or of an
@@ -352,6 +399,7 @@ class _Extractor:
 
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
+        self.finish_branches(fn)
         local = fn.locals - fn.globals
         if not local:
             return
@@ -403,7 +451,10 @@ class _Extractor:
             klass.methods = klass.methods + (name,)
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
-        fn = _Fn(facts, locals=set(params), sources={p: f"request:parameter `{p}`" for p in params}, node=node)
+            ctx.fn.nested.add(name)
+        facts.signature = self.signature(a, ctx)
+        # a parameter's value is what its callers pass: decided over the whole project
+        fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params}, node=node)
         facts.memoised = self.memo_return(node, ctx)
         for p in a.posonlyargs + a.args + a.kwonlyargs:
             typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
@@ -415,6 +466,63 @@ class _Extractor:
         out.append(_Exit(fn))  # last in source order: runs after the whole body
         return out
 
+    def signature(self, a: ast.arguments, ctx: _Ctx) -> tuple[tuple[str, str, str], ...]:
+        """The parameters in binding order with where their defaults come from (evaluated where
+        the function is defined: a default naming the enclosing function's values is not known)."""
+        positional = a.posonlyargs + a.args
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+        out = [(p.arg, "pos", self.default_source(d, ctx)) for p, d in zip(positional, defaults)]
+        if a.vararg is not None:
+            out.append((a.vararg.arg, "*", ""))
+        out.extend((p.arg, "kw", self.default_source(d, ctx)) for p, d in zip(a.kwonlyargs, a.kw_defaults))
+        if a.kwarg is not None:
+            out.append((a.kwarg.arg, "**", ""))
+        return tuple(out)
+
+    def default_source(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        if value is None:
+            return ""
+        source, deps = self.value_source(value, ctx)
+        return "unknown:a default computed from the enclosing function" if deps else source
+
+    def on_return(self, node: ast.Return, ctx: _Ctx):
+        if node.value is not None and ctx.fn is not self.toplevel and ctx.fn is not self.main:
+            facts = ctx.fn.facts
+            source, deps = self.value_source(node.value, ctx)
+            if facts.returns:
+                source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
+            facts.returns, facts.returns_from = source, tuple(sorted(deps))
+            self.escape(node.value, ctx)
+            return [(node.value, ctx)]
+        return [(node.value, ctx)] if node.value is not None else ()
+
+    def escape(self, value: ast.expr | None, ctx: _Ctx) -> None:
+        """A function or class handed on as a value (an argument, a stored or returned value, an
+        entry of a registry): it is then called from places the call graph cannot see, so its
+        visible callers do not decide its parameters (``FileFacts.escapes``)."""
+        todo: list[ast.expr] = [value] if value is not None else []
+        while todo:
+            n = todo.pop()
+            if isinstance(n, (ast.List, ast.Tuple, ast.Set)):
+                todo.extend(n.elts)
+            elif isinstance(n, ast.Dict):
+                todo.extend(v for v in n.values if v is not None)
+            elif isinstance(n, ast.Starred):
+                todo.append(n.value)
+            elif isinstance(n, (ast.Name, ast.Attribute)):
+                root = n.id if isinstance(n, ast.Name) else (dotted(n) or ".").split(".", 1)[0]
+                if root in ctx.fn.locals and root != "self" and (isinstance(n, ast.Attribute) or root not in ctx.fn.nested):
+                    continue  # a local's value (most arguments): not a function handed on
+                if not (root == "self" or root in self.imports or root in self.top_names or root in ctx.fn.locals):
+                    continue  # a builtin or a name not known here
+                ref = self.resolve_expr(n, ctx)
+                if ref.kind == "name" and (isinstance(n, ast.Attribute) or n.id not in self.facts.bindings):  # type: ignore[attr-defined]
+                    self.escapes.add(ref.name)
+                elif ref.kind == "self" and "." not in ref.name and ctx.cls:
+                    self.escapes.add(f"{self.facts.module}.{ctx.cls}.{ref.name}")
+                elif ref.kind == "local" and ref.name in ctx.fn.nested:
+                    self.escapes.add(f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}")
+
     def on_class(self, node: ast.ClassDef, ctx: _Ctx):
         outer = ctx.cls if ctx.in_class_body else ""
         if ctx.fn.facts.qualname not in ("<module>", "<main>") and not ctx.in_class_body:
@@ -423,6 +531,10 @@ class _Extractor:
             qual = f"{outer}.{node.name}" if outer else node.name
         bases = tuple(self.resolve_expr(b, ctx) for b in node.bases)
         klass = ClassFacts(qual, self.pos.name_span(node), bases)
+        for d in node.decorator_list:
+            expr = d.func if isinstance(d, ast.Call) else d
+            ref = self.resolve_expr(expr, ctx)
+            klass.decorators += (ref.name if ref.kind == "name" else (dotted(expr) or "?"),)
         self.facts.classes[qual] = klass
         self.class_nodes[qual] = node
         inner = _Ctx(ctx.fn, cls=qual, in_class_body=True)
@@ -441,6 +553,7 @@ class _Extractor:
         for stmt in node.body:
             if isinstance(stmt, (ast.With, ast.AsyncWith)):
                 self._checked_before[id(stmt)] = _mentions(node.test)
+        self.branch(node.test, ctx)
         guards = self.guard_params(node.test, ctx.fn)
         memo = self.memo_slot(node, ctx)
         if not guards and not memo:
@@ -542,6 +655,30 @@ class _Extractor:
                 return f"{slot}[...]"
         return ""
 
+    def on_ifexp(self, node: ast.IfExp, ctx: _Ctx):
+        self.branch(node.test, ctx)
+        return [(c, ctx) for c in _children(node)]
+
+    def branch(self, test: ast.expr | None, ctx: _Ctx) -> None:
+        """Keep what a branch of a function tests, for ``FunctionFacts.branches`` (an
+        ``except``, ``test`` None, depends on what failed, which is not known)."""
+        if not (ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body):
+            ctx.fn.tests.append((test, ctx))
+
+    def finish_branches(self, fn: _Fn) -> None:
+        """What the branches test, for a function that writes client config (the only ones
+        asked: a third of the cost of the provenance facts went to every ``if`` of every
+        function)."""
+        facts = fn.facts
+        if not facts.config_writes or not fn.tests:
+            return
+        best: Prov = ("literal:", _NO_DEPS)
+        for test, ctx in fn.tests:
+            best = _join(best, self.value_source(test, ctx) if test is not None else ("unknown:an exception", _NO_DEPS))
+            if _RANK[best[0].split(":", 1)[0]] == 3:
+                break
+        facts.branches, facts.branches_from = best[0], tuple(sorted(best[1]))
+
     def on_global(self, node: ast.Global, ctx: _Ctx):
         ctx.fn.globals.update(node.names)
         return ()
@@ -553,6 +690,8 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
+        if type(node.value) in _ESCAPING:
+            self.escape(node.value, ctx)
         for t in node.targets:
             out.extend(self.assign_target(t, node.value, ctx, "assign", node))
         return out
@@ -634,6 +773,10 @@ class _Extractor:
                     binding.scope = "instance" if _default_factory(value) is not None else "class"
                     binding.span = self.span(target)
                     klass.attributes[name] = binding
+                    # a field's default (pydantic / dataclass): what an instance holds when its
+                    # construction does not pass the field
+                    source, deps = self.field_default(value, ctx)
+                    klass.attribute_sources.setdefault(name, []).append(("", source, tuple(sorted(deps))))
                 return out
             if fn is self.toplevel or fn is self.main:
                 # a Streamlit script's module level runs per visitor: its names carry sources too
@@ -655,7 +798,7 @@ class _Extractor:
                 ))
             else:
                 fn.locals.add(name)
-                self.bind_source(fn, name, self.value_source(value, ctx))
+                self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
                 factory = self.factory_of(value, ctx)
                 fn.instances.pop(name, None)
                 if factory in self.catalog.client_factories:
@@ -670,6 +813,8 @@ class _Extractor:
                     fn.made.pop(name, None)
                 if _has_callbacks_key(value):
                     fn.callback_dicts.add(name)
+                if isinstance(value, (ast.Dict, ast.List, ast.Set)) or factory in cat.MUTABLE_FACTORIES or factory in ("dict", "list", "set"):
+                    fn.containers.add(name)
             return out
         text = dotted(target)
         if text is not None:
@@ -694,6 +839,8 @@ class _Extractor:
                 # ``self.x = factory()``: an instance attribute of the enclosing class
                 klass = self.facts.classes.get(ctx.cls)
                 if klass is not None and how == "assign":
+                    source, deps = self.value_source(value, ctx)
+                    klass.attribute_sources.setdefault(ref.name, []).append((fn.facts.qualname, source, tuple(sorted(deps))))
                     binding = self.binding_for(ref.name, value, ctx)
                     binding.scope = "instance"
                     if binding.kind == "value":
@@ -719,7 +866,7 @@ class _Extractor:
             key = _subscript_key(target)
             if isinstance(target.value, ast.Name) and target.value.id in fn.locals:
                 # ``env[k] = v`` fills a local container: its source is now also v's and k's
-                self.bind_source(fn, target.value.id, _stronger(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
+                self.bind_source(fn, target.value.id, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
             self.storage_write(
@@ -729,13 +876,29 @@ class _Extractor:
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
+            if (dotted(target.value) or "").split(".", 1)[0] not in ("self", "cls"):
+                self.attribute_writes.add(target.attr)
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
 
+    def field_default(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
+        """Where a class-body field's default comes from: ``Field(default=x)`` / ``field(default=x)``
+        is x; a ``default_factory`` of an empty container is a literal, any other is not known."""
+        if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in ("Field", "field"):
+            for a in _args(value):
+                if a.keyword == "default" or (a.keyword is None and not a.star and a is _args(value)[0]):
+                    return self.value_source(a.value, ctx)
+                if a.keyword == "default_factory":
+                    made = dotted(a.value)
+                    return ("literal:", _NO_DEPS) if made in ("list", "dict", "set", "tuple") else ("unknown:a default_factory's value", _NO_DEPS)
+            return ("literal:", _NO_DEPS)  # a required field or ``Field(description=...)``: None until passed
+        return self.value_source(value, ctx)
+
     def config_write(
         self, target: str, how: str, node: ast.AST, ctx: _Ctx, value: ast.expr | None = None, key: str = ""
     ) -> None:
+        deps = _NO_DEPS
         if how in ("delete", "method:pop", "method:popitem", "method:clear"):
             source, shown = "literal:", "(deleted)"
         elif how == "augmented":  # ``litellm.num_retries += 1``: a new value on every run
@@ -743,21 +906,29 @@ class _Extractor:
         elif value is None and how == "call":
             source, shown = "literal:", "()"
         else:
-            source, shown = self.value_source(value, ctx), _short(value)
-        if key and source == f"process:environment variable `{key}`":
+            (source, deps), shown = self.value_source(value, ctx), _short(value)
+        if key and source == f"process:environment variable `{key}`" and not deps:
             source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
         ctx.fn.facts.config_writes.append(
-            Access(target, self.span(node), how, self.order, key, source.startswith("literal"), source, shown)
+            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)))
         )
 
     # ------------------------------------------------------- value provenance
-    def value_source(self, value: ast.expr | None, ctx: _Ctx) -> str:
-        """Where a value comes from, as ``Access.source``: the strongest of its parts
-        (request, unknown > saved > process > literal). What is not known counts like request data, so
-        a value is only cleared when every part of it is a literal or a process-wide fact."""
+    def value_source(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
+        """Where a value comes from: the strongest of its known parts as ``Access.source``
+        (request, unknown > saved > process > literal), and the parts the whole project decides
+        (``Access.depends``: a parameter, ``self.x``, a project call's result). What is not known
+        counts like request data, so a value is only cleared when every part of it is a literal
+        or a process-wide fact."""
         if value is None:
-            return "unknown:a value not visible here"  # unpacked, a loop's or a ``with``'s target
-        best = "literal:"
+            return ("unknown:a value not visible here", _NO_DEPS)  # unpacked, a loop's or a ``with``'s target
+        kind = type(value)
+        if kind is ast.Constant:
+            return _LITERAL  # most arguments are a constant or a name: no walk
+        if kind is ast.Name:
+            return self.name_source(value.id, ctx)  # type: ignore[attr-defined]
+        best: Prov = _LITERAL
+        bound: dict[str, Prov] = {}  # a comprehension's own names: what its iterable holds
         todo: list[ast.AST] = [value]
         while todo:
             n = todo.pop()
@@ -765,28 +936,43 @@ class _Extractor:
                 continue
             if isinstance(n, ast.Call):
                 called = self.call_source(n, ctx)
+                if called == _PROJECT_CALL:
+                    # its callee decides (a project function's returns), with these arguments;
+                    # named by the node until the walk numbers the calls (``number_calls``)
+                    best = _join(best, ("literal:", frozenset([f"c:@{id(n)}:{dotted(n.func)}"])))
+                    continue
                 if called:
-                    best = _stronger(best, called)
+                    best = _join(best, (called, _NO_DEPS))
                     if called in _PROMPTS:
                         continue  # its argument is the prompt shown, not what is returned
                     todo.extend(a.value for a in _args(n))
                     if isinstance(n.func, ast.Attribute) and dotted(n.func) is None:
                         todo.append(n.func.value)
-                    if _RANK[best.split(":", 1)[0]] == 3:
+                    if _RANK[best[0].split(":", 1)[0]] == 3:
                         return best
                     continue
             if isinstance(n, ast.Subscript) and self.is_environ(n.value, ctx):
-                best = _stronger(best, f"process:environment variable `{_string(n.slice) or '...'}`")
+                best = _join(best, (f"process:environment variable `{_string(n.slice) or '...'}`", _NO_DEPS))
                 todo.append(n.slice)
                 continue
             text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
             if text is not None:
-                best = _stronger(best, self.name_source(text, ctx))
-                if _RANK[best.split(":", 1)[0]] == 3:
+                root = text.split(".", 1)[0]
+                best = _join(best, bound[root] if root in bound else self.name_source(text, ctx))
+                if _RANK[best[0].split(":", 1)[0]] == 3:
                     return best
                 continue
+            if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and len(n.generators) == 1:
+                # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds
+                gen = n.generators[0]
+                if not isinstance(gen.target, ast.Name):
+                    return ("unknown:a computed value", _NO_DEPS)
+                bound[gen.target.id] = self.value_source(gen.iter, ctx)
+                todo.extend([n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt])
+                todo.extend(gen.ifs)
+                continue
             if isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                return "unknown:a computed value"  # its own names are not tracked
+                return ("unknown:a computed value", _NO_DEPS)  # its own names are not tracked
             todo.extend(_children(n))
         return best
 
@@ -806,7 +992,7 @@ class _Extractor:
             return f"process:environment variable `{key or '...'}`"
         ref = self.resolve(text, ctx)
         root = text.split(".", 1)[0]
-        if "." in text and (ref.kind == "local" or (ref.kind == "name" and root in self.top_names)):
+        if "." in text and (ref.kind == "local" or (ref.kind == "name" and root in self.top_names and root not in self.top_classes)):
             return ""  # a method of a local or module-level value: that value and the arguments decide
         if ref.kind == "name" and ref.name == "os.getenv":
             args = _args(node)
@@ -820,42 +1006,47 @@ class _Extractor:
             return f"process:`{ref.name}()`"
         if ref.kind == "local" and "." not in text and text not in ctx.fn.locals and text in _BUILTINS:
             return _PROMPTS[0] if text == "input" else f"process:`{text}()`"
+        if ref.kind in ("name", "self") or (ref.kind == "local" and "." not in text) or (text == "cls" and ctx.cls):
+            return _PROJECT_CALL  # a project function's, or a method of an attribute's value (recorded as a ``Call``)
         return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
 
     def is_environ(self, node: ast.expr, ctx: _Ctx) -> bool:
         text = dotted(node)
         return text is not None and self.resolve(text, ctx).name == cat.ENVIRON
 
-    def name_source(self, text: str, ctx: _Ctx) -> str:
+    def name_source(self, text: str, ctx: _Ctx) -> Prov:
         root = text.split(".", 1)[0]
         fn = ctx.fn
+        if root == "self" and ctx.cls and root in fn.locals and "." in text and fn.facts.class_name:
+            # what the instance holds: decided by every place that sets it (its constructions)
+            return ("literal:", frozenset([f"a:{text.split('.')[1]}"]))
         if root in ("self", "cls") and ctx.cls and root in fn.locals:
-            return f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`"
+            return (f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`", _NO_DEPS)
         if root in fn.locals and root not in fn.globals:
-            return fn.sources.get(root, f"unknown:`{root}`")
+            return fn.sources.get(root, (f"unknown:`{root}`", _NO_DEPS))
         ref = self.resolve(text, ctx)
         if ref.kind == "name" and _request_data(ref.name):
-            return f"request:`{text}` (the current request's data)"
+            return (f"request:`{text}` (the current request's data)", _NO_DEPS)
         if ref.kind == "name":
             if ref.name in cat.CONFIG_ATTRIBUTES:
-                return f"saved:`{ref.name}`"
+                return (f"saved:`{ref.name}`", _NO_DEPS)
             # a module-level name's own source counts at module level (a Streamlit script's
             # widget values) and, in functions, when it is the current request's data; else a
             # module-level value is a process-wide fact (``CONFIG = load_config()``)
-            module_level = self.toplevel.sources.get(root, "") if root in self.top_names else ""
+            module_level = self.toplevel.sources.get(root, ("", _NO_DEPS))[0] if root in self.top_names else ""
             at_top = fn is self.toplevel or fn is self.main
             if module_level.startswith("request") and (at_top or "current request" in module_level):
-                return module_level
+                return (module_level, _NO_DEPS)
             binding = self.facts.bindings.get(root)
             if binding is not None and binding.kind != "value":
-                return f"unknown:`{root}` (module-level mutable storage)"
-            return f"process:`{text}`"
+                return (f"unknown:`{root}` (module-level mutable storage)", _NO_DEPS)
+            return (f"process:`{text}`", _NO_DEPS)
         if "." not in text and text in _BUILTINS:
-            return "literal:" if text in ("None", "True", "False") else f"process:`{text}`"
-        return f"unknown:`{text}`"  # a closure's or a comprehension's name
+            return ("literal:" if text in ("None", "True", "False") else f"process:`{text}`", _NO_DEPS)
+        return (f"unknown:`{text}`", _NO_DEPS)  # a closure's or a comprehension's name
 
-    def bind_source(self, fn: _Fn, name: str, source: str) -> None:
-        fn.sources[name] = _stronger(fn.sources.get(name, "literal:"), source)
+    def bind_source(self, fn: _Fn, name: str, source: Prov) -> None:
+        fn.sources[name] = _join(fn.sources.get(name, ("literal:", _NO_DEPS)), source)
 
     def _is_instance_factory(self, factory: str, value: ast.expr | None, ctx: _Ctx) -> bool:
         """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""
@@ -942,6 +1133,8 @@ class _Extractor:
 
     def on_loop(self, node: ast.AST, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
+        if isinstance(node, ast.While):
+            self.branch(node.test, ctx)
         return [(c, ctx) for c in _children(node)]
 
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
@@ -962,7 +1155,10 @@ class _Extractor:
             registry = ref.name
         inner = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops + (registry,), ctx.guards, ctx.memo) if registry else ctx
         out: list = [(node.iter, ctx)]
+        # ``for key, env in MAP.items()``: the names hold what the iterable holds
+        self._target_source = self.value_source(node.iter, ctx)
         out.extend(self.assign_target(node.target, None, ctx, "assign", node))
+        self._target_source = None
         out.extend((s, inner) for s in node.body)
         out.extend((s, ctx) for s in node.orelse)
         return out
@@ -982,6 +1178,8 @@ class _Extractor:
                 factory = self.factory_of(expr, ctx)
                 name = item.optional_vars.id
                 fn.locals.add(name)
+                # ``with open(path) as f``: what the manager gives is made of what built it
+                self.bind_source(fn, name, self.value_source(expr, ctx))
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
                 elif _is_executor(factory):
@@ -1012,6 +1210,8 @@ class _Extractor:
     def on_try(self, node: ast.Try, ctx: _Ctx):
         """``x.acquire()`` then ``try: ... finally: x.release()`` holds x over the ``try`` (its
         handlers and ``else`` too): a region like ``with x:``."""
+        if node.handlers:
+            self.branch(None, ctx)
         taken = self.acquired_try(node)
         if taken is None:
             return [(c, ctx) for c in _children(node)]
@@ -1191,9 +1391,9 @@ class _Extractor:
                 self.storage_write_contextvar(func.value, node, ctx)
         if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
             # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
-            added = "literal:"
+            added: Prov = ("literal:", _NO_DEPS)
             for a in args:
-                added = _stronger(added, self.value_source(a.value, ctx))
+                added = _join(added, self.value_source(a.value, ctx))
             self.bind_source(fn, func.value.id, added)  # type: ignore[attr-defined]
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             positional = [a.value for a in args if a.keyword is None and not a.star]
@@ -1219,19 +1419,56 @@ class _Extractor:
                     if r.kind == "name":
                         fn.facts.spawns.append((r, "startup hook"))
         self.spawns(ref, node, args, ctx)
+        if text == "cls" and ctx.cls and "cls" in fn.locals and "<locals>" not in ctx.cls:
+            ref = Ref("name", f"{self.facts.module}.{ctx.cls}")  # ``cls(**section)`` in a classmethod builds the class
         if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
             # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
-            fn.facts.calls.append(Call(
+            call = Call(
                 ref, self.span(node), category, keywords, ctx.regions, self.order,
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args),
-            ))
+            )
+            self.call_numbers[id(node)] = len(fn.facts.calls)
+            if args and not category and _may_be_project(ref):
+                call.args = self.argument_sources(args, ctx)
+                for a in args:
+                    if isinstance(a.value, ast.Name) and a.value.id in fn.containers:
+                        # ``fill(env)``: the callee may put anything in the local's container
+                        self.bind_source(fn, a.value.id, (f"unknown:`{a.value.id}`, filled by `{text or 'a call'}()`", _NO_DEPS))
+            fn.facts.calls.append(call)
+        if args and text not in _INTROSPECTION:
+            for a in args:
+                if type(a.value) in _ESCAPING:
+                    self.escape(a.value, ctx)
+        if text == "setattr" and len(args) > 1:
+            self.attribute_writes.add(_string(args[1].value) or "*")
+        elif method in ("model_copy", "copy"):
+            for a in args:
+                if a.keyword == "update" or a.star:
+                    keys = a.value.keys if isinstance(a.value, ast.Dict) else [None]
+                    self.attribute_writes.update((_string(k) if k is not None else None) or "*" for k in keys)
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)
         return out
+
+    def argument_sources(self, args: list[_Arg], ctx: _Ctx) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """Where each argument of a call comes from (``Call.args``): a parameter of the callee
+        is what its callers pass."""
+        out = []
+        position = 0
+        for a in args:
+            if a.keyword is not None:
+                key = a.keyword
+            elif a.star:
+                key = a.star
+            else:
+                key, position = str(position), position + 1
+            source, deps = self.value_source(a.value, ctx)
+            out.append((key, source, tuple(sorted(deps))))
+        return tuple(out)
 
     def storage_write_contextvar(self, base: ast.expr, node: ast.AST, ctx: _Ctx) -> None:
         text = dotted(base)
@@ -1506,6 +1743,38 @@ def _stronger(a: str, b: str) -> str:
     return b if _RANK[b.split(":", 1)[0]] > _RANK[a.split(":", 1)[0]] else a
 
 
+_STDLIB = frozenset(sys.stdlib_module_names)
+# what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
+_ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
+
+
+def _may_be_project(ref: Ref) -> bool:
+    """Whether a call may run a project function, whose parameters its arguments fill: not a
+    method of a local value (``parts.append(x)``) nor a standard-library function (about half
+    of the calls of a large tree)."""
+    if ref.kind == "local":
+        return "." not in ref.name
+    return ref.kind == "self" or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+
+
+def _join(a: Prov, b: Prov) -> Prov:
+    """A value made of both: the stronger known part, and both sets of parts the project
+    decides (none once a known part is request data or not known: nothing can clear it)."""
+    if b is _LITERAL or b == a:
+        return a  # the common cases, first (a fifth of the extraction went to joins)
+    if a is _LITERAL:
+        return b
+    source = _stronger(a[0], b[0])
+    if _RANK[source.split(":", 1)[0]] == 3:
+        return (source, _NO_DEPS)
+    return (source, a[1] | b[1] if b[1] else a[1])
+
+
+_PROJECT_CALL = "call"  # ``call_source``: the callee decides, over the whole project
+# calls that look at a class or function without keeping it (``isinstance(x, LLMConfig)``)
+_INTROSPECTION = frozenset(["isinstance", "issubclass", "type", "getattr", "hasattr", "setattr", "callable", "id", "repr", "str", "print"])
+
+
 def _short(value: ast.expr | None) -> str:
     if value is None:
         return ""
@@ -1710,6 +1979,8 @@ _HANDLERS: dict[type, Callable] = {
     ast.Name: _Extractor.on_name,
     ast.Attribute: _Extractor.on_attribute,
     ast.Call: _Extractor.on_call,
+    ast.Return: _Extractor.on_return,
+    ast.IfExp: _Extractor.on_ifexp,
 }
 
 

@@ -84,6 +84,11 @@ class Access:
     # value not visible: treated like request data); and the value as written (short)
     source: str = ""
     value: str = ""
+    # what else the value is made of, resolved over the whole project (``model/config_values``):
+    # "p:<name>" a parameter of the function, "a:<name>" the instance's attribute ``self.<name>``,
+    # "c:<index>:<text>" the result of the function's call ``calls[index]`` (no position: facts
+    # that only moved stay equal). ``source`` is then the join of the other parts only.
+    depends: tuple[str, ...] = ()
     # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
     key_from: str = ""
     locked: bool = False  # inside a ``with`` block (a lock, maybe)
@@ -117,6 +122,9 @@ class Call:
     memo: str = ""
     # every argument is a literal (``LLM(model="gpt-4o")``): values fixed in the source
     literal: bool = False
+    # where each argument's value comes from, for config-value provenance across functions:
+    # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
+    args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -191,6 +199,17 @@ class FunctionFacts:
     dispatches: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
     is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
+    # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
+    # comes from as ``Access.source``, "" without a default)
+    signature: tuple[tuple[str, str, str], ...] = ()
+    # where the returned values come from (``Access.source`` / ``Access.depends`` of them all
+    # joined; "" when nothing is returned but None)
+    returns: str = ""
+    returns_from: tuple[str, ...] = ()
+    # what its branches test (``if`` / ``while`` / conditional expressions, and an ``except``),
+    # joined like ``returns``: which of its writes runs is a function of that
+    branches: str = ""
+    branches_from: tuple[str, ...] = ()
 
     @property
     def one_time_scope(self) -> bool:
@@ -205,6 +224,10 @@ class ClassFacts:
     # class-level and ``self.x = ...`` bindings: attribute -> binding
     attributes: dict[str, Binding] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
+    # where each instance attribute's values come from: name -> [(the method assigning it, or
+    # "" for a class-body field default; ``Access.source``; ``Access.depends``)]
+    attribute_sources: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
+    decorators: tuple[str, ...] = ()  # a decorator may register the class (built elsewhere)
 
 
 @dataclass(slots=True)
@@ -225,6 +248,12 @@ class FileFacts:
     star_imports: set[str] = field(default_factory=set)
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    # functions and classes handed on as values (qualified as written): see ``extract.escape``
+    escapes: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
+    # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
+    # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
+    # instance's field then holds more than its constructions pass
+    attribute_writes: tuple[str, ...] = ()
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False

@@ -95,6 +95,20 @@ def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Itera
             yield from (Callers(i) for i, func in index.functions.items() if func.file.path == d.path)
 
 
+def provenance_sources(index: ProjectIndex) -> Iterator[Definition | Callers | Mentions]:
+    """What following config values across functions could not see (``ConfigValues``,
+    asked by the rule's check first): the module defining a called function, the files that
+    may call a function whose parameter was followed, the files that may build a class whose
+    field was (they mention its name)."""
+    for what, name in sorted(index.provenance_wants):
+        if what == "definition":
+            yield Definition(name)
+        elif what == "callers" and name in index.functions:
+            yield Callers(name)
+        elif what == "mentions":
+            yield Mentions([name])
+
+
 def _any_method(f: FileFacts, klass: ClassFacts, test) -> bool:  # type: ignore[no-untyped-def]
     for name in klass.methods:
         fn = f.functions.get(f"{klass.name}.{name}")

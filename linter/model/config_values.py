@@ -2,27 +2,49 @@
 
 A process-wide setting is only a cross-request hazard when two requests can want different
 values in it. The facts record, per client-config write, where its value comes from
-(``Access.source``): request data (a parameter of the function, a per-instance attribute, the
-current request's proxy), a value not known (a call's result: counted like request data), a
-process-wide fact (an environment variable,
-the operator's terminal, a file or a module constant), the global's own saved value (a restore)
-or a literal. This layer decides, over the whole project, which writes carry a value that can
-differ between requests: request data always; a literal or a process-wide value only when some
-other write of the same setting (the same environment variable) writes something else, since
-then which one a request sees depends on who wrote last. A restore is part of the write it
-undoes, not a value of its own. Test code writes what it likes and is not counted.
+(``Access.source``): request data (the current request's proxy), a value not known, a
+process-wide fact (an environment variable, the operator's terminal, a file or a module
+constant), the global's own saved value (a restore) or a literal; and the parts that the whole
+project decides (``Access.depends``): a parameter of the function, an attribute of the instance,
+the result of a call.
+
+This layer follows those parts across functions, over summaries (never the trees again):
+
+- a call of a project function is what its returns are, each parameter the function passes
+  through replaced by what this call passes for it (``_sanitize_api_key(input(...))`` is the
+  operator's terminal; ``_bridged_token_dir()``, a folder under the user's home, is process-wide);
+- a parameter is the join of what every caller passes, when the callers are known: the function
+  has callers outside tests, no decorator (a route, a registration: called by a framework), is
+  not started on a thread, registered as a callback nor handed on as a value
+  (``FileFacts.escapes``). Otherwise it is request data, as a handler's parameter is;
+- ``self.x`` is the join of what every method that sets it stores (``self.x = x`` in
+  ``__init__``: what the constructions pass), and, for a field of a class built without a
+  project ``__init__`` (pydantic, dataclass), what every construction passes for it
+  (``**toml_section``: a file) or the field's default; a class with no visible construction, a
+  decorated one (registered, built by a factory) or one handed on as a value keeps request data.
+
+A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
+which writes carry a value that can differ between requests: request data always; a literal or
+a process-wide value only when some other write of the same setting writes something else, since
+then which one a request sees depends on who wrote last. Not another writer: a restore (part of
+the write it undoes), a sibling write of the same function whose branches test only
+process-wide facts (one choice per process: ``PDD_ENV`` set to "local", "staging" or "prod"
+from other variables, the same in every racing call), and a write in a script no project module
+imports (its own process, which the server's requests never share). Test code writes what it
+likes and is not counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterable
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Access, FileFacts
+from linter.analysis.facts import Access, Call, ClassFacts, FileFacts, Ref
 from linter.diagnostics import Loc, Text, text
+from linter.model.context import Context
 from linter.model.func import Func
-from linter.model.resolution import Resolution
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,31 +61,454 @@ def setting(access: Access) -> tuple[str, str]:
     return (access.target, access.key if access.target in (cat.ENVIRON, "os.putenv", "os.unsetenv") else "")
 
 
-def kind(access: Access) -> str:
+def kind(source: str) -> str:
     """"literal", "process", "saved", "request" or "unknown" (also for facts without a source)."""
-    return access.source.split(":", 1)[0] or "unknown"
+    return source.split(":", 1)[0] or "unknown"
 
 
-class ConfigValues(Resolution):
+# a resolved value: its source ("<kind>:<why>"), and the parameters of the function it is asked
+# in that it still depends on (a return summary keeps them open: each call fills them in)
+Resolved = tuple[str, frozenset[str]]
+_RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+_BOTTOM: Resolved = ("literal:", frozenset())
+# decorators that do not hand the function to a framework: its visible callers are its callers
+_PLAIN_DECORATORS = frozenset(
+    ["staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod", *cat.CACHE_DECORATORS]
+)
+_PLAIN_CLASS_DECORATORS = frozenset(["dataclasses.dataclass", "dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering"])
+_MAX_WHY = 240  # evidence stays readable when a value is followed through many callers
+
+
+def _stronger(a: str, b: str) -> str:
+    return b if _RANK[kind(b)] > _RANK[kind(a)] else a
+
+
+def _join(a: Resolved, b: Resolved) -> Resolved:
+    source = _stronger(a[0], b[0])
+    return (source, frozenset() if _RANK[kind(source)] == 3 else a[1] | b[1])
+
+
+class ConfigValues(Context):
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        super().__init__(files)
+        self._memo: dict[tuple, Resolved] = {}  # final answers
+        self._approx: dict[tuple, Resolved] = {}  # answers of the last round, for cycles
+        self._stack: list[tuple] = []
+        self._tentative: set[tuple] = set()  # computed while a cycle was open: asked again
+        self._wants: set[tuple[str, str]] = set()
+        self._param_wants: set[tuple[str, str]] = set()  # (function id, parameter)
+
+    @property
+    def provenance_wants(self) -> set[tuple[str, str]]:
+        """What the answers so far could not see, for the demand rounds (``analysis/needs.py``):
+        ("definition", qualified name), ("callers", function id), ("mentions", class name)."""
+        return self._wants | {("callers", fid) for fid, _name in self._param_wants}
+
     @cached_property
-    def _config_writes(self) -> dict[tuple[str, str], list[tuple[FileFacts, Access]]]:
+    def _config_writes(self) -> dict[tuple[str, str], list[tuple[FileFacts, Func, Access]]]:
         """Every non-test client-config write of the project, by the setting it sets."""
-        out: dict[tuple[str, str], list[tuple[FileFacts, Access]]] = {}
+        out: dict[tuple[str, str], list[tuple[FileFacts, Func, Access]]] = {}
         for f in self.files:
             if f.is_test:
                 continue
             for fn in f.functions.values():
                 for access in fn.config_writes:
-                    out.setdefault(_environ_as_one(setting(access)), []).append((f, access))
+                    out.setdefault(_environ_as_one(setting(access)), []).append((f, Func(f, fn), access))
         return out
 
+    # ------------------------------------------------------------ provenance
+    def value_of(self, func: Func, access: Access) -> str:
+        """Where the value ``access`` writes comes from, followed across functions."""
+        return self._fixpoint(("write", func.id, access.span), lambda: self._resolve(func, access.source, access.depends, closed=True))[0]
+
+    def _fixpoint(self, key: tuple, compute) -> Resolved:  # type: ignore[no-untyped-def]
+        """``compute()``, asked again while a cycle it went through changes (a lattice of four
+        levels: a few rounds at most)."""
+        for _ in range(6):
+            self._tentative.clear()
+            result = compute()
+            if not self._tentative:
+                return result
+            before = dict(self._approx)
+            self._approx.update({k: self._memo.pop(k) for k in list(self._memo) if k in self._tentative})
+            if before == self._approx:
+                return result
+        return result
+
+    def _ask(self, key: tuple, compute) -> Resolved:  # type: ignore[no-untyped-def]
+        if key in self._memo:
+            if key in self._tentative:
+                self._tentative.update(self._stack)  # built on a value the round may still raise
+            return self._memo[key]
+        if key in self._stack:  # a cycle: its value so far (the bottom the first time)
+            self._tentative.update(self._stack[self._stack.index(key) :])
+            return self._approx.get(key, _BOTTOM)
+        self._stack.append(key)
+        try:
+            result = compute()
+        finally:
+            self._stack.pop()
+        if key in self._tentative:
+            self._approx[key] = result
+            self._tentative.update(self._stack)  # every asker used a value the round may raise
+        self._memo[key] = result
+        return result
+
+    def _resolve(self, func: Func, source: str, depends: Iterable[str], closed: bool) -> Resolved:
+        """``source`` joined with what each dependency resolves to, in ``func``. ``closed``: its
+        parameters are resolved through its callers; else they are kept (a return summary)."""
+        best: Resolved = (source or "unknown:a value not visible here", frozenset())
+        for dep in depends:
+            if _RANK[kind(best[0])] == 3:
+                break
+            what, _, rest = dep.partition(":")
+            if what == "p":
+                part = self._param(func, rest) if closed else ("literal:", frozenset([rest]))
+            elif what == "a":
+                part = self._attribute(func, rest)
+            else:
+                part = self._ask(("call", func.id, rest), lambda: self._call_result(func, rest))
+                if closed and part[1]:
+                    opened, part = part[1], (part[0], frozenset())
+                    for p in opened:
+                        part = _join(part, self._param(func, p))
+            best = _join(best, part)
+        return best
+
+    def _call_result(self, func: Func, dep: str) -> Resolved:
+        """The result of the call ``dep`` names in ``func``: the callee's return summary with
+        this call's arguments, in ``func`` (its own parameters kept open)."""
+        where, _, shown = dep.partition(":")
+        fallback = f"the result of `{shown}()`"
+        index = int(where) if where.lstrip("-").isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
+        if call is None:
+            return (f"unknown:{fallback}", frozenset())
+        built = self._built_class(call)
+        if built:
+            # ``Config(**final)``: an object made of these arguments (not what ``__init__`` returns)
+            out = _BOTTOM
+            for _key, source, deps in call.args:
+                out = _join(out, self._resolve(func, source, deps, closed=False))
+            return out
+        callee = self.resolve_function(call.callee, func)
+        if callee is None and call.callee.kind == "name":
+            self._wants.add(("definition", call.callee.name))
+        if callee is None or callee.facts.is_generator:
+            if call.callee.kind == "self" and "." in call.callee.name and func.facts.class_name:
+                # ``self.key.get_secret_value()``: a method of an attribute's value (not a project
+                # object's: that resolves above) is what that value and the arguments are
+                attr = call.callee.name.split(".", 1)[0]
+                hit = self.attribute(func.file, func.facts.class_name, attr)
+                if hit is None or (hit[2].kind == "value" and not hit[2].function):
+                    out = self._attribute(func, attr)
+                    for _key, source, deps in call.args:
+                        out = _join(out, self._resolve(func, source, deps, closed=False))
+                    return out
+            return (("request:" if call.callee.kind == "self" else "unknown:") + fallback, frozenset())
+        summary = _BOTTOM
+        for target in (callee, *self._overrides(callee)):
+            summary = _join(summary, self._summary(target))
+        out: Resolved = (summary[0], frozenset())
+        if kind(summary[0]) != "literal":
+            out = (f"{kind(summary[0])}:{fallback}, which returns {_why(summary[0])}", frozenset())
+        if _RANK[kind(summary[0])] == 3:
+            return out
+        for p in summary[1]:
+            passed = self._argument(callee, call, p)
+            if passed is None:
+                return (f"unknown:{fallback} (its `{p}` is not known here)", frozenset())
+            out = _join(out, self._resolve(func, passed[0], passed[1], closed=False))
+        return out
+
+    def _built_class(self, call: Call) -> bool:
+        """Whether ``call`` builds an instance of a project class (``Config(**final)``,
+        ``cls.model_validate(data)``)."""
+        ref = call.callee
+        if ref.kind == "self" and ref.name in _VALIDATORS:
+            return True
+        if ref.kind != "name" or self.function_named(ref.name) is not None:
+            return False
+        head, _, last = ref.name.rpartition(".")
+        return self.resolve_class(ref) is not None or (last in _VALIDATORS and self.resolve_class(Ref("name", head)) is not None)
+
+    def _overrides(self, func: Func) -> list[Func]:
+        """The project subclasses' versions of a method: ``self.m()`` may run any of them."""
+        cls = func.facts.class_name
+        if not cls or not func.facts.qualname.startswith(cls + "."):
+            return []
+        name = func.facts.qualname[len(cls) + 1 :]
+        out = []
+        for f, sub in self._subclasses.get(f"{func.file.module}:{cls}", ()):
+            fn = f.functions.get(f"{sub.name}.{name}")
+            if fn is not None:
+                out.append(Func(f, fn))
+        return out
+
+    def _summary(self, func: Func) -> Resolved:
+        """What ``func`` returns, its own parameters kept open (pass-through)."""
+        return self._ask(("returns", func.id), lambda: self._resolve(func, func.facts.returns or "literal:", func.facts.returns_from, closed=False))
+
+    def _param(self, func: Func, name: str) -> Resolved:
+        return self._ask(("param", func.id, name), lambda: self._param_value(func, name))
+
+    def _param_value(self, func: Func, name: str) -> Resolved:
+        """The join of what every caller passes for parameter ``name``, if the callers are known."""
+        request: Resolved = (f"request:parameter `{name}`", frozenset())
+        callers = self._known_callers(func)
+        if not callers:
+            return request
+        best: Resolved = _BOTTOM
+        if "<locals>" not in func.facts.qualname:
+            # files the byte scan skipped may call it too. Only asked while the callers seen
+            # pass nothing that varies: one that does decides already (more callers only add),
+            # and asking for every followed parameter analysed 10% more files of pdd
+            self._param_wants.add((func.id, name))
+        for caller, call in callers:
+            passed = self._argument(func, call, name)
+            if passed is None:
+                return request
+            value = self._resolve(caller, passed[0], passed[1], closed=True)
+            if _RANK[kind(value[0])] == 3:
+                self._param_wants.discard((func.id, name))
+                return (f"{kind(value[0])}:parameter `{name}` ({caller.label} passes {_why(value[0])})", frozenset())
+            best = _join(best, value)
+        if kind(best[0]) == "literal":
+            return best
+        return (f"{kind(best[0])}:parameter `{name}` (its callers pass {_why(best[0])})", frozenset())
+
+    def _known_callers(self, func: Func) -> list[tuple[Func, Call]]:
+        """The callers of ``func`` when they are all it has, else [] (see the module doc)."""
+        if func.file.is_test or func.facts.qualname in ("<module>", "<main>"):
+            return []
+        if any(d not in _PLAIN_DECORATORS for d in func.facts.decorators):
+            return []
+        if func.id in self.spawned or func.id in self.callbacks or func.id in self._escaped_functions:
+            return []
+        klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
+        if klass is not None and (self._class_open(func.file, klass)):
+            return []
+        if self._overrides(func):
+            return []  # an override may call it through ``super()`` with what it was given
+        return [(c, call) for c, call in self.callers.get(func.id, []) if not c.file.is_test and call.span != c.facts.span]
+
+    def _argument(self, func: Func, call: Call, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """What ``call`` passes for parameter ``name`` of ``func`` (its default when omitted),
+        or None when that is not known (an unpacked sequence, a dynamic keyword mapping)."""
+        sig = func.facts.signature
+        params = [p for p in sig]
+        explicit = call.args[:1] and call.args[0][0] == "0" and call.args[0][1] == "request:parameter `self`"
+        if func.facts.class_name and "staticmethod" not in func.facts.decorators and params and params[0][1] == "pos" and not explicit:
+            params = params[1:]  # ``self`` / ``cls``: the receiver, not an argument (``Base.__init__(self, x)`` passes it)
+        positional = [p[0] for p in params if p[1] == "pos"]
+        entry = next((p for p in params if p[0] == name), None)
+        if entry is None:
+            return None
+        named = {p[0] for p in params}
+        extra: list[tuple[str, tuple[str, ...]]] = []  # what a ``*args`` / ``**kwargs`` collects
+        stars: list[tuple[str, tuple[str, ...]]] = []  # ``*seq`` / ``**mapping`` passed
+        for key, source, deps in call.args:
+            if key.isdigit():
+                i = int(key)
+                if i < len(positional):
+                    if positional[i] == name and entry[1] == "pos":
+                        return (source, deps)
+                elif entry[1] == "*":
+                    extra.append((source, deps))
+            elif key in ("*", "**"):
+                stars.append((source, deps))
+            elif key == name and entry[1] != "**":
+                return (source, deps)
+            elif entry[1] == "**" and key not in named:
+                extra.append((source, deps))
+        if entry[1] in ("*", "**") or stars:
+            return _join_all(extra + stars)  # nothing collected: an empty tuple or dict
+        return (entry[2], ()) if entry[2] else None
+
+    def _attribute(self, func: Func, name: str) -> Resolved:
+        klass = func.file.classes.get(func.facts.class_name)
+        if klass is None:
+            return (f"request:`self.{name}` (a per-instance attribute)", frozenset())
+        return self._ask(("attr", func.file.module, klass.name, name), lambda: self._attribute_value(func.file, klass, name))
+
+    def _attribute_value(self, file: FileFacts, klass: ClassFacts, name: str) -> Resolved:
+        """What ``self.<name>`` holds in an instance of ``klass`` (or of a subclass): every
+        method's store, and for a field the constructions (see the module doc)."""
+        request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
+        if name in self._attribute_writes or "*" in self._attribute_writes:
+            return (f"request:`self.{name}` (a per-instance attribute, also set from outside the class)", frozenset())
+        prop = self.method(file, klass.name, name)
+        if prop is not None:
+            if "property" not in prop.facts.decorators and "functools.cached_property" not in prop.facts.decorators:
+                return request
+            return self._resolve(prop, prop.facts.returns or "literal:", prop.facts.returns_from, closed=True)
+        classes = list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
+        best: Resolved = _BOTTOM
+        found = False
+        for f, k in classes:
+            for method, source, deps in k.attribute_sources.get(name, ()):
+                found = True
+                if not method:
+                    continue  # a field default: counted below, when a construction omits it
+                fn = f.functions.get(method)
+                if fn is None:
+                    return request
+                best = _join(best, self._resolve(Func(f, fn), source, deps, closed=True))
+            if _RANK[kind(best[0])] == 3:
+                return (f"{kind(best[0])}:`self.{name}`, set from {_why(best[0])}", frozenset())
+        if not found:
+            return request
+        fields = [(f, k, e) for f, k in classes for e in k.attribute_sources.get(name, ()) if not e[0]]
+        if fields:
+            built = self._field_value(file, klass, name, fields)
+            best = _join(best, built)
+        if kind(best[0]) == "literal":
+            return best
+        return (f"{kind(best[0])}:`self.{name}`, set from {_why(best[0])}", frozenset())
+
+    def _field_value(self, file: FileFacts, klass: ClassFacts, name: str, fields: list) -> Resolved:  # type: ignore[type-arg]
+        """A field with a class-body default, in a class built without a project ``__init__``:
+        what each construction passes for it, or the default."""
+        request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
+        if self.method(file, klass.name, "__init__") is not None:
+            return request
+        self._wants.add(("mentions", klass.name.rsplit(".", 1)[-1]))
+        sites = self._sites(file, klass)
+        if sites is None:
+            return (f"request:`self.{name}`: {klass.name} is also built where its arguments are not visible (registered, handed on, or a field of such a class)", frozenset())
+        if not sites:
+            return request
+        f0, _k0, (_m, default_source, default_deps) = fields[0]
+        default = self._resolve(Func(f0, f0.functions["<module>"]), default_source, default_deps, closed=True)
+        best: Resolved = _BOTTOM
+        for caller, call in sites:
+            passed = None
+            for key, source, deps in call.args:
+                if key == name or key == "**":
+                    passed = (source, deps) if passed is None or key == name else passed
+                elif key.isdigit() or key == "*":
+                    return request  # positional fields: their order is not recorded
+            value = default if passed is None else self._resolve(caller, passed[0], passed[1], closed=True)
+            if _RANK[kind(value[0])] == 3:
+                return (f"{kind(value[0])}:the field `{name}` ({caller.label} builds it with {_why(value[0])})", frozenset())
+            best = _join(best, value)
+        return best
+
+    def _class_open(self, file: FileFacts, klass: ClassFacts) -> bool:
+        """Built where the call graph cannot see: registered by a decorator, or handed on."""
+        key = f"{file.module}.{klass.name}"
+        return any(d not in _PLAIN_CLASS_DECORATORS for d in klass.decorators) or key in self._escaped_names
+
+    @cached_property
+    def _field_types(self) -> dict[str, list[tuple[FileFacts, ClassFacts, str]]]:
+        """Class (qualified) -> the class-body fields of other classes typed with it: pydantic
+        builds it from what a construction of that class passes for the field."""
+        out: dict[str, list[tuple[FileFacts, ClassFacts, str]]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for klass in f.classes.values():
+                for name, b in klass.attributes.items():
+                    if b.scope == "class" and b.kind == "value" and b.factory:
+                        hit = self.resolve_class(Ref("name", b.factory if "." in b.factory else f"{f.module}.{b.factory}"))
+                        if hit is not None:
+                            out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((f, klass, name))
+        return out
+
+    def _sites(self, file: FileFacts, klass: ClassFacts) -> list[tuple[Func, Call]] | None:
+        """Every construction of ``klass``: its calls, and those of the classes with a field of
+        its type (what they pass for that field, as a mapping); None when one is not visible."""
+        key = f"{file.module}.{klass.name}"
+        if self._class_open(file, klass):
+            return None
+        sites = list(self._constructions.get(key, []))
+        for f, holder, field in self._field_types.get(key, []):
+            hkey = f"{f.module}.{holder.name}"
+            if self._class_open(f, holder) or hkey in self._field_types or self.method(f, holder.name, "__init__") is not None:
+                return None
+            self._wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))
+            for caller, call in self._constructions.get(hkey, []):
+                passed = [(k, s, d) for k, s, d in call.args if k == field or k == "**"]
+                if any(k.isdigit() or k == "*" for k, _s, _d in call.args):
+                    return None
+                if passed:
+                    sites.append((caller, Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in passed))))
+        return sites
+
+    @cached_property
+    def _attribute_writes(self) -> set[str]:
+        return {name for f in self.files if not f.is_test for name in f.attribute_writes}
+
+    @cached_property
+    def _escaped_names(self) -> set[str]:
+        return {name for f in self.files if not f.is_test for name in f.escapes}
+
+    @cached_property
+    def _escaped_functions(self) -> set[str]:
+        out = set()
+        for name in self._escaped_names:
+            func = self.function_named(name)
+            if func is not None:
+                out.add(func.id)
+            hit = self.split_module(name)
+            if hit is not None and hit[1] in hit[0].functions:
+                out.add(f"{hit[0].module}:{hit[1]}")
+        return out
+
+    @cached_property
+    def _constructions(self) -> dict[str, list[tuple[Func, Call]]]:
+        """Class (qualified) -> the non-test calls that build it (``LLMConfig(...)``, ``cls(...)``
+        in its classmethods, ``LLMConfig.model_validate(data)`` as ``**data``)."""
+        out: dict[str, list[tuple[Func, Call]]] = {}
+        for func in self.functions.values():
+            if func.file.is_test:
+                continue
+            for call in func.facts.calls:
+                ref, method = call.callee, ""
+                if ref.kind == "self" and ref.name in _VALIDATORS and func.facts.class_name and "classmethod" in func.facts.decorators:
+                    ref = Ref("name", f"{func.file.module}.{func.facts.class_name}.{ref.name}")  # ``cls.model_validate(data)``
+                if ref.kind != "name":
+                    continue
+                hit = self.resolve_class(ref)
+                if hit is None and ref.name.rsplit(".", 1)[-1] in _VALIDATORS:
+                    method = ref.name.rsplit(".", 1)[-1]
+                    hit = self.resolve_class(Ref("name", ref.name.rsplit(".", 1)[0]))
+                if hit is None:
+                    continue
+                if method:
+                    call = Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in call.args[:1]))
+                out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((func, call))
+        return out
+
+    def branches_process_wide(self, func: Func) -> bool:
+        """Whether every branch of ``func`` tests only literals and process-wide facts: which of
+        its writes runs is then the same choice in every call of one process."""
+        if not func.facts.branches and not func.facts.branches_from:
+            return True
+        resolved = self._fixpoint(("branches", func.id), lambda: self._resolve(func, func.facts.branches, func.facts.branches_from, closed=True))
+        return _RANK[kind(resolved[0])] <= 1
+
+    @cached_property
+    def _imported_modules(self) -> set[str]:
+        return {target for f in self.files for target in f.imports.values()}
+
+    def _own_process(self, file: FileFacts, func: Func) -> bool:
+        """A write in a script that no project module imports, run from its own ``__main__``:
+        its process is not the one serving requests."""
+        module = file.module
+        if any(t == module or t.startswith(module + ".") for t in self._imported_modules):
+            return False
+        return self.one_time(func) and func.facts.qualname != "<module>" or func.facts.qualname == "<main>"
+
+    # ------------------------------------------------------------- verdicts
     def varying_value(self, func: Func, access: Access) -> ConfigValue | None:
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
         a restore of the saved value, which belongs to the write it undoes)."""
-        what = kind(access)
+        source = self.value_of(func, access) if access.depends else access.source
+        what = kind(source)
         shown = f"`{access.value}`" if access.value else "the value"
-        why = access.source.split(":", 1)[1] if ":" in access.source else ""
+        why = _why(source)
         if what == "request":
             return ConfigValue(True, text(f"the value {shown} can differ from one request or instance to the next: it comes from {why}"))
         if what == "unknown":
@@ -78,28 +523,51 @@ class ConfigValues(Resolution):
             return None
         if key[0] == cat.ENVIRON and not key[1]:
             return None  # a variable named at run time: no other write is known to set the same one
-        value = _same_value(access)
-        for f, other in self._config_writes.get(_environ_as_one(key), []):
-            if other is access or _same_value(other) == value or not self.same_program(f, func.file):
+        value = self._same_value(func, access)
+        one_choice = None
+        for f, other_func, other in self._config_writes.get(_environ_as_one(key), []):
+            if other is access or self._same_value(other_func, other) == value or not self.same_program(f, func.file):
                 continue  # (another program, an example or a script run from its own folder, is another process)
             if other.how in _REMOVALS and any(other is w for w in own):
                 continue  # this function's own reset or undo of the write: not another value
+            if any(other is w for w in own) and self._same_value(other_func, other)[0] in ("literal", "process"):
+                if one_choice is None:
+                    one_choice = self.branches_process_wide(func)
+                if one_choice:
+                    continue  # the same process-wide choice made again: every call picks the same one
+            if other_func.file is not func.file and self._own_process(f, other_func):
+                continue  # another process's environment
             where: Loc = self.loc(f, other.span)
             other_shown = f"`{other.value}`" if other.value else "another value"
-            source = "a literal" if what == "literal" else f"process-wide ({why})"
-            return ConfigValue(False, text(f"the value {shown} is {source}, but it is also written with {other_shown} at ", where))
+            described = "a literal" if what == "literal" else f"process-wide ({why})"
+            return ConfigValue(False, text(f"the value {shown} is {described}, but it is also written with {other_shown} at ", where))
         return None
+
+    def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
+        """What two writes must share to leave the setting alike: the value as written (a restore
+        of the saved value is the value it was saved from, which the comparison cannot know)."""
+        what = kind(self.value_of(func, access) if access.depends else access.source)
+        return (what, access.value) if what in ("literal", "process") else (what, f"{id(access)}")
 
 
 _REMOVALS = ("delete", "method:pop")
+# ``Model.model_validate(data)``: a pydantic construction from a mapping
+_VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
+
+
+def _why(source: str) -> str:
+    why = source.split(":", 1)[1] if ":" in source else ""
+    return why if len(why) <= _MAX_WHY else why[: _MAX_WHY - 1] + "…"
+
+
+def _join_all(parts: list[tuple[str, tuple[str, ...]]]) -> tuple[str, tuple[str, ...]]:
+    source, deps = "literal:", set()
+    for s, d in parts:
+        source = _stronger(source, s)
+        deps.update(d)
+    return (source, tuple(sorted(deps)))
 
 
 def _environ_as_one(key: tuple[str, str]) -> tuple[str, str]:
     """``os.putenv(k, v)`` sets the same variable as ``os.environ[k] = v``."""
     return (cat.ENVIRON, key[1]) if key[0] in ("os.putenv", "os.unsetenv") else key
-
-
-def _same_value(access: Access) -> tuple[str, str]:
-    """What two writes must share to leave the setting alike: the value as written (a restore
-    of the saved value is the value it was saved from, which the comparison cannot know)."""
-    return (kind(access), access.value) if kind(access) in ("literal", "process") else (kind(access), f"{id(access)}")

@@ -26,14 +26,20 @@ thread's key (see the README for the numbers). A restore in `finally` undoes a c
 writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
 objects built with different keys leave every agent using the last one's, even in one thread.
 
-Only a value that can differ between requests is a hazard: request data (a parameter, a
-per-instance attribute, the current request's object, a value not known). A literal or a
+Only a value that can differ between requests is a hazard: request data (the current request's
+object, a handler's parameter, a value not known). Values are followed across functions: a
+helper's result is what it returns (`str(token_dir())`, a folder under the user's home, is
+process-wide; `tidy(input(...))` is the operator's terminal), a parameter is what its callers
+pass (when all of them are visible), and `self.x` is what the constructions of the class pass
+for it or its default (a class built by a registry keeps request data). A literal or a
 process-wide value (another environment variable, a key typed at the operator's terminal, a
 file, a module constant) written on every request or construction is the same for all of them
 and is not reported, unless other code writes a different value into the same setting (then
-whoever wrote last decides: both writes are reported); a restore of the saved value belongs to
-the write it undoes. Each write site is its own finding, so a `# noqa` or a baseline entry
-covers one write only.
+whoever wrote last decides: both writes are reported). Not another value: a restore of the
+saved value (it belongs to the write it undoes), a sibling literal of a function whose branches
+test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from other variables:
+every call picks the same one), and a write in a script no module imports (its own process).
+Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
 Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
 functions only called from those, and process-pool targets (module globals are per process
@@ -82,7 +88,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import callers_of_low, namers_of_unnamed_classes
+from linter.analysis.needs import callers_of_low, namers_of_unnamed_classes, provenance_sources
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -118,6 +124,8 @@ TOKENS = AnyOf(
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
+    # where the values come from: callees, callers and constructions the check could not see
+    yield from provenance_sources(index)
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
