@@ -200,6 +200,9 @@ REGISTRY_METHODS = frozenset(["append", "extend", "insert", "remove", "pop", "cl
 THREAD_LOCAL_FACTORIES = frozenset(["threading.local", "_threading_local.local"])
 CONTEXTVAR_FACTORIES = frozenset(["contextvars.ContextVar"])
 CACHE_DECORATORS = frozenset(["functools.cache", "functools.lru_cache", "functools.cached_property"])
+# class decorators that do not hand the class to anything: any other (``@register("x")``) may
+# register it with a factory that builds it from elsewhere
+PLAIN_CLASS_DECORATORS = frozenset(["dataclasses.dataclass", "dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering"])
 CONTEXTMANAGER_DECORATORS = frozenset(["contextlib.contextmanager", "contextlib.asynccontextmanager"])
 
 CUSTOM_LOGGER = "litellm.integrations.custom_logger.CustomLogger"

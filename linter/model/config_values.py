@@ -75,7 +75,6 @@ _BOTTOM: Resolved = ("literal:", frozenset())
 _PLAIN_DECORATORS = frozenset(
     ["staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod", *cat.CACHE_DECORATORS]
 )
-_PLAIN_CLASS_DECORATORS = frozenset(["dataclasses.dataclass", "dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering"])
 _MAX_WHY = 240  # evidence stays readable when a value is followed through many callers
 
 
@@ -397,7 +396,7 @@ class ConfigValues(Context):
     def _class_open(self, file: FileFacts, klass: ClassFacts) -> bool:
         """Built where the call graph cannot see: registered by a decorator, or handed on."""
         key = f"{file.module}.{klass.name}"
-        return any(d not in _PLAIN_CLASS_DECORATORS for d in klass.decorators) or key in self._escaped_names
+        return any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators) or key in self._escaped_names
 
     @cached_property
     def _field_types(self) -> dict[str, list[tuple[FileFacts, ClassFacts, str]]]:

@@ -178,7 +178,8 @@ class Resolution:
     def referenced_classes(self) -> frozenset[str]:
         """Project classes (``module:Class``) that code of their own program, outside tests,
         names anywhere but their own definition: imported by another module (a re-export or a
-        star import of its module counts), constructed, subclassed, the factory of a binding, or
+        star import of its module counts), constructed, subclassed, handed on as a value or to a
+        registering class decorator (``@register("plugin")``), the factory of a binding, or
         spelled as a dotted path in a string (mem0's embedder factory imports
         ``"mem0.embeddings.vertexai.VertexAIEmbedding"``). Tests and other programs (examples,
         scripts) are no evidence either way: checking a package alone must give the same
@@ -188,11 +189,13 @@ class Resolution:
         for f in self.files:
             if f.is_test:
                 continue
-            names: set[str] = set(f.imports.values()) | f.dotted_strings
+            names: set[str] = set(f.imports.values()) | f.dotted_strings | set(f.escapes)
             for fn in f.functions.values():
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
-            for klass in f.classes.values():
+            for cname, klass in f.classes.items():
                 names.update(b.name for b in klass.bases if b.kind == "name")
+                if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
+                    names.add(f"{f.module}.{cname}")  # a registering decorator hands it to a factory
                 names.update(b.factory for b in klass.attributes.values() if b.factory)
             names.update(b.factory for b in f.bindings.values() if b.factory)
             named.extend((f, name) for name in names)
