@@ -328,13 +328,20 @@ class ConfigValues(Context):
         klass = func.file.classes.get(func.facts.class_name)
         if klass is None:
             return (f"request:`self.{name}` (a per-instance attribute)", frozenset())
-        return self._ask(("attr", func.file.module, klass.name, name), lambda: self._attribute_value(func.file, klass, name))
+        # read while the object is built (pydantic's ``model_post_init``, a dataclass's
+        # ``__post_init__``, ``__init__``): what other code sets on it later cannot be read there
+        building = func.facts.qualname.rsplit(".", 1)[-1] in _CONSTRUCTION_HOOKS
+        return self._ask(
+            ("attr", func.file.module, klass.name, name, building),
+            lambda: self._attribute_value(func.file, klass, name, building),
+        )
 
-    def _attribute_value(self, file: FileFacts, klass: ClassFacts, name: str) -> Resolved:
+    def _attribute_value(self, file: FileFacts, klass: ClassFacts, name: str, building: bool = False) -> Resolved:
         """What ``self.<name>`` holds in an instance of ``klass`` (or of a subclass): every
-        method's store, and for a field the constructions (see the module doc)."""
+        method's store, and for a field the constructions (see the module doc). ``building``:
+        read by a construction hook, before any code outside the class can set it."""
         request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
-        if name in self._attribute_writes or "*" in self._attribute_writes:
+        if not building and (name in self._attribute_writes or "*" in self._attribute_writes):
             return (f"request:`self.{name}` (a per-instance attribute, also set from outside the class)", frozenset())
         prop = self.method(file, klass.name, name)
         if prop is not None:
@@ -550,6 +557,7 @@ class ConfigValues(Context):
 
 
 _REMOVALS = ("delete", "method:pop")
+_CONSTRUCTION_HOOKS = frozenset(["__init__", "model_post_init", "__post_init__"])
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
 
