@@ -194,7 +194,11 @@ def test_a_helper_module_that_imports_streamlit_is_not_a_script(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     "case,package",
-    [("LLM005/library_built_only_by_examples", "gemlib"), ("LLM008/safe_app_started_by_an_example", "svc")],
+    [
+        ("LLM005/library_built_only_by_examples", "gemlib"),
+        ("LLM005/library_exported_by_star_import", "starlib"),
+        ("LLM008/safe_app_started_by_an_example", "svc"),
+    ],
 )
 def test_a_package_alone_and_the_whole_tree_give_the_same_findings(tmp_path: Path, case: str, package: str) -> None:
     # an example or a script run from its own folder is another program: its main() does not

@@ -66,19 +66,25 @@ def registering_methods(index: ProjectIndex) -> Iterator[Callers]:
             yield Callers(i)
 
 
-def namers_of_unnamed_classes(index: ProjectIndex) -> Iterator[Mentions]:
+def namers_of_unnamed_classes(index: ProjectIndex) -> Iterator[Mentions | Definition]:
     """Files that mention a class whose methods register callbacks or write client config but
     that nothing analysed names yet (``unnamed_class``): the byte scan may have skipped the
-    module that imports it, or the plugin factory that spells its path in a string."""
-    names = {
-        func.facts.class_name.rsplit(".", 1)[-1]
+    module that imports it, or the plugin factory that spells its path in a string; and the
+    ``__init__`` of each package above it, whose ``from .lm import *`` names it without
+    spelling it (storm's ``GoogleModel``, lost when ``knowledge_storm/`` was checked alone)."""
+    unnamed = {
+        (func.file.module, func.facts.class_name.rsplit(".", 1)[-1])
         for func in index.functions.values()
         if func.facts.class_name
         and (func.facts.registrations or func.facts.config_writes)
         and index.unnamed_class(func.file, func.facts.class_name)
     }
-    if names:
-        yield Mentions(names)
+    if unnamed:
+        yield Mentions({name for _, name in unnamed})
+    for module, name in unnamed:
+        parts = module.split(".")
+        for i in range(1, len(parts)):
+            yield Definition(".".join(parts[:i]) + "." + name)  # resolves to that package's __init__
 
 
 def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Iterator[Callers]:
