@@ -206,7 +206,7 @@ class ConfigValues(Context):
                     return out
             return (("request:" if call.callee.kind == "self" else "unknown:") + fallback, frozenset())
         summary = _BOTTOM
-        for target in (callee, *self._overrides(callee)):
+        for target in (callee, *self.overrides(callee)):
             summary = _join(summary, self._summary(target))
         out: Resolved = (summary[0], frozenset())
         if kind(summary[0]) != "literal":
@@ -230,19 +230,6 @@ class ConfigValues(Context):
             return False
         head, _, last = ref.name.rpartition(".")
         return self.resolve_class(ref) is not None or (last in _VALIDATORS and self.resolve_class(Ref("name", head)) is not None)
-
-    def _overrides(self, func: Func) -> list[Func]:
-        """The project subclasses' versions of a method: ``self.m()`` may run any of them."""
-        cls = func.facts.class_name
-        if not cls or not func.facts.qualname.startswith(cls + "."):
-            return []
-        name = func.facts.qualname[len(cls) + 1 :]
-        out = []
-        for f, sub in self._subclasses.get(f"{func.file.module}:{cls}", ()):
-            fn = f.functions.get(f"{sub.name}.{name}")
-            if fn is not None:
-                out.append(Func(f, fn))
-        return out
 
     def _summary(self, func: Func) -> Resolved:
         """What ``func`` returns, its own parameters kept open (pass-through)."""
@@ -287,7 +274,7 @@ class ConfigValues(Context):
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return []
-        if self._overrides(func):
+        if self.overrides(func):
             return []  # an override may call it through ``super()`` with what it was given
         return [(c, call) for c, call in self.callers.get(func.id, []) if not c.file.is_test and call.span != c.facts.span]
 

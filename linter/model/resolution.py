@@ -277,6 +277,13 @@ class Resolution:
             or any(b.kind == "name" and b.name in _PROTOCOLS for b in klass.bases)
         ):
             return []
+        return self.overrides(func)
+
+    def overrides(self, func: Func) -> list[Func]:
+        """The project subclasses' versions of a method: ``self.m()`` may run any of them."""
+        cls = func.facts.class_name
+        if not cls or not func.facts.qualname.startswith(cls + "."):
+            return []
         name = func.facts.qualname[len(cls) + 1 :]
         out = []
         for f, sub in self._subclasses.get(f"{func.file.module}:{cls}", ()):

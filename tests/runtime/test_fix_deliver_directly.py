@@ -115,7 +115,9 @@ def test_crewai_set_callbacks_fixed(tmp_path: Path, mocked: MockedCompletion) ->
     after_async = _crew_losses(fixed_llm, fixed_handlers, mocked, True)
     print(f"crewAI set_callbacks: 4 agents in turns (missed, foreign) {before_sync} -> {after_sync}; "
           f"8 async agents x 50 {before_async} -> {after_async}")
-    assert before_sync[0] >= 100 and after_sync == (0, 0)
+    # the sync losses depend on how far litellm's logging thread lags the turns: 100-190 of 200
+    # on a quiet machine, 68 once with the suite and an ecosystem run on 2 cores (2026-12-06)
+    assert before_sync[0] >= 20 and after_sync == (0, 0)
     assert before_async[0] >= 100 and after_async == (0, 0)
 
 
