@@ -12,7 +12,7 @@ import pytest
 import linter
 import linter.rules
 from linter.cache import TreeFile, TreeRecord
-from linter.demands import Callers, Definition, ImportsAndMentions, Mentions, MentionsWord, decode_question, encode_question, imported_words, per_index
+from linter.demands import Callers, Definition, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, decode_question, encode_question, imported_words, per_index
 from linter.rules import RULES, discover
 
 ROOT = Path(linter.__file__).parent
@@ -74,7 +74,21 @@ def test_imports_and_mentions_needs_both_the_import_and_the_name() -> None:
     assert imported_words(b"from a.b import (c,\n d)\nimport e as f\nx = 1\n") == {b"from", b"a", b"b", b"import", b"c", b"d", b"e", b"as", b"f"}
 
 
-@pytest.mark.parametrize("q", [MentionsWord(("a", "b")), ImportsAndMentions((("m", "n"), ("m", "o")))])
+def test_imports_from_needs_the_name_imported_from_the_package() -> None:
+    q = ImportsFrom((("camel.toolkits", "VeoToolkit"),))
+    assert q.matches(b"from camel.toolkits import VeoToolkit\nVeoToolkit()\n")
+    assert q.matches(b"from camel.toolkits import (\n    SearchToolkit,\n    VeoToolkit,\n)\n")
+    assert q.matches(b"import camel.toolkits\ncamel.toolkits.VeoToolkit()\n")
+    # a submodule's import mentions the package's words too: the question ImportsAndMentions
+    # asks would say yes here (pdd: 169 more files parsed)
+    assert not q.matches(b"from camel.toolkits.search import SearchToolkit\nVeoToolkit = None\n")
+    assert not q.matches(b"from camel.toolkits import VeoToolkitV2\n"), "a longer name is not the name"
+    assert not q.matches(b"from camel import toolkits\n")
+
+
+@pytest.mark.parametrize(
+    "q", [MentionsWord(("a", "b")), ImportsAndMentions((("m", "n"), ("m", "o"))), ImportsFrom((("p.q", "n"),))]
+)
 def test_questions_round_trip(q: object) -> None:
     assert decode_question(encode_question(q)) == q  # type: ignore[arg-type]
 

@@ -24,7 +24,7 @@ from linter.analysis.facts import FileFacts
 from linter.analysis.source import read_source
 from linter.cache import Cache, digest, stat_signature
 from linter.config import Config
-from linter.demands import Callers, Definition, Demand, ImportsAndMentions, Mentions, MentionsWord, Question, imported_words
+from linter.demands import Callers, Definition, Demand, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
 from linter.engine.workers import SERIAL_BELOW, Background, Outcome, analyse_all, file_size, make_job, scan_of
 from linter.project import Func, ProjectIndex, Where
@@ -64,6 +64,7 @@ class Analysis:
         self.errors: list[str] = []
         self.done: set[str] = set()  # display paths analysed (parsed or ruled out) with force
         self.chased_pairs: set[tuple[str, str]] = set()  # (module, name) whose importers were analysed
+        self.chased_reexports: set[tuple[str, str]] = set()  # (package, name) its importers were analysed for
         # Every question the demand rounds asked of a file's bytes, and its answer: a rerun
         # whose edited files answer them all alike (and keep their facts) is this run again.
         self.questions: list[Question] = []
@@ -299,13 +300,14 @@ class Analysis:
         # a package that re-exports one (``from .veo import VeoToolkit`` in its ``__init__``,
         # analysed by an earlier round: it imports the module and names it): importers of the
         # package call it too (camel's example builds ``camel.toolkits.VertexAIVeoToolkit``)
-        pairs |= {
-            (f.module.rsplit(".", 1)[-1], local)
+        reexports = {
+            (f.module, local)
             for f in self.facts
             if f.is_package and not f.is_test
             for local, target in f.imports.items()
             if tuple(target.rsplit(".", 1)) in named
-        }
+        } - self.chased_reexports
+        self.chased_reexports |= reexports
         # a subclass inherits the methods (``AgentOps(OpenTelemetry)``): its constructor calls too
         classes = {n for _, n in pairs}
         pairs |= {
@@ -317,12 +319,27 @@ class Analysis:
         }
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
         pairs = {(m, n) for m, n in pairs if m not in sys.stdlib_module_names} - self.chased_pairs
-        if not pairs:
-            return []
         self.chased_pairs |= pairs
-        question = ImportsAndMentions(tuple(sorted(pairs)))
-        wanted = question.wanted
-        return [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted, question)]
+        out = []
+        if pairs:
+            question = ImportsAndMentions(tuple(sorted(pairs)))
+            wanted = question.wanted
+            out = [sf for sf in self.files if sf.display not in self.done and self._imports_and_mentions(sf, wanted, question)]
+        if reexports:
+            taken = {sf.display for sf in out}
+            ask = ImportsFrom(tuple(sorted(reexports)))
+            out += [sf for sf in self.files if sf.display not in self.done and sf.display not in taken and self._imports_from(sf, ask)]
+        return out
+
+    def _imports_from(self, sf: SourceFile, question: ImportsFrom) -> bool:
+        if sf.display in self.overrides:
+            data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
+        else:
+            try:
+                data = read_source(sf.path)
+            except OSError:
+                return self._record(sf, question, False)
+        return self._record(sf, question, question.matches(data))
 
     def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: ImportsAndMentions) -> bool:
         imported = self._imported.get(sf.display)
