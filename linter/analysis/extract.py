@@ -180,6 +180,10 @@ class _Extractor:
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
+        # ``FileFacts.dotted_strings`` / ``star_imports``, sorted at the end: a set's order differs
+        # between processes (string hashing), and facts that differ make a rerun a full run
+        self.dotted_strings: set[str] = set()
+        self.star_imports: set[str] = set()
         facts.functions["<module>"] = self.toplevel.facts
         # ``self.x`` read in a method: (function, class, attribute, span, order, regions); a read of
         # a property or of a stored function runs it, known once the whole file is walked
@@ -293,7 +297,7 @@ class _Extractor:
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.facts.star_imports)
+                add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.star_imports)
             elif isinstance(stmt, ast.Assign):
                 for t in stmt.targets:
                     self._add_target_names(t)
@@ -335,7 +339,7 @@ class _Extractor:
             if kind is ast.Constant:
                 value = node.value  # type: ignore[attr-defined]
                 if type(value) is str and "." in value and " " not in value and _DOTTED_PATH.fullmatch(value):
-                    self.facts.dotted_strings.add(value.replace(":", "."))
+                    self.dotted_strings.add(value.replace(":", "."))
                 continue  # a leaf no fact comes from: an eighth of the nodes (not counted in ``order``)
             self.order += 1
             handler = _HANDLERS.get(kind)
@@ -359,6 +363,8 @@ class _Extractor:
         by its position: facts that only moved stay equal (``moved.py`` maps positions alone)."""
         self.facts.escapes = tuple(sorted(self.escapes))
         self.facts.attribute_writes = tuple(sorted(self.attribute_writes))
+        self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
+        self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
 
         def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
@@ -1544,7 +1550,7 @@ class _Extractor:
         if isinstance(node, ast.Lambda):
             calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
             refs = [r for r in (self.resolve_expr(c.func, ctx) for c in calls) if r.kind in ("name", "self")]
-            ctx.fn.facts.lambda_spawns.update(str(r) for r in refs)
+            ctx.fn.facts.lambda_spawns = tuple(sorted({*ctx.fn.facts.lambda_spawns, *(str(r) for r in refs)}))
             return refs
         if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
             node = node.args[0]

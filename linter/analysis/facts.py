@@ -181,7 +181,7 @@ class FunctionFacts:
     spawns: list[tuple[Ref, str]] = field(default_factory=list)  # (target, how)
     # spawn targets called by a lambda (``run_in_executor(pool, lambda: task(x=1))``): that call,
     # with its arguments, is among ``calls``, and it is the edge that starts them
-    lambda_spawns: set[str] = field(default_factory=set)
+    lambda_spawns: tuple[str, ...] = ()  # sorted
     # writes of process-wide client configuration (``litellm.api_key = k``, ``os.environ[k] = v``,
     # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
     # "call" / "delete"
@@ -242,10 +242,10 @@ class FileFacts:
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     # string literals that spell a dotted path (``"pkg.embeddings.vertex.VertexEmbedding"``): a
     # plugin factory imports the class they name
-    dotted_strings: set[str] = field(default_factory=set)
+    dotted_strings: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
     # modules this file star-imports (``from .lm import *`` in a package's ``__init__`` exports
     # every public class of ``lm``)
-    star_imports: set[str] = field(default_factory=set)
+    star_imports: tuple[str, ...] = ()  # sorted
     # line -> suppressed codes/names ("*" for a bare noqa)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     # functions and classes handed on as values (qualified as written): see ``extract.escape``

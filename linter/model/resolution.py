@@ -189,7 +189,7 @@ class Resolution:
         for f in self.files:
             if f.is_test:
                 continue
-            names: set[str] = set(f.imports.values()) | f.dotted_strings | set(f.escapes)
+            names: set[str] = {*f.imports.values(), *f.dotted_strings, *f.escapes}
             for fn in f.functions.values():
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
             for cname, klass in f.classes.items():

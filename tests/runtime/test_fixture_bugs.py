@@ -37,7 +37,9 @@ def test_pdd_global_dict_is_wrong_even_in_one_thread(mocked: MockedCompletion) -
     wrong = _pdd_wrong(mod.llm_invoke, mocked, threads=1, per_thread=200)
     drain_sync_logging()
     print(f"PDD 1 thread: {wrong}/200 wrong")
-    assert wrong >= 150, f"{wrong}/200 wrong"
+    # how many reads come before litellm's logging thread wrote depends on how far it lags:
+    # 150-200 of 200 on a quiet machine, 103 once in a fresh-clone CI run (2026-12-06)
+    assert wrong >= 50, f"{wrong}/200 wrong"
 
 
 def test_pdd_global_dict_is_wrong_with_threads(mocked: MockedCompletion) -> None:
