@@ -331,15 +331,18 @@ class Analysis:
             out += [sf for sf in self.files if sf.display not in self.done and sf.display not in taken and self._imports_from(sf, ask)]
         return out
 
-    def _imports_from(self, sf: SourceFile, question: ImportsFrom) -> bool:
+    def _bytes(self, sf: SourceFile) -> bytes | None:
+        """The file's current bytes (an edit not written yet, or the disk's); None if unreadable."""
         if sf.display in self.overrides:
-            data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
-        else:
-            try:
-                data = read_source(sf.path)
-            except OSError:
-                return self._record(sf, question, False)
-        return self._record(sf, question, question.matches(data))
+            return self.overrides[sf.display].encode("utf-8", "surrogatepass")
+        try:
+            return read_source(sf.path)
+        except OSError:
+            return None
+
+    def _imports_from(self, sf: SourceFile, question: ImportsFrom) -> bool:
+        data = self._bytes(sf)
+        return self._record(sf, question, data is not None and question.matches(data))
 
     def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: ImportsAndMentions) -> bool:
         imported = self._imported.get(sf.display)
@@ -350,13 +353,9 @@ class Analysis:
                 imported = self._imported[sf.display] = e.imported
         if imported is not None and not imported & wanted.keys():
             return self._record(sf, question, False)  # the usual answer, without reading the file again
-        if sf.display in self.overrides:
-            data = self.overrides[sf.display].encode("utf-8", "surrogatepass")
-        else:
-            try:
-                data = read_source(sf.path)
-            except OSError:
-                return self._record(sf, question, False)
+        data = self._bytes(sf)
+        if data is None:
+            return self._record(sf, question, False)
         if imported is None:
             imported = self._imported[sf.display] = frozenset(imported_words(data))
             if e is not None and e.digest == digest(data):
