@@ -202,6 +202,9 @@ CONTEXTVAR_FACTORIES = frozenset(["contextvars.ContextVar"])
 CACHE_DECORATORS = frozenset(["functools.cache", "functools.lru_cache", "functools.cached_property"])
 # class decorators that do not hand the class to anything: any other (``@register("x")``) may
 # register it with a factory that builds it from elsewhere
+# methods that run while an object is built (``__init__``, a dataclass's ``__post_init__``,
+# pydantic's ``model_post_init``): once per construction, before other code can touch the object
+CONSTRUCTION_HOOKS = frozenset(["__init__", "__post_init__", "model_post_init"])
 PLAIN_CLASS_DECORATORS = frozenset(["dataclasses.dataclass", "dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering"])
 CONTEXTMANAGER_DECORATORS = frozenset(["contextlib.contextmanager", "contextlib.asynccontextmanager"])
 

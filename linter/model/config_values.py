@@ -317,7 +317,7 @@ class ConfigValues(Context):
             return (f"request:`self.{name}` (a per-instance attribute)", frozenset())
         # read while the object is built (pydantic's ``model_post_init``, a dataclass's
         # ``__post_init__``, ``__init__``): what other code sets on it later cannot be read there
-        building = func.facts.qualname.rsplit(".", 1)[-1] in _CONSTRUCTION_HOOKS
+        building = func.facts.qualname.rsplit(".", 1)[-1] in cat.CONSTRUCTION_HOOKS
         return self._ask(
             ("attr", func.file.module, klass.name, name, building),
             lambda: self._attribute_value(func.file, klass, name, building),
@@ -544,7 +544,6 @@ class ConfigValues(Context):
 
 
 _REMOVALS = ("delete", "method:pop")
-_CONSTRUCTION_HOOKS = frozenset(["__init__", "model_post_init", "__post_init__"])
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
 

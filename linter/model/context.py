@@ -402,7 +402,7 @@ class Context(Network):
         if not cls or not func.facts.qualname.startswith(cls + "."):
             return None
         name = func.facts.qualname[len(cls) + 1 :]
-        if name in ("__init__", "__post_init__", "model_post_init") or any(
+        if name in cat.CONSTRUCTION_HOOKS or any(
             "validator" in d for d in func.facts.decorators
         ):
             if self.unnamed_class(func.file, cls):

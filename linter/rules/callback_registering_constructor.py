@@ -63,6 +63,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from linter.analysis import catalog as cat
 from linter.analysis.facts import Call
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Construction
@@ -78,7 +79,6 @@ SUMMARY = "Object whose construction registers global litellm callbacks built at
 TOKENS = AnyOf(rb"Router\s*\(", REGISTRATION)  # a Router, or a class that registers callbacks
 
 _ROUTERS = frozenset(["litellm.Router", "litellm.router.Router"])
-_CONSTRUCTION = ("__init__", "__post_init__", "model_post_init")
 _REMOVALS = ("remove", "pop", "clear", "delete")
 
 
@@ -131,7 +131,7 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> tu
             fn = f.functions.get(f"{k.name}.{name}")
             if fn is None:
                 continue
-            if name in _CONSTRUCTION or any("validator" in d for d in fn.decorators):
+            if name in cat.CONSTRUCTION_HOOKS or any("validator" in d for d in fn.decorators):
                 starts.append(Func(f, fn))
     seen: set[str] = set()
     todo = [(s, (s.facts.qualname,)) for s in starts]
