@@ -368,13 +368,13 @@ class _Extractor:
         numbers = self.call_numbers
 
         def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
-            if not any(d.startswith("c:@") for d in deps):
+            if not any(d[1:3] == ":@" for d in deps):
                 return deps
             out = []
             for d in deps:
-                if d.startswith("c:@"):
+                if d[1:3] == ":@":  # ``c:@<node>:<shown>``, ``f:@<node>:<argument>:<shown>``
                     node, _, shown = d[3:].partition(":")
-                    d = f"c:{numbers.get(int(node), -1)}:{shown}"
+                    d = f"{d[0]}:{numbers.get(int(node), -1)}:{shown}"
                 out.append(d)
             return tuple(sorted(out))
 
@@ -385,6 +385,8 @@ class _Extractor:
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
             fn.returns_from = renumber(fn.returns_from)
+            for name, (src, deps) in fn.fills.items():
+                fn.fills[name] = (src, renumber(deps))
             fn.branches_from = renumber(fn.branches_from)
         for klass in self.facts.classes.values():
             for name, entries in klass.attribute_sources.items():
@@ -871,8 +873,13 @@ class _Extractor:
                 return [(target.slice, ctx)]
             key = _subscript_key(target)
             if isinstance(target.value, ast.Name) and target.value.id in fn.locals:
-                # ``env[k] = v`` fills a local container: its source is now also v's and k's
-                self.bind_source(fn, target.value.id, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
+                # ``env[k] = v`` fills a local container: its source is now also v's and k's;
+                # ``saved[k] = os.environ.get(k)`` snapshots the environment: putting it back later
+                # is a restore, whichever variable ``k`` names
+                if self.environ_lookup(value, ctx) == ast.dump(target.slice):
+                    self.fill(fn, target.value.id, ("saved:`os.environ[...]`", _NO_DEPS))
+                else:
+                    self.fill(fn, target.value.id, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
             self.storage_write(
@@ -1016,6 +1023,20 @@ class _Extractor:
             return _PROJECT_CALL  # a project function's, or a method of an attribute's value (recorded as a ``Call``)
         return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
 
+    def environ_lookup(self, value: ast.expr | None, ctx: _Ctx) -> str | None:
+        """The key expression (``ast.dump``) of ``os.environ.get(k)`` / ``os.environ[k]`` /
+        ``os.getenv(k)``, else None."""
+        if isinstance(value, ast.Subscript) and self.is_environ(value.value, ctx):
+            return ast.dump(value.slice)
+        if isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred):
+            func = value.func
+            if isinstance(func, ast.Attribute) and func.attr == "get" and self.is_environ(func.value, ctx):
+                return ast.dump(value.args[0])
+            text = dotted(func)
+            if text is not None and self.resolve(text, ctx).name == "os.getenv":
+                return ast.dump(value.args[0])
+        return None
+
     def is_environ(self, node: ast.expr, ctx: _Ctx) -> bool:
         text = dotted(node)
         return text is not None and self.resolve(text, ctx).name == cat.ENVIRON
@@ -1044,6 +1065,12 @@ class _Extractor:
             if module_level.startswith("request") and (at_top or "current request" in module_level):
                 return (module_level, _NO_DEPS)
             binding = self.facts.bindings.get(root)
+            if binding is not None and binding.kind == "mutable" and root in self.top_names:
+                # a module-level table (``_PROVIDER_MODEL_ENV = {"anthropic": "ANTHROPIC_MODEL"}``)
+                # is what it was built with, while no function writes it (the model decides)
+                built = self.toplevel.sources.get(root, ("unknown:", _NO_DEPS))
+                if _RANK[built[0].split(":", 1)[0]] <= 1 and not built[1]:
+                    return (built[0], frozenset([f"g:{self.facts.module}.{root}"]))
             if binding is not None and binding.kind != "value":
                 return (f"unknown:`{root}` (module-level mutable storage)", _NO_DEPS)
             return (f"process:`{text}`", _NO_DEPS)
@@ -1053,6 +1080,14 @@ class _Extractor:
 
     def bind_source(self, fn: _Fn, name: str, source: Prov) -> None:
         fn.sources[name] = _join(fn.sources.get(name, ("literal:", _NO_DEPS)), source)
+
+    def fill(self, fn: _Fn, name: str, added: Prov) -> None:
+        """``name``'s container now also holds ``added``; a parameter's is the caller's too."""
+        if name in fn.facts.params and name not in ("self", "cls"):
+            before = fn.facts.fills.get(name, ("literal:", ()))
+            source, deps = _join((before[0], frozenset(before[1])), added)
+            fn.facts.fills[name] = (source, tuple(sorted(deps)))
+        self.bind_source(fn, name, added)
 
     def _is_instance_factory(self, factory: str, value: ast.expr | None, ctx: _Ctx) -> bool:
         """``x = Agent(...)``: a call of a capitalised name that no catalogue knows (a class)."""
@@ -1400,7 +1435,7 @@ class _Extractor:
             added: Prov = ("literal:", _NO_DEPS)
             for a in args:
                 added = _join(added, self.value_source(a.value, ctx))
-            self.bind_source(fn, func.value.id, added)  # type: ignore[attr-defined]
+            self.fill(fn, func.value.id, added)  # type: ignore[attr-defined]
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             positional = [a.value for a in args if a.keyword is None and not a.star]
             key = _string(positional[0]) if positional and ref.name in ("os.putenv", "os.unsetenv") else ""
@@ -1439,10 +1474,11 @@ class _Extractor:
             self.call_numbers[id(node)] = len(fn.facts.calls)
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
-                for a in args:
-                    if isinstance(a.value, ast.Name) and a.value.id in fn.containers:
-                        # ``fill(env)``: the callee may put anything in the local's container
-                        self.bind_source(fn, a.value.id, (f"unknown:`{a.value.id}`, filled by `{text or 'a call'}()`", _NO_DEPS))
+                for key, a in zip((k for k, _s, _d in call.args), args):
+                    if isinstance(a.value, ast.Name) and (a.value.id in fn.containers or a.value.id in fn.facts.params) and a.value.id not in ("self", "cls"):
+                        # ``fill(env)``: the local's container now also holds what the callee puts
+                        # in that parameter (``FunctionFacts.fills``, resolved by the model)
+                        self.fill(fn, a.value.id, ("literal:", frozenset([f"f:@{id(node)}:{key}:{text or 'a call'}"])))
             fn.facts.calls.append(call)
         if args and text not in _INTROSPECTION:
             for a in args:

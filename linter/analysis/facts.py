@@ -199,6 +199,9 @@ class FunctionFacts:
     dispatches: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
     is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
+    # what it puts into a container it was given (``originals[k] = os.environ.get(k)``): parameter
+    # -> (source, depends) joined like ``returns``; a caller's local passed there then holds it
+    fills: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
     # comes from as ``Access.source``, "" without a default)
     signature: tuple[tuple[str, str, str], ...] = ()

@@ -165,6 +165,15 @@ class ConfigValues(Context):
                 part = self._param(func, rest) if closed else ("literal:", frozenset([rest]))
             elif what == "a":
                 part = self._attribute(func, rest)
+            elif what == "g":
+                written = rest in self._written_storage
+                part = (f"unknown:`{rest.rsplit('.', 1)[-1]}` (module-level storage that functions write)", frozenset()) if written else _BOTTOM
+            elif what == "f":
+                part = self._ask(("fill", func.id, rest), lambda: self._call_fill(func, rest))
+                if closed and part[1]:
+                    opened, part = part[1], (part[0], frozenset())
+                    for p in opened:
+                        part = _join(part, self._param(func, p))
             else:
                 part = self._ask(("call", func.id, rest), lambda: self._call_result(func, rest))
                 if closed and part[1]:
@@ -217,6 +226,39 @@ class ConfigValues(Context):
             passed = self._argument(callee, call, p)
             if passed is None:
                 return (f"unknown:{fallback} (its `{p}` is not known here)", frozenset())
+            out = _join(out, self._resolve(func, passed[0], passed[1], closed=False))
+        return out
+
+    def _call_fill(self, func: Func, dep: str) -> Resolved:
+        """What the callee of the call ``dep`` names puts into the container passed as one of
+        its arguments (``_apply_routing_model_env(cfg, originals)`` saves the environment's own
+        values there): its ``fills`` summary for that parameter, with this call's arguments, in
+        ``func`` (its own parameters kept open). A callee not known may put anything there."""
+        where, _, rest = dep.partition(":")
+        key, _, shown = rest.partition(":")
+        unknown: Resolved = (f"unknown:a container filled by `{shown}()`", frozenset())
+        index = int(where) if where.lstrip("-").isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
+        callee = self.resolve_function(call.callee, func) if call is not None else None
+        if call is None or callee is None or self._built_class(call):
+            if call is not None and callee is None and call.callee.kind == "name":
+                self._wants.add(("definition", call.callee.name))
+            return unknown
+        param = _parameter_for(callee, key)
+        if param is None:
+            return unknown
+        summary = _BOTTOM
+        for target in (callee, *self.overrides(callee)):
+            filled = target.facts.fills.get(param)
+            if filled is not None:
+                summary = _join(summary, self._resolve(target, filled[0], filled[1], closed=False))
+        if _RANK[kind(summary[0])] == 3:
+            return (f"{kind(summary[0])}:a container filled by `{shown}()` with {_why(summary[0])}", frozenset())
+        out: Resolved = (summary[0], frozenset())
+        for p in summary[1]:
+            passed = self._argument(callee, call, p)
+            if passed is None:
+                return unknown
             out = _join(out, self._resolve(func, passed[0], passed[1], closed=False))
         return out
 
@@ -429,6 +471,11 @@ class ConfigValues(Context):
         return sites
 
     @cached_property
+    def _written_storage(self) -> set[str]:
+        """Module-level storage some non-test function writes (rebinds, fills or mutates)."""
+        return {w.target for f in self.files if not f.is_test for fn in f.functions.values() for w in fn.writes}
+
+    @cached_property
     def _attribute_writes(self) -> set[str]:
         return {name for f in self.files if not f.is_test for name in f.attribute_writes}
 
@@ -546,6 +593,18 @@ class ConfigValues(Context):
 _REMOVALS = ("delete", "method:pop")
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
+
+
+def _parameter_for(callee: Func, key: str) -> str | None:
+    """The parameter of ``callee`` that receives the argument ``key`` of a call (a position
+    or a keyword, as in ``Call.args``), or None (``*args`` / ``**kwargs``, a splat)."""
+    params = list(callee.facts.signature)
+    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][1] == "pos":
+        params = params[1:]  # the receiver
+    if key.isdigit():
+        positional = [p[0] for p in params if p[1] == "pos"]
+        return positional[int(key)] if int(key) < len(positional) else None
+    return key if any(p[0] == key and p[1] in ("pos", "kw") for p in params) else None
 
 
 def _why(source: str) -> str:
