@@ -262,7 +262,11 @@ ENVIRON = "os.environ"
 # libraries whose every value is per visitor (a Streamlit widget's value): a config value read
 # from them is request data, though it is not a parameter
 REQUEST_DATA = frozenset(
-    ["flask.request", "flask.session", "flask.g", "quart.request", "quart.session", "quart.g", "bottle.request", "werkzeug.local"]
+    [
+        "flask.request", "flask.session", "flask.g", "quart.request", "quart.session", "quart.g", "bottle.request", "werkzeug.local",
+        # starlette-context's request-scoped dict (pr-agent keeps each webhook's settings there)
+        "starlette_context.context",
+    ]
 )
 REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])

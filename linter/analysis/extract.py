@@ -178,6 +178,7 @@ class _Extractor:
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
+        self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
         # ``FileFacts.dotted_strings`` / ``star_imports``, sorted at the end: a set's order differs
@@ -262,6 +263,11 @@ class _Extractor:
 
     def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
         factory = self.factory_of(value, ctx)
+        shared = _field_default(value)
+        if shared is not None:
+            # ``PrivateAttr(default=threading.Lock())``: one object, made once, that every
+            # instance shares (agent-zero's MCP servers' class-level lock)
+            factory = self.factory_of(shared, ctx)
         made = _default_factory(value)
         if made is not None:  # ``field(default_factory=asyncio.Lock)``: the factory's value, per instance
             ref = self.resolve_expr(made, ctx)
@@ -366,6 +372,14 @@ class _Extractor:
         self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
         self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
+        for facts, node, sites in self.awaits:
+            number = numbers.get(node, -1)
+            if number < 0:
+                facts.suspends_alone = True
+            else:
+                facts.awaited = facts.awaited + (number,)
+            for site in sites:
+                site.call = number
 
         def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
             if not any(d[1:3] == ":@" for d in deps):
@@ -1174,12 +1188,16 @@ class _Extractor:
 
     def on_loop(self, node: ast.AST, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
+        if any(g.is_async for g in getattr(node, "generators", ())):
+            ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
         return [(c, ctx) for c in _children(node)]
 
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
+        if isinstance(node, ast.AsyncFor):
+            ctx.fn.facts.suspends_alone = True
         it = node.iter
         registry = ""
         inner_expr: ast.expr = it
@@ -1206,6 +1224,8 @@ class _Extractor:
 
     def on_with(self, node: ast.With | ast.AsyncWith, ctx: _Ctx):
         fn = ctx.fn
+        if isinstance(node, ast.AsyncWith):
+            fn.facts.suspends_alone = True
         regions = ctx.regions
         out: list = []
         single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()))
@@ -1349,8 +1369,13 @@ class _Extractor:
         return out
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
+        # which call is awaited is known once the walk has numbered it (``number_calls``)
+        sites = []
         for i in ctx.regions:
-            ctx.fn.facts.regions[i].awaits.append(Site(self.span(node)))
+            site = Site(self.span(node))
+            ctx.fn.facts.regions[i].awaits.append(site)
+            sites.append(site)
+        self.awaits.append((ctx.fn.facts, id(node.value), sites))
         return [(node.value, ctx)]
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
@@ -1713,6 +1738,17 @@ def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
         return False
     first = _args(value)[0].value
     return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
+
+
+def _field_default(value: ast.expr | None) -> ast.Call | None:
+    """The call made for ``default=`` of a field call (``Field(default=Lock())``), if any."""
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in cat.FIELD_FUNCTIONS:
+        for k in value.keywords:
+            if k.arg == "default" and isinstance(k.value, ast.Call):
+                return k.value
+        if value.args and isinstance(value.args[0], ast.Call):
+            return value.args[0]
+    return None
 
 
 def _default_factory(value: ast.expr | None) -> ast.expr | None:

@@ -46,6 +46,9 @@ class Site:
     """A position of interest (an ``await`` inside a lock)."""
 
     span: Span = NO_SPAN
+    # the awaited call's index in the function's ``calls`` (-1: not a call llmlint records, which
+    # may suspend): whether awaiting it lets other tasks run is the callee's (``Context.suspends``)
+    call: int = -1
 
 
 @dataclass(slots=True)
@@ -202,6 +205,11 @@ class FunctionFacts:
     # what it puts into a container it was given (``originals[k] = os.environ.get(k)``): parameter
     # -> (source, depends) joined like ``returns``; a caller's local passed there then holds it
     fills: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # where a coroutine may let other tasks of its loop run: ``awaited`` lists the calls it awaits
+    # (indexes into ``calls``); ``suspends_alone`` is any other ``await``, an ``async for`` or an
+    # ``async with`` (``Context.suspends`` decides, over the callees)
+    awaited: tuple[int, ...] = ()
+    suspends_alone: bool = False
     # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
     # comes from as ``Access.source``, "" without a default)
     signature: tuple[tuple[str, str, str], ...] = ()

@@ -45,7 +45,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Call, FileFacts, Ref
+from linter.analysis.facts import Call, FileFacts, LockRegion, Ref, Site
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -70,6 +70,39 @@ class Context(Network):
     def __init__(self, files: Iterable[FileFacts]) -> None:
         super().__init__(files)
         self._one_time: dict[str, bool] = {}
+        self._suspends: dict[str, bool] = {}
+
+    def suspends(self, func: Func) -> bool:
+        """Whether awaiting ``func``'s coroutine can let other tasks of the loop run: it has an
+        ``async for`` / ``async with``, an ``await`` of something not known, or awaits a callee
+        that suspends. One that only awaits project coroutines that never suspend runs to its end
+        in one step (agent-zero's ``SchedulerTaskList.save`` writes a file synchronously inside an
+        ``async def``: ``with self._lock: ... await self.save()`` never leaves the loop thread)."""
+        fid = func.id
+        if fid in self._suspends:
+            return self._suspends[fid]
+        self._suspends[fid] = True  # a cycle (recursion): assume it may
+        facts = func.facts
+        result = not facts.is_async or facts.is_generator or facts.suspends_alone
+        if not result:
+            result = any(self.call_suspends(func, i) for i in facts.awaited)
+        self._suspends[fid] = result
+        return result
+
+    def suspending_awaits(self, func: Func, region: LockRegion) -> list[Site]:
+        """The ``await``s inside ``region`` that can let other tasks run (``call_suspends``)."""
+        return [site for site in region.awaits if self.call_suspends(func, site.call)]
+
+    def call_suspends(self, func: Func, index: int) -> bool:
+        """Whether awaiting the call ``func.facts.calls[index]`` can suspend (-1: a call not
+        recorded, which may). A callee not resolved, a synchronous one (it returns some other
+        awaitable) or any override that suspends: it may."""
+        if not 0 <= index < len(func.facts.calls):
+            return True
+        callee = self.resolve_function(func.facts.calls[index].callee, func)
+        if callee is None:
+            return True
+        return any(self.suspends(target) for target in (callee, *self.overrides(callee)))
 
     def exempt(self, func: Func, where: int) -> bool:
         """Whether ``func`` runs in any of the places ``where`` (``Where`` flags) names. They are

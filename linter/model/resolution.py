@@ -216,8 +216,11 @@ class Resolution:
         in this tree, so its constructor is no evidence that anything runs per instance
         (skyvern's ``LaminarTrace``, which no module imports or names). A standalone module is
         itself the surface a user imports: its public class keeps the presumption that users
-        build it (a library's ``LLM`` class checked alone)."""
-        return "." in file.module and f"{file.module}:{class_name}" not in self.referenced_classes
+        build it (a library's ``LLM`` class checked alone). A module of a PEP 420 portion inside
+        a package is not standalone (pr-agent's ``pr_agent/algo/ai_handlers/``, which discovery
+        names ``openai_ai_handler``: its import root lies above its folder)."""
+        in_package = "." in file.module or self.import_root(file) != _folder(file.path)
+        return in_package and f"{file.module}:{class_name}" not in self.referenced_classes
 
     def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
         """A class-level or ``self.x = ...`` attribute, searched through project base classes."""

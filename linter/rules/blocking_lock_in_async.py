@@ -5,7 +5,10 @@ Finds `with lock:` (a plain `with`, not `async with`) and `lock.acquire()` insid
 `async def`, where the lock is a `threading` (or `multiprocessing`) lock — module-level,
 class-level or an instance attribute, also through a `@contextmanager` helper — or a name that
 says "lock" used with a plain `with` (an `asyncio.Lock` cannot be used that way, so it is a
-thread lock). It is worst when the lock is held across `await`.
+thread lock). It is worst when the lock is held across `await`. An `await` of a project
+coroutine that never suspends (no `await`, `async for` or `async with` of its own, nor in the
+coroutines it awaits: an `async def save()` that writes a file synchronously) does not leave the
+loop thread, so a lock held across only such awaits is held briefly.
 
 ## Why is this bad
 A threading lock blocks the whole thread, and in async code that thread is the event loop: while
@@ -98,7 +101,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if index.region_network(func, i, region):
                 told.add(region.span)
                 continue  # LLM003 reports this lock (and says it is held across await)
-            if region.taken == "acquire" and not region.awaits:
+            if region.taken == "acquire" and not index.suspending_awaits(func, region):
                 continue  # the acquire() call's own finding below says it
             told.add(region.span)
             yield _finding(index, func, region, lock)
@@ -128,8 +131,9 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
     chain = index.concurrency_evidence(func)
     if chain is not None:
         evidence.append(text("runs concurrently: ", chain))
-    if region.awaits:
-        site = region.awaits[0].span
+    awaits = index.suspending_awaits(func, region)
+    if awaits:
+        site = awaits[0].span
         message = (
             f"threading lock `{lock.label}` is held across `await` in async `{func.facts.qualname}`: it "
             "blocks the event loop thread while the coroutine is suspended, and another task reaching "
@@ -143,7 +147,8 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
             f"threading lock `{lock.label}` is acquired in async `{func.facts.qualname}`: while another "
             "thread holds it the event loop thread is blocked. Use an asyncio.Lock for state shared by tasks"
         )
-        evidence.append(text("no `await` inside: held briefly (reported with --preview)"))
+        held = "no `await` inside" if not region.awaits else "every `await` inside is of a coroutine that never suspends"
+        evidence.append(text(f"{held}: held briefly (reported with --preview)"))
         confidence = Confidence.LOW
         payload = LockHeld(func.id)
     return Diagnostic(CODE, NAME, func.file.path, region.span, message, confidence, tuple(evidence), payload=payload)

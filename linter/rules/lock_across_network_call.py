@@ -132,7 +132,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
 
 def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: Lock) -> Diagnostic | None:
     network = index.region_network(func, i, region)
-    awaits = region.awaits if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
+    awaits = index.suspending_awaits(func, region) if func.facts.is_async and lock.kind == "thread" and not region.is_async_with else []
     if not network:
         return None  # a threading lock in async def without a network call is LLM006's
     evidence = [text(f"`{lock.label}`: ", lock.description)]
