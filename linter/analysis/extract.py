@@ -68,6 +68,7 @@ class _Fn:
     # client-config writes
     sources: dict[str, Prov] = field(default_factory=dict)
     containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
+    keyed: dict[str, str] = field(default_factory=dict)  # local -> the per-key lookup that bound it
     nested: set[str] = field(default_factory=set)  # functions defined in it
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
@@ -820,6 +821,11 @@ class _Extractor:
                 ))
             else:
                 fn.locals.add(name)
+                keyed = _keyed_lookup(value)
+                if keyed:
+                    fn.keyed[name] = keyed
+                else:
+                    fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
                 factory = self.factory_of(value, ctx)
                 fn.instances.pop(name, None)
@@ -1250,8 +1256,10 @@ class _Extractor:
             if via_call and ref.kind == "local":
                 continue
             local = self.local_binding(ref, ctx)
+            keyed = fn.keyed.get(ref.name, "") if ref.kind == "local" else _keyed_lookup(expr)
             region = LockRegion(
-                ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local
+                ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
+                keyed=keyed,
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -1284,7 +1292,8 @@ class _Extractor:
         if ref.kind in ("self", "name", "local"):
             local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set())
-            region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local)
+            keyed = fn.keyed.get(ref.name, "") if ref.kind == "local" else _keyed_lookup(lock)
+            region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed)
             fn.facts.regions.append(region)
             inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops, ctx.guards, ctx.memo)
         out.extend((s, inner) for s in node.body)
@@ -1738,6 +1747,23 @@ def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
         return False
     first = _args(value)[0].value
     return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
+
+
+def _keyed_lookup(value: ast.expr | None) -> str:
+    """``get_lock(user.id)``, ``await self._lock_for(key)``, ``self._locks[key]``,
+    ``LOCKS.setdefault(key, Lock())``: one of many objects, picked by a key that is not a
+    literal; its text, else ""."""
+    v = value.value if isinstance(value, ast.Await) else value
+    if isinstance(v, ast.Subscript):
+        key: ast.expr | None = v.slice
+    elif isinstance(v, ast.Call) and (v.args or v.keywords):
+        key = v.args[0] if v.args else v.keywords[0].value
+    else:
+        return ""
+    if key is None or isinstance(key, ast.Constant) or isinstance(key, ast.Starred):
+        return ""
+    text = ast.unparse(v)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _field_default(value: ast.expr | None) -> ast.Call | None:

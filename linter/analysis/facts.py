@@ -164,6 +164,9 @@ class LockRegion:
     # what a local name was bound to by a call in this function (``lock = FileLock(p)``): its
     # factory decides, not its name
     local: Binding | None = None
+    # the lock is one of many, picked by a key that varies (``lock = await get_user_lock(user.id)``,
+    # ``self._locks[key]``): how it was picked, else ""
+    keyed: str = ""
 
 
 @dataclass(slots=True)

@@ -32,7 +32,9 @@ the fill: `if self.proc is None: self._start()`) — serialise on purpose and ar
 A fill of a cache keyed by a variable under one lock for every key is reported (a hit on one
 key waits for another key's fetch) unless the cache is also checked before the lock is taken
 (double-checked: hits never take it); so is a re-test of a local (a reply post-processed under
-the lock). Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
+the lock). A lock picked per key (`lock = await get_user_lock(user.id)`, `self._locks[key]`,
+`LOCKS.setdefault(path, Lock())`) makes only calls with the same key wait for each other, which
+is what it is for (one refresh per user): reported only with `--preview`. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
 guard a file, not the threads of one process, and are not locks here. Locks held only for a
 counter update, and code that only runs at start-up, are not reported.
 
@@ -158,7 +160,13 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
     shared = index.lock_contention_evidence(func, lock) if chain is None else None
-    if shared is not None:
+    keyed = region.keyed and not lock.shared and not (region.local is not None and region.local.kind == "lock")
+    if keyed:
+        # one lock per key (a user, a file, a model): only calls for the same key wait for each
+        # other, which is what such a lock is for (onyx coalesces one user's token refreshes)
+        evidence.append(text(f"a lock per key, `{region.keyed}`: only calls with the same key wait (reported with --preview)"))
+        confidence = Confidence.LOW
+    elif shared is not None:
         evidence.append(text("contended: ", shared))
         confidence = Confidence.HIGH
     elif chain is not None:
