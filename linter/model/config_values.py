@@ -243,6 +243,9 @@ class ConfigValues(Context):
         if call is None or callee is None or self._built_class(call):
             if call is not None and callee is None and call.callee.kind == "name":
                 self._wants.add(("definition", call.callee.name))
+                # not a project function once every file it could be in is analysed (the demand
+                # rounds ask for its definition): a library's (``logger.debug("%s", env)``)
+                return _BOTTOM
             return unknown
         param = _parameter_for(callee, key)
         if param is None:
