@@ -780,15 +780,9 @@ class _Extractor:
         fn = ctx.fn
         out: list = []
         if isinstance(target, (ast.Tuple, ast.List)):
-            # ``creds, project = get_credentials(path)``: each name holds a part of the value, so
-            # it comes from where the value comes from (a ``for`` target already has its iterable's)
-            outer = self._target_source
-            if outer is None and value is not None and how == "assign":
-                self._target_source = self.value_source(value, ctx)
             for el in target.elts:
                 inner = el.value if isinstance(el, ast.Starred) else el
                 out.extend(self.assign_target(inner, None, ctx, how, stmt))
-            self._target_source = outer
             return out
         if isinstance(target, ast.Starred):
             return self.assign_target(target.value, None, ctx, how, stmt)
