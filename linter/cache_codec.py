@@ -189,12 +189,34 @@ def _decoder(tp: Any, strings: dict[str, str], made: dict[type, Any]) -> _Decode
 def _dataclass_decoder(cls: type, strings: dict[str, str], made: dict[type, Any]) -> _Decoder:
     fields = _FACT_FIELDS[cls]  # type: ignore[index]
     n = len(fields)
-    if all(tp is int for _name, tp in fields):  # Span: the most numerous fact
+    frozen = cls.__dataclass_params__.frozen and not hasattr(cls, "__post_init__")  # type: ignore[attr-defined]
+    if frozen and all(tp is str for _name, tp in fields):
+        # a reference: pdd's facts hold 88,000 of them, 9,000 distinct; one object each
+        refs: dict[tuple, Any] = {}
+
+        def shared_value(v: Any) -> Any:
+            key = tuple(v)
+            found = refs.get(key)
+            if found is None:
+                if len(key) != n or not all(type(x) is str for x in key):
+                    raise CodecError(f"a {cls.__name__} of another shape")
+                found = refs[key] = cls(*key)
+            return found
+
+        return shared_value
+    if frozen and all(tp is int for _name, tp in fields):
+        # a span (pdd: 152,000, nearly all distinct): its slots set directly, not through the
+        # frozen class's generated __init__ (object.__setattr__ per field): 0.9 us, not 1.6 us
+        setters = [vars(cls)[name].__set__ for name, _tp in fields]
+        new = object.__new__
 
         def plain(v: Any) -> Any:
             if len(v) != n:
                 raise CodecError(f"a {cls.__name__} of another shape")
-            return cls(*v)
+            o = new(cls)
+            for set_, x in zip(setters, v):
+                set_(o, x)
+            return o
 
         return plain
     # str fields are shared: module and qualified names repeat in every file's facts (a third
