@@ -14,6 +14,7 @@ from linter.model.func import Func
 
 
 _ABSTRACT = frozenset(["abc.abstractmethod", "abstractmethod"])
+_UNKNOWN = object()  # not asked yet (None is an answer: no project function)
 _PROTOCOLS = frozenset(["typing.Protocol", "typing_extensions.Protocol"])
 
 
@@ -46,6 +47,7 @@ class Resolution:
         # everywhere, ``self.m`` per class, a local per enclosing function): the call graph,
         # network reachability and the locks ask ~320,000 times on pdd, ~27,000 distinct
         self._functions: dict[tuple[str, str, str, str], Func | None] = {}
+        self._functions_by_name: dict[str, Func | None] = {}  # the common kind, keyed by the name alone
         # folders holding an ``__init__.py`` (see ``import_root``): the engine sets every one it
         # discovered, parsed or not, so that a root never depends on what the byte scan parsed
         self.package_folders: frozenset[str] = frozenset(_folder(f.path) for f in self.files if f.is_package)
@@ -243,8 +245,11 @@ class Resolution:
         """The project function a call or registration names, if any."""
         kind = ref.kind
         if kind == "name":
-            key = ("name", ref.name, "", "")
-        elif kind == "self":
+            found = self._functions_by_name.get(ref.name, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = self._functions_by_name[ref.name] = self._resolve_function(ref, where)
+            return found  # type: ignore[return-value]
+        if kind == "self":
             key = ("self", ref.name, where.file.path, where.facts.class_name)
         else:
             key = (kind, ref.name, where.file.path, where.facts.qualname)
