@@ -277,7 +277,7 @@ def _encoder(tp: Any) -> Any:
 
 _FACT_FIELDS = _facts_types()
 _ENCODE_FACTS = _encoder(_facts.FileFacts)
-_FACTS_DECODERS: dict[int, Any] = {}  # id of a strings table -> its FileFacts decoder
+_FACTS_DECODER: list[Any] = [None, None]  # the strings table of the last decoder made, and that decoder
 
 
 def dumps_facts(facts: _facts.FileFacts) -> bytes:
@@ -286,19 +286,17 @@ def dumps_facts(facts: _facts.FileFacts) -> bytes:
 
 
 def loads_facts(data: bytes | str, strings: dict[str, str] | None = None) -> _facts.FileFacts:
-    """The inverse of ``dumps_facts``; CodecError, ValueError, TypeError (and the like) on
-    anything else. ``strings``: one object per distinct string across the facts decoded."""
+    """The inverse of ``dumps_facts``; CodecError on anything else. ``strings``: one object per distinct string across the facts decoded."""
     if strings is None:
         strings = {}
-    key = id(strings)
-    decoder = _FACTS_DECODERS.get(key)
-    if decoder is None or decoder[0] is not strings:
-        decoder = _FACTS_DECODERS[key] = (strings, _decoder(_facts.FileFacts, strings, {}))
+    if _FACTS_DECODER[0] is not strings:  # made once per table (the cache's is one per process)
+        _FACTS_DECODER[:] = [strings, _decoder(_facts.FileFacts, strings, {})]
+    decode = _FACTS_DECODER[1]
     try:
         value = json.loads(data)
         if type(value) is not list:
             raise CodecError("not facts")
-        return decoder[1](value)
+        return decode(value)
     except CodecError:
         raise
     except Exception as e:  # any other shape: a spoiled or foreign entry
