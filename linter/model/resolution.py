@@ -45,7 +45,8 @@ class Resolution:
         self._bindings: dict[str, tuple[FileFacts, Binding, str] | None] = {}
         # the function each reference names, per place it is named from (a name resolves alike
         # everywhere, ``self.m`` per class, a local per enclosing function): the call graph,
-        # network reachability and the locks ask ~320,000 times on pdd, ~27,000 distinct
+        # network reachability and the locks ask 320,000 times in a pdd rerun's 4 indexes,
+        # 5,400-9,600 distinct per index
         self._functions: dict[tuple[str, str, str, str], Func | None] = {}
         self._functions_by_name: dict[str, Func | None] = {}  # the common kind, keyed by the name alone
         # folders holding an ``__init__.py`` (see ``import_root``): the engine sets every one it
