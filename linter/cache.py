@@ -42,7 +42,7 @@ from linter.analysis.facts import FileFacts
 from linter.demands import Question, decode_question, encode_question
 
 DEFAULT_DIR = ".llmlint_cache"
-_SCHEMA = 4  # 4: a run stores every rule's findings, the selection filters them
+_SCHEMA = 5  # 5: facts encoded by their schema (``cache_codec.dumps_facts``)
 
 
 def digest(data: bytes) -> bytes:
@@ -94,7 +94,7 @@ class Entry:
     def facts(self) -> FileFacts | None:
         if self._facts is None and self._raw is not None:
             try:
-                value = cache_codec.loads(self._raw.encode(), _STRINGS)
+                value = cache_codec.loads_facts(self._raw, _STRINGS)
             except Exception:  # a spoiled entry is a miss, never an error
                 value = None
             self._facts = value if isinstance(value, FileFacts) else None
@@ -108,7 +108,7 @@ class Entry:
 
     def facts_json(self) -> str | None:
         if self._raw is None and self._facts is not None:
-            self._raw = cache_codec.dumps(self._facts).decode()  # kept: saving and the tree record both ask
+            self._raw = cache_codec.dumps_facts(self._facts).decode()  # kept: saving and the tree record both ask
         return self._raw
 
 

@@ -466,3 +466,34 @@ def test_an_edited_file_is_analysed_once_when_the_rerun_misses(tmp_path: Path, m
     got = run(tmp_path, cache_dir=cache, need_index=False)
     assert got == want and len(got) == 2
     assert "app.py" not in analysed  # the rerun's comparison analysed it; the full run took that from the cache
+
+
+def test_facts_codec_gives_back_every_fixtures_facts(tmp_path: Path) -> None:
+    """The facts cache's schema encoding (``cache_codec.dumps_facts``) gives back equal facts,
+    of the same types (a tuple stays a tuple: ``==`` tells it from a list), for every fixture
+    file, and equal facts encode to equal bytes (the tree record hashes them); anything that is
+    not a file's facts is a ``CodecError``."""
+    from linter import cache_codec
+    from linter.analysis.catalog import Catalog
+    from linter.analysis.extract import extract
+    from linter.analysis.facts import FileFacts
+
+    fixtures = sorted((ROOT / "tests" / "fixtures").rglob("*.py"))
+    assert len(fixtures) > 50
+    seen_fields: set[str] = set()
+    for path in fixtures:
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = compile(text, str(path), "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, UnicodeError, ValueError):  # the syntax and decoding fixtures
+            continue
+        facts = extract(tree, FileFacts(path.name, path.stem, suppressions={1: frozenset({"b", "a"})}), Catalog(), text)
+        data = cache_codec.dumps_facts(facts)
+        back = cache_codec.loads_facts(data, {})
+        assert back == facts, path
+        assert cache_codec.dumps_facts(back) == data, path
+        seen_fields |= {name for fn in facts.functions.values() for name in ("calls", "regions", "spawns") if getattr(fn, name)}
+    assert seen_fields == {"calls", "regions", "spawns"}  # the nested kinds were exercised
+    for hostile in (b'["@Popen", "x"]', b"[1, 2]", b'{"a": 1}', b"not json", b'["a.py"]', b"[" + b"[" * 100000):
+        with pytest.raises(cache_codec.CodecError):
+            cache_codec.loads_facts(hostile, {})

@@ -128,14 +128,14 @@ def _alike_facts(outcome: Outcome, facts_hash: bytes | None, sf: SourceFile, cac
     facts (still in the file's cache entry) when only positions differ, else None."""
     if not isinstance(outcome.result, FileFacts):
         return None
-    if facts_digest(cache_codec.dumps(outcome.result).decode()) == facts_hash:
+    if facts_digest(cache_codec.dumps_facts(outcome.result).decode()) == facts_hash:
         return _SAME
     e = cache.entries.get(sf.realpath)
     raw = e.facts_json() if e is not None else None
     if raw is None or facts_digest(raw) != facts_hash:
         return None
     try:
-        old = cache_codec.loads(raw.encode())
+        old = cache_codec.loads_facts(raw)
     except (cache_codec.CodecError, ValueError, TypeError):
         return None
     return moves(old, outcome.result) if isinstance(old, FileFacts) else None
