@@ -88,6 +88,7 @@ class Sample:
     tree_rss_mb: float  # peak of the summed RSS of the process and its descendants
     max_rss_mb: float  # largest single process (kernel accounting)
     returncode: int
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 @dataclass
@@ -167,7 +168,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sampl
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  ! {' '.join(cmd[:3])}... exited {proc.returncode}: {err.strip()[-300:]}", file=sys.stderr)
-    return Sample(seconds, peak / 1024, usage.ru_maxrss / 1024, proc.returncode)
+    return Sample(seconds, peak / 1024, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def find_tool(name: str) -> str | None:
@@ -470,14 +471,17 @@ def linearity(lint: list[str], tree: Path, runs: int) -> int:
                 times[copies].append(timed(lint + ["--no-cache", "."], root))
         load_after = os.getloadavg()
         print()
-        print("| copies | files | lines | findings | llmlint cold median s | per copy s | peak RSS tree MB |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
+        # CPU seconds too: on a machine others load, they vary less than the wall time
+        print("| copies | files | lines | findings | llmlint cold median s | per copy s | CPU s (all processes) | peak RSS tree MB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         med = {c: statistics.median(s.seconds for s in times[c]) for c in sizes}
+        cpu = {c: statistics.median(s.cpu for s in times[c]) for c in sizes}
         for copies, (_, files, lines) in sizes.items():
             peak = max(s.tree_rss_mb for s in times[copies])
-            print(f"| {copies} | {files} | {lines:,} | {counts[copies]} | {med[copies]:.2f} | {med[copies] / copies:.2f} | {peak:.0f} |")
+            print(f"| {copies} | {files} | {lines:,} | {counts[copies]} | {med[copies]:.2f} | {med[copies] / copies:.2f} | {cpu[copies]:.1f} | {peak:.0f} |")
         print()
-        print(f"t2/t1 = {med[2] / med[1]:.2f} (linear: 2.0); t4/t1 = {med[4] / med[1]:.2f} (linear: 4.0)")
+        print(f"t2/t1 = {med[2] / med[1]:.2f} (linear: 2.0); t4/t1 = {med[4] / med[1]:.2f} (linear: 4.0); "
+              f"CPU: {cpu[2] / cpu[1]:.2f}, {cpu[4] / cpu[1]:.2f}")
         print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
               f"after {', '.join(f'{x:.2f}' for x in load_after)}")
     finally:
