@@ -43,8 +43,10 @@ Measurements:
 
 ``--exactness`` compares llmlint's findings on the corpus with the prefilter and without it
 (every file parsed) and with a cold and a warm cache: any difference is printed and fails.
-``--scale`` times cold runs on 1x, 2x and 4x copies of the corpus. ``--smoke`` uses a tiny
-corpus and one round (the test suite runs that).
+``--scale`` times cold runs on 1x, 2x and 4x copies of the corpus. ``--linearity`` measures
+only that, on the tree (``--tree pdd``: its modules are copied under distinct package names,
+``benchmarks/copies.py``), interleaved, and prints t2/t1, t4/t1 and the findings per copy.
+``--smoke`` uses a tiny corpus and one round (the test suite runs that).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.copies import build_copies  # noqa: E402
 from benchmarks.corpus import PDD_COMMIT, build, pdd  # noqa: E402
 
 FLOOR = "floor: CPython's parser, every file (symtable)"
@@ -85,6 +88,7 @@ class Sample:
     tree_rss_mb: float  # peak of the summed RSS of the process and its descendants
     max_rss_mb: float  # largest single process (kernel accounting)
     returncode: int
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 @dataclass
@@ -164,7 +168,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sampl
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  ! {' '.join(cmd[:3])}... exited {proc.returncode}: {err.strip()[-300:]}", file=sys.stderr)
-    return Sample(seconds, peak / 1024, usage.ru_maxrss / 1024, proc.returncode)
+    return Sample(seconds, peak / 1024, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def find_tool(name: str) -> str | None:
@@ -267,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stop-after", type=float, default=0, help="seconds: stop at the first measurement past this and print what was measured")
     ap.add_argument("--targets-only", action="store_true", help="issue 18's measurements only (no --syntax-check analysed, ruff, semgrep, fixit)")
     ap.add_argument("--scale", action="store_true", help="also time cold runs on 1x, 2x, 4x copies")
+    ap.add_argument("--linearity", action="store_true", help="only time cold runs on 1x, 2x, 4x copies of the tree under distinct package names")
     ap.add_argument("--exactness", action="store_true", help="compare findings with/without prefilter and cache")
     ap.add_argument("--smoke", action="store_true", help="tiny corpus, one round (for the test suite)")
     ap.add_argument("--llmlint", default="", help="command that runs llmlint (default: this Python -m linter)")
@@ -302,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         n_files, n_lines = build(corpus, args.site_packages)
     print(f"corpus: {corpus} — {n_files} files, {n_lines:,} lines; {os.cpu_count()} cores")
     compile_bytecode(args, corpus)
+    if args.linearity:
+        return linearity(cmd + ["check", "--exit-zero", "--isolated", "-q", "--jobs", str(args.jobs)], corpus, args.runs)
     load_before = os.getloadavg()
 
     moved = corpus / args.moved_file
@@ -438,6 +445,47 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {copies} | {files} | {lines:,} | {med:.2f} | {med / copies:.2f} |", flush=True)
     if args.smoke:
         shutil.rmtree(corpus, ignore_errors=True)
+    return 0
+
+
+def linearity(lint: list[str], tree: Path, runs: int) -> int:
+    """Cold runs on 1, 2 and 4 copies of ``tree`` (distinct package names: ``benchmarks/copies.py``),
+    interleaved round by round; the medians and their ratios (linear: 2.0 and 4.0)."""
+    work = Path(tempfile.mkdtemp(prefix="llmlint-linearity-"))
+    try:
+        sizes: dict[int, tuple[Path, int, int]] = {}
+        for copies in (1, 2, 4):
+            root = work / f"x{copies}"
+            files, lines = build_copies(tree, root, copies)
+            sizes[copies] = (root, files, lines)
+        # findings per size (concise: one line each): N copies should have N times 1 copy's
+        counts = {c: sum(1 for line in subprocess.run(lint + ["--no-cache", "--output-format", "concise", "."], cwd=root,
+                                                      capture_output=True, text=True, check=False).stdout.splitlines()
+                         if ": LLM" in line)
+                  for c, (root, _, _) in sizes.items()}
+        load_before = os.getloadavg()
+        times: dict[int, list[Sample]] = {c: [] for c in sizes}
+        for i in range(runs):
+            print(f"round {i + 1}/{runs} (load {os.getloadavg()[0]:.2f})", flush=True)
+            for copies, (root, _, _) in sizes.items():
+                times[copies].append(timed(lint + ["--no-cache", "."], root))
+        load_after = os.getloadavg()
+        print()
+        # CPU seconds too: on a machine others load, they vary less than the wall time
+        print("| copies | files | lines | findings | llmlint cold median s | per copy s | CPU s (all processes) | peak RSS tree MB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        med = {c: statistics.median(s.seconds for s in times[c]) for c in sizes}
+        cpu = {c: statistics.median(s.cpu for s in times[c]) for c in sizes}
+        for copies, (_, files, lines) in sizes.items():
+            peak = max(s.tree_rss_mb for s in times[copies])
+            print(f"| {copies} | {files} | {lines:,} | {counts[copies]} | {med[copies]:.2f} | {med[copies] / copies:.2f} | {cpu[copies]:.1f} | {peak:.0f} |")
+        print()
+        print(f"t2/t1 = {med[2] / med[1]:.2f} (linear: 2.0); t4/t1 = {med[4] / med[1]:.2f} (linear: 4.0); "
+              f"CPU: {cpu[2] / cpu[1]:.2f}, {cpu[4] / cpu[1]:.2f}")
+        print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}; "
+              f"after {', '.join(f'{x:.2f}' for x in load_after)}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

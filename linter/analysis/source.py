@@ -257,13 +257,36 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
     if verdict is not None:
-        return _rejected(facts, text, verdict, skipped, scan.catalog)
+        try:
+            return _rejected(facts, text, verdict, skipped, scan.catalog)
+        finally:
+            trim_heap()
     from linter.analysis.extract import extract
 
     assert tree is not None
     with paused_gc():  # passes over the live tree cost 10% of the extraction
         extract(tree, facts, scan.catalog, text)
     return facts
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing). libcst's native parser leaves what it freed in the heap: on pdd's
+    tests/test_release_video.py (271 KB, newer f-strings) a process went 20 -> 109 MB and stayed
+    there after the tree was gone, for the rest of the run; trimmed: 32 MB, in 4 ms."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        import ctypes
+
+        try:
+            _MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", False)
+        except OSError:
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None  # the C function, False where there is none, None before the first look
 
 
 def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool, catalog: Catalog) -> FileFacts | None:

@@ -26,7 +26,7 @@ from linter.cache import Cache, digest, stat_signature
 from linter.config import Config
 from linter.demands import Callers, Definition, Demand, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
-from linter.engine.workers import SERIAL_BELOW, Background, Outcome, analyse_all, file_size, make_job, scan_of
+from linter.engine.workers import SERIAL_BELOW, Background, Outcome, Workers, file_size, make_job, scan_of
 from linter.project import Func, ProjectIndex, Where
 
 DEMAND_ROUNDS = 8
@@ -74,6 +74,7 @@ class Analysis:
         self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
         self._unchecked: list[tuple[SourceFile, Signature | None]] = []  # ruled out, syntax pending
         self._syntax: Background | None = None
+        self._workers = Workers(self.scan, jobs)
         self.digests: dict[str, bytes] = {}  # display path -> hash of the bytes its facts are of
 
     def index(self) -> ProjectIndex:
@@ -111,8 +112,10 @@ class Analysis:
         # the syntax of the files the byte scan rules out decides nothing but their syntax
         # finding: checked later, beside the demand rounds, on the core the main process leaves idle
         defer = not force and self.jobs > 1 and len(work) >= SERIAL_BELOW and self.scan.every_syntax and self.scan.tokens is not None
-        scan = replace(self.scan, every_syntax=False) if defer else self.scan
-        for sf, outcome in zip(work, analyse_all(jobs, scan, self.jobs)):
+        if defer and self._syntax is None and not self._workers.started:
+            self._syntax = Background(self.scan)  # forked first: see ``Background``
+        defer = defer and self._syntax is not None
+        for sf, outcome in zip(work, self._workers.run(jobs, self.scan.every_syntax and not defer)):
             if isinstance(outcome.result, str):
                 self.errors.append(outcome.result)
                 continue
@@ -126,10 +129,16 @@ class Analysis:
                 self._unchecked.append((sf, sigs.get(sf.display)))  # its cache entry waits for the verdict
                 continue
             self._store(sf, force, sigs.get(sf.display), outcome)
-        if defer and self._unchecked:
+        if defer:
             checks = [replace(make_job(sf, False, self.overrides), ruled_out=True) for sf, _sig in self._unchecked]
-            self._syntax = Background(checks, self.scan)
+            self._syntax.start(checks)  # type: ignore[union-attr]
         return out
+
+    def close(self) -> None:
+        """End the worker processes (the syntax checks' process ends with its answer)."""
+        self._workers.close()
+        if self._syntax is not None:
+            self._syntax.close()
 
     def check_syntax(self) -> None:
         """The verdicts of the deferred syntax checks: a file that does not parse joins the facts
@@ -395,17 +404,20 @@ def _calling_functions(index: ProjectIndex, start: set[str]) -> list[Func]:
 
 
 def collect_facts(analysis: Analysis) -> list[FileFacts]:
-    analysis.run(analysis.files, force=False)
-    for _ in range(DEMAND_ROUNDS):
-        named = analysis.definitions()
-        for _ in range(DEMAND_ROUNDS):  # a few modules that definitions name: analysed at once,
-            if not named or len(named) >= SERIAL_BELOW:  # before the costlier kinds of demand
-                break
-            analysis.run(named, force=True)
+    try:
+        analysis.run(analysis.files, force=False)
+        for _ in range(DEMAND_ROUNDS):
             named = analysis.definitions()
-        more = analysis.demanded()
-        if not more:
-            break
-        analysis.run(more, force=True)
-    analysis.check_syntax()
+            for _ in range(DEMAND_ROUNDS):  # a few modules that definitions name: analysed at once,
+                if not named or len(named) >= SERIAL_BELOW:  # before the costlier kinds of demand
+                    break
+                analysis.run(named, force=True)
+                named = analysis.definitions()
+            more = analysis.demanded()
+            if not more:
+                break
+            analysis.run(more, force=True)
+        analysis.check_syntax()
+    finally:
+        analysis.close()
     return sorted(analysis.facts, key=lambda f: f.path)

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING
 
 from linter.analysis.facts import FileFacts
-from linter.analysis.source import Job, Scan, analyse, paused_gc, read_source
+from linter.analysis.source import Job, Scan, analyse, paused_gc, read_source, trim_heap
 from linter.cache import digest
 from linter.config import Config
 from linter.demands import imported_words
 from linter.discovery import SourceFile
 from linter.prefilter import build
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 SERIAL_BELOW = 16  # fewer candidate files than this: a process pool costs more than it saves
+# bytes: after a file this big, the heap's free pages go back to the system. The C heap keeps
+# what a big file's tree freed (pdd's 491 KB tests/test_sync_determine_operation.py: a worker
+# 21 -> 55 MB, 49 MB after, 34 MB trimmed, in 1-5 ms; 44 of pdd's files are this big)
+TRIM_ABOVE = 128 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +42,21 @@ class Outcome:
     imported: frozenset[bytes] | None = None
 
 
-_WORKER: Scan | None = None  # set once per worker process
+_WORKER: dict[bool, Scan] = {}  # set once per worker process: its scan, by ``every_syntax``
 
 
 def _init_worker(scan: Scan) -> None:
-    global _WORKER
-    _WORKER = scan
-    # a worker lives for one round and makes trees and facts, which hold no cycles: the
-    # collector's passes over them were 12% of its time
+    _WORKER[scan.every_syntax] = scan
+    # a worker makes trees and facts, which hold no cycles: the collector's passes over them
+    # were 12% of its time
     gc.disable()
 
 
-def _run_in_worker(job: Job) -> Outcome:
-    assert _WORKER is not None
-    return run_job(job, _WORKER)
+def _run_in_worker(every_syntax: bool, job: Job) -> Outcome:
+    scan = _WORKER.get(every_syntax)
+    if scan is None:
+        scan = _WORKER[every_syntax] = replace(next(iter(_WORKER.values())), every_syntax=every_syntax)
+    return run_job(job, scan)
 
 
 def run_job(job: Job, scan: Scan) -> Outcome:
@@ -62,6 +72,8 @@ def run_job(job: Job, scan: Scan) -> Outcome:
         return Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
     if data is None:
         return Outcome(job.display, None, result)
+    if len(data) > TRIM_ABOVE:
+        trim_heap()
     imported = frozenset(imported_words(data)) if result is None and not job.ruled_out else None
     return Outcome(job.display, digest(data), result, imported)
 
@@ -69,50 +81,106 @@ def run_job(job: Job, scan: Scan) -> Outcome:
 class Background:
     """Jobs run by one more process while the main process goes on (the syntax checks of the
     files the byte scan ruled out: the main process's joins and rules leave a core idle). A
-    plain process and a pipe, not a pool: a pool's threads in the main process would make
-    the next round's fork unsafe. Its answer is one message, sent when all is done."""
+    plain process and a pipe, not a pool, forked before the pool (whose threads would make a
+    later fork unsafe) and so before the main process holds any facts: forked after the first
+    round, it shared the parent's pages, and the parent's writes made them its own (pdd:
+    81 -> 148 MB of PSS; forked first, 30-40 MB, 105 while libcst parses the one file that
+    needs it). It waits for its jobs; its answer is one message, sent when all is done."""
 
-    def __init__(self, jobs: list[Job], scan: Scan) -> None:
+    def __init__(self, scan: Scan) -> None:
         import multiprocessing
 
-        self._jobs, self._scan = jobs, scan
-        self._conn, child = multiprocessing.Pipe(duplex=False)
-        self._proc = multiprocessing.Process(target=_background_main, args=(jobs, scan, child), daemon=True)
+        self._jobs: list[Job] | None = None
+        self._answered = False
+        self._scan = scan
+        self._conn, child = multiprocessing.Pipe(duplex=True)
+        self._proc = multiprocessing.Process(target=_background_main, args=(scan, child), daemon=True)
         self._proc.start()
         child.close()
 
+    def start(self, jobs: list[Job]) -> None:
+        self._jobs = jobs
+        try:
+            self._conn.send(jobs)
+        except OSError:  # the process died: ``outcomes`` does the work here
+            pass
+
     def outcomes(self) -> list[Outcome]:
+        jobs = self._jobs or []
         try:
             got = self._conn.recv()
         except (EOFError, OSError):  # the process died: do its work here
-            got = [run_job(job, self._scan) for job in self._jobs]
+            got = [run_job(job, self._scan) for job in jobs]
         finally:
-            self._conn.close()
-            self._proc.join()
+            self._answered = True
+            self.close()
         return got
 
+    def close(self) -> None:
+        """End the process: at once when it was given no work; killed when its answer is not
+        wanted any more (an error ended the run)."""
+        if self._conn.closed:
+            return
+        if self._jobs is None:
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
+        elif not self._answered:
+            self._proc.terminate()
+        self._conn.close()
+        self._proc.join()
 
-def _background_main(jobs: list[Job], scan: Scan, conn) -> None:  # type: ignore[no-untyped-def]
+
+def _background_main(scan: Scan, conn) -> None:  # type: ignore[no-untyped-def]
     try:
         os.nice(10)  # the rounds' workers first: this fills the time a core would idle
     except (AttributeError, OSError):
         pass
-    with paused_gc():
-        conn.send([run_job(job, scan) for job in jobs])
+    try:
+        jobs = conn.recv()
+    except EOFError:
+        return
+    if jobs is not None:
+        with paused_gc():
+            conn.send([run_job(job, scan) for job in jobs])
     conn.close()
 
 
-def analyse_all(jobs_list: list[Job], scan: Scan, jobs: int) -> list[Outcome]:
-    if jobs <= 1 or len(jobs_list) < SERIAL_BELOW:
-        return [run_job(j, scan) for j in jobs_list]
-    # small chunks: a few big files dominate, and a chunk that holds several of them would
-    # leave the other core idle at the end; the catalogue and the prefilter (whose regexes
-    # compile in the worker) go to each worker once, not with every file
-    chunk = max(1, min(16, len(jobs_list) // (jobs * 32)))
-    from concurrent.futures import ProcessPoolExecutor  # 20 ms of start-up that a cached rerun never needs
+class Workers:
+    """The worker processes of a run: started by the first round that needs them and kept for
+    every later one, so they fork from the main process while it is small. A pool per round
+    forked from a main process that held the facts so far, and its workers' PSS grew with it
+    (pdd: 60-80 MB each in the later rounds)."""
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(scan,)) as pool:
-        return list(pool.map(_run_in_worker, jobs_list, chunksize=chunk))
+    def __init__(self, scan: Scan, jobs: int) -> None:
+        self.scan, self.jobs = scan, jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, jobs_list: list[Job], every_syntax: bool) -> list[Outcome]:
+        """Every job's outcome, in order; in this process when a pool costs more than it saves."""
+        scan = self.scan if self.scan.every_syntax == every_syntax else replace(self.scan, every_syntax=every_syntax)
+        if self.jobs <= 1 or len(jobs_list) < SERIAL_BELOW:
+            return [run_job(j, scan) for j in jobs_list]
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # 20 ms of start-up that a cached rerun never needs
+
+            # the catalogue and the prefilter (whose regexes compile in the worker) go to
+            # each worker once, not with every file
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(self.scan,))
+        # small chunks: a few big files dominate, and a chunk that holds several of them would
+        # leave the other core idle at the end
+        chunk = max(1, min(16, len(jobs_list) // (self.jobs * 32)))
+        return list(self._pool.map(partial(_run_in_worker, every_syntax), jobs_list, chunksize=chunk))
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
 
 def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
