@@ -165,6 +165,15 @@ FILE_LOCK_CALLS = frozenset(["fcntl.flock", "fcntl.lockf", "msvcrt.locking"])
 DEFAULT_FACTORY_KEYWORDS = ("default_factory", "factory")
 FIELD_FUNCTIONS = frozenset(["field", "Field", "PrivateAttr", "ib", "attrib", "Factory"])
 
+# queues: what one hands out is whatever some other code put there (a job's tenant key), never
+# a process-wide constant, whoever reads it
+CHANNEL_FACTORIES = frozenset(
+    [
+        "queue.Queue", "queue.SimpleQueue", "queue.LifoQueue", "queue.PriorityQueue",
+        "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue",
+        "multiprocessing.Queue", "multiprocessing.SimpleQueue", "collections.deque",
+    ]
+)
 MUTABLE_FACTORIES = frozenset(
     [
         "dict",

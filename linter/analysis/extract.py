@@ -1088,6 +1088,8 @@ class _Extractor:
             if module_level.startswith("request") and (at_top or "current request" in module_level):
                 return (module_level, _NO_DEPS)
             binding = self.facts.bindings.get(root)
+            if binding is not None and binding.factory in cat.CHANNEL_FACTORIES and "." in text:
+                return (f"unknown:what the module-level queue `{root}` hands out (other code puts it there)", _NO_DEPS)
             if binding is not None and binding.kind == "mutable" and root in self.top_names:
                 # a module-level table (``_PROVIDER_MODEL_ENV = {"anthropic": "ANTHROPIC_MODEL"}``)
                 # is what it was built with, while no function writes it (the model decides)
@@ -1096,6 +1098,10 @@ class _Extractor:
                     return (built[0], frozenset([f"g:{self.facts.module}.{root}"]))
             if binding is not None and binding.kind != "value":
                 return (f"unknown:`{root}` (module-level mutable storage)", _NO_DEPS)
+            if root not in self.top_names and root in self.imports:
+                # another module's name: what it is bound to there decides (a queue, storage that
+                # functions fill), which the model looks up
+                return (f"process:`{text}`", frozenset([f"m:{self.imports[root]}"]))
             return (f"process:`{text}`", _NO_DEPS)
         if "." not in text and text in _BUILTINS:
             return ("literal:" if text in ("None", "True", "False") else f"process:`{text}`", _NO_DEPS)

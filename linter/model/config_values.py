@@ -168,6 +168,8 @@ class ConfigValues(Context):
             elif what == "g":
                 written = rest in self._written_storage
                 part = (f"unknown:`{rest.rsplit('.', 1)[-1]}` (module-level storage that functions write)", frozenset()) if written else _BOTTOM
+            elif what == "m":
+                part = self._imported_value(rest)
             elif what == "f":
                 part = self._ask(("fill", func.id, rest), lambda: self._call_fill(func, rest))
                 if closed and part[1]:
@@ -228,6 +230,24 @@ class ConfigValues(Context):
                 return (f"unknown:{fallback} (its `{p}` is not known here)", frozenset())
             out = _join(out, self._resolve(func, passed[0], passed[1], closed=False))
         return out
+
+    def _imported_value(self, qualified: str) -> Resolved:
+        """What another module's name holds, read through an import: a queue hands out what
+        other code put there; module-level storage that functions write holds their values;
+        anything else stays what the reader's facts say (a process-wide value)."""
+        hit = self.binding(qualified)
+        if hit is None:
+            self._wants.add(("definition", qualified))  # its module may be one the byte scan skipped
+            return _BOTTOM
+        _f, binding, qual = hit
+        short = qualified.rsplit(".", 1)[-1]
+        if binding.factory in cat.CHANNEL_FACTORIES:
+            return (f"unknown:what the module-level queue `{short}` hands out (other code puts it there)", frozenset())
+        if binding.kind == "mutable" and qual in self._written_storage:
+            return (f"unknown:`{short}` (module-level storage that functions write)", frozenset())
+        if binding.kind not in ("value", "mutable"):
+            return (f"unknown:`{short}` (module-level mutable storage)", frozenset())
+        return _BOTTOM
 
     def _call_fill(self, func: Func, dep: str) -> Resolved:
         """What the callee of the call ``dep`` names puts into the container passed as one of
