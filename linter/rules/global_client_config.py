@@ -31,7 +31,10 @@ object, a handler's parameter, a value not known). Values are followed across fu
 helper's result is what it returns (`str(token_dir())`, a folder under the user's home, is
 process-wide; `tidy(input(...))` is the operator's terminal), a parameter is what its callers
 pass (when all of them are visible), and `self.x` is what the constructions of the class pass
-for it or its default (a class built by a registry keeps request data). A literal or a
+for it or its default (a class built by a registry keeps request data). A container handed to a
+project function holds what that function puts in it (`originals[k] = os.environ.get(k)` saves
+the environment: writing it back later is a restore), a module-level table no function writes
+holds what it was built with, and a module-level queue hands out whatever other code put there. A literal or a
 process-wide value (another environment variable, a key typed at the operator's terminal, a
 file, a module constant) written on every request or construction is the same for all of them
 and is not reported, unless other code writes a different value into the same setting (then
