@@ -68,7 +68,7 @@ class _Fn:
     # client-config writes
     sources: dict[str, Prov] = field(default_factory=dict)
     containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
-    keyed: dict[str, str] = field(default_factory=dict)  # local -> the per-key lookup that bound it
+    keyed: dict[str, ast.expr] = field(default_factory=dict)  # local -> the per-key lookup that bound it
     nested: set[str] = field(default_factory=set)  # functions defined in it
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
@@ -824,9 +824,8 @@ class _Extractor:
                 ))
             else:
                 fn.locals.add(name)
-                keyed = _keyed_lookup(value)
-                if keyed:
-                    fn.keyed[name] = keyed
+                if _keyed_lookup(value):
+                    fn.keyed[name] = value  # type: ignore[assignment]
                 else:
                     fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
@@ -1265,7 +1264,7 @@ class _Extractor:
             if via_call and ref.kind == "local":
                 continue
             local = self.local_binding(ref, ctx)
-            keyed = fn.keyed.get(ref.name, "") if ref.kind == "local" else _keyed_lookup(expr)
+            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed,
@@ -1301,7 +1300,7 @@ class _Extractor:
         if ref.kind in ("self", "name", "local"):
             local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set())
-            keyed = fn.keyed.get(ref.name, "") if ref.kind == "local" else _keyed_lookup(lock)
+            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
             region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed)
             fn.facts.regions.append(region)
             inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops, ctx.guards, ctx.memo)
@@ -1758,20 +1757,25 @@ def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
     return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
 
 
-def _keyed_lookup(value: ast.expr | None) -> str:
+def _keyed_lookup(value: ast.expr | None) -> bool:
     """``get_lock(user.id)``, ``await self._lock_for(key)``, ``self._locks[key]``,
-    ``LOCKS.setdefault(key, Lock())``: one of many objects, picked by a key that is not a
-    literal; its text, else ""."""
+    ``LOCKS.setdefault(key, Lock())``: one of many objects, picked by a key that is not a literal
+    (asked of every assignment: cheap; the text is made only for a lock region, ``_keyed_text``)."""
     v = value.value if isinstance(value, ast.Await) else value
     if isinstance(v, ast.Subscript):
-        key: ast.expr | None = v.slice
+        key: ast.expr = v.slice
     elif isinstance(v, ast.Call) and (v.args or v.keywords):
         key = v.args[0] if v.args else v.keywords[0].value
     else:
+        return False
+    return not isinstance(key, (ast.Constant, ast.Starred))
+
+
+def _keyed_text(value: ast.expr | None) -> str:
+    """The text of a per-key lookup (``LockRegion.keyed``), else ""."""
+    if value is None or not _keyed_lookup(value):
         return ""
-    if key is None or isinstance(key, ast.Constant) or isinstance(key, ast.Starred):
-        return ""
-    text = ast.unparse(v)
+    text = ast.unparse(value.value if isinstance(value, ast.Await) else value)
     return text if len(text) <= 80 else text[:79] + "…"
 
 
