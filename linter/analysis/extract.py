@@ -70,6 +70,10 @@ class _Fn:
     containers: set[str] = field(default_factory=set)  # locals holding a new dict / list / set
     keyed: dict[str, ast.expr] = field(default_factory=dict)  # local -> the per-key lookup that bound it
     nested: set[str] = field(default_factory=set)  # functions defined in it
+    # local dispatch tables (``classes = {"a": A, "b": B}``) and the locals picked from them
+    # (``cls = classes[kind]``) -> the functions / classes a call through them may be
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    escaping: set[str] = field(default_factory=set)  # ``FunctionFacts.escaping``
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
@@ -423,6 +427,8 @@ class _Extractor:
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
         self.finish_branches(fn)
+        if fn.escaping:
+            fn.facts.escaping = tuple(sorted(fn.escaping))
         local = fn.locals - fn.globals
         if not local:
             return
@@ -475,6 +481,7 @@ class _Extractor:
         if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             ctx.fn.locals.add(name)
             ctx.fn.nested.add(name)
+            self.captured(node, ctx.fn)
         facts.signature = self.signature(a, ctx)
         # a parameter's value is what its callers pass: decided over the whole project
         fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params}, node=node)
@@ -519,6 +526,70 @@ class _Extractor:
             return [(node.value, ctx)]
         return [(node.value, ctx)] if node.value is not None else ()
 
+    def dispatch_table(self, node: ast.Assign, ctx: _Ctx) -> bool:
+        """``table = {"a": A, "b": B}`` in a function, where ``table`` is only ever indexed
+        (``table[k]``, ``table.get(k)``) and what is picked only called, at once or through a
+        local (``cls = table[k]; cls(**data)``): a call through it calls one of the values, with
+        its arguments (``_Fn.tables``), and nothing is handed on. OpenHands builds its condenser
+        configs so; counted as handed on, their fields' values were unknown."""
+        fn = ctx.fn
+        value = node.value
+        if fn.node is None or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or not isinstance(value, ast.Dict) or not value.values:
+            return False
+        refs: list[str] = []
+        for v in value.values:
+            ref = self.resolve_expr(v, ctx) if isinstance(v, (ast.Name, ast.Attribute)) else Ref("unknown", "")
+            if ref.kind != "name":
+                return False
+            refs.append(ref.name)
+        table = node.targets[0].id
+        if table in fn.globals:
+            return False
+        parents: dict[int, ast.AST] = {}
+        for n in ast.walk(fn.node):
+            for child in ast.iter_child_nodes(n):
+                parents[id(child)] = n
+        picks: set[str] = set()
+        stores = 0
+        for n in ast.walk(fn.node):
+            if not isinstance(n, ast.Name) or n.id != table:
+                continue
+            if not isinstance(n.ctx, ast.Load):
+                stores += 1
+                continue
+            p = parents.get(id(n))
+            if isinstance(p, ast.Compare) and n is not p.left and all(type(op) in (ast.In, ast.NotIn) for op in p.ops):
+                continue  # ``if kind not in table``
+            if isinstance(p, ast.Attribute) and p.attr == "keys":
+                continue
+            if isinstance(p, ast.Attribute) and p.attr == "get":
+                call = parents.get(id(p))
+                if not (isinstance(call, ast.Call) and call.func is p):
+                    return False
+                pick: ast.AST = call
+            elif isinstance(p, ast.Subscript) and p.value is n:
+                pick = p
+            else:
+                return False  # iterated, passed, returned, stored: handed on
+            user = parents.get(id(pick))
+            if isinstance(user, ast.Call) and user.func is pick:
+                continue
+            if isinstance(user, ast.Assign) and len(user.targets) == 1 and isinstance(user.targets[0], ast.Name) and user.value is pick:
+                picks.add(user.targets[0].id)
+                continue
+            return False
+        if stores != 1:
+            return False
+        for n in ast.walk(fn.node):
+            if isinstance(n, ast.Name) and n.id in picks and isinstance(n.ctx, ast.Load):
+                p = parents.get(id(n))
+                if not (isinstance(p, ast.Call) and p.func is n):
+                    return False
+        fn.tables[table] = tuple(refs)
+        for name in picks:
+            fn.tables[name] = tuple(refs)
+        return True
+
     def escape(self, value: ast.expr | None, ctx: _Ctx) -> None:
         """A function or class handed on as a value (an argument, a stored or returned value, an
         entry of a registry): it is then called from places the call graph cannot see, so its
@@ -533,18 +604,28 @@ class _Extractor:
             elif isinstance(n, ast.Starred):
                 todo.append(n.value)
             elif isinstance(n, (ast.Name, ast.Attribute)):
-                root = n.id if isinstance(n, ast.Name) else (dotted(n) or ".").split(".", 1)[0]
-                if root in ctx.fn.locals and root != "self" and (isinstance(n, ast.Attribute) or root not in ctx.fn.nested):
-                    continue  # a local's value (most arguments): not a function handed on
-                if not (root == "self" or root in self.imports or root in self.top_names or root in ctx.fn.locals):
-                    continue  # a builtin or a name not known here
-                ref = self.resolve_expr(n, ctx)
-                if ref.kind == "name" and (isinstance(n, ast.Attribute) or n.id not in self.facts.bindings):  # type: ignore[attr-defined]
-                    self.escapes.add(ref.name)
-                elif ref.kind == "self" and "." not in ref.name and ctx.cls:
-                    self.escapes.add(f"{self.facts.module}.{ctx.cls}.{ref.name}")
-                elif ref.kind == "local" and ref.name in ctx.fn.nested:
-                    self.escapes.add(f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}")
+                name = self.escapee(n, ctx)
+                if name:
+                    self.escapes.add(name)
+
+    def escapee(self, n: ast.Name | ast.Attribute, ctx: _Ctx) -> str:
+        """The project function or class a name handed on may be (qualified), or "". A
+        parameter handed on makes its function's parameter escape (``FunctionFacts.escaping``)."""
+        root = n.id if isinstance(n, ast.Name) else (dotted(n) or ".").split(".", 1)[0]
+        if root in ctx.fn.locals and root != "self" and (isinstance(n, ast.Attribute) or root not in ctx.fn.nested):
+            if isinstance(n, ast.Name) and root in ctx.fn.facts.params:
+                ctx.fn.escaping.add(root)
+            return ""  # a local's value (most arguments): not a function handed on
+        if not (root == "self" or root in self.imports or root in self.top_names or root in ctx.fn.locals):
+            return ""  # a builtin or a name not known here
+        ref = self.resolve_expr(n, ctx)
+        if ref.kind == "name" and (isinstance(n, ast.Attribute) or n.id not in self.facts.bindings):  # type: ignore[attr-defined]
+            return ref.name
+        if ref.kind == "self" and "." not in ref.name and ctx.cls:
+            return f"{self.facts.module}.{ctx.cls}.{ref.name}"
+        if ref.kind == "local" and ref.name in ctx.fn.nested:
+            return f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{ref.name}"
+        return ""
 
     def on_class(self, node: ast.ClassDef, ctx: _Ctx):
         outer = ctx.cls if ctx.in_class_body else ""
@@ -716,7 +797,7 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
-        if type(node.value) in _ESCAPING:
+        if type(node.value) in _ESCAPING and not self.dispatch_table(node, ctx):
             self.escape(node.value, ctx)
         for t in node.targets:
             out.extend(self.assign_target(t, node.value, ctx, "assign", node))
@@ -724,6 +805,8 @@ class _Extractor:
 
     def on_annassign(self, node: ast.AnnAssign, ctx: _Ctx):
         out: list = []
+        if type(node.value) in _ESCAPING and not ctx.in_class_body:
+            self.escape(node.value, ctx)
         if node.value is not None:
             out.append((node.value, ctx))
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
@@ -830,7 +913,11 @@ class _Extractor:
                     fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
                 factory = self.factory_of(value, ctx)
+                copied = _copy_of(value, factory)
+                kept = fn.instances.get(copied) if copied else None  # ``metadata = copy.deepcopy(metadata)``
                 fn.instances.pop(name, None)
+                if kept:
+                    fn.instances[name] = kept
                 if factory in self.catalog.client_factories:
                     fn.clients[name] = factory
                 elif _is_executor(factory):
@@ -1397,9 +1484,22 @@ class _Extractor:
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
         ctx.fn.facts.is_generator = True
+        if type(node.value) in _ESCAPING:
+            self.escape(node.value, ctx)
         for i in ctx.regions:
             ctx.fn.facts.regions[i].yields = True
         return [(c, ctx) for c in _children(node)]
+
+    def on_lambda(self, node: ast.Lambda, ctx: _Ctx):
+        """A lambda runs later, wherever it is handed: a parameter it uses escapes with it."""
+        self.captured(node, ctx.fn)
+        return [(c, ctx) for c in _children(node)]
+
+    def captured(self, node: ast.AST, fn: _Fn) -> None:
+        """Parameters of ``fn`` that a nested function or lambda uses: ``FunctionFacts.escaping``."""
+        params = fn.facts.params
+        if params:
+            fn.escaping.update(n.id for n in ast.walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
 
     def on_name(self, node: ast.Name, ctx: _Ctx):
         if ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body:
@@ -1504,8 +1604,15 @@ class _Extractor:
         self.spawns(ref, node, args, ctx)
         if text == "cls" and ctx.cls and "cls" in fn.locals and "<locals>" not in ctx.cls:
             ref = Ref("name", f"{self.facts.module}.{ctx.cls}")  # ``cls(**section)`` in a classmethod builds the class
-        if ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS):
-            # a plain local name may be a nested function (``_one_attempt()``): resolution decides
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            root = func.id if isinstance(func, ast.Name) else (text or ".").split(".", 1)[0]
+            if root in fn.facts.params and root not in ("self", "cls"):
+                fn.escaping.add(root)  # ``factory(...)``, ``config_type.model_validate(d)``: built here
+        picked = self.dispatched(func, ctx)
+        recorded: list[Call] = []
+        for ref in [Ref("name", r) for r in picked] if picked else [ref]:
+            if not (ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
+                continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
             call = Call(
                 ref, self.span(node), category, keywords, ctx.regions, self.order,
@@ -1513,18 +1620,27 @@ class _Extractor:
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args),
             )
-            self.call_numbers[id(node)] = len(fn.facts.calls)
+            self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                call.instances = tuple((key, fn.instances[a.value.id]) for (key, _s, _d), a in zip(call.args, args) if isinstance(a.value, ast.Name) and a.value.id in fn.instances)
                 for key, a in zip((k for k, _s, _d in call.args), args):
                     if isinstance(a.value, ast.Name) and (a.value.id in fn.containers or a.value.id in fn.facts.params) and a.value.id not in ("self", "cls"):
                         # ``fill(env)``: the local's container now also holds what the callee puts
                         # in that parameter (``FunctionFacts.fills``, resolved by the model)
                         self.fill(fn, a.value.id, ("literal:", frozenset([f"f:@{id(node)}:{key}:{text or 'a call'}"])))
             fn.facts.calls.append(call)
+            if call.args:
+                recorded.append(call)
         if args and text not in _INTROSPECTION:
-            for a in args:
-                if type(a.value) in _ESCAPING:
+            for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
+                if type(a.value) not in _ESCAPING:
+                    continue
+                name = self.escapee(a.value, ctx) if recorded and not a.star and isinstance(a.value, (ast.Name, ast.Attribute)) else ""  # type: ignore[arg-type]
+                if name:
+                    for call in recorded:  # handed on only if the callee's parameter is (``Call.hands``)
+                        call.hands += ((key, name),)
+                else:
                     self.escape(a.value, ctx)
         if text == "setattr" and len(args) > 1:
             self.attribute_writes.add(_string(args[1].value) or "*")
@@ -1537,6 +1653,22 @@ class _Extractor:
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)
         return out
+
+    def dispatched(self, func: ast.expr, ctx: _Ctx) -> tuple[str, ...]:
+        """What a call through a dispatch table may call (``table[k](...)``, ``table.get(k)(...)``,
+        ``cls(...)`` after ``cls = table[k]``): ``_Fn.tables``."""
+        fn = ctx.fn
+        if isinstance(func, ast.Name):
+            return fn.tables.get(func.id, ()) if func.id not in fn.globals else ()
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+            return fn.tables.get(func.value.id, ())
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Dict) and func.value.values:
+            # ``{"a": A, "b": B}[kind](...)``: the table is written where it is used
+            refs = [self.resolve_expr(v, ctx) if isinstance(v, (ast.Name, ast.Attribute)) else Ref("unknown", "") for v in func.value.values]
+            return tuple(r.name for r in refs) if all(r.kind == "name" for r in refs) else ()
+        if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get" and isinstance(func.func.value, ast.Name):
+            return fn.tables.get(func.func.value.id, ())
+        return ()
 
     def argument_sources(self, args: list[_Arg], ctx: _Ctx) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         """Where each argument of a call comes from (``Call.args``): a parameter of the callee
@@ -1865,6 +1997,19 @@ _STDLIB = frozenset(sys.stdlib_module_names)
 _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
 
 
+def _copy_of(value: ast.expr | None, factory: str) -> str:
+    """The local an expression copies (``copy.deepcopy(x)``, ``x.model_copy()``, ``x.copy()``):
+    an object of the same class, built without its constructor; else ""."""
+    if not isinstance(value, ast.Call):
+        return ""
+    if factory in ("copy.copy", "copy.deepcopy") and value.args and isinstance(value.args[0], ast.Name):
+        return value.args[0].id
+    f = value.func
+    if isinstance(f, ast.Attribute) and f.attr in ("model_copy", "copy") and isinstance(f.value, ast.Name):
+        return f.value.id
+    return ""
+
+
 def _may_be_project(ref: Ref) -> bool:
     """Whether a call may run a project function, whose parameters its arguments fill: not a
     method of a local value (``parts.append(x)``) nor a standard-library function (about half
@@ -2098,6 +2243,7 @@ _HANDLERS: dict[type, Callable] = {
     ast.Call: _Extractor.on_call,
     ast.Return: _Extractor.on_return,
     ast.IfExp: _Extractor.on_ifexp,
+    ast.Lambda: _Extractor.on_lambda,
 }
 
 

@@ -123,6 +123,14 @@ class Call:
     # the memo slot this call fills when the slot is empty (``if self._llm is None: self._llm =
     # LLM(...)``, ``if cached is None: ... CACHE[key] = cached``): it runs once per owner or key
     memo: str = ""
+    # project functions and classes passed as plain arguments: (argument key, qualified name);
+    # each is handed on only if the callee's parameter escapes (``FunctionFacts.escaping``):
+    # ``register_config(ConfigClass)`` that only keys a registry by it builds nothing
+    hands: tuple[tuple[str, str], ...] = ()
+    # arguments that are objects of a known project class (a local built by ``X(...)`` or
+    # annotated ``x: X``): (argument key, qualified class). Passed for a pydantic field of that
+    # class, the object is kept as it is, not built again from it
+    instances: tuple[tuple[str, str], ...] = ()
     # every argument is a literal (``LLM(model="gpt-4o")``): values fixed in the source
     literal: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
@@ -224,6 +232,10 @@ class FunctionFacts:
     # joined like ``returns``: which of its writes runs is a function of that
     branches: str = ""
     branches_from: tuple[str, ...] = ()
+    # parameters it hands on (stores, returns, passes to a call, puts in a container), calls or
+    # uses in a nested function or lambda, sorted: a class or function passed there may be
+    # called where the call graph cannot see (``Call.hands``)
+    escaping: tuple[str, ...] = ()
 
     @property
     def one_time_scope(self) -> bool:

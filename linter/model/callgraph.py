@@ -33,26 +33,43 @@ class CallGraph(Resolution):
 
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:
+        """Callee id -> the calls that are evidence about where it runs (``is_evidence``)."""
         if self._callers is None:
-            callers: dict[str, list[tuple[Func, Call]]] = {}
-            for func in self.functions.values():
-                for call in func.facts.calls:
-                    callee = self.resolve_function(call.callee, func)
-                    if callee is None:
-                        continue
-                    # a call of an abstract method runs one of its implementations
-                    for target in (callee, *self.implementations(callee)):
-                        if target.id != func.id and self.is_evidence(func, target):
-                            callers.setdefault(target.id, []).append((func, call))
-                for ref, _how in func.facts.spawns:
-                    if str(ref) in func.facts.lambda_spawns:
-                        continue  # the lambda's call is the edge, with the arguments it passes
-                    callee = self.resolve_function(ref, func)
-                    if callee is not None and self.is_evidence(func, callee):
-                        # the arguments a spawn passes are not seen: it may pass any (positional -1)
-                        callers.setdefault(callee.id, []).append((func, Call(ref, func.facts.span)))
-            self._callers = callers
+            evidence = ((fid, [(f, c) for f, c, same in edges if same]) for fid, edges in self._edges.items())
+            self._callers = {fid: edges for fid, edges in evidence if edges}
         return self._callers
+
+    @cached_property
+    def value_callers(self) -> dict[str, list[tuple[Func, Call]]]:
+        """Callee id -> every non-test call of it, other programs' included: what a parameter
+        holds is what the calls pass, wherever they are. An evaluation script or a CLI beside
+        the library is no evidence that the library runs concurrently, but it is a caller all
+        the same (OpenHands' ``get_condenser_config_arg`` is called only from its evaluation
+        scripts, with a section name read from the environment)."""
+        return {fid: [(f, c) for f, c, _same in edges if not f.file.is_test] for fid, edges in self._edges.items()}
+
+    @cached_property
+    def _edges(self) -> dict[str, list[tuple[Func, Call, bool]]]:
+        """Callee id -> (caller, call, whether the edge is evidence) for every call and spawn
+        resolved to a project function; a test caller of non-test code is left out."""
+        edges: dict[str, list[tuple[Func, Call, bool]]] = {}
+        for func in self.functions.values():
+            for call in func.facts.calls:
+                callee = self.resolve_function(call.callee, func)
+                if callee is None:
+                    continue
+                # a call of an abstract method runs one of its implementations
+                for target in (callee, *self.implementations(callee)):
+                    if target.id != func.id and (target.file.is_test or not func.file.is_test):
+                        edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
+            for ref, _how in func.facts.spawns:
+                if str(ref) in func.facts.lambda_spawns:
+                    continue  # the lambda's call is the edge, with the arguments it passes
+                callee = self.resolve_function(ref, func)
+                if callee is not None and (callee.file.is_test or not func.file.is_test):
+                    # the arguments a spawn passes are not seen: it may pass any (positional -1)
+                    edges.setdefault(callee.id, []).append((func, Call(ref, func.facts.span), self.is_evidence(func, callee)))
+        return edges
 
     @cached_property
     def spawned(self) -> dict[str, tuple[Func, str]]:

@@ -36,7 +36,7 @@ likes and is not counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable
 
@@ -308,6 +308,10 @@ class ConfigValues(Context):
         request: Resolved = (f"request:parameter `{name}`", frozenset())
         callers = self._known_callers(func)
         if not callers:
+            if self._open_function(func) is None and "<locals>" not in func.facts.qualname:
+                # no caller seen: files the byte scan skipped may hold them all (a route module
+                # that mentions no client library)
+                self._param_wants.add((func.id, name))
             return request
         best: Resolved = _BOTTOM
         if "<locals>" not in func.facts.qualname:
@@ -330,18 +334,24 @@ class ConfigValues(Context):
 
     def _known_callers(self, func: Func) -> list[tuple[Func, Call]]:
         """The callers of ``func`` when they are all it has, else [] (see the module doc)."""
+        if self._open_function(func) is not None:
+            return []
+        return [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
+
+    def _open_function(self, func: Func) -> str | None:
+        """Why ``func`` may be called from where the call graph cannot see, or None."""
         if func.file.is_test or func.facts.qualname in ("<module>", "<main>"):
-            return []
+            return "not a function"
         if any(d not in _PLAIN_DECORATORS for d in func.facts.decorators):
-            return []
+            return "decorated"
         if func.id in self.spawned or func.id in self.callbacks or func.id in self._escaped_functions:
-            return []
+            return "handed on"
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
-            return []
+            return "built where the call graph cannot see"
         if self.overrides(func):
-            return []  # an override may call it through ``super()`` with what it was given
-        return [(c, call) for c, call in self.callers.get(func.id, []) if not c.file.is_test and call.span != c.facts.span]
+            return "overridden"  # an override may call it through ``super()`` with what it was given
+        return None
 
     def _argument(self, func: Func, call: Call, name: str) -> tuple[str, tuple[str, ...]] | None:
         """What ``call`` passes for parameter ``name`` of ``func`` (its default when omitted),
@@ -455,7 +465,46 @@ class ConfigValues(Context):
     def _class_open(self, file: FileFacts, klass: ClassFacts) -> bool:
         """Built where the call graph cannot see: registered by a decorator, or handed on."""
         key = f"{file.module}.{klass.name}"
-        return any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators) or key in self._escaped_names
+        return any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators) or key in self._escaped_names or self._handed_on(key)
+
+    def _handed_on(self, name: str) -> bool:
+        """Whether a call that passes the function or class ``name`` hands it on: the callee is
+        not a project function, or its parameter escapes (``FunctionFacts.escaping``), in it or
+        in an override. ``Condenser.register_config(ConfigClass)`` only keys a registry by it."""
+        for func, call, key in self._hands.get(name, ()):
+            if call.callee.kind == "name":
+                self._wants.add(("definition", call.callee.name))  # the byte scan may have skipped it
+            callee = self.resolve_function(call.callee, func)
+            if callee is None:
+                return True
+            for target in (callee, *self.implementations(callee), *self.overrides(callee)):
+                param = _parameter_for(target, key)
+                if param is None or param in target.facts.escaping:
+                    return True
+        return False
+
+    @cached_property
+    def _hands(self) -> dict[str, list[tuple[Func, Call, str]]]:
+        """Function or class (qualified) -> the non-test calls passing it (``Call.hands``)."""
+        out: dict[str, list[tuple[Func, Call, str]]] = {}
+        for func in self.functions.values():
+            if func.file.is_test:
+                continue
+            for call in func.facts.calls:
+                for key, name in call.hands:
+                    out.setdefault(self._canonical(name), []).append((func, call, key))
+        return out
+
+    def _is_a(self, name: str, file: FileFacts, klass: ClassFacts) -> bool:
+        """Whether an object of the class ``name`` is a ``klass`` (the class or a subclass)."""
+        hit = self.resolve_class(Ref("name", name))
+        return hit is not None and any(f.module == file.module and k.name == klass.name for f, k in self.mro(*hit))
+
+    def _canonical(self, name: str) -> str:
+        """A class's name as ``_class_open`` keys it (its module's own name, not the longer one an
+        import through a namespace package spells), else ``name``."""
+        hit = self.resolve_class(Ref("name", name))
+        return f"{hit[0].module}.{hit[1].name}" if hit is not None else name
 
     @cached_property
     def _field_types(self) -> dict[str, list[tuple[FileFacts, ClassFacts, str]]]:
@@ -473,24 +522,34 @@ class ConfigValues(Context):
                             out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((f, klass, name))
         return out
 
-    def _sites(self, file: FileFacts, klass: ClassFacts) -> list[tuple[Func, Call]] | None:
+    def _sites(self, file: FileFacts, klass: ClassFacts, outer: frozenset[str] = frozenset()) -> list[tuple[Func, Call]] | None:
         """Every construction of ``klass``: its calls, and those of the classes with a field of
-        its type (what they pass for that field, as a mapping); None when one is not visible."""
+        its type (what they pass for that field, as a mapping), however deeply nested (a field
+        of a field: ``EvalOutput.metadata.llm_config``); None when one is not visible.
+        ``outer``: the holders being followed (a class with a field of its own type is built by
+        its own constructions, already counted)."""
         key = f"{file.module}.{klass.name}"
         if self._class_open(file, klass):
             return None
         sites = list(self._constructions.get(key, []))
         for f, holder, field in self._field_types.get(key, []):
             hkey = f"{f.module}.{holder.name}"
-            if self._class_open(f, holder) or hkey in self._field_types or self.method(f, holder.name, "__init__") is not None:
+            if hkey == key or hkey in outer:
+                continue
+            self._wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))  # where it is built or handed on
+            if self.method(f, holder.name, "__init__") is not None:
                 return None
-            self._wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))
-            for caller, call in self._constructions.get(hkey, []):
+            held = self._sites(f, holder, outer | {key})
+            if held is None:
+                return None
+            for caller, call in held:
+                if any(k == field and self._is_a(made, file, klass) for k, made in call.instances):
+                    continue  # an object built elsewhere, its construction counted there: not built again
                 passed = [(k, s, d) for k, s, d in call.args if k == field or k == "**"]
                 if any(k.isdigit() or k == "*" for k, _s, _d in call.args):
                     return None
                 if passed:
-                    sites.append((caller, Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in passed))))
+                    sites.append((caller, replace(call, args=tuple(("**", s, d) for _k, s, d in passed), instances=())))
         return sites
 
     @cached_property
@@ -504,12 +563,12 @@ class ConfigValues(Context):
 
     @cached_property
     def _escaped_names(self) -> set[str]:
-        return {name for f in self.files if not f.is_test for name in f.escapes}
+        return {self._canonical(name) for f in self.files if not f.is_test for name in f.escapes}
 
     @cached_property
     def _escaped_functions(self) -> set[str]:
         out = set()
-        for name in self._escaped_names:
+        for name in self._escaped_names | {name for name in self._hands if self._handed_on(name)}:
             func = self.function_named(name)
             if func is not None:
                 out.add(func.id)
@@ -539,7 +598,7 @@ class ConfigValues(Context):
                 if hit is None:
                     continue
                 if method:
-                    call = Call(call.callee, call.span, call.category, call.keywords, call.regions, call.order, tuple(("**", s, d) for _k, s, d in call.args[:1]))
+                    call = replace(call, args=tuple(("**", s, d) for _k, s, d in call.args[:1]))
                 out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((func, call))
         return out
 

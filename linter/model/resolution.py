@@ -204,6 +204,7 @@ class Resolution:
             names: set[str] = {*f.imports.values(), *f.dotted_strings, *f.escapes}
             for fn in f.functions.values():
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
+                names.update(name for c in fn.calls for _key, name in c.hands)
             for cname, klass in f.classes.items():
                 names.update(b.name for b in klass.bases if b.kind == "name")
                 if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
@@ -287,6 +288,10 @@ class Resolution:
             hit = self.resolve_class(ref)
             if hit is not None:
                 return self.method(hit[0], hit[1].name, "__init__")
+            owner, _, name = ref.name.rpartition(".")
+            hit = self.resolve_class(Ref("name", owner)) if owner else None
+            if hit is not None:
+                return self.method(hit[0], hit[1].name, name)  # ``Sub.register(...)``: inherited from a base
         return func
 
     def _stored_function(self, file: FileFacts, class_name: str, name: str) -> Func | None:
