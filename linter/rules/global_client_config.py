@@ -31,7 +31,9 @@ object, a handler's parameter, a value not known). Values are followed across fu
 helper's result is what it returns (`str(token_dir())`, a folder under the user's home, is
 process-wide; `tidy(input(...))` is the operator's terminal), a parameter is what its callers
 pass (when all of them are visible), and `self.x` is what the constructions of the class pass
-for it or its default (a class built by a registry keeps request data). A container handed to a
+for it or its default (a class built by a registry keeps request data; one picked from a table of
+classes, `{"a": A, "b": B}[kind](**data)`, is built with that call's arguments, and a class handed
+to a project function that only keys a registry by it is not built there). A container handed to a
 project function holds what that function puts in it (`originals[k] = os.environ.get(k)` saves
 the environment: writing it back later is a restore), a module-level table no function writes
 holds what it was built with, and a module-level queue hands out whatever other code put there. A literal or a
