@@ -172,6 +172,7 @@ class _Extractor:
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
         self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
+        self.renames: set[int] = set()  # module-level ``alias = func`` statements read as re-exports
         # module globals that only functions bind (``global msg; msg = Message()``, nothing at module
         # level): the first such write is their binding (MetaGPT's chainlit ``chainlit_message``)
         self.function_globals: dict[str, Binding] = {}
@@ -301,10 +302,15 @@ class _Extractor:
     def collect_top_names(self, body: list[ast.stmt]) -> None:
         """Names bound at module level, including inside top-level if/try/with blocks."""
         todo: list[ast.AST] = list(body)
+        defs: set[str] = set()
+        bound: dict[str, int] = {}  # module-level name -> how many statements bind it
+        renames: list[ast.Assign] = []
         while todo:
             stmt = todo.pop()
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.top_names.add(stmt.name)
+                defs.add(stmt.name)
+                bound[stmt.name] = bound.get(stmt.name, 0) + 1
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -312,6 +318,10 @@ class _Extractor:
             elif isinstance(stmt, ast.Assign):
                 for t in stmt.targets:
                     self._add_target_names(t)
+                    if isinstance(t, ast.Name):
+                        bound[t.id] = bound.get(t.id, 0) + 1
+                if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Name):
+                    renames.append(stmt)
             elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
                 self._add_target_names(stmt.target)
             elif isinstance(stmt, ast.If):
@@ -324,6 +334,19 @@ class _Extractor:
                 todo.extend(stmt.finalbody)
             elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.ExceptHandler)):
                 todo.extend(stmt.body)
+        for stmt in renames:
+            # ``from_toml_section = condenser_config_from_toml_section``: another name for a
+            # function or class, bound once. Calls through it call that function: it is read as
+            # a re-export, not as the function handed on (OpenHands' condenser loader)
+            alias, target = stmt.targets[0].id, stmt.value.id  # type: ignore[attr-defined]
+            if alias in self.imports or bound.get(alias) != 1 or alias == target:
+                continue
+            if target in defs and bound.get(target) == 1:
+                self.imports[alias] = f"{self.facts.module}.{target}"
+                self.renames.add(id(stmt))
+            elif target in self.imports and target not in bound:
+                self.imports[alias] = self.imports[target]
+                self.renames.add(id(stmt))
 
     def _add_target_names(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -797,7 +820,7 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
-        if type(node.value) in _ESCAPING and not self.dispatch_table(node, ctx):
+        if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx):
             self.escape(node.value, ctx)
         for t in node.targets:
             out.extend(self.assign_target(t, node.value, ctx, "assign", node))
