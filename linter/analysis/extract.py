@@ -991,6 +991,14 @@ class _Extractor:
                         binding.span = self.span(target)
                         klass.attributes[ref.name] = binding
                 return out
+        if isinstance(target, ast.Attribute) and value is not None:
+            root = target
+            while isinstance(root, ast.Attribute):
+                root = root.value  # type: ignore[assignment]
+            if isinstance(root, ast.Name) and root.id in fn.locals and root.id not in fn.globals and root.id not in ("self", "cls"):
+                # ``llm_config.llm_api_key = new.api_key``: the object now also holds that value
+                # (cognee's settings route, which then exports the attribute to the environment)
+                self.fill(fn, root.id, self.value_source(value, ctx))
         if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
@@ -1473,10 +1481,14 @@ class _Extractor:
             elif isinstance(s, ast.Try):
                 todo.extend((b, checked) for b in s.body)
             elif checked and isinstance(s, ast.Expr):
-                call = s.value.value if isinstance(s.value, ast.Await) else s.value
-                text = dotted(call.func) if isinstance(call, ast.Call) else None
-                if text and text.startswith("self.") and text.count(".") == 1:
-                    called.add(text[5:])
+                # ``self._start()``, or run through a wrapper: ``await asyncio.wait_for(self.connect(),
+                # 15)`` (browser-use), ``await asyncio.to_thread(self._start)``
+                for n in ast.walk(s.value):
+                    if isinstance(n, ast.Call):
+                        for f in (n.func, *n.args):
+                            text = dotted(f)
+                            if text and text.startswith("self.") and text.count(".") == 1:
+                                called.add(text[5:])
         if tested & assigned:
             return True
         return bool(called) and bool(self._filled_by(ctx.cls, called) & tested)

@@ -659,6 +659,11 @@ class ConfigValues(Context):
                     continue  # the same process-wide choice made again: every call picks the same one
             if other_func.file is not func.file and self._own_process(f, other_func):
                 continue  # another process's environment
+            if self.one_time(other_func) and not self.one_time(func):
+                # set-up code writes before requests are served: then every request writes the
+                # same process-wide value, which stays (swarms' bootup sets WORKSPACE_DIR at import,
+                # each workflow sets the same default path if it is unset)
+                continue
             where: Loc = self.loc(f, other.span)
             other_shown = f"`{other.value}`" if other.value else "another value"
             described = "a literal" if what == "literal" else f"process-wide ({why})"

@@ -225,7 +225,8 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
         )
     restores = [w for w in writes if w.order > write.order and w.target == target and w.key == write.key and w.source.startswith("saved")]
     saved = [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < write.order]
-    call = index.litellm_call_through(func) or _network_call(index, func)
+    model_call = index.litellm_call_through(func)
+    call = model_call or _network_call(index, func)
     if restores and (saved or target == "os.environ") and call is not None:
         message += (
             "; it is saved, set and restored around the call: the restore undoes a concurrent "
@@ -234,7 +235,10 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     if write.how == "method:setdefault":
         message += "; `setdefault` keeps the first request's value for every later request"
     if call is not None:
-        evidence.append(text("the call that reads it: ", call[1].text(" → "), " at ", index.loc(func.file, call[0].span)))
+        # litellm reads its settings and the provider keys when a model call is made; another
+        # network call (browser-use's version check) may not read this setting at all
+        said = "the call that reads it: " if model_call is not None else "a network call made after it: "
+        evidence.append(text(said, call[1].text(" → "), " at ", index.loc(func.file, call[0].span)))
     if restores:
         evidence.append(text("restored at ", join(", ", (index.loc(func.file, w.span) for w in restores))))
     payload = ConfigWrite(func.id, target, write.how)
