@@ -173,6 +173,7 @@ class _Extractor:
         self.top_names: set[str] = set()  # names defined at module level
         self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
         self.renames: set[int] = set()  # module-level ``alias = func`` statements read as re-exports
+        self._flag_setters: dict[str, set[str]] | None = None
         # module globals that only functions bind (``global msg; msg = Message()``, nothing at module
         # level): the first such write is their binding (MetaGPT's chainlit ``chainlit_message``)
         self.function_globals: dict[str, Binding] = {}
@@ -299,6 +300,19 @@ class _Extractor:
         return Binding(name, NO_SPAN, kind, factory, lock_kind)
 
     # ------------------------------------------------------------ module pass
+    def flag_setters(self) -> dict[str, set[str]]:
+        """Module-level flag -> the module's functions that set it (``global _ready``; ``_ready =
+        True``): asked only for a function that returns early on a flag it does not set itself."""
+        if self._flag_setters is None:
+            self._flag_setters = {}
+            for stmt in self.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    for g in (n for n in ast.walk(stmt) if isinstance(n, ast.Global)):
+                        for flag in g.names:
+                            if _sets_flag(stmt, flag):
+                                self._flag_setters.setdefault(flag, set()).add(stmt.name)
+        return self._flag_setters
+
     def collect_top_names(self, body: list[ast.stmt]) -> None:
         """Names bound at module level, including inside top-level if/try/with blocks."""
         todo: list[ast.AST] = list(body)
@@ -493,7 +507,7 @@ class _Extractor:
             is_async=isinstance(node, ast.AsyncFunctionDef),
             decorators=tuple(decorators),
             params=tuple(params),
-            one_shot=_is_one_shot(node),
+            one_shot=_is_one_shot(node, self.flag_setters),
             optional=_optional_params(a),
             dispatches=name == "__new__" and _dispatches(node),
         )
@@ -2115,31 +2129,43 @@ def _mentions(node: ast.AST) -> set[str]:
     return out
 
 
-def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """``if _ready: return`` first (also inside a ``with lock:``), and ``global _ready`` set to a
-    literal further down: the rest of the body runs once per process."""
-    def plain(stmts: list[ast.stmt]) -> list[ast.stmt]:  # without the docstring and ``global``
-        return [s for s in stmts if not (isinstance(s, ast.Global) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable[[], dict[str, set[str]]]) -> bool:
+    """``if _ready: return`` first (also inside a ``with lock:``, after imports and other early
+    returns), and ``global _ready`` set to a literal further down, by it or by a function of the
+    module it calls (cognee's ``is_tracing_enabled`` calls ``enable_tracing``, which sets the
+    latch): the rest of the body runs once per process."""
+    def plain(stmts: list[ast.stmt]) -> list[ast.stmt]:  # without the docstring, ``global`` and imports
+        return [s for s in stmts if not (isinstance(s, (ast.Global, ast.Import, ast.ImportFrom)) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
 
     body = plain(node.body)
     if body and isinstance(body[0], (ast.With, ast.AsyncWith)):
         body = plain(body[0].body)
-    first = body[0] if body else None
-    if not (isinstance(first, ast.If) and len(first.body) == 1 and isinstance(first.body[0], ast.Return)):
+    flag = ""
+    for first in body:
+        if not (isinstance(first, ast.If) and len(first.body) == 1 and isinstance(first.body[0], ast.Return) and not first.orelse):
+            return False
+        test = first.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+            test = test.left  # ``if _client is not None: return _client``
+        if isinstance(test, ast.Name):
+            flag = test.id
+            break
+    if not flag:
         return False
-    test = first.test
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
-        test = test.left  # ``if _client is not None: return _client``
-    if not isinstance(test, ast.Name):
-        return False
-    flag = test.id
+    if _sets_flag(node, flag):
+        return True
+    called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return bool(called & setters().get(flag, set()))
+
+
+def _sets_flag(node: ast.AST, flag: str) -> bool:
+    """``global flag`` and ``flag = <not None / False>`` in ``node``."""
     declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
-    sets = any(
+    return declared and any(
         isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
         for s in ast.walk(node)
     )
-    return declared and sets
 
 
 def _optional_params(a: ast.arguments) -> dict[str, int]:
