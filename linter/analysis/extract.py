@@ -74,6 +74,7 @@ class _Fn:
     # (``cls = classes[kind]``) -> the functions / classes a call through them may be
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escaping: set[str] = field(default_factory=set)  # ``FunctionFacts.escaping``
+    parent: "_Fn | None" = None  # the enclosing function of a nested one (its closure's names)
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
@@ -522,6 +523,8 @@ class _Extractor:
         facts.signature = self.signature(a, ctx)
         # a parameter's value is what its callers pass: decided over the whole project
         fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params}, node=node)
+        if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
+            fn.parent = ctx.fn
         facts.memoised = self.memo_return(node, ctx)
         for p in a.posonlyargs + a.args + a.kwonlyargs:
             typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
@@ -559,6 +562,10 @@ class _Extractor:
             if facts.returns:
                 source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
             facts.returns, facts.returns_from = source, tuple(sorted(deps))
+            if isinstance(node.value, (ast.Name, ast.Attribute)):
+                name = self.escapee(node.value, ctx)
+                if name:
+                    facts.hands_out = tuple(sorted({*facts.hands_out, name}))
             self.escape(node.value, ctx)
             return [(node.value, ctx)]
         return [(node.value, ctx)] if node.value is not None else ()
@@ -1410,6 +1417,11 @@ class _Extractor:
     def local_binding(self, ref: Ref, ctx: _Ctx) -> Binding | None:
         """What the local a region names was made by, in this function (None if not by a call)."""
         made = ctx.fn.made.get(ref.name) if ref.kind == "local" else None
+        outer = ctx.fn.parent
+        while made is None and outer is not None and ref.kind == "local" and ref.name not in ctx.fn.locals:
+            # a closure's lock (instructor's ``semaphore = asyncio.Semaphore(n)`` then a nested
+            # ``async with semaphore:``): the enclosing function made it
+            made, outer = outer.made.get(ref.name), outer.parent
         if made is None:
             return None
         binding = self.binding_for(ref.name, made[1], ctx)
@@ -1647,9 +1659,11 @@ class _Extractor:
                 # ``FastAPI(lifespan=...)``, ``Starlette(on_startup=[...])``: runs once per process
                 hooks = list(a.value.elts) if isinstance(a.value, (ast.List, ast.Tuple)) else [a.value]
                 for hook in hooks:
-                    r = self.resolve_expr(hook, ctx)
+                    made = isinstance(hook, ast.Call) and not hook.args and not hook.keywords
+                    r = self.resolve_expr(hook.func if made else hook, ctx)  # type: ignore[union-attr]
                     if r.kind == "name":
-                        fn.facts.spawns.append((r, "startup hook"))
+                        # ``lifespan=init()``: what ``init`` returns (``FunctionFacts.hands_out``)
+                        fn.facts.spawns.append((Ref("returned", r.name) if made else r, "startup hook"))
         self.spawns(ref, node, args, ctx)
         if text == "cls" and ctx.cls and "cls" in fn.locals and "<locals>" not in ctx.cls:
             ref = Ref("name", f"{self.facts.module}.{ctx.cls}")  # ``cls(**section)`` in a classmethod builds the class
@@ -2026,7 +2040,7 @@ _BUILTINS = frozenset(dir(builtins))
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
 _PROCESS_MODULES = frozenset(
-    ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing"]
+    ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil"]
 )
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}

@@ -236,6 +236,9 @@ class FunctionFacts:
     # uses in a nested function or lambda, sorted: a class or function passed there may be
     # called where the call graph cannot see (``Call.hands``)
     escaping: tuple[str, ...] = ()
+    # project functions it returns by name (``return _lifespan``), qualified and sorted: a call of
+    # it hands one of them out (``FastAPI(lifespan=init())`` starts what ``init`` returns)
+    hands_out: tuple[str, ...] = ()
 
     @property
     def one_time_scope(self) -> bool:

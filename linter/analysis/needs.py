@@ -10,6 +10,7 @@ from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
 from linter.demands import Callers, Definition, Mentions, per_index
 from linter.diagnostics import Confidence, Diagnostic
+from linter.model.context import ASYNC_PRESUMED
 from linter.payloads import Payload
 from linter.project import ProjectIndex
 
@@ -92,7 +93,9 @@ def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Itera
     its payload names none): files the byte scan skipped may hold the web handler or thread
     pool that calls it, or the start-up code that makes it one-time."""
     for d in findings:
-        if d.confidence is not Confidence.LOW:
+        # low: callers may show concurrency; resting on the async presumption: callers may show a
+        # start-up hook (ragflow's ``FastAPI(lifespan=init())`` in a module nothing else names)
+        if d.confidence is not Confidence.LOW and not any(ASYNC_PRESUMED in str(e) for e in d.evidence):
             continue
         fid = d.payload.function if isinstance(d.payload, Payload) else None
         if fid in index.functions:

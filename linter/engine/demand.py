@@ -396,7 +396,10 @@ def _calling_functions(index: ProjectIndex, start: set[str]) -> list[Func]:
     todo = list(start)
     seen = set(todo)
     while todo:
-        for caller, _call in index.callers.get(todo.pop(), []):
+        fid = todo.pop()
+        # a function handed out by another (``return _lifespan``) is started where that one is
+        # called (``FastAPI(lifespan=init())``)
+        for caller in [c for c, _call in index.callers.get(fid, [])] + index.makers.get(fid, []):
             if caller.id not in seen:
                 seen.add(caller.id)
                 todo.append(caller.id)

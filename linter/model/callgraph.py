@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Iterable
 
-from linter.analysis.facts import Call, FileFacts
+from linter.analysis.facts import Call, FileFacts, Ref
 from linter.model.func import Func
 from linter.model.resolution import Resolution
 
@@ -65,11 +65,33 @@ class CallGraph(Resolution):
             for ref, _how in func.facts.spawns:
                 if str(ref) in func.facts.lambda_spawns:
                     continue  # the lambda's call is the edge, with the arguments it passes
-                callee = self.resolve_function(ref, func)
-                if callee is not None and (callee.file.is_test or not func.file.is_test):
-                    # the arguments a spawn passes are not seen: it may pass any (positional -1)
-                    edges.setdefault(callee.id, []).append((func, Call(ref, func.facts.span), self.is_evidence(func, callee)))
+                for callee in self.spawn_targets(ref, func):
+                    if callee.file.is_test or not func.file.is_test:
+                        # the arguments a spawn passes are not seen: it may pass any (positional -1)
+                        edges.setdefault(callee.id, []).append((func, Call(ref, func.facts.span), self.is_evidence(func, callee)))
         return edges
+
+    def spawn_targets(self, ref: Ref, where: Func) -> list[Func]:
+        """The project functions a spawn starts: the one named, or those the named function
+        returns (``Ref("returned", ...)``: ``FastAPI(lifespan=init())``)."""
+        if ref.kind != "returned":
+            callee = self.resolve_function(ref, where)
+            return [callee] if callee is not None else []
+        maker = self.resolve_function(Ref("name", ref.name), where)
+        found = (self.function_named(name) for name in maker.facts.hands_out) if maker is not None else ()
+        return [f for f in found if f is not None]
+
+    @cached_property
+    def makers(self) -> dict[str, list[Func]]:
+        """Function id -> the functions that return it by name (``FunctionFacts.hands_out``):
+        where they are called, it may be started (``lifespan=init()``)."""
+        out: dict[str, list[Func]] = {}
+        for func in self.functions.values():
+            for name in func.facts.hands_out:
+                made = self.function_named(name)
+                if made is not None:
+                    out.setdefault(made.id, []).append(func)
+        return out
 
     @cached_property
     def spawned(self) -> dict[str, tuple[Func, str]]:
@@ -77,9 +99,9 @@ class CallGraph(Resolution):
         out: dict[str, tuple[Func, str]] = {}
         for func in self.functions.values():
             for ref, how in func.facts.spawns:
-                callee = self.resolve_function(ref, func)
-                if callee is not None and self.is_evidence(func, callee):
-                    out.setdefault(callee.id, (func, how))
+                for callee in self.spawn_targets(ref, func):
+                    if self.is_evidence(func, callee):
+                        out.setdefault(callee.id, (func, how))
         return out
 
 
@@ -89,7 +111,7 @@ class CallGraph(Resolution):
         out: dict[str, int] = {}
         for func in self.functions.values():
             for ref, _how in func.facts.spawns:
-                callee = self.resolve_function(ref, func)
-                if callee is not None and self.is_evidence(func, callee):
-                    out[callee.id] = out.get(callee.id, 0) + 1
+                for callee in self.spawn_targets(ref, func):
+                    if self.is_evidence(func, callee):
+                        out[callee.id] = out.get(callee.id, 0) + 1
         return out

@@ -51,6 +51,11 @@ from linter.model.func import Chain, Func
 from linter.model.network import Network
 
 
+# the evidence an ``async def`` gives by itself: presumed to run as concurrent tasks, unless its
+# callers show otherwise (a lifespan hook, start-up code), which files the byte scan skipped may hold
+ASYNC_PRESUMED = "async def: runs as concurrent tasks"
+
+
 class Where:
     """The places a function runs that some rule is exempt from (see the module's policy), as
     bit flags a rule combines: ``index.exempt(func, Where.TEST | Where.START_UP)``. Plain ints,
@@ -241,7 +246,7 @@ class Context(Network):
         if not callers or not (func.id in self.spawned or func.facts.is_async) or self._handler(func):
             return True
         if func.id in self.spawned:  # as its spawners start it, not as other code calls it
-            callers = [(c, call) for c, call in callers if any(self.resolve_function(r, c) == func for r, _how in c.facts.spawns)]
+            callers = [(c, call) for c, call in callers if any(func in self.spawn_targets(r, c) for r, _how in c.facts.spawns)]
         return any(_passes(call, func, needed) for _c, call in callers)
 
     def _handler(self, func: Func) -> bool:
@@ -311,7 +316,7 @@ class Context(Network):
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
         if func.facts.is_async:
-            return f"{label} (async def: runs as concurrent tasks)"
+            return f"{label} ({ASYNC_PRESUMED})"
         return None
 
     def is_route(self, decorator: str, func: Func) -> bool:
