@@ -75,6 +75,7 @@ class _Fn:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escaping: set[str] = field(default_factory=set)  # ``FunctionFacts.escaping``
     parent: "_Fn | None" = None  # the enclosing function of a nested one (its closure's names)
+    lookups: dict[str, str] = field(default_factory=dict)  # local -> the call (text) its value came from
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
@@ -89,6 +90,7 @@ class _Ctx:
     loops: tuple[str, ...] = ()  # registries iterated by enclosing for-loops
     guards: tuple[str, ...] = ()  # optional parameters the enclosing branches test true (``Call.guards``)
     memo: str = ""  # the memo slot an enclosing ``if <slot> is None:`` fills (``Call.memo``)
+    checked: tuple[str, ...] = ()  # lookups the enclosing branches test (``Call.checked``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -704,9 +706,10 @@ class _Extractor:
         self.branch(node.test, ctx)
         guards = self.guard_params(node.test, ctx.fn)
         memo = self.memo_slot(node, ctx)
-        if not guards and not memo:
+        checked = _lookups(node.test, ctx.fn)
+        if not guards and not memo and not checked:
             return [(c, ctx) for c in _children(node)]
-        body = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops, ctx.guards + guards, memo or ctx.memo)
+        body = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops, ctx.guards + guards, memo or ctx.memo, ctx.checked + checked)
         out = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         out.extend((s, ctx) for s in node.orelse)
@@ -956,6 +959,12 @@ class _Extractor:
                 else:
                     fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
+                called = value.value if isinstance(value, ast.Await) else value
+                looked = dotted(called.func) if isinstance(called, ast.Call) else None
+                if looked:
+                    fn.lookups[name] = looked
+                else:
+                    fn.lookups.pop(name, None)
                 factory = self.factory_of(value, ctx)
                 copied = _copy_of(value, factory)
                 kept = fn.instances.get(copied) if copied else None  # ``metadata = copy.deepcopy(metadata)``
@@ -1406,7 +1415,7 @@ class _Extractor:
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
-                keyed=keyed,
+                keyed=keyed, recheck="" if single_flight else _recheck(node.body),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -1445,7 +1454,10 @@ class _Extractor:
             local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set())
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
-            region = LockRegion(ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed)
+            region = LockRegion(
+                ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
+                recheck="" if single_flight else _recheck(node.body),
+            )
             fn.facts.regions.append(region)
             inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops, ctx.guards, ctx.memo)
         out.extend((s, inner) for s in node.body)
@@ -1681,7 +1693,7 @@ class _Extractor:
                 ref, self.span(node), category, keywords, ctx.regions, self.order,
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
-                guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args),
+                guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
@@ -2058,6 +2070,24 @@ def _stronger(a: str, b: str) -> str:
 _STDLIB = frozenset(sys.stdlib_module_names)
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
 _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
+
+
+def _recheck(body: list[ast.stmt]) -> str:
+    """``cached = [await] lookup(k)`` then ``if cached: return ...`` first in a lock's body: the
+    lookup's text (``LockRegion.recheck``), else ""."""
+    if len(body) < 2 or not (isinstance(body[0], ast.Assign) and len(body[0].targets) == 1 and isinstance(body[0].targets[0], ast.Name)):
+        return ""
+    value = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    test = body[1]
+    if not (isinstance(value, ast.Call) and isinstance(test, ast.If) and len(test.body) == 1 and isinstance(test.body[0], ast.Return)):
+        return ""
+    return (dotted(value.func) or "") if body[0].targets[0].id in _mentions(test.test) else ""
+
+
+def _lookups(test: ast.expr, fn: _Fn) -> tuple[str, ...]:
+    """The calls whose results a branch test reads through locals (``cache = self._get(k)``;
+    ``if cache is None:``): their texts, for ``Call.checked``."""
+    return tuple(fn.lookups[name] for name in sorted(_mentions(test)) if name in fn.lookups)
 
 
 def _copy_of(value: ast.expr | None, factory: str) -> str:

@@ -131,6 +131,9 @@ class Call:
     # annotated ``x: X``): (argument key, qualified class). Passed for a pydantic field of that
     # class, the object is kept as it is, not built again from it
     instances: tuple[tuple[str, str], ...] = ()
+    # lookups whose results the branches holding this call test (``cache = self._get_cache(k)``,
+    # ``if cache is None: self._fetch(k)``): their texts
+    checked: tuple[str, ...] = ()
     # every argument is a literal (``LLM(model="gpt-4o")``): values fixed in the source
     literal: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
@@ -175,6 +178,10 @@ class LockRegion:
     # the lock is one of many, picked by a key that varies (``lock = await get_user_lock(user.id)``,
     # ``self._locks[key]``): how it was picked, else ""
     keyed: str = ""
+    # the lookup its body re-checks first (``cached = self._get_cache(k)``, then ``if cached:
+    # return cached``): its text. Double-checked when every caller checked the same lookup before
+    # calling (``Call.checked``): hits never take the lock
+    recheck: str = ""
 
 
 @dataclass(slots=True)

@@ -169,10 +169,20 @@ class Locks(Network):
                     out.setdefault(lock.key, []).append(func)
         return out
 
+    def double_checked(self, func: Func, region: LockRegion) -> bool:
+        """A lock whose body re-checks a lookup first (``LockRegion.recheck``) in a function that
+        every caller calls only where it tested the same lookup (``Call.checked``): hits never take
+        the lock, and the fill is single-flight (cognee's crawler looks the robots entry up, then
+        calls ``_fetch_and_cache_robots`` on a miss, which re-checks under its lock)."""
+        if not region.recheck:
+            return False
+        callers = self.callers.get(func.id, [])
+        return bool(callers) and all(region.recheck in call.checked for _c, call in callers)
+
     def region_network(self, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
         """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""
         network = []
-        if not region.single_flight:
+        if not region.single_flight and not self.double_checked(func, region):
             for call in func.facts.calls:
                 if i in call.regions:
                     chain = self.network_call(func, call)

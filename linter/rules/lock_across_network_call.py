@@ -31,7 +31,9 @@ Single-flight locks — a lock around a check and a fill of the same shared stat
 the fill: `if self.proc is None: self._start()`) — serialise on purpose and are not reported.
 A fill of a cache keyed by a variable under one lock for every key is reported (a hit on one
 key waits for another key's fetch) unless the cache is also checked before the lock is taken
-(double-checked: hits never take it); so is a re-test of a local (a reply post-processed under
+(double-checked: hits never take it), in the same function or by every caller of a function
+whose lock re-checks the same lookup first (`cached = self._cached(k); if cached: return
+cached`, called only after `if self._cached(k) is None`); so is a re-test of a local (a reply post-processed under
 the lock). A lock picked per key (`lock = await get_user_lock(user.id)`, `self._locks[key]`,
 `LOCKS.setdefault(path, Lock())`) makes only calls with the same key wait for each other, which
 is what it is for (one refresh per user): reported only with `--preview`. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
@@ -106,6 +108,11 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    # a lock that re-checks a lookup is double-checked only if every caller checked it first:
+    # files the byte scan skipped may hold a caller that does not (``Locks.double_checked``)
+    for func in index.functions.values():
+        if any(region.recheck for region in func.facts.regions):
+            yield Callers(func.id)
     for holders in index.lock_holders.values():
         # one holder's concurrent callers grade every holder of a shared lock: files the byte
         # scan skipped may hold them
