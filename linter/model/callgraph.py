@@ -29,7 +29,12 @@ class CallGraph(Resolution):
         one caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up
         code because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent
         because an example under ``context/`` starts it on a thread."""
-        return (callee.file.is_test or not caller.file.is_test) and self.same_program(caller.file, callee.file)
+        return self.file_is_evidence(caller.file, callee.file)
+
+    def file_is_evidence(self, caller: FileFacts, callee: FileFacts) -> bool:
+        """``is_evidence`` for every function of ``caller`` and of ``callee``: it depends on their
+        files alone (the demand rounds ask it of a file not analysed yet, to leave it unparsed)."""
+        return (callee.is_test or not caller.is_test) and self.same_program(caller, callee)
 
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:
