@@ -30,6 +30,7 @@ from linter.engine.workers import SERIAL_BELOW, Background, Outcome, Workers, fi
 from linter.project import Func, ProjectIndex, Where
 
 DEMAND_ROUNDS = 8
+_GATED_WORDS = 64  # a question of more words is asked of the regex alone (a look per word costs more)
 
 Signature = tuple[int, int, int, int]
 
@@ -313,7 +314,10 @@ class Analysis:
             data = read_source(sf.path)
         except OSError:
             return self._record(sf, question, False)
-        found = pattern.search(data) is not None
+        # each word looked for as bytes first: a regex that starts with ``\b`` tries every
+        # position (pdd, 12 words over 1,560 files: 0.50 -> 0.12 s); a match contains a word
+        words = question.words
+        found = (len(words) > _GATED_WORDS or any(w.encode() in data for w in words)) and pattern.search(data) is not None
         if e is not None and e.digest == digest(data):
             e.mentions[source] = found
             self.cache.dirty = True  # type: ignore[union-attr]
