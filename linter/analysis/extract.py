@@ -1474,11 +1474,8 @@ class _Extractor:
         if self._acquires is None:
             self._acquires = {}
             if "acquire" in self.pos.text:
-                for parent in ast.walk(self.tree):
-                    for name in ("body", "orelse", "finalbody"):
-                        block = getattr(parent, name, None)
-                        if isinstance(block, list):
-                            self._map_acquires(block)
+                for block in _blocks(self.tree):
+                    self._map_acquires(block)
         return self._acquires.get(id(node))
 
     def _map_acquires(self, block: list) -> None:
@@ -2268,6 +2265,22 @@ def _awaits(body: list[ast.stmt]) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
+    """Every statement list of the tree (``body``, ``orelse``, ``finalbody``), nested ones too.
+    Statements sit only in statement lists (an ``except``'s, a ``case``'s), so only statements
+    are visited: ``ast.walk`` over every expression node too was 5% of extracting pdd."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                yield block
+                todo.extend(block)
+        todo.extend(getattr(node, "handlers", ()))
+        todo.extend(getattr(node, "cases", ()))
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -184,11 +184,48 @@ WITH_LOCK = WithLockBlock(header_only=True)
 _KEY_WRITE_BASE = re.compile(
     rb"((?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*[A-Za-z_]\w*)[ \t]*\[[ \t]*[\"'][\w.-]+\Z"
 )
-_TOP_BINDING = re.compile(rb"(?m)^([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)")
-_IMPORTED = re.compile(rb"(?m)^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
+# matched only at the line starts that may begin one (found from a literal: ``(?m)^`` makes the
+# regex engine try every position, 1.0 of the 1.6 s the byte scan took on pdd)
+_TOP_BINDING = re.compile(rb"([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)")
+_TOP_START = re.compile(rb"\n[A-Za-z_]")
+_IMPORTED = re.compile(rb"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)")
 
 
-_GLOBAL = re.compile(rb"(?m)^[ \t]+global[ \t]")
+def _top_bound(data: bytes) -> set[bytes]:
+    """The names bound at module level (``NAME = ...`` / ``NAME: T = ...`` at column 0): every
+    line that starts with a name, as ``(?m)^`` + ``_TOP_BINDING`` would find them."""
+    starts = [0] if data[:1].isalpha() or data[:1] == b"_" else []
+    starts += [m.start() + 1 for m in _TOP_START.finditer(data)]
+    out = set()
+    for start in starts:
+        m = _TOP_BINDING.match(data, start)
+        if m is not None:
+            out.add(m.group(1))
+    return out
+
+
+def _imported_names(data: bytes) -> set[bytes]:
+    """The names of every import statement (what ``(?m)^`` + ``_IMPORTED`` found): a match
+    starts at the line start of an ``import`` word, tried in order past the previous match."""
+    out: set[bytes] = set()
+    end = 0
+    tried = -1
+    at = data.find(b"import")
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        if start >= end and start != tried:
+            tried = start
+            m = _IMPORTED.match(data, start)
+            if m is not None:
+                out |= set(re.findall(rb"[A-Za-z_]\w*", m.group(1)))
+                end = m.end()
+        at = data.find(b"import", at + 1)
+    return out
+
+
+# an indented ``global``: from the newline before it (``(?m)^`` tries every position: 3x slower)
+_GLOBAL = re.compile(rb"\n[ \t]+global[ \t]")
+_GLOBAL_FIRST = re.compile(rb"[ \t]+global[ \t]")  # ... or on the first line
 # class-level storage written in a method: ``cls.x = v``, ``cls.x += 1``, ``cls.x[k] = v``
 _CLS_WRITE = re.compile(rb"cls[ \t]*\.[ \t]*\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
 _ATTR_WRITE_TAIL = re.compile(rb"\w+[ \t]*(?:\[[^\n=]*\][ \t]*)?[-+*|]?=(?!=)")
@@ -214,7 +251,7 @@ class ModuleStateWrite:
     gate = frozenset([b"global", b'"]', b"']", b"cls", b"class"])
 
     def matches(self, data: bytes) -> bool:
-        if b"global" in data and _GLOBAL.search(data):
+        if b"global" in data and (_GLOBAL.search(data) or _GLOBAL_FIRST.match(data)):
             return True
         if b"cls" in data and _CLS_WRITE.search(data):
             return True
@@ -232,9 +269,7 @@ class ModuleStateWrite:
             if root == b"self":
                 continue
             if names is None:
-                names = {n.group(1) for n in _TOP_BINDING.finditer(data)}
-                for imp in _IMPORTED.finditer(data):
-                    names |= set(re.findall(rb"[A-Za-z_]\w*", imp.group(1)))
+                names = _top_bound(data) | _imported_names(data)
             if root in names:
                 return True
         return False

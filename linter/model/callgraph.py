@@ -29,7 +29,17 @@ class CallGraph(Resolution):
         one caller among the ones we cannot see. storm's ``GoogleModel.__init__`` was start-up
         code because only examples' ``main()`` built it; pdd's ``create_app`` was concurrent
         because an example under ``context/`` starts it on a thread."""
-        return (callee.file.is_test or not caller.file.is_test) and self.same_program(caller.file, callee.file)
+        return self.file_is_evidence(caller.file, callee.file)
+
+    def file_is_evidence(self, caller: FileFacts, callee: FileFacts) -> bool:
+        """``is_evidence`` for every function of ``caller`` and of ``callee``: it depends on their
+        files alone (the demand rounds ask it of a file not analysed yet, to leave it unparsed)."""
+        return self.file_may_call(caller, callee) and self.same_program(caller, callee)
+
+    def file_may_call(self, caller: FileFacts, callee: FileFacts) -> bool:
+        """Whether calls in ``caller`` count at all for functions of ``callee``: test code never
+        does for non-test code; another program does, for what it passes (``value_callers``)."""
+        return callee.is_test or not caller.is_test
 
     @property
     def callers(self) -> dict[str, list[tuple[Func, Call]]]:
@@ -60,13 +70,13 @@ class CallGraph(Resolution):
                     continue
                 # a call of an abstract method runs one of its implementations
                 for target in (callee, *self.implementations(callee)):
-                    if target.id != func.id and (target.file.is_test or not func.file.is_test):
+                    if target.id != func.id and self.file_may_call(func.file, target.file):
                         edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
             for ref, _how in func.facts.spawns:
                 if str(ref) in func.facts.lambda_spawns:
                     continue  # the lambda's call is the edge, with the arguments it passes
                 for callee in self.spawn_targets(ref, func):
-                    if callee.file.is_test or not func.file.is_test:
+                    if self.file_may_call(func.file, callee.file):
                         # the arguments a spawn passes are not seen: it may pass any (positional -1)
                         edges.setdefault(callee.id, []).append((func, Call(ref, func.facts.span), self.is_evidence(func, callee)))
         return edges
