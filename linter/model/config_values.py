@@ -14,14 +14,20 @@ This layer follows those parts across functions, over summaries (never the trees
   through replaced by what this call passes for it (``_sanitize_api_key(input(...))`` is the
   operator's terminal; ``_bridged_token_dir()``, a folder under the user's home, is process-wide);
 - a parameter is the join of what every caller passes, when the callers are known: the function
-  has callers outside tests, no decorator (a route, a registration: called by a framework), is
-  not started on a thread, registered as a callback nor handed on as a value
-  (``FileFacts.escapes``). Otherwise it is request data, as a handler's parameter is;
+  has callers outside tests (another program's, a script or an evaluation driver, count: they are
+  no evidence of concurrency, but they decide what is passed), no decorator (a route, a
+  registration: called by a framework), is not started on a thread, registered as a callback nor
+  handed on as a value (``FileFacts.escapes``; passed to a project function, only if that
+  parameter escapes there: ``FunctionFacts.escaping``). Otherwise it is request data, as a
+  handler's parameter is;
 - ``self.x`` is the join of what every method that sets it stores (``self.x = x`` in
   ``__init__``: what the constructions pass), and, for a field of a class built without a
   project ``__init__`` (pydantic, dataclass), what every construction passes for it
-  (``**toml_section``: a file) or the field's default; a class with no visible construction, a
-  decorated one (registered, built by a factory) or one handed on as a value keeps request data.
+  (``**toml_section``: a file; a pick from a table of classes, ``{"a": A}[kind](**data)``, is a
+  construction too; a holder class's field of this type, however nested, passes its share, and
+  an object of the class passed there is not built again) or the field's default; a class with no
+  visible construction, a decorated one (registered, built by a factory) or one handed on as a
+  value keeps request data.
 
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
