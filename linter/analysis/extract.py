@@ -19,7 +19,7 @@ import bisect
 import builtins
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from linter.analysis import catalog as cat
@@ -518,14 +518,15 @@ class _Extractor:
         if ctx.in_class_body and ctx.cls in self.facts.classes:
             klass = self.facts.classes[ctx.cls]
             klass.methods = klass.methods + (name,)
-        if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
+        nested = not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main
+        if nested:
             ctx.fn.locals.add(name)
             ctx.fn.nested.add(name)
             self.captured(node, ctx.fn)
         facts.signature = self.signature(a, ctx)
         # a parameter's value is what its callers pass: decided over the whole project
         fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params}, node=node)
-        if not ctx.in_class_body and ctx.fn is not self.toplevel and ctx.fn is not self.main:
+        if nested:
             fn.parent = ctx.fn
         facts.memoised = self.memo_return(node, ctx)
         for p in a.posonlyargs + a.args + a.kwonlyargs:
@@ -709,7 +710,7 @@ class _Extractor:
         checked = _lookups(node.test, ctx.fn)
         if not guards and not memo and not checked:
             return [(c, ctx) for c in _children(node)]
-        body = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops, ctx.guards + guards, memo or ctx.memo, ctx.checked + checked)
+        body = replace(ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked)
         out = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         out.extend((s, ctx) for s in node.orelse)
@@ -1374,7 +1375,7 @@ class _Extractor:
         ref = self.resolve_expr(inner_expr, ctx)
         if ref.kind == "name" and ref.name in self.catalog.registries:
             registry = ref.name
-        inner = _Ctx(ctx.fn, ctx.cls, ctx.in_class_body, ctx.regions, ctx.loops + (registry,), ctx.guards, ctx.memo) if registry else ctx
+        inner = replace(ctx, loops=ctx.loops + (registry,)) if registry else ctx
         out: list = [(node.iter, ctx)]
         # ``for key, env in MAP.items()``: the names hold what the iterable holds
         self._target_source = self.value_source(node.iter, ctx)
@@ -1419,7 +1420,7 @@ class _Extractor:
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
-        inner = _Ctx(fn, ctx.cls, ctx.in_class_body, regions, ctx.loops, ctx.guards, ctx.memo)
+        inner = replace(ctx, regions=regions)
         out.extend((s, inner) for s in node.body)
         return out
 
@@ -1459,7 +1460,7 @@ class _Extractor:
                 recheck="" if single_flight else _recheck(node.body),
             )
             fn.facts.regions.append(region)
-            inner = _Ctx(fn, ctx.cls, ctx.in_class_body, ctx.regions + (len(fn.facts.regions) - 1,), ctx.loops, ctx.guards, ctx.memo)
+            inner = replace(ctx, regions=ctx.regions + (len(fn.facts.regions) - 1,))
         out.extend((s, inner) for s in node.body)
         for h in node.handlers:
             out.append((h, inner))
