@@ -214,6 +214,8 @@ CACHE_DECORATORS = frozenset(["functools.cache", "functools.lru_cache", "functoo
 # methods that run while an object is built (``__init__``, a dataclass's ``__post_init__``,
 # pydantic's ``model_post_init``): once per construction, before other code can touch the object
 CONSTRUCTION_HOOKS = frozenset(["__init__", "__post_init__", "model_post_init"])
+# pydantic's class methods that build an object from a mapping: its values are the mapping's
+MODEL_VALIDATORS = frozenset(["model_validate", "model_validate_json", "parse_obj", "parse_raw", "model_construct"])
 PLAIN_CLASS_DECORATORS = frozenset(["dataclasses.dataclass", "dataclass", "pydantic.dataclasses.dataclass", "functools.total_ordering"])
 CONTEXTMANAGER_DECORATORS = frozenset(["contextlib.contextmanager", "contextlib.asynccontextmanager"])
 

@@ -1125,6 +1125,12 @@ class _Extractor:
                     # named by the node until the walk numbers the calls (``number_calls``)
                     best = _join(best, ("literal:", frozenset([f"c:@{id(n)}:{dotted(n.func)}"])))
                     continue
+                if called == _COPY or not called and isinstance(n.func, ast.Attribute) and n.func.attr in cat.MODEL_VALIDATORS:
+                    # ``copy.deepcopy(config)`` holds what ``config`` holds;
+                    # ``agent_cls.config_model.model_validate(merged)`` is an object made of the
+                    # data, the class (whichever it is) adding only its defaults, constants
+                    todo.extend(a.value for a in _args(n))
+                    continue
                 if called:
                     best = _join(best, (called, _NO_DEPS))
                     if called in _PROMPTS:
@@ -1184,6 +1190,8 @@ class _Extractor:
             return f"process:environment variable `{key or '...'}`"
         if ref.kind == "name" and _request_data(ref.name):
             return f"request:the result of `{text}()` (the current request's data)"
+        if ref.kind == "name" and ref.name in _COPIES:
+            return _COPY
         if ref.kind == "name" and ref.name == "getpass.getpass":
             return _PROMPTS[0]
         if ref.kind == "name" and ref.name.split(".", 1)[0] in _PROCESS_MODULES:
@@ -1697,8 +1705,9 @@ class _Extractor:
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
                 call.instances = tuple((key, fn.instances[a.value.id]) for (key, _s, _d), a in zip(call.args, args) if isinstance(a.value, ast.Name) and a.value.id in fn.instances)
+                validates = ref.name.rsplit(".", 1)[-1] in cat.MODEL_VALIDATORS  # reads its mapping, never fills it
                 for key, a in zip((k for k, _s, _d in call.args), args):
-                    if isinstance(a.value, ast.Name) and (a.value.id in fn.containers or a.value.id in fn.facts.params) and a.value.id not in ("self", "cls"):
+                    if not validates and isinstance(a.value, ast.Name) and (a.value.id in fn.containers or a.value.id in fn.facts.params) and a.value.id not in ("self", "cls"):
                         # ``fill(env)``: the local's container now also holds what the callee puts
                         # in that parameter (``FunctionFacts.fills``, resolved by the model)
                         self.fill(fn, a.value.id, ("literal:", frozenset([f"f:@{id(node)}:{key}:{text or 'a call'}"])))
@@ -2052,6 +2061,8 @@ _BUILTINS = frozenset(dir(builtins))
 _PROCESS_MODULES = frozenset(
     ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil"]
 )
+_COPIES = frozenset(["copy.copy", "copy.deepcopy"])
+_COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
 

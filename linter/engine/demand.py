@@ -27,6 +27,7 @@ from linter.config import Config
 from linter.demands import Callers, Definition, Demand, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
 from linter.engine.workers import SERIAL_BELOW, Background, Outcome, Workers, file_size, make_job, scan_of
+from linter.model.resolution import namespace_names
 from linter.project import Func, ProjectIndex, Where
 
 DEMAND_ROUNDS = 8
@@ -59,6 +60,9 @@ class Analysis:
         self.by_module: dict[str, SourceFile] = {}
         for sf in files:
             self.by_module.setdefault(sf.module, sf)
+        for sf in files:  # after every real name, as the index does (``Resolution``)
+            for alias in namespace_names(sf.display, sf.module, sf.is_package):
+                self.by_module.setdefault(alias, sf)
         # where the model's import roots climb (parsed or not: the byte scan must not move a root)
         self.package_folders = frozenset(posixpath.dirname(sf.display.replace("\\", "/")) for sf in files if sf.is_package)
         self.facts: list[FileFacts] = []

@@ -27,7 +27,7 @@ class Resolution:
         for f in self.files:
             self.by_module.setdefault(f.module, f)
         for f in self.files:  # after every real name: a real module always wins
-            for alias in namespace_names(f):
+            for alias in namespace_names(f.path, f.module, f.is_package):
                 self.by_module.setdefault(alias, f)
         self.functions: dict[str, Func] = {}
         for f in self.files:
@@ -431,15 +431,17 @@ def _folder(path: str) -> str:
 _NAMESPACE_DEPTH = 4
 
 
-def namespace_names(f: FileFacts) -> list[str]:
-    """The longer names ``f`` is imported by when the folders above its top package are
-    namespace packages (PEP 420, no ``__init__.py``): discovery names ``ns/pkg/mod.py`` ``pkg.mod``
-    (or ``ns/mod.py`` ``mod``), and ``from ns.pkg.mod import x`` names ``ns.pkg.mod``."""
-    folders = f.path.replace("\\", "/").split("/")[:-1]
-    inside = f.module.count(".") + (1 if f.is_package else 0)  # folders the module name covers
+def namespace_names(path: str, module: str, is_package: bool) -> list[str]:
+    """The longer names the file at display ``path`` is imported by when the folders above its
+    top package are namespace packages (PEP 420, no ``__init__.py``): discovery names
+    ``ns/pkg/mod.py`` ``pkg.mod`` (or ``ns/mod.py`` ``mod``), and ``from ns.pkg.mod import x``
+    names ``ns.pkg.mod``. The demand rounds look files up by these names too: else a
+    definition behind a namespace package is found only when the byte scan let its file in."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    inside = module.count(".") + (1 if is_package else 0)  # folders the module name covers
     above = folders[: len(folders) - inside] if inside <= len(folders) else []
     out = []
-    name = f.module
+    name = module
     for folder in reversed(above[-_NAMESPACE_DEPTH:]):
         if not folder.isidentifier():
             break
