@@ -1224,8 +1224,10 @@ class _Extractor:
         root = text.split(".", 1)[0]
         fn = ctx.fn
         if root == "self" and ctx.cls and root in fn.locals and "." in text and fn.facts.class_name:
-            # what the instance holds: decided by every place that sets it (its constructions)
-            return ("literal:", frozenset([f"a:{text.split('.')[1]}"]))
+            # what the instance holds: decided by every place that sets it (its constructions);
+            # the whole chain (``a:config.sandbox.env``): a typed field's field is decided by
+            # every construction of its class, whichever object this one holds
+            return ("literal:", frozenset([f"a:{text.split('.', 1)[1]}"]))
         if root in ("self", "cls") and ctx.cls and root in fn.locals:
             return (f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`", _NO_DEPS)
         if root in fn.locals and root not in fn.globals:
@@ -1718,6 +1720,8 @@ class _Extractor:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:
                     continue
+                if a.keyword in cat.DEFAULT_FACTORY_KEYWORDS and (text or "").rsplit(".", 1)[-1] in cat.FIELD_FUNCTIONS:
+                    continue  # ``Field(default_factory=SandboxConfig)`` builds it with its defaults
                 name = self.escapee(a.value, ctx) if recorded and not a.star and isinstance(a.value, (ast.Name, ast.Attribute)) else ""  # type: ignore[arg-type]
                 if name:
                     for call in recorded:  # handed on only if the callee's parameter is (``Call.hands``)

@@ -89,7 +89,8 @@ class Access:
     source: str = ""
     value: str = ""
     # what else the value is made of, resolved over the whole project (``model/config_values``):
-    # "p:<name>" a parameter of the function, "a:<name>" the instance's attribute ``self.<name>``,
+    # "p:<name>" a parameter of the function, "a:<name>" the instance's attribute ``self.<name>``
+    # (or a chain of attributes, ``a:config.sandbox.env`` for ``self.config.sandbox.env``),
     # "c:<index>:<text>" the result of the function's call ``calls[index]`` (no position: facts
     # that only moved stay equal). ``source`` is then the join of the other parts only.
     depends: tuple[str, ...] = ()

@@ -27,7 +27,13 @@ This layer follows those parts across functions, over summaries (never the trees
   construction too; a holder class's field of this type, however nested, passes its share, and
   an object of the class passed there is not built again) or the field's default; a class with no
   visible construction, a decorated one (registered, built by a factory) or one handed on as a
-  value keeps request data.
+  value keeps request data;
+- ``self.config.sandbox.url``, each attribute but the last typed with a project class (``config:
+  AppConfig``, a field ``sandbox: SandboxConfig``), is what every construction of the last
+  class gives that field, whichever object the instance holds (a runtime built by a registry
+  still reads the deployment's file); ``copy.deepcopy(x)`` holds what ``x`` holds, and a
+  validator of a class not known here (``plugin.config_model.model_validate(d)``) what ``d``
+  holds.
 
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
@@ -395,7 +401,17 @@ class ConfigValues(Context):
     def _attribute(self, func: Func, name: str) -> Resolved:
         klass = func.file.classes.get(func.facts.class_name)
         if klass is None:
-            return (f"request:`self.{name}` (a per-instance attribute)", frozenset())
+            return (f"request:`self.{name.partition('.')[0]}` (a per-instance attribute)", frozenset())
+        name, _, chain = name.partition(".")
+        if chain:
+            field = self._typed_field(func.file, klass, name, chain)
+            if field is not None:
+                # ``self.config.sandbox.env``: whatever ``config`` object this instance holds, its
+                # ``sandbox.env`` is one some construction of the field's class gave it
+                f, k, last = field
+                value = self._ask(("attr", f.module, k.name, last, False), lambda: self._attribute_value(f, k, last))
+                shown = f"`self.{name}.{chain}` (a {k.name}'s `{last}`)"
+                return (value[0].replace(f"`self.{last}`", shown, 1), value[1])
         # read while the object is built (pydantic's ``model_post_init``, a dataclass's
         # ``__post_init__``, ``__init__``): what other code sets on it later cannot be read there
         building = func.facts.qualname.rsplit(".", 1)[-1] in cat.CONSTRUCTION_HOOKS
@@ -403,6 +419,23 @@ class ConfigValues(Context):
             ("attr", func.file.module, klass.name, name, building),
             lambda: self._attribute_value(func.file, klass, name, building),
         )
+
+    def _typed_field(self, file: FileFacts, klass: ClassFacts, name: str, chain: str) -> tuple[FileFacts, ClassFacts, str] | None:
+        """The class and field that ``self.<name>.<chain>`` reads when every attribute but the
+        last is typed with a project class (``self.config = config`` with ``config:
+        AppConfig``, a field ``sandbox: SandboxConfig``), else None."""
+        parts = [name, *chain.split(".")]
+        f, k = file, klass
+        for part in parts[:-1]:
+            hit = self.attribute(f, k.name, part)
+            if hit is None or hit[2].kind != "value" or not hit[2].factory or hit[2].function:
+                return None
+            factory = hit[2].factory
+            typed = self.resolve_class(Ref("name", factory if "." in factory else f"{hit[0].module}.{factory}"))
+            if typed is None:
+                return None
+            f, k = typed
+        return f, k, parts[-1]
 
     def _attribute_value(self, file: FileFacts, klass: ClassFacts, name: str, building: bool = False) -> Resolved:
         """What ``self.<name>`` holds in an instance of ``klass`` (or of a subclass): every
@@ -522,7 +555,9 @@ class ConfigValues(Context):
                 continue
             for klass in f.classes.values():
                 for name, b in klass.attributes.items():
-                    if b.scope == "class" and b.kind == "value" and b.factory:
+                    # a class-body field (one with ``default_factory=`` is per instance)
+                    body = b.scope == "class" or any(not m for m, _s, _d in klass.attribute_sources.get(name, ()))
+                    if body and b.kind == "value" and b.factory:
                         hit = self.resolve_class(Ref("name", b.factory if "." in b.factory else f"{f.module}.{b.factory}"))
                         if hit is not None:
                             out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((f, klass, name))
