@@ -281,6 +281,15 @@ REQUEST_DATA = frozenset(
 )
 REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
+# SDK defaults that the SDK's objects take when they are built, not when they are used
+# (aiplatform 2.7 ``base.py``: ``self.project = project or initializer.global_config.project`` in
+# the constructor): setting them and building the object right after, in the same function, hands
+# that object its own values; only objects built elsewhere later read another instance's. The
+# modules whose objects read them:
+DEFAULTS_TAKEN_AT_CONSTRUCTION = {
+    name: ("vertexai", "google.cloud.aiplatform", "langchain_google_vertexai", "llama_index.llms.vertex", "llama_index.embeddings.vertex")
+    for name in ("vertexai.init", "google.cloud.aiplatform.init")
+}
 CONFIG_FUNCTIONS = frozenset(
     [
         "os.putenv",

@@ -643,6 +643,39 @@ class ConfigValues(Context):
                 out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((func, call))
         return out
 
+    def taken_where_set(self, access: Access) -> bool:
+        """Whether every object that takes the SDK defaults ``access`` sets is built right after
+        such a write, in the same function (``vertexai.init(...)``, then
+        ``TextEmbeddingModel.from_pretrained(...)``): each object then holds the values its own
+        constructor set, and no instance reads another's (``DEFAULTS_TAKEN_AT_CONSTRUCTION``).
+        Two constructions on two threads can still interleave: that needs evidence of threads."""
+        readers = cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.get(access.target)
+        if readers is None:
+            return False
+        for module in readers:
+            self._wants.add(("mentions", module.rsplit(".", 1)[-1]))  # files the byte scan skipped may build one
+        return access.target not in self._defaults_read_later
+
+    @cached_property
+    def _defaults_read_later(self) -> set[str]:
+        """The SDK-default setters some object reads without a write before it in its function:
+        built with whatever an earlier write, anywhere, left there."""
+        out: set[str] = set()
+        for f in self.files:
+            if f.is_test:
+                continue
+            for fn in f.functions.values():
+                sets = [w.order for w in fn.config_writes if w.target in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION]
+                first = min(sets) if sets else None
+                for call in fn.calls:
+                    name = call.callee.name
+                    if call.callee.kind != "name" or name in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION or first is not None and call.order > first:
+                        continue
+                    for setter, readers in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.items():
+                        if any(name.startswith(r + ".") for r in readers):
+                            out.add(setter)
+        return out
+
     def branches_process_wide(self, func: Func) -> bool:
         """Whether every branch of ``func`` tests only literals and process-wide facts: which of
         its writes runs is then the same choice in every call of one process."""

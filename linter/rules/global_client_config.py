@@ -46,6 +46,12 @@ test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from othe
 every call picks the same one), and a write in a script no module imports (its own process).
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
+The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
+followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
+gives each instance its own project, so one instance after another is no hazard when nothing
+else in the project builds a Vertex object from the defaults; threads building two at once
+still are.
+
 Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
@@ -205,9 +211,10 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     target = write.target
     label = _label(target, write)
     same = [w for w in writes if w.target == target]
-    confidence, grade = index.grade(
-        func, concurrent=True, per_instance="; the last object built sets it for every instance", tasks=not _within_call(index, func, same)
-    )
+    # objects that take the SDK's defaults when built, each right after its own write, keep
+    # their own values: one instance after another is then no hazard, only threads are
+    per_instance = None if index.taken_where_set(write) else "; the last object built sets it for every instance"
+    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not _within_call(index, func, same))
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     if varying.request_data:
