@@ -1443,7 +1443,17 @@ class _Extractor:
             # ``async with semaphore:``): the enclosing function made it
             made, outer = outer.made.get(ref.name), outer.parent
         if made is None:
-            return None
+            typed = ctx.fn.instances.get(ref.name, "") if ref.kind == "local" and ref.name in ctx.fn.facts.params else ""
+            node = ctx.fn.node
+            if typed not in self.catalog.lock_factories or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return None
+            arg = next(p for p in node.args.posonlyargs + node.args.args + node.args.kwonlyargs if p.arg == ref.name)
+            if typed.endswith("Semaphore"):
+                # ``sem: asyncio.Semaphore`` handed in: its maker chose the count, and a semaphore
+                # handed to tasks is made to admit several (a lock would be typed ``Lock``)
+                return Binding(ref.name, self.span(arg), "limiter", typed, scope="parameter")
+            # ``gate: asyncio.Lock``: a lock whatever its name, shared by whoever passes it
+            return Binding(ref.name, self.span(arg), "lock", typed, self.catalog.lock_factories[typed], scope="parameter")
         binding = self.binding_for(ref.name, made[1], ctx)
         binding.span, binding.scope = self.span(made[0]), "local"
         return binding

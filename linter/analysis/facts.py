@@ -64,7 +64,8 @@ class Binding:
     factory: str = ""
     # lock flavour when kind == "lock": "thread", "async", "process"
     lock_kind: str = ""
-    # "module", "class" (class body) or "instance" (``self.x = ...``)
+    # "module", "class" (class body), "instance" (``self.x = ...``), "local" or "parameter" (a
+    # lock region's own: made in the function, or a parameter typed as a lock)
     scope: str = "module"
     # the project function the value is, when a function is stored (``self.completions = fn``):
     # calling the attribute runs it

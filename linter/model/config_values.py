@@ -272,7 +272,13 @@ class ConfigValues(Context):
         index = int(where) if where.lstrip("-").isdigit() else -1
         call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
         callee = self.resolve_function(call.callee, func) if call is not None else None
-        if call is None or callee is None or self._built_class(call):
+        if call is not None and self._built_class(call):
+            # a construction fills an argument only in a project ``__init__`` that does (pydantic,
+            # dataclasses and validators copy what they are given)
+            callee = self._constructor(call)
+            if callee is None:
+                return _BOTTOM
+        if call is None or callee is None:
             if call is not None and callee is None and call.callee.kind == "name":
                 self._wants.add(("definition", call.callee.name))
                 # not a project function once every file it could be in is analysed (the demand
@@ -296,6 +302,11 @@ class ConfigValues(Context):
                 return unknown
             out = _join(out, self._resolve(func, passed[0], passed[1], closed=False))
         return out
+
+    def _constructor(self, call: Call) -> Func | None:
+        """The project ``__init__`` that the construction ``call`` runs, if any."""
+        hit = self.resolve_class(call.callee) if call.callee.kind == "name" else None
+        return self.method(hit[0], hit[1].name, "__init__") if hit is not None else None
 
     def _built_class(self, call: Call) -> bool:
         """Whether ``call`` builds an instance of a project class (``Config(**final)``,

@@ -84,6 +84,8 @@ class Locks(Network):
         ref = region.lock
         b = region.local
         if b is not None and b.kind == "lock":  # a local made here: its factory decides, not its name
+            if b.scope == "parameter":  # ``gate: asyncio.Lock``: whoever passes it shares it
+                return Lock(ref.name, b.lock_kind, text(f"parameter `{ref.name}`: {b.factory}, annotated at ", self.loc(func.file, b.span)), False)
             return Lock(ref.name, b.lock_kind, text(f"local {b.factory} made at ", self.loc(func.file, b.span)), False)
         if b is not None and (b.kind != "value" or self.locks_a_file(b.factory)):
             return None  # an inter-process lock, or a semaphore that admits several
