@@ -188,6 +188,7 @@ class _Extractor:
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
+        self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
         self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
@@ -1632,6 +1633,7 @@ class _Extractor:
         text = dotted(func)
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
         if text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             made = self.factory_of(func.value, ctx)  # ``Session(backend).open()``: ``Session.open``
             if self._is_instance_factory(made, func.value, ctx):
                 ref = Ref("name", f"{made}.{func.attr}")
@@ -1712,6 +1714,7 @@ class _Extractor:
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
+                chained=id(node) in self.receivers,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):

@@ -139,6 +139,9 @@ class Call:
     checked: tuple[str, ...] = ()
     # every argument is a literal (``LLM(model="gpt-4o")``): values fixed in the source
     literal: bool = False
+    # its result is only the receiver of a method call (``ImageGen(key).generate(p)``): an
+    # object built to be used at once, never kept
+    chained: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()

@@ -434,6 +434,14 @@ class Context(Network):
         who = "concurrent" if concurrent else "start-up-only"
         return Confidence.LOW, text(f"no {who} caller found for {func.facts.qualname} (reported with --preview)")
 
+    def used_once(self, func: Func) -> bool:
+        """Whether ``func`` is a method of a class whose objects are each used where they are
+        built (``used_once_classes``): none is alive when the next one is made, so what one
+        construction sets is not read by an older object (it still stays set, and threads
+        building two at once still race: that needs their evidence)."""
+        cls = func.facts.class_name
+        return bool(cls) and f"{func.file.module}:{cls}" in self.used_once_classes
+
     def per_instance_evidence(self, func: Func) -> str | None:
         """A method that runs for every instance (constructor, validator, or any method)."""
         cls = func.facts.class_name

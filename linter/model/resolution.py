@@ -224,6 +224,41 @@ class Resolution:
                 out.update(f"{module}:{c}" for c in target.classes if not c.startswith("_"))
         return frozenset(out)
 
+    @cached_property
+    def used_once_classes(self) -> frozenset[str]:
+        """Project classes (``module:Class``) that their own program only builds to use at once
+        (``ImageGen(key).generate(p)``) and names no other way outside imports: no object of
+        theirs outlives the call that built it. Named otherwise (built and kept, subclassed,
+        handed on, decorated, typed in a field, a dotted string), or built by another program,
+        a class keeps the presumption that its objects live side by side."""
+        chained: set[str] = set()
+        other: list[tuple[FileFacts, str]] = []
+        for f in self.files:
+            if f.is_test:
+                continue
+            other.extend((f, name) for name in (*f.dotted_strings, *f.escapes))
+            for fn in f.functions.values():
+                for c in fn.calls:
+                    if c.callee.kind == "name":
+                        if c.chained:
+                            hit = self.resolve_class(c.callee)
+                            if hit is not None and self.same_program(f, hit[0]):
+                                chained.add(f"{hit[0].module}:{hit[1].name}")
+                                continue
+                        other.append((f, c.callee.name))
+                    other.extend((f, name) for _key, name in c.hands)
+            for cname, klass in f.classes.items():
+                other.extend((f, b.name) for b in klass.bases if b.kind == "name")
+                if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
+                    other.append((f, f"{f.module}.{cname}"))
+                other.extend((f, b.factory) for b in klass.attributes.values() if b.factory)
+            other.extend((f, b.factory) for b in f.bindings.values() if b.factory)
+        for f, name in other:
+            hit = self.resolve_class(Ref("name", name))
+            if hit is not None:
+                chained.discard(f"{hit[0].module}:{hit[1].name}")
+        return frozenset(chained)
+
     def unnamed_class(self, file: FileFacts, class_name: str) -> bool:
         """A class of a package that nothing outside tests names (``referenced_classes``): dead
         in this tree, so its constructor is no evidence that anything runs per instance

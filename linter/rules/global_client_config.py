@@ -50,7 +50,9 @@ The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.i
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
 else in the project builds a Vertex object from the defaults; threads building two at once
-still are.
+still are. Likewise for a class whose objects are only built to be used at once
+(`ImageGen(key).generate(prompt)`, never kept): no older object is alive to read the newer
+one's value.
 
 Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
 functions only called from those, and process-pool targets (module globals are per process
@@ -212,8 +214,10 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     label = _label(target, write)
     same = [w for w in writes if w.target == target]
     # objects that take the SDK's defaults when built, each right after its own write, keep
-    # their own values: one instance after another is then no hazard, only threads are
-    per_instance = None if index.taken_where_set(write) else "; the last object built sets it for every instance"
+    # their own values, and objects used where they are built never see the next one's: one
+    # instance after another is then no hazard, only threads are
+    kept = not index.taken_where_set(write) and not index.used_once(func)
+    per_instance = "; the last object built sets it for every instance" if kept else None
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not _within_call(index, func, same))
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
