@@ -137,12 +137,13 @@ class Context(Network):
         if fid in self._one_time:
             return self._one_time[fid]
         if func.facts.qualname in ("<module>", "<main>"):
-            # a Streamlit script re-runs its module level for every visitor and interaction
-            return not (func.facts.qualname == "<module>" and self.is_streamlit(func.file))
+            # a Streamlit script re-runs its module level for every visitor and interaction, and
+            # runs it as ``__main__``: its ``if __name__ == "__main__":`` block too
+            return not self.is_streamlit(func.file)
         if (
             func.file.is_test
-            or self.runs_once(func)
-            or any(d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
+            or func.facts.one_shot
+            or _cached_without_arguments(func)
             or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
         ):
@@ -227,7 +228,7 @@ class Context(Network):
             if needed and not _passes(call, func, needed):
                 continue
             if caller.facts.qualname in ("<module>", "<main>"):
-                if caller.facts.qualname == "<module>" and self.is_streamlit(caller.file):
+                if self.is_streamlit(caller.file):
                     yield caller, call
                 continue
             if not self.one_time(caller):
@@ -299,10 +300,11 @@ class Context(Network):
         """Why ``func`` itself starts concurrent work, if it does: a web / UI handler, a
         Streamlit script, a thread / executor / task target, a litellm callback, an ``async def``."""
         fid, label = func.id, func.facts.qualname
-        if label == "<module>":
-            return f"{func.file.path} (a Streamlit script: its module level runs once per visitor)" if self.is_streamlit(func.file) else None
-        if label == "<main>":
-            return None
+        if label in ("<module>", "<main>"):
+            if not self.is_streamlit(func.file):
+                return None
+            part = "module level" if label == "<module>" else '`if __name__ == "__main__":` block'
+            return f"{func.file.path} (a Streamlit script: its {part} runs once per visitor)"
         for d in func.facts.decorators:
             if d in cat.VIEW_DECORATORS or self.is_route(d, func):
                 return f"{label} (a web handler: @{'.'.join(d.split('.')[-2:])})"
@@ -398,7 +400,7 @@ class Context(Network):
                 for caller, call in sorted(self._feasible_callers(f, needed), key=lambda c: c[0].id):
                     if (caller.id, call.guards) in seen:
                         continue
-                    if caller.facts.qualname == "<module>" and not self.is_streamlit(caller.file):
+                    if caller.facts.qualname in ("<module>", "<main>") and not self.is_streamlit(caller.file):
                         continue
                     seen.add((caller.id, call.guards))
                     nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), call.guards))
@@ -460,6 +462,15 @@ class Context(Network):
                 return f"{func.facts.qualname} ← {ev}"
         return None
 
+
+
+def _cached_without_arguments(func: Func) -> bool:
+    """A cached function (``functools.cache``, ``st.cache_resource``) that takes no arguments:
+    its body runs once per process. A cache runs it once per distinct arguments, so one given a
+    visitor's key runs for every visitor (``@st.cache_resource def sandbox(e2b_key)``): its
+    callers decide, as for any function."""
+    cached = any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
+    return cached and not [p for p in func.facts.params if p not in ("self", "cls")]
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")

@@ -54,7 +54,9 @@ still are. Likewise for a class whose objects are only built to be used at once
 (`ImageGen(key).generate(prompt)`, never kept): no older object is alive to read the newer
 one's value.
 
-Module level, `if __name__ == "__main__":`, `functools.cache`d / `st.cache_resource` functions,
+Module level, `if __name__ == "__main__":` (but a Streamlit script runs both for every visitor),
+`functools.cache`d / `st.cache_resource` functions without arguments (a cache runs once per
+distinct arguments: given a visitor's key, once per visitor),
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
 evidence (a function nothing calls, a helper whose callers are unknown) are reported only with
