@@ -290,6 +290,9 @@ DEFAULTS_TAKEN_AT_CONSTRUCTION = {
     name: ("vertexai", "google.cloud.aiplatform", "langchain_google_vertexai", "llama_index.llms.vertex", "llama_index.embeddings.vertex")
     for name in ("vertexai.init", "google.cloud.aiplatform.init")
 }
+# class decorators of dependency-injection containers that build one object per container (one
+# per process): its constructor runs once, not per request or agent
+SINGLETON_CLASS_DECORATORS = frozenset(["injector.singleton"])
 CONFIG_FUNCTIONS = frozenset(
     [
         "os.putenv",

@@ -455,6 +455,9 @@ class Context(Network):
         ):
             if self.unnamed_class(func.file, cls):
                 return None  # nothing builds it here (``unnamed_class``)
+            klass = func.file.classes.get(cls)
+            if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
+                return None  # ``@singleton``: the container builds one, once
             return f"{func.facts.qualname} runs on every construction of {cls}"
         for caller, _ in self.callers.get(func.id, []):
             ev = self.per_instance_evidence(caller) if caller.id != func.id else None
