@@ -375,6 +375,12 @@ class Analysis:
                         kind = (index.program(f), f.is_test)
                         kinds.setdefault(kind, f)
                         pairs.setdefault((f.module.rsplit(".", 1)[-1], klass.name.rsplit(".", 1)[-1]), set()).update(of | {kind})
+            # a module-level object of the class (``STORE = Store()``): its importers call its
+            # methods through that name (``asyncio.to_thread(STORE.add, text)``)
+            for b in f.bindings.values():
+                of = classes.get(b.factory.rsplit(".", 1)[-1]) if b.factory and b.scope == "module" else None
+                if of:
+                    pairs.setdefault((f.module.rsplit(".", 1)[-1], b.name), set()).update(of)
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
         chase = {(m, n, kind) for (m, n), of in pairs.items() if m not in sys.stdlib_module_names for kind in of} - self.chased_pairs
         self.chased_pairs |= chase
