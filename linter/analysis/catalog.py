@@ -133,6 +133,11 @@ SDK_CALL_SUFFIXES = (
     ".responses.create",
     ".embeddings.create",
     ".images.generate",
+    # google-genai: ``genai.Client(...).models.embed_content(...)`` (and ``client.aio.models``)
+    ".models.generate_content",
+    ".models.generate_content_stream",
+    ".models.embed_content",
+    ".files.upload",
 )
 
 LOCK_FACTORIES: dict[str, str] = {
@@ -244,6 +249,10 @@ SPAWN_FUNCTIONS = {
     "asyncio.ensure_future": "asyncio task",
     "asyncio.gather": "asyncio.gather",
     "asyncio.to_thread": "thread (asyncio.to_thread)",
+    # Starlette's (and FastAPI's re-export) and anyio's: the function runs in a worker thread
+    "starlette.concurrency.run_in_threadpool": "thread (run_in_threadpool)",
+    "fastapi.concurrency.run_in_threadpool": "thread (run_in_threadpool)",
+    "anyio.to_thread.run_sync": "thread (run_in_threadpool)",
 }
 # Process-wide client configuration (knowledge/litellm-callbacks.md §7, §8): module attributes
 # read at request time by litellm / openai, the process environment, and configure functions.

@@ -1818,11 +1818,14 @@ class _Extractor:
         targets: list[ast.expr] = []
         if ref.kind == "name" and ref.name in cat.SPAWN_FUNCTIONS:
             how = cat.SPAWN_FUNCTIONS[ref.name]
+            positional = [a.value for a in args if a.keyword is None]
             for a in args:
                 if a.keyword == "target":
-                    targets.append(a.value)
+                    targets.append(self.context_run_target(a.value, args, ctx) or a.value)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
                     targets.append(a.value.func if isinstance(a.value, ast.Call) else a.value)
+            if not ref.name.startswith(("asyncio.", "threading.")) and positional:
+                targets.append(positional[0])  # ``run_in_threadpool(fn, *args)``
         elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
             how = "process"
             targets.extend(a.value for a in args if a.keyword == "target")
@@ -1851,6 +1854,19 @@ class _Extractor:
         for t in targets:
             for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
+
+    def context_run_target(self, target: ast.expr, args: list[_Arg], ctx: _Ctx) -> ast.expr | None:
+        """``Thread(target=ctx.run, args=(step, tool))`` with ``ctx = contextvars.copy_context()``:
+        the thread runs ``step`` inside that context (the first of ``args``)."""
+        if not (isinstance(target, ast.Attribute) and target.attr == "run"):
+            return None
+        made = self.factory_of(target.value, ctx) if isinstance(target.value, ast.Call) else ""
+        if isinstance(target.value, ast.Name) and target.value.id in ctx.fn.made:
+            made = self.factory_of(ctx.fn.made[target.value.id][1], ctx)
+        if made not in ("contextvars.copy_context", "contextvars.Context"):
+            return None
+        passed = next((a.value for a in args if a.keyword == "args"), None)
+        return passed.elts[0] if isinstance(passed, (ast.Tuple, ast.List)) and passed.elts else None
 
     def handler_refs(self, node: ast.expr, ctx: _Ctx) -> list[Ref]:
         """The project functions a handler expression runs: the function named, the one a

@@ -478,7 +478,7 @@ def _cached_without_arguments(func: Func) -> bool:
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
 # started by the project's own code, with the arguments it passes (``_invoked_with``)
-_THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", *_PROCESS_HOWS)
+_THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", "thread (run_in_threadpool)", *_PROCESS_HOWS)
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
 
 
