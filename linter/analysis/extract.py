@@ -1095,7 +1095,7 @@ class _Extractor:
         if key and source == f"process:environment variable `{key}`" and not deps:
             source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
         ctx.fn.facts.config_writes.append(
-            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)))
+            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards)
         )
 
     # ------------------------------------------------------- value provenance

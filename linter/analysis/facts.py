@@ -98,6 +98,10 @@ class Access:
     # item writes keyed by shared storage (``HISTORY[COUNT] = v``): that storage's name
     key_from: str = ""
     locked: bool = False  # inside a ``with`` block (a lock, maybe)
+    # optional parameters the branches holding a config write test true (as ``Call.guards``):
+    # ``if api_dict is not None: openai.api_key = api_dict["key"]`` runs only for a caller that
+    # passes ``api_dict``
+    guards: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

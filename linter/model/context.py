@@ -374,7 +374,7 @@ class Context(Network):
             return False
         return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
 
-    def concurrency_evidence(self, func: Func, depth: int = 6, tasks: bool = True) -> Chain | None:
+    def concurrency_evidence(self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = ()) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
         (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any.
 
@@ -389,8 +389,8 @@ class Context(Network):
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
         # and the parameters the path needs its callers to pass (``Call.guards``)
-        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and not func.facts.is_async, ())]
-        seen = {(func.id, ())}
+        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and not func.facts.is_async, needed)]
+        seen = {(func.id, needed)}
         for _ in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
             for f, steps, on_loop, needed in frontier:
@@ -419,12 +419,15 @@ class Context(Network):
                 return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         return None
 
-    def grade(self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True) -> tuple[Confidence, Text]:
+    def grade(
+        self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True, needed: tuple[str, ...] = ()
+    ) -> tuple[Confidence, Text]:
         """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
         point (``concurrent``) or to request-time code; medium when it runs per instance and the
         rule accepts that (``per_instance`` is then appended to the evidence); else low.
-        ``tasks``: as for ``concurrency_evidence``."""
-        chain = self.concurrency_evidence(func, tasks=tasks) if concurrent else self.request_evidence(func)
+        ``tasks``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
+        finding's site runs only with (its branches test them: ``Access.guards``)."""
+        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed) if concurrent else self.request_evidence(func)
         if chain is not None:
             return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
         instance = self.per_instance_evidence(func) if per_instance is not None else None

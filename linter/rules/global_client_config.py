@@ -220,7 +220,7 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # instance after another is then no hazard, only threads are
     kept = not index.taken_where_set(write) and not index.used_once(func)
     per_instance = "; the last object built sets it for every instance" if kept else None
-    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not _within_call(index, func, same))
+    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not _within_call(index, func, same), needed=write.guards)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     if varying.request_data:
