@@ -283,7 +283,10 @@ class Context(Network):
     def is_streamlit(self, file: FileFacts) -> bool:
         """A Streamlit script: imports streamlit and is run, not imported (a helper module that
         imports streamlit runs its module level once, at import)."""
-        return _imports(file, "streamlit") and file.module not in self._imported_modules
+        uses_ui = any(
+            (v == "streamlit" or v.startswith("streamlit.")) and not v.startswith(_STREAMLIT_INTERNALS) for v in file.imports.values()
+        )
+        return uses_ui and file.module not in self._imported_modules
 
     @cached_property
     def _imported_modules(self) -> frozenset[str]:
@@ -502,7 +505,8 @@ def _web_module(name: str) -> bool:
     return name.split(".", 1)[0] in cat.WEB_FRAMEWORKS
 
 
-def _imports(file: FileFacts, module: str) -> bool:
-    return any(v == module or v.startswith(module + ".") for v in file.imports.values())
+# Streamlit's launcher and internals: a program that starts a Streamlit server (aider's
+# ``launch_gui``: ``from streamlit.web import cli``) is not itself a script Streamlit re-runs
+_STREAMLIT_INTERNALS = ("streamlit.web", "streamlit.file_util", "streamlit.runtime", "streamlit.testing", "streamlit.config", "streamlit.logger")
 
 
