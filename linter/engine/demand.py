@@ -233,8 +233,8 @@ class Analysis:
 
     def _defined(self) -> set[str]:
         """The names the rules' ``definitions`` give on this round's index, asked once per
-        index: ``demanded`` follows ``definitions`` on the same index (pdd's rerun after an
-        edit asked them twice on 4 of its 6 indexes, 0.2 s)."""
+        index: ``demanded`` follows ``definitions`` on the same index (pdd, a run: 80 -> 48
+        calls of the rules' ``definitions``, 0.27 -> 0.19 s; those not memoised per index)."""
         if self._names is None:
             index = self.index()
             self._names = {d.name for definitions in self.definers for d in definitions(index)}
