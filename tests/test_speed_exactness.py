@@ -503,14 +503,13 @@ def test_facts_codec_gives_back_every_fixtures_facts(tmp_path: Path) -> None:
 def test_rerun_after_an_edit_that_changes_what_other_files_resolve_to(jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Edits to one file that change another file's findings (a function renamed under its
     callers, an import added, a lock removed) are full runs that give a run without cache's
-    findings. With two processes the edited file is analysed beside the decoding of the cached
-    facts (``rerun._analysed_meanwhile``, forced here for small files), once: the full run
-    takes its facts from the cache."""
+    findings, on one process or more. The rerun's comparison analyses the edited file once
+    (scanned, and parsed when a demand round had asked for it); the full run takes it from the
+    cache."""
     from linter.engine import pipeline as engine
     from linter.engine import rerun, workers
 
     monkeypatch.setattr("linter.cache.RACY_NS", 0)
-    monkeypatch.setattr(rerun, "_MEANWHILE_ABOVE", 0)
     agent = "import litellm\n\n\ndef track(handler):\n    litellm.success_callback.append(handler)\n"
     web = "from fastapi import FastAPI\n\nimport agent\n\napp = FastAPI()\n\n\n@app.post('/t')\ndef home(h):\n    agent.track(h)\n"
     locks = "import threading\n\nLOCK = threading.Lock()\n"
@@ -532,10 +531,10 @@ def test_rerun_after_an_edit_that_changes_what_other_files_resolve_to(jobs: int,
         joining[0] = False
         out = run(tmp_path, cache_dir=cache, need_index=False, jobs=jobs)
         assert joining[0], "a full run"
-        # the comparison scans it in this process (one process) or in another, and parses it
-        # here when a demand round asked for it; the full run takes it from the cache
-        assert [(f, forced) for f, forced, full in analysed if f == name] == (
-            [(name, False)] * (jobs == 1) + [(name, True)] * (name != "agent.py")), analysed
+        # (agent.py is parsed by the byte scan's verdict; the others are ruled out by it and
+        # were parsed because a demand round asked)
+        assert [(f, forced, full) for f, forced, full in analysed if f == name] == (
+            [(name, False, False)] + [(name, True, False)] * (name != "agent.py")), analysed
         assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
         return out
 
@@ -554,17 +553,3 @@ def test_rerun_after_an_edit_that_changes_what_other_files_resolve_to(jobs: int,
     assert [d for d in edit("locks.py", "import threading\n\nLOCK = None\n") if d[0] == "LLM003"] == []
     assert [d[2] for d in edit("locks.py", locks) if d[0] == "LLM003"] == ["ask.py"]
 
-
-def test_rerun_beside_the_edited_files_analysis_moves_positions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With two processes, an edit that only moves facts is still no join, and an edited file
-    that does not parse any more still is one; both give a run without cache's findings."""
-    from linter.engine import rerun
-
-    monkeypatch.setattr("linter.cache.RACY_NS", 0)
-    monkeypatch.setattr(rerun, "_MEANWHILE_ABOVE", 0)
-    app = "import litellm\n\n\nasync def handler(h):\n    litellm.callbacks = [h]\n"
-    cache, first = _warm(tmp_path, {"app.py": app, "other.py": "import litellm\n\nX = litellm.completion\n"})
-    moved = _edit_and_rerun(tmp_path, cache, monkeypatch, "app.py", "# top\n\n" + app, joins=False, jobs=2)
-    assert [d[3][0] for d in moved] == [d[3][0] + 2 for d in first] and first
-    broken = _edit_and_rerun(tmp_path, cache, monkeypatch, "app.py", app + "def (\n", joins=True, jobs=2)
-    assert [d[0] for d in broken] == ["LLM000"], broken  # a file that does not parse has no other finding

@@ -124,7 +124,7 @@ def check_files(
         outcome = stored(cache, key) if key is not None else None  # type: ignore[arg-type]
         if outcome is None and prefilter:
             try:
-                outcome = same_facts(files, config, cache, jobs)  # type: ignore[arg-type]
+                outcome = same_facts(files, config, cache)  # type: ignore[arg-type]
             except (TypeError, ValueError, IndexError, KeyError):  # a spoiled tree record is a miss
                 outcome = None
         if outcome is not None:

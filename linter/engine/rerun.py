@@ -14,19 +14,16 @@ from dataclasses import replace
 
 from linter import cache_codec
 from linter.analysis.facts import FileFacts
-from linter.analysis.source import Scan, paused_gc, read_source
+from linter.analysis.source import Scan, read_source
 from linter.cache import Cache, TreeFile, TreeRecord, digest, facts_digest, racy, stat_signature
 from linter.config import Config
 from linter.demands import Question
 from linter.discovery import SourceFile
 from linter.engine.demand import Analysis, Signature
-from linter.engine.workers import Background, Outcome, file_size, make_job, run_job, scan_of
+from linter.engine.workers import Outcome, make_job, run_job, scan_of
 from linter.moved import Moves, moves, remap
 
 _MAX_EDITED = 32  # edited files re-analysed, one by one, to look for an unchanged-facts rerun
-# bytes of edited files to parse below which they are parsed in this process: forking another
-# costs more than it hides (the fork and its pipe: ~30 ms; a 64 KB file parses in ~0.1 s)
-_MEANWHILE_ABOVE = 64 * 1024
 
 
 def stored(cache: Cache, run_key: bytes) -> tuple | None:
@@ -34,7 +31,7 @@ def stored(cache: Cache, run_key: bytes) -> tuple | None:
     return found if isinstance(found, tuple) and len(found) == 3 else None
 
 
-def same_facts(files: list[SourceFile], config: Config, cache: Cache, jobs: int = 1) -> tuple | None:
+def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple | None:
     """The stored outcome of the last run, when every file edited since then would have gone
     through that run alike: the same prefilter verdict, the same facts, and the same answer to
     every question the demand rounds asked of its bytes. The run is a deterministic function
@@ -62,9 +59,8 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache, jobs: int 
         return None
     scan = scan_of(config)
     moved: list[Moves] = []
-    firsts = _analysed_meanwhile([(sf, record) for sf, record, _sig in edited], scan, jobs, files, tree, cache)
-    for (sf, record, sig), first in zip(edited, firsts):
-        alike = _goes_alike(sf, record, sig, first, tree.questions, scan, cache)
+    for sf, record, sig in edited:
+        alike = _goes_alike(sf, record, sig, tree.questions, scan, cache)
         if alike is None:
             return None
         if alike is not _SAME:
@@ -85,41 +81,12 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache, jobs: int 
 _SAME = Moves("", {})  # an edited file whose facts did not change at all
 
 
-def _analysed_meanwhile(edited: list[tuple[SourceFile, TreeFile]], scan: Scan, jobs: int, files: list[SourceFile],
-                        tree: TreeRecord, cache: Cache) -> list[Outcome]:
-    """The edited files analysed as the byte scan would (``first`` of ``_goes_alike``). With
-    more than one process, another one analyses them while this one decodes the cached facts
-    of the files the last run analysed: when an edit changes facts, the run that follows joins
-    those, and decodes them first. pdd with llm_invoke.py (7,400 lines) edited so that its
-    facts change: its analysis 0.5 s and the tree's facts 0.9 s, one after the other before.
-    When the edit only moved facts, the decoding stops as the analysis ends: it cost nothing
-    the rerun waited for."""
-    todo = [make_job(sf, False, {}) for sf, _record in edited]
-    # what the last run parsed is parsed again (a file it ruled out is only scanned, in ms)
-    if jobs <= 1 or sum(file_size(sf) for sf, record in edited if record.skipped is False) < _MEANWHILE_ABOVE:
-        return [run_job(job, scan) for job in todo]
-    background = Background(scan, nice=False)
-    background.start(todo)
-    skip = {sf.display for sf, _record in edited}
-    # (frozen after: a collection over the decoded facts would cost what ``paused_gc`` says)
-    with paused_gc(freeze=True):
-        for sf, record in zip(files, tree.files):
-            if background.ready():
-                break
-            e = cache.entries.get(sf.realpath) if record.facts_hash is not None and sf.display not in skip else None
-            if e is not None and e.stat == record.stat:  # decoded once, kept in the entry
-                e.facts  # noqa: B018
-    got = background.outcomes(stop=False)
-    return [got.get(i) or run_job(job, scan) for i, job in enumerate(todo)]
-
-
-def _goes_alike(sf: SourceFile, record: TreeFile, sig: Signature, first: Outcome, questions: tuple[Question, ...], scan: Scan,
-                cache: Cache) -> Moves | None:
+def _goes_alike(sf: SourceFile, record: TreeFile, sig: Signature, questions: tuple[Question, ...], scan: Scan, cache: Cache) -> Moves | None:
     """How an edited file's positions moved (``_SAME``: not at all) when it gives the recorded
-    run's verdict, facts but for positions, and answers; None when it does not. ``first``: its
-    outcome under the byte scan."""
+    run's verdict, facts but for positions, and answers; None when it does not."""
     if record.skipped is None:
         return None
+    first = run_job(make_job(sf, False, {}), scan)
     # the facts as the cache stores them: hashed here, and stored as they are on a miss
     raw = cache_codec.dumps_facts(first.result).decode() if isinstance(first.result, FileFacts) else None
     if record.skipped is False:

@@ -90,16 +90,14 @@ class Background:
     and the rest is left to the caller (niced, it had run little while the pool was busy: pdd
     waited 5.3 s at the end for its last 1,000 checks, on one core)."""
 
-    def __init__(self, scan: Scan, nice: bool = True) -> None:
-        """``nice``: below the main process and the pool (the syntax checks); not for work the
-        main process will wait for (a rerun's edited files)."""
+    def __init__(self, scan: Scan) -> None:
         import multiprocessing
 
         self._jobs: list[Job] | None = None
         self._answered = False
         self._scan = scan
         self._conn, child = multiprocessing.Pipe(duplex=True)
-        self._proc = multiprocessing.Process(target=_background_main, args=(scan, child, nice), daemon=True)
+        self._proc = multiprocessing.Process(target=_background_main, args=(scan, child), daemon=True)
         self._proc.start()
         child.close()
 
@@ -118,16 +116,11 @@ class Background:
             except OSError:
                 pass
 
-    def ready(self) -> bool:
-        """Whether every job has its outcome (or the process died): ``outcomes`` will not wait."""
-        return self._conn.poll()
-
-    def outcomes(self, stop: bool = True) -> dict[int, Outcome]:
+    def outcomes(self) -> dict[int, Outcome]:
         """The outcomes the process has, by job number: it stops at the next job (a job left
-        out was skipped, not started, or the process died); without ``stop``, after the last."""
+        out was skipped, not started, or the process died)."""
         try:
-            if stop:
-                self._conn.send(_STOP)
+            self._conn.send(_STOP)
         except OSError:  # it finished (and is gone) or died: its answer, if any, is in the pipe
             pass
         try:
@@ -158,10 +151,9 @@ class Background:
 _STOP = "stop"  # to the background process: send what you have
 
 
-def _background_main(scan: Scan, conn, nice: bool) -> None:  # type: ignore[no-untyped-def]
+def _background_main(scan: Scan, conn) -> None:  # type: ignore[no-untyped-def]
     try:
-        if nice:
-            os.nice(10)  # the rounds' workers first: this fills the time a core would idle
+        os.nice(10)  # the rounds' workers first: this fills the time a core would idle
     except (AttributeError, OSError):
         pass
     try:
