@@ -544,7 +544,7 @@ def test_rerun_after_an_edit_that_changes_what_other_files_resolve_to(jobs: int,
     # renamed: the web handler's call no longer names it, so nothing says it runs concurrently
     renamed = edit("agent.py", agent.replace("def track", "def track_handler"))
     assert [(d[0], d[5]) for d in renamed if d[2] == "agent.py"] == [("LLM002", "low")], renamed
-    assert found() == sorted((d[0], d[2], d[5]) for d in renamed)  # and the next rerun is a stored one
+    assert found() == sorted((d[0], d[2], d[5]) for d in renamed)  # a rerun with nothing edited: the same
     # an import and a call added in another file: the handler calls it again
     web_again = web.replace("import agent", "import agent as agent_module\nfrom agent import track_handler").replace(
         "agent.track(h)", "track_handler(h)")

@@ -16,7 +16,9 @@ Where that rerun's time goes (pdd, llm_invoke.py of 7,400 lines given one statem
 py-spy): the demand rounds 45% (6 indexes, 4 passes of the rules' needs), decoding the 455
 analysed files' cached facts 18%, analysing the edited file 12%, start-up 8%, reading the tree
 record, comparing and saving the rest. Less work needs a model that updates what it derives per
-file (and a resident process, for the decoding and the start-up).
+file (and a resident process, for the decoding and the start-up). Rounds started from the last
+run's files took that rerun from 7.9 to 3.6 s (loaded machine, same findings there): exact only
+once every rule's demands are monotone (asked whatever else is known).
 """
 
 from __future__ import annotations
