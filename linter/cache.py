@@ -106,6 +106,10 @@ class Entry:
     def facts(self, value: FileFacts | None) -> None:
         self._facts, self._raw = value, None
 
+    def keep_facts(self, value: FileFacts, raw: str) -> None:
+        """Facts with their JSON (``cache_codec.dumps_facts``), made already: not made again."""
+        self._facts, self._raw = value, raw
+
     def facts_json(self) -> str | None:
         if self._raw is None and self._facts is not None:
             self._raw = cache_codec.dumps_facts(self._facts).decode()  # kept: saving and the tree record both ask

@@ -37,6 +37,10 @@ def moves(old: FileFacts, new: FileFacts) -> Moves | None:
     """The position map from ``old`` to ``new``, or None unless they differ only in positions."""
     if old.error or new.error:
         return None
+    # a name added, removed or renamed is no move, and its keys tell at once: encoding both
+    # facts and walking them to find it out was 80 ms for pdd's llm_invoke.py (7,400 lines)
+    if any(list(getattr(old, name)) != list(getattr(new, name)) for name in ("bindings", "imports", "functions", "classes")):
+        return None
     pairs: list[tuple[Span, Span]] = []
     orders: dict[int, int] = {}
     if not _alike(encode(replace(old, suppressions={})), encode(replace(new, suppressions={})), pairs, orders):

@@ -27,13 +27,13 @@ from tests.expectations import case_id, cases
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(case: Path, prefilter: bool = True, cache_dir: Path | None = None, need_index: bool = True) -> list[tuple]:
+def run(case: Path, prefilter: bool = True, cache_dir: Path | None = None, need_index: bool = True, jobs: int = 1) -> list[tuple]:
     config = load(None, case, isolated=True, min_confidence="low")
     config.cache_dir = cache_dir
     from linter.engine import check_files, discover_files
 
     files = discover_files([str(case)], config, case)
-    result = check_files(files, config, jobs=1, prefilter=prefilter, need_index=need_index)
+    result = check_files(files, config, jobs=jobs, prefilter=prefilter, need_index=need_index)
     assert not result.internal_errors
     # every field, with the evidence also rendered (row[6]) as a reader sees it
     return [(*astuple(d)[:6], tuple(map(str, d.evidence)), *astuple(d)[6:]) for d in result.diagnostics]
@@ -228,9 +228,9 @@ def _warm(tree: Path, files: dict[str, str]) -> tuple[Path, list[tuple]]:
     return cache, run(tree, cache_dir=cache, need_index=False)
 
 
-def _edit_and_rerun(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, joins: bool) -> list[tuple]:
-    """Write ``text`` to ``name`` and rerun with the cache: a full run (a join) iff ``joins``,
-    and the findings of a run without prefilter and cache."""
+def _edit_and_rerun(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, joins: bool, jobs: int = 1) -> list[tuple]:
+    """Write ``text`` to ``name`` and rerun with the cache (on ``jobs`` processes): a full run
+    (a join) iff ``joins``, and the findings of a run without prefilter and cache."""
     from linter.engine import pipeline as engine
 
     (tree / name).write_text(text)
@@ -239,7 +239,7 @@ def _edit_and_rerun(tree: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, na
     real_collect = engine.collect_facts
     monkeypatch.setattr(engine, "collect_facts", lambda analysis: calls.append(analysis) or real_collect(analysis))
     try:
-        out = run(tree, cache_dir=cache, need_index=False)
+        out = run(tree, cache_dir=cache, need_index=False, jobs=jobs)
     finally:
         monkeypatch.setattr(engine, "collect_facts", real_collect)
     assert bool(calls) is joins, "a full run" if calls else "no full run"
@@ -497,3 +497,59 @@ def test_facts_codec_gives_back_every_fixtures_facts(tmp_path: Path) -> None:
     for hostile in (b'["@Popen", "x"]', b"[1, 2]", b'{"a": 1}', b"not json", b'["a.py"]', b"[" + b"[" * 100000):
         with pytest.raises(cache_codec.CodecError):
             cache_codec.loads_facts(hostile, {})
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rerun_after_an_edit_that_changes_what_other_files_resolve_to(jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits to one file that change another file's findings (a function renamed under its
+    callers, an import added, a lock removed) are full runs that give a run without cache's
+    findings, on one process or more. The rerun's comparison analyses the edited file once
+    (scanned, and parsed when a demand round had asked for it); the full run takes it from the
+    cache."""
+    from linter.engine import pipeline as engine
+    from linter.engine import rerun, workers
+
+    monkeypatch.setattr("linter.cache.RACY_NS", 0)
+    agent = "import litellm\n\n\ndef track(handler):\n    litellm.success_callback.append(handler)\n"
+    web = "from fastapi import FastAPI\n\nimport agent\n\napp = FastAPI()\n\n\n@app.post('/t')\ndef home(h):\n    agent.track(h)\n"
+    locks = "import threading\n\nLOCK = threading.Lock()\n"
+    ask = ("import litellm\nfrom fastapi import FastAPI\n\nimport locks\n\napp = FastAPI()\n\n\n"
+           "@app.post('/ask')\ndef ask(q):\n    with locks.LOCK:\n        return litellm.completion(model='m', messages=[q])\n")
+    cache, first = _warm(tmp_path, {"agent.py": agent, "web.py": web, "locks.py": locks, "ask.py": ask})
+    assert sorted((d[0], d[2], d[5]) for d in first) == [("LLM002", "agent.py", "high"), ("LLM003", "ask.py", "high")], first
+    analysed: list[tuple[str, bool, bool]] = []  # (file, forced, by the full run)
+    joining: list[bool] = [False]
+    real, real_collect = workers.run_job, engine.collect_facts
+    monkeypatch.setattr(workers, "run_job", lambda job, scan: analysed.append((job.display, job.force_parse, joining[0])) or real(job, scan))
+    monkeypatch.setattr(rerun, "run_job", workers.run_job)
+    monkeypatch.setattr(engine, "collect_facts", lambda analysis: joining.__setitem__(0, True) or real_collect(analysis))
+
+    def edit(name: str, text: str) -> list[tuple]:
+        (tmp_path / name).write_text(text)
+        _mtime_in_past(tmp_path / name)
+        analysed.clear()
+        joining[0] = False
+        out = run(tmp_path, cache_dir=cache, need_index=False, jobs=jobs)
+        assert joining[0], "a full run"
+        # (agent.py is parsed by the byte scan's verdict; the others are ruled out by it and
+        # were parsed because a demand round asked)
+        assert [(f, forced, full) for f, forced, full in analysed if f == name] == (
+            [(name, False, False)] + [(name, True, False)] * (name != "agent.py")), analysed
+        assert out == run(tmp_path, prefilter=False), "differs from a run without prefilter and cache"
+        return out
+
+    def found() -> list[tuple]:
+        return sorted((d[0], d[2], d[5]) for d in run(tmp_path, cache_dir=cache, need_index=False, jobs=jobs))
+
+    # renamed: the web handler's call no longer names it, so nothing says it runs concurrently
+    renamed = edit("agent.py", agent.replace("def track", "def track_handler"))
+    assert [(d[0], d[5]) for d in renamed if d[2] == "agent.py"] == [("LLM002", "low")], renamed
+    assert found() == sorted((d[0], d[2], d[5]) for d in renamed)  # a rerun with nothing edited: the same
+    # an import and a call added in another file: the handler calls it again
+    web_again = web.replace("import agent", "import agent as agent_module\nfrom agent import track_handler").replace(
+        "agent.track(h)", "track_handler(h)")
+    assert [(d[0], d[5]) for d in edit("web.py", web_again) if d[2] == "agent.py"] == [("LLM002", "high")]
+    # the lock removed from its module: nothing is held across the call any more
+    assert [d for d in edit("locks.py", "import threading\n\nLOCK = None\n") if d[0] == "LLM003"] == []
+    assert [d[2] for d in edit("locks.py", locks) if d[0] == "LLM003"] == ["ask.py"]
+

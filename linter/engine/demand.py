@@ -81,6 +81,7 @@ class Analysis:
         self._question_ids: dict[Question, int] = {}
         self._imported: dict[str, frozenset[bytes]] = {}  # display path -> words of its imports (this run)
         self._index: ProjectIndex | None = None  # of ``facts`` as they are (None when they grew)
+        self._names: set[str] | None = None  # the rules' ``definitions`` on ``_index`` (``_defined``)
         self._unchecked: list[tuple[SourceFile, Signature | None]] = []  # ruled out, syntax pending
         self._syntax: Background | None = None
         self._checks: list[Job] = []  # the syntax checks it was given, in ``_unchecked``'s order
@@ -220,7 +221,7 @@ class Analysis:
 
     def _add(self, facts: list[FileFacts]) -> None:
         self.facts += facts
-        self._index = None  # the index and the rules' findings are made again
+        self._index = self._names = None  # the index and the rules' findings are made again
         # in path order, as the final index has them: which of two files that claim the same
         # module name wins must not depend on which came from the cache
         self.facts.sort(key=lambda f: f.path)
@@ -232,17 +233,25 @@ class Analysis:
         """The files the rules' ``definitions`` name: the cheap kind of demand (names in the
         facts), asked again after each few modules analysed, before any rule's ``needs`` runs
         (those may grade findings: an index-wide pass each)."""
-        index = self.index()
-        return self._defining({d.name for definitions in self.definers for d in definitions(index)})
+        return self._defining(self._defined())
+
+    def _defined(self) -> set[str]:
+        """The names the rules' ``definitions`` give on this round's index, asked once per
+        index: ``demanded`` follows ``definitions`` on the same index (pdd, a run: 80 -> 48
+        calls of the rules' ``definitions``, 0.27 -> 0.19 s; those not memoised per index)."""
+        if self._names is None:
+            index = self.index()
+            self._names = {d.name for definitions in self.definers for d in definitions(index)}
+        return self._names
 
     def demanded(self) -> list[SourceFile]:
         """Every file the rules' needs name, of every kind (a round spent on one kind must not
         starve another)."""
         index = self.index()
-        names: set[str] = set()
+        names: set[str] = set(self._defined())
         words: set[str] = set()
         functions: set[str] = set()
-        for demands in [*self.definers, *self.needs]:
+        for demands in self.needs:
             for d in demands(index):
                 if isinstance(d, Definition):
                     names.add(d.name)

@@ -5,6 +5,20 @@ findings (``stored``). Otherwise, when every file edited since the last whole ru
 run's prefilter verdict, facts (but for positions) and answers to its demand rounds' questions,
 the run would be the same, and its findings are reused with positions mapped (``same_facts``).
 The last whole run is recorded as a typed ``TreeRecord`` (``linter.cache``).
+
+Any other edit is a whole run over the cached facts: the demand rounds from the byte scan's
+files, each round's index and every rule's needs on it, as a run without cache makes them
+(only the edited files are analysed again). Nothing less is exact with this model. Which files
+a round adds depends on the whole index of the round before, and not monotonically (a rule asks
+for a function's callers while none is known), so rounds started from the last run's files
+could keep a file this tree's run never asks for; and a finding depends on the whole index.
+Where that rerun's time goes (pdd, llm_invoke.py of 7,400 lines given one statement more,
+py-spy): the demand rounds 45% (6 indexes, 4 passes of the rules' needs), decoding the 455
+analysed files' cached facts 18%, analysing the edited file 12%, start-up 8%, reading the tree
+record, comparing and saving the rest. Less work needs a model that updates what it derives per
+file (and a resident process, for the decoding and the start-up). Rounds started from the last
+run's files took that rerun from 7.9 to 3.6 s (loaded machine, same findings there): exact only
+once every rule's demands are monotone (asked whatever else is known).
 """
 
 from __future__ import annotations
@@ -87,15 +101,21 @@ def _goes_alike(sf: SourceFile, record: TreeFile, sig: Signature, questions: tup
     if record.skipped is None:
         return None
     first = run_job(make_job(sf, False, {}), scan)
+    # the facts as the cache stores them: hashed here, and stored as they are on a miss
+    raw = cache_codec.dumps_facts(first.result).decode() if isinstance(first.result, FileFacts) else None
     if record.skipped is False:
-        alike = _alike_facts(first, record.facts_hash, sf, cache)
+        alike = _alike_facts(first, raw, record.facts_hash, sf, cache)
         if alike is None:
-            _keep(sf, sig, first, cache)
+            _keep(sf, sig, first, raw, cache)
     elif first.result is not None:
-        _keep(sf, sig, first, cache)
+        _keep(sf, sig, first, raw, cache)
         return None
     elif record.facts_hash is not None:  # parsed on demand in a later round
-        alike = _alike_facts(run_job(make_job(sf, True, {}), scan), record.facts_hash, sf, cache)
+        forced = run_job(make_job(sf, True, {}), scan)
+        raw = cache_codec.dumps_facts(forced.result).decode() if isinstance(forced.result, FileFacts) else None
+        alike = _alike_facts(forced, raw, record.facts_hash, sf, cache)
+        if alike is None and forced.digest == first.digest and isinstance(forced.result, FileFacts):
+            _keep(sf, sig, first, raw, cache, forced.result)
     else:
         alike = _SAME
     if alike is None or not record.asked:
@@ -107,28 +127,32 @@ def _goes_alike(sf: SourceFile, record: TreeFile, sig: Signature, questions: tup
     return alike if digest(data) == first.digest and all(questions[q].matches(data) == a for q, a in record.asked) else None
 
 
-def _keep(sf: SourceFile, sig: Signature, outcome: Outcome, cache: Cache) -> None:
-    """Store an edited file's verdict and facts in its cache entry when the rerun misses: the
-    full run that follows takes them from there instead of analysing the file again (pdd,
-    llm_invoke.py edited: its extraction was 9% of that run). ``sig`` is the stat taken before
-    the file was read: a write after it moves the stat, and the next lookup hashes again.
-    Only after the comparison, which reads the recorded facts from the old entry."""
+def _keep(sf: SourceFile, sig: Signature, outcome: Outcome, raw: str | None, cache: Cache, forced: FileFacts | None = None) -> None:
+    """Store an edited file's verdict and facts (``raw``: as stored) in its cache entry when the
+    rerun misses: the full run that follows takes them from there instead of analysing the file
+    again (pdd, llm_invoke.py edited: its extraction was 9% of that run; a file the byte scan
+    rules out and a round asked for was scanned and parsed twice more). ``forced``: the facts
+    of a file the byte scan rules out, parsed on demand. ``sig`` is the stat taken before the
+    file was read: a write after it moves the stat, and the next lookup hashes again. Only
+    after the comparison, which reads the recorded facts from the old entry."""
     if outcome.digest is None or isinstance(outcome.result, str):
         return
     e = cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
     e.skipped = outcome.result is None
-    if isinstance(outcome.result, FileFacts):
-        e.facts = outcome.result
+    facts = outcome.result if forced is None else forced
+    if isinstance(facts, FileFacts) and raw is not None:
+        e.keep_facts(facts, raw)
     if outcome.imported is not None:
         e.imported = outcome.imported
 
 
-def _alike_facts(outcome: Outcome, facts_hash: bytes | None, sf: SourceFile, cache: Cache) -> Moves | None:
-    """``_SAME`` when the facts hash to the recorded ones, their position map from the recorded
-    facts (still in the file's cache entry) when only positions differ, else None."""
-    if not isinstance(outcome.result, FileFacts):
+def _alike_facts(outcome: Outcome, new_raw: str | None, facts_hash: bytes | None, sf: SourceFile, cache: Cache) -> Moves | None:
+    """``_SAME`` when the facts (``new_raw``: as stored) hash to the recorded ones, their
+    position map from the recorded facts (still in the file's cache entry) when only positions
+    differ, else None."""
+    if not isinstance(outcome.result, FileFacts) or new_raw is None:
         return None
-    if facts_digest(cache_codec.dumps_facts(outcome.result).decode()) == facts_hash:
+    if facts_digest(new_raw) == facts_hash:
         return _SAME
     e = cache.entries.get(sf.realpath)
     raw = e.facts_json() if e is not None else None
