@@ -1879,6 +1879,9 @@ class _Extractor:
             return refs
         if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
             node = node.args[0]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            made = self.factory_of(node.value, ctx)  # ``Thread(target=Worker(cfg).run)``: ``Worker.run``
+            return [Ref("name", f"{made}.{node.attr}")] if self._is_instance_factory(made, node.value, ctx) else []
         r = self.resolve_expr(node, ctx)
         return [r] if r.kind in ("name", "self") else []
 
