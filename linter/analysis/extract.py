@@ -984,6 +984,8 @@ class _Extractor:
                     klass.attribute_sources.setdefault(name, []).append(("", source, tuple(sorted(deps))))
                 return out
             if fn is self.toplevel or fn is self.main:
+                if type(value) in _HOLDING:
+                    fn.held.setdefault(name, []).append(value)  # type: ignore[arg-type]
                 # a Streamlit script's module level runs per visitor: its names carry sources too
                 self.bind_source(self.toplevel, name, self.value_source(value, ctx))
                 if fn is self.toplevel and how == "assign" and name not in self.facts.bindings:
@@ -1695,7 +1697,7 @@ class _Extractor:
                 self.storage_write(func.value, f"method:{method}", node, ctx)
             elif method == "set":
                 self.storage_write_contextvar(func.value, node, ctx)
-        if method in _ADDING and isinstance(func.value, ast.Name) and func.value.id in fn.locals:  # type: ignore[attr-defined]
+        if method in _ADDING and isinstance(func.value, ast.Name) and (fn.node is None or func.value.id in fn.locals):  # type: ignore[attr-defined]
             fn.held.setdefault(func.value.id, []).extend(a.value for a in args)  # type: ignore[attr-defined]
         if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
             # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
