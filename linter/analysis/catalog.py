@@ -376,7 +376,9 @@ GRADIO_EVENTS = frozenset(["click", "submit", "change", "input", "select", "uplo
 GRADIO_INTERFACES = frozenset(["gradio.Interface", "gradio.ChatInterface"])
 # Web-framework start-up hooks: decorators (last attribute) and constructor keywords.
 STARTUP_DECORATORS = frozenset(["on_event", "on_startup", "before_first_request", "before_serving", "on_start"])
-STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup"])
+STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup", "on_shutdown"])
+# attributes that set an app's lifespan once it is built (Starlette's ``app.router.lifespan_context``)
+STARTUP_ATTRIBUTES = frozenset(["lifespan_context"])
 STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])
 PROCESS_POOLS = frozenset(["multiprocessing.Pool", "multiprocessing.pool.Pool", "concurrent.futures.ProcessPoolExecutor"])
 PROCESS_SPAWNS = frozenset(["multiprocessing.Process", "multiprocessing.context.Process"])

@@ -79,6 +79,9 @@ class _Fn:
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
+    # local -> the expressions bound to it or added to it (``hooks.append(f)``), in source order
+    # so far: what a start-up hook handed on through a local may be (``startup_refs``)
+    held: dict[str, list[ast.expr]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,6 +659,51 @@ class _Extractor:
                 if name:
                     self.escapes.add(name)
 
+    def startup_hooks(self, value: ast.expr, ctx: _Ctx) -> None:
+        """``value`` becomes the app's start-up / shutdown hook: the project functions it may be
+        run as such (``startup_refs``), each once per app."""
+        for ref in self.startup_refs(value, ctx, set()):
+            ctx.fn.facts.spawns.append((ref, "startup hook"))
+
+    def startup_refs(self, value: ast.expr, ctx: _Ctx, seen: set[str]) -> Iterator[Ref]:
+        """The functions a hook handed to a start-up sink may run, followed through lists,
+        locals (what was bound or added to them so far), ``a if c else b`` and calls: a call's
+        function arguments are what it combines (``functools.partial(db_lifespan, ...)``, a
+        project helper folding a list of lifespans into one) and it may return one of its own
+        (``lifespan=init()``: ``FunctionFacts.hands_out``). agno appends its httpx-closing
+        lifespan to a list, folds it with ``_combine_app_lifespans`` and sets the result as
+        ``router.lifespan_context`` or passes it to ``_make_app(lifespan=...)``."""
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            for el in value.elts:
+                yield from self.startup_refs(el, ctx, seen)
+        elif isinstance(value, ast.Starred):
+            yield from self.startup_refs(value.value, ctx, seen)
+        elif isinstance(value, ast.IfExp):
+            yield from self.startup_refs(value.body, ctx, seen)
+            yield from self.startup_refs(value.orelse, ctx, seen)
+        elif isinstance(value, ast.BoolOp):
+            for v in value.values:
+                yield from self.startup_refs(v, ctx, seen)
+        elif isinstance(value, ast.Subscript):
+            yield from self.startup_refs(value.value, ctx, seen)  # ``lifespans[0]``
+        elif isinstance(value, ast.Call):
+            r = self.resolve_expr(value.func, ctx)
+            if r.kind == "name":
+                yield Ref("returned", r.name)
+            for a in _args(value):
+                yield from self.startup_refs(a.value, ctx, seen)
+        elif isinstance(value, ast.Name) and value.id in ctx.fn.held and value.id not in ctx.fn.nested:
+            if value.id not in seen:
+                seen.add(value.id)
+                for held in ctx.fn.held[value.id]:
+                    yield from self.startup_refs(held, ctx, seen)
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            r = self.resolve_expr(value, ctx)
+            if r.kind == "name":
+                yield r
+            elif r.kind == "local" and r.name in ctx.fn.nested:
+                yield Ref("name", f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{r.name}")
+
     def escapee(self, n: ast.Name | ast.Attribute, ctx: _Ctx) -> str:
         """The project function or class a name handed on may be (qualified), or "". A
         parameter handed on makes its function's parameter escape (``FunctionFacts.escaping``)."""
@@ -937,6 +985,8 @@ class _Extractor:
                     klass.attribute_sources.setdefault(name, []).append(("", source, tuple(sorted(deps))))
                 return out
             if fn is self.toplevel or fn is self.main:
+                if type(value) in _HOLDING:
+                    fn.held.setdefault(name, []).append(value)  # type: ignore[arg-type]
                 # a Streamlit script's module level runs per visitor: its names carry sources too
                 self.bind_source(self.toplevel, name, self.value_source(value, ctx))
                 if fn is self.toplevel and how == "assign" and name not in self.facts.bindings:
@@ -956,6 +1006,8 @@ class _Extractor:
                 ))
             else:
                 fn.locals.add(name)
+                if type(value) in _HOLDING:
+                    fn.held.setdefault(name, []).append(value)  # type: ignore[arg-type]
                 if _keyed_lookup(value):
                     fn.keyed[name] = value  # type: ignore[assignment]
                 else:
@@ -988,6 +1040,8 @@ class _Extractor:
                 if isinstance(value, (ast.Dict, ast.List, ast.Set)) or factory in cat.MUTABLE_FACTORIES or factory in ("dict", "list", "set"):
                     fn.containers.add(name)
             return out
+        if isinstance(target, ast.Attribute) and target.attr in cat.STARTUP_ATTRIBUTES and value is not None:
+            self.startup_hooks(value, ctx)  # ``app.router.lifespan_context = combined``
         text = dotted(target)
         if text is not None:
             ref = self.resolve(text, ctx)
@@ -1665,6 +1719,8 @@ class _Extractor:
                 self.storage_write(func.value, f"method:{method}", node, ctx)
             elif method == "set":
                 self.storage_write_contextvar(func.value, node, ctx)
+        if method in _ADDING and isinstance(func.value, ast.Name) and (fn.node is None or func.value.id in fn.locals):  # type: ignore[attr-defined]
+            fn.held.setdefault(func.value.id, []).extend(a.value for a in args)  # type: ignore[attr-defined]
         if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
             # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
             added: Prov = ("literal:", _NO_DEPS)
@@ -1688,14 +1744,9 @@ class _Extractor:
                 if init.kind == "name":
                     fn.facts.spawns.append((init, "process initializer"))
             elif a.keyword is not None and a.keyword in cat.STARTUP_KEYWORDS:
-                # ``FastAPI(lifespan=...)``, ``Starlette(on_startup=[...])``: runs once per process
-                hooks = list(a.value.elts) if isinstance(a.value, (ast.List, ast.Tuple)) else [a.value]
-                for hook in hooks:
-                    made = isinstance(hook, ast.Call) and not hook.args and not hook.keywords
-                    r = self.resolve_expr(hook.func if made else hook, ctx)  # type: ignore[union-attr]
-                    if r.kind == "name":
-                        # ``lifespan=init()``: what ``init`` returns (``FunctionFacts.hands_out``)
-                        fn.facts.spawns.append((Ref("returned", r.name) if made else r, "startup hook"))
+                # ``FastAPI(lifespan=...)``, ``Starlette(on_startup=[...])``, a factory's
+                # ``make_app(lifespan=...)`` passing it on: runs once per process
+                self.startup_hooks(a.value, ctx)
         self.spawns(ref, node, args, ctx)
         if text == "cls" and ctx.cls and "cls" in fn.locals and "<locals>" not in ctx.cls:
             ref = Ref("name", f"{self.facts.module}.{ctx.cls}")  # ``cls(**section)`` in a classmethod builds the class
@@ -2115,6 +2166,9 @@ def _stronger(a: str, b: str) -> str:
 _STDLIB = frozenset(sys.stdlib_module_names)
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
 _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
+# values a local may hold a function in, for a start-up hook handed on through it (``_Fn.held``)
+_HOLDING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Call, ast.IfExp, ast.BoolOp, ast.Subscript])
+_ADDING = frozenset(["append", "extend", "insert", "add"])  # ``hooks.append(f)``: the local now holds f
 
 
 def _recheck(body: list[ast.stmt]) -> str:
