@@ -170,6 +170,9 @@ FILE_LOCK_CALLS = frozenset(["fcntl.flock", "fcntl.lockf", "msvcrt.locking"])
 DEFAULT_FACTORY_KEYWORDS = ("default_factory", "factory")
 FIELD_FUNCTIONS = frozenset(["field", "Field", "PrivateAttr", "ib", "attrib", "Factory"])
 
+# asyncio's queues: ``put`` on one made without a ``maxsize`` never waits (it completes in the
+# awaiting task's step, like ``put_nowait``)
+ASYNC_QUEUES = frozenset(["asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue"])
 # queues: what one hands out is whatever some other code put there (a job's tenant key), never
 # a process-wide constant, whoever reads it
 CHANNEL_FACTORIES = frozenset(

@@ -304,7 +304,8 @@ class _Extractor:
             value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
         ):
             kind = "mutable"
-        return Binding(name, NO_SPAN, kind, factory, lock_kind)
+        unbounded = factory in cat.ASYNC_QUEUES and made is None and not _bounded(value)
+        return Binding(name, NO_SPAN, kind, factory, lock_kind, unbounded=unbounded)
 
     # ------------------------------------------------------------ module pass
     def flag_setters(self) -> dict[str, set[str]]:
@@ -2056,6 +2057,14 @@ def _counts_above_one(factory: str, value: ast.expr | None) -> bool:
         return False
     first = _args(value)[0].value
     return not (isinstance(first, ast.Constant) and type(first.value) is int and first.value in (0, 1))
+
+
+def _bounded(value: ast.expr | None) -> bool:
+    """A queue made with a ``maxsize`` other than a literal 0 (it may make ``put`` wait)."""
+    if not isinstance(value, ast.Call):
+        return True
+    sizes = [a.value for a in _args(value) if a.keyword in (None, "maxsize") and not a.star][:1]
+    return any(not (isinstance(v, ast.Constant) and v.value == 0) for v in sizes) or any(a.star for a in _args(value))
 
 
 def _keyed_lookup(value: ast.expr | None) -> bool:

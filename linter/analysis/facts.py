@@ -70,6 +70,8 @@ class Binding:
     # the project function the value is, when a function is stored (``self.completions = fn``):
     # calling the attribute runs it
     function: str = ""
+    # an asyncio queue made without a maxsize: awaiting its ``put`` never suspends
+    unbounded: bool = False
 
 
 @dataclass(slots=True)

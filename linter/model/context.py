@@ -104,10 +104,25 @@ class Context(Network):
         awaitable) or any override that suspends: it may."""
         if not 0 <= index < len(func.facts.calls):
             return True
-        callee = self.resolve_function(func.facts.calls[index].callee, func)
+        ref = func.facts.calls[index].callee
+        callee = self.resolve_function(ref, func)
         if callee is None:
-            return True
+            return not self._unbounded_put(func, ref)
         return any(self.suspends(target) for target in (callee, *self.overrides(callee)))
+
+    def _unbounded_put(self, func: Func, ref: Ref) -> bool:
+        """``await self._events.put(x)`` on an asyncio queue made without a maxsize: it never
+        waits for room, so the awaiting task runs on (``Binding.unbounded``)."""
+        holder, _, method = ref.name.rpartition(".")
+        if method != "put" or not holder:
+            return False
+        if ref.kind == "self" and "." not in holder and func.facts.class_name:
+            hit = self.attribute(func.file, func.facts.class_name, holder)
+            return hit is not None and hit[2].unbounded
+        if ref.kind == "name":
+            found = self.binding(holder)
+            return found is not None and found[1].unbounded and found[1].name == holder.rsplit(".", 1)[-1]
+        return False
 
     def exempt(self, func: Func, where: int) -> bool:
         """Whether ``func`` runs in any of the places ``where`` (``Where`` flags) names. They are
