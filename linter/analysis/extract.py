@@ -230,7 +230,9 @@ class _Extractor:
 
     def factory_of(self, value: ast.expr | None, ctx: _Ctx) -> str:
         if isinstance(value, ast.Call):
-            ref = self.resolve_expr(value.func, ctx)
+            func = value.func
+            # ``asyncio.Queue[Event | None]()``: a parametrised class builds the class
+            ref = self.resolve_expr(func.value if isinstance(func, ast.Subscript) else func, ctx)
             if ref.kind == "name":
                 return ref.name
             return ref.name if ref.kind == "local" else ""
