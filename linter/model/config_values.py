@@ -431,6 +431,10 @@ class ConfigValues(Context):
             lambda: self._attribute_value(func.file, klass, name, building),
         )
 
+    def _class_named(self, file: FileFacts, factory: str) -> tuple[FileFacts, ClassFacts] | None:
+        """The project class a binding's factory or type names (a bare name is ``file``'s own)."""
+        return self.resolve_class(Ref("name", factory if "." in factory else f"{file.module}.{factory}"))
+
     def _typed_field(self, file: FileFacts, klass: ClassFacts, name: str, chain: str) -> tuple[FileFacts, ClassFacts, str] | None:
         """The class and field that ``self.<name>.<chain>`` reads when every attribute but the
         last is typed with a project class (``self.config = config`` with ``config:
@@ -441,8 +445,7 @@ class ConfigValues(Context):
             hit = self.attribute(f, k.name, part)
             if hit is None or hit[2].kind != "value" or not hit[2].factory or hit[2].function:
                 return None
-            factory = hit[2].factory
-            typed = self.resolve_class(Ref("name", factory if "." in factory else f"{hit[0].module}.{factory}"))
+            typed = self._class_named(hit[0], hit[2].factory)
             if typed is None:
                 return None
             f, k = typed
@@ -569,7 +572,7 @@ class ConfigValues(Context):
                     # a class-body field (one with ``default_factory=`` is per instance)
                     body = b.scope == "class" or any(not m for m, _s, _d in klass.attribute_sources.get(name, ()))
                     if body and b.kind == "value" and b.factory:
-                        hit = self.resolve_class(Ref("name", b.factory if "." in b.factory else f"{f.module}.{b.factory}"))
+                        hit = self._class_named(f, b.factory)
                         if hit is not None:
                             out.setdefault(f"{hit[0].module}.{hit[1].name}", []).append((f, klass, name))
         return out

@@ -187,6 +187,30 @@ class Resolution:
         )
 
     @cached_property
+    def _class_namings(self) -> list[tuple[FileFacts, str, str]]:
+        """Every name outside tests that may name a project class, and how: "import", "chained"
+        (a call whose object is only used at once, ``Cls(x).method()``) or "other" (a dotted
+        string, a value handed on, any other call, a base, a registering decorator, a factory)."""
+        out: list[tuple[FileFacts, str, str]] = []
+        for f in self.files:
+            if f.is_test:
+                continue
+            out.extend((f, name, "import") for name in f.imports.values())
+            out.extend((f, name, "other") for name in (*f.dotted_strings, *f.escapes))
+            for fn in f.functions.values():
+                for c in fn.calls:
+                    if c.callee.kind == "name":
+                        out.append((f, c.callee.name, "chained" if c.chained else "other"))
+                    out.extend((f, name, "other") for _key, name in c.hands)
+            for cname, klass in f.classes.items():
+                out.extend((f, b.name, "other") for b in klass.bases if b.kind == "name")
+                if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
+                    out.append((f, f"{f.module}.{cname}", "other"))  # a registering decorator hands it to a factory
+                out.extend((f, b.factory, "other") for b in klass.attributes.values() if b.factory)
+            out.extend((f, b.factory, "other") for b in f.bindings.values() if b.factory)
+        return out
+
+    @cached_property
     def referenced_classes(self) -> frozenset[str]:
         """Project classes (``module:Class``) that code of their own program, outside tests,
         names anywhere but their own definition: imported by another module (a re-export or a
@@ -196,32 +220,16 @@ class Resolution:
         ``"mem0.embeddings.vertexai.VertexAIEmbedding"``). Tests and other programs (examples,
         scripts) are no evidence either way: checking a package alone must give the same
         findings as checking the whole repository."""
-        named: list[tuple[FileFacts, str]] = []
-        starred: list[tuple[FileFacts, str]] = []
-        for f in self.files:
-            if f.is_test:
-                continue
-            names: set[str] = {*f.imports.values(), *f.dotted_strings, *f.escapes}
-            for fn in f.functions.values():
-                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
-                names.update(name for c in fn.calls for _key, name in c.hands)
-            for cname, klass in f.classes.items():
-                names.update(b.name for b in klass.bases if b.kind == "name")
-                if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
-                    names.add(f"{f.module}.{cname}")  # a registering decorator hands it to a factory
-                names.update(b.factory for b in klass.attributes.values() if b.factory)
-            names.update(b.factory for b in f.bindings.values() if b.factory)
-            named.extend((f, name) for name in names)
-            starred.extend((f, module) for module in f.star_imports)
         out: set[str] = set()
-        for f, name in named:
+        for f, name, _how in self._class_namings:
             hit = self.resolve_class(Ref("name", name))
             if hit is not None and self.same_program(f, hit[0]):
                 out.add(f"{hit[0].module}:{hit[1].name}")
-        for f, module in starred:
-            target = self.by_module.get(module)
-            if target is not None and self.same_program(f, target):
-                out.update(f"{module}:{c}" for c in target.classes if not c.startswith("_"))
+        for f in self.files:
+            for module in () if f.is_test else f.star_imports:
+                target = self.by_module.get(module)
+                if target is not None and self.same_program(f, target):
+                    out.update(f"{module}:{c}" for c in target.classes if not c.startswith("_"))
         return frozenset(out)
 
     @cached_property
@@ -232,32 +240,13 @@ class Resolution:
         handed on, decorated, typed in a field, a dotted string), or built by another program,
         a class keeps the presumption that its objects live side by side."""
         chained: set[str] = set()
-        other: list[tuple[FileFacts, str]] = []
-        for f in self.files:
-            if f.is_test:
-                continue
-            other.extend((f, name) for name in (*f.dotted_strings, *f.escapes))
-            for fn in f.functions.values():
-                for c in fn.calls:
-                    if c.callee.kind == "name":
-                        if c.chained:
-                            hit = self.resolve_class(c.callee)
-                            if hit is not None and self.same_program(f, hit[0]):
-                                chained.add(f"{hit[0].module}:{hit[1].name}")
-                                continue
-                        other.append((f, c.callee.name))
-                    other.extend((f, name) for _key, name in c.hands)
-            for cname, klass in f.classes.items():
-                other.extend((f, b.name) for b in klass.bases if b.kind == "name")
-                if any(d not in cat.PLAIN_CLASS_DECORATORS for d in klass.decorators):
-                    other.append((f, f"{f.module}.{cname}"))
-                other.extend((f, b.factory) for b in klass.attributes.values() if b.factory)
-            other.extend((f, b.factory) for b in f.bindings.values() if b.factory)
-        for f, name in other:
-            hit = self.resolve_class(Ref("name", name))
+        other: set[str] = set()
+        for f, name, how in self._class_namings:
+            hit = self.resolve_class(Ref("name", name)) if how != "import" else None
             if hit is not None:
-                chained.discard(f"{hit[0].module}:{hit[1].name}")
-        return frozenset(chained)
+                key = f"{hit[0].module}:{hit[1].name}"
+                (chained if how == "chained" and self.same_program(f, hit[0]) else other).add(key)
+        return frozenset(chained - other)
 
     def unnamed_class(self, file: FileFacts, class_name: str) -> bool:
         """A class of a package that nothing outside tests names (``referenced_classes``): dead
