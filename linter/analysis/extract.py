@@ -1691,9 +1691,7 @@ class _Extractor:
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
         if text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
-            made = self.factory_of(func.value, ctx)  # ``Session(backend).open()``: ``Session.open``
-            if self._is_instance_factory(made, func.value, ctx):
-                ref = Ref("name", f"{made}.{func.attr}")
+            ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
@@ -1909,6 +1907,11 @@ class _Extractor:
             for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
 
+    def new_object_method(self, node: ast.Attribute, ctx: _Ctx) -> Ref | None:
+        """``Cls(x).method``: the method of an object built in place, when ``Cls`` is a class."""
+        made = self.factory_of(node.value, ctx)
+        return Ref("name", f"{made}.{node.attr}") if self._is_instance_factory(made, node.value, ctx) else None
+
     def context_run_target(self, target: ast.expr, args: list[_Arg], ctx: _Ctx) -> ast.expr | None:
         """``Thread(target=ctx.run, args=(step, tool))`` with ``ctx = contextvars.copy_context()``:
         the thread runs ``step`` inside that context (the first of ``args``)."""
@@ -1934,8 +1937,8 @@ class _Extractor:
         if isinstance(node, ast.Call) and node.args and self.resolve_expr(node.func, ctx).name == "functools.partial":
             node = node.args[0]
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
-            made = self.factory_of(node.value, ctx)  # ``Thread(target=Worker(cfg).run)``: ``Worker.run``
-            return [Ref("name", f"{made}.{node.attr}")] if self._is_instance_factory(made, node.value, ctx) else []
+            made = self.new_object_method(node, ctx)  # ``Thread(target=Worker(cfg).run)``: ``Worker.run``
+            return [made] if made is not None else []
         r = self.resolve_expr(node, ctx)
         return [r] if r.kind in ("name", "self") else []
 
