@@ -1262,12 +1262,13 @@ class _Extractor:
 
     def environ_lookup(self, value: ast.expr | None, ctx: _Ctx) -> str | None:
         """The key expression (``ast.dump``) of ``os.environ.get(k)`` / ``os.environ[k]`` /
-        ``os.getenv(k)``, else None."""
+        ``os.getenv(k)``, or of ``os.environ.pop(k)`` (a snapshot taken while removing it:
+        phoenix hides ``OPENAI_*`` from a client's constructor and puts them back), else None."""
         if isinstance(value, ast.Subscript) and self.is_environ(value.value, ctx):
             return ast.dump(value.slice)
         if isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred):
             func = value.func
-            if isinstance(func, ast.Attribute) and func.attr == "get" and self.is_environ(func.value, ctx):
+            if isinstance(func, ast.Attribute) and func.attr in ("get", "pop") and self.is_environ(func.value, ctx):
                 return ast.dump(value.args[0])
             text = dotted(func)
             if text is not None and self.resolve(text, ctx).name == "os.getenv":
@@ -2160,7 +2161,8 @@ _BUILTINS = frozenset(dir(builtins))
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
 _PROCESS_MODULES = frozenset(
-    ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil"]
+    ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil",
+     "certifi"]  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
 )
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
