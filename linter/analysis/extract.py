@@ -217,6 +217,14 @@ class _Extractor:
             if rest and root in fn.instances:
                 return Ref("name", f"{fn.instances[root]}.{rest}")
             return Ref("local", text)
+        if rest and fn.parent is not None and root not in fn.globals:
+            # a closure's receiver, typed where the enclosing function binds it (livekit's CLI:
+            # ``def _run_worker(server: AgentServer)``, then a nested ``await server.run()``)
+            outer: _Fn | None = fn.parent
+            while outer is not None and root not in outer.locals:
+                outer = outer.parent
+            if outer is not None and root in outer.instances and root not in outer.globals:
+                return Ref("name", f"{outer.instances[root]}.{rest}")
         if root in self.imports:
             full = self.imports[root]
             return Ref("name", f"{full}.{rest}" if rest else full)
