@@ -1614,7 +1614,23 @@ class _Extractor:
                                 called.add(text[5:])
         if tested & assigned:
             return True
+        # a check made through an accessor of the class (``if self._current_slot() is not None``,
+        # which reads ``self._slot``): livekit's one-pose-at-a-time lock fills what it reads
+        accessors = {t[5:] for t in tested if t.startswith("self.") and t.count(".") == 1}
+        if accessors and self._read_by(ctx.cls, accessors) & assigned:
+            return True
         return bool(called) and bool(self._filled_by(ctx.cls, called) & tested)
+
+    def _read_by(self, cls: str, methods: set[str]) -> set[str]:
+        """``self.x`` attributes that the named methods of class ``cls`` (this file) mention."""
+        node = self.class_nodes.get(cls)
+        out: set[str] = set()
+        for d in node.body if node is not None else ():
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
+                out.update(
+                    f"self.{n.attr}" for n in ast.walk(d) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
+                )
+        return out
 
     def _filled_by(self, cls: str, methods: set[str]) -> set[str]:
         """``self.x`` attributes that the named methods of class ``cls`` (this file) assign."""
