@@ -377,6 +377,14 @@ VIEW_METHODS = frozenset(
 # Gradio event listeners and interfaces: their target runs per visitor (in Gradio's thread pool).
 GRADIO_EVENTS = frozenset(["click", "submit", "change", "input", "select", "upload", "release", "blur", "then", "success", "like", "stream"])
 GRADIO_INTERFACES = frozenset(["gradio.Interface", "gradio.ChatInterface"])
+# Task-queue workers that run jobs on threads of one process: a job's function runs beside the
+# process's other jobs (dramatiq's worker: 8 threads per process by default; Temporal's worker:
+# sync activities on its thread pool, async ones as tasks of its loop). Celery's default prefork
+# pool and RQ run each job in a process of its own: not listed.
+WORKER_DECORATORS = {
+    "dramatiq.actor": "dramatiq actor: run on the worker's threads",
+    "temporalio.activity.defn": "Temporal activity: run by the worker's executor",
+}
 # Web-framework start-up hooks: decorators (last attribute) and constructor keywords.
 STARTUP_DECORATORS = frozenset(["on_event", "on_startup", "before_first_request", "before_serving", "on_start"])
 STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup", "on_shutdown"])

@@ -272,7 +272,7 @@ class Context(Network):
         spawned = self.spawned.get(func.id)
         if spawned is not None and spawned[1] not in _THREAD_HOWS:
             return True  # a route registered by a call, a Gradio or Streamlit handler
-        return any(d in cat.VIEW_DECORATORS or self.is_route(d, func) for d in func.facts.decorators)
+        return any(d in cat.VIEW_DECORATORS or d in cat.WORKER_DECORATORS or self.is_route(d, func) for d in func.facts.decorators)
 
     def memo(self, func: Func, call: Call) -> str | None:
         """Why ``call`` in ``func`` runs once per key or owner, not once per call of ``func``: it
@@ -326,6 +326,8 @@ class Context(Network):
         for d in func.facts.decorators:
             if d in cat.VIEW_DECORATORS or self.is_route(d, func):
                 return f"{label} (a web handler: @{'.'.join(d.split('.')[-2:])})"
+            if d in cat.WORKER_DECORATORS:
+                return f"{label} (a {cat.WORKER_DECORATORS[d]})"
         view = self._view_method(func)
         if view is not None:
             return view

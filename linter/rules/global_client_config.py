@@ -9,7 +9,8 @@ Finds writes of configuration that litellm, openai or the process read when a re
 `vertexai.init(...)` / `aiplatform.init(...)` (its default project, location and credentials),
 langchain's `set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
-script), a thread / executor / task target or an `async def`, and the constructor, validator or
+script), a thread / executor / task target, a task-queue job run on worker threads (a dramatiq
+actor, a Temporal activity) or an `async def`, and the constructor, validator or
 `model_post_init` of a per-agent config object. It names the save / set / call / restore shape
 (`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
 A synchronous function that restores the value, or makes the call that reads it, before it
