@@ -966,9 +966,15 @@ class _Extractor:
         fn = ctx.fn
         out: list = []
         if isinstance(target, (ast.Tuple, ast.List)):
+            outer = self._target_source
+            if value is not None and outer is None:
+                # ``key, val = line.split("=", 1)``: each name holds a part of what the value holds
+                # (Qwen-Agent's .env loader was "a value not visible here")
+                self._target_source = self.value_source(value, ctx)
             for el in target.elts:
                 inner = el.value if isinstance(el, ast.Starred) else el
                 out.extend(self.assign_target(inner, None, ctx, how, stmt))
+            self._target_source = outer
             return out
         if isinstance(target, ast.Starred):
             return self.assign_target(target.value, None, ctx, how, stmt)
@@ -1321,6 +1327,8 @@ class _Extractor:
             return (f"process:`{text}`", _NO_DEPS)
         if "." not in text and text in _BUILTINS:
             return ("literal:" if text in ("None", "True", "False") else f"process:`{text}`", _NO_DEPS)
+        if root in _MODULE_DUNDERS:
+            return (f"process:`{text}`", _NO_DEPS)  # ``Path(__file__).parent / ".env"``: where the module is
         return (f"unknown:`{text}`", _NO_DEPS)  # a closure's or a comprehension's name
 
     def bind_source(self, fn: _Fn, name: str, source: Prov) -> None:
@@ -2157,6 +2165,8 @@ def _is_literal(value: ast.expr | None) -> bool:
 
 
 _BUILTINS = frozenset(dir(builtins))
+# names every module has, set once when it is imported
+_MODULE_DUNDERS = frozenset(["__file__", "__name__", "__package__", "__spec__", "__path__", "__cached__", "__loader__"])
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
 _PROCESS_MODULES = frozenset(
