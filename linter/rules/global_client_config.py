@@ -122,6 +122,7 @@ _ATTRIBUTES = b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_AT
 TOKENS = AnyOf(
     rb"litellm\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
     rb"openai\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
+    rb"dashscope\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
     rb"litellm\s+as\b",  # ``import litellm as ll``
     rb"openai\s+as\b",
     rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\[",
