@@ -1182,6 +1182,11 @@ class _Extractor:
             n = todo.pop()
             if isinstance(n, ast.Constant):
                 continue
+            if isinstance(n, ast.Call) and _getattr_of(n, ctx.fn.locals) is not None:
+                # ``getattr(dashscope, "base_http_api_url", None)`` reads that attribute (a saved
+                # value, when it is client config: writing it back later is a restore)
+                todo.extend([_getattr_of(n, ctx.fn.locals), *(a.value for a in _args(n)[2:])])
+                continue
             if isinstance(n, ast.Call):
                 called = self.call_source(n, ctx)
                 if called == _PROJECT_CALL:
@@ -2176,6 +2181,18 @@ _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _getattr_of(call: ast.Call, local: set[str]) -> ast.Attribute | None:
+    """``getattr(x, "name"[, default])`` as the attribute it reads (``x.name``), else None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "getattr" and "getattr" not in local):
+        return None
+    if len(call.args) < 2 or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    name = call.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier()):
+        return None
+    return ast.Attribute(value=call.args[0], attr=name.value, ctx=ast.Load())
 
 
 def _request_data(name: str) -> bool:
