@@ -279,6 +279,9 @@ CONFIG_ATTRIBUTES = frozenset(
             "azure_endpoint", "azure_ad_token",
         )
     ]
+    # Alibaba's DashScope SDK (Qwen models): read on every call that is not given its own
+    # (dashscope 2.0.2: common/api_key.py get_default_api_key, the HTTP and WebSocket clients' URLs)
+    + [f"dashscope.{n}" for n in ("api_key", "api_key_file_path", "base_http_api_url", "base_websocket_api_url")]
 )
 ENVIRON = "os.environ"
 # module-level names that hold the current request's data (context-local proxies), and

@@ -974,9 +974,15 @@ class _Extractor:
         fn = ctx.fn
         out: list = []
         if isinstance(target, (ast.Tuple, ast.List)):
+            outer = self._target_source
+            if value is not None and outer is None:
+                # ``key, val = line.split("=", 1)``: each name holds a part of what the value holds
+                # (Qwen-Agent's .env loader was "a value not visible here")
+                self._target_source = self.value_source(value, ctx)
             for el in target.elts:
                 inner = el.value if isinstance(el, ast.Starred) else el
                 out.extend(self.assign_target(inner, None, ctx, how, stmt))
+            self._target_source = outer
             return out
         if isinstance(target, ast.Starred):
             return self.assign_target(target.value, None, ctx, how, stmt)
@@ -1184,6 +1190,11 @@ class _Extractor:
             n = todo.pop()
             if isinstance(n, ast.Constant):
                 continue
+            if isinstance(n, ast.Call) and _getattr_of(n, ctx.fn.locals) is not None:
+                # ``getattr(dashscope, "base_http_api_url", None)`` reads that attribute (a saved
+                # value, when it is client config: writing it back later is a restore)
+                todo.extend([_getattr_of(n, ctx.fn.locals), *(a.value for a in _args(n)[2:])])
+                continue
             if isinstance(n, ast.Call):
                 called = self.call_source(n, ctx)
                 if called == _PROJECT_CALL:
@@ -1330,6 +1341,8 @@ class _Extractor:
             return (f"process:`{text}`", _NO_DEPS)
         if "." not in text and text in _BUILTINS:
             return ("literal:" if text in ("None", "True", "False") else f"process:`{text}`", _NO_DEPS)
+        if root in _MODULE_DUNDERS:
+            return (f"process:`{text}`", _NO_DEPS)  # ``Path(__file__).parent / ".env"``: where the module is
         return (f"unknown:`{text}`", _NO_DEPS)  # a closure's or a comprehension's name
 
     def bind_source(self, fn: _Fn, name: str, source: Prov) -> None:
@@ -2182,6 +2195,8 @@ def _is_literal(value: ast.expr | None) -> bool:
 
 
 _BUILTINS = frozenset(dir(builtins))
+# names every module has, set once when it is imported
+_MODULE_DUNDERS = frozenset(["__file__", "__name__", "__package__", "__spec__", "__path__", "__cached__", "__loader__"])
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
 _PROCESS_MODULES = frozenset(
@@ -2192,6 +2207,18 @@ _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _getattr_of(call: ast.Call, local: set[str]) -> ast.Attribute | None:
+    """``getattr(x, "name"[, default])`` as the attribute it reads (``x.name``), else None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "getattr" and "getattr" not in local):
+        return None
+    if len(call.args) < 2 or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    name = call.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier()):
+        return None
+    return ast.Attribute(value=call.args[0], attr=name.value, ctx=ast.Load())
 
 
 def _request_data(name: str) -> bool:

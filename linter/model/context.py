@@ -467,13 +467,14 @@ class Context(Network):
         cls = func.facts.class_name
         return bool(cls) and f"{func.file.module}:{cls}" in self.used_once_classes
 
-    def per_instance_evidence(self, func: Func) -> str | None:
-        """A method that runs for every instance (constructor, validator, or any method)."""
+    def per_instance_evidence(self, func: Func, _seen: frozenset[str] = frozenset()) -> str | None:
+        """A function that runs for every instance: a constructor or validator, or a method or
+        module function one of them calls (Qwen-Agent's ``initialize_dashscope(cfg)``, called
+        by each model's ``__init__``)."""
         cls = func.facts.class_name
-        if not cls or not func.facts.qualname.startswith(cls + "."):
-            return None
-        name = func.facts.qualname[len(cls) + 1 :]
-        if name in cat.CONSTRUCTION_HOOKS or any(
+        method = bool(cls) and func.facts.qualname.startswith(cls + ".")
+        name = func.facts.qualname[len(cls) + 1 :] if method else ""
+        if method and name in cat.CONSTRUCTION_HOOKS or method and any(
             "validator" in d for d in func.facts.decorators
         ):
             if self.unnamed_class(func.file, cls):
@@ -482,8 +483,9 @@ class Context(Network):
             if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
                 return None  # ``@singleton``: the container builds one, once
             return f"{func.facts.qualname} runs on every construction of {cls}"
+        seen = _seen | {func.id}
         for caller, _ in self.callers.get(func.id, []):
-            ev = self.per_instance_evidence(caller) if caller.id != func.id else None
+            ev = self.per_instance_evidence(caller, seen) if caller.id not in seen else None
             if ev is not None:
                 return f"{func.facts.qualname} ← {ev}"
         return None

@@ -4,7 +4,7 @@
 Finds writes of configuration that litellm, openai or the process read when a request is made —
 `litellm.api_key` / `api_base` / `api_version` / `organization` / `num_retries` /
 `modify_params` / `drop_params` / `cache` (and the provider keys), `openai.api_key` /
-`base_url` / `organization`, `os.environ[...] = ...`, `os.environ.update()` /
+`base_url` / `organization`, DashScope's `dashscope.api_key` / `base_http_api_url`, `os.environ[...] = ...`, `os.environ.update()` /
 `setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, the Vertex AI SDK's
 `vertexai.init(...)` / `aiplatform.init(...)` (its default project, location and credentials),
 langchain's `set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
@@ -91,7 +91,7 @@ litellm calls: the write is removed (with a save and restore of the same global 
 any) and the value is passed to every litellm call of the function as the matching keyword.
 Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
 with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
-openai globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
+openai and dashscope globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
 """
 
@@ -123,6 +123,7 @@ _ATTRIBUTES = b"|".join(sorted({n.rsplit(".", 1)[-1].encode() for n in CONFIG_AT
 TOKENS = AnyOf(
     rb"litellm\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
     rb"openai\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
+    rb"dashscope\.(?:" + _ATTRIBUTES + rb")\s*[-+]?=[^=]",
     rb"litellm\s+as\b",  # ``import litellm as ll``
     rb"openai\s+as\b",
     rb"environ\[[^\]\n]+\]\s*=[^=]|environ\.(?:update|setdefault|pop|popitem|clear)\(|del\s+[\w.]*environ\[",

@@ -54,7 +54,9 @@ async def answer(user, question):
 ```
 
 Not reported: state set once at start-up (module level, `main()`, cached set-up), flags and
-resets (a literal such as `True`, `None` or `0` written: the same for every request), counters and
+resets (a literal such as `True`, `None` or `0` written: the same for every request; but a count
+reset for the call that a function on its flow counts up and reads back, `attempts = 0` then
+`attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
 histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer reads the state
 before it sets it: `if _CONFIG is None: _CONFIG = load()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
@@ -124,7 +126,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
         if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE | Where.CALLBACK):
             continue
         sites: list[tuple[str, Access]] = []
-        for access in per_request_writes(func):
+        for access in per_request_writes(func) + _count_resets(index, func):
             hit = index.binding(access.target)
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
                 continue
@@ -139,6 +141,21 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
                 yield finding
         for table, counter, write, bump in counted:
             yield _counter_finding(index, func, table, counter, write, bump)
+
+
+def _count_resets(index: ProjectIndex, func: Func) -> list[Access]:
+    """``attempts = 0`` where a function on this call's flow counts it up and reads it back
+    (``attempts += 1; budget = 4096 - attempts * 256``): a literal, but it starts this call's
+    own count, which concurrent calls reset and bump in between (sweep's retry_counter)."""
+    out: list[Access] = []
+    for write in func.facts.writes:
+        if write.how != "rebind" or not write.constant:
+            continue
+        qual = index.storage_name(write.target)
+        readers = readers_on_flow(index, func, qual, write.order)
+        if any(r.id != func.id and any(a.how == "augmented" and index.storage_name(a.target) == qual for a in r.facts.writes) for r, _ in readers):
+            out.append(write)
+    return out
 
 
 def _level(binding_scope: str) -> str:
@@ -232,7 +249,7 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
             for r, a in readers[:3]
         ),
     )
-    what = f'item ["{write.key}"]' if write.how == "item" else "value"
+    what = f'item ["{write.key}"]' if write.how == "item" else "count" if write.constant else "value"
     message = (
         f"`{name}` is {_level(binding.scope)} state: this request sets its {what} here and its own flow reads it back "
         f"({readers[0][0].facts.qualname}); requests served concurrently overwrite each other's value in "
