@@ -81,7 +81,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.analysis.needs import callers_of_low
+from linter.analysis.needs import callers_of_low, script_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -116,6 +116,7 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
 
 
 @per_index
