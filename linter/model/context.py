@@ -307,6 +307,12 @@ class Context(Network):
         names = {file.module, *namespace_names(file.path, file.module, file.is_package)}
         return uses_ui and not names & self._modules_the_app_imports
 
+    def copy_per_run(self, file: FileFacts) -> bool:
+        """Whether the module- and class-level state ``file`` defines has one copy per run, not
+        per process: Streamlit executes a script in a fresh ``__main__`` namespace on every run
+        (a module the app imports is one shared copy)."""
+        return self.is_streamlit(file)
+
     @cached_property
     def _modules_the_app_imports(self) -> frozenset[str]:
         """Every module (and package above it) an import of a non-test file names. Not
