@@ -13,6 +13,8 @@ the definitions are met, because a rule that grades its findings there makes an 
 - ``Mentions(words)``: files whose bytes mention one of these words.
 - ``Callers(function)``: files that may hold callers of this function (the engine asks which
   files import its module, or its callers' modules, and mention their names).
+- ``Importers(module)``: files that may import this module (whether a Streamlit-looking file is
+  a script Streamlit runs or a module the app imports).
 
 A question asked of a file's bytes (``MentionsWord``, ``ImportsAndMentions``) is a value with
 ``matches(data)``: the tree record keeps the questions a run asked (``encode_question``), so a
@@ -59,7 +61,15 @@ class Callers:
     function: str
 
 
-Demand = Union[Definition, Mentions, Callers]
+@dataclass(frozen=True, slots=True)
+class Importers:
+    """Analyse the files (not tests) that may import the module ``module``: their imports spell
+    its last name (``import a.page``, ``from a.page import f``, ``from . import page``)."""
+
+    module: str
+
+
+Demand = Union[Definition, Mentions, Callers, Importers]
 
 
 # --------------------------------------------------------------- questions

@@ -215,3 +215,27 @@ def test_extraction_leaves_no_reference_cycle(tmp_path: Path) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_importers_demand_asks_for_the_files_whose_imports_name_the_module(tmp_path: Path) -> None:
+    """``Importers(module)``: the files (not tests) whose import statements spell the module's
+    last name, however they import it; a file that only mentions the word is not one."""
+    from linter.config import load
+    from linter.engine.demand import Analysis
+    from linter.engine.pipeline import discover_files
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "page.py").write_text("LIMIT = 5\n")
+    (tmp_path / "pkg" / "home.py").write_text("from pkg.page import LIMIT\n")
+    (tmp_path / "pkg" / "nav.py").write_text("from . import page\n")
+    (tmp_path / "pkg" / "other.py").write_text("page = 'the word, no import'\n")
+    (tmp_path / "tests" / "test_page.py").write_text("from pkg import page\n")
+    config = load(None, tmp_path, isolated=True)
+    analysis = Analysis(discover_files([str(tmp_path)], config, cwd=tmp_path), config, jobs=1)
+    try:
+        wanted = sorted(sf.display.replace("\\", "/") for sf in analysis._importing({"pkg.page"}))
+    finally:
+        analysis.close()
+    assert wanted == ["pkg/home.py", "pkg/nav.py"]

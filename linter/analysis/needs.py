@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 
 from linter.analysis.catalog import CALLBACK_METHODS
 from linter.analysis.facts import ClassFacts, FileFacts
-from linter.demands import Callers, Definition, Mentions, per_index
+from linter.demands import Callers, Definition, Importers, Mentions, per_index
 from linter.diagnostics import Confidence, Diagnostic
 from linter.model.context import ASYNC_PRESUMED
 from linter.payloads import Payload
@@ -102,6 +102,15 @@ def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Itera
             yield Callers(fid)
         else:
             yield from (Callers(i) for i, func in index.functions.items() if func.file.path == d.path)
+
+
+def script_importers(index: ProjectIndex) -> Iterator[Importers]:
+    """The importers of each file taken for a Streamlit script (it imports streamlit and nothing
+    analysed imports it): the byte scan may have skipped the module that imports it, which makes
+    its module level and ``__main__`` block run once, at import (trulens's Compare page)."""
+    for f in index.files:
+        if not f.is_test and index.is_streamlit(f):
+            yield Importers(f.module)
 
 
 def provenance_sources(index: ProjectIndex) -> Iterator[Definition | Callers | Mentions]:

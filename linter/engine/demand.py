@@ -24,7 +24,7 @@ from linter.analysis.facts import FileFacts
 from linter.analysis.source import Job, is_test_path, read_source
 from linter.cache import Cache, digest, stat_signature
 from linter.config import Config
-from linter.demands import Callers, Definition, Demand, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
+from linter.demands import Callers, Definition, Demand, Importers, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
 from linter.engine.workers import SERIAL_BELOW, Background, Outcome, Workers, file_size, make_job, scan_of
 from linter.model.resolution import namespace_names
@@ -251,6 +251,7 @@ class Analysis:
         names: set[str] = set(self._defined())
         words: set[str] = set()
         functions: set[str] = set()
+        modules: set[str] = set()
         for demands in self.needs:
             for d in demands(index):
                 if isinstance(d, Definition):
@@ -259,12 +260,23 @@ class Analysis:
                     words |= d.words
                 elif isinstance(d, Callers):
                     functions.add(d.function)
+                elif isinstance(d, Importers):
+                    modules.add(d.module)
                 else:
                     raise TypeError(f"not a demand: {d!r}")
         # every rule's words in one question and every function in one closure: each file's
         # bytes are scanned once per round, whichever rules asked
-        more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions)}
+        more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions) + self._importing(modules)}
         return list(more.values())
+
+    def _importing(self, modules: set[str]) -> list[SourceFile]:
+        """Files not analysed yet, and not tests, whose imports spell one of these modules' last
+        names: every import of a module names its last name (an import statement's words)."""
+        if not modules:
+            return []
+        question = ImportsAndMentions(tuple(sorted({(m.rsplit(".", 1)[-1],) * 2 for m in modules})))
+        return [sf for sf in self.files if sf.display not in self.done and not is_test_path(sf.display)
+                and self._imports_and_mentions(sf, question.wanted, question)]
 
     def _defining(self, names: Iterable[str]) -> list[SourceFile]:
         """Project modules not analysed yet that define these qualified names."""

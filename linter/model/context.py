@@ -49,6 +49,7 @@ from linter.analysis.facts import Call, FileFacts, LockRegion, Ref, Site
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
+from linter.model.resolution import namespace_names
 
 
 # the evidence an ``async def`` gives by itself: presumed to run as concurrent tasks, unless its
@@ -301,10 +302,22 @@ class Context(Network):
         uses_ui = any(
             (v == "streamlit" or v.startswith("streamlit.")) and not v.startswith(_STREAMLIT_INTERNALS) for v in file.imports.values()
         )
-        return uses_ui and file.module not in self._imported_modules
+        # a module behind a namespace package is imported by its longer name (trulens imports
+        # ``dashboard/tabs/Compare.py`` as ``trulens.dashboard.tabs.Compare``)
+        names = {file.module, *namespace_names(file.path, file.module, file.is_package)}
+        return uses_ui and not names & self._modules_the_app_imports
+
+    def copy_per_run(self, file: FileFacts) -> bool:
+        """Whether the module- and class-level state ``file`` defines has one copy per run, not
+        per process: Streamlit executes a script in a fresh ``__main__`` namespace on every run
+        (a module the app imports is one shared copy)."""
+        return self.is_streamlit(file)
 
     @cached_property
-    def _imported_modules(self) -> frozenset[str]:
+    def _modules_the_app_imports(self) -> frozenset[str]:
+        """Every module (and package above it) an import of a non-test file names. Not
+        ``_imported_modules``: ``ConfigValues`` defines that name (targets as spelled, tests
+        included) and shadowed this one, so ``from page import f`` did not count as importing ``page``."""
         out: set[str] = set()
         for f in self.files:
             if f.is_test:

@@ -59,7 +59,9 @@ reset for the call that a function on its flow counts up and reads back, `attemp
 `attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
 histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer reads the state
 before it sets it: `if _CONFIG is None: _CONFIG = load()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
-on the writer's flow reads, code that runs in a process pool (one copy per process), test code.
+on the writer's flow reads, code that runs in a process pool (one copy per process), state a
+Streamlit script defines for itself (Streamlit executes the script in a fresh namespace on every
+run: one copy per run; a module the script imports is shared and reported), test code.
 Without concurrency evidence (a plain function that is never shown to run concurrently) the
 finding has low confidence and is shown only with `--min-confidence low`.
 
@@ -83,7 +85,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.analysis.needs import callers_of_low
+from linter.analysis.needs import callers_of_low, script_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -118,6 +120,7 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
 
 
 @per_index
@@ -128,7 +131,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
         sites: list[tuple[str, Access]] = []
         for access in per_request_writes(func) + _count_resets(index, func):
             hit = index.binding(access.target)
-            if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE:
+            if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE or index.copy_per_run(hit[0]):
                 continue
             sites.append((hit[2], access))
         counted = list(_counter_keyed(index, func))
@@ -169,7 +172,7 @@ def _counter_keyed(index: ProjectIndex, func: Func) -> Iterator[tuple[str, str, 
         if write.how != "item" or not write.key_from or write.locked:
             continue
         table, counter = index.binding(write.target), index.binding(write.key_from)
-        if table is None or counter is None or table[1].kind in _SKIP_KINDS or counter[1].kind in _SKIP_KINDS:
+        if table is None or counter is None or table[1].kind in _SKIP_KINDS or counter[1].kind in _SKIP_KINDS or index.copy_per_run(table[0]):
             continue
         bump = next(
             (a for a in func.facts.writes if a.how == "augmented" and not a.locked and a.order > write.order
