@@ -1875,7 +1875,7 @@ class _Extractor:
                 if a.keyword == "target":
                     targets.append(self.context_run_target(a.value, args, ctx) or a.value)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
-                    targets.append(a.value.func if isinstance(a.value, ast.Call) else a.value)
+                    targets.extend(_awaited_targets(a.value))
             if not ref.name.startswith(("asyncio.", "threading.")) and positional:
                 targets.append(positional[0])  # ``run_in_threadpool(fn, *args)``
         elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
@@ -1977,6 +1977,19 @@ class _Extractor:
 
 
 # ------------------------------------------------------------------ tree helpers
+def _awaited_targets(node: ast.expr) -> list[ast.expr]:
+    """The functions an argument of ``asyncio.gather`` / ``wait`` / ``create_task`` runs: the
+    callee of ``f(x)``, also inside ``*(f(x) for x in xs)`` or ``[f(a), g(b)]`` (pipecat's eval
+    suite gathers one task per run through a generator; only the bare call was seen)."""
+    if isinstance(node, ast.Starred):
+        return _awaited_targets(node.value)
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+        return _awaited_targets(node.elt)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [t for e in node.elts for t in _awaited_targets(e)]
+    return [node.func if isinstance(node, ast.Call) else node]
+
+
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of Attribute over Name, else None."""
     parts: list[str] = []
