@@ -217,6 +217,13 @@ class _Extractor:
             if rest and root in fn.instances:
                 return Ref("name", f"{fn.instances[root]}.{rest}")
             return Ref("local", text)
+        outer = fn.parent if root not in fn.globals else None
+        while outer is not None and root not in outer.locals:
+            outer = outer.parent
+        if rest and outer is not None and root in outer.instances:
+            # a closure over the enclosing function's ``server: Server`` (livekit's CLI runs
+            # ``await server.run()`` in a nested coroutine): ``Server.run``, as in the enclosing body
+            return Ref("name", f"{outer.instances[root]}.{rest}")
         if root in self.imports:
             full = self.imports[root]
             return Ref("name", f"{full}.{rest}" if rest else full)
@@ -1940,6 +1947,8 @@ class _Extractor:
             made = self.new_object_method(node, ctx)  # ``Thread(target=Worker(cfg).run)``: ``Worker.run``
             return [made] if made is not None else []
         r = self.resolve_expr(node, ctx)
+        if r.kind == "local" and r.name in ctx.fn.nested:  # ``pool.map(one, xs)`` of a nested ``def one``
+            return [Ref("name", f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{r.name}")]
         return [r] if r.kind in ("name", "self") else []
 
     def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
