@@ -188,6 +188,7 @@ class _Extractor:
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
+        self._refusing: set[int] | None = None  # ``async with`` nodes a ``.locked()`` check guards
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
@@ -217,13 +218,14 @@ class _Extractor:
             if rest and root in fn.instances:
                 return Ref("name", f"{fn.instances[root]}.{rest}")
             return Ref("local", text)
-        outer = fn.parent if root not in fn.globals else None
-        while outer is not None and root not in outer.locals:
-            outer = outer.parent
-        if rest and outer is not None and root in outer.instances:
-            # a closure over the enclosing function's ``server: Server`` (livekit's CLI runs
-            # ``await server.run()`` in a nested coroutine): ``Server.run``, as in the enclosing body
-            return Ref("name", f"{outer.instances[root]}.{rest}")
+        if rest and fn.parent is not None and root not in fn.globals:
+            # a closure's receiver, typed where the enclosing function binds it (livekit's CLI:
+            # ``def _run_worker(server: AgentServer)``, then a nested ``await server.run()``)
+            outer: _Fn | None = fn.parent
+            while outer is not None and root not in outer.locals:
+                outer = outer.parent
+            if outer is not None and root in outer.instances and root not in outer.globals:
+                return Ref("name", f"{outer.instances[root]}.{rest}")
         if root in self.imports:
             full = self.imports[root]
             return Ref("name", f"{full}.{rest}" if rest else full)
@@ -1491,7 +1493,7 @@ class _Extractor:
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
-                keyed=keyed, recheck="" if single_flight else _recheck(node.body),
+                keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -1563,6 +1565,27 @@ class _Extractor:
                 for block in _blocks(self.tree):
                     self._map_acquires(block)
         return self._acquires.get(id(node))
+
+    def refuses_when_held(self, node: ast.With | ast.AsyncWith) -> bool:
+        """``if lock.locked(): raise/return`` then ``async with lock:`` in the same block, with no
+        ``await`` between: on one event loop nothing can take the lock between the check and the
+        acquire, so a caller either gets it at once or leaves (livekit's avatar example refuses a
+        second persona switch while one is under way). Mapped once per file that says "locked"."""
+        if self._refusing is None:
+            self._refusing = set()
+            if ".locked()" in self.pos.text:
+                for block in _blocks(self.tree):
+                    checked: set[str] = set()  # locks tested and refused since the last await
+                    for stmt in block:
+                        if isinstance(stmt, ast.AsyncWith):
+                            if any(dotted(i.context_expr) in checked for i in stmt.items):
+                                self._refusing.add(id(stmt))
+                            checked = set()
+                        elif (refused := _refuses_if_locked(stmt)) is not None:
+                            checked.add(refused)
+                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in ast.walk(stmt)):
+                            checked = set()
+        return id(node) in self._refusing
 
     def _map_acquires(self, block: list) -> None:
         for k, stmt in enumerate(block):
@@ -2403,6 +2426,16 @@ def _awaits(body: list[ast.stmt]) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _refuses_if_locked(stmt: ast.stmt) -> str | None:
+    """The lock ``stmt`` leaves on when it is held (``if x.locked(): raise ...`` / ``return``), or None."""
+    if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body and isinstance(stmt.body[-1], (ast.Raise, ast.Return))):
+        return None
+    test = stmt.test
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "locked" and not test.args:
+        return dotted(test.func.value)
+    return None
 
 
 def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
