@@ -2011,14 +2011,16 @@ class _Extractor:
 # ------------------------------------------------------------------ tree helpers
 def _awaited_targets(node: ast.expr) -> list[ast.expr]:
     """The functions an argument of ``asyncio.gather`` / ``wait`` / ``create_task`` runs: the
-    callee of ``f(x)``, also inside ``*(f(x) for x in xs)`` or ``[f(a), g(b)]`` (pipecat's eval
-    suite gathers one task per run through a generator; only the bare call was seen)."""
+    callee of ``f(x)``, also inside ``*(f(x) for x in xs)``, ``[f(x) for x in xs]`` or
+    ``*[f(a), g(b)]`` (pipecat's eval suite gathers one task per run through a generator; only the
+    bare call was seen). A list or tuple not splatted is data (``to_thread(fn, [a, b])``)."""
     if isinstance(node, ast.Starred):
-        return _awaited_targets(node.value)
+        inner = node.value
+        if isinstance(inner, (ast.List, ast.Tuple, ast.Set)):
+            return [t for e in inner.elts for t in _awaited_targets(e)]
+        return _awaited_targets(inner)
     if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
         return _awaited_targets(node.elt)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return [t for e in node.elts for t in _awaited_targets(e)]
     return [node.func if isinstance(node, ast.Call) else node]
 
 
