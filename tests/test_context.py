@@ -64,7 +64,8 @@ def set_key(key):
     "entry,needle",
     [
         ("from fastapi import FastAPI\napp = FastAPI()\n\n@app.post('/x')\nasync def h(k):\n    return set_key(k)\n", "web handler"),
-        ("import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.gather(*(h(k) for k in keys))\n", "async def"),
+        # the tasks gathered from a generator are seen as started there, not only presumed
+        ("import asyncio\n\nasync def h(k):\n    return set_key(k)\n\nasync def run(keys):\n    await asyncio.gather(*(h(k) for k in keys))\n", "asyncio.gather started in run"),
     ],
 )
 def test_coroutines_interleave_at_their_awaits(tmp_path: Path, entry: str, needle: str) -> None:

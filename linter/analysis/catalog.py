@@ -391,6 +391,11 @@ WORKER_DECORATORS = {
 # Web-framework start-up hooks: decorators (last attribute) and constructor keywords.
 STARTUP_DECORATORS = frozenset(["on_event", "on_startup", "before_first_request", "before_serving", "on_start"])
 STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup", "on_shutdown"])
+# Command-line frameworks: a command runs once per invocation of the program, like ``main()``
+# (``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a ``typer.Typer``).
+# Only on objects of these modules: a Slack or Discord bot's ``@app.command`` is a per-message handler.
+CLI_FRAMEWORKS = frozenset(["click", "typer", "asyncclick", "rich_click"])
+CLI_DECORATOR_METHODS = frozenset(["command", "group", "callback", "result_callback"])
 # attributes that set an app's lifespan once it is built (Starlette's ``app.router.lifespan_context``)
 STARTUP_ATTRIBUTES = frozenset(["lifespan_context"])
 STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])

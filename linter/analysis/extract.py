@@ -188,6 +188,7 @@ class _Extractor:
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
+        self._refusing: set[int] | None = None  # ``async with`` nodes a ``.locked()`` check guards
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
@@ -1506,7 +1507,7 @@ class _Extractor:
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
-                keyed=keyed, recheck="" if single_flight else _recheck(node.body),
+                keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -1578,6 +1579,27 @@ class _Extractor:
                 for block in _blocks(self.tree):
                     self._map_acquires(block)
         return self._acquires.get(id(node))
+
+    def refuses_when_held(self, node: ast.With | ast.AsyncWith) -> bool:
+        """``if lock.locked(): raise/return`` then ``async with lock:`` in the same block, with no
+        ``await`` between: on one event loop nothing can take the lock between the check and the
+        acquire, so a caller either gets it at once or leaves (livekit's avatar example refuses a
+        second persona switch while one is under way). Mapped once per file that says "locked"."""
+        if self._refusing is None:
+            self._refusing = set()
+            if ".locked()" in self.pos.text:
+                for block in _blocks(self.tree):
+                    checked: set[str] = set()  # locks tested and refused since the last await
+                    for stmt in block:
+                        if isinstance(stmt, ast.AsyncWith):
+                            if any(dotted(i.context_expr) in checked for i in stmt.items):
+                                self._refusing.add(id(stmt))
+                            checked = set()
+                        elif (refused := _refuses_if_locked(stmt)) is not None:
+                            checked.add(refused)
+                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in ast.walk(stmt)):
+                            checked = set()
+        return id(node) in self._refusing
 
     def _map_acquires(self, block: list) -> None:
         for k, stmt in enumerate(block):
@@ -1913,7 +1935,7 @@ class _Extractor:
                 if a.keyword == "target":
                     targets.append(self.context_run_target(a.value, args, ctx) or a.value)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
-                    targets.append(a.value.func if isinstance(a.value, ast.Call) else a.value)
+                    targets.extend(_awaited_targets(a.value))
             if not ref.name.startswith(("asyncio.", "threading.")) and positional:
                 targets.append(positional[0])  # ``run_in_threadpool(fn, *args)``
         elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
@@ -1978,6 +2000,8 @@ class _Extractor:
             made = self.new_object_method(node, ctx)  # ``Thread(target=Worker(cfg).run)``: ``Worker.run``
             return [made] if made is not None else []
         r = self.resolve_expr(node, ctx)
+        if r.kind == "local" and r.name in ctx.fn.nested:  # ``pool.map(one, xs)`` of a nested ``def one``
+            return [Ref("name", f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{r.name}")]
         return [r] if r.kind in ("name", "self") else []
 
     def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
@@ -2015,6 +2039,21 @@ class _Extractor:
 
 
 # ------------------------------------------------------------------ tree helpers
+def _awaited_targets(node: ast.expr) -> list[ast.expr]:
+    """The functions an argument of ``asyncio.gather`` / ``wait`` / ``create_task`` runs: the
+    callee of ``f(x)``, also inside ``*(f(x) for x in xs)``, ``[f(x) for x in xs]`` or
+    ``*[f(a), g(b)]`` (pipecat's eval suite gathers one task per run through a generator; only the
+    bare call was seen). A list or tuple not splatted is data (``to_thread(fn, [a, b])``)."""
+    if isinstance(node, ast.Starred):
+        inner = node.value
+        if isinstance(inner, (ast.List, ast.Tuple, ast.Set)):
+            return [t for e in inner.elts for t in _awaited_targets(e)]
+        return _awaited_targets(inner)
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+        return _awaited_targets(node.elt)
+    return [node.func if isinstance(node, ast.Call) else node]
+
+
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of Attribute over Name, else None."""
     parts: list[str] = []
@@ -2434,6 +2473,16 @@ def _awaits(body: list[ast.stmt]) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _refuses_if_locked(stmt: ast.stmt) -> str | None:
+    """The lock ``stmt`` leaves on when it is held (``if x.locked(): raise ...`` / ``return``), or None."""
+    if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body and isinstance(stmt.body[-1], (ast.Raise, ast.Return))):
+        return None
+    test = stmt.test
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "locked" and not test.args:
+        return dotted(test.func.value)
+    return None
 
 
 def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:

@@ -194,6 +194,9 @@ class LockRegion:
     # return cached``): its text. Double-checked when every caller checked the same lookup before
     # calling (``Call.checked``): hits never take the lock
     recheck: str = ""
+    # a caller that finds the lock held leaves instead of waiting (``if lock.locked(): raise`` right
+    # before ``async with lock:``, no ``await`` between): nobody queues behind the holder's calls
+    refuses_when_held: bool = False
 
 
 @dataclass(slots=True)

@@ -162,6 +162,7 @@ class Context(Network):
             or _cached_without_arguments(func)
             or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
+            or any(self.is_cli_command(d) for d in func.facts.decorators)
         ):
             self._one_time[fid] = True  # set-up code, or test code (runs once, in one process)
             return True
@@ -375,6 +376,24 @@ class Context(Network):
             return maker is not None and any(_web_module(v) for v in maker.file.imports.values())
         return "." not in obj and any(_web_module(v) for v in func.file.imports.values())
 
+    def is_cli_command(self, decorator: str) -> bool:
+        """``@click.command()``, ``@group.command()`` on a click group, ``@app.command()`` on a
+        ``typer.Typer``: a command-line entry, run once per invocation of the program (pipecat's
+        ``eval suite`` command was read as concurrent through the ``async def`` it runs with
+        ``asyncio.run``). The object must come from a command-line framework: ``@app.command``
+        on a Slack app is a handler run per message."""
+        obj, _, last = decorator.rpartition(".")
+        if not obj or last not in cat.CLI_DECORATOR_METHODS:
+            return False
+        if _cli_module(obj):
+            return True  # ``click.command``, or a local built or typed from the framework
+        hit = self.binding(obj)
+        if hit is not None:
+            factory = hit[1].factory
+            return _cli_module(factory if "." in factory else f"{hit[0].module}.{factory}")
+        group = self.function_named(obj)  # ``@click.group() def cli(): ...`` then ``@cli.command()``
+        return group is not None and any(self.is_cli_command(d) for d in group.facts.decorators)
+
     def _is_web_class(self, ref: Ref) -> bool:
         """A project class deriving from a web framework's (``class App(FastAPI)``)."""
         hit = self.resolve_class(ref)
@@ -535,6 +554,10 @@ def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
 
 def _web_module(name: str) -> bool:
     return name.split(".", 1)[0] in cat.WEB_FRAMEWORKS
+
+
+def _cli_module(name: str) -> bool:
+    return name.split(".", 1)[0] in cat.CLI_FRAMEWORKS
 
 
 # Streamlit's launcher and internals: a program that starts a Streamlit server (aider's

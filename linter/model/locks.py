@@ -182,9 +182,10 @@ class Locks(Network):
         return bool(callers) and all(region.recheck in call.checked for _c, call in callers)
 
     def region_network(self, func: Func, i: int, region: LockRegion) -> list[tuple[Call, Chain]]:
-        """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight)."""
+        """The network calls made while lock region ``i`` of ``func`` is held (none for single-flight,
+        nor for a lock whose callers leave when it is held: none of them waits)."""
         network = []
-        if not region.single_flight and not self.double_checked(func, region):
+        if not region.single_flight and not region.refuses_when_held and not self.double_checked(func, region):
             for call in func.facts.calls:
                 if i in call.regions:
                     chain = self.network_call(func, call)
