@@ -499,28 +499,43 @@ class Context(Network):
         cls = func.facts.class_name
         return bool(cls) and f"{func.file.module}:{cls}" in self.used_once_classes
 
-    def per_instance_evidence(self, func: Func, _seen: frozenset[str] = frozenset()) -> str | None:
+    def per_instance_evidence(self, func: Func) -> str | None:
         """A function that runs for every instance: a constructor or validator, or a method or
         module function one of them calls (Qwen-Agent's ``initialize_dashscope(cfg)``, called
-        by each model's ``__init__``)."""
-        cls = func.facts.class_name
-        method = bool(cls) and func.facts.qualname.startswith(cls + ".")
-        name = func.facts.qualname[len(cls) + 1 :] if method else ""
-        if method and name in cat.CONSTRUCTION_HOOKS or method and any(
-            "validator" in d for d in func.facts.decorators
-        ):
-            if self.unnamed_class(func.file, cls):
-                return None  # nothing builds it here (``unnamed_class``)
-            klass = func.file.classes.get(cls)
-            if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
-                return None  # ``@singleton``: the container builds one, once
-            return f"{func.facts.qualname} runs on every construction of {cls}"
-        seen = _seen | {func.id}
-        for caller, _ in self.callers.get(func.id, []):
-            ev = self.per_instance_evidence(caller, seen) if caller.id not in seen else None
-            if ev is not None:
-                return f"{func.facts.qualname} ← {ev}"
+        by each model's ``__init__``). The shortest chain, breadth first with each function
+        visited once: following every path up is exponential where callers fan in."""
+        frontier: list[tuple[Func, str]] = [(func, "")]
+        seen = {func.id}
+        while frontier:
+            nxt: list[tuple[Func, str]] = []
+            for f, below in frontier:
+                hook = self._construction_hook(f)
+                if hook is not None:
+                    if hook:
+                        return below + hook
+                    continue  # a hook of a class nothing here builds per instance: no evidence
+                for caller, _ in self.callers.get(f.id, []):
+                    if caller.id not in seen:
+                        seen.add(caller.id)
+                        nxt.append((caller, f"{below}{f.facts.qualname} ← "))
+            frontier = nxt
         return None
+
+    def _construction_hook(self, func: Func) -> str | None:
+        """Why ``func`` runs on every construction of its class ("" when it is a constructor
+        or validator of a class built once or by nothing here), or None when it is not one."""
+        cls = func.facts.class_name
+        if not cls or not func.facts.qualname.startswith(cls + "."):
+            return None
+        name = func.facts.qualname[len(cls) + 1 :]
+        if name not in cat.CONSTRUCTION_HOOKS and not any("validator" in d for d in func.facts.decorators):
+            return None
+        if self.unnamed_class(func.file, cls):
+            return ""  # nothing builds it here (``unnamed_class``)
+        klass = func.file.classes.get(cls)
+        if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
+            return ""  # ``@singleton``: the container builds one, once
+        return f"{func.facts.qualname} runs on every construction of {cls}"
 
 
 
