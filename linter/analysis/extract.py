@@ -1191,10 +1191,11 @@ class _Extractor:
             n = todo.pop()
             if isinstance(n, ast.Constant):
                 continue
-            if isinstance(n, ast.Call) and _getattr_of(n, ctx.fn.locals) is not None:
+            read = _getattr_of(n, ctx.fn.locals) if isinstance(n, ast.Call) else None
+            if read is not None:
                 # ``getattr(dashscope, "base_http_api_url", None)`` reads that attribute (a saved
                 # value, when it is client config: writing it back later is a restore)
-                todo.extend([_getattr_of(n, ctx.fn.locals), *(a.value for a in _args(n)[2:])])
+                todo.extend([read, *(a.value for a in _args(n)[2:])])  # type: ignore[arg-type]
                 continue
             if isinstance(n, ast.Call):
                 called = self.call_source(n, ctx)
@@ -1658,28 +1659,28 @@ class _Extractor:
 
     def _read_by(self, cls: str, methods: set[str]) -> set[str]:
         """``self.x`` attributes that the named methods of class ``cls`` (this file) mention."""
-        node = self.class_nodes.get(cls)
-        out: set[str] = set()
-        for d in node.body if node is not None else ():
-            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
-                out.update(
-                    f"self.{n.attr}" for n in ast.walk(d) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
-                )
-        return out
+        return {
+            f"self.{n.attr}" for n in self._method_nodes(cls, methods)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
+        }
 
     def _filled_by(self, cls: str, methods: set[str]) -> set[str]:
         """``self.x`` attributes that the named methods of class ``cls`` (this file) assign."""
-        node = self.class_nodes.get(cls)
         out: set[str] = set()
+        for n in self._method_nodes(cls, methods):
+            if isinstance(n, (ast.Assign, ast.AnnAssign)):
+                for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                    text = dotted(t)
+                    if text and text.startswith("self."):
+                        out.add(text)
+        return out
+
+    def _method_nodes(self, cls: str, methods: set[str]) -> Iterator[ast.AST]:
+        """Every node of the named methods of class ``cls`` (this file)."""
+        node = self.class_nodes.get(cls)
         for d in node.body if node is not None else ():
             if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
-                for n in ast.walk(d):
-                    if isinstance(n, (ast.Assign, ast.AnnAssign)):
-                        for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
-                            text = dotted(t)
-                            if text and text.startswith("self."):
-                                out.add(text)
-        return out
+                yield from ast.walk(d)
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
         # which call is awaited is known once the walk has numbered it (``number_calls``)
