@@ -454,7 +454,7 @@ class _Extractor:
             return tuple(sorted(out))
 
         for fn in self.facts.functions.values():
-            for w in fn.config_writes:
+            for w in (*fn.config_writes, *fn.writes):
                 w.depends = renumber(w.depends)
             for c in fn.calls:
                 if c.args:
@@ -1018,10 +1018,10 @@ class _Extractor:
                     binding.span = self.span(target)
                     self.function_globals[name] = binding
                     self.top_names.add(name)  # a module name from now on: later functions read it
-                fn.facts.writes.append(Access(
+                fn.facts.writes.append(self.state_value(Access(
                     f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
                     constant=_is_literal(value), locked=bool(ctx.regions),
-                ))
+                ), value, ctx))
             else:
                 fn.locals.add(name)
                 if type(value) in _HOLDING:
@@ -1074,10 +1074,10 @@ class _Extractor:
             if shared is not None and text.count(".") == 1 and how in ("assign", "augmented"):
                 # ``cls.count += 1`` / ``Session.current = user``: one copy for the whole process,
                 # written like a ``global`` is rebound
-                fn.facts.writes.append(Access(
+                fn.facts.writes.append(self.state_value(Access(
                     shared, self.span(target), "rebind" if how == "assign" else how, self.order,
                     constant=_is_literal(value), locked=bool(ctx.regions),
-                ))
+                ), value, ctx))
                 return out
             if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
                 # ``self.x = factory()``: an instance attribute of the enclosing class
@@ -1128,7 +1128,7 @@ class _Extractor:
                 fn.callback_dicts.add(target.value.id)
             self.storage_write(
                 target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
-                self.shared_name(target.slice, ctx),
+                self.shared_name(target.slice, ctx), value,
             )
             out.append((target.slice, ctx))
             return out
@@ -1215,8 +1215,10 @@ class _Extractor:
                     if called in _PROMPTS:
                         continue  # its argument is the prompt shown, not what is returned
                     todo.extend(a.value for a in _args(n))
-                    if isinstance(n.func, ast.Attribute) and dotted(n.func) is None:
-                        todo.append(n.func.value)
+                    if isinstance(n.func, ast.Attribute) and (
+                        dotted(n.func) is None or (dotted(n.func) or "").split(".", 1)[0] in ctx.fn.locals
+                    ):
+                        todo.append(n.func.value)  # the receiver too: ``frame.iterrows()`` of a typed local
                     if _RANK[best[0].split(":", 1)[0]] == 3:
                         return best
                     continue
@@ -1232,15 +1234,25 @@ class _Extractor:
                     return best
                 continue
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and len(n.generators) == 1:
-                # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds
+                # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds (each
+                # name of ``for _, row in df.iterrows()`` too)
                 gen = n.generators[0]
-                if not isinstance(gen.target, ast.Name):
+                names = _target_names(gen.target)
+                if names is None:
                     return ("unknown:a computed value", _NO_DEPS)
-                bound[gen.target.id] = self.value_source(gen.iter, ctx)
+                held = self.value_source(gen.iter, ctx)
+                bound.update((name, held) for name in names)
                 todo.extend([n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt])
                 todo.extend(gen.ifs)
                 continue
-            if isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            if isinstance(n, ast.Lambda):
+                # a function made here: what its body reads besides its own parameters
+                # (``.map(lambda v: str(v).lower() in ("true", "1"))`` adds nothing)
+                a = n.args
+                bound.update((p.arg, _LITERAL) for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *filter(None, (a.vararg, a.kwarg))))
+                todo.append(n.body)
+                continue
+            if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 return ("unknown:a computed value", _NO_DEPS)  # its own names are not tracked
             todo.extend(_children(n))
         return best
@@ -1369,7 +1381,8 @@ class _Extractor:
         return factory.rsplit(".", 1)[-1][:1].isupper()
 
     def storage_write(
-        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False, key_from: str = ""
+        self, base: ast.expr, how: str, node: ast.AST, ctx: _Ctx, key: str = "", constant: bool = False, key_from: str = "",
+        value: ast.expr | None = None,
     ) -> None:
         text = _chain_text(base)
         if text is None or ctx.fn is self.toplevel or ctx.fn is self.main:
@@ -1378,9 +1391,18 @@ class _Extractor:
         name = self.class_storage(text, ctx) if ref.kind == "self" else (ref.name if ref.kind == "name" else None)
         if name is None:
             return
-        ctx.fn.facts.writes.append(
-            Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions))
-        )
+        access = Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions))
+        ctx.fn.facts.writes.append(self.state_value(access, value, ctx) if how == "item" and key else access)
+
+    def state_value(self, access: Access, value: ast.expr | None, ctx: _Ctx) -> Access:
+        """``access`` with where its value comes from, for a value set for the current call
+        (``global X; X = v``, ``STATE["k"] = v``): one computed alike from process-wide facts
+        (pdd's rate map, rebuilt from the model catalogue on every call) is no request's own."""
+        if access.constant or access.how not in ("rebind", "item") or value is None:
+            return access
+        source, deps = self.value_source(value, ctx)
+        access.source, access.value, access.depends = source, _short(value), tuple(sorted(deps))
+        return access
 
     def shared_name(self, node: ast.expr, ctx: _Ctx) -> str:
         """The qualified name of module- or class-level storage ``node`` reads, else ""."""
@@ -2241,12 +2263,31 @@ _MODULE_DUNDERS = frozenset(["__file__", "__name__", "__package__", "__spec__", 
 # fact (a file, the environment, the operator), not request data
 _PROCESS_MODULES = frozenset(
     ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil",
-     "certifi"]  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
+     "certifi",  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
+     # data libraries compute from their arguments (which are walked too): pdd's rate map is
+     # built from ``pd.read_csv`` of a catalogue path, the same table for every call
+     "importlib", "io", "csv", "pandas", "numpy"]
 )
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _target_names(target: ast.expr) -> list[str] | None:
+    """The names a comprehension's ``for`` target binds (``row``, ``_, row``), or None when it
+    assigns elsewhere (an attribute, a subscript)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out: list[str] = []
+        for elt in target.elts:
+            names = _target_names(elt.value if isinstance(elt, ast.Starred) else elt)
+            if names is None:
+                return None
+            out.extend(names)
+        return out
+    return None
 
 
 def _getattr_of(call: ast.Call, local: set[str]) -> ast.Attribute | None:

@@ -758,6 +758,13 @@ class ConfigValues(Context):
             return ConfigValue(False, text(f"the value {shown} is {described}, but it is also written with {other_shown} at ", where))
         return None
 
+    def process_wide(self, func: Func, access: Access) -> str | None:
+        """Why the value ``access`` writes is one every call computes alike from process-wide
+        facts (a file at a fixed path, the environment, module constants), or None: a literal
+        passed by callers may differ between them, and anything else is some call's own."""
+        source = self.value_of(func, access) if access.depends else access.source
+        return _why(source) if kind(source) == "process" else None
+
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
         """What two writes must share to leave the setting alike: the value as written (a restore
         of the saved value is the value it was saved from, which the comparison cannot know)."""

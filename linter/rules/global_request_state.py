@@ -53,7 +53,9 @@ async def answer(user, question):
     ...
 ```
 
-Not reported: state set once at start-up (module level, `main()`, cached set-up), flags and
+Not reported: state set once at start-up (module level, `main()`, cached set-up), a value every
+call computes alike from process-wide facts (a table rebuilt from a file at a fixed path, the
+environment, module constants: a concurrent reader gets an equal value), flags and
 resets (a literal such as `True`, `None` or `0` written: the same for every request; but a count
 reset for the call that a function on its flow counts up and reads back, `attempts = 0` then
 `attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
@@ -85,7 +87,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.analysis.needs import callers_of_low, script_importers
+from linter.analysis.needs import callers_of_low, provenance_sources, script_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -121,6 +123,7 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
+    yield from provenance_sources(index)  # where the values set come from (asked by the check)
 
 
 @per_index
@@ -238,6 +241,8 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
         return None  # a dead store, or state other flows read (process-wide settings)
+    if index.process_wide(func, write) is not None:
+        return None  # every call sets the same value: a concurrent reader gets an equal one
     hit = index.binding(qual)
     assert hit is not None
     f, binding, _ = hit
