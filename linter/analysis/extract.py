@@ -76,6 +76,10 @@ class _Fn:
     escaping: set[str] = field(default_factory=set)  # ``FunctionFacts.escaping``
     parent: "_Fn | None" = None  # the enclosing function of a nested one (its closure's names)
     lookups: dict[str, str] = field(default_factory=dict)  # local -> the call (text) its value came from
+    # storage whose lookup an early exit tested so far (``cached = self._cache.get(k)``, then
+    # ``if cached: return cached``): a lock taken further down is double-checked for it
+    exit_checked: set[str] = field(default_factory=set)
+    lookup_storage: dict[str, str] = field(default_factory=dict)  # local -> the storage it was looked up in
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
@@ -765,6 +769,9 @@ class _Extractor:
         for stmt in node.body:
             if isinstance(stmt, (ast.With, ast.AsyncWith)):
                 self._checked_before[id(stmt)] = _mentions(node.test)
+        if not node.orelse and node.body and isinstance(node.body[-1], (ast.Return, ast.Raise)):
+            # a hit leaves here: the code below runs on a miss only
+            ctx.fn.exit_checked |= _storage_mentions(node.test, ctx.fn.lookup_storage)
         self.branch(node.test, ctx)
         guards = self.guard_params(node.test, ctx.fn)
         memo = self.memo_slot(node, ctx)
@@ -1032,6 +1039,11 @@ class _Extractor:
                     fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
                 called = value.value if isinstance(value, ast.Await) else value
+                stored = _looked_up_storage(called)
+                if stored:
+                    fn.lookup_storage[name] = stored
+                else:
+                    fn.lookup_storage.pop(name, None)
                 looked = dotted(called.func) if isinstance(called, ast.Call) else None
                 if looked:
                     fn.lookups[name] = looked
@@ -1505,7 +1517,7 @@ class _Extractor:
             fn.facts.suspends_alone = True
         regions = ctx.regions
         out: list = []
-        single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()))
+        single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()) | fn.exit_checked)
         for item in node.items:
             expr = item.context_expr
             out.append((expr, ctx))
@@ -1577,7 +1589,7 @@ class _Extractor:
         inner = ctx
         if ref.kind in ("self", "name", "local"):
             local = self.local_binding(ref, ctx)
-            single_flight = self.is_single_flight(node.body, ctx, set())
+            single_flight = self.is_single_flight(node.body, ctx, set(fn.exit_checked))
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
@@ -1646,11 +1658,18 @@ class _Extractor:
         tested: set[str] = set()
         assigned: set[str] = set()
         called: set[str] = set()  # methods of the class called where a check decides
+        # locals bound from a lookup (``cached = self._cache.get(k)``): testing them tests the storage
+        storage = dict(ctx.fn.lookup_storage)
+        for st in body:
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+                stored = _looked_up_storage(st.value.value if isinstance(st.value, ast.Await) else st.value)
+                if stored:
+                    storage[st.targets[0].id] = stored
         todo: list[tuple[ast.stmt, bool]] = [(s, False) for s in body]
         while todo:
             s, checked = todo.pop()
             if isinstance(s, ast.If):
-                tested |= _mentions(s.test)
+                tested |= _storage_mentions(s.test, storage)
                 todo.extend((b, True) for b in s.body + s.orelse)
             elif isinstance(s, (ast.Assign, ast.AnnAssign)):
                 for t in s.targets if isinstance(s, ast.Assign) else [s.target]:
@@ -2404,6 +2423,22 @@ def _string(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _looked_up_storage(value: ast.expr | None) -> str:
+    """The storage a value is looked up in by a key that varies (``self._cache.get(k)``,
+    ``CACHE[k]``), else ""."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and _keyed_lookup(value):
+        return dotted(value.func.value) or ""
+    if isinstance(value, ast.Subscript) and _keyed_lookup(value):
+        return dotted(value.value) or ""
+    return ""
+
+
+def _storage_mentions(test: ast.expr, storage: dict[str, str]) -> set[str]:
+    """What a test mentions, a local looked up in some storage counting as that storage too."""
+    out = _mentions(test)
+    return out | {storage[name] for name in out if name in storage}
 
 
 def _mentions(node: ast.AST) -> set[str]:
