@@ -1543,6 +1543,7 @@ class _Extractor:
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
+                serves_keys=_serves_keys(node.body, fn),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -1593,7 +1594,7 @@ class _Extractor:
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
-                recheck="" if single_flight else _recheck(node.body),
+                recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
             )
             fn.facts.regions.append(region)
             inner = replace(ctx, regions=ctx.regions + (len(fn.facts.regions) - 1,))
@@ -2423,6 +2424,27 @@ def _string(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _serves_keys(body: list[ast.stmt], fn: _Fn) -> bool:
+    """Whether a lock's body looks up or fills storage of the instance or module by a key that
+    varies: ``self._sessions[sid]``, ``CACHE.get(key)``, ``sid in self._sessions``."""
+    for stmt in body:
+        for n in ast.walk(stmt):
+            base: ast.expr | None = None
+            if isinstance(n, ast.Subscript) and not isinstance(n.slice, ast.Constant):
+                base = n.value
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _KEYED_METHODS and _keyed_lookup(n):
+                base = n.func.value
+            elif isinstance(n, ast.Compare) and isinstance(n.ops[0], (ast.In, ast.NotIn)) and not isinstance(n.left, ast.Constant):
+                base = n.comparators[0]
+            text = dotted(base) if base is not None else None
+            if text and (text.startswith("self.") or text.split(".", 1)[0] not in fn.locals):
+                return True
+    return False
+
+
+_KEYED_METHODS = frozenset(["get", "pop", "setdefault"])
 
 
 def _looked_up_storage(value: ast.expr | None) -> str:

@@ -197,6 +197,9 @@ class LockRegion:
     # a caller that finds the lock held leaves instead of waiting (``if lock.locked(): raise`` right
     # before ``async with lock:``, no ``await`` between): nobody queues behind the holder's calls
     refuses_when_held: bool = False
+    # the body reads or fills shared storage by a key that varies (``if sid in self._sessions``,
+    # ``self._sessions[sid] = s``): the lock's owner serves many keys, so many callers
+    serves_keys: bool = False
 
 
 @dataclass(slots=True)

@@ -328,9 +328,10 @@ class Context(Network):
                 out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         return frozenset(out)
 
-    def entry_point(self, func: Func) -> str | None:
+    def entry_point(self, func: Func, presume: bool = True) -> str | None:
         """Why ``func`` itself starts concurrent work, if it does: a web / UI handler, a
-        Streamlit script, a thread / executor / task target, a litellm callback, an ``async def``."""
+        Streamlit script, a thread / executor / task target, a litellm callback, an ``async def``
+        (unless ``presume`` is False)."""
         fid, label = func.id, func.facts.qualname
         if label in ("<module>", "<main>"):
             if not self.is_streamlit(func.file):
@@ -351,7 +352,7 @@ class Context(Network):
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
-        if func.facts.is_async:
+        if func.facts.is_async and presume:
             return f"{label} ({ASYNC_PRESUMED})"
         return None
 
@@ -426,7 +427,9 @@ class Context(Network):
             return False
         return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
 
-    def concurrency_evidence(self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = ()) -> Chain | None:
+    def concurrency_evidence(
+        self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = (), presume: bool = True
+    ) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
         (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any.
 
@@ -437,7 +440,10 @@ class Context(Network):
         route, an asyncio task) are then no evidence; threads are (a thread / executor target,
         ``asyncio.to_thread``, a sync route that a framework runs in its thread pool, a sync
         caller running its own loop with ``asyncio.run``). pdd's ``llm_invoke`` was "concurrent"
-        through an async route that calls it on the loop; its real concurrency is a thread pool."""
+        through an async route that calls it on the loop; its real concurrency is a thread pool.
+
+        ``presume=False``: an ``async def`` is no entry point by itself (what else shows it runs
+        as concurrent tasks: a route, a task spawned, a caller that is concurrent)."""
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
         # and the parameters the path needs its callers to pass (``Call.guards``)
@@ -446,7 +452,7 @@ class Context(Network):
         for _ in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
             for f, steps, on_loop, needed in frontier:
-                entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f)
+                entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f, presume)
                 if entry is not None and self._invoked_with(f, needed):
                     return Chain(steps + (text(entry),))
                 for caller, call in sorted(self._feasible_callers(f, needed), key=lambda c: c[0].id):

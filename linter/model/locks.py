@@ -171,6 +171,24 @@ class Locks(Network):
                     out.setdefault(lock.key, []).append(func)
         return out
 
+    def unshared_instance_lock(self, func: Func, region: LockRegion, lock: Lock) -> bool:
+        """An instance's own lock (``self._lock``, made by the class) whose body serves no keyed
+        state, in a coroutine whose only sign of concurrent callers is that it is an ``async
+        def``: nothing shows two tasks using the same instance. OpenManus' per-tool browser lock
+        and AGiXT's reconcile lock are each driven by one loop. A pool's lock around a lookup by
+        key (``self._sessions[sid]``) serves many callers, and stays reported."""
+        if lock.shared or region.serves_keys or not lock.label.startswith("self.") or "instance" not in str(lock.description):
+            return False
+        if not func.facts.is_async or self.concurrency_evidence(func, presume=False) is not None:
+            return False
+        # another method taking it (a sync ``publish`` beside an async ``close``) shares it
+        # with other callers, maybe other threads
+        cls = func.facts.class_name
+        return not any(
+            fn is not func.facts and fn.class_name == cls and any(r.lock == region.lock for r in fn.regions)
+            for fn in func.file.functions.values()
+        )
+
     def double_checked(self, func: Func, region: LockRegion) -> bool:
         """A lock whose body re-checks a lookup first (``LockRegion.recheck``) in a function that
         every caller calls only where it tested the same lookup (``Call.checked``): hits never take

@@ -20,7 +20,9 @@ crewAI PR #4218 shape held a class-level `RLock` across `await litellm.acompleti
 
 A threading lock taken without an `await` inside is held only briefly; it blocks the loop only
 while another *thread* holds it. Those findings are low confidence and reported with
-`--preview`. A lock that also spans a network call is reported once, by LLM003
+`--preview`, as is an instance's own lock held across `await` when nothing but the `async def`
+suggests that two tasks share the instance (no other method takes it, nothing runs the coroutine
+concurrently). A lock that also spans a network call is reported once, by LLM003
 `lock-across-network-call`, never by both rules.
 
 ## Example
@@ -142,6 +144,12 @@ def _finding(index: ProjectIndex, func: Func, region: LockRegion, lock: Lock) ->
         )
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, site)))
         confidence = Confidence.HIGH
+        if index.unshared_instance_lock(func, region, lock):
+            evidence.append(text(
+                "the lock belongs to one instance and only the `async def` suggests concurrent callers: nothing "
+                "shows tasks sharing the instance (reported with --preview)"
+            ))
+            confidence = Confidence.LOW
         payload = LockHeld(func.id, site, lock.helper, lock.narrowable)
     else:
         message = (

@@ -24,7 +24,11 @@ after the call returns, when the lock is already released. A `threading` lock he
 Findings need concurrency evidence — the function is reached from a web or UI handler, a
 thread / executor / task target, a litellm callback or an `async def` (the evidence names the
 chain) — and are otherwise reported only with `--preview` (`--min-confidence low`): a lock that
-no concurrent caller contends costs nothing.
+no concurrent caller contends costs nothing. So is an instance's own lock (`self._lock`, taken
+by no other method) whose only sign of concurrent callers is that its coroutine is an `async
+def`, when its body serves no keyed state: one owner driving the object from one loop (an
+agent's tool, a manager's reconcile loop) never waits behind itself. A pool's lock around a
+lookup by key (`if sid in self._sessions`) serves many callers and stays reported.
 
 Single-flight locks — a lock around a check and a fill of the same shared state
 (`with lock: if self._token is None: self._token = fetch()`, or a method of the class that does
@@ -177,6 +181,12 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
     elif shared is not None:
         evidence.append(text("contended: ", shared))
         confidence = Confidence.HIGH
+    elif chain is not None and index.unshared_instance_lock(func, region, lock):
+        evidence.append(text(
+            f"the lock belongs to one instance and only the `async def` suggests concurrent callers: nothing shows "
+            "tasks sharing the instance (reported with --preview)"
+        ))
+        confidence = Confidence.LOW
     elif chain is not None:
         evidence.append(text("runs concurrently: ", chain))
         confidence = Confidence.HIGH if lock.shared or awaits else Confidence.MEDIUM
