@@ -541,7 +541,28 @@ class Context(Network):
         klass = func.file.classes.get(cls)
         if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
             return ""  # ``@singleton``: the container builds one, once
+        if self._built_once_by_its_script(func.file, cls):
+            return ""
         return f"{func.facts.qualname} runs on every construction of {cls}"
+
+    def _built_once_by_its_script(self, file: FileFacts, cls: str) -> bool:
+        """A class of a script (a file no module imports, not run per visitor) that the script
+        builds at one place of its top level and nowhere else, names in no base and hands on as
+        no value: one instance per run (crewAI-examples' ``nvllm`` wrapper, built once for the
+        one crew the script kicks off)."""
+        names = {file.module, *namespace_names(file.path, file.module, file.is_package)}
+        if names & self._modules_the_app_imports or self.is_streamlit(file) or cls in file.escapes:
+            return False
+        qualified = f"{file.module}.{cls}"
+        if any(b.kind == "name" and b.name == qualified for k in file.classes.values() for b in k.bases):
+            return False  # a subclass's constructions run it too
+        sites: list[str] = []
+        for fn in file.functions.values():
+            for call in fn.calls:
+                hit = self.resolve_class(call.callee) if call.callee.kind == "name" else None
+                if hit is not None and hit[0] is file and hit[1].name == cls:
+                    sites.append(fn.qualname)
+        return sites in (["<module>"], ["<main>"])
 
 
 

@@ -23,7 +23,10 @@ Per-call `callbacks=[h]` is appended to five global lists and stays there: every
 fires it, and after 100 entries new ones are silently dropped.
 
 Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
-called from those are start-up code and are not reported. Per-call `success_callback=` /
+called from those are start-up code and are not reported. A registration run by every
+construction of a class is reported at medium confidence (the last object built takes the
+others' events), unless the class is a script's own that the script builds at one place of its
+top level, and nowhere else: one instance per run (low). Per-call `success_callback=` /
 `failure_callback=` arguments are isolated by litellm and are not reported.
 
 ## Example
