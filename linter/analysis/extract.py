@@ -2427,19 +2427,22 @@ def _string(node: ast.AST) -> str | None:
 
 
 def _serves_keys(body: list[ast.stmt], fn: _Fn) -> bool:
-    """Whether a lock's body looks up or fills storage of the instance or module by a key that
-    varies: ``self._sessions[sid]``, ``CACHE.get(key)``, ``sid in self._sessions``."""
+    """Whether a lock's body looks up or fills storage of the instance or module by a key its
+    caller passes: ``self._sessions[sid]``, ``CACHE.get(key)``, ``sid in self._sessions`` with
+    ``sid`` a parameter (a reconcile loop over its own entries serves no caller's key)."""
+    params = set(fn.facts.params) - {"self", "cls"}
     for stmt in body:
         for n in ast.walk(stmt):
             base: ast.expr | None = None
-            if isinstance(n, ast.Subscript) and not isinstance(n.slice, ast.Constant):
-                base = n.value
-            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _KEYED_METHODS and _keyed_lookup(n):
-                base = n.func.value
-            elif isinstance(n, ast.Compare) and isinstance(n.ops[0], (ast.In, ast.NotIn)) and not isinstance(n.left, ast.Constant):
-                base = n.comparators[0]
+            key: ast.expr | None = None
+            if isinstance(n, ast.Subscript):
+                base, key = n.value, n.slice
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _KEYED_METHODS and n.args:
+                base, key = n.func.value, n.args[0]
+            elif isinstance(n, ast.Compare) and isinstance(n.ops[0], (ast.In, ast.NotIn)):
+                base, key = n.comparators[0], n.left
             text = dotted(base) if base is not None else None
-            if text and (text.startswith("self.") or text.split(".", 1)[0] not in fn.locals):
+            if text and key is not None and _mentions(key) & params and (text.startswith("self.") or text.split(".", 1)[0] not in fn.locals):
                 return True
     return False
 
