@@ -181,11 +181,13 @@ class Locks(Network):
             return False
         if not func.facts.is_async or self.concurrency_evidence(func, presume=False) is not None:
             return False
-        # another method taking it (a sync ``publish`` beside an async ``close``) shares it
-        # with other callers, maybe other threads
+        # another method taking it shares it with its callers: a sync one (``publish`` beside an
+        # async ``close``) maybe from other threads, a coroutine if something runs it concurrently
+        # (OpenManus' ``cleanup`` takes the browser lock too, run by the same one owner)
         cls = func.facts.class_name
         return not any(
             fn is not func.facts and fn.class_name == cls and any(r.lock == region.lock for r in fn.regions)
+            and (not fn.is_async or self.concurrency_evidence(Func(func.file, fn), presume=False) is not None)
             for fn in func.file.functions.values()
         )
 
