@@ -104,6 +104,9 @@ class Access:
     # ``if api_dict is not None: openai.api_key = api_dict["key"]`` runs only for a caller that
     # passes ``api_dict``
     guards: tuple[str, ...] = ()
+    # client-config writes only: the memo slot an enclosing branch fills while it is empty
+    # (``if _config is None: ... _config = Config()``), as ``Call.memo``
+    memo: str = ""
 
 
 @dataclass(slots=True)
@@ -165,6 +168,9 @@ class Registration:
     in_remove_loop: bool = False  # `.remove()` inside a loop over the same registry
     # the ``with`` / acquire regions (of the same function) around it: the model says which are locks
     regions: tuple[int, ...] = ()
+    # optional parameters the branches holding it test true (as ``Call.guards``): it runs only
+    # for a caller that passes them
+    guards: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -197,6 +203,9 @@ class LockRegion:
     # a caller that finds the lock held leaves instead of waiting (``if lock.locked(): raise`` right
     # before ``async with lock:``, no ``await`` between): nobody queues behind the holder's calls
     refuses_when_held: bool = False
+    # the method of the class whose result the local is, when no factory made it here
+    # (``semaphore = self._get_semaphore()``): its text, ``self.<name>``
+    made_by: str = ""
 
 
 @dataclass(slots=True)
