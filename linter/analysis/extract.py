@@ -1692,10 +1692,11 @@ class _Extractor:
         """A lock whose body checks shared state and fills that same state: a one-time init or a
         token refresh (``if self._token is None: self._token = fetch()``), also when a method of
         the class does the fill (``if self.proc is None: self._start()``). Serialising those is the
-        point. Not one: a fill of a cache keyed by a variable under one lock for every key (a hit
-        on one key waits for another key's fetch), unless the cache is checked before the lock
-        too (``checked_before``: double-checked, hits never take the lock); or a re-test of a
-        local (a result post-processed)."""
+        point (the fill may sit in a ``try`` or a ``with`` of the body). Not one: a fill of a
+        cache keyed by a variable under one lock for every key (a hit on one key waits for
+        another key's fetch), unless the cache is checked before the lock too
+        (``checked_before``: double-checked, hits never take the lock); or a re-test of a local
+        (a result post-processed)."""
         tested: set[str] = set()
         assigned: set[str] = set()
         called: set[str] = set()  # methods of the class called where a check decides
@@ -1712,7 +1713,8 @@ class _Extractor:
                         continue  # keyed by a variable: one lock for every key
                     if text and self.resolve(text, ctx).kind in ("self", "name"):
                         assigned.add(text)
-            elif isinstance(s, ast.Try):
+            elif isinstance(s, (ast.Try, ast.With, ast.AsyncWith)):
+                # a fill inside the client's ``async with`` (deer-flow's DingTalk token refresh)
                 todo.extend((b, checked) for b in s.body)
             elif checked and isinstance(s, ast.Expr):
                 # ``self._start()``, or run through a wrapper: ``await asyncio.wait_for(self.connect(),
