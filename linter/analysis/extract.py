@@ -185,6 +185,7 @@ class _Extractor:
         self.function_globals: dict[str, Binding] = {}
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
         self.class_nodes: dict[str, ast.ClassDef] = {}  # qualified name -> node (callee fills)
+        self.run_alone: set[int] = set()  # calls whose coroutine ``asyncio.run`` runs (``Call.run_alone``)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
@@ -1833,6 +1834,8 @@ class _Extractor:
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
+        if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
+            self.run_alone.add(id(node.args[0]))  # ``asyncio.run(main())``: ``main`` runs on its own loop
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
             fn.callback_dicts.discard(func.value.id)  # type: ignore[attr-defined]  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
@@ -1904,7 +1907,7 @@ class _Extractor:
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
-                chained=id(node) in self.receivers,
+                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):

@@ -151,6 +151,9 @@ class Call:
     # its result is only the receiver of a method call (``ImageGen(key).generate(p)``): an
     # object built to be used at once, never kept
     chained: bool = False
+    # the coroutine it makes is run by ``asyncio.run(...)``: on a loop of its own, to its end,
+    # while the caller waits (once per call of the caller, not as concurrent tasks)
+    run_alone: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()

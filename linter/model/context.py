@@ -362,9 +362,17 @@ class Context(Network):
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
-        if func.facts.is_async:
+        if func.facts.is_async and not self.run_alone(func):
             return f"{label} ({ASYNC_PRESUMED})"
         return None
+
+    def run_alone(self, func: Func) -> bool:
+        """A coroutine function every caller runs with ``asyncio.run(f(...))``: each run is a
+        loop of its own that the caller waits for, so it runs as its callers do, not as
+        concurrent tasks (PraisonAI's ``praisonai serve recipe`` builds its gateway in a nested
+        ``_run`` it hands to ``asyncio.run``). A function nothing calls keeps the presumption."""
+        callers = self.callers.get(func.id, [])
+        return bool(callers) and all(call.run_alone for _c, call in callers)
 
     def is_route(self, decorator: str, func: Func) -> bool:
         """``@app.get(...)`` on an app / router / blueprint object of a web framework: made by the
