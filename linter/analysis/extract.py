@@ -1912,6 +1912,12 @@ class _Extractor:
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                handed = [
+                    (key, a.value.id) for (key, _s, _d), a in zip(call.args, args)
+                    if isinstance(a.value, ast.Name) and a.value.id in fn.facts.params and a.value.id not in ("self", "cls")
+                ]
+                kept = self.kept_params([name for _key, name in handed], fn)  # not rebound before
+                call.handed = tuple(h for h in handed if h[1] in kept)
                 call.instances = tuple((key, fn.instances[a.value.id]) for (key, _s, _d), a in zip(call.args, args) if isinstance(a.value, ast.Name) and a.value.id in fn.instances)
                 validates = ref.name.rsplit(".", 1)[-1] in cat.MODEL_VALIDATORS  # reads its mapping, never fills it
                 for key, a in zip((k for k, _s, _d in call.args), args):

@@ -157,6 +157,9 @@ class Call:
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # arguments that are the caller's own parameters, passed as they are: (argument key as in
+    # ``args``, the parameter's name), for path feasibility (``needed_of``)
+    handed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)

@@ -617,11 +617,9 @@ def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -
         bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
         for p in needed:
             at = callee.facts.optional.get(p, callee.facts.params.index(p) if p in callee.facts.params else -1)
-            for key, _source, deps in call.args:
-                if key == p or key.isdigit() and at >= 0 and int(key) == at - bound:
-                    mine = deps[0][2:] if len(deps) == 1 and deps[0].startswith("p:") else ""
-                    if mine and mine in caller.facts.params and mine not in out:
-                        out.append(mine)
+            for key, mine in call.handed:
+                if (key == p or key.isdigit() and at >= 0 and int(key) == at - bound) and mine not in out:
+                    out.append(mine)
     return tuple(out)
 
 
