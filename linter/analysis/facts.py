@@ -128,9 +128,9 @@ class Call:
     # any parameter; and the keywords passed a value other than a literal None
     positional: int = -1
     passed: tuple[str, ...] = ()
-    # parameters of the calling function (with a None default) that the branch holding
-    # this call tests true: ``if routing_policy is not None: apply(...)`` runs only for a caller
-    # that passes ``routing_policy``
+    # parameters of the calling function that the branch holding this call tests true (or an
+    # early exit before it tests false): ``if routing_policy is not None: apply(...)`` runs only
+    # for a caller that passes ``routing_policy``
     guards: tuple[str, ...] = ()
     # the memo slot this call fills when the slot is empty (``if self._llm is None: self._llm =
     # LLM(...)``, ``if cached is None: ... CACHE[key] = cached``): it runs once per owner or key
@@ -174,8 +174,8 @@ class Registration:
     in_remove_loop: bool = False  # `.remove()` inside a loop over the same registry
     # the ``with`` / acquire regions (of the same function) around it: the model says which are locks
     regions: tuple[int, ...] = ()
-    # optional parameters the branches holding it test true (as ``Call.guards``): it runs only
-    # for a caller that passes them
+    # parameters the branches holding it test true (as ``Call.guards``): it runs only for a
+    # caller that may pass them a true value
     guards: tuple[str, ...] = ()
 
 

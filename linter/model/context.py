@@ -25,12 +25,13 @@ evidence (``entry_point``, ``concurrency_evidence``, ``request_evidence``) that 
 
 An evidence chain is a path a run can take:
 
-- a call inside ``if p:`` / ``if p is not None:`` on a parameter ``p`` that defaults to None
-  (and is not rebound) is taken only from a caller that may pass ``p``: by keyword (not a
-  literal None), by position, or through a ``*`` / ``**`` splat; a spawn whose arguments are not
-  seen, a framework's handler and a function nothing calls may pass anything (pdd's
-  ``run_agentic_task`` pins a model env var only under ``routing_policy``, which no caller
-  passes);
+- a call inside ``if p:`` / ``if p is not None:`` (or past ``if not p: return``) on a parameter
+  ``p`` that defaults to a false value (and is not rebound) is taken only from a caller that may
+  pass ``p``: by keyword (not a literal None), by position, or through a ``*`` / ``**`` splat; a
+  spawn whose arguments are not seen, a framework's handler and a function nothing calls may
+  pass anything (pdd's ``run_agentic_task`` pins a model env var only under ``routing_policy``,
+  which no caller passes). A caller that hands its own parameter on as ``p`` (a bare name)
+  needs the same of its callers (``needed_of``);
 - a caller that runs once at start-up (``one_time``) is no route to concurrency or request time;
 - a call that fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``, a
   module-level cache keyed by a value, filled with no ``await`` since the check) runs once per
