@@ -189,6 +189,7 @@ class _Extractor:
         self.function_globals: dict[str, Binding] = {}
         self.toplevel = _Fn(FunctionFacts("<module>", NO_SPAN))
         self.class_nodes: dict[str, ast.ClassDef] = {}  # qualified name -> node (callee fills)
+        self.run_alone: set[int] = set()  # calls whose coroutine ``asyncio.run`` runs (``Call.run_alone``)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
@@ -555,7 +556,11 @@ class _Extractor:
                 fn.instances[p.arg] = typed  # ``llm: LLM``: ``llm.call()`` is ``LLM.call``
         inner = _Ctx(fn, cls=ctx.cls)
         out: list = [(d, ctx) for d in node.decorator_list]
-        out.extend((s, inner) for s in node.body)
+        for s in node.body:
+            out.append((s, inner))
+            guards = self.exit_guards(s, fn)
+            if guards:  # past ``if not events: return``, the rest runs only with ``events``
+                inner = replace(inner, guards=inner.guards + guards)
         out.append(_Exit(fn))  # last in source order: runs after the whole body
         return out
 
@@ -785,9 +790,11 @@ class _Extractor:
         return out
 
     def guard_params(self, test: ast.expr, fn: _Fn) -> tuple[str, ...]:
-        """The optional parameters a branch test requires true: ``p`` or ``p is not None``, alone
-        or as terms of an ``and``, for a parameter the function never rebinds to another value."""
-        optional = fn.facts.optional
+        """The parameters a branch test requires true: ``p`` or (for a None default) ``p is not
+        None``, alone or as terms of an ``and``, for a parameter the function never rebinds to
+        another value. An optional one needs a caller that passes it; a required one, a caller
+        whose argument may be true (its own parameter handed on needs the same of its callers)."""
+        optional = _named_params(fn.node)
         if not optional:
             return ()
         terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
@@ -796,10 +803,37 @@ class _Extractor:
             if (
                 isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.IsNot)
                 and isinstance(t.comparators[0], ast.Constant) and t.comparators[0].value is None
+                and isinstance(t.left, ast.Name) and _default_is_none(fn.node, t.left.id)
             ):
                 t = t.left
             if isinstance(t, ast.Name) and t.id in optional:
                 out.append(t.id)
+        return self.kept_params(out, fn)
+
+    def exit_guards(self, stmt: ast.stmt, fn: _Fn) -> tuple[str, ...]:
+        """The optional parameters the rest of a function's body needs true after ``stmt``, an
+        early exit on them: ``if not events: return`` (or ``raise``), ``if p is None: return``
+        for a None default, or ``if not a or not b: return``. PraisonAI's
+        ``_setup_event_tracking(events)`` changes litellm's lists only past ``if not events:
+        return``, and no construction of its class passes ``events``."""
+        optional = _named_params(fn.node)
+        if not optional or not isinstance(stmt, ast.If) or stmt.orelse or len(stmt.body) != 1 or not isinstance(stmt.body[0], (ast.Return, ast.Raise)):
+            return ()
+        test = stmt.test
+        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+        out: list[str] = []
+        for t in terms:
+            if isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and isinstance(t.operand, ast.Name) and t.operand.id in optional:
+                out.append(t.operand.id)
+            elif (
+                isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Is) and _is_none(t.comparators[0])
+                and isinstance(t.left, ast.Name) and t.left.id in optional and _default_is_none(fn.node, t.left.id)
+            ):
+                out.append(t.left.id)
+        return self.kept_params(out, fn)
+
+    def kept_params(self, out: list[str], fn: _Fn) -> tuple[str, ...]:
+        """Those of the parameters ``out`` the function never rebinds to another value."""
         if out and fn.rebound is None:
             fn.rebound = _rebound(fn.node) if fn.node is not None else set()
         return tuple(p for p in out if p not in fn.rebound)  # type: ignore[operator]
@@ -840,7 +874,42 @@ class _Extractor:
                     base = _chain_text(t.value)
                     if base is not None and self.persists(base, ctx):
                         return f"{base}[...]" if isinstance(t, ast.Subscript) else _chain_text(t) or ""
+        if not keyed and isinstance(checked, (ast.Attribute, ast.Name)) and self.persists(slot, ctx):
+            return slot if self.latched_by_callee(node.body, slot, ctx) else ""
         return ""
+
+    def latched_by_callee(self, body: list[ast.stmt], slot: str, ctx: _Ctx) -> bool:
+        """Whether a function of this file called in ``body`` sets the latch ``slot`` to a value
+        (not None / False): ``if not LLM._configured: LLM._configure()`` with ``cls._configured =
+        True`` inside runs once per process (PraisonAI's ``LLM.__init__`` resets litellm's
+        callback lists through it, once). A method is looked up in the enclosing class only."""
+        cls = ctx.cls or ctx.fn.facts.class_name
+        short = cls.rsplit(".", 1)[-1]
+        root, _, attr = slot.partition(".")
+        owners = ("self", "cls", short) if attr else ()
+        if attr and root not in owners:
+            return False
+        for n in _statements(body):
+            call = n.value if isinstance(n, ast.Expr) else None
+            if not isinstance(call, ast.Call):
+                continue
+            f = call.func
+            if isinstance(f, ast.Name) and not attr:
+                target = self.top_def(f.id)
+                if target is not None and _sets_flag(target, slot):
+                    return True
+            elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("self", "cls", short) and attr:
+                for d in self.class_nodes[cls].body if cls in self.class_nodes else ():
+                    if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name == f.attr and _sets_attr(d, owners, attr):
+                        return True
+        return False
+
+    def top_def(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The module-level function ``name`` of this file, if any."""
+        for stmt in self.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                return stmt
+        return None
 
     def persists(self, text: str, ctx: _Ctx, rebinds: bool = False) -> bool:
         """Whether storage named ``text`` outlives a call: an attribute of ``self`` / ``cls`` /
@@ -1179,7 +1248,7 @@ class _Extractor:
         if key and source == f"process:environment variable `{key}`" and not deps:
             source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
         ctx.fn.facts.config_writes.append(
-            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards)
+            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards, memo=ctx.memo)
         )
 
     # ------------------------------------------------------- value provenance
@@ -1454,7 +1523,7 @@ class _Extractor:
         refs = list(self.callable_refs(value, ctx)) if value is not None else []
         for t in targets:
             refs.extend(self.callable_refs(t, ctx))
-        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions)
+        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards)
         ctx.fn.facts.registrations.append(reg)
         return reg
 
@@ -1543,13 +1612,19 @@ class _Extractor:
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
-                serves_keys=_serves_keys(node.body, fn),
+                serves_keys=_serves_keys(node.body, fn), made_by=self.made_by(ref, local, ctx),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
         inner = replace(ctx, regions=regions)
         out.extend((s, inner) for s in node.body)
         return out
+
+    def made_by(self, ref: Ref, local: Binding | None, ctx: _Ctx) -> str:
+        """The method of this class whose result a region's local is (``semaphore =
+        self._get_semaphore()``), when no factory made it here: what the method hands out decides."""
+        looked = ctx.fn.lookups.get(ref.name, "") if ref.kind == "local" and local is None else ""
+        return looked if looked.startswith("self.") and looked.count(".") == 1 else ""
 
     def local_binding(self, ref: Ref, ctx: _Ctx) -> Binding | None:
         """What the local a region names was made by, in this function (None if not by a call)."""
@@ -1595,6 +1670,7 @@ class _Extractor:
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
                 recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
+                made_by=self.made_by(ref, local, ctx),
             )
             fn.facts.regions.append(region)
             inner = replace(ctx, regions=ctx.regions + (len(fn.facts.regions) - 1,))
@@ -1652,10 +1728,11 @@ class _Extractor:
         """A lock whose body checks shared state and fills that same state: a one-time init or a
         token refresh (``if self._token is None: self._token = fetch()``), also when a method of
         the class does the fill (``if self.proc is None: self._start()``). Serialising those is the
-        point. Not one: a fill of a cache keyed by a variable under one lock for every key (a hit
-        on one key waits for another key's fetch), unless the cache is checked before the lock
-        too (``checked_before``: double-checked, hits never take the lock); or a re-test of a
-        local (a result post-processed)."""
+        point (the fill may sit in a ``try`` or a ``with`` of the body). Not one: a fill of a
+        cache keyed by a variable under one lock for every key (a hit on one key waits for
+        another key's fetch), unless the cache is checked before the lock too
+        (``checked_before``: double-checked, hits never take the lock); or a re-test of a local
+        (a result post-processed)."""
         tested: set[str] = set()
         assigned: set[str] = set()
         called: set[str] = set()  # methods of the class called where a check decides
@@ -1679,7 +1756,8 @@ class _Extractor:
                         continue  # keyed by a variable: one lock for every key
                     if text and self.resolve(text, ctx).kind in ("self", "name"):
                         assigned.add(text)
-            elif isinstance(s, ast.Try):
+            elif isinstance(s, (ast.Try, ast.With, ast.AsyncWith)):
+                # a fill inside the client's ``async with`` (deer-flow's DingTalk token refresh)
                 todo.extend((b, checked) for b in s.body)
             elif checked and isinstance(s, ast.Expr):
                 # ``self._start()``, or run through a wrapper: ``await asyncio.wait_for(self.connect(),
@@ -1798,6 +1876,8 @@ class _Extractor:
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
+        if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
+            self.run_alone.add(id(node.args[0]))  # ``asyncio.run(main())``: ``main`` runs on its own loop
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
             fn.callback_dicts.discard(func.value.id)  # type: ignore[attr-defined]  # ``params.pop("callbacks")`` before the call
         # Registry mutation: litellm.success_callback.append(cb)
@@ -1869,11 +1949,17 @@ class _Extractor:
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
-                chained=id(node) in self.receivers,
+                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                handed = [
+                    (key, a.value.id) for (key, _s, _d), a in zip(call.args, args)
+                    if isinstance(a.value, ast.Name) and a.value.id in fn.facts.params and a.value.id not in ("self", "cls")
+                ]
+                kept = self.kept_params([name for _key, name in handed], fn)  # not rebound before
+                call.handed = tuple(h for h in handed if h[1] in kept)
                 call.instances = tuple((key, fn.instances[a.value.id]) for (key, _s, _d), a in zip(call.args, args) if isinstance(a.value, ast.Name) and a.value.id in fn.instances)
                 validates = ref.name.rsplit(".", 1)[-1] in cat.MODEL_VALIDATORS  # reads its mapping, never fills it
                 for key, a in zip((k for k, _s, _d in call.args), args):
@@ -2509,6 +2595,17 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable
     return bool(called & setters().get(flag, set()))
 
 
+def _sets_attr(node: ast.AST, owners: tuple[str, ...], attr: str) -> bool:
+    """``<owner>.attr = <not None / False>`` in ``node``, for an owner of ``owners`` (``self``,
+    ``cls`` or the class's name)."""
+    names = {f"{o}.{attr}" for o in owners}
+    return any(
+        isinstance(s, ast.Assign) and any(dotted(t) in names for t in s.targets)
+        and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
+        for s in ast.walk(node)
+    )
+
+
 def _sets_flag(node: ast.AST, flag: str) -> bool:
     """``global flag`` and ``flag = <not None / False>`` in ``node``."""
     declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
@@ -2520,16 +2617,49 @@ def _sets_flag(node: ast.AST, flag: str) -> bool:
 
 
 def _optional_params(a: ast.arguments) -> dict[str, int]:
-    """Parameters whose default is None: name -> position (-1: keyword-only)."""
+    """Parameters whose default is false (None, ``[]``, ``()``, ``{}``, ``""``, ``0``,
+    ``False``): name -> position (-1: keyword-only). A branch that needs one true runs only
+    for a caller that passes it."""
     positional = a.posonlyargs + a.args
     out: dict[str, int] = {}
     for i, (p, d) in enumerate(zip(positional[len(positional) - len(a.defaults) :], a.defaults), len(positional) - len(a.defaults)):
-        if _is_none(d):
+        if _falsy_literal(d):
             out[p.arg] = i
     for p, d in zip(a.kwonlyargs, a.kw_defaults):
-        if d is not None and _is_none(d):
+        if d is not None and _falsy_literal(d):
             out[p.arg] = -1
     return out
+
+
+def _named_params(fn: ast.AST | None) -> frozenset[str]:
+    """The parameters of ``fn`` a branch can test (not ``self`` / ``cls``, nor ``*args`` /
+    ``**kwargs``)."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    a = fn.args
+    return frozenset(p.arg for p in a.posonlyargs + a.args + a.kwonlyargs if p.arg not in ("self", "cls"))
+
+
+def _falsy_literal(node: ast.expr) -> bool:
+    """None, ``False``, ``0``, ``""`` or an empty ``[]`` / ``()`` / ``{}`` / ``set()``."""
+    if isinstance(node, ast.Constant):
+        return not node.value and not isinstance(node.value, bytes)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return not node.elts
+    if isinstance(node, ast.Dict):
+        return not node.keys
+    return isinstance(node, ast.Call) and dotted(node.func) in ("list", "dict", "set", "tuple") and not node.args and not node.keywords
+
+
+def _default_is_none(fn: ast.AST | None, name: str) -> bool:
+    """Whether parameter ``name`` of the function ``fn`` defaults to None (``p is not None``
+    then says it was passed; for a ``[]`` default it says nothing)."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    pairs = list(zip(positional[len(positional) - len(a.defaults) :], a.defaults)) + [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+    return any(p.arg == name and _is_none(d) for p, d in pairs)
 
 
 def _rebound(node: ast.AST) -> set[str]:

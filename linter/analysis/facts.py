@@ -104,6 +104,9 @@ class Access:
     # ``if api_dict is not None: openai.api_key = api_dict["key"]`` runs only for a caller that
     # passes ``api_dict``
     guards: tuple[str, ...] = ()
+    # client-config writes only: the memo slot an enclosing branch fills while it is empty
+    # (``if _config is None: ... _config = Config()``), as ``Call.memo``
+    memo: str = ""
 
 
 @dataclass(slots=True)
@@ -125,9 +128,9 @@ class Call:
     # any parameter; and the keywords passed a value other than a literal None
     positional: int = -1
     passed: tuple[str, ...] = ()
-    # parameters of the calling function (with a None default) that the branch holding
-    # this call tests true: ``if routing_policy is not None: apply(...)`` runs only for a caller
-    # that passes ``routing_policy``
+    # parameters of the calling function that the branch holding this call tests true (or an
+    # early exit before it tests false): ``if routing_policy is not None: apply(...)`` runs only
+    # for a caller that passes ``routing_policy``
     guards: tuple[str, ...] = ()
     # the memo slot this call fills when the slot is empty (``if self._llm is None: self._llm =
     # LLM(...)``, ``if cached is None: ... CACHE[key] = cached``): it runs once per owner or key
@@ -148,9 +151,15 @@ class Call:
     # its result is only the receiver of a method call (``ImageGen(key).generate(p)``): an
     # object built to be used at once, never kept
     chained: bool = False
+    # the coroutine it makes is run by ``asyncio.run(...)``: on a loop of its own, to its end,
+    # while the caller waits (once per call of the caller, not as concurrent tasks)
+    run_alone: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # arguments that are the caller's own parameters, passed as they are: (argument key as in
+    # ``args``, the parameter's name), for path feasibility (``needed_of``)
+    handed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -165,6 +174,9 @@ class Registration:
     in_remove_loop: bool = False  # `.remove()` inside a loop over the same registry
     # the ``with`` / acquire regions (of the same function) around it: the model says which are locks
     regions: tuple[int, ...] = ()
+    # parameters the branches holding it test true (as ``Call.guards``): it runs only for a
+    # caller that may pass them a true value
+    guards: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -200,6 +212,9 @@ class LockRegion:
     # the body reads or fills shared storage by a key that varies (``if sid in self._sessions``,
     # ``self._sessions[sid] = s``): the lock's owner serves many keys, so many callers
     serves_keys: bool = False
+    # the method of the class whose result the local is, when no factory made it here
+    # (``semaphore = self._get_semaphore()``): its text, ``self.<name>``
+    made_by: str = ""
 
 
 @dataclass(slots=True)

@@ -96,7 +96,9 @@ _BINDING = re.compile(rb"(?m)^[ \t]*(?:[\w.]+\.)?(\w+)[ \t]*(?::[^\n=]*)?=[^=\n]
 
 
 def _lock_bindings(data: bytes) -> set[bytes]:
-    """Names this file binds to a lock factory call (``self._guard = threading.Lock()``)."""
+    """Names this file binds to a lock factory call (``self._guard = threading.Lock()``), and,
+    in a file that binds one, the locals bound to a method's result (``gate = self._get_gate()``:
+    the method may hand that lock out, ``model/locks.py``)."""
     out: set[bytes] = set()
     for lit in _LOCK_FACTORIES:
         i = data.find(lit + b"(")
@@ -106,7 +108,12 @@ def _lock_bindings(data: bytes) -> set[bytes]:
             if m:
                 out.add(m.group(1))
             i = data.find(lit + b"(", i + 1)
+    if out:
+        out.update(_FROM_METHOD.findall(data))
     return out
+
+
+_FROM_METHOD = re.compile(rb"(?m)^[ \t]*(\w+)[ \t]*=[ \t]*(?:await[ \t]+)?self\.\w+\(")
 
 
 _CALL = re.compile(rb"\w[ \t]*\(")

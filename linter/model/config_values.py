@@ -670,6 +670,16 @@ class ConfigValues(Context):
             self._wants.add(("mentions", module.rsplit(".", 1)[-1]))  # files the byte scan skipped may build one
         return access.target not in self._defaults_read_later
 
+    def taken_next(self, func: Func, access: Access) -> bool:
+        """Whether ``func`` itself builds an object that takes the SDK defaults ``access`` sets,
+        after the write (``vertexai.init(...)`` then ``ImageGenerationModel.from_pretrained``
+        in one constructor): the defaults are read before ``func`` returns."""
+        readers = cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.get(access.target, ())
+        return any(
+            c.callee.kind == "name" and c.order > access.order and any(c.callee.name.startswith(r + ".") for r in readers)
+            for c in func.facts.calls
+        )
+
     @cached_property
     def _defaults_read_later(self) -> set[str]:
         """The SDK-default setters some object reads without a write before it in its function:

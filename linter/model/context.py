@@ -25,18 +25,22 @@ evidence (``entry_point``, ``concurrency_evidence``, ``request_evidence``) that 
 
 An evidence chain is a path a run can take:
 
-- a call inside ``if p:`` / ``if p is not None:`` on a parameter ``p`` that defaults to None
-  (and is not rebound) is taken only from a caller that may pass ``p``: by keyword (not a
-  literal None), by position, or through a ``*`` / ``**`` splat; a spawn whose arguments are not
-  seen, a framework's handler and a function nothing calls may pass anything (pdd's
-  ``run_agentic_task`` pins a model env var only under ``routing_policy``, which no caller
-  passes);
+- a call inside ``if p:`` / ``if p is not None:`` (or past ``if not p: return``) on a parameter
+  ``p`` that defaults to a false value (and is not rebound) is taken only from a caller that may
+  pass ``p``: by keyword (not a literal None), by position, or through a ``*`` / ``**`` splat; a
+  spawn whose arguments are not seen, a framework's handler and a function nothing calls may
+  pass anything (pdd's ``run_agentic_task`` pins a model env var only under ``routing_policy``,
+  which no caller passes). A caller that hands its own parameter on as ``p`` (a bare name)
+  needs the same of its callers (``needed_of``);
 - a caller that runs once at start-up (``one_time``) is no route to concurrency or request time;
 - a call that fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``, a
   module-level cache keyed by a value, filled with no ``await`` since the check) runs once per
   owner or key, and so does the body of a function that returns its memo slot's value first
   (``memo``): no route to request time. How often the owner itself is built is not followed, so
-  such a construction is graded low with that reason rather than claimed.
+  such a construction is graded low with that reason rather than claimed. A slot with one value
+  per process (a module global, a class attribute: ``once_per_process``) is filled once: a
+  function only called to fill one, or only under a latch its callee sets (``if not
+  LLM._configured: LLM._configure()``), is start-up code (``one_time``).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Call, FileFacts, LockRegion, Ref, Site
+from linter.analysis.facts import Access, Call, FileFacts, LockRegion, Ref, Site
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -172,7 +176,7 @@ class Context(Network):
         callers = self.callers.get(fid, [])
         result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
-            result = all(self._one_time_of(c, visiting) for c, _ in callers)
+            result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
         visiting.discard(fid)
         self._one_time[fid] = result
         return result
@@ -190,14 +194,15 @@ class Context(Network):
             and not self.spawned[func.id][0].facts.has_loop
         )
 
-    def request_evidence(self, func: Func, depth: int = 4) -> Chain | None:
+    def request_evidence(self, func: Func, depth: int = 4, needed: tuple[str, ...] = ()) -> Chain | None:
         """Why ``func`` runs at request time (per call, per agent, concurrently), if known: the
         shortest chain of callers (to ``depth``) up to one that does. Shortest, not the first
         found: as the call graph sees more callers, a depth-first walk wandered into a long chain
         (crewAI's ``LLM.set_callbacks`` came to be explained through five tool adapters, when
-        ``LLM.acall`` calls it directly)."""
-        frontier: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = [(func, (), ())]
-        seen = {(func.id, ())}
+        ``LLM.acall`` calls it directly). ``needed``: the optional parameters the site runs only
+        with (``Registration.guards``)."""
+        frontier: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = [(func, (), needed)]
+        seen = {(func.id, needed)}
         for level in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = []
             for f, steps, needed in frontier:
@@ -209,11 +214,12 @@ class Context(Network):
                 for caller, call in self._feasible_callers(f, needed):
                     if call.memo or caller.facts.memoised:
                         continue  # the caller memoises it: once per key or owner, not per request
-                    key = (caller.id, call.guards)
+                    up = needed_of(caller, call, f, needed)
+                    key = (caller.id, up)
                     if key in seen:
                         continue
                     seen.add(key)
-                    nxt.append((caller, steps + (text(f.facts.qualname),), call.guards))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), up))
             frontier = nxt
             if not frontier:
                 break
@@ -288,6 +294,12 @@ class Context(Network):
             return f"built once per key: {func.facts.qualname} returns what {func.facts.memoised} holds before it builds"
         return None
 
+    def written_once(self, write: Access) -> bool:
+        """A config write inside the branch that fills a process-wide memo slot (``if _config is
+        None: os.environ[K] = v; _config = Config(v)``): it runs once, at the first use
+        (deer-flow's ``get_auth_config`` exports the process's JWT secret there)."""
+        return once_per_process(write.memo)
+
     def memoised_by(self, func: Func) -> str | None:
         """Why ``func`` runs once per key or owner: every caller memoises the call (``memo``)."""
         callers = self.callers.get(func.id, [])
@@ -352,9 +364,17 @@ class Context(Network):
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
-        if func.facts.is_async and presume:
+        if func.facts.is_async and presume and not self.run_alone(func):
             return f"{label} ({ASYNC_PRESUMED})"
         return None
+
+    def run_alone(self, func: Func) -> bool:
+        """A coroutine function every caller runs with ``asyncio.run(f(...))``: each run is a
+        loop of its own that the caller waits for, so it runs as its callers do, not as
+        concurrent tasks (PraisonAI's ``praisonai serve recipe`` builds its gateway in a nested
+        ``_run`` it hands to ``asyncio.run``). A function nothing calls keeps the presumption."""
+        callers = self.callers.get(func.id, [])
+        return bool(callers) and all(call.run_alone for _c, call in callers)
 
     def is_route(self, decorator: str, func: Func) -> bool:
         """``@app.get(...)`` on an app / router / blueprint object of a web framework: made by the
@@ -456,12 +476,13 @@ class Context(Network):
                 if entry is not None and self._invoked_with(f, needed):
                     return Chain(steps + (text(entry),))
                 for caller, call in sorted(self._feasible_callers(f, needed), key=lambda c: c[0].id):
-                    if (caller.id, call.guards) in seen:
+                    up = needed_of(caller, call, f, needed)
+                    if (caller.id, up) in seen:
                         continue
                     if caller.facts.qualname in ("<module>", "<main>") and not self.is_streamlit(caller.file):
                         continue
-                    seen.add((caller.id, call.guards))
-                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), call.guards))
+                    seen.add((caller.id, up))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), up))
             frontier = nxt
             if not frontier:
                 break
@@ -485,10 +506,10 @@ class Context(Network):
         rule accepts that (``per_instance`` is then appended to the evidence); else low.
         ``tasks``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
         finding's site runs only with (its branches test them: ``Access.guards``)."""
-        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed) if concurrent else self.request_evidence(func)
+        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed) if concurrent else self.request_evidence(func, needed=needed)
         if chain is not None:
             return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
-        instance = self.per_instance_evidence(func) if per_instance is not None else None
+        instance = self.per_instance_evidence(func, needed) if per_instance is not None else None
         if instance is not None:
             return Confidence.MEDIUM, text(f"runs per instance: {instance}{per_instance}")
         memo = self.memoised_by(func)
@@ -505,27 +526,52 @@ class Context(Network):
         cls = func.facts.class_name
         return bool(cls) and f"{func.file.module}:{cls}" in self.used_once_classes
 
-    def per_instance_evidence(self, func: Func) -> str | None:
+    def per_instance_evidence(self, func: Func, needed: tuple[str, ...] = ()) -> str | None:
         """A function that runs for every instance: a constructor or validator, or a method or
         module function one of them calls (Qwen-Agent's ``initialize_dashscope(cfg)``, called
         by each model's ``__init__``). The shortest chain, breadth first with each function
-        visited once: following every path up is exponential where callers fan in."""
-        frontier: list[tuple[Func, str]] = [(func, "")]
+        visited once: following every path up is exponential where callers fan in. ``needed``:
+        the optional parameters the site runs only with; a constructor that needs some runs
+        "per instance" only if a construction here passes them."""
+        frontier: list[tuple[Func, str, tuple[str, ...]]] = [(func, "", needed)]
         seen = {func.id}
         while frontier:
-            nxt: list[tuple[Func, str]] = []
-            for f, below in frontier:
+            nxt: list[tuple[Func, str, tuple[str, ...]]] = []
+            for f, below, need in frontier:
                 hook = self._construction_hook(f)
                 if hook is not None:
-                    if hook:
+                    if hook and self._built_with(f, need):
                         return below + hook
                     continue  # a hook of a class nothing here builds per instance: no evidence
-                for caller, _ in self.callers.get(f.id, []):
-                    if caller.id not in seen:
+                for caller, call in self.callers.get(f.id, []):
+                    if caller.id not in seen and (not need or _passes(call, f, need)):
                         seen.add(caller.id)
-                        nxt.append((caller, f"{below}{f.facts.qualname} ← "))
+                        nxt.append((caller, f"{below}{f.facts.qualname} ← ", needed_of(caller, call, f, need)))
             frontier = nxt
         return None
+
+    def needed_of(self, caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -> tuple[str, ...]:
+        """As the module's ``needed_of``: what ``caller`` must be given for ``call`` to reach a
+        site of ``callee`` that needs ``needed``."""
+        return needed_of(caller, call, callee, needed)
+
+    def filled_once(self, call: Call) -> bool:
+        """``call`` fills a process-wide memo slot or runs under a latch its callee sets
+        (``once_per_process``): once, at the first use."""
+        return once_per_process(call.memo)
+
+    def may_pass(self, call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
+        """Whether ``call`` may give ``callee`` each optional parameter of ``needed``."""
+        return not needed or _passes(call, callee, needed)
+
+    def _built_with(self, hook: Func, needed: tuple[str, ...]) -> bool:
+        """Whether a construction gives the constructor ``hook`` its ``needed`` parameters: one
+        here that passes them by name or position (a ``**config`` splat is no evidence of one:
+        PraisonAI's ``LLM(**llm_config)`` carries model settings), or any when none are needed
+        or ``hook`` is not ``__init__`` (a validator reads fields, which every construction may set)."""
+        if not needed or not hook.facts.qualname.endswith(".__init__"):
+            return True
+        return any(call.positional >= 0 and _passes(call, hook, needed) for _c, call in self.callers.get(hook.id, []))
 
     def _construction_hook(self, func: Func) -> str | None:
         """Why ``func`` runs on every construction of its class ("" when it is a constructor
@@ -566,6 +612,14 @@ class Context(Network):
 
 
 
+def once_per_process(memo: str) -> bool:
+    """A memo slot with one value for the whole process (``Call.memo``, ``Access.memo``): a
+    module global or a class attribute (``_client``, ``LLM._configured``), not one per owner
+    (``self._llm``) or per key (``CACHE[...]``). What its branch does runs once, at the first
+    use, like start-up code."""
+    return bool(memo) and not memo.startswith("self.") and not memo.endswith("[...]")
+
+
 def _cached_without_arguments(func: Func) -> bool:
     """A cached function (``functools.cache``, ``st.cache_resource``) that takes no arguments:
     its body runs once per process. A cache runs it once per distinct arguments, so one given a
@@ -581,14 +635,32 @@ _THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gathe
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
 
 
+def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -> tuple[str, ...]:
+    """The optional parameters ``caller`` must be given for ``call`` to reach a site of
+    ``callee`` that needs ``needed``: those the branches around the call test (``Call.guards``),
+    and its own optional parameters it hands straight on as needed ones (``__init__(self,
+    events=[])`` calling ``self._track(events)``, which returns at ``if not events``)."""
+    out = list(call.guards)
+    if needed:
+        bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
+        for p in needed:
+            at = callee.facts.optional.get(p, callee.facts.params.index(p) if p in callee.facts.params else -1)
+            for key, mine in call.handed:
+                if (key == p or key.isdigit() and at >= 0 and int(key) == at - bound) and mine not in out:
+                    out.append(mine)
+    return tuple(out)
+
+
 def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
-    """Whether ``call`` may pass ``callee`` each parameter of ``needed`` (optional ones, default
-    None): by keyword, by position, or through a splat (unknown: it may)."""
+    """Whether ``call`` may pass ``callee`` each optional parameter of ``needed`` (a false
+    default): by keyword, by position, or through a splat (unknown: it may)."""
     if call.positional < 0:
         return True
     bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
     for p in needed:
-        at = callee.facts.optional.get(p, -1)
+        if p not in callee.facts.optional:
+            continue  # a required parameter: every call gives one (its value is the caller's: ``needed_of``)
+        at = callee.facts.optional[p]
         if p not in call.passed and not 0 <= at - bound < call.positional:
             return False
     return True

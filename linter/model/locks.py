@@ -89,6 +89,19 @@ class Locks(Network):
             return Lock(ref.name, b.lock_kind, text(f"local {b.factory} made at ", self.loc(func.file, b.span)), False)
         if b is not None and (b.kind != "value" or self.locks_a_file(b.factory)):
             return None  # an inter-process lock, or a semaphore that admits several
+        if b is None and region.made_by:
+            handed = self._handed_out(func, region.made_by)
+            if handed is not None:
+                f, klass, attr, b = handed
+                if b.kind != "lock":
+                    return None  # a semaphore that admits several, a client, ...: not a lock
+                return Lock(
+                    ref.name,
+                    b.lock_kind,
+                    text(f"returned by {region.made_by}(): {'class-level' if b.scope == 'class' else 'instance'} {b.factory} defined at ", self.loc(f, b.span)),
+                    b.scope == "class",
+                    key=f"{f.module}:{klass.name}.{attr}" if b.scope == "class" else "",
+                )
         if ref.kind == "self" and func.facts.class_name and "." not in ref.name:
             hit = self.attribute(func.file, func.facts.class_name, ref.name)
             if hit is not None:
@@ -140,6 +153,19 @@ class Locks(Network):
         if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
             return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", text("a lock (by its name; its factory is not visible here)"), False)
         return None
+
+    def _handed_out(self, func: Func, made_by: str):  # type: ignore[no-untyped-def]
+        """(file, class, attribute, binding) of the one attribute of its class that the method
+        ``made_by`` (``self.<name>``) hands out, if it hands out exactly one (PraisonAI's
+        ``_get_semaphore`` returns its ``asyncio.Semaphore(max_concurrent)``, a limiter)."""
+        helper = self.resolve_function(Ref("self", made_by.removeprefix("self.")), func)
+        if helper is None or len(helper.facts.hands_out) != 1 or not helper.facts.class_name:
+            return None
+        owner, _, attr = helper.facts.hands_out[0].rpartition(".")
+        if owner != f"{helper.file.module}.{helper.facts.class_name}":
+            return None
+        hit = self.attribute(helper.file, helper.facts.class_name, attr)
+        return None if hit is None else (hit[0], hit[1], attr, hit[2])
 
     def locks_a_file(self, factory: str) -> bool:
         """``factory`` is a project class that locks a file: its methods call ``fcntl.flock`` (or

@@ -94,7 +94,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
 
 @per_index
 def check(index: ProjectIndex) -> Iterator[Diagnostic]:
-    registering: dict[str, tuple[Text, str] | None] = {}  # class key -> (what its construction registers, where)
+    registering: dict[str, list[_Found]] = {}  # class key -> what its construction may register
     for func in index.functions.values():
         if index.exempt(func, Where.TEST):
             continue
@@ -105,9 +105,10 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             yield _finding(index, func, call, what)
 
 
-def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, tuple[Text, str] | None]) -> tuple[Text, str] | None:
+def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, list[_Found]]) -> tuple[Text, str] | None:
     """What constructing the called class registers, and the function (``Func.id``) that does
-    it ("" for ``litellm.Router``)."""
+    it ("" for ``litellm.Router``): the first registration this construction can reach (one in
+    a branch on an optional constructor argument needs a construction that passes it)."""
     ref = call.callee
     if ref.kind != "name":
         return None
@@ -119,12 +120,20 @@ def _registers(index: ProjectIndex, func: Func, call: Call, cache: dict[str, tup
     f, klass = hit
     key = f"{f.module}:{klass.name}"
     if key not in cache:
-        cache[key] = None
-        cache[key] = _construction_registration(index, f, klass.name)
-    return cache[key]
+        cache[key] = []
+        cache[key] = _construction_registrations(index, f, klass.name)
+    for what, registrar, hook, needed in cache[key]:
+        if index.may_pass(call, hook, needed):
+            return what, registrar
+    return None
 
 
-def _construction_registration(index: ProjectIndex, file, class_name: str) -> tuple[Text, str] | None:  # type: ignore[no-untyped-def]
+# what a construction registers, the function that does it, the construction hook the walk
+# started from, and the optional parameters of that hook the registration needs
+_Found = tuple[Text, str, Func, tuple[str, ...]]
+
+
+def _construction_registrations(index: ProjectIndex, file, class_name: str) -> list[_Found]:  # type: ignore[no-untyped-def]
     klass = file.classes[class_name]
     starts: list[Func] = []
     for f, k in index.mro(file, klass):
@@ -134,10 +143,12 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> tu
                 continue
             if name in cat.CONSTRUCTION_HOOKS or any("validator" in d for d in fn.decorators):
                 starts.append(Func(f, fn))
+    found: list[_Found] = []
     seen: set[str] = set()
-    todo = [(s, (s.facts.qualname,)) for s in starts]
+    # each step: the function, the path of names, and the (caller, call) edges down to it
+    todo: list[tuple[Func, tuple[str, ...], tuple[tuple[Func, Call], ...]]] = [(s, (s.facts.qualname,), ()) for s in starts]
     while todo:
-        fn, path = todo.pop(0)
+        fn, path, edges = todo.pop(0)
         if fn.id in seen or len(path) > 4:
             continue
         seen.add(fn.id)
@@ -146,14 +157,31 @@ def _construction_registration(index: ProjectIndex, file, class_name: str) -> tu
         for reg in fn.facts.registrations:
             if reg.registry.startswith("kwarg:"):
                 continue
+            needed = _needed_at_hook(index, fn, edges, reg.guards)
+            if needed is None:
+                continue  # its branch needs an argument the calls on the way never pass
             verb = "changes" if reg.op in _REMOVALS or reg.op.startswith("manager:remove") else "registers in"
-            return text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span)), fn.id
+            what = text(f"{' → '.join(path)} {verb} {reg.registry} at ", index.loc(fn.file, reg.span))
+            found.append((what, fn.id, edges[0][0] if edges else fn, needed))
+            break
         for c in fn.facts.calls:
-            if c.callee.kind == "self":
+            if c.callee.kind == "self" and not index.filled_once(c):
                 callee = index.resolve_function(c.callee, fn)
                 if callee is not None:
-                    todo.append((callee, path + (callee.facts.qualname,)))
-    return None
+                    todo.append((callee, path + (callee.facts.qualname,), edges + ((fn, c),)))
+    return found
+
+
+def _needed_at_hook(index: ProjectIndex, site: Func, edges: tuple[tuple[Func, Call], ...], needed: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The optional parameters of the construction hook (the first caller of ``edges``) that a
+    site needing ``needed`` runs only with, or None when a call on the way never passes them."""
+    callee = site
+    for caller, call in reversed(edges):
+        if not index.may_pass(call, callee, needed):
+            return None
+        needed = index.needed_of(caller, call, callee, needed)
+        callee = caller
+    return needed
 
 
 def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Text, str]) -> Diagnostic:

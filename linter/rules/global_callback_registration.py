@@ -137,12 +137,12 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
     if index.exempt(func, Where.START_UP):
         return None
     evidence: list[Text | str] = []
-    chain = index.request_evidence(func)
+    chain = index.request_evidence(func, needed=reg.guards)
     if chain is not None:
         confidence = Confidence.HIGH
         evidence.append(text("runs at request time: ", chain))
     else:
-        per_instance = index.per_instance_evidence(func)
+        per_instance = index.per_instance_evidence(func, reg.guards)
         if per_instance is not None:
             confidence = Confidence.MEDIUM
             evidence.append(f"runs per instance: {per_instance}")

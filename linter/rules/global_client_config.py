@@ -51,7 +51,8 @@ The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.i
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
 else in the project builds a Vertex object from the defaults; threads building two at once
-still are. Likewise for a class whose objects are only built to be used at once
+still are (tasks of one event loop are not, when the two calls sit in a synchronous function:
+no other task runs between them). Likewise for a class whose objects are only built to be used at once
 (`ImageGen(key).generate(prompt)`, never kept): no older object is alive to read the newer
 one's value.
 
@@ -160,6 +161,8 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
         writes = sorted(func.facts.config_writes, key=lambda a: a.order)
         # one finding per write site: a suppression or a baseline entry covers that site only
         for write in writes:
+            if index.written_once(write):
+                continue  # fills a process-wide memo slot: once, at the first use
             varying = index.varying_value(func, write)
             if varying is not None:
                 yield _finding(index, func, write, writes, varying)
@@ -221,9 +224,13 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # objects that take the SDK's defaults when built, each right after its own write, keep
     # their own values, and objects used where they are built never see the next one's: one
     # instance after another is then no hazard, only threads are
-    kept = not index.taken_where_set(write) and not index.used_once(func)
+    taken = index.taken_where_set(write)
+    kept = not taken and not index.used_once(func)
     per_instance = "; the last object built sets it for every instance" if kept else None
-    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not _within_call(index, func, same), needed=write.guards)
+    # set, then taken by the object built next in the same synchronous function: tasks of one
+    # loop cannot run in between (ii-agent's tool constructions on its sessions' loop), threads can
+    within = _within_call(index, func, same) or (taken and not func.facts.is_async and index.taken_next(func, write))
+    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     if varying.request_data:
