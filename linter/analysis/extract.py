@@ -82,6 +82,11 @@ class _Fn:
     # local -> the expressions bound to it or added to it (``hooks.append(f)``), in source order
     # so far: what a start-up hook handed on through a local may be (``startup_refs``)
     held: dict[str, list[ast.expr]] = field(default_factory=dict)
+    # settings saved to a configuration file (``set_key(path, k, v)``): (key, value) as dumped
+    # trees -> where the file's path comes from; and the item writes whose key and value may be
+    # among them (``Access.saved_to``: matched once the whole function is walked)
+    saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
+    saving: list[tuple[Access, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,6 +461,9 @@ class _Extractor:
         for fn in self.facts.functions.values():
             for w in fn.config_writes:
                 w.depends = renumber(w.depends)
+                w.saved_to_from = renumber(w.saved_to_from)
+            for w in fn.writes:
+                w.saved_to_from = renumber(w.saved_to_from)
             for c in fn.calls:
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
@@ -483,6 +491,10 @@ class _Extractor:
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
         self.finish_branches(fn)
+        for access, key, value in fn.saving:
+            path = fn.saves.get((key, value))
+            if path is not None:
+                access.saved_to, access.saved_to_from = path[0], tuple(sorted(path[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
         local = fn.locals - fn.globals
@@ -1109,6 +1121,8 @@ class _Extractor:
                 self.config_write(
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
+                if value is not None:
+                    fn.saving.append((fn.facts.config_writes[-1], ast.dump(target.slice), ast.dump(value)))
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sl = target.slice
@@ -1126,10 +1140,13 @@ class _Extractor:
                     self.fill(fn, target.value.id, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
+            written = len(fn.facts.writes)
             self.storage_write(
                 target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
                 self.shared_name(target.slice, ctx),
             )
+            if value is not None and len(fn.facts.writes) > written:
+                fn.saving.append((fn.facts.writes[-1], ast.dump(target.slice), ast.dump(value)))
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
@@ -1234,9 +1251,15 @@ class _Extractor:
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and len(n.generators) == 1:
                 # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds
                 gen = n.generators[0]
-                if not isinstance(gen.target, ast.Name):
+                # ``{k: v for k, v in os.environ.items()}``: each name of an unpacked target holds
+                # a part of what the iterable holds, as a ``for`` loop's names do (owl's settings
+                # page copied the environment so and was "a computed value")
+                names = _unpacked_names(gen.target)
+                if names is None:
                     return ("unknown:a computed value", _NO_DEPS)
-                bound[gen.target.id] = self.value_source(gen.iter, ctx)
+                held = self.value_source(gen.iter, ctx)
+                for name in names:
+                    bound[name] = held
                 todo.extend([n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt])
                 todo.extend(gen.ifs)
                 continue
@@ -1754,6 +1777,12 @@ class _Extractor:
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
+        saver = cat.CONFIG_FILE_SAVERS.get(ref.name) if ref.kind == "name" else None
+        if saver is not None:
+            parts = [_passed(args, position, keyword) for position, keyword in saver]
+            if all(p is not None for p in parts):
+                path, key, value = parts
+                fn.saves[(ast.dump(key), ast.dump(value))] = self.value_source(path, ctx)
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
@@ -2130,6 +2159,17 @@ def _args(node: ast.Call) -> list[_Arg]:
     return out
 
 
+def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
+    """The argument passed at ``position`` or as ``keyword`` (None: not passed, or a splat may
+    pass it)."""
+    if any(a.star for a in args):
+        return None
+    positional = [a.value for a in args if a.keyword is None]
+    if position < len(positional):
+        return positional[position]
+    return next((a.value for a in args if a.keyword == keyword), None)
+
+
 def _start(node: ast.AST) -> tuple[int, int]:
     return node.lineno, node.col_offset  # type: ignore[attr-defined]
 
@@ -2200,6 +2240,24 @@ def _targets(node: ast.expr) -> list[ast.expr]:
     if isinstance(node, (ast.Tuple, ast.List)):
         return list(node.elts)
     return [node]
+
+
+def _unpacked_names(target: ast.expr) -> list[str] | None:
+    """The names a comprehension's target binds (``k``, ``k, v``, ``(k, (a, *rest))``), or None
+    when it stores elsewhere (an attribute, an item)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _unpacked_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        names: list[str] = []
+        for el in target.elts:
+            inner = _unpacked_names(el)
+            if inner is None:
+                return None
+            names.extend(inner)
+        return names
+    return None
 
 
 def _chain_text(node: ast.expr) -> str | None:

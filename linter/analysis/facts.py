@@ -104,6 +104,12 @@ class Access:
     # ``if api_dict is not None: openai.api_key = api_dict["key"]`` runs only for a caller that
     # passes ``api_dict``
     guards: tuple[str, ...] = ()
+    # item writes (``os.environ[name] = value``, ``TABLE[name] = value``) whose key and value the
+    # same function also saves to a configuration file (``set_key(env_file(), name, value)``):
+    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved). A
+    # setting saved to the process's own file is a change of its configuration, made on purpose
+    saved_to: str = ""
+    saved_to_from: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
