@@ -1782,7 +1782,9 @@ class _Extractor:
             parts = [_passed(args, position, keyword) for position, keyword in saver]
             if all(p is not None for p in parts):
                 path, key, value = parts
-                fn.saves[(ast.dump(key), ast.dump(value))] = self.value_source(path, ctx)
+                saved = (ast.dump(key), ast.dump(value))
+                where = self.value_source(path, ctx)
+                fn.saves[saved] = _join(fn.saves[saved], where) if saved in fn.saves else where  # saved to two files: both decide
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
