@@ -82,9 +82,9 @@ class _Fn:
     # local -> the expressions bound to it or added to it (``hooks.append(f)``), in source order
     # so far: what a start-up hook handed on through a local may be (``startup_refs``)
     held: dict[str, list[ast.expr]] = field(default_factory=dict)
-    # settings saved to a configuration file (``set_key(path, k, v)``): (key, value) as dumped
-    # trees -> where the file's path comes from; and the item writes whose key and value may be
-    # among them (``Access.saved_to``: matched once the whole function is walked)
+    # settings saved to a configuration file (``set_key(path, k, v)``): (key, value) as text
+    # (``_plain_text``) -> where the file's path comes from; and the item writes whose key and
+    # value may be among them (``Access.saved_to``: matched once the whole function is walked)
     saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
     saving: list[tuple[Access, str, str]] = field(default_factory=list)
 
@@ -1121,8 +1121,7 @@ class _Extractor:
                 self.config_write(
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
-                if value is not None:
-                    fn.saving.append((fn.facts.config_writes[-1], ast.dump(target.slice), ast.dump(value)))
+                self.note_saving(fn, fn.facts.config_writes[-1], target.slice, value)
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sl = target.slice
@@ -1145,8 +1144,8 @@ class _Extractor:
                 target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
                 self.shared_name(target.slice, ctx),
             )
-            if value is not None and len(fn.facts.writes) > written:
-                fn.saving.append((fn.facts.writes[-1], ast.dump(target.slice), ast.dump(value)))
+            if len(fn.facts.writes) > written:
+                self.note_saving(fn, fn.facts.writes[-1], target.slice, value)
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
@@ -1155,6 +1154,12 @@ class _Extractor:
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
+
+    def note_saving(self, fn: _Fn, access: Access, key: ast.expr, value: ast.expr | None) -> None:
+        """``access`` (an item write) may be saved to a configuration file further on."""
+        saved = (_plain_text(key), _plain_text(value))
+        if saved[0] and saved[1]:
+            fn.saving.append((access, *saved))
 
     def field_default(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
         """Where a class-body field's default comes from: ``Field(default=x)`` / ``field(default=x)``
@@ -1780,9 +1785,9 @@ class _Extractor:
         saver = cat.CONFIG_FILE_SAVERS.get(ref.name) if ref.kind == "name" else None
         if saver is not None:
             parts = [_passed(args, position, keyword) for position, keyword in saver]
-            if all(p is not None for p in parts):
-                path, key, value = parts
-                saved = (ast.dump(key), ast.dump(value))
+            path, key, value = parts
+            saved = (_plain_text(key), _plain_text(value))
+            if path is not None and saved[0] and saved[1]:
                 where = self.value_source(path, ctx)
                 fn.saves[saved] = _join(fn.saves[saved], where) if saved in fn.saves else where  # saved to two files: both decide
         category = self.categorize(ref, fn)
@@ -2170,6 +2175,16 @@ def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
     if position < len(positional):
         return positional[position]
     return next((a.value for a in args if a.keyword == keyword), None)
+
+
+def _plain_text(node: ast.expr | None) -> str:
+    """A name, an attribute chain or a string literal as text (``"'KEY'"`` for a literal), to
+    tell that two places write the same key or value; "" for anything else. Not ``ast.dump``:
+    its recursive helper leaves a reference cycle per call, kept by workers that run without the
+    collector (``test_extraction_leaves_no_reference_cycle``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return repr(node.value)
+    return (dotted(node) or "") if isinstance(node, (ast.Name, ast.Attribute)) else ""
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
