@@ -627,7 +627,7 @@ class ConfigValues(Context):
         writes = self._written_storage.get(qualified, [])
         if not writes:
             return _BOTTOM
-        if all(w.how in _REMOVALS or self.saved_setting(func, w) for func, w in writes):
+        if all(w.how in _EMPTYING or self.saved_setting(func, w) for func, w in writes):
             return (f"process:`{short}` (settings also saved to the process's configuration file)", frozenset())
         return (f"unknown:`{short}` (module-level storage that functions write)", frozenset())
 
@@ -799,6 +799,7 @@ class ConfigValues(Context):
 
 
 _REMOVALS = ("delete", "method:pop")
+_EMPTYING = (*_REMOVALS, "method:popitem", "method:clear")  # storage writes that put no value there
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
 
