@@ -296,6 +296,12 @@ REQUEST_DATA = frozenset(
 )
 REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
+# Calls that save a setting to a configuration file the process loads (python-dotenv 1.x
+# ``set_key(dotenv_path, key_to_set, value_to_set, ...)`` writes ``KEY=value`` into a .env):
+# the arguments (position, keyword) of the file, the key and the value
+CONFIG_FILE_SAVERS: dict[str, tuple[tuple[int, str], tuple[int, str], tuple[int, str]]] = {
+    name: ((0, "dotenv_path"), (1, "key_to_set"), (2, "value_to_set")) for name in ("dotenv.set_key", "dotenv.main.set_key")
+}
 # SDK defaults that the SDK's objects take when they are built, not when they are used
 # (aiplatform 2.7 ``base.py``: ``self.project = project or initializer.global_config.project`` in
 # the constructor): setting them and building the object right after, in the same function, hands

@@ -86,6 +86,11 @@ class _Fn:
     # local -> the expressions bound to it or added to it (``hooks.append(f)``), in source order
     # so far: what a start-up hook handed on through a local may be (``startup_refs``)
     held: dict[str, list[ast.expr]] = field(default_factory=dict)
+    # settings saved to a configuration file (``set_key(path, k, v)``): (key, value) as text
+    # (``_plain_text``) -> where the file's path comes from; and the item writes whose key and
+    # value may be among them (``Access.saved_to``: matched once the whole function is walked)
+    saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
+    saving: list[tuple[Access, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +466,7 @@ class _Extractor:
         for fn in self.facts.functions.values():
             for w in (*fn.config_writes, *fn.writes):
                 w.depends = renumber(w.depends)
+                w.saved_to_from = renumber(w.saved_to_from)
             for c in fn.calls:
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
@@ -488,6 +494,10 @@ class _Extractor:
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
         self.finish_branches(fn)
+        for access, key, value in fn.saving:
+            path = fn.saves.get((key, value))
+            if path is not None:
+                access.saved_to, access.saved_to_from = path[0], tuple(sorted(path[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
         local = fn.locals - fn.globals
@@ -1190,6 +1200,7 @@ class _Extractor:
                 self.config_write(
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
+                self.note_saving(fn, fn.facts.config_writes[-1], target.slice, value)
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
                 sl = target.slice
@@ -1207,10 +1218,13 @@ class _Extractor:
                     self.fill(fn, target.value.id, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)))
             if isinstance(target.value, ast.Name) and key == "callbacks":
                 fn.callback_dicts.add(target.value.id)
+            written = len(fn.facts.writes)
             self.storage_write(
                 target.value, "item" if how == "assign" else how, target, ctx, key or "", _is_literal(value),
                 self.shared_name(target.slice, ctx), value,
             )
+            if len(fn.facts.writes) > written:
+                self.note_saving(fn, fn.facts.writes[-1], target.slice, value)
             out.append((target.slice, ctx))
             return out
         if isinstance(target, ast.Attribute):
@@ -1219,6 +1233,12 @@ class _Extractor:
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
+
+    def note_saving(self, fn: _Fn, access: Access, key: ast.expr, value: ast.expr | None) -> None:
+        """``access`` (an item write) may be saved to a configuration file further on."""
+        saved = (_plain_text(key), _plain_text(value))
+        if saved[0] and saved[1]:
+            fn.saving.append((access, *saved))
 
     def field_default(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
         """Where a class-body field's default comes from: ``Field(default=x)`` / ``field(default=x)``
@@ -1874,6 +1894,14 @@ class _Extractor:
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
+        saver = cat.CONFIG_FILE_SAVERS.get(ref.name) if ref.kind == "name" else None
+        if saver is not None:
+            parts = [_passed(args, position, keyword) for position, keyword in saver]
+            path, key, value = parts
+            saved = (_plain_text(key), _plain_text(value))
+            if path is not None and saved[0] and saved[1]:
+                where = self.value_source(path, ctx)
+                fn.saves[saved] = _join(fn.saves[saved], where) if saved in fn.saves else where  # saved to two files: both decide
         category = self.categorize(ref, fn)
         method = func.attr if isinstance(func, ast.Attribute) else ""
         if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
@@ -2256,6 +2284,27 @@ def _args(node: ast.Call) -> list[_Arg]:
         if node.args and _start(node.keywords[0]) < _start(node.args[-1]):
             out.sort(key=lambda a: _start(a.node))
     return out
+
+
+def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
+    """The argument passed at ``position`` or as ``keyword`` (None: not passed, or a splat may
+    pass it)."""
+    if any(a.star for a in args):
+        return None
+    positional = [a.value for a in args if a.keyword is None]
+    if position < len(positional):
+        return positional[position]
+    return next((a.value for a in args if a.keyword == keyword), None)
+
+
+def _plain_text(node: ast.expr | None) -> str:
+    """A name, an attribute chain or a string literal as text (``"'KEY'"`` for a literal), to
+    tell that two places write the same key or value; "" for anything else. Not ``ast.dump``:
+    its recursive helper leaves a reference cycle per call, kept by workers that run without the
+    collector (``test_extraction_leaves_no_reference_cycle``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return repr(node.value)
+    return (dotted(node) or "") if isinstance(node, (ast.Name, ast.Attribute)) else ""
 
 
 def _start(node: ast.AST) -> tuple[int, int]:

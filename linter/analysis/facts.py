@@ -107,6 +107,12 @@ class Access:
     # client-config writes only: the memo slot an enclosing branch fills while it is empty
     # (``if _config is None: ... _config = Config()``), as ``Call.memo``
     memo: str = ""
+    # item writes (``os.environ[name] = value``, ``TABLE[name] = value``) whose key and value the
+    # same function also saves to a configuration file (``set_key(env_file(), name, value)``):
+    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved). A
+    # setting saved to the process's own file is a change of its configuration, made on purpose
+    saved_to: str = ""
+    saved_to_from: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -178,8 +178,7 @@ class ConfigValues(Context):
             elif what == "a":
                 part = self._attribute(func, rest)
             elif what == "g":
-                written = rest in self._written_storage
-                part = (f"unknown:`{rest.rsplit('.', 1)[-1]}` (module-level storage that functions write)", frozenset()) if written else _BOTTOM
+                part = self._storage_value(rest)
             elif what == "m":
                 part = self._imported_value(rest)
             elif what == "f":
@@ -256,7 +255,7 @@ class ConfigValues(Context):
         if binding.factory in cat.CHANNEL_FACTORIES:
             return (f"unknown:what the module-level queue `{short}` hands out (other code puts it there)", frozenset())
         if binding.kind == "mutable" and qual in self._written_storage:
-            return (f"unknown:`{short}` (module-level storage that functions write)", frozenset())
+            return self._storage_value(qual)
         if binding.kind not in ("value", "mutable"):
             return (f"unknown:`{short}` (module-level mutable storage)", frozenset())
         return _BOTTOM
@@ -608,9 +607,41 @@ class ConfigValues(Context):
         return sites
 
     @cached_property
-    def _written_storage(self) -> set[str]:
-        """Module-level storage some non-test function writes (rebinds, fills or mutates)."""
-        return {w.target for f in self.files if not f.is_test for fn in f.functions.values() for w in fn.writes}
+    def _written_storage(self) -> dict[str, list[tuple[Func, Access]]]:
+        """Module-level storage some non-test function writes (rebinds, fills or mutates), with
+        those writes."""
+        out: dict[str, list[tuple[Func, Access]]] = {}
+        for f in self.files:
+            if not f.is_test:
+                for fn in f.functions.values():
+                    for w in fn.writes:
+                        out.setdefault(w.target, []).append((Func(f, fn), w))
+        return out
+
+    def _storage_value(self, qualified: str) -> Resolved:
+        """What module-level storage that functions write holds: not known, unless every value
+        put there is a setting its writer also saves to the process's configuration file
+        (owl's settings page keeps the variables it saved to .env in a table): then it holds
+        the process's saved configuration."""
+        short = qualified.rsplit(".", 1)[-1]
+        writes = self._written_storage.get(qualified, [])
+        if not writes:
+            return _BOTTOM
+        if all(w.how in _EMPTYING or self.saved_setting(func, w) for func, w in writes):
+            return (f"process:`{short}` (settings also saved to the process's configuration file)", frozenset())
+        return (f"unknown:`{short}` (module-level storage that functions write)", frozenset())
+
+    def saved_setting(self, func: Func, access: Access) -> bool:
+        """Whether ``func`` also saves the key and value ``access`` writes to a configuration
+        file whose place is the same for every request (``set_key(find_dotenv(), k, v)``): the
+        process's own configuration, changed on purpose for every later request (a settings
+        page), not one request's value. A file per user or per request is no such change."""
+        if not access.saved_to:
+            return False
+        where = self._fixpoint(
+            ("saved-to", func.id, access.span), lambda: self._resolve(func, access.saved_to, access.saved_to_from, closed=True)
+        )
+        return _RANK[kind(where[0])] <= 1
 
     @cached_property
     def _attribute_writes(self) -> set[str]:
@@ -725,6 +756,8 @@ class ConfigValues(Context):
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
         a restore of the saved value, which belongs to the write it undoes)."""
+        if self.saved_setting(func, access):
+            return None  # saved to the process's configuration file as well: a settings change
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
         shown = f"`{access.value}`" if access.value else "the value"
@@ -783,6 +816,7 @@ class ConfigValues(Context):
 
 
 _REMOVALS = ("delete", "method:pop")
+_EMPTYING = (*_REMOVALS, "method:popitem", "method:clear")  # storage writes that put no value there
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
 

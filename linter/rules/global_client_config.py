@@ -45,6 +45,11 @@ whoever wrote last decides: both writes are reported). Not another value: a rest
 saved value (it belongs to the write it undoes), a sibling literal of a function whose branches
 test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from other variables:
 every call picks the same one), and a write in a script no module imports (its own process).
+Nor is a settings change: a key and value that the same function also saves to a configuration
+file at a place the same for every request (`set_key(find_dotenv(), name, value)` beside
+`os.environ[name] = value`, a settings page) become the process's configuration on purpose, for
+every later request; a module-level table filled only with such saved settings holds
+configuration too. A file per user or per request is no such change.
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
