@@ -224,6 +224,10 @@ def test_llm006_fix_moves_the_await_out_of_the_lock(tmp_path: Path) -> None:
         with self._lock:
             await asyncio.sleep(0)
             self.n = 1
+
+
+async def refresh_twice(c: C):
+    await asyncio.gather(c.refresh(), c.refresh())
 """})
     config = load(None, tmp_path, isolated=True)
     result = fix_files(discover_files([str(tmp_path)], config, cwd=tmp_path), config, 1, {"LLM006"}, unsafe=False)
