@@ -287,6 +287,7 @@ class _Extractor:
         return ""
 
     def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
+        value = _optional_value(value)
         factory = self.factory_of(value, ctx)
         shared = _field_default(value)
         if shared is not None:
@@ -2170,6 +2171,18 @@ def _keyed_text(value: ast.expr | None) -> str:
         return ""
     text = ast.unparse(value.value if isinstance(value, ast.Await) else value)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _optional_value(value: ast.expr | None) -> ast.expr | None:
+    """What an optional object is made from: ``Semaphore(n) if n else None`` (or the branches the
+    other way round) binds the object or nothing, so its kind is the object's (TinyTroupe's
+    per-client ``BoundedSemaphore(max_calls) if max_calls is not None else None`` was taken for a
+    lock by its name); any other conditional is left alone."""
+    if isinstance(value, ast.IfExp):
+        branches = [b for b in (value.body, value.orelse) if not (isinstance(b, ast.Constant) and b.value is None)]
+        if len(branches) == 1:
+            return branches[0]
+    return value
 
 
 def _field_default(value: ast.expr | None) -> ast.Call | None:
