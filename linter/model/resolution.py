@@ -327,16 +327,19 @@ class Resolution:
         """The overrides of an abstract method (``@abstractmethod``, or a method of a
         ``Protocol``) in project classes: a call through the base runs one of them. Test
         classes are left out (a fake is no evidence about the real thing)."""
+        return self.overrides(func) if self.is_abstract(func) else []
+
+    def is_abstract(self, func: Func) -> bool:
+        """A method of a class declared to be implemented elsewhere (``@abstractmethod``, or a
+        method of a ``Protocol``): what a call of it runs lives in the subclasses."""
         cls = func.facts.class_name
         if not cls or not func.facts.qualname.startswith(cls + "."):
-            return []
+            return False
         klass = func.file.classes.get(cls)
-        if klass is None or not (
+        return klass is not None and (
             any(d in _ABSTRACT for d in func.facts.decorators)
             or any(b.kind == "name" and b.name in _PROTOCOLS for b in klass.bases)
-        ):
-            return []
-        return self.overrides(func)
+        )
 
     def overrides(self, func: Func) -> list[Func]:
         """The project subclasses' versions of a method: ``self.m()`` may run any of them."""
