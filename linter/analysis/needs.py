@@ -46,6 +46,13 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
             for call in fn.calls:
                 if call.regions and call.callee.kind == "name":
                     names.add(call.callee.name)
+                elif call.regions and call.callee.kind == "result":
+                    # the function, and the class it returns: that class's method is called
+                    maker, _, method = call.callee.name.partition(":")
+                    names.add(maker)
+                    made = index.function_named(maker)
+                    if made is not None and made.facts.returns_type and not made.facts.returns_type.startswith("()"):
+                        names.add(f"{made.facts.returns_type}.{method}")
         for klass in f.classes.values():
             if _any_method(f, klass, lambda fn: bool(fn.regions)):
                 names.update(b.name for b in klass.bases if b.kind == "name")
