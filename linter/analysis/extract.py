@@ -2006,6 +2006,8 @@ class _Extractor:
             if self._is_instance_factory(made, value, ctx):
                 return made
             ref = self.resolve_expr(value.func, ctx)
+            if ref.kind == "self" and "." not in ref.name and ctx.cls:
+                return f"(){self.facts.module}.{ctx.cls}.{ref.name}"  # ``self._client().send()``: a method of this class
             if ref.kind != "name" or self.categorize(ref, ctx.fn) or _is_executor(made):
                 return ""  # a library's call (a response, an executor) is no project function's result
             known = made in self.catalog.client_factories or made in self.catalog.lock_factories or made in cat.MUTABLE_FACTORIES
