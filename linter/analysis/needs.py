@@ -47,18 +47,32 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
                 if call.regions and call.callee.kind == "name":
                     names.add(call.callee.name)
                 elif call.regions and call.callee.kind == "result":
-                    # the function, and the class it returns: that class's method is called
-                    maker, _, method = call.callee.name.partition(":")
-                    names.add(maker)
-                    made = index.function_named(maker)
-                    if made is not None and made.facts.returns_type and not made.facts.returns_type.startswith("()"):
-                        names.add(f"{made.facts.returns_type}.{method}")
+                    names |= _result_definitions(index, call.callee.name)
         for klass in f.classes.values():
             if _any_method(f, klass, lambda fn: bool(fn.regions)):
                 names.update(b.name for b in klass.bases if b.kind == "name")
                 # ``self._lock = OwnerFileLock(p)``: a project class may lock a file
                 names.update(b.factory for b in klass.attributes.values() if b.kind == "value" and "." in b.factory and b.factory[b.factory.rfind(".") + 1 :][:1].isupper())
     yield from map(Definition, names)
+
+
+def _result_definitions(index: ProjectIndex, result: str) -> set[str]:
+    """What a method called on a function's result needs (``Ref("result")``): the function,
+    the functions whose result it returns in turn (as ``Resolution.returned_class`` follows
+    them), and the method of the class that comes out (RD-Agent's ``self.get_evaluator()``
+    returns ``benchmarks.get_evaluator(task)``, a ``BaseEvaluator``)."""
+    maker, _, method = result.partition(":")
+    names = {maker}
+    for _ in range(4):
+        made = index.function_named(maker)
+        kind = made.facts.returns_type if made is not None else ""
+        if not kind.startswith("()"):
+            if kind:
+                names.add(f"{kind}.{method}")
+            break
+        maker = kind[2:]
+        names.add(maker)
+    return names
 
 
 def lock_region_implementers(index: ProjectIndex, depth: int = CALL_DEPTH) -> Iterator[Mentions]:
