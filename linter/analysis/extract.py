@@ -91,6 +91,10 @@ class _Fn:
     # value may be among them (``Access.saved_to``: matched once the whole function is walked)
     saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
     saving: list[tuple[Access, str, str]] = field(default_factory=list)
+    # local -> the project function whose result it holds (``c = get_client()``): ``c.send()``
+    # is a method of what that function returns (``FunctionFacts.returns_type``)
+    results: dict[str, str] = field(default_factory=dict)
+    returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +301,7 @@ class _Extractor:
         return ""
 
     def binding_for(self, name: str, value: ast.expr | None, ctx: _Ctx) -> Binding:
+        value = _optional_value(value)
         factory = self.factory_of(value, ctx)
         shared = _field_default(value)
         if shared is not None:
@@ -500,6 +505,8 @@ class _Extractor:
                 access.saved_to, access.saved_to_from = path[0], tuple(sorted(path[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
+        if not fn.facts.returns_type and len(fn.returned) == 1:
+            fn.facts.returns_type = next(iter(fn.returned))  # "" when one return is unknown
         local = fn.locals - fn.globals
         if not local:
             return
@@ -560,6 +567,7 @@ class _Extractor:
         if nested:
             fn.parent = ctx.fn
         facts.memoised = self.memo_return(node, ctx)
+        facts.returns_type = self.annotation_type(node.returns, ctx) if node.returns is not None else ""
         for p in a.posonlyargs + a.args + a.kwonlyargs:
             typed = self.annotation_type(p.annotation, ctx) if p.annotation is not None else ""
             if typed:
@@ -600,6 +608,7 @@ class _Extractor:
             if facts.returns:
                 source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
             facts.returns, facts.returns_from = source, tuple(sorted(deps))
+            ctx.fn.returned.add(self.object_made(node.value, ctx))
             if isinstance(node.value, (ast.Name, ast.Attribute)):
                 name = self.escapee(node.value, ctx)
                 if name:
@@ -1140,6 +1149,11 @@ class _Extractor:
                     fn.executors[name] = factory
                 elif self._is_instance_factory(factory, value, ctx):
                     fn.instances[name] = factory
+                made_by = self.object_made(value, ctx) if isinstance(value, (ast.Call, ast.Await)) else ""
+                if made_by.startswith("()"):
+                    fn.results[name] = made_by[2:]
+                else:
+                    fn.results.pop(name, None)
                 if factory:  # classified only if a region names it (see local_binding): most never are
                     fn.made[name] = (target, value)
                 else:
@@ -1903,6 +1917,10 @@ class _Extractor:
                 where = self.value_source(path, ctx)
                 fn.saves[saved] = _join(fn.saves[saved], where) if saved in fn.saves else where  # saved to two files: both decide
         category = self.categorize(ref, fn)
+        if ref.kind == "local" and text and not category:
+            root, _, rest = text.partition(".")
+            if rest and "." not in rest and root in fn.results:
+                ref = Ref("result", f"{fn.results[root]}:{rest}")  # ``c = get_client(); c.send()``
         method = func.attr if isinstance(func, ast.Attribute) else ""
         if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
             self.run_alone.add(id(node.args[0]))  # ``asyncio.run(main())``: ``main`` runs on its own loop
@@ -1969,7 +1987,7 @@ class _Extractor:
         picked = self.dispatched(func, ctx)
         recorded: list[Call] = []
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
-            if not (ref.kind in ("name", "self") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
+            if not (ref.kind in ("name", "self", "result") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
             call = Call(
@@ -2125,9 +2143,41 @@ class _Extractor:
                 ctx.fn.facts.spawns.append((r, how))
 
     def new_object_method(self, node: ast.Attribute, ctx: _Ctx) -> Ref | None:
-        """``Cls(x).method``: the method of an object built in place, when ``Cls`` is a class."""
+        """``Cls(x).method``: the method of an object built in place, when ``Cls`` is a class;
+        ``get_client().send``: a method of what a project function returns (``Ref("result")``)."""
         made = self.factory_of(node.value, ctx)
-        return Ref("name", f"{made}.{node.attr}") if self._is_instance_factory(made, node.value, ctx) else None
+        if self._is_instance_factory(made, node.value, ctx):
+            return Ref("name", f"{made}.{node.attr}")
+        maker = self.object_made(node.value, ctx)
+        return Ref("result", f"{maker[2:]}:{node.attr}") if maker.startswith("()") else None
+
+    def object_made(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        """What kind of object an expression gives, for ``FunctionFacts.returns_type``: a class
+        (built here, a local built from one, or a module-level object of one), "()" and the
+        project function whose result it is, or "" (unknown)."""
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call):
+            made = self.factory_of(value, ctx)
+            if self._is_instance_factory(made, value, ctx):
+                return made
+            ref = self.resolve_expr(value.func, ctx)
+            if ref.kind == "self" and "." not in ref.name and ctx.cls:
+                return f"(){self.facts.module}.{ctx.cls}.{ref.name}"  # ``self._client().send()``: a method of this class
+            if ref.kind != "name" or self.categorize(ref, ctx.fn) or _is_executor(made):
+                return ""  # a library's call (a response, an executor) is no project function's result
+            known = made in self.catalog.client_factories or made in self.catalog.lock_factories or made in cat.MUTABLE_FACTORIES
+            return "" if known else f"(){ref.name}"
+        if isinstance(value, ast.Name):
+            fn = ctx.fn
+            if value.id in fn.locals and value.id not in fn.globals:
+                if value.id in fn.instances:
+                    return fn.instances[value.id]
+                return f"(){fn.results[value.id]}" if value.id in fn.results else ""
+            bound = self.facts.bindings.get(value.id)
+            if bound is not None and bound.kind == "value" and bound.factory[bound.factory.rfind(".") + 1 :][:1].isupper():
+                return bound.factory  # ``return _DEFAULT`` where ``_DEFAULT = Other()``
+        return ""
 
     def context_run_target(self, target: ast.expr, args: list[_Arg], ctx: _Ctx) -> ast.expr | None:
         """``Thread(target=ctx.run, args=(step, tool))`` with ``ctx = contextvars.copy_context()``:
@@ -2347,6 +2397,18 @@ def _keyed_text(value: ast.expr | None) -> str:
         return ""
     text = ast.unparse(value.value if isinstance(value, ast.Await) else value)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _optional_value(value: ast.expr | None) -> ast.expr | None:
+    """What an optional object is made from: ``Semaphore(n) if n else None`` (or the branches the
+    other way round) binds the object or nothing, so its kind is the object's (TinyTroupe's
+    per-client ``BoundedSemaphore(max_calls) if max_calls is not None else None`` was taken for a
+    lock by its name); any other conditional is left alone."""
+    if isinstance(value, ast.IfExp):
+        branches = [b for b in (value.body, value.orelse) if not (isinstance(b, ast.Constant) and b.value is None)]
+        if len(branches) == 1:
+            return branches[0]
+    return value
 
 
 def _field_default(value: ast.expr | None) -> ast.Call | None:

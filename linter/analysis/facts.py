@@ -285,6 +285,11 @@ class FunctionFacts:
     # project functions it returns by name (``return _lifespan``), qualified and sorted: a call of
     # it hands one of them out (``FastAPI(lifespan=init())`` starts what ``init`` returns)
     hands_out: tuple[str, ...] = ()
+    # what a call of it returns, when one kind of object: a class (qualified; from its return
+    # annotation, or every ``return`` builds that class or hands out a module-level object of
+    # it), or "()" and the project function whose result it returns; else "". A method called
+    # on the result (``get_client().send()``, ``c = get_client(); c.send()``) is that class's
+    returns_type: str = ""
 
     @property
     def one_time_scope(self) -> bool:

@@ -11,8 +11,9 @@ from linter.analysis.facts import ClassFacts, FileFacts
 from linter.demands import Callers, Definition, Importers, Mentions, per_index
 from linter.diagnostics import Confidence, Diagnostic
 from linter.model.context import ASYNC_PRESUMED
+from linter.model.network import CALL_DEPTH
 from linter.payloads import Payload
-from linter.project import ProjectIndex
+from linter.project import ProjectIndex, Where
 
 
 @per_index  # several rules ask, after every few modules analysed
@@ -45,12 +46,59 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
             for call in fn.calls:
                 if call.regions and call.callee.kind == "name":
                     names.add(call.callee.name)
+                elif call.regions and call.callee.kind == "result":
+                    names |= _result_definitions(index, call.callee.name)
         for klass in f.classes.values():
             if _any_method(f, klass, lambda fn: bool(fn.regions)):
                 names.update(b.name for b in klass.bases if b.kind == "name")
                 # ``self._lock = OwnerFileLock(p)``: a project class may lock a file
                 names.update(b.factory for b in klass.attributes.values() if b.kind == "value" and "." in b.factory and b.factory[b.factory.rfind(".") + 1 :][:1].isupper())
     yield from map(Definition, names)
+
+
+def _result_definitions(index: ProjectIndex, result: str) -> set[str]:
+    """What a method called on a function's result needs (``Ref("result")``): the function,
+    the functions whose result it returns in turn (as ``Resolution.returned_class`` follows
+    them), and the method of the class that comes out (RD-Agent's ``self.get_evaluator()``
+    returns ``benchmarks.get_evaluator(task)``, a ``BaseEvaluator``)."""
+    maker, _, method = result.partition(":")
+    names = {maker}
+    for _ in range(4):
+        made = index.function_named(maker)
+        kind = made.facts.returns_type if made is not None else ""
+        if not kind.startswith("()"):
+            if kind:
+                names.add(f"{kind}.{method}")
+            break
+        maker = kind[2:]
+        names.add(maker)
+    return names
+
+
+def lock_region_implementers(index: ProjectIndex, depth: int = CALL_DEPTH) -> Iterator[Mentions]:
+    """Files that may implement an abstract method called under a lock (directly or through
+    project calls, as far as the network search follows them): they name its class, which they
+    subclass. The byte scan may have skipped them, and the network call is theirs (graphiti's
+    ``generate_response`` reaches ``_create_structured_completion``, abstract in the base class
+    and implemented by each provider's client in its own module)."""
+    classes: set[str] = set()
+    seen: set[str] = set()
+    for func in index.functions.values():
+        if not func.facts.regions or index.exempt(func, Where.START_UP):
+            continue
+        todo = [(func, call, depth) for call in func.facts.calls if call.regions]
+        while todo:
+            caller, call, left = todo.pop()
+            callee = index.resolve_function(call.callee, caller)
+            if callee is None or callee.id in seen:
+                continue
+            seen.add(callee.id)
+            if index.is_abstract(callee):
+                classes.add(callee.facts.class_name.rsplit(".", 1)[-1])
+            elif left > 0:
+                todo += [(callee, c, left - 1) for c in callee.facts.calls]
+    if classes:
+        yield Mentions(classes)
 
 
 def callback_storage_readers(index: ProjectIndex) -> Iterator[Mentions]:

@@ -368,6 +368,10 @@ class Analysis:
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1]):
                 if name and not name.startswith(("<", "__")):  # a constructor call names the class
                     named.setdefault((func.file.module, name), set()).add(kind)
+            # a function returning an instance of the class (``get_client().send()``): its callers
+            # call the method without naming the class
+            for maker in index.class_makers.get(f"{func.file.module}.{func.facts.class_name}", ()) if func.facts.class_name else ():
+                named.setdefault((maker.file.module, maker.facts.qualname.rsplit(".", 1)[-1]), set()).add(kind)
         pairs: dict[tuple[str, str], set] = {}
         for (module, name), of in named.items():
             pairs.setdefault((module.rsplit(".", 1)[-1], name), set()).update(of)

@@ -303,6 +303,10 @@ class Resolution:
                     return Func(where.file, fn)
                 q = q.rpartition(".<locals>.")[0]
             return None
+        if ref.kind == "result":
+            maker, _, method = ref.name.partition(":")
+            made = self.returned_class(maker)
+            return self._resolve_function(Ref("name", f"{made}.{method}"), where) if made else None
         if ref.kind != "name":
             return None
         func = self.function_named(ref.name)
@@ -318,6 +322,28 @@ class Resolution:
                 return self.method(hit[0], hit[1].name, name)  # ``Sub.register(...)``: inherited from a base
         return func
 
+    def returned_class(self, maker: str, hops: int = 3) -> str:
+        """The project class whose instance a call of the function ``maker`` returns
+        (``FunctionFacts.returns_type``, through functions that return another's result, a few
+        hops), qualified; else ""."""
+        func = self.function_named(maker)
+        made = func.facts.returns_type if func is not None else ""
+        if made.startswith("()"):
+            return self.returned_class(made[2:], hops - 1) if hops > 0 else ""
+        return made if made and self.resolve_class(Ref("name", made)) is not None else ""
+
+    @cached_property
+    def class_makers(self) -> dict[str, list[Func]]:
+        """Qualified class -> the project functions whose calls return an instance of it
+        (``returned_class``): a method of the class is called where they are."""
+        out: dict[str, list[Func]] = {}
+        for func in self.functions.values():
+            if func.facts.returns_type:
+                made = self.returned_class(f"{func.file.module}.{func.facts.qualname}")
+                if made:
+                    out.setdefault(made, []).append(func)
+        return out
+
     def _stored_function(self, file: FileFacts, class_name: str, name: str) -> Func | None:
         """``self.completions(...)`` where ``self.completions = patched_completions``."""
         hit = self.attribute(file, class_name, name)
@@ -327,16 +353,19 @@ class Resolution:
         """The overrides of an abstract method (``@abstractmethod``, or a method of a
         ``Protocol``) in project classes: a call through the base runs one of them. Test
         classes are left out (a fake is no evidence about the real thing)."""
+        return self.overrides(func) if self.is_abstract(func) else []
+
+    def is_abstract(self, func: Func) -> bool:
+        """A method of a class declared to be implemented elsewhere (``@abstractmethod``, or a
+        method of a ``Protocol``): what a call of it runs lives in the subclasses."""
         cls = func.facts.class_name
         if not cls or not func.facts.qualname.startswith(cls + "."):
-            return []
+            return False
         klass = func.file.classes.get(cls)
-        if klass is None or not (
+        return klass is not None and (
             any(d in _ABSTRACT for d in func.facts.decorators)
             or any(b.kind == "name" and b.name in _PROTOCOLS for b in klass.bases)
-        ):
-            return []
-        return self.overrides(func)
+        )
 
     def overrides(self, func: Func) -> list[Func]:
         """The project subclasses' versions of a method: ``self.m()`` may run any of them."""
