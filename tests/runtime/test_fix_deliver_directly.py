@@ -57,7 +57,9 @@ def test_deliver_directly(tmp_path: Path, mocked: MockedCompletion) -> None:
         f"{before_turns % 1000} -> missed {after_turns // 1000}, foreign {after_turns % 1000}; "
         f"8 threads x 50 (missed + foreign): {before_threads} -> {after_threads}"
     )
-    assert before_turns // 1000 >= 100 and after_turns == 0
+    # how many the original loses depends on when litellm's logging thread runs: 174 of 200 on a
+    # quiet machine, 16 with a load average of 11 (other test runs on 2 cores); the fix loses none
+    assert before_turns // 1000 >= 10 and after_turns == 0
     assert after_threads == 0
 
 
