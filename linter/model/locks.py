@@ -203,8 +203,8 @@ class Locks(Network):
         def``: nothing shows two tasks using the same instance. OpenManus' per-tool browser lock
         and AGiXT's reconcile lock are each driven by one loop. A pool's lock around a lookup by
         key (``self._sessions[sid]``) serves many callers, and stays reported."""
-        if lock.shared or region.serves_keys or not lock.label.startswith("self.") or "instance" not in str(lock.description):
-            return False
+        if lock.shared or lock.kind == "unknown" or region.serves_keys or region.lock.kind != "self":
+            return False  # (a lock known only by its name may be anyone's)
         if not func.facts.is_async or self.concurrency_evidence(func, presume=False) is not None:
             return False
         # another method taking it shares it with its callers: a sync one (``publish`` beside an
