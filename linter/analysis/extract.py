@@ -79,7 +79,6 @@ class _Fn:
     # storage whose lookup an early exit tested so far (``cached = self._cache.get(k)``, then
     # ``if cached: return cached``): a lock taken further down is double-checked for it
     exit_checked: set[str] = field(default_factory=set)
-    lookup_storage: dict[str, str] = field(default_factory=dict)  # local -> the storage it was looked up in
     tests: list = field(default_factory=list)  # (a branch's test, its context): ``finish_branches``
     node: ast.AST | None = None  # the ``def`` (None for the module / ``__main__``)
     rebound: set[str] | None = None  # names assigned in it other than to None (lazily)
@@ -795,7 +794,7 @@ class _Extractor:
                 self._checked_before[id(stmt)] = _mentions(node.test)
         if not node.orelse and node.body and isinstance(node.body[-1], (ast.Return, ast.Raise)):
             # a hit leaves here: the code below runs on a miss only
-            ctx.fn.exit_checked |= _storage_mentions(node.test, ctx.fn.lookup_storage)
+            ctx.fn.exit_checked |= _storage_mentions(node.test, _storage_of(ctx.fn.keyed))
         self.branch(node.test, ctx)
         guards = self.guard_params(node.test, ctx.fn)
         memo = self.memo_slot(node, ctx)
@@ -1127,11 +1126,6 @@ class _Extractor:
                     fn.keyed.pop(name, None)
                 self.bind_source(fn, name, self.value_source(value, ctx) if value is not None or self._target_source is None else self._target_source)
                 called = value.value if isinstance(value, ast.Await) else value
-                stored = _looked_up_storage(called)
-                if stored:
-                    fn.lookup_storage[name] = stored
-                else:
-                    fn.lookup_storage.pop(name, None)
                 looked = dotted(called.func) if isinstance(called, ast.Call) else None
                 if looked:
                     fn.lookups[name] = looked
@@ -1771,10 +1765,10 @@ class _Extractor:
         assigned: set[str] = set()
         called: set[str] = set()  # methods of the class called where a check decides
         # locals bound from a lookup (``cached = self._cache.get(k)``): testing them tests the storage
-        storage = dict(ctx.fn.lookup_storage)
+        storage = _storage_of(ctx.fn.keyed)
         for st in body:
             if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
-                stored = _looked_up_storage(st.value.value if isinstance(st.value, ast.Await) else st.value)
+                stored = _looked_up_storage(st.value)
                 if stored:
                     storage[st.targets[0].id] = stored
         todo: list[tuple[ast.stmt, bool]] = [(s, False) for s in body]
@@ -2650,11 +2644,18 @@ _KEYED_METHODS = frozenset(["get", "pop", "setdefault"])
 def _looked_up_storage(value: ast.expr | None) -> str:
     """The storage a value is looked up in by a key that varies (``self._cache.get(k)``,
     ``CACHE[k]``), else ""."""
+    if isinstance(value, ast.Await):
+        value = value.value
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and _keyed_lookup(value):
         return dotted(value.func.value) or ""
     if isinstance(value, ast.Subscript) and _keyed_lookup(value):
         return dotted(value.value) or ""
     return ""
+
+
+def _storage_of(keyed: dict[str, ast.expr]) -> dict[str, str]:
+    """Local -> the storage it was looked up in, of a function's per-key lookups (``_Fn.keyed``)."""
+    return {name: stored for name, value in keyed.items() if (stored := _looked_up_storage(value))}
 
 
 def _storage_mentions(test: ast.expr, storage: dict[str, str]) -> set[str]:

@@ -294,12 +294,6 @@ class Context(Network):
             return f"built once per key: {func.facts.qualname} returns what {func.facts.memoised} holds before it builds"
         return None
 
-    def written_once(self, write: Access) -> bool:
-        """A config write inside the branch that fills a process-wide memo slot (``if _config is
-        None: os.environ[K] = v; _config = Config(v)``): it runs once, at the first use
-        (deer-flow's ``get_auth_config`` exports the process's JWT secret there)."""
-        return once_per_process(write.memo)
-
     def memoised_by(self, func: Func) -> str | None:
         """Why ``func`` runs once per key or owner: every caller memoises the call (``memo``)."""
         callers = self.callers.get(func.id, [])
@@ -555,10 +549,11 @@ class Context(Network):
         site of ``callee`` that needs ``needed``."""
         return needed_of(caller, call, callee, needed)
 
-    def filled_once(self, call: Call) -> bool:
-        """``call`` fills a process-wide memo slot or runs under a latch its callee sets
-        (``once_per_process``): once, at the first use."""
-        return once_per_process(call.memo)
+    def filled_once(self, site: Call | Access) -> bool:
+        """A call or config write in the branch that fills a process-wide memo slot, or under a
+        latch its callee sets (``once_per_process``): it runs once, at the first use (deer-flow's
+        ``get_auth_config`` exports the process's JWT secret inside ``if _config is None:``)."""
+        return once_per_process(site.memo)
 
     def may_pass(self, call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
         """Whether ``call`` may give ``callee`` each optional parameter of ``needed``."""

@@ -166,7 +166,7 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
         writes = sorted(func.facts.config_writes, key=lambda a: a.order)
         # one finding per write site: a suppression or a baseline entry covers that site only
         for write in writes:
-            if index.written_once(write):
+            if index.filled_once(write):
                 continue  # fills a process-wide memo slot: once, at the first use
             varying = index.varying_value(func, write)
             if varying is not None:
