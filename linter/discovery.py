@@ -45,15 +45,33 @@ class SourceFile:
     ``__init__``. The ``Path`` is made when first asked for: a rerun that finds everything
     cached never needs one, and making 5,000 of them is a quarter of its discovery."""
 
-    __slots__ = ("fspath", "display", "module", "is_package", "_path", "_real")
+    __slots__ = ("fspath", "display", "module", "is_package", "aliases", "_path", "_real")
 
-    def __init__(self, path: Path | str, display: str, module: str, is_package: bool, real: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        display: str,
+        module: str,
+        is_package: bool,
+        real: str | None = None,
+        aliases: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.fspath = os.fspath(path)
         self.display = display
         self.module = module
         self.is_package = is_package
+        # the top-level names of its own folder that another folder's module holds (plain name
+        # -> the name this folder's module got): its absolute imports of them mean its own
+        self.aliases = aliases
         self._path = path if isinstance(path, Path) else None
         self._real = real  # discovery knows it (the walk's real folder + the name)
+
+    @property
+    def cache_name(self) -> str:
+        """The module name as the caches key it: the facts depend on ``aliases`` too."""
+        if not self.aliases:
+            return self.module
+        return self.module + "\0" + ",".join(f"{a}={b}" for a, b in self.aliases)
 
     @property
     def path(self) -> Path:
@@ -68,8 +86,8 @@ class SourceFile:
             self._real = os.path.realpath(self.fspath)
         return self._real
 
-    def _key(self) -> tuple[str, str, str, bool]:
-        return (self.fspath, self.display, self.module, self.is_package)
+    def _key(self) -> tuple[str, str, str, bool, tuple[tuple[str, str], ...]]:
+        return (self.fspath, self.display, self.module, self.is_package, self.aliases)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SourceFile) and self._key() == other._key()
@@ -80,11 +98,11 @@ class SourceFile:
     def __repr__(self) -> str:
         return f"SourceFile({self.fspath!r}, {self.display!r}, {self.module!r}, {self.is_package!r})"
 
-    def __getstate__(self) -> tuple[str, str, str, bool]:
+    def __getstate__(self) -> tuple[str, str, str, bool, tuple[tuple[str, str], ...]]:
         return self._key()
 
-    def __setstate__(self, state: tuple[str, str, str, bool]) -> None:
-        self.fspath, self.display, self.module, self.is_package = state
+    def __setstate__(self, state: tuple[str, str, str, bool, tuple[tuple[str, str], ...]]) -> None:
+        self.fspath, self.display, self.module, self.is_package, self.aliases = state
         self._path = self._real = None
 
 
@@ -342,8 +360,12 @@ def _distinct_modules(files: list[SourceFile]) -> list[SourceFile]:
     folders were one module ``app``, and the facts of one replaced the other's in the index (a
     finding in camel's ``mistral_OCR/app.py`` came and went with ``youtube_ocr/app.py`` being
     parsed; pdd's own ``pdd`` package shared its name with five copies under ``research/``).
-    The shallowest folder (then the first in path order) keeps the plain name, which imports
-    resolve to; another becomes ``app@its/folder``, a name no import spells."""
+    The shallowest folder (then the first in path order) keeps the plain name; another becomes
+    ``app@its/folder``, a name no import spells. Each file of that other folder is told the
+    names its folder's modules got (``SourceFile.aliases``): its own ``from marketing_posts.crew
+    import ...`` means its own package, run from its folder, not the kept one (crewAI-examples
+    has two example projects with a package ``marketing_posts``: an example's findings came
+    only when it was checked alone)."""
     roots: list[tuple[SourceFile, str, str]] = []
     holder: dict[str, str] = {}  # top-level name -> the folder that keeps it
     for sf in files:
@@ -355,12 +377,16 @@ def _distinct_modules(files: list[SourceFile]) -> list[SourceFile]:
         kept = holder.get(top)
         if kept is None or (root.count("/"), root) < (kept.count("/"), kept):
             holder[top] = root
+    renamed: dict[str, dict[str, str]] = {}  # folder -> its top-level names another folder holds
+    for _sf, top, root in roots:
+        if holder[top] != root:
+            renamed.setdefault(root, {})[top] = f"{top}@{root.replace('.', '_') or '_'}"
     out: list[SourceFile] = []
     for sf, top, root in roots:
-        if holder[top] != root:
-            renamed = f"{top}@{root.replace('.', '_') or '_'}"
-            rest = sf.module[len(top) :]
-            sf = SourceFile(sf.fspath, sf.display, renamed + rest, sf.is_package, sf._real)
+        names = renamed.get(root)
+        if names:
+            module = names[top] + sf.module[len(top) :] if top in names else sf.module
+            sf = SourceFile(sf.fspath, sf.display, module, sf.is_package, sf._real, tuple(sorted(names.items())))
         out.append(sf)
     return out
 

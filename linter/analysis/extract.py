@@ -181,9 +181,10 @@ class _Positions:
 
 
 class _Extractor:
-    def __init__(self, tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str) -> None:
+    def __init__(self, tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str, aliases: dict[str, str] | None = None) -> None:
         self.tree = tree
         self.facts = facts
+        self.aliases = aliases
         self.catalog = catalog
         self.imports = facts.imports
         self.pos = _Positions(text)
@@ -361,7 +362,7 @@ class _Extractor:
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.star_imports)
+                add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.star_imports, self.aliases)
             elif isinstance(stmt, ast.Assign):
                 for t in stmt.targets:
                     self._add_target_names(t)
@@ -995,7 +996,7 @@ class _Extractor:
 
     def on_import(self, node: ast.Import | ast.ImportFrom, ctx: _Ctx):
         if ctx.fn is not self.toplevel or ctx.in_class_body:
-            add_import(self.imports, node, self.facts.module, self.facts.is_package)
+            add_import(self.imports, node, self.facts.module, self.facts.is_package, aliases=self.aliases)
         return ()
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
@@ -2273,24 +2274,37 @@ def add_import(
     module: str,
     is_package: bool,
     stars: set[str] | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> None:
     """Record the local names that an import statement binds (and, in ``stars``, the modules
-    it star-imports)."""
+    it star-imports). ``aliases``: the names the modules of its own folder got (see
+    ``SourceFile.aliases``), for an absolute import of one of them."""
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
-                table[alias.asname] = alias.name
+                table[alias.asname] = _aliased(alias.name, aliases)
             else:
                 first = alias.name.split(".", 1)[0]  # ``import a.b`` binds ``a``
-                table[first] = first
+                table[first] = _aliased(first, aliases)
         return
     base = resolve_relative(module, is_package, node.level or 0, node.module or "")
+    if not node.level:
+        base = _aliased(base, aliases)
     for alias in node.names:
         if alias.name == "*":
             if stars is not None and base:
                 stars.add(base)
             return
         table[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+
+def _aliased(name: str, aliases: dict[str, str] | None) -> str:
+    """``name`` with its top-level part replaced by the name its folder's module got."""
+    if not aliases:
+        return name
+    top, dot, rest = name.partition(".")
+    renamed = aliases.get(top)
+    return name if renamed is None else renamed + dot + rest
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -2927,8 +2941,10 @@ _HANDLERS: dict[type, Callable] = {
 }
 
 
-def extract(tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str) -> FileFacts:
-    """Fill ``facts`` from a module parsed by ``ast`` (``text``: its source, for columns)."""
-    _Extractor(tree, facts, catalog, text).run()
+def extract(tree: ast.Module, facts: FileFacts, catalog: Catalog, text: str, aliases: tuple[tuple[str, str], ...] = ()) -> FileFacts:
+    """Fill ``facts`` from a module parsed by ``ast`` (``text``: its source, for columns;
+    ``aliases``: ``SourceFile.aliases``, the names its absolute imports of its own folder's
+    modules resolve to)."""
+    _Extractor(tree, facts, catalog, text, dict(aliases)).run()
     facts.parsed = True
     return facts

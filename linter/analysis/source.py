@@ -43,6 +43,7 @@ class Job:
     force_parse: bool = False  # demanded by the join stage: skip the prefilter
     text: str | None = None  # source to use instead of the file's (a fix being verified)
     ruled_out: bool = False  # the byte scan ruled it out already: only its syntax is checked
+    aliases: tuple[tuple[str, str], ...] = ()  # ``SourceFile.aliases``
 
 
 def read_source(path: str | Path) -> bytes:
@@ -258,14 +259,14 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
         facts.suppressions = suppressions(text)
     if verdict is not None:
         try:
-            return _rejected(facts, text, verdict, skipped, scan.catalog)
+            return _rejected(facts, text, verdict, skipped, scan.catalog, job.aliases)
         finally:
             trim_heap()
     from linter.analysis.extract import extract
 
     assert tree is not None
     with paused_gc():  # passes over the live tree cost 10% of the extraction
-        extract(tree, facts, scan.catalog, text)
+        extract(tree, facts, scan.catalog, text, job.aliases)
     return facts
 
 
@@ -289,7 +290,9 @@ def trim_heap() -> None:
 _MALLOC_TRIM = None  # the C function, False where there is none, None before the first look
 
 
-def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool, catalog: Catalog) -> FileFacts | None:
+def _rejected(
+    facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: bool, catalog: Catalog, aliases: tuple[tuple[str, str], ...] = ()
+) -> FileFacts | None:
     """A file CPython's parser rejects: a syntax error, unless libcst (which knows newer syntax
     than the running interpreter) parses it; then its facts come from libcst's tree lowered to
     syntax this Python parses (``lowering.py``), or, when that fails, they are unknown, which
@@ -318,7 +321,7 @@ def _rejected(facts: FileFacts, text: str, verdict: CPythonVerdict, skipped: boo
         from linter.analysis.extract import extract
 
         with paused_gc():
-            return extract(tree, facts, catalog, older)  # type: ignore[arg-type]
+            return extract(tree, facts, catalog, older, aliases)  # type: ignore[arg-type]
     version = ".".join(map(str, sys.version_info[:2]))
     facts.error = f"cannot analyse: the file uses syntax newer than Python {version}, which llmlint runs on ({verdict.message}); run llmlint on a newer Python"
     facts.error_span = verdict.span

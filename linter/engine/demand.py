@@ -189,7 +189,7 @@ class Analysis:
     def _cached(self, sf: SourceFile, force: bool, sigs: dict) -> tuple[bool, FileFacts | None]:
         if self.cache is None or sf.display in self.overrides:
             return False, None
-        e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+        e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.cache_name, sf.is_package)
         sigs[sf.display] = stat_signature(sf.path) if e is None else e.stat
         if e is None:
             return False, None
@@ -204,7 +204,7 @@ class Analysis:
     def _store(self, sf: SourceFile, force: bool, sig, outcome: Outcome) -> None:
         if self.cache is None or sf.display in self.overrides or sig is None or outcome.digest is None:
             return
-        e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
+        e = self.cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.cache_name, sf.is_package)
         if not force:
             e.skipped = outcome.result is None
         imported = outcome.imported if outcome.imported is not None else self._imported.get(sf.display)
@@ -332,7 +332,7 @@ class Analysis:
     def _mentions(self, sf: SourceFile, question: MentionsWord, source: bytes, pattern: re.Pattern[bytes]) -> bool:
         e = None
         if self.cache is not None:
-            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.cache_name, sf.is_package)
             if e is not None and source in e.mentions:
                 return self._record(sf, question, e.mentions[source])
         try:
@@ -450,7 +450,7 @@ class Analysis:
         e = None
         key = b"from:" + digest(repr(question.pairs).encode()).hex().encode()
         if self.cache is not None and sf.display not in self.overrides:
-            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.cache_name, sf.is_package)
             if e is not None and key in e.mentions:
                 return self._record(sf, question, e.mentions[key])
         data = self._bytes(sf)
@@ -464,7 +464,7 @@ class Analysis:
         imported = self._imported.get(sf.display)
         e = None
         if imported is None and self.cache is not None and sf.display not in self.overrides:
-            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.module, sf.is_package)
+            e = self.cache.entry(sf.realpath, sf.path, sf.display, sf.cache_name, sf.is_package)
             if e is not None and e.imported is not None:
                 imported = self._imported[sf.display] = e.imported
         if imported is not None and not imported & wanted.keys():

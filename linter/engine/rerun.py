@@ -61,7 +61,7 @@ def same_facts(files: list[SourceFile], config: Config, cache: Cache) -> tuple |
     edited: list[tuple[SourceFile, TreeFile, Signature]] = []
     for sf, record in zip(files, tree.files):
         current = stat_signature(sf.fspath)
-        if current is None or (record.display, record.module, record.is_package) != (sf.display, sf.module, sf.is_package):
+        if current is None or (record.display, record.module, record.is_package) != (sf.display, sf.cache_name, sf.is_package):
             return None
         if current != record.stat:
             if len(edited) == _MAX_EDITED:
@@ -137,7 +137,7 @@ def _keep(sf: SourceFile, sig: Signature, outcome: Outcome, raw: str | None, cac
     after the comparison, which reads the recorded facts from the old entry."""
     if outcome.digest is None or isinstance(outcome.result, str):
         return
-    e = cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.module, sf.is_package)
+    e = cache.store(sf.realpath, sig, outcome.digest, sf.display, sf.cache_name, sf.is_package)
     e.skipped = outcome.result is None
     facts = outcome.result if forced is None else forced
     if isinstance(facts, FileFacts) and raw is not None:
@@ -173,7 +173,7 @@ def tree_record(key: bytes, config: Config, files: list[SourceFile], sigs: list[
         e = cache.entries.get(sf.realpath)
         known = e is not None and e.stat == sig
         raw = e.facts_json() if known else None  # type: ignore[union-attr]
-        out.append(TreeFile(sf.display, sf.module, sf.is_package, sig, e.skipped if known else None,  # type: ignore[union-attr]
+        out.append(TreeFile(sf.display, sf.cache_name, sf.is_package, sig, e.skipped if known else None,  # type: ignore[union-attr]
                             facts_digest(raw) if raw is not None else None,
                             tuple(analysis.asked.get(sf.display, ()))))
     return TreeRecord(key, report_settings(config), tuple(analysis.questions), tuple(out))
@@ -225,5 +225,5 @@ def run_key(files: list[SourceFile], config: Config, sigs: list[Signature]) -> b
         return None
     parts = [report_settings(config)]
     for sf, sig in zip(files, sigs):
-        parts.append(f"{sf.display}\0{sf.module}\0{sf.is_package}\0{sig[0]},{sig[1]},{sig[2]},{sig[3]}")
+        parts.append(f"{sf.display}\0{sf.cache_name}\0{sf.is_package}\0{sig[0]},{sig[1]},{sig[2]},{sig[3]}")
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))

@@ -219,7 +219,7 @@ class Workers:
 
 
 def make_job(sf: SourceFile, force: bool, overrides: dict[str, str]) -> Job:
-    return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, overrides.get(sf.display))
+    return Job(str(sf.path), sf.display, sf.module, sf.is_package, force, overrides.get(sf.display), aliases=sf.aliases)
 
 
 def scan_of(config: Config) -> Scan:

@@ -80,6 +80,7 @@ class Context(Network):
     def __init__(self, files: Iterable[FileFacts]) -> None:
         super().__init__(files)
         self._one_time: dict[str, bool] = {}
+        self._built_once: dict[str, bool] = {}  # class -> built at one top-level place only (a scan of every call)
         self._suspends: dict[str, bool] = {}
 
     def suspends(self, func: Func) -> bool:
@@ -582,29 +583,53 @@ class Context(Network):
         klass = func.file.classes.get(cls)
         if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
             return ""  # ``@singleton``: the container builds one, once
-        if self._built_once_by_its_script(func.file, cls):
+        if self._built_once_per_process(func.file, cls):
             return ""
         return f"{func.facts.qualname} runs on every construction of {cls}"
 
-    def _built_once_by_its_script(self, file: FileFacts, cls: str) -> bool:
-        """A class of a script (a file no module imports, not run per visitor) that the script
-        builds at one place of its top level and nowhere else, names in no base and hands on as
-        no value: one instance per run (crewAI-examples' ``nvllm`` wrapper, built once for the
-        one crew the script kicks off)."""
-        names = {file.module, *namespace_names(file.path, file.module, file.is_package)}
-        if names & self._modules_the_app_imports or self.is_streamlit(file) or cls in file.escapes:
+    def _built_once_per_process(self, file: FileFacts, cls: str) -> bool:
+        """A class of an application built at one place, at the top level of a module or a
+        script of its own program, and nowhere else: one instance per run (crewAI-examples'
+        ``nvllm`` wrapper, built once for the one crew a script kicks off, in the script or in
+        the ``crew.py`` it imports). Not a class another program imports (a library's class is
+        built by its users too), nor one subclassed, handed on as a value or of a module run
+        per visitor."""
+        key = f"{file.module}.{cls}"
+        found = self._built_once.get(key)
+        if found is None:
+            found = self._built_once[key] = self._one_site_at_top_level(file, cls)
+        return found
+
+    def _one_site_at_top_level(self, file: FileFacts, cls: str) -> bool:
+        if self.is_streamlit(file) or cls in file.escapes:
             return False
         qualified = f"{file.module}.{cls}"
-        if any(b.kind == "name" and b.name == qualified for k in file.classes.values() for b in k.bases):
-            return False  # a subclass's constructions run it too
-        sites: list[str] = []
-        for fn in file.functions.values():
-            for call in fn.calls:
-                hit = self.resolve_class(call.callee) if call.callee.kind == "name" else None
-                if hit is not None and hit[0] is file and hit[1].name == cls:
-                    sites.append(fn.qualname)
-        return sites in (["<module>"], ["<main>"])
+        sites: list[tuple[FileFacts, str]] = []
+        for f in self.files:
+            if f.is_test:
+                continue  # tests are no evidence either way
+            if any(self._names_class(b, file, cls) for k in f.classes.values() for b in k.bases):
+                return False  # a subclass's constructions run it too
+            if f is not file and not self.same_program(f, file) and _imports_module(f, file.module, qualified):
+                return False  # another program uses the class: it builds its own
+            for fn in f.functions.values():
+                sites.extend((f, fn.qualname) for call in fn.calls if self._names_class(call.callee, file, cls))
+        if len(sites) != 1 or sites[0][1] not in ("<module>", "<main>"):
+            return False
+        site = sites[0][0]  # its top level runs once per process (imported once, or the script run)
+        return (site is file or self.same_program(site, file)) and not self.is_streamlit(site)
 
+    def _names_class(self, ref: Ref, file: FileFacts, cls: str) -> bool:
+        """Whether ``ref`` names the class ``cls`` of ``file``."""
+        if ref.kind != "name" or ref.name.rpartition(".")[2] != cls:
+            return False
+        hit = self.resolve_class(ref)
+        return hit is not None and hit[0] is file and hit[1].name == cls
+
+
+def _imports_module(f: FileFacts, module: str, qualified: str) -> bool:
+    """Whether an import of ``f`` names ``module`` (or a class ``qualified`` of it)."""
+    return any(t == qualified or t == module or t.startswith(module + ".") for t in f.imports.values())
 
 
 def once_per_process(memo: str) -> bool:
