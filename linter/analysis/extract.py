@@ -549,6 +549,7 @@ class _Extractor:
             decorators=tuple(decorators),
             params=tuple(params),
             one_shot=_is_one_shot(node, self.flag_setters),
+            reentry_guarded=_is_reentry_guarded(node),
             optional=_optional_params(a),
             dispatches=name == "__new__" and _dispatches(node),
         )
@@ -2719,6 +2720,36 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable
         return True
     called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     return bool(called & setters().get(flag, set()))
+
+
+def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``if self._running: raise RuntimeError("already running")`` among its first statements
+    (also inside a ``with lock:``; a test of ``self.x``, ``not self.x`` or ``self.x is [not]
+    None``), and ``self._running = ...`` further down: it runs once at a time per object
+    (livekit's ``AgentServer.run``: "worker is already running")."""
+    if not node.args.args or node.args.args[0].arg != "self":
+        return False
+    body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if body and isinstance(body[0], (ast.With, ast.AsyncWith)):
+        body = body[0].body
+    for first in body[:4]:
+        if not (isinstance(first, ast.If) and not first.orelse and len(first.body) == 1 and isinstance(first.body[0], (ast.Raise, ast.Return))):
+            return False
+        if not isinstance(first.body[0], ast.Raise):
+            continue  # another early exit first (``if not self._entry: return``)
+        test = first.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+            test = test.left
+        name = dotted(test) or ""
+        owner, _, attr = name.partition(".")
+        if owner == "self" and attr and "." not in attr:
+            return any(
+                isinstance(s, (ast.Assign, ast.AnnAssign)) and any(dotted(t) == name for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
+                for s in ast.walk(node)
+            )
+    return False
 
 
 def _sets_attr(node: ast.AST, owners: tuple[str, ...], attr: str) -> bool:

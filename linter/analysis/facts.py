@@ -249,6 +249,10 @@ class FunctionFacts:
     # a guarded one-shot init: returns at once when a module-level flag it sets is already set
     # (``if _ready: return`` ... ``_ready = True``), so its body runs once per process
     one_shot: bool = False
+    # refuses to run while it already is: ``if self._running: raise ...`` first (also inside a
+    # ``with lock:``), and ``self._running = ...`` further down: the start / run of a long-lived
+    # object (a server, a worker loop), one run at a time per object
+    reentry_guarded: bool = False
     # memoised per key: returns at once what a shared memo slot holds (``if key in CACHE: return
     # CACHE[key]``) and fills that slot further down: the slot's text, else ""
     memoised: str = ""

@@ -136,6 +136,28 @@ def namers_of_unnamed_classes(index: ProjectIndex) -> Iterator[Mentions | Defini
             yield Definition(".".join(parts[:i]) + "." + name)  # resolves to that package's __init__
 
 
+def builders_of_classes(index: ProjectIndex) -> Iterator[Mentions | Callers]:
+    """Files that may build a class whose number of objects decides a finding (they mention
+    its name), and the callers of the functions that build it: a class with a method that
+    refuses a second run (``one_run_per_process``: built only where nothing is concurrent), or
+    one whose constructor registers callbacks or writes client config and that the files
+    analysed build once, at a top level (``built_once_per_process``). The byte scan may have
+    skipped a module that builds another one per request."""
+    names: set[str] = set()
+    for func in index.functions.values():
+        cls = func.facts.class_name
+        if not cls:
+            continue
+        if func.facts.reentry_guarded:
+            names.add(cls.rsplit(".", 1)[-1])
+            sites = index.construction_sites(func.file, cls)
+            yield from (Callers(i) for i in sorted({site.id for site in sites.sites} if sites else ()))
+        elif (func.facts.registrations or func.facts.config_writes) and index.built_once_per_process(func.file, cls):
+            names.add(cls.rsplit(".", 1)[-1])
+    if names:
+        yield Mentions(names)
+
+
 def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Iterator[Callers]:
     """``Callers`` of the function of each finding graded low (each function of its file when
     its payload names none): files the byte scan skipped may hold the web handler or thread

@@ -45,6 +45,7 @@ An evidence chain is a path a run can take:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Iterator
 
@@ -80,7 +81,8 @@ class Context(Network):
     def __init__(self, files: Iterable[FileFacts]) -> None:
         super().__init__(files)
         self._one_time: dict[str, bool] = {}
-        self._built_once: dict[str, bool] = {}  # class -> built at one top-level place only (a scan of every call)
+        self._built: dict[str, _Sites | None] = {}  # class -> where it is built (a scan of every call)
+        self._startup_built: dict[str, bool] = {}  # class -> built only where nothing is concurrent
         self._suspends: dict[str, bool] = {}
 
     def suspends(self, func: Func) -> bool:
@@ -207,6 +209,8 @@ class Context(Network):
         for level in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = []
             for f, steps, needed in frontier:
+                if self.one_run_per_process(f):
+                    continue
                 why = self._request_reason(f)
                 if why is not None and self._invoked_with(f, needed):
                     return Chain(steps + (why,))
@@ -467,6 +471,8 @@ class Context(Network):
         for _ in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
             for f, steps, on_loop, needed in frontier:
+                if self.one_run_per_process(f):
+                    continue  # neither concurrent itself nor through what starts it
                 entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f, presume)
                 if entry is not None and self._invoked_with(f, needed):
                     return Chain(steps + (text(entry),))
@@ -583,41 +589,73 @@ class Context(Network):
         klass = func.file.classes.get(cls)
         if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
             return ""  # ``@singleton``: the container builds one, once
-        if self._built_once_per_process(func.file, cls):
+        if self.built_once_per_process(func.file, cls):
             return ""
         return f"{func.facts.qualname} runs on every construction of {cls}"
 
-    def _built_once_per_process(self, file: FileFacts, cls: str) -> bool:
+    def built_once_per_process(self, file: FileFacts, cls: str) -> bool:
         """A class of an application built at one place, at the top level of a module or a
         script of its own program, and nowhere else: one instance per run (crewAI-examples'
         ``nvllm`` wrapper, built once for the one crew a script kicks off, in the script or in
         the ``crew.py`` it imports). Not a class another program imports (a library's class is
         built by its users too), nor one subclassed, handed on as a value or of a module run
         per visitor."""
-        key = f"{file.module}.{cls}"
-        found = self._built_once.get(key)
-        if found is None:
-            found = self._built_once[key] = self._one_site_at_top_level(file, cls)
-        return found
-
-    def _one_site_at_top_level(self, file: FileFacts, cls: str) -> bool:
-        if self.is_streamlit(file) or cls in file.escapes:
+        sites = self.construction_sites(file, cls)
+        if sites is None or sites.other_programs or len(sites.sites) != 1 or self.is_streamlit(file):
             return False
+        site = sites.sites[0]  # its top level runs once per process (imported once, or the script run)
+        return site.facts.qualname in ("<module>", "<main>") and (site.file is file or self.same_program(site.file, file)) and not self.is_streamlit(site.file)
+
+    def one_run_per_process(self, func: Func) -> bool:
+        """A method that refuses to run while it already is (``FunctionFacts.reentry_guarded``)
+        on objects only start-up code builds: the run of a server or a worker, one at a time
+        per object and one object per program, whatever starts it (livekit's ``AgentServer.run``
+        exports the server's options for its job processes, on a task its CLI starts once)."""
+        return func.facts.reentry_guarded and self.built_only_at_startup(func)
+
+    def built_only_at_startup(self, func: Func) -> bool:
+        """Every object of ``func``'s class is built where nothing shows concurrency (module
+        level, ``main``, a command, a factory only those call), here or in the programs that
+        use it, and it is built somewhere: a server or a worker that each example script makes
+        once (livekit's ``server = AgentServer()``, or ``AgentServer.from_server_options`` in
+        its ``run_app``). A class built in a request handler or a task is not."""
+        cls = func.facts.class_name
+        key = f"{func.file.module}.{cls}"
+        if key not in self._startup_built:
+            self._startup_built[key] = False  # a cycle through the sites' own evidence: not known
+            sites = self.construction_sites(func.file, cls) if cls else None
+            self._startup_built[key] = sites is not None and bool(sites.sites) and all(
+                self.one_time(site) or self.concurrency_evidence(site) is None for site in {s.id: s for s in sites.sites}.values()
+            )
+        return self._startup_built[key]
+
+    def construction_sites(self, file: FileFacts, cls: str) -> _Sites | None:
+        """Where the project builds class ``cls`` of ``file`` (tests left out: no evidence either
+        way), or None when that cannot be known: it is subclassed (the subclass's constructions
+        build it too) or handed on as a value (built wherever it goes)."""
+        key = f"{file.module}.{cls}"
+        if key not in self._built:
+            self._built[key] = self._find_sites(file, cls)
+        return self._built[key]
+
+    def _find_sites(self, file: FileFacts, cls: str) -> _Sites | None:
+        if cls in file.escapes:
+            return None
         qualified = f"{file.module}.{cls}"
-        sites: list[tuple[FileFacts, str]] = []
+        found = _Sites()
         for f in self.files:
             if f.is_test:
-                continue  # tests are no evidence either way
+                continue
             if any(self._names_class(b, file, cls) for k in f.classes.values() for b in k.bases):
-                return False  # a subclass's constructions run it too
+                return None
             if f is not file and not self.same_program(f, file) and _imports_module(f, file.module, qualified):
-                return False  # another program uses the class: it builds its own
+                found.other_programs = True  # another program uses the class: it may build its own
             for fn in f.functions.values():
-                sites.extend((f, fn.qualname) for call in fn.calls if self._names_class(call.callee, file, cls))
-        if len(sites) != 1 or sites[0][1] not in ("<module>", "<main>"):
-            return False
-        site = sites[0][0]  # its top level runs once per process (imported once, or the script run)
-        return (site is file or self.same_program(site, file)) and not self.is_streamlit(site)
+                built = sum(1 for call in fn.calls if self._names_class(call.callee, file, cls))
+                site = self.functions.get(f"{f.module}:{fn.qualname}") if built else None
+                if site is not None:
+                    found.sites.extend([site] * built)  # once per construction
+        return found
 
     def _names_class(self, ref: Ref, file: FileFacts, cls: str) -> bool:
         """Whether ``ref`` names the class ``cls`` of ``file``."""
@@ -625,6 +663,15 @@ class Context(Network):
             return False
         hit = self.resolve_class(ref)
         return hit is not None and hit[0] is file and hit[1].name == cls
+
+
+@dataclass(slots=True)
+class _Sites:
+    """The functions that build a class (once per construction), and whether another program
+    imports it."""
+
+    sites: list[Func] = field(default_factory=list)
+    other_programs: bool = False
 
 
 def _imports_module(f: FileFacts, module: str, qualified: str) -> bool:
