@@ -94,6 +94,12 @@ class _Fn:
     # is a method of what that function returns (``FunctionFacts.returns_type``)
     results: dict[str, str] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
+    # for ``Access.given`` / ``FunctionFacts.passes``, matched once the whole function is walked:
+    # the names bound (local -> value, in source order), each recorded call's arguments (call
+    # index, argument key, value) and each client-config write's value
+    assigned: list[tuple[str, ast.expr]] = field(default_factory=list)
+    arguments: list[tuple[int, str, ast.expr]] = field(default_factory=list)
+    written: list[tuple[Access, ast.expr]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +444,8 @@ class _Extractor:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
         self.number_calls()
+        if "environ" in self.pos.text or "getenv" in self.pos.text:  # most files read no variable
+            self.note_env_reads()
 
     def number_calls(self) -> None:
         """A call's result is named in facts by the call's index in its function's calls, not
@@ -498,6 +506,7 @@ class _Extractor:
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
         self.finish_branches(fn)
+        self.finish_handed(fn)
         for access, key, value in fn.saving:
             path = fn.saves.get((key, value))
             if path is not None:
@@ -518,6 +527,73 @@ class _Extractor:
         f.reads = [a for a in f.reads if not is_local(a)]
         f.writes = [a for a in f.writes if not is_local(a)]
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
+
+    def finish_handed(self, fn: _Fn) -> None:
+        """Which calls are handed a parameter's value or a written environment value as an
+        argument (``FunctionFacts.passes``, ``Access.given``): a local holds what was bound to
+        it, a call's result what its receiver and arguments hold (``Agent(model=OpenAIChat(
+        api_key=k))`` and ``crew = Crew(agents=[agent])`` hold ``k``). Imported names (``st`` of
+        ``st.text_input(...)``) are no value of the function's."""
+        params = [p for p in fn.facts.params if p not in ("self", "cls")]
+        if not fn.arguments or not (params or fn.written):
+            return
+        skip = self.imports
+        roots: dict[str, frozenset[str]] = {}
+        for name, value in fn.assigned:
+            held = _holds(value, roots, skip)
+            if held:
+                roots[name] = roots.get(name, frozenset()) | held
+        arguments = [(i, key, _holds(value, roots, skip)) for i, key, value in fn.arguments]
+        for p in params:
+            passed = tuple((i, key) for i, key, held in arguments if p in held)
+            if passed:
+                fn.facts.passes[p] = passed
+        for access, value in fn.written:
+            wanted = _holds(value, roots, skip)
+            access.given = tuple((i, key) for i, key, held in arguments if wanted & held)
+
+    def note_env_reads(self) -> None:
+        """``FileFacts.env_reads``: every environment variable the file reads by name, "*" for
+        one named at run time or the whole environment used as a value (copied, handed on)."""
+        names: set[str] = set()
+        top = _Ctx(self.toplevel)
+
+        def resolve(node: ast.AST) -> str:
+            text = dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            return self.resolve(text, top).name if text else ""
+
+        def environ(node: ast.AST) -> bool:
+            t = type(node)
+            named = node.attr == "environ" if t is ast.Attribute else t is ast.Name and node.id in environ_names  # type: ignore[attr-defined]
+            return named and resolve(node) == cat.ENVIRON
+
+        environ_names = {"environ", *(k for k, v in self.imports.items() if v == cat.ENVIRON)}
+
+        skip: set[int] = set()
+        for node in ast.walk(self.tree):
+            t = type(node)
+            if t is ast.Subscript and isinstance(node.ctx, ast.Load) and environ(node.value):
+                skip.add(id(node.value))
+                names.add(_string(node.slice) or "*")
+            elif t is ast.Subscript and environ(node.value):
+                skip.add(id(node.value))  # a write or a deletion
+            elif t is ast.Call and isinstance(node.func, ast.Attribute):
+                func = node.func
+                if environ(func.value):
+                    skip.add(id(func.value))
+                    if func.attr in ("get", "__getitem__", "__contains__"):
+                        names.add((_string(node.args[0]) if node.args else None) or "*")
+                    elif func.attr not in cat.ENVIRON_METHODS:
+                        names.add("*")  # ``os.environ.copy()``, ``.items()``, ``.keys()``
+                elif func.attr == "getenv" and resolve(func) == "os.getenv":
+                    names.add((_string(node.args[0]) if node.args else None) or "*")
+            elif t is ast.Compare and len(node.ops) == 1 and type(node.ops[0]) in (ast.In, ast.NotIn) and environ(node.comparators[0]):
+                skip.add(id(node.comparators[0]))
+                names.add(_string(node.left) or "*")
+            elif (t is ast.Name or t is ast.Attribute) and id(node) not in skip and isinstance(node.ctx, ast.Load):
+                if environ(node):
+                    names.add("*")  # ``{**os.environ}``, ``dict(os.environ)``, ``env=os.environ``
+        self.facts.env_reads = tuple(sorted(names))
 
     # --------------------------------------------------------------- handlers
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: _Ctx):
@@ -1000,6 +1076,9 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
+        if not ctx.in_class_body:
+            for t in node.targets:
+                _note_bound(ctx.fn, t, node.value)
         if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx):
             self.escape(node.value, ctx)
         for t in node.targets:
@@ -1012,6 +1091,8 @@ class _Extractor:
             self.escape(node.value, ctx)
         if node.value is not None:
             out.append((node.value, ctx))
+            if not ctx.in_class_body:
+                _note_bound(ctx.fn, node.target, node.value)
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
         elif isinstance(node.target, ast.Name) and not ctx.in_class_body:
             ctx.fn.locals.add(node.target.id)
@@ -1278,6 +1359,8 @@ class _Extractor:
         ctx.fn.facts.config_writes.append(
             Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards, memo=ctx.memo)
         )
+        if value is not None and target == cat.ENVIRON and key:
+            ctx.fn.written.append((ctx.fn.facts.config_writes[-1], value))
 
     # ------------------------------------------------------- value provenance
     def value_source(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
@@ -1980,6 +2063,7 @@ class _Extractor:
                 fn.escaping.add(root)  # ``factory(...)``, ``config_type.model_validate(d)``: built here
         picked = self.dispatched(func, ctx)
         recorded: list[Call] = []
+        first = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
             if not (ref.kind in ("name", "self", "result") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
@@ -2010,6 +2094,9 @@ class _Extractor:
             fn.facts.calls.append(call)
             if call.args:
                 recorded.append(call)
+        if args and len(fn.facts.calls) > first:
+            keys = _argument_keys(args)
+            fn.arguments.extend((i, key, a.value) for i in range(first, len(fn.facts.calls)) for key, a in zip(keys, args))
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:
@@ -2339,6 +2426,80 @@ def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
     if position < len(positional):
         return positional[position]
     return next((a.value for a in args if a.keyword == keyword), None)
+
+
+def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
+    """``x = v`` (``a, b = u, v`` pairwise): what ``x`` holds, for ``_Extractor.finish_handed``."""
+    if type(target) is ast.Name:
+        fn.assigned.append((target.id, value))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else [value] * len(target.elts)
+        for t, v in zip(target.elts, values):
+            _note_bound(fn, t, v)
+
+
+def _argument_keys(args: list[_Arg]) -> list[str]:
+    """Each argument's key as in ``Call.args``: its position, its keyword, "*" or "**"."""
+    out, position = [], 0
+    for a in args:
+        if a.keyword is not None:
+            out.append(a.keyword)
+        elif a.star:
+            out.append(a.star)
+        else:
+            out.append(str(position))
+            position += 1
+    return out
+
+
+def _chain(node: ast.expr) -> str:
+    """``st.session_state["key"]`` / ``st.session_state.key`` as one text, "st.session_state.key"
+    (constant subscripts as attributes); "" for anything else."""
+    parts: list[str] = []
+    while True:
+        if type(node) is ast.Attribute:
+            parts.append(node.attr)  # type: ignore[attr-defined]
+        elif type(node) is ast.Subscript and type(node.slice) is ast.Constant:  # type: ignore[attr-defined]
+            parts.append(str(node.slice.value))  # type: ignore[attr-defined]
+        elif type(node) is ast.Name:
+            parts.append(node.id)  # type: ignore[attr-defined]
+            return ".".join(reversed(parts))
+        else:
+            return ""
+        node = node.value  # type: ignore[attr-defined]
+
+
+def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, str]) -> frozenset[str]:
+    """The names and attribute chains a value is made of, a local's through what was bound to
+    it (``roots``), a call's result through its receiver and arguments; names in ``skip``
+    (imports: ``st`` of ``st.text_input(...)``) are no value."""
+    out: set[str] = set()
+    todo: list[ast.AST] = [value]
+    while todo:
+        n = todo.pop()
+        t = type(n)
+        if t is ast.Constant or t is ast.Lambda:
+            continue
+        if t is ast.Name:
+            if n.id not in skip:  # type: ignore[attr-defined]
+                out.add(n.id)  # type: ignore[attr-defined]
+                out.update(roots.get(n.id, ()))  # type: ignore[attr-defined]
+            continue
+        if t is ast.Attribute or t is ast.Subscript:
+            chain = _chain(n)  # type: ignore[arg-type]
+            if chain:
+                if chain.split(".", 1)[0] not in skip or "." in chain.split(".", 1)[1]:
+                    out.add(chain)
+                continue
+        if t is ast.Call:
+            func = n.func  # type: ignore[attr-defined]
+            if type(func) is ast.Attribute:
+                todo.append(func.value)
+            todo.extend(n.args)  # type: ignore[attr-defined]
+            todo.extend(k.value for k in n.keywords)  # type: ignore[attr-defined]
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    return frozenset(out)
 
 
 def _plain_text(node: ast.expr | None) -> str:
