@@ -891,10 +891,14 @@ class ConfigValues(Context):
         flat = name.lower().replace("_", "")
         if not (own and own in flat) and any(v in flat for v in vendors):
             return False  # a client of another service whose variable the program sets: it reads that one
-        # a project module the byte scan skipped, maybe (a sibling module named for its folder too)
-        top, _, rest = name.partition(".")
-        self._wants.update({("definition", name), ("definition", f"{top}@{self._root_name(func.file)}.{rest}")})
+        self._want_definition(name, func.file)  # a project module the byte scan skipped, maybe
         return True
+
+    def _want_definition(self, name: str, where: FileFacts) -> None:
+        """Ask the demand rounds for the module defining ``name``, a sibling module named for
+        its folder (``agents@<folder>``) too."""
+        top, _, rest = name.partition(".")
+        self._wants.update({("definition", name), ("definition", f"{top}@{self._root_name(where)}" + (f".{rest}" if rest else ""))})
 
     def _root_name(self, f: FileFacts) -> str:
         """The folder part discovery names a sibling module with (``agents@<folder>``)."""
@@ -910,7 +914,12 @@ class ConfigValues(Context):
         todo = [file]
         while todo:
             f = todo.pop()
-            near = [self._imported_file(t, f) for t in (*f.imports.values(), *f.star_imports)]
+            near = []
+            for t in (*f.imports.values(), *f.star_imports):
+                g = self._imported_file(t, f)
+                if g is None and t.split(".", 1)[0] not in _STDLIB:
+                    self._want_definition(t, f)  # a project module the byte scan skipped, maybe
+                near.append(g)
             near += self._importers.get(f.path, [])
             for g in near:
                 if g is not None and g.path not in seen and not g.is_test and self.same_program(file, g):

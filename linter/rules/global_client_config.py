@@ -52,6 +52,17 @@ every later request; a module-level table filled only with such saved settings h
 configuration too. A file per user or per request is no such change.
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
+A request's key written to an environment variable that nothing in the program reads back is
+reported only with `--preview`: the value is also handed explicitly to the clients built with it
+(`OpenAIChat(api_key=key)`, followed into the project functions it is passed to), and no code of
+the program (the file, the project modules it imports and those importing it) reads the variable
+by name or the whole environment (`{**os.environ}`, a subprocess), nor calls a third-party
+client or tool that is handed neither the value nor a credential of its own (`OpenAIChat(id=...)`,
+`FirecrawlTools()`, mem0's `Memory()`, `litellm.completion` without `api_key`: they fall back to
+the environment; a library not known counts as one, a tool named for another variable the program
+sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). No request is then sent with another's
+key, though code the program does not show could still read it.
+
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
