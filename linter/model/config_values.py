@@ -875,12 +875,12 @@ class ConfigValues(Context):
         environment. A project function's own code is part of the program (read there), and a
         method of an object is what the object's construction decided."""
         ref = call.callee
-        if ref.kind != "name" or self.resolve_function(ref, func) is not None or self.resolve_class(ref) is not None:
+        if ref.kind != "name":
             return False
         name = ref.name
         hit = self._imported_file(name, func.file)
         if hit is not None and self.same_program(func.file, hit):
-            return False  # something of a project module: its code is read where it is defined
+            return False  # something of a project module (its code is read where it is defined)
         root = name.split(".", 1)[0]
         if root in _STDLIB:
             return name in cat.ENVIRONMENT_INHERITORS and "env" not in call.passed
@@ -917,7 +917,7 @@ class ConfigValues(Context):
             near = []
             for t in (*f.imports.values(), *f.star_imports):
                 g = self._imported_file(t, f)
-                if g is None and t.split(".", 1)[0] not in _STDLIB:
+                if (g is None or not self.same_program(file, g)) and t.split(".", 1)[0] not in _STDLIB:
                     self._want_definition(t, f)  # a project module the byte scan skipped, maybe
                 near.append(g)
             near += self._importers.get(f.path, [])
