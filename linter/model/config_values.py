@@ -44,6 +44,12 @@ process-wide facts (one choice per process: ``PDD_ENV`` set to "local", "staging
 from other variables, the same in every racing call), and a write in a script no project module
 imports (its own process, which the server's requests never share). Test code writes what it
 likes and is not counted.
+
+Last, who reads an environment variable a request's value is written to (``unread_variable``):
+the value handed to calls (``Access.given``, into project functions through
+``FunctionFacts.passes``), and every other call of the program that may fall back to the
+environment (a third-party client or tool given no credential, a library not known, a process
+inheriting the environment) or a read of the variable (``FileFacts.env_reads``).
 """
 
 from __future__ import annotations
