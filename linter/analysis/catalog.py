@@ -296,6 +296,33 @@ REQUEST_DATA = frozenset(
 )
 REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
+# Who may read an environment variable that holds a credential, besides code naming it: a
+# third-party client or tool built without one (agno's ``OpenAIChat(id=...)``, ``FirecrawlTools()``,
+# mem0's ``Memory``, ``litellm.completion`` without ``api_key``) falls back to the environment.
+# These libraries read no credential from it (user interface, data, documents, plain HTTP):
+LIBRARIES_READING_NO_CREDENTIAL = frozenset(
+    [
+        "streamlit", "gradio", "pydantic", "pydantic_settings", "dotenv", "typing_extensions", "numpy", "pandas", "PIL",
+        "pypdf", "PyPDF2", "fitz", "docx", "bs4", "markdown", "yaml", "plotly", "matplotlib", "altair", "requests",
+        "httpx", "aiohttp", "icalendar", "tenacity", "rich", "tqdm", "pytz", "dateutil", "uvicorn", "chainlit",
+    ]
+)  # and the web frameworks (``WEB_FRAMEWORKS``)
+# keywords that hand a client its credential (or a child process its whole environment): one
+# given its own reads none from the environment
+CREDENTIAL_KEYWORDS = frozenset(
+    ["api_key", "apikey", "token", "access_token", "auth_token", "api_token", "credentials", "password", "secret", "client_secret", "env"]
+)
+CREDENTIAL_KEYWORD_SUFFIXES = ("_api_key", "_apikey", "_token")
+# standard-library calls that start a process with a copy of the whole environment unless
+# given ``env=``: the child may read any variable
+ENVIRONMENT_INHERITORS = frozenset(
+    [
+        "subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+        "subprocess.getoutput", "subprocess.getstatusoutput", "os.system", "os.popen", "os.execv", "os.execvp",
+        "os.execl", "os.execlp", "os.spawnv", "os.spawnl", "os.posix_spawn", "os.posix_spawnp",
+        "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
+    ]
+)
 # Calls that save a setting to a configuration file the process loads (python-dotenv 1.x
 # ``set_key(dotenv_path, key_to_set, value_to_set, ...)`` writes ``KEY=value`` into a .env):
 # the arguments (position, keyword) of the file, the key and the value

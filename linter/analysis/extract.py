@@ -94,6 +94,12 @@ class _Fn:
     # is a method of what that function returns (``FunctionFacts.returns_type``)
     results: dict[str, str] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
+    # for ``Access.given`` / ``FunctionFacts.passes``, matched once the whole function is walked:
+    # the names bound (local -> value, in source order), each recorded call's arguments (call
+    # index, argument key, value) and each client-config write's value
+    assigned: list[tuple[str, ast.expr]] = field(default_factory=list)
+    arguments: list[tuple[int, int, list[_Arg]]] = field(default_factory=list)  # calls [first, end)
+    written: list[tuple[Access, ast.expr]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +445,8 @@ class _Extractor:
             self.facts.functions["<main>"] = self.main.facts
             self.finish_function(self.main)
         self.number_calls()
+        if "environ" in self.pos.text or "getenv" in self.pos.text:  # most files read no variable
+            self.note_env_reads()
 
     def number_calls(self) -> None:
         """A call's result is named in facts by the call's index in its function's calls, not
@@ -499,6 +507,7 @@ class _Extractor:
     def finish_function(self, fn: _Fn) -> None:
         """Drop accesses to names that turned out to be local to the function."""
         self.finish_branches(fn)
+        self.finish_handed(fn)
         for access, key, value in fn.saving:
             path = fn.saves.get((key, value))
             if path is not None:
@@ -519,6 +528,66 @@ class _Extractor:
         f.reads = [a for a in f.reads if not is_local(a)]
         f.writes = [a for a in f.writes if not is_local(a)]
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
+
+    def finish_handed(self, fn: _Fn) -> None:
+        """Which calls are handed a parameter's value or a written environment value as an
+        argument (``FunctionFacts.passes``, ``Access.given``): a local holds what was bound to
+        it, a call's result what its receiver and arguments hold (``Agent(model=OpenAIChat(
+        api_key=k))`` and ``crew = Crew(agents=[agent])`` hold ``k``). Imported names (``st`` of
+        ``st.text_input(...)``) are no value of the function's."""
+        # only parameters named for a credential are followed (most functions have none: 13 % of
+        # the extraction of pdd's files when every parameter was); one not followed leaves the
+        # calls it reaches unhanded, so a reader, never the reverse
+        params = [p for p in fn.facts.params if _CREDENTIAL_NAME.search(p)]
+        if not fn.arguments or not (params or fn.written):
+            return
+        skip = self.imports
+        roots: dict[str, frozenset[str]] = {}
+        for name, value in fn.assigned:
+            held = _holds(value, roots, skip)
+            if held:
+                roots[name] = roots.get(name, frozenset()) | held
+        arguments = [
+            (i, key, held) for first, end, args in fn.arguments
+            for key, held in zip(_argument_keys(args), [_holds(a.value, roots, skip) for a in args]) for i in range(first, end)
+        ]
+        for p in params:
+            passed = tuple((i, key) for i, key, held in arguments if p in held)
+            if passed:
+                fn.facts.passes[p] = passed
+        for access, value in fn.written:
+            wanted = _holds(value, roots, skip)
+            access.given = tuple((i, key) for i, key, held in arguments if wanted & held)
+
+    def note_env_reads(self) -> None:
+        """``FileFacts.env_reads``: every environment variable the file reads by name, "*" for
+        one named at run time or the whole environment used as a value (copied, handed on).
+        Read off the text, not the tree (a walk of every node was 11 % of the extraction of
+        pdd's files, most of which name ``os.environ``): a comment or a string that spells a
+        read counts as one, which only keeps a finding at its confidence."""
+        names: set[str] = set()
+        text = self.pos.text
+        for m in _ENV_WORD.finditer(text):
+            at, end = m.start(), m.end()
+            if m.group() == "getenv":
+                called = _ENV_CALL.match(text, end)
+                if called is not None:
+                    names.add(called.group("name") or "*")
+                continue
+            read = _ENV_ITEM.match(text, end)
+            if read is not None:
+                if read.group("write") is None:
+                    names.add(read.group("name") or read.group("name2") or "*")
+                continue
+            if _ENV_WRITE_METHOD.match(text, end):
+                continue
+            line = text[text.rfind("\n", 0, at) + 1 : at]
+            tested = _ENV_TESTED.search(line)
+            if tested is not None:
+                names.add(tested.group("name"))
+            elif not line.lstrip().startswith(("from ", "import ")):
+                names.add("*")  # the whole environment as a value (``from os import environ``: no use)
+        self.facts.env_reads = tuple(sorted(names))
 
     # --------------------------------------------------------------- handlers
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: _Ctx):
@@ -1002,6 +1071,9 @@ class _Extractor:
 
     def on_assign(self, node: ast.Assign, ctx: _Ctx):
         out: list = [(node.value, ctx)]
+        if not ctx.in_class_body:
+            for t in node.targets:
+                _note_bound(ctx.fn, t, node.value)
         if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx):
             self.escape(node.value, ctx)
         for t in node.targets:
@@ -1014,6 +1086,8 @@ class _Extractor:
             self.escape(node.value, ctx)
         if node.value is not None:
             out.append((node.value, ctx))
+            if not ctx.in_class_body:
+                _note_bound(ctx.fn, node.target, node.value)
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
         elif isinstance(node.target, ast.Name) and not ctx.in_class_body:
             ctx.fn.locals.add(node.target.id)
@@ -1280,6 +1354,8 @@ class _Extractor:
         ctx.fn.facts.config_writes.append(
             Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards, memo=ctx.memo)
         )
+        if value is not None and target == cat.ENVIRON and key:
+            ctx.fn.written.append((ctx.fn.facts.config_writes[-1], value))
 
     # ------------------------------------------------------- value provenance
     def value_source(self, value: ast.expr | None, ctx: _Ctx) -> Prov:
@@ -1982,6 +2058,7 @@ class _Extractor:
                 fn.escaping.add(root)  # ``factory(...)``, ``config_type.model_validate(d)``: built here
         picked = self.dispatched(func, ctx)
         recorded: list[Call] = []
+        first = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
             if not (ref.kind in ("name", "self", "result") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
@@ -2012,6 +2089,8 @@ class _Extractor:
             fn.facts.calls.append(call)
             if call.args:
                 recorded.append(call)
+        if args and len(fn.facts.calls) > first:
+            fn.arguments.append((first, len(fn.facts.calls), args))
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:
@@ -2354,6 +2433,94 @@ def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
     if position < len(positional):
         return positional[position]
     return next((a.value for a in args if a.keyword == keyword), None)
+
+
+# reads of environment variables in source text, after each ``environ`` / ``getenv`` word:
+# ``environ["K"]`` (not assigned), ``environ.get("K")``, ``getenv("K")``, ``"K" in environ``; a
+# name computed at run time (``environ[k]``, ``getenv(k)``); any other ``environ`` but a write
+# method or an import is the whole environment as a value (``{**os.environ}``, ``.copy()``)
+_ENV_WORD = re.compile(r"(?<![\w])(?:environ|getenv)(?![\w])")
+_ENV_CALL = re.compile(r"""\s*\(\s*(?:(['"])(?P<name>\w+)\1)?""")
+_ENV_ITEM = re.compile(
+    r"""\s*(?:\[\s*(?:(['"])(?P<name>\w+)\1\s*)?[^\]]*\]|\.\s*get\s*\(\s*(?:(['"])(?P<name2>\w+)\3)?)(?P<write>\s*=[^=])?"""
+)
+_ENV_WRITE_METHOD = re.compile(r"\s*\.\s*(?:setdefault|update|pop|popitem|clear)\b")
+_ENV_TESTED = re.compile(r"""(['"])(?P<name>\w+)\1\s+(?:not\s+)?in\s+(?:os\s*\.\s*)?$""")
+_CREDENTIAL_NAME = re.compile(r"key|token|secret|credential|password|auth", re.IGNORECASE)
+
+
+def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
+    """``x = v`` (``a, b = u, v`` pairwise): what ``x`` holds, for ``_Extractor.finish_handed``."""
+    if type(target) is ast.Name:
+        fn.assigned.append((target.id, value))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else [value] * len(target.elts)
+        for t, v in zip(target.elts, values):
+            _note_bound(fn, t, v)
+
+
+def _argument_keys(args: list[_Arg]) -> list[str]:
+    """Each argument's key as in ``Call.args``: its position, its keyword, "*" or "**"."""
+    out, position = [], 0
+    for a in args:
+        if a.keyword is not None:
+            out.append(a.keyword)
+        elif a.star:
+            out.append(a.star)
+        else:
+            out.append(str(position))
+            position += 1
+    return out
+
+
+def _chain(node: ast.expr) -> str:
+    """``st.session_state["key"]`` / ``st.session_state.key`` as one text, "st.session_state.key"
+    (constant subscripts as attributes); "" for anything else."""
+    parts: list[str] = []
+    while True:
+        if type(node) is ast.Attribute:
+            parts.append(node.attr)  # type: ignore[attr-defined]
+        elif type(node) is ast.Subscript and type(node.slice) is ast.Constant:  # type: ignore[attr-defined]
+            parts.append(str(node.slice.value))  # type: ignore[attr-defined]
+        elif type(node) is ast.Name:
+            parts.append(node.id)  # type: ignore[attr-defined]
+            return ".".join(reversed(parts))
+        else:
+            return ""
+        node = node.value  # type: ignore[attr-defined]
+
+
+def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, str]) -> frozenset[str]:
+    """The names and attribute chains a value is made of, a local's through what was bound to
+    it (``roots``), a call's result through its receiver and arguments; names in ``skip``
+    (imports: ``st`` of ``st.text_input(...)``) are no value."""
+    out: set[str] = set()
+    todo: list[ast.AST] = [value]
+    while todo:
+        n = todo.pop()
+        t = type(n)
+        if t is ast.Constant or t is ast.Lambda:
+            continue
+        if t is ast.Name:
+            if n.id not in skip:  # type: ignore[attr-defined]
+                out.add(n.id)  # type: ignore[attr-defined]
+                out.update(roots.get(n.id, ()))  # type: ignore[attr-defined]
+            continue
+        if t is ast.Attribute or t is ast.Subscript:
+            chain = _chain(n)  # type: ignore[arg-type]
+            if chain:
+                if chain.split(".", 1)[0] not in skip or "." in chain.split(".", 1)[1]:
+                    out.add(chain)
+                continue
+        if t is ast.Call:
+            func = n.func  # type: ignore[attr-defined]
+            if type(func) is ast.Attribute:
+                todo.append(func.value)
+            todo.extend(n.args)  # type: ignore[attr-defined]
+            todo.extend(k.value for k in n.keywords)  # type: ignore[attr-defined]
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    return frozenset(out)
 
 
 def _plain_text(node: ast.expr | None) -> str:

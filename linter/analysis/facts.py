@@ -113,6 +113,10 @@ class Access:
     # setting saved to the process's own file is a change of its configuration, made on purpose
     saved_to: str = ""
     saved_to_from: tuple[str, ...] = ()
+    # client-config writes only: the calls of the same function handed the written value as an
+    # argument (``OpenAIChat(api_key=key)`` after ``os.environ["OPENAI_API_KEY"] = key``, also
+    # through locals and nested calls): (index into ``calls``, argument key as in ``Call.args``)
+    given: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -294,6 +298,9 @@ class FunctionFacts:
     # it), or "()" and the project function whose result it returns; else "". A method called
     # on the result (``get_client().send()``, ``c = get_client(); c.send()``) is that class's
     returns_type: str = ""
+    # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
+    # to the function reaches those calls (a key handed down to the clients built with it)
+    passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     @property
     def one_time_scope(self) -> bool:
@@ -338,6 +345,10 @@ class FileFacts:
     # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
     # instance's field then holds more than its constructions pass
     attribute_writes: tuple[str, ...] = ()
+    # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
+    # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
+    # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)
+    env_reads: tuple[str, ...] = ()
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False

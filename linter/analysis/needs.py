@@ -187,7 +187,8 @@ def provenance_sources(index: ProjectIndex) -> Iterator[Definition | Callers | M
     """What following config values across functions could not see (``ConfigValues``,
     asked by the rule's check first): the module defining a called function, the files that
     may call a function whose parameter was followed, the files that may build a class whose
-    field was (they mention its name)."""
+    field was (they mention its name); and, asking who reads an environment variable, the
+    modules a program imports and the ones its calls name."""
     for what, name in sorted(index.provenance_wants):
         if what == "definition":
             yield Definition(name)

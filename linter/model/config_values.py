@@ -44,17 +44,24 @@ process-wide facts (one choice per process: ``PDD_ENV`` set to "local", "staging
 from other variables, the same in every racing call), and a write in a script no project module
 imports (its own process, which the server's requests never share). Test code writes what it
 likes and is not counted.
+
+Last, who reads an environment variable a request's value is written to (``unread_variable``):
+the value handed to calls (``Access.given``, into project functions through
+``FunctionFacts.passes``), and every other call of the program that may fall back to the
+environment (a third-party client or tool given no credential, a library not known, a process
+inheriting the environment) or a read of the variable (``FileFacts.env_reads``).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable
 
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Access, Call, ClassFacts, FileFacts, Ref
-from linter.diagnostics import Loc, Text, text
+from linter.diagnostics import Loc, Text, join, text
 from linter.model.context import Context
 from linter.model.func import Func
 
@@ -87,6 +94,7 @@ _BOTTOM: Resolved = ("literal:", frozenset())
 _PLAIN_DECORATORS = frozenset(
     ["staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod", *cat.CACHE_DECORATORS]
 )
+_STDLIB = frozenset(sys.stdlib_module_names)
 _MAX_WHY = 240  # evidence stays readable when a value is followed through many callers
 
 
@@ -108,6 +116,7 @@ class ConfigValues(Context):
         self._tentative: set[tuple] = set()  # computed while a cycle was open: asked again
         self._wants: set[tuple[str, str]] = set()
         self._param_wants: set[tuple[str, str]] = set()  # (function id, parameter)
+        self._programs_of: dict[str, list[FileFacts]] = {}
 
     @property
     def provenance_wants(self) -> set[tuple[str, str]]:
@@ -801,6 +810,179 @@ class ConfigValues(Context):
             return ConfigValue(False, text(f"the value {shown} is {described}, but it is also written with {other_shown} at ", where))
         return None
 
+    # ------------------------------------------------- who reads a variable
+    def unread_variable(self, func: Func, access: Access) -> Text | None:
+        """Why nothing in the program reads the environment variable ``access`` writes, or None
+        when something may: the written value is handed explicitly to calls (``OpenAIChat(
+        api_key=key)``, followed into the project functions it is passed to), and no code of the
+        program (the write's file and the project modules it imports or that import it) reads the
+        variable by name or the whole environment, starts a process that inherits it, or calls a
+        third-party client or tool that is not handed the value, its own credential nor one named
+        for another variable the program writes (``E2BTools()`` beside ``E2B_API_KEY``): such a
+        call may fall back to the environment. A library not known is such a reader."""
+        if access.target != cat.ENVIRON or not access.key or not access.given:
+            return None
+        name = access.key
+        files = self._program_files(func.file)
+        if any(name in f.env_reads or "*" in f.env_reads for f in files):
+            return None
+        handed = self._handed(func, access)
+        vendors = {_vendor(a.key) for f in files for fn in f.functions.values() for a in fn.config_writes if a.target == cat.ENVIRON and a.key and a.key != name}
+        own = _vendor(name)
+        vendors.discard(own)
+        readers = [
+            (f, call) for f in files for fn in f.functions.values() for i, call in enumerate(fn.calls)
+            if (f"{f.module}:{fn.qualname}", i) not in handed and self._may_read_environment(Func(f, fn), call, own, vendors)
+        ]
+        if readers:
+            return None
+        clients = [(f, c) for f, c in self._handed_calls(handed) if _client_library(c.callee.name)]
+        shown = sorted(clients, key=lambda fc: (fc[0].path, fc[1].span.line, fc[1].span.column))[:3]
+        if not shown:
+            return None
+        places = join(", ", (text(f"`{c.callee.name.rsplit('.', 1)[-1]}(...)` at ", self.loc(f, c.span)) for f, c in shown))
+        return text(
+            f"nothing here reads `{name}` from the environment: the value is handed explicitly to ", places,
+            ", and every other client or tool is given its own credential (a library that reads the variable, where"
+            " this program does not show it, would still take another request's value)",
+        )
+
+    def _handed(self, func: Func, access: Access) -> set[tuple[str, int]]:
+        """The calls handed the written value: (function id, call index), from the writer's own
+        calls into the project functions and constructors they pass it to (``FunctionFacts.passes``)."""
+        out: set[tuple[str, int]] = set()
+        seen: set[tuple[str, str]] = set()
+        todo: list[tuple[Func, tuple[tuple[int, str], ...]]] = [(func, access.given)]
+        while todo:
+            where, sites = todo.pop()
+            for i, key in sites:
+                if (where.id, i) in out or i >= len(where.facts.calls):
+                    continue
+                out.add((where.id, i))
+                callee = self._project_callee(where.facts.calls[i], where)
+                param = _parameter_for(callee, key) if callee is not None else None
+                if callee is not None and param and (callee.id, param) not in seen:
+                    seen.add((callee.id, param))
+                    todo.append((callee, callee.facts.passes.get(param, ())))
+        return out
+
+    def _handed_calls(self, handed: set[tuple[str, int]]) -> Iterable[tuple[FileFacts, Call]]:
+        """The third-party calls among ``handed`` (a project function's are followed inside)."""
+        for fid, i in handed:
+            func = self.functions.get(fid)
+            call = func.facts.calls[i] if func is not None else None
+            if call is not None and call.callee.kind == "name" and self._project_callee(call, func) is None:  # type: ignore[arg-type]
+                yield func.file, call  # type: ignore[union-attr]
+
+    def _may_read_environment(self, func: Func, call: Call, own: str, vendors: set[str]) -> bool:
+        """Whether ``call``, not handed the written value, may read an environment variable it
+        was not given: a third-party client or tool built or called without a credential, a
+        library not known, a standard-library call starting a process that inherits the
+        environment. A project function's own code is part of the program (read there), and a
+        method of an object is what the object's construction decided."""
+        ref = call.callee
+        if ref.kind != "name":
+            return False
+        name = ref.name
+        hit = self._imported_file(name, func.file)
+        if hit is not None and self.same_program(func.file, hit):
+            return False  # something of a project module (its code is read where it is defined)
+        root = name.split(".", 1)[0]
+        if root in _STDLIB:
+            return name in cat.ENVIRONMENT_INHERITORS and "env" not in call.passed
+        if root in cat.LIBRARIES_READING_NO_CREDENTIAL or root in cat.WEB_FRAMEWORKS:
+            return False
+        if any(k.lower() in cat.CREDENTIAL_KEYWORDS or k.lower().endswith(cat.CREDENTIAL_KEYWORD_SUFFIXES) for k in call.passed):
+            return False  # given its own credential (or environment)
+        flat = name.lower().replace("_", "")
+        if not (own and own in flat) and any(v in flat for v in vendors):
+            return False  # a client of another service whose variable the program sets: it reads that one
+        self._want_definition(name, func.file)  # a project module the byte scan skipped, maybe
+        return True
+
+    def _want_definition(self, name: str, where: FileFacts) -> None:
+        """Ask the demand rounds for the module defining ``name``, a sibling module named for
+        its folder (``agents@<folder>``) too."""
+        top, _, rest = name.partition(".")
+        self._wants.update({("definition", name), ("definition", f"{top}@{self._root_name(where)}" + (f".{rest}" if rest else ""))})
+
+    def _root_name(self, f: FileFacts) -> str:
+        """The folder part discovery names a sibling module with (``agents@<folder>``)."""
+        return self.import_root(f).replace(".", "_") or "_"
+
+    def _program_files(self, file: FileFacts) -> list[FileFacts]:
+        """The files of ``file``'s program that may run beside it: the project modules it
+        imports and those that import it, and theirs in turn (tests and other programs left out)."""
+        found = self._programs_of.get(file.path)
+        if found is not None:
+            return found
+        seen = {file.path: file}
+        todo = [file]
+        while todo:
+            f = todo.pop()
+            near = []
+            for t in (*f.imports.values(), *f.star_imports):
+                g = self._imported_file(t, f)
+                if (g is None or not self.same_program(file, g)) and t.split(".", 1)[0] not in _STDLIB:
+                    self._want_definition(t, f)  # a project module the byte scan skipped, maybe
+                near.append(g)
+            near += self._importers.get(f.path, [])
+            for g in near:
+                if g is not None and g.path not in seen and not g.is_test and self.same_program(file, g):
+                    seen[g.path] = g
+                    todo.append(g)
+        found = self._programs_of[file.path] = list(seen.values())
+        return found
+
+    def _imported_file(self, target: str, importer: FileFacts | None = None) -> FileFacts | None:
+        """The project module ``target`` (a module or a name in one) is in, as ``importer`` sees
+        it: a script's sibling module whose name another folder's module holds is named
+        ``name@its/folder`` by discovery (``_distinct_modules``), and that is the one it imports."""
+        hit = self._split_near(target, importer)
+        return hit[0] if hit is not None else None
+
+    def _split_near(self, target: str, importer: FileFacts | None) -> tuple[FileFacts, str] | None:
+        parts = target.split(".")
+        root = self._root_name(importer) if importer is not None else ""
+        for i in range(len(parts), 0, -1):
+            module = ".".join(parts[:i])
+            if root:
+                top, _, rest = module.partition(".")
+                near = self.by_module.get(f"{top}@{root}" + (f".{rest}" if rest else ""))
+                if near is not None:
+                    return near, ".".join(parts[i:])
+            hit = self.by_module.get(module)
+            if hit is not None:
+                return hit, ".".join(parts[i:])
+        return None
+
+    def _project_callee(self, call: Call, where: Func) -> Func | None:
+        """The project function a call runs, its own module's sibling preferred (``_split_near``)."""
+        found = self.resolve_function(call.callee, where)
+        if found is not None or call.callee.kind != "name":
+            return found
+        hit = self._split_near(call.callee.name, where.file)
+        if hit is None or not hit[1]:
+            return None
+        f, qual = hit
+        fn = f.functions.get(qual)
+        if fn is not None:
+            return Func(f, fn)
+        klass = f.classes.get(qual)
+        return self.method(f, klass.name, "__init__") if klass is not None else None
+
+    @cached_property
+    def _importers(self) -> dict[str, list[FileFacts]]:
+        out: dict[str, list[FileFacts]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for t in {*f.imports.values(), *f.star_imports}:
+                g = self._imported_file(t, f)
+                if g is not None and g is not f:
+                    out.setdefault(g.path, []).append(f)
+        return out
+
     def process_wide(self, func: Func, access: Access) -> str | None:
         """Why the value ``access`` writes is one every call computes alike from process-wide
         facts (a file at a fixed path, the environment, module constants), or None: a literal
@@ -831,6 +1013,25 @@ def _parameter_for(callee: Func, key: str) -> str | None:
         positional = [p[0] for p in params if p[1] == "pos"]
         return positional[int(key)] if int(key) < len(positional) else None
     return key if any(p[0] == key and p[1] in ("pos", "kw") for p in params) else None
+
+
+def _client_library(name: str) -> bool:
+    """A call of a library that may be a client of some service (not the standard library's,
+    nor one known to read no credential: ``st.json(result)`` is handed the value only in name)."""
+    root = name.split(".", 1)[0]
+    return root not in _STDLIB and root not in cat.LIBRARIES_READING_NO_CREDENTIAL and root not in cat.WEB_FRAMEWORKS
+
+
+def _vendor(variable: str) -> str:
+    """The service an environment variable's credential is for, as a name would spell it
+    (``E2B_API_KEY`` -> "e2b", ``GOOGLE_MAPS_API_KEY`` -> "googlemaps"); "" when too short to tell."""
+    head = variable.upper()
+    for marker in ("_API_KEY", "_API_TOKEN", "_ACCESS_TOKEN", "_AUTH_TOKEN", "_KEY", "_TOKEN", "_SECRET", "_PASSWORD"):
+        if marker in head:
+            head = head.split(marker, 1)[0]
+            break
+    flat = head.lower().replace("_", "")
+    return flat if len(flat) >= 3 else ""
 
 
 def _why(source: str) -> str:

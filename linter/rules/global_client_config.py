@@ -52,6 +52,17 @@ every later request; a module-level table filled only with such saved settings h
 configuration too. A file per user or per request is no such change.
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
+A request's key written to an environment variable that nothing in the program reads back is
+reported only with `--preview`: the value is also handed explicitly to the clients built with it
+(`OpenAIChat(api_key=key)`, followed into the project functions it is passed to), and no code of
+the program (the file, the project modules it imports and those importing it) reads the variable
+by name or the whole environment (`{**os.environ}`, a subprocess), nor calls a third-party
+client or tool that is handed neither the value nor a credential of its own (`OpenAIChat(id=...)`,
+`FirecrawlTools()`, mem0's `Memory()`, `litellm.completion` without `api_key`: they fall back to
+the environment; a library not known counts as one, a tool named for another variable the program
+sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). No request is then sent with another's
+key, though code the program does not show could still read it.
+
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
@@ -107,7 +118,7 @@ from typing import Iterator
 
 from linter.analysis.catalog import CONFIG_ATTRIBUTES
 from linter.analysis.facts import Access
-from linter.diagnostics import Diagnostic, join, text
+from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.analysis.needs import builders_of_classes, callers_of_low, namers_of_unnamed_classes, provenance_sources, script_importers
@@ -239,7 +250,19 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
-    if varying.request_data:
+    # a variable nothing in the program reads: every client is handed the value itself, so no
+    # request is sent with another's; reported only with --preview (a reader outside the
+    # program's visible code, or one the model does not know, would still take it)
+    unread = index.unread_variable(func, write) if varying.request_data else None
+    if unread is not None:
+        confidence = Confidence.LOW
+        evidence.append(unread)
+        message = (
+            f"`{label}` writes a request's value into the process-wide environment, where every thread and "
+            "task shares it; no code here reads it back (each client is handed the value), but any "
+            "code that falls back to the variable would get another request's value. Pass it per call only"
+        )
+    elif varying.request_data:
         value = "value (another tenant's key)" if _secret(write) else "value"
         message = (
             f"`{label}` writes process-wide client {what} at request time: every thread and task shares "
@@ -263,7 +286,7 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
         )
     if write.how == "method:setdefault":
         message += "; `setdefault` keeps the first request's value for every later request"
-    if call is not None:
+    if call is not None and unread is None:
         # litellm reads its settings and the provider keys when a model call is made; another
         # network call (browser-use's version check) may not read this setting at all
         said = "the call that reads it: " if model_call is not None else "a network call made after it: "
@@ -284,7 +307,6 @@ def _network_call(index: ProjectIndex, func: Func):  # type: ignore[no-untyped-d
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
 from linter.cases import Invalid, Valid  # noqa: E402  (after the rule, which does not use them)
-from linter.diagnostics import Confidence  # noqa: E402
 
 VALID = [
     # written once at import; the request passes its key per call
