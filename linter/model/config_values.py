@@ -859,7 +859,7 @@ class ConfigValues(Context):
                 if (where.id, i) in out or i >= len(where.facts.calls):
                     continue
                 out.add((where.id, i))
-                callee = self._project_callee(where.facts.calls[i], where)
+                callee = self.resolve_function(where.facts.calls[i].callee, where)
                 param = _parameter_for(callee, key) if callee is not None else None
                 if callee is not None and param and (callee.id, param) not in seen:
                     seen.add((callee.id, param))
@@ -871,7 +871,7 @@ class ConfigValues(Context):
         for fid, i in handed:
             func = self.functions.get(fid)
             call = func.facts.calls[i] if func is not None else None
-            if call is not None and call.callee.kind == "name" and self._project_callee(call, func) is None:  # type: ignore[arg-type]
+            if call is not None and call.callee.kind == "name" and self.resolve_function(call.callee, func) is None:  # type: ignore[arg-type]
                 yield func.file, call  # type: ignore[union-attr]
 
     def _may_read_environment(self, func: Func, call: Call, own: str, vendors: set[str]) -> bool:
@@ -884,7 +884,7 @@ class ConfigValues(Context):
         if ref.kind != "name":
             return False
         name = ref.name
-        hit = self._imported_file(name, func.file)
+        hit = self._imported_file(name)
         if hit is not None and self.same_program(func.file, hit):
             return False  # something of a project module (its code is read where it is defined)
         root = name.split(".", 1)[0]
@@ -897,18 +897,12 @@ class ConfigValues(Context):
         flat = name.lower().replace("_", "")
         if not (own and own in flat) and any(v in flat for v in vendors):
             return False  # a client of another service whose variable the program sets: it reads that one
-        self._want_definition(name, func.file)  # a project module the byte scan skipped, maybe
+        self._want_definition(name)  # a project module the byte scan skipped, maybe
         return True
 
-    def _want_definition(self, name: str, where: FileFacts) -> None:
-        """Ask the demand rounds for the module defining ``name``, a sibling module named for
-        its folder (``agents@<folder>``) too."""
-        top, _, rest = name.partition(".")
-        self._wants.update({("definition", name), ("definition", f"{top}@{self._root_name(where)}" + (f".{rest}" if rest else ""))})
-
-    def _root_name(self, f: FileFacts) -> str:
-        """The folder part discovery names a sibling module with (``agents@<folder>``)."""
-        return self.import_root(f).replace(".", "_") or "_"
+    def _want_definition(self, name: str) -> None:
+        """Ask the demand rounds for the module defining ``name``."""
+        self._wants.add(("definition", name))
 
     def _program_files(self, file: FileFacts) -> list[FileFacts]:
         """The files of ``file``'s program that may run beside it: the project modules it
@@ -922,9 +916,9 @@ class ConfigValues(Context):
             f = todo.pop()
             near = []
             for t in (*f.imports.values(), *f.star_imports):
-                g = self._imported_file(t, f)
+                g = self._imported_file(t)
                 if (g is None or not self.same_program(file, g)) and t.split(".", 1)[0] not in _STDLIB:
-                    self._want_definition(t, f)  # a project module the byte scan skipped, maybe
+                    self._want_definition(t)  # a project module the byte scan skipped, maybe
                 near.append(g)
             near += self._importers.get(f.path, [])
             for g in near:
@@ -934,42 +928,14 @@ class ConfigValues(Context):
         found = self._programs_of[file.path] = list(seen.values())
         return found
 
-    def _imported_file(self, target: str, importer: FileFacts | None = None) -> FileFacts | None:
-        """The project module ``target`` (a module or a name in one) is in, as ``importer`` sees
-        it: a script's sibling module whose name another folder's module holds is named
-        ``name@its/folder`` by discovery (``_distinct_modules``), and that is the one it imports."""
-        hit = self._split_near(target, importer)
-        return hit[0] if hit is not None else None
-
-    def _split_near(self, target: str, importer: FileFacts | None) -> tuple[FileFacts, str] | None:
+    def _imported_file(self, target: str) -> FileFacts | None:
+        """The project module ``target`` (a module or a name in one) is in."""
         parts = target.split(".")
-        root = self._root_name(importer) if importer is not None else ""
         for i in range(len(parts), 0, -1):
-            module = ".".join(parts[:i])
-            if root:
-                top, _, rest = module.partition(".")
-                near = self.by_module.get(f"{top}@{root}" + (f".{rest}" if rest else ""))
-                if near is not None:
-                    return near, ".".join(parts[i:])
-            hit = self.by_module.get(module)
+            hit = self.by_module.get(".".join(parts[:i]))
             if hit is not None:
-                return hit, ".".join(parts[i:])
+                return hit
         return None
-
-    def _project_callee(self, call: Call, where: Func) -> Func | None:
-        """The project function a call runs, its own module's sibling preferred (``_split_near``)."""
-        found = self.resolve_function(call.callee, where)
-        if found is not None or call.callee.kind != "name":
-            return found
-        hit = self._split_near(call.callee.name, where.file)
-        if hit is None or not hit[1]:
-            return None
-        f, qual = hit
-        fn = f.functions.get(qual)
-        if fn is not None:
-            return Func(f, fn)
-        klass = f.classes.get(qual)
-        return self.method(f, klass.name, "__init__") if klass is not None else None
 
     @cached_property
     def _importers(self) -> dict[str, list[FileFacts]]:
@@ -978,7 +944,7 @@ class ConfigValues(Context):
             if f.is_test:
                 continue
             for t in {*f.imports.values(), *f.star_imports}:
-                g = self._imported_file(t, f)
+                g = self._imported_file(t)
                 if g is not None and g is not f:
                     out.setdefault(g.path, []).append(f)
         return out
