@@ -332,8 +332,12 @@ class FileFacts:
     escapes: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
     # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
     # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
-    # instance's field then holds more than its constructions pass
-    attribute_writes: tuple[str, ...] = ()
+    # instance's field then holds more than its constructions pass. (attribute, the writing
+    # function's qualname, ``Access.source``, ``Access.depends`` of the value stored), sorted
+    attribute_writes: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    # module-level names bound once to a string literal (``USER_CONTEXT_ATTR = "user_context"``):
+    # ``setattr(state, USER_CONTEXT_ATTR, v)`` names that attribute
+    constants: dict[str, str] = field(default_factory=dict)
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN
     parsed: bool = False
