@@ -1262,7 +1262,9 @@ class _Extractor:
         klass = self.facts.classes.get(ctx.cls)
         if klass is not None and ctx.fn.facts.class_name:
             source, deps = added
-            klass.attribute_sources.setdefault(text[5:], []).append((ctx.fn.facts.qualname, source, tuple(sorted(deps))))
+            # "+": a fill, not an assignment (an attribute only filled here may be made elsewhere,
+            # by a base class the project does not have)
+            klass.attribute_sources.setdefault(text[5:], []).append(("+" + ctx.fn.facts.qualname, source, tuple(sorted(deps))))
 
     def attribute_name(self, node: ast.expr, ctx: _Ctx) -> str:
         """The attribute ``setattr(x, node, v)`` names: a literal, "=<qualified>" for a

@@ -304,8 +304,9 @@ class ClassFacts:
     # class-level and ``self.x = ...`` bindings: attribute -> binding
     attributes: dict[str, Binding] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
-    # where each instance attribute's values come from: name -> [(the method assigning it, or
-    # "" for a class-body field default; ``Access.source``; ``Access.depends``)]
+    # where each instance attribute's values come from: name -> [(the method assigning it, "+"
+    # and the method for one filling it (``self.keys[k] = v``, ``self.hooks.append(h)``), or ""
+    # for a class-body field default; ``Access.source``; ``Access.depends``)]
     attribute_sources: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     decorators: tuple[str, ...] = ()  # a decorator may register the class (built elsewhere)
 

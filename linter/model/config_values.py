@@ -497,9 +497,9 @@ class ConfigValues(Context):
             # set from outside the class too (``config.region = r``, ``setattr(cfg, key, value)``):
             # it also holds what those writes store
             for func, source, deps in self._outside_writes(file, klass, name):
-                stored = self._resolve(func, source, deps, closed=True)
+                stored = self._resolve(func, source, deps, closed=True) if func is not None else ("unknown:a value not visible here", frozenset())
                 if _RANK[kind(stored[0])] == 3:
-                    why = f"{func.label} stores {_why(stored[0])}"
+                    why = f"{func.label if func is not None else 'a module'} stores {_why(stored[0])}"
                     return (f"{kind(stored[0])}:`self.{name}` (a per-instance attribute, also set from outside the class: {why})", frozenset())
                 best = _join(best, stored)
         prop = self.method(file, klass.name, name)
@@ -511,10 +511,10 @@ class ConfigValues(Context):
         found = False
         for f, k in classes:
             for method, source, deps in k.attribute_sources.get(name, ()):
-                found = True
+                found = found or not method.startswith("+")  # a fill alone: made where the class cannot see
                 if not method:
                     continue  # a field default: counted below, when a construction omits it
-                fn = f.functions.get(method)
+                fn = f.functions.get(method.lstrip("+"))
                 if fn is None:
                     return request
                 best = _join(best, self._resolve(Func(f, fn), source, deps, closed=True))
@@ -687,7 +687,7 @@ class ConfigValues(Context):
         )
         return _RANK[kind(where[0])] <= 1
 
-    def _outside_writes(self, file: FileFacts, klass: ClassFacts, name: str) -> list[tuple[Func, str, tuple[str, ...]]]:
+    def _outside_writes(self, file: FileFacts, klass: ClassFacts, name: str) -> list[tuple[Func | None, str, tuple[str, ...]]]:
         """The writes outside an object's own methods that may set ``name`` on an instance of
         ``klass``: by that name, or by a name not known (with its literal prefix, on an object
         of a class related to ``klass`` when the writer's object is known)."""
@@ -710,11 +710,11 @@ class ConfigValues(Context):
         return self._is_a(owner, file, klass) or any(f.module == hit[0].module and k.name == hit[1].name for f, k in self.mro(file, klass))
 
     @cached_property
-    def _attribute_writes(self) -> dict[str, list[tuple[Func, str, tuple[str, ...]]]]:
+    def _attribute_writes(self) -> dict[str, list[tuple[Func | None, str, tuple[str, ...]]]]:
         """Attribute (or a pattern "<prefix>*[@<object's class>]" of a name not known) -> the
         non-test writes outside an object's own methods, each with the function writing it and
         what it stores (``FileFacts.attribute_writes``)."""
-        out: dict[str, list[tuple[Func, str, tuple[str, ...]]]] = {}
+        out: dict[str, list[tuple[Func | None, str, tuple[str, ...]]]] = {}
         for f in self.files:
             if f.is_test:
                 continue
@@ -725,8 +725,7 @@ class ConfigValues(Context):
                     if hit is None or hit[1] not in hit[0].constants:
                         self._wants.add(("definition", name[1:]))  # its module may be one the byte scan skipped
                     name = (hit[0].constants.get(hit[1]) if hit is not None else None) or "*"
-                if fn is not None:
-                    out.setdefault(name, []).append((Func(f, fn), source, deps))
+                out.setdefault(name, []).append((Func(f, fn) if fn is not None else None, source, deps))
         return out
 
     @cached_property
