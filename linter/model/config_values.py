@@ -20,8 +20,11 @@ This layer follows those parts across functions, over summaries (never the trees
   handed on as a value (``FileFacts.escapes``; passed to a project function, only if that
   parameter escapes there: ``FunctionFacts.escaping``). Otherwise it is request data, as a
   handler's parameter is;
-- ``self.x`` is the join of what every method that sets it stores (``self.x = x`` in
-  ``__init__``: what the constructions pass), and, for a field of a class built without a
+- ``self.x`` is the join of what every method that sets or fills it stores (``self.x = x`` in
+  ``__init__``: what the constructions pass; ``self.keys[k] = v``), what every write from
+  outside the class stores (``cfg.x = v``; ``setattr(cfg, key, value)`` with a name not known
+  may set any attribute, unless its name starts with a literal prefix or its object is of an
+  unrelated class; a module's string constant names one), and, for a field of a class built without a
   project ``__init__`` (pydantic, dataclass), what every construction passes for it
   (``**toml_section``: a file; a pick from a table of classes, ``{"a": A}[kind](**data)``, is a
   construction too; a holder class's field of this type, however nested, passes its share, and
@@ -31,9 +34,14 @@ This layer follows those parts across functions, over summaries (never the trees
 - ``self.config.sandbox.url``, each attribute but the last typed with a project class (``config:
   AppConfig``, a field ``sandbox: SandboxConfig``), is what every construction of the last
   class gives that field, whichever object the instance holds (a runtime built by a registry
-  still reads the deployment's file); ``copy.deepcopy(x)`` holds what ``x`` holds, and a
-  validator of a class not known here (``plugin.config_model.model_validate(d)``) what ``d``
-  holds.
+  still reads the deployment's file); so is ``settings.region`` of a parameter ``settings:
+  Settings`` (a route's ``Depends(get_settings)``: whichever object arrives, its field is one
+  that some construction or writer gave it; a class nothing in the project builds, a request
+  body the framework makes, keeps request data); ``copy.deepcopy(x)`` and ``SecretStr(x)``
+  hold what ``x`` holds, and a validator of a class not known here
+  (``plugin.config_model.model_validate(d)``) what ``d`` holds;
+- a closure's name (``resolve_value`` reading its enclosing function's ``param_overrides``) is
+  what the enclosing function binds it to, resolved there.
 
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
@@ -456,15 +464,20 @@ class ConfigValues(Context):
         outside), as for ``self.config.llms``; the parameter itself when the class is not the
         project's or the chain's fields are not typed with project classes."""
         param, cls, chain = dep.split("|", 2)
+        passed = self._param(func, param) if closed else ("literal:", frozenset([param]))
+        if _RANK[kind(passed[0])] < 3:
+            return passed  # what the callers pass decides already (or, in a summary, will)
         hit = self.resolve_class(Ref("name", cls))
         first, _, more = chain.partition(".")
         field = (hit[0], hit[1], first) if hit is not None and not more else None
         if hit is not None and more:
             field = self._typed_field(hit[0], hit[1], first, more)
         if field is None:
-            return self._param(func, param) if closed else ("literal:", frozenset([param]))
+            return passed
         f, k, last = field
         value = self._ask(("attr", f.module, k.name, last, False), lambda: self._attribute_value(f, k, last))
+        if _RANK[kind(value[0])] == 3:
+            return passed  # both say it varies: the parameter is the plainer evidence
         return (value[0].replace(f"`self.{last}`", f"`{param}.{chain}` (a {k.name}'s `{last}`)", 1), value[1])
 
     def _class_named(self, file: FileFacts, factory: str) -> tuple[FileFacts, ClassFacts] | None:
