@@ -468,6 +468,13 @@ class ConfigValues(Context):
         if _RANK[kind(passed[0])] < 3:
             return passed  # what the callers pass decides already (or, in a summary, will)
         hit = self.resolve_class(Ref("name", cls))
+        if hit is None:
+            self._wants.add(("definition", cls))  # its module may be one the byte scan skipped
+        elif not self._sites(hit[0], hit[1]):
+            # an object the project never builds visibly (a request body the framework makes, a
+            # container's ``Settings``): what it holds is not known here
+            self._wants.add(("mentions", hit[1].name.rsplit(".", 1)[-1]))
+            return passed
         first, _, more = chain.partition(".")
         field = (hit[0], hit[1], first) if hit is not None and not more else None
         if hit is not None and more:
