@@ -215,7 +215,8 @@ class _Extractor:
         self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
         self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
-        self.attribute_writes: set[str] = set()  # ``FileFacts.attribute_writes``, sorted at the end
+        # ``FileFacts.attribute_writes`` (attribute, function, source, depends), sorted at the end
+        self.attribute_writes: set[tuple[str, str, str, tuple[str, ...]]] = set()
         # ``FileFacts.dotted_strings`` / ``star_imports``, sorted at the end: a set's order differs
         # between processes (string hashing), and facts that differ make a rerun a full run
         self.dotted_strings: set[str] = set()
@@ -376,6 +377,8 @@ class _Extractor:
                         bound[t.id] = bound.get(t.id, 0) + 1
                 if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Name):
                     renames.append(stmt)
+                if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _string(stmt.value):
+                    self.facts.constants[stmt.targets[0].id] = _string(stmt.value) or ""
             elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
                 self._add_target_names(stmt.target)
             elif isinstance(stmt, ast.If):
@@ -388,6 +391,8 @@ class _Extractor:
                 todo.extend(stmt.finalbody)
             elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.ExceptHandler)):
                 todo.extend(stmt.body)
+        for name in [n for n in self.facts.constants if bound.get(n) != 1]:
+            del self.facts.constants[name]  # bound more than once: which string is not known
         for stmt in renames:
             # ``from_toml_section = condenser_config_from_toml_section``: another name for a
             # function or class, bound once. Calls through it call that function: it is read as
@@ -452,7 +457,6 @@ class _Extractor:
         """A call's result is named in facts by the call's index in its function's calls, not
         by its position: facts that only moved stay equal (``moved.py`` maps positions alone)."""
         self.facts.escapes = tuple(sorted(self.escapes))
-        self.facts.attribute_writes = tuple(sorted(self.attribute_writes))
         self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
         self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
@@ -466,14 +470,16 @@ class _Extractor:
                 site.call = number
 
         def renumber(deps: tuple[str, ...]) -> tuple[str, ...]:
-            if not any(d[1:3] == ":@" for d in deps):
+            if not any(":@" in d for d in deps):
                 return deps
             out = []
             for d in deps:
+                hops = d[: len(d) - len(d.lstrip("o:"))] if d.startswith("o:") else ""  # a closure's: resolved in the enclosing function
+                d = d[len(hops) :]
                 if d[1:3] == ":@":  # ``c:@<node>:<shown>``, ``f:@<node>:<argument>:<shown>``
                     node, _, shown = d[3:].partition(":")
                     d = f"{d[0]}:{numbers.get(int(node), -1)}:{shown}"
-                out.append(d)
+                out.append(hops + d)
             return tuple(sorted(out))
 
         for fn in self.facts.functions.values():
@@ -490,6 +496,7 @@ class _Extractor:
         for klass in self.facts.classes.values():
             for name, entries in klass.attribute_sources.items():
                 klass.attribute_sources[name] = [(m, src, renumber(deps)) for m, src, deps in entries]
+        self.facts.attribute_writes = tuple(sorted({(a, q, src, renumber(deps)) for a, q, src, deps in self.attribute_writes}))
 
     def finish_self_reads(self) -> None:
         """A read of ``self.client`` where ``client`` is a property of the class, or of an
@@ -1292,6 +1299,9 @@ class _Extractor:
                 self.registration(base.name, "slice-assign" if sliced else "item-assign", stmt, ctx, value)
                 return [(target.slice, ctx)]
             key = _subscript_key(target)
+            if value is not None:
+                # ``self.llms[name] = value``: the attribute now also holds value (and the key)
+                self.attribute_fill(target.value, _join(self.value_source(value, ctx), self.value_source(target.slice, ctx)), ctx)
             if isinstance(target.value, ast.Name) and target.value.id in fn.locals:
                 # ``env[k] = v`` fills a local container: its source is now also v's and k's;
                 # ``saved[k] = os.environ.get(k)`` snapshots the environment: putting it back later
@@ -1313,10 +1323,44 @@ class _Extractor:
             return out
         if isinstance(target, ast.Attribute):
             if (dotted(target.value) or "").split(".", 1)[0] not in ("self", "cls"):
-                self.attribute_writes.add(target.attr)
+                held = _LITERAL if how == "delete" else self.value_source(value, ctx) if value is not None else self._target_source
+                self.outside_write(target.attr, held, ctx)
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
+
+    def attribute_fill(self, container: ast.expr, added: Prov, ctx: _Ctx) -> None:
+        """``container`` is ``self.<attr>`` in a method: ``<attr>`` also holds ``added`` (what a
+        method puts into it, like what it assigns: ``ClassFacts.attribute_sources``)."""
+        text = dotted(container)
+        if text is None or text.count(".") != 1 or not text.startswith("self.") or not ctx.cls or "self" not in ctx.fn.locals:
+            return
+        klass = self.facts.classes.get(ctx.cls)
+        if klass is not None and ctx.fn.facts.class_name:
+            source, deps = added
+            # "+": a fill, not an assignment (an attribute only filled here may be made elsewhere,
+            # by a base class the project does not have)
+            klass.attribute_sources.setdefault(text[5:], []).append(("+" + ctx.fn.facts.qualname, source, tuple(sorted(deps))))
+
+    def attribute_name(self, node: ast.expr, ctx: _Ctx) -> str:
+        """The attribute ``setattr(x, node, v)`` names: a literal, "=<qualified>" for a
+        module-level name (a string constant the model looks up), "<prefix>*" for a name built
+        from a literal prefix, else "*" (any)."""
+        if _string(node):
+            return _string(node) or "*"
+        first = node.values[0] if isinstance(node, ast.JoinedStr) and node.values else node.left if isinstance(node, ast.BinOp) else None
+        if isinstance(node, (ast.JoinedStr, ast.BinOp)) and first is not None and _string(first):
+            return f"{_string(first)}*"  # ``setattr(evt, "_" + key, v)``: an attribute named ``_...``
+        if isinstance(node, ast.Name) and (node.id not in ctx.fn.locals or node.id in ctx.fn.globals):
+            ref = self.resolve(node.id, ctx)
+            return f"={ref.name}" if ref.kind == "name" else "*"
+        return "*"
+
+    def outside_write(self, attribute: str, value: Prov | None, ctx: _Ctx) -> None:
+        """``config.region = r`` (``setattr``, ``model_copy(update=...)``) outside the object's
+        own methods: which attribute ("*" when not known), and what it stores (None: not known)."""
+        source, deps = value if value is not None else ("unknown:a value not visible here", _NO_DEPS)
+        self.attribute_writes.add((attribute, ctx.fn.facts.qualname, source, tuple(sorted(deps))))
 
     def note_saving(self, fn: _Fn, access: Access, key: ast.expr, value: ast.expr | None) -> None:
         """``access`` (an item write) may be saved to a configuration file further on."""
@@ -1468,7 +1512,7 @@ class _Extractor:
             return f"process:environment variable `{key or '...'}`"
         if ref.kind == "name" and _request_data(ref.name):
             return f"request:the result of `{text}()` (the current request's data)"
-        if ref.kind == "name" and ref.name in _COPIES:
+        if ref.kind == "name" and (ref.name in _COPIES or ref.name in _WRAPPERS):
             return _COPY
         if ref.kind == "name" and ref.name == "getpass.getpass":
             return _PROMPTS[0]
@@ -1509,8 +1553,22 @@ class _Extractor:
             return ("literal:", frozenset([f"a:{text.split('.', 1)[1]}"]))
         if root in ("self", "cls") and ctx.cls and root in fn.locals:
             return (f"request:`{text}` (a per-instance attribute)" if "." in text else "request:parameter `self`", _NO_DEPS)
+        typed = fn.instances.get(root) if "." in text and root in fn.facts.params else None
+        if typed and fn.sources.get(root) == ("literal:", frozenset([f"p:{root}"])):
+            # ``cfg.llms`` of a parameter ``cfg: AppConfig`` not rebound: a field of a project
+            # class, whichever object is passed, holds what the class's constructions and
+            # writers give it (the model falls back to the parameter for another class)
+            return ("literal:", frozenset([f"t:{root}|{typed}|{text.split('.', 1)[1]}"]))
         if root in fn.locals and root not in fn.globals:
             return fn.sources.get(root, (f"unknown:`{root}`", _NO_DEPS))
+        outer, hops = fn.parent, "o:"
+        while outer is not None and root not in fn.globals and not (root in outer.locals and root not in outer.globals):
+            outer, hops = outer.parent, hops + "o:"
+        if outer is not None and root in outer.sources and outer.facts.qualname not in ("<module>", "<main>"):
+            # a closure's name (``resolve_value`` reading its enclosing function's
+            # ``param_overrides``): what the enclosing function binds it to, resolved there
+            source, deps = outer.sources[root]
+            return (source, frozenset(hops + d for d in deps))
         ref = self.resolve(text, ctx)
         if ref.kind == "name" and _request_data(ref.name):
             return (f"request:`{text}` (the current request's data)", _NO_DEPS)
@@ -2023,6 +2081,12 @@ class _Extractor:
                 self.storage_write_contextvar(func.value, node, ctx)
         if method in _ADDING and isinstance(func.value, ast.Name) and (fn.node is None or func.value.id in fn.locals):  # type: ignore[attr-defined]
             fn.held.setdefault(func.value.id, []).extend(a.value for a in args)  # type: ignore[attr-defined]
+        if method in _FILLING and args:
+            # ``self.hooks.append(h)`` / ``self.env.update(extra)``: the attribute now holds what is added
+            added: Prov = ("literal:", _NO_DEPS)
+            for a in args:
+                added = _join(added, self.value_source(a.value, ctx))
+            self.attribute_fill(func.value, added, ctx)  # type: ignore[attr-defined]
         if method and isinstance(func.value, ast.Name) and func.value.id in fn.locals and args:  # type: ignore[attr-defined]
             # ``env.update(extra)`` / ``items.append(x)`` on a local: it now holds what is added
             added: Prov = ("literal:", _NO_DEPS)
@@ -2104,12 +2168,19 @@ class _Extractor:
                 else:
                     self.escape(a.value, ctx)
         if text == "setattr" and len(args) > 1:
-            self.attribute_writes.add(_string(args[1].value) or "*")
+            name = self.attribute_name(args[1].value, ctx)
+            owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
+            # a name not known, on an object of a known class (``setattr(agent_cfg, attr, v)``
+            # with ``agent_cfg = config.get_agent_config()``): only that class's attributes
+            self.outside_write(f"{name}@{owner}" if owner else name, self.value_source(args[2].value, ctx) if len(args) > 2 else None, ctx)
         elif method in ("model_copy", "copy"):
             for a in args:
                 if a.keyword == "update" or a.star:
-                    keys = a.value.keys if isinstance(a.value, ast.Dict) else [None]
-                    self.attribute_writes.update((_string(k) if k is not None else None) or "*" for k in keys)
+                    if isinstance(a.value, ast.Dict):
+                        for k, v in zip(a.value.keys, a.value.values):
+                            self.outside_write((_string(k) if k is not None else None) or "*", self.value_source(v, ctx), ctx)
+                    else:
+                        self.outside_write("*", self.value_source(a.value, ctx), ctx)
         if text is None or isinstance(func, ast.Attribute):
             out.append((func, ctx))
         out.extend((a.value, ctx) for a in args)
@@ -2662,6 +2733,8 @@ _PROCESS_MODULES = frozenset(
      "importlib", "io", "csv", "pandas", "numpy"]
 )
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
+# wrappers whose object holds what they are given (``SecretStr(value)``: a key hidden from logs)
+_WRAPPERS = frozenset(["pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr", "pydantic.types.SecretBytes"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
@@ -2710,6 +2783,8 @@ _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, as
 # values a local may hold a function in, for a start-up hook handed on through it (``_Fn.held``)
 _HOLDING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Call, ast.IfExp, ast.BoolOp, ast.Subscript])
 _ADDING = frozenset(["append", "extend", "insert", "add"])  # ``hooks.append(f)``: the local now holds f
+# methods that put their arguments into the container they are called on
+_FILLING = _ADDING | frozenset(["update", "setdefault", "appendleft", "extendleft", "__setitem__"])
 
 
 def _recheck(body: list[ast.stmt]) -> str:

@@ -315,8 +315,9 @@ class ClassFacts:
     # class-level and ``self.x = ...`` bindings: attribute -> binding
     attributes: dict[str, Binding] = field(default_factory=dict)
     methods: tuple[str, ...] = ()
-    # where each instance attribute's values come from: name -> [(the method assigning it, or
-    # "" for a class-body field default; ``Access.source``; ``Access.depends``)]
+    # where each instance attribute's values come from: name -> [(the method assigning it, "+"
+    # and the method for one filling it (``self.keys[k] = v``, ``self.hooks.append(h)``), or ""
+    # for a class-body field default; ``Access.source``; ``Access.depends``)]
     attribute_sources: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     decorators: tuple[str, ...] = ()  # a decorator may register the class (built elsewhere)
 
@@ -343,8 +344,12 @@ class FileFacts:
     escapes: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
     # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
     # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
-    # instance's field then holds more than its constructions pass
-    attribute_writes: tuple[str, ...] = ()
+    # instance's field then holds more than its constructions pass. (attribute, the writing
+    # function's qualname, ``Access.source``, ``Access.depends`` of the value stored), sorted
+    attribute_writes: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    # module-level names bound once to a string literal (``USER_CONTEXT_ATTR = "user_context"``):
+    # ``setattr(state, USER_CONTEXT_ATTR, v)`` names that attribute
+    constants: dict[str, str] = field(default_factory=dict)
     # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
     # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
     # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)

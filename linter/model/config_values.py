@@ -20,8 +20,11 @@ This layer follows those parts across functions, over summaries (never the trees
   handed on as a value (``FileFacts.escapes``; passed to a project function, only if that
   parameter escapes there: ``FunctionFacts.escaping``). Otherwise it is request data, as a
   handler's parameter is;
-- ``self.x`` is the join of what every method that sets it stores (``self.x = x`` in
-  ``__init__``: what the constructions pass), and, for a field of a class built without a
+- ``self.x`` is the join of what every method that sets or fills it stores (``self.x = x`` in
+  ``__init__``: what the constructions pass; ``self.keys[k] = v``), what every write from
+  outside the class stores (``cfg.x = v``; ``setattr(cfg, key, value)`` with a name not known
+  may set any attribute, unless its name starts with a literal prefix or its object is of an
+  unrelated class; a module's string constant names one), and, for a field of a class built without a
   project ``__init__`` (pydantic, dataclass), what every construction passes for it
   (``**toml_section``: a file; a pick from a table of classes, ``{"a": A}[kind](**data)``, is a
   construction too; a holder class's field of this type, however nested, passes its share, and
@@ -31,9 +34,14 @@ This layer follows those parts across functions, over summaries (never the trees
 - ``self.config.sandbox.url``, each attribute but the last typed with a project class (``config:
   AppConfig``, a field ``sandbox: SandboxConfig``), is what every construction of the last
   class gives that field, whichever object the instance holds (a runtime built by a registry
-  still reads the deployment's file); ``copy.deepcopy(x)`` holds what ``x`` holds, and a
-  validator of a class not known here (``plugin.config_model.model_validate(d)``) what ``d``
-  holds.
+  still reads the deployment's file); so is ``settings.region`` of a parameter ``settings:
+  Settings`` (a route's ``Depends(get_settings)``: whichever object arrives, its field is one
+  that some construction or writer gave it; a class nothing in the project builds, a request
+  body the framework makes, keeps request data); ``copy.deepcopy(x)`` and ``SecretStr(x)``
+  hold what ``x`` holds, and a validator of a class not known here
+  (``plugin.config_model.model_validate(d)``) what ``d`` holds;
+- a closure's name (``resolve_value`` reading its enclosing function's ``param_overrides``) is
+  what the enclosing function binds it to, resolved there.
 
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
@@ -186,6 +194,10 @@ class ConfigValues(Context):
                 part = self._param(func, rest) if closed else ("literal:", frozenset([rest]))
             elif what == "a":
                 part = self._attribute(func, rest)
+            elif what == "t":
+                part = self._typed_parameter(func, rest, closed)
+            elif what == "o":
+                part = self._enclosing(func, rest)
             elif what == "g":
                 part = self._storage_value(rest)
             elif what == "m":
@@ -224,6 +236,14 @@ class ConfigValues(Context):
         callee = self.resolve_function(call.callee, func)
         if callee is None and call.callee.kind == "name":
             self._wants.add(("definition", call.callee.name))
+        root, dot, _ = shown.partition(".")
+        if callee is None and call.callee.kind == "name" and dot and root in func.facts.params and root not in ("self", "cls"):
+            # ``sub_config.__class__.model_fields.items()`` of a parameter typed with a library's
+            # class: a method of the value passed, which that value and the arguments make
+            out = ("literal:", frozenset([root]))
+            for _key, source, deps in call.args:
+                out = _join(out, self._resolve(func, source, deps, closed=False))
+            return out
         if callee is None or callee.facts.is_generator:
             if call.callee.kind == "self" and "." in call.callee.name and func.facts.class_name:
                 # ``self.key.get_secret_value()``: a method of an attribute's value (not a project
@@ -439,6 +459,43 @@ class ConfigValues(Context):
             lambda: self._attribute_value(func.file, klass, name, building),
         )
 
+    def _enclosing(self, func: Func, dep: str) -> Resolved:
+        """A closure's name (``o:<dep>``): ``dep`` resolved in the enclosing function, its
+        parameters through its callers."""
+        outer = func.file.functions.get(func.facts.qualname.rpartition(".<locals>.")[0])
+        if outer is None:
+            return (f"unknown:a name of the function enclosing `{func.facts.qualname}`", frozenset())
+        return self._resolve(Func(func.file, outer), "literal:", [dep], closed=True)
+
+    def _typed_parameter(self, func: Func, dep: str, closed: bool) -> Resolved:
+        """``cfg.llms`` of a parameter ``cfg: AppConfig`` (``t:cfg|<class>|llms``): what that field
+        holds in any instance of the class (its constructions, its methods' stores, writes from
+        outside), as for ``self.config.llms``; the parameter itself when the class is not the
+        project's or the chain's fields are not typed with project classes."""
+        param, cls, chain = dep.split("|", 2)
+        passed = self._param(func, param) if closed else ("literal:", frozenset([param]))
+        if _RANK[kind(passed[0])] < 3:
+            return passed  # what the callers pass decides already (or, in a summary, will)
+        hit = self.resolve_class(Ref("name", cls))
+        if hit is None:
+            self._wants.add(("definition", cls))  # its module may be one the byte scan skipped
+        elif not self._sites(hit[0], hit[1]):
+            # an object the project never builds visibly (a request body the framework makes, a
+            # container's ``Settings``): what it holds is not known here
+            self._wants.add(("mentions", hit[1].name.rsplit(".", 1)[-1]))
+            return passed
+        first, _, more = chain.partition(".")
+        field = (hit[0], hit[1], first) if hit is not None and not more else None
+        if hit is not None and more:
+            field = self._typed_field(hit[0], hit[1], first, more)
+        if field is None:
+            return passed
+        f, k, last = field
+        value = self._ask(("attr", f.module, k.name, last, False), lambda: self._attribute_value(f, k, last))
+        if _RANK[kind(value[0])] == 3:
+            return passed  # both say it varies: the parameter is the plainer evidence
+        return (value[0].replace(f"`self.{last}`", f"`{param}.{chain}` (a {k.name}'s `{last}`)", 1), value[1])
+
     def _class_named(self, file: FileFacts, factory: str) -> tuple[FileFacts, ClassFacts] | None:
         """The project class a binding's factory or type names (a bare name is ``file``'s own)."""
         return self.resolve_class(Ref("name", factory if "." in factory else f"{file.module}.{factory}"))
@@ -464,22 +521,29 @@ class ConfigValues(Context):
         method's store, and for a field the constructions (see the module doc). ``building``:
         read by a construction hook, before any code outside the class can set it."""
         request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
-        if not building and (name in self._attribute_writes or "*" in self._attribute_writes):
-            return (f"request:`self.{name}` (a per-instance attribute, also set from outside the class)", frozenset())
+        best: Resolved = _BOTTOM
+        if not building:
+            # set from outside the class too (``config.region = r``, ``setattr(cfg, key, value)``):
+            # it also holds what those writes store
+            for func, source, deps in self._outside_writes(file, klass, name):
+                stored = self._resolve(func, source, deps, closed=True) if func is not None else ("unknown:a value not visible here", frozenset())
+                if _RANK[kind(stored[0])] == 3:
+                    why = f"{func.label if func is not None else 'a module'} stores {_why(stored[0])}"
+                    return (f"{kind(stored[0])}:`self.{name}` (a per-instance attribute, also set from outside the class: {why})", frozenset())
+                best = _join(best, stored)
         prop = self.method(file, klass.name, name)
         if prop is not None:
             if "property" not in prop.facts.decorators and "functools.cached_property" not in prop.facts.decorators:
                 return request
             return self._resolve(prop, prop.facts.returns or "literal:", prop.facts.returns_from, closed=True)
         classes = list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
-        best: Resolved = _BOTTOM
         found = False
         for f, k in classes:
             for method, source, deps in k.attribute_sources.get(name, ()):
-                found = True
+                found = found or not method.startswith("+")  # a fill alone: made where the class cannot see
                 if not method:
                     continue  # a field default: counted below, when a construction omits it
-                fn = f.functions.get(method)
+                fn = f.functions.get(method.lstrip("+"))
                 if fn is None:
                     return request
                 best = _join(best, self._resolve(Func(f, fn), source, deps, closed=True))
@@ -652,9 +716,46 @@ class ConfigValues(Context):
         )
         return _RANK[kind(where[0])] <= 1
 
+    def _outside_writes(self, file: FileFacts, klass: ClassFacts, name: str) -> list[tuple[Func | None, str, tuple[str, ...]]]:
+        """The writes outside an object's own methods that may set ``name`` on an instance of
+        ``klass``: by that name, or by a name not known (with its literal prefix, on an object
+        of a class related to ``klass`` when the writer's object is known)."""
+        out = list(self._attribute_writes.get(name, ()))
+        for pattern, wild in self._attribute_writes.items():
+            prefix, star, owner = pattern.partition("*")
+            if star and name.startswith(prefix) and self._may_be(owner[1:], file, klass):
+                out.extend(wild)
+        return out
+
+    def _may_be(self, owner: str, file: FileFacts, klass: ClassFacts) -> bool:
+        """Whether an object ``owner`` names (a class, "()<function>" whose result it is, or ""
+        when not known) may be an instance of ``klass``: one class derives from the other."""
+        if owner.startswith("()"):
+            made = self.function_named(owner[2:])
+            owner = made.facts.returns_type if made is not None else ""
+        hit = self.resolve_class(Ref("name", owner)) if owner else None
+        if hit is None:
+            return True
+        return self._is_a(owner, file, klass) or any(f.module == hit[0].module and k.name == hit[1].name for f, k in self.mro(file, klass))
+
     @cached_property
-    def _attribute_writes(self) -> set[str]:
-        return {name for f in self.files if not f.is_test for name in f.attribute_writes}
+    def _attribute_writes(self) -> dict[str, list[tuple[Func | None, str, tuple[str, ...]]]]:
+        """Attribute (or a pattern "<prefix>*[@<object's class>]" of a name not known) -> the
+        non-test writes outside an object's own methods, each with the function writing it and
+        what it stores (``FileFacts.attribute_writes``)."""
+        out: dict[str, list[tuple[Func | None, str, tuple[str, ...]]]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for name, qualname, source, deps in f.attribute_writes:
+                fn = f.functions.get(qualname)
+                if name.startswith("="):  # ``setattr(state, USER_CONTEXT_ATTR, v)``: that constant's string
+                    hit = self.split_module(name[1:])
+                    if hit is None or hit[1] not in hit[0].constants:
+                        self._wants.add(("definition", name[1:]))  # its module may be one the byte scan skipped
+                    name = (hit[0].constants.get(hit[1]) if hit is not None else None) or "*"
+                out.setdefault(name, []).append((Func(f, fn) if fn is not None else None, source, deps))
+        return out
 
     @cached_property
     def _escaped_names(self) -> set[str]:
