@@ -90,6 +90,16 @@ class _Fn:
     # value may be among them (``Access.saved_to``: matched once the whole function is walked)
     saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
     saving: list[tuple[Access, str, str]] = field(default_factory=list)
+    # other ways a setting is saved, matched the same way (``saves_elsewhere``): a call of a project
+    # function (the model decides whether it writes a file: ``FunctionFacts.writes_file``) or a
+    # database row added and committed, each with where it saves (``Access.saved_to``) and the
+    # expressions it carries; what each local was made of (assigned, or set on it as an
+    # attribute), to see a setting through the locals it passed; where the files it overwrites are
+    savers: list[tuple[Prov, tuple[ast.expr, ...]]] = field(default_factory=list)
+    rows: list[tuple[str, ast.expr]] = field(default_factory=list)  # (class, the row's local)
+    commits: bool = False
+    values: dict[str, list[ast.expr]] = field(default_factory=dict)
+    overwrites: Prov | None = None
     # local -> the project function whose result it holds (``c = get_client()``): ``c.send()``
     # is a method of what that function returns (``FunctionFacts.returns_type``)
     results: dict[str, str] = field(default_factory=dict)
@@ -475,6 +485,7 @@ class _Extractor:
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
             fn.returns_from = renumber(fn.returns_from)
+            fn.writes_file_from = renumber(fn.writes_file_from)
             for name, (src, deps) in fn.fills.items():
                 fn.fills[name] = (src, renumber(deps))
             fn.branches_from = renumber(fn.branches_from)
@@ -502,6 +513,10 @@ class _Extractor:
             path = fn.saves.get((key, value))
             if path is not None:
                 access.saved_to, access.saved_to_from = path[0], tuple(sorted(path[1]))
+        if fn.saving and (fn.savers or fn.rows):
+            self.saves_elsewhere(fn)
+        if fn.overwrites is not None:
+            fn.facts.writes_file, fn.facts.writes_file_from = fn.overwrites[0], tuple(sorted(fn.overwrites[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
         if not fn.facts.returns_type and len(fn.returned) == 1:
@@ -1120,6 +1135,8 @@ class _Extractor:
                 fn.locals.add(name)
                 if type(value) in _HOLDING:
                     fn.held.setdefault(name, []).append(value)  # type: ignore[arg-type]
+                if value is not None:
+                    fn.values.setdefault(name, []).append(value)
                 if _keyed_lookup(value):
                     fn.keyed[name] = value  # type: ignore[assignment]
                 else:
@@ -1202,6 +1219,7 @@ class _Extractor:
                 # ``llm_config.llm_api_key = new.api_key``: the object now also holds that value
                 # (cognee's settings route, which then exports the attribute to the environment)
                 self.fill(fn, root.id, self.value_source(value, ctx))
+                fn.values.setdefault(root.id, []).append(value)
         if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
@@ -1241,6 +1259,70 @@ class _Extractor:
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
+
+    def overwritten_file(self, node: ast.Call, text: str | None, ref: Ref, args: list[_Arg], method: str, ctx: _Ctx) -> Prov | None:
+        """Where the file that a call overwrites is (``open(p, "w")``, ``Path(p).open("w")``,
+        ``p.write_text(s)``: its receiver); None for any other call, an append included (a
+        log grows, a configuration file is rewritten)."""
+        func = node.func
+        if method in ("write_text", "write_bytes") and isinstance(func, ast.Attribute):
+            return self.value_source(func.value, ctx)
+        if method == "open" and isinstance(func, ast.Attribute) and ref.kind != "name":
+            path, mode = func.value, _passed(args, 0, "mode")  # a path object's ``open``
+        elif (text == "open" and "open" not in ctx.fn.locals) or ref.name in cat.FILE_OPENERS:
+            path, mode = _passed(args, 0, "file"), _passed(args, 1, "mode")
+        else:
+            return None
+        written = _string(mode) if mode is not None else None
+        if not written or "a" in written or not ("w" in written or "x" in written):
+            return None
+        return self.value_source(path, ctx)
+
+    def saves_elsewhere(self, fn: _Fn) -> None:
+        """Match the item writes not saved with ``set_key`` against the other savers: a database
+        row added and committed that carries the key and the value (not a row of one owner's:
+        a user's, a tenant's), else the project calls handed both (``Access.saved_to``: the
+        model decides whether the callee saves them to a file the same for every request)."""
+        rows: list[tuple[Prov, tuple[ast.expr, ...]]] = []
+        for klass, row in fn.rows if fn.commits else ():
+            made = fn.values.get(row.id, [])  # type: ignore[attr-defined]
+            if any(isinstance(v, ast.Call) and any(k.arg and k.arg.split("_", 1)[0] in cat.ROW_OWNERS for k in v.keywords) for v in made):
+                continue
+            rows.append(((f"process:a row of `{klass.rsplit('.', 1)[-1]}` saved to the database", _NO_DEPS), (row,)))
+        seen: dict[int, set[str]] = {}
+
+        def mentions(exprs: tuple[ast.expr, ...]) -> set[str]:
+            out = seen.get(id(exprs))
+            if out is not None:
+                return out
+            out, todo, opened = set(), list(exprs), set()
+            while todo:
+                n = todo.pop()
+                if isinstance(n, ast.Constant) and isinstance(n.value, str):
+                    out.update((repr(n.value), repr(n.value.rsplit(".", 1)[-1])))  # ``"env.MODEL"`` names MODEL
+                    continue
+                text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+                if text is None:
+                    todo.extend(_children(n))
+                    continue
+                out.add(text)
+                root = text.split(".", 1)[0]
+                if root in fn.values and root not in opened:  # what the local was made of
+                    opened.add(root)
+                    todo.extend(fn.values[root])
+            seen[id(exprs)] = out
+            return out
+
+        for access, key, value in fn.saving:
+            if access.saved_to:
+                continue
+            row = next((prov for prov, exprs in rows if {key, value} <= mentions(exprs)), None)
+            if row is not None:
+                access.saved_to = row[0]
+                continue
+            calls = sorted(d for prov, exprs in fn.savers if {key, value} <= mentions(exprs) for d in prov[1])
+            if calls:
+                access.saved_to, access.saved_to_from = "literal:", tuple(calls)
 
     def note_saving(self, fn: _Fn, access: Access, key: ast.expr, value: ast.expr | None) -> None:
         """``access`` (an item write) may be saved to a configuration file further on."""
@@ -1916,6 +1998,13 @@ class _Extractor:
             if rest and "." not in rest and root in fn.results:
                 ref = Ref("result", f"{fn.results[root]}:{rest}")  # ``c = get_client(); c.send()``
         method = func.attr if isinstance(func, ast.Attribute) else ""
+        if method == "commit":
+            fn.commits = True  # ``db.commit()``: the rows added before it are saved
+        elif method in ("add", "merge") and len(args) == 1 and isinstance(args[0].value, ast.Name) and args[0].value.id in fn.instances:
+            fn.rows.append((fn.instances[args[0].value.id], args[0].value))  # ``db.add(row)``
+        overwritten = self.overwritten_file(node, text, ref, args, method, ctx)
+        if overwritten is not None:
+            fn.overwrites = overwritten if fn.overwrites is None else _join(fn.overwrites, overwritten)
         if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
             self.run_alone.add(id(node.args[0]))  # ``asyncio.run(main())``: ``main`` runs on its own loop
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
@@ -1980,6 +2069,7 @@ class _Extractor:
                 fn.escaping.add(root)  # ``factory(...)``, ``config_type.model_validate(d)``: built here
         picked = self.dispatched(func, ctx)
         recorded: list[Call] = []
+        before = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
             if not (ref.kind in ("name", "self", "result") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
@@ -2010,6 +2100,13 @@ class _Extractor:
             fn.facts.calls.append(call)
             if call.args:
                 recorded.append(call)
+        if len(fn.facts.calls) > before and not category:
+            # it may save what it is given, or the object it is called on (``config.save()``)
+            carried = [a.value for a in args]
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in fn.values:
+                carried.append(func.value)
+            if carried:
+                fn.savers.append((("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"])), tuple(carried)))
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:

@@ -109,8 +109,10 @@ class Access:
     memo: str = ""
     # item writes (``os.environ[name] = value``, ``TABLE[name] = value``) whose key and value the
     # same function also saves to a configuration file (``set_key(env_file(), name, value)``):
-    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved). A
-    # setting saved to the process's own file is a change of its configuration, made on purpose
+    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved), or
+    # where a database row carrying both is ("process:..."), or the project calls handed both
+    # (``s:<index>:<text>`` dependencies: saved if one of them writes a file, ``writes_file``).
+    # A setting saved to the process's own store is a change of its configuration, made on purpose
     saved_to: str = ""
     saved_to_from: tuple[str, ...] = ()
 
@@ -290,6 +292,11 @@ class FunctionFacts:
     # it), or "()" and the project function whose result it returns; else "". A method called
     # on the result (``get_client().send()``, ``c = get_client(); c.send()``) is that class's
     returns_type: str = ""
+    # where the files it overwrites are (``open(p, "w")``, ``p.write_text(s)``), joined like
+    # ``returns``; "" when it writes none: a function handed a setting that it saves there
+    # (gptme's ``set_config_value`` rewriting the user's TOML) saves the setting
+    writes_file: str = ""
+    writes_file_from: tuple[str, ...] = ()
 
     @property
     def one_time_scope(self) -> bool:

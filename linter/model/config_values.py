@@ -638,10 +638,36 @@ class ConfigValues(Context):
         page), not one request's value. A file per user or per request is no such change."""
         if not access.saved_to:
             return False
+        calls = [d[2:] for d in access.saved_to_from if d.startswith("s:")]
+        if calls:
+            return any(self._saves_to_file(func, dep) for dep in calls)
         where = self._fixpoint(
             ("saved-to", func.id, access.span), lambda: self._resolve(func, access.saved_to, access.saved_to_from, closed=True)
         )
         return _RANK[kind(where[0])] <= 1
+
+    def _saves_to_file(self, func: Func, dep: str) -> bool:
+        """Whether the call ``dep`` names in ``func`` (``<index>:<text>``) runs a project
+        function that overwrites a file (``FunctionFacts.writes_file``) whose place, with this
+        call's arguments, is the same for every request: gptme's onboarding route hands the key
+        to ``set_config_value``, which rewrites the user's TOML configuration. A file per user
+        (a path made of the user's id) is not the process's configuration."""
+        where, _, _shown = dep.partition(":")
+        index = int(where) if where.lstrip("-").isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
+        callee = self.resolve_function(call.callee, func) if call is not None else None
+        if call is None or callee is None or not callee.facts.writes_file:
+            return False
+        place = self._fixpoint(
+            ("writes-file", callee.id),
+            lambda: self._resolve(callee, callee.facts.writes_file, callee.facts.writes_file_from, closed=False),
+        )
+        for p in place[1]:  # the callee's parameters: what this call passes decides
+            passed = self._argument(callee, call, p)
+            if passed is None:
+                return False
+            place = _join(place, self._fixpoint(("passed", func.id, dep, p), lambda: self._resolve(func, passed[0], passed[1], closed=True)))
+        return _RANK[kind(place[0])] <= 1
 
     @cached_property
     def _attribute_writes(self) -> set[str]:
