@@ -95,7 +95,7 @@ class _Fn:
     # database row added and committed, each with where it saves (``Access.saved_to``) and the
     # expressions it carries; what each local was made of (assigned, or set on it as an
     # attribute), to see a setting through the locals it passed; where the files it overwrites are
-    savers: list[tuple[Prov, tuple[ast.expr, ...]]] = field(default_factory=list)
+    savers: list[tuple[Prov, tuple[ast.expr, ...], bool]] = field(default_factory=list)  # True: the receiver
     rows: list[tuple[str, ast.expr]] = field(default_factory=list)  # (class, the row's local)
     commits: bool = False
     values: dict[str, list[ast.expr]] = field(default_factory=dict)
@@ -1283,7 +1283,7 @@ class _Extractor:
         row added and committed that carries the key and the value (not a row of one owner's:
         a user's, a tenant's), else the project calls handed both (``Access.saved_to``: the
         model decides whether the callee saves them to a file the same for every request)."""
-        rows: list[tuple[Prov, tuple[ast.expr, ...]]] = []
+        rows: list[tuple[Prov, tuple[ast.expr, ...]]] = []  # (where, what it carries)
         for klass, row in fn.rows if fn.commits else ():
             made = fn.values.get(row.id, [])  # type: ignore[attr-defined]
             if any(isinstance(v, ast.Call) and any(k.arg and k.arg.split("_", 1)[0] in cat.ROW_OWNERS for k in v.keywords) for v in made):
@@ -1320,7 +1320,7 @@ class _Extractor:
             if row is not None:
                 access.saved_to = row[0]
                 continue
-            calls = sorted(d for prov, exprs in fn.savers if {key, value} <= mentions(exprs) for d in prov[1])
+            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) for d in prov[1])
             if calls:
                 access.saved_to, access.saved_to_from = "literal:", tuple(calls)
 
@@ -2102,11 +2102,11 @@ class _Extractor:
                 recorded.append(call)
         if len(fn.facts.calls) > before and not category:
             # it may save what it is given, or the object it is called on (``config.save()``)
-            carried = [a.value for a in args]
+            saver: Prov = ("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"]))
+            if args:
+                fn.savers.append((saver, tuple(a.value for a in args), False))
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in fn.values:
-                carried.append(func.value)
-            if carried:
-                fn.savers.append((("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"])), tuple(carried)))
+                fn.savers.append((saver, (func.value,), True))  # the object saved whole: its fields name the settings
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:

@@ -656,6 +656,8 @@ class ConfigValues(Context):
         index = int(where) if where.lstrip("-").isdigit() else -1
         call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
         callee = self.resolve_function(call.callee, func) if call is not None else None
+        if call is not None and callee is None and call.callee.kind == "name":
+            self._wants.add(("definition", call.callee.name))  # the byte scan may have skipped its module
         if call is None or callee is None or not callee.facts.writes_file:
             return False
         place = self._fixpoint(
