@@ -565,6 +565,7 @@ class _Extractor:
             one_shot=_is_one_shot(node, self.flag_setters),
             optional=_optional_params(a),
             dispatches=name == "__new__" and _dispatches(node),
+            admin_from=_admin_only_from(node, decorators),
         )
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
@@ -2773,6 +2774,59 @@ def _mentions(node: ast.AST) -> set[str]:
             continue
         todo.extend(_children(n))
     return out
+
+
+def _names_admin(text: str | None) -> bool:
+    last = (text or "").rsplit(".", 1)[-1].lower()
+    return any(word in last for word in cat.ADMIN_WORDS)
+
+
+def _requires_admin(node: ast.expr | None, verbs: tuple[str, ...] = cat.ADMIN_CHECK_VERBS) -> bool:
+    """A call that turns away anyone but an administrator by raising (``verify_super_admin(auth)``,
+    ``Depends(get_current_active_superuser)``): a verb that demands, and an administrator's name."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return False
+    text = dotted(node.func) or ""
+    if text.rsplit(".", 1)[-1] == "Depends" and node.args:
+        return _names_admin(dotted(node.args[0]))
+    last = text.rsplit(".", 1)[-1].lower()
+    return _names_admin(text) and last.startswith(verbs)
+
+
+def _denies_non_admin(test: ast.expr) -> bool:
+    """``not user.is_superuser``, ``not is_admin(user)``, ``user.role != "admin"`` (or one of them
+    among an ``or``): a branch taken by everybody but an administrator."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_denies_non_admin(v) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = test.operand.func if isinstance(test.operand, ast.Call) else test.operand
+        return _names_admin(dotted(inner))
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.NotEq, ast.NotIn)):
+        return any(_names_admin(_string(c)) for c in test.comparators)
+    return False
+
+
+def _admin_only_from(node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> int:
+    """The line after which ``node`` runs only for an administrator (``FunctionFacts.admin_from``):
+    a decorator or a parameter's dependency that demands one covers the whole body; else a
+    top-level check that leaves for everybody else (``if not user.is_superuser: return
+    JSONResponse(status_code=403, ...)``, or a bare ``verify_super_admin(authorization)`` that
+    raises). 0 when there is none."""
+    if any(_names_admin(d) and ("required" in d.lower() or d.rsplit(".", 1)[-1].lower().startswith(cat.ADMIN_CHECK_VERBS)) for d in decorators):
+        return node.lineno
+    a = node.args
+    if any(_requires_admin(d) for d in (*a.defaults, *a.kw_defaults)):
+        return node.lineno
+    for stmt in node.body:
+        if isinstance(stmt, ast.If) and not stmt.orelse and _denies_non_admin(stmt.test) and isinstance(stmt.body[-1], (ast.Return, ast.Raise)):
+            return stmt.end_lineno or stmt.lineno
+        # a check whose result is dropped raises; one whose result is kept may be a test
+        # (``allowed = check_admin(user)``) unless its verb demands
+        if isinstance(stmt, ast.Expr) and _requires_admin(stmt.value) or isinstance(stmt, ast.Assign) and _requires_admin(stmt.value, cat.ADMIN_DEMANDS):
+            return stmt.end_lineno or stmt.lineno
+    return 0
 
 
 def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable[[], dict[str, set[str]]]) -> bool:

@@ -646,6 +646,34 @@ class ConfigValues(Context):
         )
         return _RANK[kind(where[0])] <= 1
 
+    def admin_setting(self, func: Func, access: Access) -> bool:
+        """Whether ``access`` is an administrator's change of the server's configuration: it runs
+        only for an administrator (``admin_only``), stays set (no restore or removal of the same
+        setting after it in ``func``) and no network call follows it in ``func`` (it is not set
+        for a call of its own). cognee's settings route returns 403 to anyone but a superuser
+        and then updates the instance's LLM key; AGiXT's test-email route, as admin-only,
+        overrides the provider around a send and puts it back: that still races every other
+        request's email."""
+        key = setting(access)
+        after = [w for w in func.facts.config_writes if w.order > access.order and setting(w) == key]
+        if any(w.how in _REMOVALS or kind(w.source) == "saved" for w in after):
+            return False
+        if any(call.order > access.order and self.network_call(func, call) is not None for call in func.facts.calls):
+            return False
+        return self.admin_only(func, access.span.line)
+
+    def admin_only(self, func: Func, line: int, depth: int = 4) -> bool:
+        """Whether ``func``'s code at ``line`` runs only for an administrator: past a check in
+        ``func`` that turns everybody else away (``FunctionFacts.admin_from``), or called only
+        from such places (every caller, when they are all known, a few levels up; tests are no
+        evidence either way)."""
+        if func.facts.admin_from and line > func.facts.admin_from:
+            return True
+        if depth <= 0:
+            return False
+        callers = [(c, call) for c, call in self._known_callers(func) if not c.file.is_test]
+        return bool(callers) and all(self.admin_only(c, call.span.line, depth - 1) for c, call in callers)
+
     def _saves_to_file(self, func: Func, dep: str) -> bool:
         """Whether the call ``dep`` names in ``func`` (``<index>:<text>``) runs a project
         function that overwrites a file (``FunctionFacts.writes_file``) whose place, with this
@@ -784,8 +812,8 @@ class ConfigValues(Context):
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
         a restore of the saved value, which belongs to the write it undoes)."""
-        if self.saved_setting(func, access):
-            return None  # saved to the process's configuration file as well: a settings change
+        if self.saved_setting(func, access) or self.admin_setting(func, access):
+            return None  # saved to the process's configuration store as well, or set by its administrator: a settings change
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
         shown = f"`{access.value}`" if access.value else "the value"

@@ -53,7 +53,12 @@ such a file, `write_setting(f"env.{name}", value)`, or an object carrying the va
 `save()` does), or a database row carrying both that the function adds and commits. A
 module-level table filled only with such saved settings holds configuration too. A file per
 user or per request, a log appended to, and a row of one owner's (`user_id=`, `tenant=`) are no
-such change.
+such change. Nor is a value an administrator sets and leaves in place: code that runs only
+past a check turning everybody else away (`if not user.is_superuser: return 403`, a bare
+`verify_super_admin(token)` that raises, `Depends(get_current_superuser)`), in the function or
+in every caller, with no restore of the setting and no network call after it in the function,
+changes the instance's configuration on purpose. An administrator's temporary override around a
+call of their own still races every other request.
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
