@@ -565,8 +565,10 @@ class _Extractor:
             one_shot=_is_one_shot(node, self.flag_setters),
             optional=_optional_params(a),
             dispatches=name == "__new__" and _dispatches(node),
-            admin_from=_admin_only_from(node, decorators),
         )
+        check = _admin_check(node, decorators)
+        if check is not None:
+            facts.admin_from = self.pos.name_span(node) if check is node else self.span(check)
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
             klass = self.facts.classes[ctx.cls]
@@ -2808,25 +2810,25 @@ def _denies_non_admin(test: ast.expr) -> bool:
     return False
 
 
-def _admin_only_from(node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> int:
-    """The line after which ``node`` runs only for an administrator (``FunctionFacts.admin_from``):
-    a decorator or a parameter's dependency that demands one covers the whole body; else a
-    top-level check that leaves for everybody else (``if not user.is_superuser: return
+def _admin_check(node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> ast.AST | None:
+    """What makes the rest of ``node`` run only for an administrator (``FunctionFacts.admin_from``):
+    ``node`` itself when a decorator or a parameter's dependency demands one (the whole body);
+    else a top-level check that leaves for everybody else (``if not user.is_superuser: return
     JSONResponse(status_code=403, ...)``, or a bare ``verify_super_admin(authorization)`` that
-    raises). 0 when there is none."""
+    raises); None when there is none."""
     if any(_names_admin(d) and ("required" in d.lower() or d.rsplit(".", 1)[-1].lower().startswith(cat.ADMIN_CHECK_VERBS)) for d in decorators):
-        return node.lineno
+        return node
     a = node.args
     if any(_requires_admin(d) for d in (*a.defaults, *a.kw_defaults)):
-        return node.lineno
+        return node
     for stmt in node.body:
         if isinstance(stmt, ast.If) and not stmt.orelse and _denies_non_admin(stmt.test) and isinstance(stmt.body[-1], (ast.Return, ast.Raise)):
-            return stmt.end_lineno or stmt.lineno
+            return stmt
         # a check whose result is dropped raises; one whose result is kept may be a test
         # (``allowed = check_admin(user)``) unless its verb demands
         if isinstance(stmt, ast.Expr) and _requires_admin(stmt.value) or isinstance(stmt, ast.Assign) and _requires_admin(stmt.value, cat.ADMIN_DEMANDS):
-            return stmt.end_lineno or stmt.lineno
-    return 0
+            return stmt
+    return None
 
 
 def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable[[], dict[str, set[str]]]) -> bool:

@@ -297,10 +297,11 @@ class FunctionFacts:
     # (gptme's ``set_config_value`` rewriting the user's TOML) saves the setting
     writes_file: str = ""
     writes_file_from: tuple[str, ...] = ()
-    # the line after which it runs only for an administrator (0: none): past a check that turns
-    # everybody else away (``if not user.is_superuser: return 403``, ``verify_super_admin(auth)``),
-    # or from its first line when a decorator or a parameter's dependency demands one
-    admin_from: int = 0
+    # what makes the code after it run only for an administrator (NO_SPAN: nothing): a check that
+    # turns everybody else away (``if not user.is_superuser: return 403``,
+    # ``verify_super_admin(auth)``), or the function's name when a decorator or a parameter's
+    # dependency demands one. A span, not a line, so that code that only moved keeps its facts
+    admin_from: Span = NO_SPAN
 
     @property
     def one_time_scope(self) -> bool:

@@ -667,7 +667,7 @@ class ConfigValues(Context):
         ``func`` that turns everybody else away (``FunctionFacts.admin_from``), or called only
         from such places (every caller, when they are all known, a few levels up; tests are no
         evidence either way)."""
-        if func.facts.admin_from and line > func.facts.admin_from:
+        if func.facts.admin_from.end_line and line > func.facts.admin_from.end_line:
             return True
         if depth <= 0:
             return False
