@@ -2792,7 +2792,10 @@ def _requires_admin(node: ast.expr | None, verbs: tuple[str, ...] = cat.ADMIN_CH
         return False
     text = dotted(node.func) or ""
     if text.rsplit(".", 1)[-1] == "Depends" and node.args:
-        return _names_admin(dotted(node.args[0]))
+        # what it injects is the current administrator (``get_current_active_superuser``,
+        # fastapi-users' ``current_superuser``), not an admin service or client
+        dependency = dotted(node.args[0]) or ""
+        return _names_admin(dependency) and dependency.rsplit(".", 1)[-1].lower().startswith((*verbs, "current"))
     last = text.rsplit(".", 1)[-1].lower()
     return _names_admin(text) and last.startswith(verbs)
 
@@ -2803,8 +2806,11 @@ def _denies_non_admin(test: ast.expr) -> bool:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return any(_denies_non_admin(v) for v in test.values)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        # a permission (``is_superuser``, ``has_admin_role(u)``, ``user.admin``), not any flag
+        # that names admin pages (``if not admin_panel_enabled: return``)
         inner = test.operand.func if isinstance(test.operand, ast.Call) else test.operand
-        return _names_admin(dotted(inner))
+        last = (dotted(inner) or "").rsplit(".", 1)[-1].lower()
+        return _names_admin(last) and (last.startswith(("is_", "has_")) or last in cat.ADMIN_WORDS)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.NotEq, ast.NotIn)):
         return any(_names_admin(_string(c)) for c in test.comparators)
     return False
