@@ -671,6 +671,8 @@ class ConfigValues(Context):
             return True
         if depth <= 0:
             return False
+        if self._open_function(func) is None:
+            self._wants.add(("callers", func.id))  # files the byte scan skipped may call it too, unguarded
         callers = [(c, call) for c, call in self._known_callers(func) if not c.file.is_test]
         return bool(callers) and all(self.admin_only(c, call.span.line, depth - 1) for c, call in callers)
 
@@ -812,10 +814,12 @@ class ConfigValues(Context):
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
         a restore of the saved value, which belongs to the write it undoes)."""
-        if self.saved_setting(func, access) or self.admin_setting(func, access):
-            return None  # saved to the process's configuration store as well, or set by its administrator: a settings change
+        if self.saved_setting(func, access):
+            return None  # saved to the process's configuration store as well: a settings change
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
+        if what in ("request", "unknown") and self.admin_setting(func, access):
+            return None  # set by the instance's administrator and left in place: a settings change
         shown = f"`{access.value}`" if access.value else "the value"
         why = _why(source)
         if what == "request":
