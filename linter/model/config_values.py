@@ -671,10 +671,13 @@ class ConfigValues(Context):
             return True
         if depth <= 0:
             return False
-        if self._open_function(func) is None:
-            self._wants.add(("callers", func.id))  # files the byte scan skipped may call it too, unguarded
+        if self._open_function(func) is not None:
+            return False
         callers = [(c, call) for c, call in self._known_callers(func) if not c.file.is_test]
-        return bool(callers) and all(self.admin_only(c, call.span.line, depth - 1) for c, call in callers)
+        if not all(self.admin_only(c, call.span.line, depth - 1) for c, call in callers):
+            return False  # one caller lets anybody in: more callers change nothing
+        self._wants.add(("callers", func.id))  # files the byte scan skipped may hold callers, guarded or not
+        return bool(callers)
 
     def _saves_to_file(self, func: Func, dep: str) -> bool:
         """Whether the call ``dep`` names in ``func`` (``<index>:<text>``) runs a project
