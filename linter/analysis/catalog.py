@@ -329,6 +329,17 @@ ENVIRONMENT_INHERITORS = frozenset(
 CONFIG_FILE_SAVERS: dict[str, tuple[tuple[int, str], tuple[int, str], tuple[int, str]]] = {
     name: ((0, "dotenv_path"), (1, "key_to_set"), (2, "value_to_set")) for name in ("dotenv.set_key", "dotenv.main.set_key")
 }
+# module functions that open a file as ``open(file, mode)`` does (a path object's ``open(mode)`` is
+# told by its receiver)
+FILE_OPENERS = frozenset(["io.open", "builtins.open", "codecs.open", "aiofiles.open"])
+# the first word of a database row's field that names whose row it is (``user_id=``, ``tenant=``):
+# a setting saved in such a row is that owner's, not the server's configuration
+ROW_OWNERS = frozenset(["user", "owner", "tenant", "account", "customer", "member", "agent", "session", "conversation", "org", "organization", "company", "workspace", "team"])
+# what names an administrator in an access check (``user.is_superuser``, ``verify_super_admin``,
+# ``get_current_active_superuser``), and the verbs of a check that raises for anybody else
+ADMIN_WORDS = ("admin", "superuser")
+ADMIN_DEMANDS = ("verify", "require", "ensure", "assert")
+ADMIN_CHECK_VERBS = (*ADMIN_DEMANDS, "check", "get_current")
 # SDK defaults that the SDK's objects take when they are built, not when they are used
 # (aiplatform 2.7 ``base.py``: ``self.project = project or initializer.global_config.project`` in
 # the constructor): setting them and building the object right after, in the same function, hands

@@ -90,6 +90,16 @@ class _Fn:
     # value may be among them (``Access.saved_to``: matched once the whole function is walked)
     saves: dict[tuple[str, str], Prov] = field(default_factory=dict)
     saving: list[tuple[Access, str, str]] = field(default_factory=list)
+    # other ways a setting is saved, matched the same way (``saves_elsewhere``): a call of a project
+    # function (the model decides whether it writes a file: ``FunctionFacts.writes_file``) or a
+    # database row added and committed, each with where it saves (``Access.saved_to``) and the
+    # expressions it carries; what each local was made of (assigned, or set on it as an
+    # attribute), to see a setting through the locals it passed; where the files it overwrites are
+    savers: list[tuple[Prov, tuple[ast.expr, ...], bool]] = field(default_factory=list)  # True: the receiver
+    rows: list[tuple[str, ast.expr]] = field(default_factory=list)  # (class, the row's local)
+    commits: bool = False
+    values: dict[str, list[ast.expr]] = field(default_factory=dict)
+    overwrites: Prov | None = None
     # local -> the project function whose result it holds (``c = get_client()``): ``c.send()``
     # is a method of what that function returns (``FunctionFacts.returns_type``)
     results: dict[str, str] = field(default_factory=dict)
@@ -490,6 +500,7 @@ class _Extractor:
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
             fn.returns_from = renumber(fn.returns_from)
+            fn.writes_file_from = renumber(fn.writes_file_from)
             for name, (src, deps) in fn.fills.items():
                 fn.fills[name] = (src, renumber(deps))
             fn.branches_from = renumber(fn.branches_from)
@@ -519,6 +530,10 @@ class _Extractor:
             path = fn.saves.get((key, value))
             if path is not None:
                 access.saved_to, access.saved_to_from = path[0], tuple(sorted(path[1]))
+        if fn.saving and (fn.savers or fn.rows):
+            self.saves_elsewhere(fn)
+        if fn.overwrites is not None:
+            fn.facts.writes_file, fn.facts.writes_file_from = fn.overwrites[0], tuple(sorted(fn.overwrites[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
         if not fn.facts.returns_type and len(fn.returned) == 1:
@@ -629,6 +644,9 @@ class _Extractor:
             optional=_optional_params(a),
             dispatches=name == "__new__" and _dispatches(node),
         )
+        check = _admin_check(node, decorators)
+        if check is not None:
+            facts.admin_from = self.pos.name_span(node) if check is node else self.span(check)
         self.facts.functions[qual] = facts
         if ctx.in_class_body and ctx.cls in self.facts.classes:
             klass = self.facts.classes[ctx.cls]
@@ -1203,6 +1221,8 @@ class _Extractor:
                 fn.locals.add(name)
                 if type(value) in _HOLDING:
                     fn.held.setdefault(name, []).append(value)  # type: ignore[arg-type]
+                if value is not None:
+                    fn.values.setdefault(name, []).append(value)
                 if _keyed_lookup(value):
                     fn.keyed[name] = value  # type: ignore[assignment]
                 else:
@@ -1285,6 +1305,7 @@ class _Extractor:
                 # ``llm_config.llm_api_key = new.api_key``: the object now also holds that value
                 # (cognee's settings route, which then exports the attribute to the environment)
                 self.fill(fn, root.id, self.value_source(value, ctx))
+                fn.values.setdefault(root.id, []).append(value)
         if isinstance(target, ast.Subscript):
             base = self.resolve_expr(target.value, ctx)
             if base.kind == "name" and base.name == cat.ENVIRON:
@@ -1361,6 +1382,70 @@ class _Extractor:
         own methods: which attribute ("*" when not known), and what it stores (None: not known)."""
         source, deps = value if value is not None else ("unknown:a value not visible here", _NO_DEPS)
         self.attribute_writes.add((attribute, ctx.fn.facts.qualname, source, tuple(sorted(deps))))
+
+    def overwritten_file(self, node: ast.Call, text: str | None, ref: Ref, args: list[_Arg], method: str, ctx: _Ctx) -> Prov | None:
+        """Where the file that a call overwrites is (``open(p, "w")``, ``Path(p).open("w")``,
+        ``p.write_text(s)``: its receiver); None for any other call, an append included (a
+        log grows, a configuration file is rewritten)."""
+        func = node.func
+        if method in ("write_text", "write_bytes") and isinstance(func, ast.Attribute):
+            return self.value_source(func.value, ctx)
+        if method == "open" and isinstance(func, ast.Attribute) and ref.kind != "name":
+            path, mode = func.value, _passed(args, 0, "mode")  # a path object's ``open``
+        elif (text == "open" and "open" not in ctx.fn.locals) or ref.name in cat.FILE_OPENERS:
+            path, mode = _passed(args, 0, "file"), _passed(args, 1, "mode")
+        else:
+            return None
+        written = _string(mode) if mode is not None else None
+        if not written or "a" in written or not ("w" in written or "x" in written):
+            return None
+        return self.value_source(path, ctx)
+
+    def saves_elsewhere(self, fn: _Fn) -> None:
+        """Match the item writes not saved with ``set_key`` against the other savers: a database
+        row added and committed that carries the key and the value (not a row of one owner's:
+        a user's, a tenant's), else the project calls handed both (``Access.saved_to``: the
+        model decides whether the callee saves them to a file the same for every request)."""
+        rows: list[tuple[Prov, tuple[ast.expr, ...]]] = []  # (where, what it carries)
+        for klass, row in fn.rows if fn.commits else ():
+            made = fn.values.get(row.id, [])  # type: ignore[attr-defined]
+            if any(isinstance(v, ast.Call) and any(k.arg and k.arg.split("_", 1)[0] in cat.ROW_OWNERS for k in v.keywords) for v in made):
+                continue
+            rows.append(((f"process:a row of `{klass.rsplit('.', 1)[-1]}` saved to the database", _NO_DEPS), (row,)))
+        seen: dict[int, set[str]] = {}
+
+        def mentions(exprs: tuple[ast.expr, ...]) -> set[str]:
+            out = seen.get(id(exprs))
+            if out is not None:
+                return out
+            out, todo, opened = set(), list(exprs), set()
+            while todo:
+                n = todo.pop()
+                if isinstance(n, ast.Constant) and isinstance(n.value, str):
+                    out.update((repr(n.value), repr(n.value.rsplit(".", 1)[-1])))  # ``"env.MODEL"`` names MODEL
+                    continue
+                text = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+                if text is None:
+                    todo.extend(_children(n))
+                    continue
+                out.add(text)
+                root = text.split(".", 1)[0]
+                if root in fn.values and root not in opened:  # what the local was made of
+                    opened.add(root)
+                    todo.extend(fn.values[root])
+            seen[id(exprs)] = out
+            return out
+
+        for access, key, value in fn.saving:
+            if access.saved_to:
+                continue
+            row = next((prov for prov, exprs in rows if {key, value} <= mentions(exprs)), None)
+            if row is not None:
+                access.saved_to = row[0]
+                continue
+            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) for d in prov[1])
+            if calls:
+                access.saved_to, access.saved_to_from = "literal:", tuple(calls)
 
     def note_saving(self, fn: _Fn, access: Access, key: ast.expr, value: ast.expr | None) -> None:
         """``access`` (an item write) may be saved to a configuration file further on."""
@@ -2052,6 +2137,13 @@ class _Extractor:
             if rest and "." not in rest and root in fn.results:
                 ref = Ref("result", f"{fn.results[root]}:{rest}")  # ``c = get_client(); c.send()``
         method = func.attr if isinstance(func, ast.Attribute) else ""
+        if method == "commit":
+            fn.commits = True  # ``db.commit()``: the rows added before it are saved
+        elif method in ("add", "merge") and len(args) == 1 and isinstance(args[0].value, ast.Name) and args[0].value.id in fn.instances:
+            fn.rows.append((fn.instances[args[0].value.id], args[0].value))  # ``db.add(row)``
+        overwritten = self.overwritten_file(node, text, ref, args, method, ctx)
+        if overwritten is not None:
+            fn.overwrites = overwritten if fn.overwrites is None else _join(fn.overwrites, overwritten)
         if ref.kind == "name" and ref.name == "asyncio.run" and node.args and isinstance(node.args[0], ast.Call):
             self.run_alone.add(id(node.args[0]))  # ``asyncio.run(main())``: ``main`` runs on its own loop
         if method == "pop" and isinstance(func.value, ast.Name) and args and _string(args[0].value) == "callbacks":  # type: ignore[attr-defined]
@@ -2155,6 +2247,13 @@ class _Extractor:
                 recorded.append(call)
         if args and len(fn.facts.calls) > first:
             fn.arguments.append((first, len(fn.facts.calls), args))
+        if len(fn.facts.calls) > first and not category:
+            # it may save what it is given, or the object it is called on (``config.save()``)
+            saver: Prov = ("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"]))
+            if args:
+                fn.savers.append((saver, tuple(a.value for a in args), False))
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in fn.values:
+                fn.savers.append((saver, (func.value,), True))  # the object saved whole: its fields name the settings
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
                 if type(a.value) not in _ESCAPING:
@@ -2933,6 +3032,65 @@ def _mentions(node: ast.AST) -> set[str]:
             continue
         todo.extend(_children(n))
     return out
+
+
+def _names_admin(text: str | None) -> bool:
+    last = (text or "").rsplit(".", 1)[-1].lower()
+    return any(word in last for word in cat.ADMIN_WORDS)
+
+
+def _requires_admin(node: ast.expr | None, verbs: tuple[str, ...] = cat.ADMIN_CHECK_VERBS) -> bool:
+    """A call that turns away anyone but an administrator by raising (``verify_super_admin(auth)``,
+    ``Depends(get_current_active_superuser)``): a verb that demands, and an administrator's name."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if not isinstance(node, ast.Call):
+        return False
+    text = dotted(node.func) or ""
+    if text.rsplit(".", 1)[-1] == "Depends" and node.args:
+        # what it injects is the current administrator (``get_current_active_superuser``,
+        # fastapi-users' ``current_superuser``), not an admin service or client
+        dependency = dotted(node.args[0]) or ""
+        return _names_admin(dependency) and dependency.rsplit(".", 1)[-1].lower().startswith((*verbs, "current"))
+    last = text.rsplit(".", 1)[-1].lower()
+    return _names_admin(text) and last.startswith(verbs)
+
+
+def _denies_non_admin(test: ast.expr) -> bool:
+    """``not user.is_superuser``, ``not is_admin(user)``, ``user.role != "admin"`` (or one of them
+    among an ``or``): a branch taken by everybody but an administrator."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_denies_non_admin(v) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        # a permission (``is_superuser``, ``has_admin_role(u)``, ``user.admin``), not any flag
+        # that names admin pages (``if not admin_panel_enabled: return``)
+        inner = test.operand.func if isinstance(test.operand, ast.Call) else test.operand
+        last = (dotted(inner) or "").rsplit(".", 1)[-1].lower()
+        return _names_admin(last) and (last.startswith(("is_", "has_")) or last in cat.ADMIN_WORDS)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.NotEq, ast.NotIn)):
+        return any(_names_admin(_string(c)) for c in test.comparators)
+    return False
+
+
+def _admin_check(node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> ast.AST | None:
+    """What makes the rest of ``node`` run only for an administrator (``FunctionFacts.admin_from``):
+    ``node`` itself when a decorator or a parameter's dependency demands one (the whole body);
+    else a top-level check that leaves for everybody else (``if not user.is_superuser: return
+    JSONResponse(status_code=403, ...)``, or a bare ``verify_super_admin(authorization)`` that
+    raises); None when there is none."""
+    if any(_names_admin(d) and ("required" in d.lower() or d.rsplit(".", 1)[-1].lower().startswith(cat.ADMIN_CHECK_VERBS)) for d in decorators):
+        return node
+    a = node.args
+    if any(_requires_admin(d) for d in (*a.defaults, *a.kw_defaults)):
+        return node
+    for stmt in node.body:
+        if isinstance(stmt, ast.If) and not stmt.orelse and _denies_non_admin(stmt.test) and isinstance(stmt.body[-1], (ast.Return, ast.Raise)):
+            return stmt
+        # a check whose result is dropped raises; one whose result is kept may be a test
+        # (``allowed = check_admin(user)``) unless its verb demands
+        if isinstance(stmt, ast.Expr) and _requires_admin(stmt.value) or isinstance(stmt, ast.Assign) and _requires_admin(stmt.value, cat.ADMIN_DEMANDS):
+            return stmt
+    return None
 
 
 def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable[[], dict[str, set[str]]]) -> bool:

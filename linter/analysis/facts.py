@@ -109,8 +109,10 @@ class Access:
     memo: str = ""
     # item writes (``os.environ[name] = value``, ``TABLE[name] = value``) whose key and value the
     # same function also saves to a configuration file (``set_key(env_file(), name, value)``):
-    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved). A
-    # setting saved to the process's own file is a change of its configuration, made on purpose
+    # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved), or
+    # where a database row carrying both is ("process:..."), or the project calls handed both
+    # (``s:<index>:<text>`` dependencies: saved if one of them writes a file, ``writes_file``).
+    # A setting saved to the process's own store is a change of its configuration, made on purpose
     saved_to: str = ""
     saved_to_from: tuple[str, ...] = ()
     # client-config writes only: the calls of the same function handed the written value as an
@@ -301,6 +303,16 @@ class FunctionFacts:
     # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
     # to the function reaches those calls (a key handed down to the clients built with it)
     passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # where the files it overwrites are (``open(p, "w")``, ``p.write_text(s)``), joined like
+    # ``returns``; "" when it writes none: a function handed a setting that it saves there
+    # (gptme's ``set_config_value`` rewriting the user's TOML) saves the setting
+    writes_file: str = ""
+    writes_file_from: tuple[str, ...] = ()
+    # what makes the code after it run only for an administrator (NO_SPAN: nothing): a check that
+    # turns everybody else away (``if not user.is_superuser: return 403``,
+    # ``verify_super_admin(auth)``), or the function's name when a decorator or a parameter's
+    # dependency demands one. A span, not a line, so that code that only moved keeps its facts
+    admin_from: Span = NO_SPAN
 
     @property
     def one_time_scope(self) -> bool:

@@ -711,6 +711,9 @@ class ConfigValues(Context):
         page), not one request's value. A file per user or per request is no such change."""
         if not access.saved_to:
             return False
+        calls = [d[2:] for d in access.saved_to_from if d.startswith("s:")]
+        if calls:
+            return any(self._saves_to_file(func, dep) for dep in calls)
         where = self._fixpoint(
             ("saved-to", func.id, access.span), lambda: self._resolve(func, access.saved_to, access.saved_to_from, closed=True)
         )
@@ -737,6 +740,64 @@ class ConfigValues(Context):
         if hit is None:
             return True
         return self._is_a(owner, file, klass) or any(f.module == hit[0].module and k.name == hit[1].name for f, k in self.mro(file, klass))
+
+    def admin_setting(self, func: Func, access: Access) -> bool:
+        """Whether ``access`` is an administrator's change of the server's configuration: it runs
+        only for an administrator (``admin_only``), stays set (no restore or removal of the same
+        setting after it in ``func``) and no network call follows it in ``func`` (it is not set
+        for a call of its own). cognee's settings route returns 403 to anyone but a superuser
+        and then updates the instance's LLM key; AGiXT's test-email route, as admin-only,
+        overrides the provider around a send and puts it back: that still races every other
+        request's email."""
+        key = setting(access)
+        after = [w for w in func.facts.config_writes if w.order > access.order and setting(w) == key]
+        if any(w.how in _REMOVALS or kind(w.source) == "saved" for w in after):
+            return False
+        if any(call.order > access.order and self.network_call(func, call) is not None for call in func.facts.calls):
+            return False
+        return self.admin_only(func, access.span.line)
+
+    def admin_only(self, func: Func, line: int, depth: int = 4) -> bool:
+        """Whether ``func``'s code at ``line`` runs only for an administrator: past a check in
+        ``func`` that turns everybody else away (``FunctionFacts.admin_from``), or called only
+        from such places (every caller, when they are all known, a few levels up; tests are no
+        evidence either way)."""
+        if func.facts.admin_from.end_line and line > func.facts.admin_from.end_line:
+            return True
+        if depth <= 0:
+            return False
+        if self._open_function(func) is not None:
+            return False
+        callers = [(c, call) for c, call in self._known_callers(func) if not c.file.is_test]
+        if not all(self.admin_only(c, call.span.line, depth - 1) for c, call in callers):
+            return False  # one caller lets anybody in: more callers change nothing
+        self._wants.add(("callers", func.id))  # files the byte scan skipped may hold callers, guarded or not
+        return bool(callers)
+
+    def _saves_to_file(self, func: Func, dep: str) -> bool:
+        """Whether the call ``dep`` names in ``func`` (``<index>:<text>``) runs a project
+        function that overwrites a file (``FunctionFacts.writes_file``) whose place, with this
+        call's arguments, is the same for every request: gptme's onboarding route hands the key
+        to ``set_config_value``, which rewrites the user's TOML configuration. A file per user
+        (a path made of the user's id) is not the process's configuration."""
+        where, _, _shown = dep.partition(":")
+        index = int(where) if where.lstrip("-").isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
+        callee = self.resolve_function(call.callee, func) if call is not None else None
+        if call is not None and callee is None and call.callee.kind == "name":
+            self._wants.add(("definition", call.callee.name))  # the byte scan may have skipped its module
+        if call is None or callee is None or not callee.facts.writes_file:
+            return False
+        place = self._fixpoint(
+            ("writes-file", callee.id),
+            lambda: self._resolve(callee, callee.facts.writes_file, callee.facts.writes_file_from, closed=False),
+        )
+        for p in place[1]:  # the callee's parameters: what this call passes decides
+            passed = self._argument(callee, call, p)
+            if passed is None:
+                return False
+            place = _join(place, self._fixpoint(("passed", func.id, dep, p), lambda: self._resolve(func, passed[0], passed[1], closed=True)))
+        return _RANK[kind(place[0])] <= 1
 
     @cached_property
     def _attribute_writes(self) -> dict[str, list[tuple[Func | None, str, tuple[str, ...]]]]:
@@ -867,9 +928,11 @@ class ConfigValues(Context):
         request sees the same value (a literal or process-wide fact written everywhere alike, or
         a restore of the saved value, which belongs to the write it undoes)."""
         if self.saved_setting(func, access):
-            return None  # saved to the process's configuration file as well: a settings change
+            return None  # saved to the process's configuration store as well: a settings change
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
+        if what in ("request", "unknown") and self.admin_setting(func, access):
+            return None  # set by the instance's administrator and left in place: a settings change
         shown = f"`{access.value}`" if access.value else "the value"
         why = _why(source)
         if what == "request":

@@ -45,11 +45,20 @@ whoever wrote last decides: both writes are reported). Not another value: a rest
 saved value (it belongs to the write it undoes), a sibling literal of a function whose branches
 test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from other variables:
 every call picks the same one), and a write in a script no module imports (its own process).
-Nor is a settings change: a key and value that the same function also saves to a configuration
-file at a place the same for every request (`set_key(find_dotenv(), name, value)` beside
-`os.environ[name] = value`, a settings page) become the process's configuration on purpose, for
-every later request; a module-level table filled only with such saved settings holds
-configuration too. A file per user or per request is no such change.
+Nor is a settings change: a key and value that the same function also saves to the process's
+configuration store become its configuration on purpose, for every later request — a file at a
+place the same for every request (`set_key(find_dotenv(), name, value)` beside
+`os.environ[name] = value`, a settings page; or a project function handed both that rewrites
+such a file, `write_setting(f"env.{name}", value)`, or an object carrying the value whose
+`save()` does), or a database row carrying both that the function adds and commits. A
+module-level table filled only with such saved settings holds configuration too. A file per
+user or per request, a log appended to, and a row of one owner's (`user_id=`, `tenant=`) are no
+such change. Nor is a value an administrator sets and leaves in place: code that runs only
+past a check turning everybody else away (`if not user.is_superuser: return 403`, a bare
+`verify_super_admin(token)` that raises, `Depends(get_current_superuser)`), in the function or
+in every caller, with no restore of the setting and no network call after it in the function,
+changes the instance's configuration on purpose. An administrator's temporary override around a
+call of their own still races every other request.
 Each write site is its own finding, so a `# noqa` or a baseline entry covers one write only.
 
 A request's key written to an environment variable that nothing in the program reads back is
