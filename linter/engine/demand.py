@@ -274,7 +274,7 @@ class Analysis:
         names: every import of a module names its last name (an import statement's words)."""
         if not modules:
             return []
-        question = ImportsAndMentions(tuple(sorted({(m.rsplit(".", 1)[-1],) * 2 for m in modules})))
+        question = ImportsAndMentions(tuple(sorted({(_import_word(m),) * 2 for m in modules})))
         return [sf for sf in self.files if sf.display not in self.done and not is_test_path(sf.display)
                 and self._imports_and_mentions(sf, question.wanted, question)]
 
@@ -374,7 +374,7 @@ class Analysis:
                 named.setdefault((maker.file.module, maker.facts.qualname.rsplit(".", 1)[-1]), set()).add(kind)
         pairs: dict[tuple[str, str], set] = {}
         for (module, name), of in named.items():
-            pairs.setdefault((module.rsplit(".", 1)[-1], name), set()).update(of)
+            pairs.setdefault((_import_word(module), name), set()).update(of)
         # a package that re-exports one (``from .veo import VeoToolkit`` in its ``__init__``,
         # analysed by an earlier round: it imports the module and names it): importers of the
         # package call it too (camel's example builds ``camel.toolkits.VertexAIVeoToolkit``)
@@ -399,13 +399,13 @@ class Analysis:
                     if of:
                         kind = (index.program(f), f.is_test)
                         kinds.setdefault(kind, f)
-                        pairs.setdefault((f.module.rsplit(".", 1)[-1], klass.name.rsplit(".", 1)[-1]), set()).update(of | {kind})
+                        pairs.setdefault((_import_word(f.module), klass.name.rsplit(".", 1)[-1]), set()).update(of | {kind})
             # a module-level object of the class (``STORE = Store()``): its importers call its
             # methods through that name (``asyncio.to_thread(STORE.add, text)``)
             for b in f.bindings.values():
                 of = classes.get(b.factory.rsplit(".", 1)[-1]) if b.factory and b.scope == "module" else None
                 if of:
-                    pairs.setdefault((f.module.rsplit(".", 1)[-1], b.name), set()).update(of)
+                    pairs.setdefault((_import_word(f.module), b.name), set()).update(of)
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
         chase = {(m, n, kind) for (m, n), of in pairs.items() if m not in sys.stdlib_module_names for kind in of} - self.chased_pairs
         self.chased_pairs |= chase
@@ -518,3 +518,9 @@ def collect_facts(analysis: Analysis) -> list[FileFacts]:
     finally:
         analysis.close()
     return sorted(analysis.facts, key=lambda f: f.path)
+
+
+def _import_word(module: str) -> str:
+    """The last name of ``module``, as its importers spell it: a module discovery renamed for
+    its folder (``main@app/dir``, ``SourceFile.aliases``) is imported by its plain name."""
+    return module.rsplit(".", 1)[-1].partition("@")[0]
