@@ -1852,6 +1852,13 @@ class _Extractor:
                     fn.clients[name] = factory
                 elif _is_executor(factory):
                     fn.executors[name] = factory
+            made = self.factory_of(expr, ctx) if via_call else ""
+            if self._is_instance_factory(made, expr, ctx) and _may_be_project(Ref("name", made)):
+                # ``with Guard():`` runs the class's __enter__ and __exit__ (a proxy or an
+                # environment flipped on entry and put back on exit): calls of this function
+                entering = ("__aenter__", "__aexit__") if isinstance(node, ast.AsyncWith) else ("__enter__", "__exit__")
+                for method in entering:
+                    fn.facts.calls.append(Call(Ref("name", f"{made}.{method}"), self.span(expr), "", (), ctx.regions, self.order, positional=0))
             if ref.kind == "unknown":
                 continue
             if via_call and ref.kind == "local":
@@ -2119,7 +2126,9 @@ class _Extractor:
         out: list = []
         text = dotted(func)
         ref = self.resolve(text, ctx) if text else Ref("unknown", "")
-        if text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        if text is None and isinstance(func, ast.Attribute) and _is_super(func.value) and ctx.cls:
+            ref = Ref("super", func.attr)  # ``super().configure(key)``: the next class's method in the MRO
+        elif text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
@@ -2216,7 +2225,7 @@ class _Extractor:
         recorded: list[Call] = []
         first = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
-            if not (ref.kind in ("name", "self", "result") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
+            if not (ref.kind in ("name", "self", "result", "super") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
             call = Call(
@@ -2454,6 +2463,8 @@ class _Extractor:
         r = self.resolve_expr(node, ctx)
         if r.kind == "local" and r.name in ctx.fn.nested:  # ``pool.map(one, xs)`` of a nested ``def one``
             return [Ref("name", f"{self.facts.module}.{ctx.fn.facts.qualname}.<locals>.{r.name}")]
+        if r.kind == "local" and "." not in r.name and r.name not in ctx.fn.locals and self.star_imports:
+            return [r]  # a name no statement here binds: a star import's, which resolution looks up
         return [r] if r.kind in ("name", "self") else []
 
     def _entry_registration(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> bool:
@@ -2479,6 +2490,11 @@ class _Extractor:
             return False
         positional = [a.value for a in args if a.keyword is None and not a.star]
         chosen = [a.value for a in args if a.keyword is not None and a.keyword in keyword_names]
+        for a in args:
+            # ``.then(**predict_args)`` with ``predict_args = dict(fn=predict, ...)``: the
+            # mapping's entries are the keywords
+            if a.star == "**" and isinstance(a.value, ast.Name):
+                chosen += [v for k, v in _mapping_entries(_last_bound(ctx.fn, a.value.id)) if k in keyword_names]
         if not chosen and 0 <= spec[0] < len(positional):
             chosen = [positional[spec[0]]]
         for t in chosen:
@@ -2545,6 +2561,8 @@ def add_import(
             if stars is not None and base:
                 stars.add(base)
             return
+        if base == module and not alias.asname:
+            continue  # ``from toolbox import get_conf`` inside toolbox: its own binding stands (a self-loop)
         table[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
 
@@ -2617,6 +2635,20 @@ _ENV_ITEM = re.compile(
 _ENV_WRITE_METHOD = re.compile(r"\s*\.\s*(?:setdefault|update|pop|popitem|clear)\b")
 _ENV_TESTED = re.compile(r"""(['"])(?P<name>\w+)\1\s+(?:not\s+)?in\s+(?:os\s*\.\s*)?$""")
 _CREDENTIAL_NAME = re.compile(r"key|token|secret|credential|password|auth", re.IGNORECASE)
+
+
+def _last_bound(fn: _Fn, name: str) -> ast.expr | None:
+    """The value ``name`` was last assigned in ``fn`` so far (``_note_bound``), if any."""
+    return next((v for n, v in reversed(fn.assigned) if n == name), None)
+
+
+def _mapping_entries(value: ast.expr | None) -> list[tuple[str, ast.expr]]:
+    """The string-keyed entries of ``dict(a=x)`` or ``{"a": x}``."""
+    if isinstance(value, ast.Dict):
+        return [(k.value, v) for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+        return [(k.arg, k.value) for k in value.keywords if k.arg is not None]
+    return []
 
 
 def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
@@ -2923,7 +2955,12 @@ def _may_be_project(ref: Ref) -> bool:
     of the calls of a large tree)."""
     if ref.kind == "local":
         return "." not in ref.name
-    return ref.kind == "self" or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+    return ref.kind in ("self", "super") or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+
+
+def _is_super(node: ast.expr) -> bool:
+    """``super()`` or ``super(Cls, self)``: the instance seen from the next class of its MRO."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
 
 
 def _join(a: Prov, b: Prov) -> Prov:

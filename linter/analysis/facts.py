@@ -32,6 +32,7 @@ class Ref:
 
     kind: ``name`` (a dotted name resolved through imports, or ``<module>.<name>`` for a name
     defined in the same module), ``self`` (attribute of the enclosing class's instance or class),
+    ``super`` (a method reached through ``super()``: the next class of the caller's MRO),
     ``unknown`` (not resolvable statically).
     """
 
@@ -39,6 +40,8 @@ class Ref:
     name: str
 
     def __str__(self) -> str:
+        if self.kind == "super":
+            return f"super().{self.name}"
         return f"self.{self.name}" if self.kind == "self" else self.name
 
 

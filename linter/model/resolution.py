@@ -294,6 +294,17 @@ class Resolution:
                 return self._attribute_method(where, ref.name.removesuffix("()"))
             name = ref.name.removesuffix("()")
             return self.method(where.file, where.facts.class_name, name) or self._stored_function(where.file, where.facts.class_name, name)
+        if ref.kind == "super":
+            # ``super().name(...)``: the first class after the caller's own in its MRO that
+            # defines it (a base the project does not define ends the search: a library's method)
+            klass = where.file.classes.get(where.facts.class_name) if where.facts.class_name else None
+            if klass is None:
+                return None
+            for f, k in list(self.mro(where.file, klass))[1:]:
+                fn = f.functions.get(f"{k.name}.{ref.name}")
+                if fn is not None:
+                    return Func(f, fn)
+            return None
         if ref.kind == "local" and "." not in ref.name:
             # a nested function of the caller, or of an enclosing function
             q = where.facts.qualname
@@ -302,6 +313,11 @@ class Resolution:
                 if fn is not None:
                     return Func(where.file, fn)
                 q = q.rpartition(".<locals>.")[0]
+            # else a name a star import binds (``from modules.utils import *``)
+            for module in where.file.star_imports:
+                found = self.function_named(f"{module}.{ref.name}")
+                if found is not None:
+                    return found
             return None
         if ref.kind == "result":
             maker, _, method = ref.name.partition(":")
