@@ -223,6 +223,7 @@ class _Extractor:
         self._target_source: Prov | None = None  # a ``for`` loop's iterable, for its target names
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
         self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
+        self.discarded: set[int] = set()  # call nodes that are statements of their own (``Call.discarded``)
         self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         # ``FileFacts.attribute_writes`` (attribute, function, source, depends), sorted at the end
@@ -2087,6 +2088,11 @@ class _Extractor:
         if params:
             fn.escaping.update(n.id for n in ast.walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
 
+    def on_expr(self, node: ast.Expr, ctx: _Ctx):
+        if type(node.value) is ast.Call:
+            self.discarded.add(id(node.value))
+        return [(node.value, ctx)]
+
     def on_name(self, node: ast.Name, ctx: _Ctx):
         if ctx.fn is self.toplevel or ctx.fn is self.main or ctx.in_class_body:
             return ()
@@ -2234,6 +2240,7 @@ class _Extractor:
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
                 chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone,
+                discarded=id(node) in self.discarded,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
@@ -3400,6 +3407,7 @@ _HANDLERS: dict[type, Callable] = {
     ast.Await: _Extractor.on_await,
     ast.Yield: _Extractor.on_yield,
     ast.YieldFrom: _Extractor.on_yield,
+    ast.Expr: _Extractor.on_expr,
     ast.Name: _Extractor.on_name,
     ast.Attribute: _Extractor.on_attribute,
     ast.Call: _Extractor.on_call,

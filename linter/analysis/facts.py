@@ -169,6 +169,9 @@ class Call:
     # the coroutine it makes is run by ``asyncio.run(...)``: on a loop of its own, to its end,
     # while the caller waits (once per call of the caller, not as concurrent tasks)
     run_alone: bool = False
+    # its result is thrown away (a statement of its own): a generator function called so never
+    # runs its body (``retrieve_proxy("")`` of a ``@contextmanager`` helper, outside any ``with``)
+    discarded: bool = False
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()

@@ -70,6 +70,8 @@ class CallGraph(Resolution):
                     continue
                 # a call of an abstract method runs one of its implementations
                 for target in (callee, *self.implementations(callee)):
+                    if call.discarded and _unstarted(target):
+                        continue  # a generator or coroutine thrown away unstarted: its body never runs
                     if target.id != func.id and self.file_may_call(func.file, target.file):
                         edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
             for ref, _how in func.facts.spawns:
@@ -125,3 +127,14 @@ class CallGraph(Resolution):
                     if self.is_evidence(func, callee):
                         out[callee.id] = out.get(callee.id, 0) + 1
         return out
+
+
+# decorators that return the function's generator or coroutine as it is, unstarted
+_KEEPS_UNSTARTED = frozenset(["contextlib.contextmanager", "contextlib.asynccontextmanager", "staticmethod", "classmethod"])
+
+
+def _unstarted(func: Func) -> bool:
+    """Whether calling ``func`` runs none of its body until the result is iterated, entered or
+    awaited: a generator (``@contextmanager`` helpers too) or an ``async def``, not wrapped by
+    a decorator that may start it."""
+    return (func.facts.is_generator or func.facts.is_async) and all(d in _KEEPS_UNSTARTED for d in func.facts.decorators)
