@@ -2285,6 +2285,8 @@ class _Extractor:
         if text == "setattr" and len(args) > 1:
             name = self.attribute_name(args[1].value, ctx)
             owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
+            if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name) and args[0].value.id == "self" and ctx.cls and ctx.fn.facts.class_name:
+                owner = f"{self.facts.module}.{ctx.cls}"  # ``setattr(self, key, value)``: an object of this class
             # a name not known, on an object of a known class (``setattr(agent_cfg, attr, v)``
             # with ``agent_cfg = config.get_agent_config()``): only that class's attributes
             self.outside_write(f"{name}@{owner}" if owner else name, self.value_source(args[2].value, ctx) if len(args) > 2 else None, ctx)
