@@ -450,9 +450,17 @@ class ConfigValues(Context):
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return "built where the call graph cannot see"
-        if self.overrides(func):
-            return "overridden"  # an override may call it through ``super()`` with what it was given
+        if any(self._super_hidden(o) for o in self.overrides(func)):
+            # an override may call it through ``super()`` with what it was given, where the
+            # facts record no call (a class of several bases: ``super()`` may be any of theirs)
+            return "overridden"
         return None
+
+    def _super_hidden(self, override: Func) -> bool:
+        """Whether a ``super().m(...)`` in ``override`` may call the overridden method unseen:
+        the facts record it as a call of the base's method only in a class of one base."""
+        klass = override.file.classes.get(override.facts.class_name)
+        return klass is None or len(klass.bases) != 1
 
     def _argument(self, func: Func, call: Call, name: str) -> tuple[str, tuple[str, ...]] | None:
         """What ``call`` passes for parameter ``name`` of ``func`` (its default when omitted),
