@@ -217,6 +217,12 @@ REGISTRY_METHODS = frozenset(["append", "extend", "insert", "remove", "pop", "cl
 THREAD_LOCAL_FACTORIES = frozenset(["threading.local", "_threading_local.local"])
 CONTEXTVAR_FACTORIES = frozenset(["contextvars.ContextVar"])
 CACHE_DECORATORS = frozenset(["functools.cache", "functools.lru_cache", "functools.cached_property"])
+# calls that look at a function handed to them without calling or keeping it
+# (``FunctionFacts.relayed``): ``signature(process_instance_func)``, ``callable(fn)``
+FUNCTION_INSPECTORS = frozenset([
+    "inspect.signature", "inspect.iscoroutinefunction", "asyncio.iscoroutinefunction", "inspect.getfullargspec",
+    "inspect.isfunction", "inspect.ismethod", "callable", "isinstance", "issubclass", "type", "getattr", "hasattr", "id", "repr", "str", "print",
+])
 # class decorators that do not hand the class to anything: any other (``@register("x")``) may
 # register it with a factory that builds it from elsewhere
 # methods that run while an object is built (``__init__``, a dataclass's ``__post_init__``,

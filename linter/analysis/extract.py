@@ -74,6 +74,10 @@ class _Fn:
     # (``cls = classes[kind]``) -> the functions / classes a call through them may be
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escaping: set[str] = field(default_factory=set)  # ``FunctionFacts.escaping``
+    # the name nodes of parameters used only to hand a function on where its calls stay visible
+    # (called, passed bare to a recorded call, inspected, sent to a worker process), for
+    # ``FunctionFacts.relayed`` (matched once the whole function is walked)
+    relay_uses: set[int] = field(default_factory=set)
     parent: "_Fn | None" = None  # the enclosing function of a nested one (its closure's names)
     lookups: dict[str, str] = field(default_factory=dict)  # local -> the call (text) its value came from
     # storage whose lookup an early exit tested so far (``cached = self._cache.get(k)``, then
@@ -537,6 +541,7 @@ class _Extractor:
             fn.facts.writes_file, fn.facts.writes_file_from = fn.overwrites[0], tuple(sorted(fn.overwrites[1]))
         if fn.escaping:
             fn.facts.escaping = tuple(sorted(fn.escaping))
+            fn.facts.relayed = self.relayed(fn)
         if not fn.facts.returns_type and len(fn.returned) == 1:
             fn.facts.returns_type = next(iter(fn.returned))  # "" when one return is unknown
         local = fn.locals - fn.globals
@@ -946,6 +951,38 @@ class _Extractor:
             ):
                 out.append(t.left.id)
         return self.kept_params(out, fn)
+
+    def partial_wrapped(self, name: str, fn: _Fn, ctx: _Ctx) -> str:
+        """The project function a name last bound to ``functools.partial(f, key=...)`` wraps
+        (keywords only: a call of the partial passes its positions to ``f`` unchanged), else "".
+        Handed on, it is ``f`` that is called (OpenHands' evaluation scripts bind their
+        ``process_instance`` to a log folder before handing it to ``run_evaluation``)."""
+        value = next((v for n, v in reversed(fn.assigned) if n == name), None)
+        if not (isinstance(value, ast.Call) and len(value.args) == 1 and not isinstance(value.args[0], ast.Starred)):
+            return ""
+        if self.resolve_expr(value.func, ctx).name != "functools.partial" or any(k.arg is None for k in value.keywords):
+            return ""
+        wrapped = value.args[0]
+        ref = self.resolve_expr(wrapped, ctx) if isinstance(wrapped, (ast.Name, ast.Attribute)) else None
+        return ref.name if ref is not None and ref.kind == "name" else ""
+
+    def relayed(self, fn: _Fn) -> tuple[str, ...]:
+        """The escaping parameters whose every use is in ``fn.relay_uses`` (``FunctionFacts.relayed``):
+        never rebound, stored, returned, put in a container, used in a nested function or lambda,
+        nor passed where the call is not recorded."""
+        params = [p for p in self.kept_params(sorted(fn.escaping), fn) if p not in ("self", "cls")]
+        if not params or fn.node is None:
+            return ()
+        wanted = set(params)
+        other: set[str] = set()
+        todo: list[tuple[ast.AST, bool]] = [(c, False) for c in ast.iter_child_nodes(fn.node) if c not in fn.node.decorator_list]  # type: ignore[attr-defined]
+        while todo:
+            n, nested = todo.pop()
+            if type(n) is ast.Name and n.id in wanted and (nested or id(n) not in fn.relay_uses):
+                other.add(n.id)
+            inner = nested or isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            todo.extend((c, inner) for c in ast.iter_child_nodes(n))
+        return tuple(p for p in params if p not in other)
 
     def kept_params(self, out: list[str], fn: _Fn) -> tuple[str, ...]:
         """Those of the parameters ``out`` the function never rebinds to another value."""
@@ -2137,6 +2174,9 @@ class _Extractor:
         elif text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
+        base = self.super_method(func, ctx) if text is None else ""
+        if base and not self.categorize(Ref("name", base), fn):
+            ref = Ref("name", base)  # ``super().__init__(item, **kwargs)``: the base's method, with these arguments
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         saver = cat.CONFIG_FILE_SAVERS.get(ref.name) if ref.kind == "name" else None
         if saver is not None:
@@ -2227,6 +2267,11 @@ class _Extractor:
             root = func.id if isinstance(func, ast.Name) else (text or ".").split(".", 1)[0]
             if root in fn.facts.params and root not in ("self", "cls"):
                 fn.escaping.add(root)  # ``factory(...)``, ``config_type.model_validate(d)``: built here
+                if isinstance(func, ast.Name):
+                    fn.relay_uses.add(id(func))  # called here, with this call's arguments
+        if (text in _INTROSPECTION or ref.name in cat.FUNCTION_INSPECTORS) and args:
+            # ``signature(fn)``, ``callable(fn)``: the function is looked at, not called or kept
+            fn.relay_uses.update(id(a.value) for a in args if isinstance(a.value, ast.Name))
         picked = self.dispatched(func, ctx)
         recorded: list[Call] = []
         first = len(fn.facts.calls)
@@ -2277,6 +2322,9 @@ class _Extractor:
                 if a.keyword in cat.DEFAULT_FACTORY_KEYWORDS and (text or "").rsplit(".", 1)[-1] in cat.FIELD_FUNCTIONS:
                     continue  # ``Field(default_factory=SandboxConfig)`` builds it with its defaults
                 name = self.escapee(a.value, ctx) if recorded and not a.star and isinstance(a.value, (ast.Name, ast.Attribute)) else ""  # type: ignore[arg-type]
+                if recorded and not a.star and isinstance(a.value, ast.Name):
+                    fn.relay_uses.add(id(a.value))  # passed on by name: the model follows it into the callee
+                    name = self.partial_wrapped(a.value.id, fn, ctx) or name
                 if name:
                     for call in recorded:  # handed on only if the callee's parameter is (``Call.hands``)
                         call.hands += ((key, name),)
@@ -2308,7 +2356,9 @@ class _Extractor:
         ``cls(...)`` after ``cls = table[k]``): ``_Fn.tables``."""
         fn = ctx.fn
         if isinstance(func, ast.Name):
-            return fn.tables.get(func.id, ()) if func.id not in fn.globals else ()
+            if func.id in fn.globals:
+                return ()
+            return fn.tables.get(func.id) or self.function_alias(func.id, ctx)
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             return fn.tables.get(func.value.id, ())
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Dict) and func.value.values:
@@ -2318,6 +2368,53 @@ class _Extractor:
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get" and isinstance(func.func.value, ast.Name):
             return fn.tables.get(func.func.value.id, ())
         return ()
+
+    def super_method(self, func: ast.expr, ctx: _Ctx) -> str:
+        """``super().m`` (or ``super(Cls, self).m``) in a method of a class with one base: that
+        base's ``m``, qualified; else "". With several bases the method may be any of theirs."""
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and ctx.cls and ctx.fn.facts.class_name == ctx.cls):
+            return ""
+        made = func.value
+        if not (isinstance(made.func, ast.Name) and made.func.id == "super" and made.func.id not in ctx.fn.locals):
+            return ""
+        if made.args and not (len(made.args) == 2 and isinstance(made.args[0], ast.Name) and made.args[0].id == ctx.cls.rsplit(".", 1)[-1]):
+            return ""
+        klass = self.facts.classes.get(ctx.cls)
+        if klass is None or len(klass.bases) != 1 or klass.bases[0].kind != "name":
+            return ""
+        return f"{klass.bases[0].name}.{func.attr}"
+
+    def function_alias(self, name: str, ctx: _Ctx) -> tuple[str, ...]:
+        """The project functions a local is, when every binding of it in the function names one
+        (``run = helper`` in one branch, ``from .live import helper as run`` in the other): a
+        call through it calls one of them. A parameter, or a local bound any other way (a loop,
+        a call's result, ``with ... as``), is not known."""
+        fn = ctx.fn
+        if fn.node is None or name in fn.facts.params or name not in fn.locals:
+            return ()
+        out: list[str] = []
+        for n in ast.walk(fn.node):
+            if isinstance(n, (ast.Import, ast.ImportFrom)):
+                for alias in n.names:
+                    if (alias.asname or alias.name.split(".", 1)[0]) == name:
+                        if isinstance(n, ast.Import) or name not in self.imports:
+                            return ()
+                        out.append(self.imports[name])
+            elif isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load):
+                out.append("")  # a store: each must be one of the plain assignments counted below
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn.node and n.name == name:
+                return ()
+        stores = out.count("")
+        values = [v for t, v in fn.assigned if t == name]
+        if stores != len(values) or not values and not out:
+            return ()
+        refs = [r for r in out if r]
+        for v in values:
+            ref = self.resolve_expr(v, ctx) if isinstance(v, (ast.Name, ast.Attribute)) else Ref("unknown", "")
+            if ref.kind != "name":
+                return ()
+            refs.append(ref.name)
+        return tuple(sorted(set(refs)))
 
     def argument_sources(self, args: list[_Arg], ctx: _Ctx) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         """Where each argument of a call comes from (``Call.args``): a parameter of the callee
@@ -2404,6 +2501,27 @@ class _Extractor:
         for t in targets:
             for r in self.handler_refs(t, ctx):
                 ctx.fn.facts.spawns.append((r, how))
+        if how in ("process pool", "process"):
+            self.sent_to_process(node, targets, ctx.fn)
+
+    def sent_to_process(self, node: ast.Call, targets: list[ast.expr], fn: _Fn) -> None:
+        """The names a process spawn hands to its tasks besides the target (``pool.imap(work,
+        jobs)`` with ``jobs = ((handler, row) for row in rows)``, followed through the locals
+        bound so far): a function among them is called in the worker process, whose calls cannot
+        change what this process holds (``FunctionFacts.relayed``)."""
+        bound: dict[str, list[ast.expr]] = {}
+        for name, value in fn.assigned:
+            bound.setdefault(name, []).append(value)
+        todo = [a for a in (*node.args, *(k.value for k in node.keywords)) if not any(a is t for t in targets)]
+        seen: set[str] = set()
+        while todo:
+            n = todo.pop()
+            for sub in ast.walk(n):
+                if isinstance(sub, ast.Name):
+                    fn.relay_uses.add(id(sub))
+                    if sub.id in bound and sub.id not in seen and sub.id not in fn.facts.params:
+                        seen.add(sub.id)
+                        todo.extend(bound[sub.id])
 
     def new_object_method(self, node: ast.Attribute, ctx: _Ctx) -> Ref | None:
         """``Cls(x).method``: the method of an object built in place, when ``Cls`` is a class;

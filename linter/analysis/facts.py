@@ -298,6 +298,11 @@ class FunctionFacts:
     # uses in a nested function or lambda, sorted: a class or function passed there may be
     # called where the call graph cannot see (``Call.hands``)
     escaping: tuple[str, ...] = ()
+    # those of ``escaping`` only ever called here, passed by name to recorded calls, looked at
+    # (``inspect.signature(fn)``) or sent with a process spawn's tasks: a function handed in is
+    # called where the model can follow (``process_instance`` handed to ``run_evaluation``,
+    # which calls it through a helper, or in pool workers)
+    relayed: tuple[str, ...] = ()
     # project functions it returns by name (``return _lifespan``), qualified and sorted: a call of
     # it hands one of them out (``FastAPI(lifespan=init())`` starts what ``init`` returns)
     hands_out: tuple[str, ...] = ()

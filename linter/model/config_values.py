@@ -19,7 +19,11 @@ This layer follows those parts across functions, over summaries (never the trees
   registration: called by a framework), is not started on a thread, registered as a callback nor
   handed on as a value (``FileFacts.escapes``; passed to a project function, only if that
   parameter escapes there: ``FunctionFacts.escaping``). Otherwise it is request data, as a
-  handler's parameter is;
+  handler's parameter is. A function handed to parameters that are only called, passed on to
+  such parameters, looked at or sent with a process pool's jobs (``FunctionFacts.relayed``) is
+  called where they are called (an evaluation driver's ``process_instance``, run per row with
+  the driver's settings), and a caller that runs only in a worker process is left out: what it
+  passes stays in that process;
 - ``self.x`` is the join of what every method that sets or fills it stores (``self.x = x`` in
   ``__init__``: what the constructions pass; ``self.keys[k] = v``), what every write from
   outside the class stores (``cfg.x = v``; ``setattr(cfg, key, value)`` with a name not known
@@ -306,6 +310,15 @@ class ConfigValues(Context):
             callee = self._constructor(call)
             if callee is None:
                 return _BOTTOM
+        if call is not None and callee is None and call.callee.name in func.facts.relayed:
+            # ``process_instance_func(instance, metadata)``: a call of a parameter that is one of
+            # the functions the callers hand in, when they are all known
+            handed = self._param_functions(func, call.callee.name, set())
+            if handed:
+                out = _BOTTOM
+                for target in handed:
+                    out = _join(out, self._fill_by(func, call, target, key, shown))
+                return out
         if call is None or callee is None:
             if call is not None and callee is None and call.callee.kind == "name":
                 self._wants.add(("definition", call.callee.name))
@@ -313,6 +326,39 @@ class ConfigValues(Context):
                 # rounds ask for its definition): a library's (``logger.debug("%s", env)``)
                 return _BOTTOM
             return unknown
+        return self._fill_by(func, call, callee, key, shown)
+
+    def _param_functions(self, func: Func, param: str, seen: set[tuple[str, str]]) -> list[Func] | None:
+        """The project functions the parameter ``param`` of ``func`` may be, when every caller
+        in this process hands one in by name or passes on such a parameter of its own
+        (``FunctionFacts.relayed``); None when one may pass something else."""
+        if (func.id, param) in seen:
+            return []
+        seen.add((func.id, param))
+        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
+        if not callers:
+            return None
+        out: list[Func] = []
+        for caller, call in callers:
+            named = [self.function_named(name) for key, name in call.hands if _parameter_for(func, key) == param]
+            if named:
+                if None in named:
+                    return None
+                out.extend(f for f in named if f is not None)
+                continue
+            passed = [deps for key, _s, deps in call.args if _parameter_for(func, key) == param]
+            mine = passed[0][0][2:] if len(passed) == 1 and len(passed[0]) == 1 and passed[0][0].startswith("p:") else ""
+            if not mine or mine not in caller.facts.relayed:
+                return None
+            more = self._param_functions(caller, mine, seen)
+            if more is None:
+                return None
+            out.extend(more)
+        return out
+
+    def _fill_by(self, func: Func, call: Call, callee: Func, key: str, shown: str) -> Resolved:
+        """What ``callee``, run by ``call`` in ``func``, puts into its argument ``key``."""
+        unknown: Resolved = (f"unknown:a container filled by `{shown}()`", frozenset())
         param = _parameter_for(callee, key)
         if param is None:
             return unknown
@@ -357,7 +403,10 @@ class ConfigValues(Context):
     def _param_value(self, func: Func, name: str) -> Resolved:
         """The join of what every caller passes for parameter ``name``, if the callers are known."""
         request: Resolved = (f"request:parameter `{name}`", frozenset())
-        callers = self._known_callers(func)
+        # a caller that runs only in a worker process (a process-pool task: ``pool.imap(work,
+        # jobs)`` unpacking each job into ``run_one(*job)``) passes its values to that process's
+        # own copy of the function: what it writes there is not this process's
+        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
         if not callers:
             if self._open_function(func) is None and "<locals>" not in func.facts.qualname:
                 # no caller seen: files the byte scan skipped may hold them all (a route module
@@ -387,7 +436,8 @@ class ConfigValues(Context):
         """The callers of ``func`` when they are all it has, else [] (see the module doc)."""
         if self._open_function(func) is not None:
             return []
-        return [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
+        relayed = self._relayed_callers.get(f"{func.file.module}.{func.facts.qualname}", [])
+        return [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
 
     def _open_function(self, func: Func) -> str | None:
         """Why ``func`` may be called from where the call graph cannot see, or None."""
@@ -400,9 +450,17 @@ class ConfigValues(Context):
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return "built where the call graph cannot see"
-        if self.overrides(func):
-            return "overridden"  # an override may call it through ``super()`` with what it was given
+        if any(self._super_hidden(o) for o in self.overrides(func)):
+            # an override may call it through ``super()`` with what it was given, where the
+            # facts record no call (a class of several bases: ``super()`` may be any of theirs)
+            return "overridden"
         return None
+
+    def _super_hidden(self, override: Func) -> bool:
+        """Whether a ``super().m(...)`` in ``override`` may call the overridden method unseen:
+        the facts record it as a call of the base's method only in a class of one base."""
+        klass = override.file.classes.get(override.facts.class_name)
+        return klass is None or len(klass.bases) != 1
 
     def _argument(self, func: Func, call: Call, name: str) -> tuple[str, tuple[str, ...]] | None:
         """What ``call`` passes for parameter ``name`` of ``func`` (its default when omitted),
@@ -620,6 +678,57 @@ class ConfigValues(Context):
                     out.setdefault(self._canonical(name), []).append((func, call, key))
         return out
 
+    @cached_property
+    def _relayed_callers(self) -> dict[str, list[tuple[Func, Call]]]:
+        """Function (qualified) -> where it is called, when every call handing it on passes it
+        to parameters that are only called, passed on to such parameters or sent to worker
+        processes (``FunctionFacts.relayed``): an evaluation driver ``run_evaluation(rows,
+        metadata, process_instance)`` calls ``process_instance(row, metadata)`` through its
+        helper, with its own values (a helper's caller in a worker process is left out where
+        parameters are resolved, ``_param_value``: what it passes stays in that process)."""
+        out: dict[str, list[tuple[Func, Call]]] = {}
+        for name, hands in self._hands.items():
+            if self.function_named(name) is None:
+                continue  # a class handed on is built where it is called: its constructions decide
+            calls: list[tuple[Func, Call]] | None = []
+            for func, call, key in hands:
+                callee = self.resolve_function(call.callee, func)
+                found = self._relay_calls(callee, key, set()) if callee is not None else None
+                if found is None:
+                    calls = None
+                    break
+                calls.extend(found)
+            if calls is not None:
+                out[name] = calls
+        return out
+
+    def _relay_calls(self, callee: Func, key: str, seen: set[tuple[str, str]]) -> list[tuple[Func, Call]] | None:
+        """The calls of what the argument ``key`` of a call of ``callee`` (its overrides and
+        implementations too) hands in, or None when that parameter escapes otherwise."""
+        out: list[tuple[Func, Call]] = []
+        for target in (callee, *self.implementations(callee), *self.overrides(callee)):
+            param = _parameter_for(target, key)
+            if param is None or param not in target.facts.relayed:
+                return None
+            if (target.id, param) in seen:
+                continue
+            seen.add((target.id, param))
+            for call in target.facts.calls:
+                if call.callee.kind in ("local", "name") and call.callee.name == param:
+                    out.append((target, call))
+                    continue
+                for k, _source, deps in call.args:
+                    if deps != (f"p:{param}",):
+                        continue  # not the function itself (``update(result)`` of what a call of it returned)
+                    if call.callee.kind == "name" and call.callee.name in cat.FUNCTION_INSPECTORS:
+                        continue  # ``callable(fn)``: looked at, not called
+                    inner = self.resolve_function(call.callee, target)
+                    found = self._relay_calls(inner, k, seen) if inner is not None and k not in ("*", "**") else None
+                    if found is None:
+                        return None
+                    out.extend(found)
+        return out
+
     def _is_a(self, name: str, file: FileFacts, klass: ClassFacts) -> bool:
         """Whether an object of the class ``name`` is a ``klass`` (the class or a subclass)."""
         hit = self.resolve_class(Ref("name", name))
@@ -824,8 +933,9 @@ class ConfigValues(Context):
 
     @cached_property
     def _escaped_functions(self) -> set[str]:
+        handed = {name for name in self._hands if self._handed_on(name) and self._relayed_callers.get(name) is None}
         out = set()
-        for name in self._escaped_names | {name for name in self._hands if self._handed_on(name)}:
+        for name in self._escaped_names | handed:
             func = self.function_named(name)
             if func is not None:
                 out.add(func.id)

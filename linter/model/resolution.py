@@ -496,8 +496,10 @@ def _folder(path: str) -> str:
 
 
 # folders above a module's top package that may be namespace packages (PEP 420): a few are
-# enough for ``src/company/product/pkg`` layouts, and each is one more name per file
-_NAMESPACE_DEPTH = 4
+# enough for ``src/company/product/pkg`` layouts, and each is one more name per file. Four
+# missed OpenHands' ``evaluation/benchmarks/nocode_bench/scripts/utils/evaluation_utils.py``
+# (five folders, none a package below ``evaluation``), so its evaluation driver had no callers
+_NAMESPACE_DEPTH = 6
 
 
 def namespace_names(path: str, module: str, is_package: bool) -> list[str]:
