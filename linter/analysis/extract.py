@@ -2174,9 +2174,6 @@ class _Extractor:
         elif text is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             self.receivers.add(id(func.value))  # built to be used at once (``Call.chained``)
             ref = self.new_object_method(func, ctx) or ref  # ``Session(backend).open()``: ``Session.open``
-        base = self.super_method(func, ctx) if text is None else ""
-        if base and not self.categorize(Ref("name", base), fn):
-            ref = Ref("name", base)  # ``super().__init__(item, **kwargs)``: the base's method, with these arguments
         keywords = tuple(a.keyword for a in args if a.keyword is not None)
         saver = cat.CONFIG_FILE_SAVERS.get(ref.name) if ref.kind == "name" else None
         if saver is not None:
@@ -2368,21 +2365,6 @@ class _Extractor:
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get" and isinstance(func.func.value, ast.Name):
             return fn.tables.get(func.func.value.id, ())
         return ()
-
-    def super_method(self, func: ast.expr, ctx: _Ctx) -> str:
-        """``super().m`` (or ``super(Cls, self).m``) in a method of a class with one base: that
-        base's ``m``, qualified; else "". With several bases the method may be any of theirs."""
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and ctx.cls and ctx.fn.facts.class_name == ctx.cls):
-            return ""
-        made = func.value
-        if not (isinstance(made.func, ast.Name) and made.func.id == "super" and made.func.id not in ctx.fn.locals):
-            return ""
-        if made.args and not (len(made.args) == 2 and isinstance(made.args[0], ast.Name) and made.args[0].id == ctx.cls.rsplit(".", 1)[-1]):
-            return ""
-        klass = self.facts.classes.get(ctx.cls)
-        if klass is None or len(klass.bases) != 1 or klass.bases[0].kind != "name":
-            return ""
-        return f"{klass.bases[0].name}.{func.attr}"
 
     def function_alias(self, name: str, ctx: _Ctx) -> tuple[str, ...]:
         """The project functions a local is, when every binding of it in the function names one

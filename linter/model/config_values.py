@@ -451,14 +451,15 @@ class ConfigValues(Context):
         if klass is not None and (self._class_open(func.file, klass)):
             return "built where the call graph cannot see"
         if any(self._super_hidden(o) for o in self.overrides(func)):
-            # an override may call it through ``super()`` with what it was given, where the
-            # facts record no call (a class of several bases: ``super()`` may be any of theirs)
+            # an override may call it through ``super()`` with what it was given, where the call
+            # graph does not see it (a class of several bases: a cooperative chain may go on to
+            # another base's method than the first one of the MRO, the one ``super()`` resolves to)
             return "overridden"
         return None
 
     def _super_hidden(self, override: Func) -> bool:
         """Whether a ``super().m(...)`` in ``override`` may call the overridden method unseen:
-        the facts record it as a call of the base's method only in a class of one base."""
+        ``Ref("super")`` resolves to one method, which is the one called in a class of one base."""
         klass = override.file.classes.get(override.facts.class_name)
         return klass is None or len(klass.bases) != 1
 
