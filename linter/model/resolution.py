@@ -296,7 +296,7 @@ class Resolution:
             return self.method(where.file, where.facts.class_name, name) or self._stored_function(where.file, where.facts.class_name, name)
         if ref.kind == "super":
             # ``super().name(...)``: the first class after the caller's own in its MRO that
-            # defines it (a base the project does not define ends the search: a library's method)
+            # defines it, among the project's classes (a library base's methods are not seen)
             klass = where.file.classes.get(where.facts.class_name) if where.facts.class_name else None
             if klass is None:
                 return None
