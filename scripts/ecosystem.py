@@ -64,7 +64,7 @@ class Repo:
     name: str
     source: str  # "github:owner/name" or "pypi:package==version"
     commit: str  # 40 hex for github sources; the version for pypi ones
-    package: str  # folder of the importable package, relative to the repository root
+    package: str  # folder of the importable package, relative to the repository root ("." for a flat application)
 
 
 @dataclass(frozen=True)
@@ -482,6 +482,8 @@ def consistency(repo: Repo, root: Path, whole: list[Finding], jobs: int | None) 
     """Differences between the default run and --no-prefilter, and between the package checked
     alone and the whole repository's findings inside the package (issue 16 requires none)."""
     out = _diff("default", whole, "--no-prefilter", run_llmlint(root, extra=("--no-prefilter",), jobs=jobs))
+    if repo.package in ("", "."):
+        return out  # a flat application (its folders import the root's modules): no folder runs alone
     prefix = repo.package.rstrip("/") + "/"
     inside = [f for f in whole if f.path.startswith(prefix)]
     out += _diff("whole repository", inside, f"{repo.package} alone", run_llmlint(root, target=repo.package, jobs=jobs))
