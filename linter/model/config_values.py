@@ -15,7 +15,9 @@ This layer follows those parts across functions, over summaries (never the trees
   operator's terminal; ``_bridged_token_dir()``, a folder under the user's home, is process-wide);
 - a parameter is the join of what every caller passes, when the callers are known: the function
   has callers outside tests (another program's, a script or an evaluation driver, count: they are
-  no evidence of concurrency, but they decide what is passed), no decorator (a route, a
+  no evidence of concurrency, but they decide what is passed; not when they are all scripts of
+  other programs, run as ``__main__`` and imported by nothing: a library's examples are a few
+  runs of its users, who pass their own values), no decorator (a route, a
   registration: called by a framework), is not started where the arguments are not seen (a
   spawn that forwards them, ``Thread(target=f, kwargs=k)`` or ``pool.submit(f, a)`` outside a
   loop, is a call of ``f``: ``FunctionFacts.spawn_calls``), registered as a callback nor
@@ -404,7 +406,18 @@ class ConfigValues(Context):
         """The callers of ``func`` when they are all it has, else [] (see the module doc)."""
         if self._open_function(func) is not None:
             return []
-        return [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
+        callers = [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
+        if callers and all(self._script_of_a_user(c.file, func.file) for c, _call in callers):
+            # only scripts of other programs call it (a library's class built by its examples):
+            # each is one run of one of its users, who pass what they like (storm's GoogleModel,
+            # built by an example with the key in its environment, is a library's model class)
+            return []
+        return callers
+
+    def _script_of_a_user(self, file: FileFacts, library: FileFacts) -> bool:
+        """``file`` is a script of another program than ``library``'s: run as ``__main__``,
+        imported by no project module."""
+        return "<main>" in file.functions and not self.same_program(file, library) and not self._importers.get(file.path)
 
     def _open_function(self, func: Func) -> str | None:
         """Why ``func`` may be called from where the call graph cannot see, or None."""
