@@ -167,7 +167,8 @@ def test_chain_through_instance_methods_and_attributes(tmp_path: Path) -> None:
 
 def test_callers_in_files_the_byte_scan_skips_are_analysed(tmp_path: Path) -> None:
     # entry.py mentions nothing any rule looks for; it is analysed because it imports writer
-    files = {"writer.py": WRITER, "entry.py": "import threading\nimport writer\n\ndef go():\n    threading.Thread(target=writer.set_key, args=('k',)).start()\n"}
+    # (the thread hands on go's own key: a literal there would be one value, the same for every thread)
+    files = {"writer.py": WRITER, "entry.py": "import threading\nimport writer\n\ndef go(key):\n    threading.Thread(target=writer.set_key, args=(key,)).start()\n"}
     assert [(d.path, d.confidence) for d in _llm005(lint(tmp_path, files))] == [("writer.py", "high")]
 
 

@@ -446,6 +446,9 @@ STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup", "on_shutdown"])
 # Only on objects of these modules: a Slack or Discord bot's ``@app.command`` is a per-message handler.
 CLI_FRAMEWORKS = frozenset(["click", "typer", "asyncclick", "rich_click"])
 CLI_DECORATOR_METHODS = frozenset(["command", "group", "callback", "result_callback"])
+# calls that run a function as the program's command line, once per process: the keyword that
+# names it (else it is the first positional argument)
+CLI_ENTRY_CALLS = {"fire.Fire": "component", "typer.run": "function"}
 # attributes that set an app's lifespan once it is built (Starlette's ``app.router.lifespan_context``)
 STARTUP_ATTRIBUTES = frozenset(["lifespan_context"])
 STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])

@@ -126,6 +126,7 @@ class _Ctx:
     guards: tuple[str, ...] = ()  # optional parameters the enclosing branches test true (``Call.guards``)
     memo: str = ""  # the memo slot an enclosing ``if <slot> is None:`` fills (``Call.memo``)
     checked: tuple[str, ...] = ()  # lookups the enclosing branches test (``Call.checked``)
+    repeated: bool = False  # inside a loop of the function (``Call.repeated``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,9 @@ class _Extractor:
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
         self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
         self.discarded: set[int] = set()  # call nodes that are statements of their own (``Call.discarded``)
+        # target expressions of spawns whose arguments are recorded (``FunctionFacts.spawn_calls``):
+        # the spawn is a call of the target, seen whole, not the function handed on as a value
+        self.spawn_seen: set[int] = set()
         self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         # ``FileFacts.attribute_writes`` (attribute, function, source, depends), sorted at the end
@@ -501,7 +505,7 @@ class _Extractor:
             for w in (*fn.config_writes, *fn.writes):
                 w.depends = renumber(w.depends)
                 w.saved_to_from = renumber(w.saved_to_from)
-            for c in fn.calls:
+            for c in (*fn.calls, *fn.spawn_calls.values()):
                 if c.args:
                     c.args = tuple((k, src, renumber(deps)) for k, src, deps in c.args)
             fn.returns_from = renumber(fn.returns_from)
@@ -1837,7 +1841,8 @@ class _Extractor:
             ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
-        return [(c, ctx) for c in _children(node)]
+        inner = ctx if ctx.repeated else replace(ctx, repeated=True)
+        return [(c, inner) for c in _children(node)]
 
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
@@ -1857,7 +1862,7 @@ class _Extractor:
         ref = self.resolve_expr(inner_expr, ctx)
         if ref.kind == "name" and ref.name in self.catalog.registries:
             registry = ref.name
-        inner = replace(ctx, loops=ctx.loops + (registry,)) if registry else ctx
+        inner = replace(ctx, loops=ctx.loops + (registry,), repeated=True) if registry else ctx if ctx.repeated else replace(ctx, repeated=True)
         out: list = [(node.iter, ctx)]
         # ``for key, env in MAP.items()``: the names hold what the iterable holds
         self._target_source = self.value_source(node.iter, ctx)
@@ -2115,9 +2120,11 @@ class _Extractor:
         return [(c, ctx) for c in _children(node)]
 
     def on_lambda(self, node: ast.Lambda, ctx: _Ctx):
-        """A lambda runs later, wherever it is handed: a parameter it uses escapes with it."""
+        """A lambda runs later, wherever it is handed: a parameter it uses escapes with it. Its
+        calls may run many times, with what each run is given (``Call.repeated``)."""
         self.captured(node, ctx.fn)
-        return [(c, ctx) for c in _children(node)]
+        inner = ctx if ctx.repeated else replace(ctx, repeated=True)
+        return [(c, inner) for c in _children(node)]
 
     def captured(self, node: ast.AST, fn: _Fn) -> None:
         """Parameters of ``fn`` that a nested function or lambda uses: ``FunctionFacts.escaping``."""
@@ -2281,7 +2288,7 @@ class _Extractor:
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
-                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone,
+                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated,
                 discarded=id(node) in self.discarded,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
@@ -2296,6 +2303,8 @@ class _Extractor:
                 call.instances = tuple((key, fn.instances[a.value.id]) for (key, _s, _d), a in zip(call.args, args) if isinstance(a.value, ast.Name) and a.value.id in fn.instances)
                 validates = ref.name.rsplit(".", 1)[-1] in cat.MODEL_VALIDATORS  # reads its mapping, never fills it
                 for key, a in zip((k for k, _s, _d in call.args), args):
+                    if a.star:
+                        continue  # ``f(**opts)`` hands ``f`` a new mapping: nothing it does fills ``opts``
                     if not validates and isinstance(a.value, ast.Name) and (a.value.id in fn.containers or a.value.id in fn.facts.params) and a.value.id not in ("self", "cls"):
                         # ``fill(env)``: the local's container now also holds what the callee puts
                         # in that parameter (``FunctionFacts.fills``, resolved by the model)
@@ -2314,7 +2323,7 @@ class _Extractor:
                 fn.savers.append((saver, (func.value,), True))  # the object saved whole: its fields name the settings
         if args and text not in _INTROSPECTION:
             for key, a in zip((k for k, _s, _d in recorded[0].args) if recorded else [""] * len(args), args):
-                if type(a.value) not in _ESCAPING:
+                if type(a.value) not in _ESCAPING or id(a.value) in self.spawn_seen:
                     continue
                 if a.keyword in cat.DEFAULT_FACTORY_KEYWORDS and (text or "").rsplit(".", 1)[-1] in cat.FIELD_FUNCTIONS:
                     continue  # ``Field(default_factory=SandboxConfig)`` builds it with its defaults
@@ -2445,19 +2454,29 @@ class _Extractor:
     def spawns(self, ref: Ref, node: ast.Call, args: list[_Arg], ctx: _Ctx) -> None:
         how = ""
         targets: list[ast.expr] = []
+        forwarded: list[_Arg] | None = None  # what the target is called with, when seen
+        if ref.kind == "name" and ref.name in cat.CLI_ENTRY_CALLS:
+            self.cli_entry(ref, args, ctx)
+            return
         if ref.kind == "name" and ref.name in cat.SPAWN_FUNCTIONS:
             how = cat.SPAWN_FUNCTIONS[ref.name]
             positional = [a.value for a in args if a.keyword is None]
             for a in args:
                 if a.keyword == "target":
-                    targets.append(self.context_run_target(a.value, args, ctx) or a.value)
+                    run = self.context_run_target(a.value, args, ctx)
+                    targets.append(run or a.value)
+                    forwarded = None if run is not None else _thread_arguments(args)
                 elif a.keyword is None and ref.name.startswith("asyncio."):
                     targets.extend(_awaited_targets(a.value))
+            if ref.name == "asyncio.to_thread" and positional:
+                forwarded = _after(args, 1)  # ``asyncio.to_thread(fn, *args, **kwargs)``
             if not ref.name.startswith(("asyncio.", "threading.")) and positional:
                 targets.append(positional[0])  # ``run_in_threadpool(fn, *args)``
+                forwarded = _after(args, 1)
         elif ref.kind == "name" and ref.name in cat.PROCESS_SPAWNS:
             how = "process"
             targets.extend(a.value for a in args if a.keyword == "target")
+            forwarded = _thread_arguments(args)
         elif self._entry_registration(ref, node, args, ctx):
             return
         elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.SPAWN_METHODS:
@@ -2475,13 +2494,23 @@ class _Extractor:
             positional = [a.value for a in args if a.keyword is None]
             if method == "run_in_executor" and len(positional) > 1:
                 targets.append(positional[1])
+                forwarded = _after(args, 2)  # ``loop.run_in_executor(pool, fn, *args)``
             elif method == "create_task" and positional:
                 first = positional[0]
                 targets.append(first.func if isinstance(first, ast.Call) else first)
             elif positional:
                 targets.append(positional[0])
+                if method in ("submit", "start_soon"):
+                    forwarded = _after(args, 1)  # ``pool.submit(fn, *args, **kwargs)``
         for t in targets:
+            # a function named plainly is called with what the spawn forwards; a lambda's own
+            # call, a ``partial``'s bound arguments or an iterable's items are not seen here
+            # (one in a loop starts many: each may be handed another item of what the loop walks)
+            seen = forwarded is not None and not ctx.repeated and t is targets[0] and isinstance(t, (ast.Name, ast.Attribute))
             for r in self.handler_refs(t, ctx):
+                if seen:
+                    ctx.fn.facts.spawn_calls[len(ctx.fn.facts.spawns)] = self.spawn_call(r, node, forwarded or [], ctx)
+                    self.spawn_seen.add(id(t))
                 ctx.fn.facts.spawns.append((r, how))
         if how in ("process pool", "process"):
             self.sent_to_process(node, targets, ctx.fn)
@@ -2504,6 +2533,40 @@ class _Extractor:
                     if sub.id in bound and sub.id not in seen and sub.id not in fn.facts.params:
                         seen.add(sub.id)
                         todo.extend(bound[sub.id])
+
+    def spawn_call(self, ref: Ref, node: ast.Call, forwarded: list[_Arg], ctx: _Ctx) -> Call:
+        """The call of a spawn's target with the arguments the spawn forwards to it
+        (``FunctionFacts.spawn_calls``), as ``on_call`` records a project call."""
+        fn = ctx.fn
+        call = Call(
+            ref, self.span(node), "", tuple(a.keyword for a in forwarded if a.keyword is not None), ctx.regions, self.order,
+            positional=-1 if any(a.star for a in forwarded) else sum(1 for a in forwarded if a.keyword is None),
+            passed=tuple(a.keyword for a in forwarded if a.keyword is not None and not _is_none(a.value)),
+            guards=ctx.guards, memo=ctx.memo, literal=_literal_args(forwarded), checked=ctx.checked, repeated=ctx.repeated,
+        )
+        if forwarded:
+            call.args = self.argument_sources(forwarded, ctx)
+            handed = [
+                (key, a.value.id) for (key, _s, _d), a in zip(call.args, forwarded)
+                if isinstance(a.value, ast.Name) and a.value.id in fn.facts.params and a.value.id not in ("self", "cls")
+            ]
+            kept = self.kept_params([name for _key, name in handed], fn)
+            call.handed = tuple(h for h in handed if h[1] in kept)
+        return call
+
+    def cli_entry(self, ref: Ref, args: list[_Arg], ctx: _Ctx) -> None:
+        """``fire.Fire(main)``, ``typer.run(main)``: ``main`` is the program's command line, run
+        once per process with what the operator typed. A parameter handed there makes the
+        enclosing function such a launcher (``FunctionFacts.launches``)."""
+        keyword = cat.CLI_ENTRY_CALLS[ref.name]
+        positional = [a.value for a in args if a.keyword is None and not a.star]
+        chosen = [a.value for a in args if a.keyword == keyword] or positional[:1]
+        for value in chosen:
+            if isinstance(value, ast.Name) and value.id in ctx.fn.facts.params and self.kept_params([value.id], ctx.fn):
+                ctx.fn.facts.launches = (*ctx.fn.facts.launches, (value.id, "command-line entry"))
+                continue
+            for r in self.handler_refs(value, ctx):
+                ctx.fn.facts.spawns.append((r, "command-line entry"))
 
     def new_object_method(self, node: ast.Attribute, ctx: _Ctx) -> Ref | None:
         """``Cls(x).method``: the method of an object built in place, when ``Cls`` is a class;
@@ -2718,6 +2781,47 @@ def _args(node: ast.Call) -> list[_Arg]:
         out += [_Arg(k.arg, "" if k.arg else "**", k.value, k) for k in node.keywords]
         if node.args and _start(node.keywords[0]) < _start(node.args[-1]):
             out.sort(key=lambda a: _start(a.node))
+    return out
+
+
+def _after(args: list[_Arg], skip: int) -> list[_Arg] | None:
+    """The arguments after the first ``skip`` positional ones (``pool.submit(fn, a, k=v)``
+    forwards ``a, k=v``), or None when a splat may hold the skipped ones."""
+    out: list[_Arg] = []
+    seen = 0
+    for a in args:
+        if a.star == "*" and seen < skip:
+            return None
+        if a.keyword is None and not a.star and seen < skip:
+            seen += 1
+            continue
+        out.append(a)
+    return out if seen == skip else None
+
+
+def _thread_arguments(args: list[_Arg]) -> list[_Arg] | None:
+    """What ``Thread(target=f, args=(a,), kwargs={"k": v})`` (or ``Process``) calls ``f`` with:
+    the items of a literal tuple or list, the entries of a literal dict or ``dict(k=v)``, else
+    the sequence or mapping splatted (``kwargs=opts``: ``**opts``). None: passed by position
+    (``Thread(None, f, ...)``) or splatted into the constructor, not seen."""
+    if any(a.star or a.keyword is None for a in args):
+        return None
+    out: list[_Arg] = []
+    for a in args:
+        v = a.value
+        if a.keyword == "args":
+            if isinstance(v, (ast.Tuple, ast.List)):
+                out.extend(_Arg(None, "*", e.value, e) if isinstance(e, ast.Starred) else _Arg(None, "", e, e) for e in v.elts)
+            else:
+                out.append(_Arg(None, "*", v, v))
+        elif a.keyword == "kwargs":
+            if isinstance(v, ast.Dict) and all(k is None or isinstance(k, ast.Constant) and isinstance(k.value, str) for k in v.keys):
+                out.extend(_Arg(k.value, "", e, e) if k is not None else _Arg(None, "**", e, e) for k, e in zip(v.keys, v.values))  # type: ignore[union-attr]
+            elif isinstance(v, ast.Call) and dotted(v.func) == "dict" and not v.args:
+                out.extend(_Arg(k.arg, "" if k.arg else "**", k.value, k) for k in v.keywords)
+            else:
+                out.append(_Arg(None, "**", v, v))
+    out.sort(key=lambda a: (a.keyword is not None or a.star == "**", a.star == "**"))  # positional ones first
     return out
 
 
@@ -3087,7 +3191,14 @@ def _join(a: Prov, b: Prov) -> Prov:
 
 _PROJECT_CALL = "call"  # ``call_source``: the callee decides, over the whole project
 # calls that look at a class or function without keeping it (``isinstance(x, LLMConfig)``)
-_INTROSPECTION = frozenset(["isinstance", "issubclass", "type", "getattr", "hasattr", "setattr", "callable", "id", "repr", "str", "print"])
+_INTROSPECTION = frozenset(
+    [
+        "isinstance", "issubclass", "type", "getattr", "hasattr", "setattr", "callable", "id", "repr", "str", "print",
+        # they read a function's signature, source or kind, and call nothing
+        "inspect.signature", "inspect.getfullargspec", "inspect.getsource", "inspect.getdoc", "inspect.iscoroutinefunction",
+        "inspect.isfunction", "inspect.ismethod", "asyncio.iscoroutinefunction",
+    ]
+)
 
 
 def _short(value: ast.expr | None) -> str:

@@ -178,6 +178,9 @@ class Call:
     # arguments that are the caller's own parameters, passed as they are: (argument key as in
     # ``args``, the parameter's name), for path feasibility (``needed_of``)
     handed: tuple[tuple[str, str], ...] = ()
+    # inside a loop of its function (``for`` / ``while`` body, a comprehension) or a lambda: it
+    # may run many times, each with other arguments, in one run of the function (or after it)
+    repeated: bool = False
 
 
 @dataclass(slots=True)
@@ -254,6 +257,14 @@ class FunctionFacts:
     # spawn targets called by a lambda (``run_in_executor(pool, lambda: task(x=1))``): that call,
     # with its arguments, is among ``calls``, and it is the edge that starts them
     lambda_spawns: tuple[str, ...] = ()  # sorted
+    # the arguments a spawn hands its target, as a call of it (``Thread(target=f, args=(a,),
+    # kwargs=k)`` is ``f(a, **k)``; ``pool.submit(f, a)`` is ``f(a)``): index into ``spawns`` ->
+    # that call. A spawn missing here passes what the call graph cannot see (``pool.map``, a
+    # ``partial``, a framework's handler)
+    spawn_calls: dict[int, Call] = field(default_factory=dict)
+    # parameters it starts as a program's command-line entry (``fire.Fire(component)``): (name,
+    # how); a project function passed there runs once per process, its parameters the command line
+    launches: tuple[tuple[str, str], ...] = ()
     # writes of process-wide client configuration (``litellm.api_key = k``, ``os.environ[k] = v``,
     # ``genai.configure(...)``): target is the config name, how "assign" / "item" / "method:update" /
     # "call" / "delete"

@@ -15,6 +15,9 @@ class CallGraph(Resolution):
     def __init__(self, files: Iterable[FileFacts]) -> None:
         super().__init__(files)
         self._callers: dict[str, list[tuple[Func, Call]]] | None = None
+        # modules the demand rounds may analyse to see whether a call hands a function to a
+        # launcher (``_launched_through``): the callee's name, and as its folder's sibling
+        self.launch_wants: set[str] = set()
 
     def is_evidence(self, caller: Func, callee: Func) -> bool:
         """Whether an edge from ``caller`` says anything about where ``callee`` runs. Test code is
@@ -74,14 +77,32 @@ class CallGraph(Resolution):
                         continue  # a generator or coroutine thrown away unstarted: its body never runs
                     if target.id != func.id and self.file_may_call(func.file, target.file):
                         edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
-            for ref, _how in func.facts.spawns:
+            for i, (ref, _how) in enumerate(func.facts.spawns):
                 if str(ref) in func.facts.lambda_spawns:
                     continue  # the lambda's call is the edge, with the arguments it passes
+                # a spawn whose arguments are seen is a call of its target with them
+                # (``FunctionFacts.spawn_calls``); else it may pass any (positional -1), and its
+                # span is the spawner's own, which value provenance does not take for a call
+                seen = func.facts.spawn_calls.get(i)
                 for callee in self.spawn_targets(ref, func):
                     if self.file_may_call(func.file, callee.file):
-                        # the arguments a spawn passes are not seen: it may pass any (positional -1)
-                        edges.setdefault(callee.id, []).append((func, Call(ref, func.facts.span), self.is_evidence(func, callee)))
+                        call = seen if seen is not None and ref.kind != "returned" else Call(ref, func.facts.span)
+                        edges.setdefault(callee.id, []).append((func, call, self.is_evidence(func, callee)))
         return edges
+
+    @cached_property
+    def unseen_spawns(self) -> frozenset[str]:
+        """Functions started somewhere with arguments the call graph does not see (a pool's
+        ``map``, a ``partial``, a framework's handler, a start-up hook): what their parameters
+        hold is not decided by the visible calls. One started only by spawns that forward
+        what they pass (``Thread(target=f, kwargs=k)``) is not here."""
+        out: set[str] = set()
+        for func in self.functions.values():
+            for i, (ref, _how) in enumerate(func.facts.spawns):
+                if i in func.facts.spawn_calls or str(ref) in func.facts.lambda_spawns:
+                    continue
+                out.update(callee.id for callee in self.spawn_targets(ref, func))
+        return frozenset(out)
 
     def spawn_targets(self, ref: Ref, where: Func) -> list[Func]:
         """The project functions a spawn starts: the one named, or those the named function
@@ -107,14 +128,41 @@ class CallGraph(Resolution):
 
     @cached_property
     def spawned(self) -> dict[str, tuple[Func, str]]:
-        """Functions started on a thread / executor / task: id -> (spawner, how)."""
+        """Functions started on a thread / executor / task: id -> (spawner, how). Also a
+        function handed to a project function that launches that parameter
+        (``FunctionFacts.launches``: a wrapper of ``fire.Fire``), as the wrapper launches it."""
         out: dict[str, tuple[Func, str]] = {}
         for func in self.functions.values():
             for ref, how in func.facts.spawns:
                 for callee in self.spawn_targets(ref, func):
                     if self.is_evidence(func, callee):
                         out.setdefault(callee.id, (func, how))
+        for launcher, call, key, how in self._launched_through():
+            target = self.function_named(key)
+            if target is not None and self.is_evidence(launcher, target):
+                out.setdefault(target.id, (launcher, how))
         return out
+
+    def _launched_through(self) -> Iterable[tuple[Func, Call, str, str]]:
+        """(caller, call, the function it hands, how) for every call that hands a project
+        function to a parameter its callee launches (``launch(main)`` where ``def
+        launch(component): fire.Fire(component)``)."""
+        for func in self.functions.values():
+            if func.file.is_test:
+                continue
+            for call in func.facts.calls:
+                if not call.hands:
+                    continue
+                callee = self.resolve_function(call.callee, func)
+                if callee is None and call.callee.kind == "name":
+                    self.launch_wants.update(self.spellings(call.callee.name, func))
+                if callee is None or not callee.facts.launches:
+                    continue
+                launches = dict(callee.facts.launches)
+                for key, name in call.hands:
+                    param = _parameter_at(callee, key)
+                    if param in launches:
+                        yield func, call, name, launches[param]
 
 
     @cached_property
@@ -138,3 +186,14 @@ def _unstarted(func: Func) -> bool:
     awaited: a generator (``@contextmanager`` helpers too) or an ``async def``, not wrapped by
     a decorator that may start it."""
     return (func.facts.is_generator or func.facts.is_async) and all(d in _KEEPS_UNSTARTED for d in func.facts.decorators)
+
+
+def _parameter_at(callee: Func, key: str) -> str | None:
+    """The parameter of ``callee`` an argument ``key`` (a position or a keyword) binds."""
+    params = [p for p in callee.facts.signature if p[1] in ("pos", "kw")]
+    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][0] in ("self", "cls"):
+        params = params[1:]
+    if key.isdigit():
+        positional = [p[0] for p in params if p[1] == "pos"]
+        return positional[int(key)] if int(key) < len(positional) else None
+    return key if any(p[0] == key for p in params) else None

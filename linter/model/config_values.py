@@ -15,15 +15,23 @@ This layer follows those parts across functions, over summaries (never the trees
   operator's terminal; ``_bridged_token_dir()``, a folder under the user's home, is process-wide);
 - a parameter is the join of what every caller passes, when the callers are known: the function
   has callers outside tests (another program's, a script or an evaluation driver, count: they are
-  no evidence of concurrency, but they decide what is passed), no decorator (a route, a
-  registration: called by a framework), is not started on a thread, registered as a callback nor
+  no evidence of concurrency, but they decide what is passed; not when they are all scripts of
+  other programs, run as ``__main__`` and imported by nothing: a library's examples are a few
+  runs of its users, who pass their own values), no decorator (a route, a
+  registration: called by a framework), is not started where the arguments are not seen (a
+  spawn that forwards them, ``Thread(target=f, kwargs=k)`` or ``pool.submit(f, a)`` outside a
+  loop, is a call of ``f``: ``FunctionFacts.spawn_calls``), registered as a callback nor
   handed on as a value (``FileFacts.escapes``; passed to a project function, only if that
   parameter escapes there: ``FunctionFacts.escaping``). Otherwise it is request data, as a
   handler's parameter is. A function handed to parameters that are only called, passed on to
   such parameters, looked at or sent with a process pool's jobs (``FunctionFacts.relayed``) is
   called where they are called (an evaluation driver's ``process_instance``, run per row with
   the driver's settings), and a caller that runs only in a worker process is left out: what it
-  passes stays in that process;
+  passes stays in that process. What start-up code passes (``one_time``: the command line's entry and
+  what only it calls; not a call in a loop or a lambda, which runs many times) is computed once
+  per process: a process-wide value whatever it is made of, the same in every run it starts.
+  The command-line entry itself (``fire.Fire(main)``, directly or through a wrapper) is given
+  the command line, a process-wide value;
 - ``self.x`` is the join of what every method that sets or fills it stores (``self.x = x`` in
   ``__init__``: what the constructions pass; ``self.keys[k] = v``), what every write from
   outside the class stores (``cfg.x = v``; ``setattr(cfg, key, value)`` with a name not known
@@ -53,7 +61,8 @@ a process-wide value only when some other write of the same setting writes somet
 then which one a request sees depends on who wrote last. Not another writer: a restore (part of
 the write it undoes), a sibling write of the same function whose branches test only
 process-wide facts (one choice per process: ``PDD_ENV`` set to "local", "staging" or "prod"
-from other variables, the same in every racing call), and a write in a script no project module
+from other variables, the same in every racing call: unless a parameter the branches test is
+passed from two places, such as two launches passing two literals), and a write in a script no project module
 imports (its own process, which the server's requests never share). Test code writes what it
 likes and is not counted.
 
@@ -134,7 +143,7 @@ class ConfigValues(Context):
     def provenance_wants(self) -> set[tuple[str, str]]:
         """What the answers so far could not see, for the demand rounds (``analysis/needs.py``):
         ("definition", qualified name), ("callers", function id), ("mentions", class name)."""
-        return self._wants | {("callers", fid) for fid, _name in self._param_wants}
+        return self._wants | {("callers", fid) for fid, _name in self._param_wants} | {("definition", n) for n in self.launch_wants}
 
     @cached_property
     def _config_writes(self) -> dict[tuple[str, str], list[tuple[FileFacts, Func, Access]]]:
@@ -401,19 +410,25 @@ class ConfigValues(Context):
         return self._ask(("param", func.id, name), lambda: self._param_value(func, name))
 
     def _param_value(self, func: Func, name: str) -> Resolved:
-        """The join of what every caller passes for parameter ``name``, if the callers are known."""
+        """The join of what every caller passes for parameter ``name``, if the callers are known.
+        The program's command-line entry (``fire.Fire(main)``) is given the command line, once
+        per process, and what its visible callers pass."""
         request: Resolved = (f"request:parameter `{name}`", frozenset())
-        # a caller that runs only in a worker process (a process-pool task: ``pool.imap(work,
-        # jobs)`` unpacking each job into ``run_one(*job)``) passes its values to that process's
-        # own copy of the function: what it writes there is not this process's
-        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
-        if not callers:
-            if self._open_function(func) is None and "<locals>" not in func.facts.qualname:
-                # no caller seen: files the byte scan skipped may hold them all (a route module
-                # that mentions no client library)
-                self._param_wants.add((func.id, name))
-            return request
         best: Resolved = _BOTTOM
+        if self.spawned.get(func.id, (None, ""))[1] == "command-line entry":
+            best = (f"process:parameter `{name}` (the command line: {func.label} is the program's command-line entry)", frozenset())
+            callers = [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
+        else:
+            # a caller that runs only in a worker process (a process-pool task: ``pool.imap(work,
+            # jobs)`` unpacking each job into ``run_one(*job)``) passes its values to that process's
+            # own copy of the function: what it writes there is not this process's
+            callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
+            if not callers:
+                if self._open_function(func) is None and "<locals>" not in func.facts.qualname:
+                    # no caller seen: files the byte scan skipped may hold them all (a route module
+                    # that mentions no client library)
+                    self._param_wants.add((func.id, name))
+                return request
         if "<locals>" not in func.facts.qualname:
             # files the byte scan skipped may call it too. Only asked while the callers seen
             # pass nothing that varies: one that does decides already (more callers only add),
@@ -421,11 +436,15 @@ class ConfigValues(Context):
             self._param_wants.add((func.id, name))
         for caller, call in callers:
             passed = self._argument(func, call, name)
-            if passed is None:
-                return request
-            value = self._resolve(caller, passed[0], passed[1], closed=True)
+            value = self._resolve(caller, passed[0], passed[1], closed=True) if passed is not None else (f"unknown:what {caller.label} passes", frozenset())
+            if _RANK[kind(value[0])] == 3 and not call.repeated and self.one_time(caller):
+                # start-up code (the command line's entry, what only it calls) computes it once per
+                # process: every run it starts is handed that one value, not a request's
+                value = (f"process:what start-up code {caller.label} passes, once per process ({_why(value[0])})", frozenset())
             if _RANK[kind(value[0])] == 3:
                 self._param_wants.discard((func.id, name))
+                if passed is None:
+                    return request
                 return (f"{kind(value[0])}:parameter `{name}` ({caller.label} passes {_why(value[0])})", frozenset())
             best = _join(best, value)
         if kind(best[0]) == "literal":
@@ -437,7 +456,18 @@ class ConfigValues(Context):
         if self._open_function(func) is not None:
             return []
         relayed = self._relayed_callers.get(f"{func.file.module}.{func.facts.qualname}", [])
-        return [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
+        callers = [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
+        if callers and all(self._script_of_a_user(c.file, func.file) for c, _call in callers):
+            # only scripts of other programs call it (a library's class built by its examples):
+            # each is one run of one of its users, who pass what they like (storm's GoogleModel,
+            # built by an example with the key in its environment, is a library's model class)
+            return []
+        return callers
+
+    def _script_of_a_user(self, file: FileFacts, library: FileFacts) -> bool:
+        """``file`` is a script of another program than ``library``'s: run as ``__main__``,
+        imported by no project module."""
+        return "<main>" in file.functions and not self.same_program(file, library) and not self._importers.get(file.path)
 
     def _open_function(self, func: Func) -> str | None:
         """Why ``func`` may be called from where the call graph cannot see, or None."""
@@ -445,8 +475,8 @@ class ConfigValues(Context):
             return "not a function"
         if any(d not in _PLAIN_DECORATORS for d in func.facts.decorators):
             return "decorated"
-        if func.id in self.spawned or func.id in self.callbacks or func.id in self._escaped_functions:
-            return "handed on"
+        if func.id in self.unseen_spawns or func.id in self.callbacks or func.id in self._escaped_functions:
+            return "handed on"  # (a spawn that forwards its arguments is a call: ``spawn_calls``)
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return "built where the call graph cannot see"
@@ -1019,7 +1049,60 @@ class ConfigValues(Context):
         if not func.facts.branches and not func.facts.branches_from:
             return True
         resolved = self._fixpoint(("branches", func.id), lambda: self._resolve(func, func.facts.branches, func.facts.branches_from, closed=True))
-        return _RANK[kind(resolved[0])] <= 1
+        if _RANK[kind(resolved[0])] > 1:
+            return False
+        # a literal each caller passes is fixed in the source, but two callers may pass two
+        # (a server launched once as the agent, once as the proxy): then each call chooses its own
+        return all(self._one_value(func, d[2:]) for d in func.facts.branches_from if d.startswith("p:"))
+
+    def _one_value(self, func: Func, name: str) -> bool:
+        """Whether every call of ``func`` gets the same value for its parameter ``name``: all
+        its calls pass it from one place (one literal, one expression of one caller, the
+        default), followed up through callers that hand on their own parameter or their
+        ``**kwargs`` whole (``run(**run_kwargs, is_agent=True)`` into ``def run(**kwargs):
+        Thread(target=serve, kwargs=kwargs)``). Two places may hold two values."""
+        leaves: set[tuple[str, ...]] = set()
+        seen: set[tuple[str, str, bool]] = set()
+        todo: list[tuple[Func, str, bool]] = [(func, name, False)]  # (function, name, a key of its ``**`` parameter)
+        while todo and len(leaves) < 2:
+            f, key, in_mapping = todo.pop()
+            if (f.id, key, in_mapping) in seen:
+                continue
+            seen.add((f.id, key, in_mapping))
+            callers = self._known_callers(f)
+            if not callers:
+                leaves.add(("open", f.id, key))
+                continue
+            params = [p for p in f.facts.signature if p[1] == "pos"]
+            if f.facts.class_name and "staticmethod" not in f.facts.decorators and params and params[0][0] in ("self", "cls"):
+                params = params[1:]
+            position = next((i for i, p in enumerate(params) if p[0] == key), -1) if not in_mapping else -1
+            for caller, call in callers:
+                mine = {p[0]: p[1] for p in caller.facts.signature}
+                explicit = next((a for a in call.args if a[0] == key or (position >= 0 and a[0] == str(position))), None)
+                if explicit is not None:
+                    _k, source, deps = explicit
+                    own = [d[2:] for d in deps if d.startswith("p:")]
+                    if len(deps) == 1 and own and mine.get(own[0]) in ("pos", "kw"):
+                        todo.append((caller, own[0], False))  # its own parameter, handed on
+                    elif kind(source) == "literal" and not deps:
+                        leaves.add(("literal", caller.id, str(call.span)))
+                    else:
+                        leaves.add(("value", caller.id, source, *deps))
+                    continue
+                splats = [a for a in call.args if a[0] in ("*", "**")]
+                if not splats and call.positional >= 0:
+                    leaves.add(("default", f.id, key))
+                    continue
+                if not splats:
+                    leaves.add(("open", caller.id, str(call.span)))
+                for _k, source, deps in splats:
+                    own = [d[2:] for d in deps if d.startswith("p:")]
+                    if len(own) == 1 and mine.get(own[0]) == "**":
+                        todo.append((caller, key, True))  # its ``**kwargs`` handed on whole
+                    else:
+                        leaves.add(("mapping", caller.id, source, *deps))
+        return len(leaves) <= 1
 
     @cached_property
     def _imported_modules(self) -> set[str]:

@@ -12,8 +12,10 @@ process. Each rule is exempt from some places, and names them as data (``Where``
   once per visitor: ``START_UP`` says that.
 - ``START_UP``: one-time start-up (``one_time``): module level (not a Streamlit script's),
   ``__main__``, a cached factory, a guarded one-shot init (``if _ready: return`` ... ``_ready =
-  True``), a start-up hook or process initializer, test code, one thread started once from
-  those (``_started_once``), or a function only ever called from those. A function only called from ``main()`` is start-up;
+  True``), a start-up hook or process initializer, the program's command-line entry
+  (``fire.Fire(main)``, also through a project wrapper, when code calls it only from start-up
+  too), test code, one thread started once from those (``_started_once``), or a function only
+  ever called from those. A function only called from ``main()`` is start-up;
   it is not ``SET_UP_SCOPE``.
 - ``CALLBACK``: a litellm callback, run on litellm's logging thread after the call.
 - ``PROCESS_POOL``: started as a process-pool task (one copy of the module per worker).
@@ -167,7 +169,7 @@ class Context(Network):
             func.file.is_test
             or func.facts.one_shot
             or _cached_without_arguments(func)
-            or self.spawned.get(fid, (None, ""))[1] in ("process initializer", "startup hook")
+            or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
             or any(self.is_cli_command(d) for d in func.facts.decorators)
         ):
@@ -177,6 +179,13 @@ class Context(Network):
             return False
         visiting.add(fid)
         callers = self.callers.get(fid, [])
+        if self.spawned.get(fid, (None, ""))[1] == "command-line entry":
+            # the program's command line runs once per process; code may call it as well
+            # (h2ogpt's function server calls ``main`` at import): then as those callers run
+            result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
+            visiting.discard(fid)
+            self._one_time[fid] = result
+            return result
         result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
@@ -238,7 +247,7 @@ class Context(Network):
             return text(entry)
         if func.id in self.callbacks:
             return text(f"{label} (a litellm callback)")
-        if func.id in self.spawned:
+        if func.id in self.spawned and self.spawned[func.id][1] != "command-line entry":
             spawner, how = self.spawned[func.id]
             article = "an" if how[:1] in "aeiou" else "a"
             return text(f"{label} ({article} {how} started in {spawner.label})")
@@ -359,7 +368,7 @@ class Context(Network):
             return view
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
-            if how not in _PROCESS_HOWS and how != "startup hook":
+            if how not in _PROCESS_HOWS and how not in _ONCE_HOWS:
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
@@ -495,7 +504,7 @@ class Context(Network):
         async route or a litellm callback stays on the loop."""
         if func.id in self.spawned:
             spawner, how = self.spawned[func.id]
-            if how not in _LOOP_HOWS and how not in _PROCESS_HOWS and how != "startup hook":
+            if how not in _LOOP_HOWS and how not in _PROCESS_HOWS and how not in _ONCE_HOWS:
                 return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         return None
 
@@ -697,6 +706,8 @@ def _cached_without_arguments(func: Func) -> bool:
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")
+# started once per process: a start-up hook, a process initializer, the program's command line
+_ONCE_HOWS = ("process initializer", "startup hook", "command-line entry")
 # started by the project's own code, with the arguments it passes (``_invoked_with``)
 _THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", "thread (run_in_threadpool)", *_PROCESS_HOWS)
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop

@@ -49,6 +49,7 @@ class Resolution:
         # 5,400-9,600 distinct per index
         self._functions: dict[tuple[str, str, str, str], Func | None] = {}
         self._functions_by_name: dict[str, Func | None] = {}  # the common kind, keyed by the name alone
+        self._siblings: dict[tuple[str, str], Func | None] = {}  # (name, importer's package) -> ``_sibling_function``
         # folders holding an ``__init__.py`` (see ``import_root``): the engine sets every one it
         # discovered, parsed or not, so that a root never depends on what the byte scan parsed
         self.package_folders: frozenset[str] = frozenset(_folder(f.path) for f in self.files if f.is_package)
@@ -277,6 +278,8 @@ class Resolution:
             found = self._functions_by_name.get(ref.name, _UNKNOWN)
             if found is _UNKNOWN:
                 found = self._functions_by_name[ref.name] = self._resolve_function(ref, where)
+            if found is None and "." in ref.name:
+                return self._sibling_function(ref.name, where)
             return found  # type: ignore[return-value]
         if kind == "self":
             key = ("self", ref.name, where.file.path, where.facts.class_name)
@@ -285,6 +288,30 @@ class Resolution:
         if key not in self._functions:
             self._functions[key] = self._resolve_function(ref, where)
         return self._functions[key]
+
+    def _sibling_function(self, name: str, where: Func) -> Func | None:
+        """``from gradio_runner import go_gradio`` in ``src/gen.py``, where no module of the
+        project is named ``gradio_runner`` with that function but ``src/gradio_runner.py`` is: a
+        folder whose modules import each other by their plain names, as a script run from it
+        does (or one that puts itself on ``sys.path``). Asked only when the name as written
+        resolves to no project function."""
+        file = where.file
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        if not package:
+            return None  # a top-level module: its siblings are the plain names already tried
+        key = (name, package)
+        if key not in self._siblings:
+            first = name.split(".", 1)[0]
+            hit = self.by_module.get(f"{package}.{first}")
+            self._siblings[key] = self._resolve_function(Ref("name", f"{package}.{name}"), where) if hit is not None and hit is not file else None
+        return self._siblings[key]
+
+    def spellings(self, name: str, where: Func) -> list[str]:
+        """The qualified names ``name``, as written in ``where``, may stand for: itself, and the
+        same name in the importer's own package (``_sibling_function``)."""
+        file = where.file
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        return [name, f"{package}.{name}"] if package and "." in name else [name]
 
     def _resolve_function(self, ref: Ref, where: Func) -> Func | None:
         if ref.kind == "self":
