@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Iterable
 
 from linter.analysis.facts import Call, FileFacts, Ref
-from linter.model.func import Func
+from linter.model.func import Func, parameter_for
 from linter.model.resolution import Resolution
 
 
@@ -160,7 +160,7 @@ class CallGraph(Resolution):
                     continue
                 launches = dict(callee.facts.launches)
                 for key, name in call.hands:
-                    param = _parameter_at(callee, key)
+                    param = parameter_for(callee, key)
                     if param in launches:
                         yield func, call, name, launches[param]
 
@@ -186,14 +186,3 @@ def _unstarted(func: Func) -> bool:
     awaited: a generator (``@contextmanager`` helpers too) or an ``async def``, not wrapped by
     a decorator that may start it."""
     return (func.facts.is_generator or func.facts.is_async) and all(d in _KEEPS_UNSTARTED for d in func.facts.decorators)
-
-
-def _parameter_at(callee: Func, key: str) -> str | None:
-    """The parameter of ``callee`` an argument ``key`` (a position or a keyword) binds."""
-    params = [p for p in callee.facts.signature if p[1] in ("pos", "kw")]
-    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][0] in ("self", "cls"):
-        params = params[1:]
-    if key.isdigit():
-        positional = [p[0] for p in params if p[1] == "pos"]
-        return positional[int(key)] if int(key) < len(positional) else None
-    return key if any(p[0] == key for p in params) else None

@@ -84,7 +84,7 @@ from linter.analysis import catalog as cat
 from linter.analysis.facts import Access, Call, ClassFacts, FileFacts, Ref
 from linter.diagnostics import Loc, Text, join, text
 from linter.model.context import Context
-from linter.model.func import Func
+from linter.model.func import Func, parameter_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,13 +349,13 @@ class ConfigValues(Context):
             return None
         out: list[Func] = []
         for caller, call in callers:
-            named = [self.function_named(name) for key, name in call.hands if _parameter_for(func, key) == param]
+            named = [self.function_named(name) for key, name in call.hands if parameter_for(func, key) == param]
             if named:
                 if None in named:
                     return None
                 out.extend(f for f in named if f is not None)
                 continue
-            passed = [deps for key, _s, deps in call.args if _parameter_for(func, key) == param]
+            passed = [deps for key, _s, deps in call.args if parameter_for(func, key) == param]
             mine = passed[0][0][2:] if len(passed) == 1 and len(passed[0]) == 1 and passed[0][0].startswith("p:") else ""
             if not mine or mine not in caller.facts.relayed:
                 return None
@@ -368,7 +368,7 @@ class ConfigValues(Context):
     def _fill_by(self, func: Func, call: Call, callee: Func, key: str, shown: str) -> Resolved:
         """What ``callee``, run by ``call`` in ``func``, puts into its argument ``key``."""
         unknown: Resolved = (f"unknown:a container filled by `{shown}()`", frozenset())
-        param = _parameter_for(callee, key)
+        param = parameter_for(callee, key)
         if param is None:
             return unknown
         summary = _BOTTOM
@@ -692,7 +692,7 @@ class ConfigValues(Context):
             if callee is None:
                 return True
             for target in (callee, *self.implementations(callee), *self.overrides(callee)):
-                param = _parameter_for(target, key)
+                param = parameter_for(target, key)
                 if param is None or param in target.facts.escaping:
                     return True
         return False
@@ -738,7 +738,7 @@ class ConfigValues(Context):
         implementations too) hands in, or None when that parameter escapes otherwise."""
         out: list[tuple[Func, Call]] = []
         for target in (callee, *self.implementations(callee), *self.overrides(callee)):
-            param = _parameter_for(target, key)
+            param = parameter_for(target, key)
             if param is None or param not in target.facts.relayed:
                 return None
             if (target.id, param) in seen:
@@ -1218,7 +1218,7 @@ class ConfigValues(Context):
                     continue
                 out.add((where.id, i))
                 callee = self.resolve_function(where.facts.calls[i].callee, where)
-                param = _parameter_for(callee, key) if callee is not None else None
+                param = parameter_for(callee, key) if callee is not None else None
                 if callee is not None and param and (callee.id, param) not in seen:
                     seen.add((callee.id, param))
                     todo.append((callee, callee.facts.passes.get(param, ())))
@@ -1325,18 +1325,6 @@ _REMOVALS = ("delete", "method:pop")
 _EMPTYING = (*_REMOVALS, "method:popitem", "method:clear")  # storage writes that put no value there
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
 _VALIDATORS = frozenset(["model_validate", "parse_obj", "model_validate_json", "parse_raw", "model_construct", "construct"])
-
-
-def _parameter_for(callee: Func, key: str) -> str | None:
-    """The parameter of ``callee`` that receives the argument ``key`` of a call (a position
-    or a keyword, as in ``Call.args``), or None (``*args`` / ``**kwargs``, a splat)."""
-    params = list(callee.facts.signature)
-    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][1] == "pos":
-        params = params[1:]  # the receiver
-    if key.isdigit():
-        positional = [p[0] for p in params if p[1] == "pos"]
-        return positional[int(key)] if int(key) < len(positional) else None
-    return key if any(p[0] == key and p[1] in ("pos", "kw") for p in params) else None
 
 
 def _client_library(name: str) -> bool:

@@ -37,3 +37,15 @@ class Chain:
     def text(self, sep: str = " ← ") -> Text:
         """The steps as one ``Text`` (``sep=" → "`` for a path read forwards)."""
         return join(sep, self.steps)
+
+
+def parameter_for(callee: Func, key: str) -> str | None:
+    """The parameter of ``callee`` that receives the argument ``key`` of a call (a position
+    or a keyword, as in ``Call.args``), or None (``*args`` / ``**kwargs``, a splat)."""
+    params = list(callee.facts.signature)
+    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][1] == "pos":
+        params = params[1:]  # the receiver
+    if key.isdigit():
+        positional = [p[0] for p in params if p[1] == "pos"]
+        return positional[int(key)] if int(key) < len(positional) else None
+    return key if any(p[0] == key and p[1] in ("pos", "kw") for p in params) else None
