@@ -2069,6 +2069,12 @@ class _Extractor:
                                 called.add(text[5:])
         if tested & assigned:
             return True
+        # double-checked, filled once the lock is released (``if k in self._cache: return ...``
+        # before the lock and again first under it, ``self._cache[k] = result`` after it): hits
+        # never take the lock, and making misses wait is what it is for (RD-Agent's grading
+        # server runs one evaluation at a time on the GPUs)
+        if tested & checked_before & _filled_by_function(ctx.fn.node):
+            return True
         # a check made through an accessor of the class (``if self._current_slot() is not None``,
         # which reads ``self._slot``): livekit's one-pose-at-a-time lock fills what it reads
         accessors = {t[5:] for t in tested if t.startswith("self.") and t.count(".") == 1}
@@ -3264,6 +3270,22 @@ def _looked_up_storage(value: ast.expr | None) -> str:
     if isinstance(value, ast.Subscript) and _keyed_lookup(value):
         return dotted(value.value) or ""
     return ""
+
+
+def _filled_by_function(node: ast.AST | None) -> set[str]:
+    """Storage a function's own statements fill by a key that varies (``self._cache[k] = v``)."""
+    out: set[str] = set()
+    todo = list(getattr(node, "body", ()))
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # a nested function fills when (and if) it runs
+        if isinstance(n, (ast.Assign, ast.AnnAssign)):
+            for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                if isinstance(t, ast.Subscript) and not isinstance(t.slice, ast.Constant) and (text := dotted(t.value)):
+                    out.add(text)
+        todo.extend(ast.iter_child_nodes(n))
+    return out
 
 
 def _storage_of(keyed: dict[str, ast.expr]) -> dict[str, str]:

@@ -35,7 +35,8 @@ Single-flight locks — a lock around a check and a fill of the same shared stat
 the fill: `if self.proc is None: self._start()`) — serialise on purpose and are not reported.
 A fill of a cache keyed by a variable under one lock for every key is reported (a hit on one
 key waits for another key's fetch) unless the cache is also checked before the lock is taken
-(double-checked: hits never take it), in the same function or by every caller of a function
+(double-checked: hits never take it; the fill may come after the lock is released, the lock
+then being there to run one fill at a time), in the same function or by every caller of a function
 whose lock re-checks the same lookup first (`cached = self._cached(k); if cached: return
 cached`, called only after `if self._cached(k) is None`); so is a re-test of a local (a reply post-processed under
 the lock). A lock picked per key (`lock = await get_user_lock(user.id)`, `self._locks[key]`,
