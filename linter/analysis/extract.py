@@ -3404,8 +3404,10 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable
 def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``if self._running: raise RuntimeError("already running")`` among its first statements
     (also inside a ``with lock:``; a test of ``self.x``, ``not self.x`` or ``self.x is [not]
-    None``), and ``self._running = ...`` further down: it runs once at a time per object
-    (livekit's ``AgentServer.run``: "worker is already running")."""
+    None``), or ``if self._running: return`` (a test that the flag is set: ``self.x`` or ``self.x
+    is not None``), and ``self._running = ...`` further down: it runs once at a time per object
+    (livekit's ``AgentServer.run``: "worker is already running"; AGiXT's task monitor's
+    ``start`` returns when its loop already runs)."""
     if not node.args.args or node.args.args[0].arg != "self":
         return False
     body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
@@ -3414,9 +3416,9 @@ def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for first in body[:4]:
         if not (isinstance(first, ast.If) and not first.orelse and len(first.body) == 1 and isinstance(first.body[0], (ast.Raise, ast.Return))):
             return False
-        if not isinstance(first.body[0], ast.Raise):
-            continue  # another early exit first (``if not self._entry: return``)
         test = first.test
+        if not isinstance(first.body[0], ast.Raise) and not _tests_flag_set(test):
+            continue  # another early exit first (``if not self._entry: return``)
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test = test.operand
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
@@ -3429,6 +3431,16 @@ def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                 for s in ast.walk(node)
             )
     return False
+
+
+def _tests_flag_set(test: ast.expr) -> bool:
+    """``self.x`` or ``self.x is not None``: true once the flag is set (a return on it leaves a
+    second run while the first goes on)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        if not (isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+            return False
+        test = test.left
+    return isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id == "self"
 
 
 def _sets_attr(node: ast.AST, owners: tuple[str, ...], attr: str) -> bool:

@@ -209,7 +209,9 @@ class Locks(Network):
         key (``self._sessions[sid]``) serves many callers, and stays reported."""
         if lock.shared or lock.kind == "unknown" or region.serves_keys or region.lock.kind != "self":
             return False  # (a lock known only by its name may be anyone's)
-        if not func.facts.is_async or self.concurrency_evidence(func, presume=False) is not None:
+        if not func.facts.is_async:
+            return False
+        if self.concurrency_evidence(func, presume=False) is not None and not self.one_task_per_object(func):
             return False
         # another method taking it shares it with its callers: a sync one (``publish`` beside an
         # async ``close``) maybe from other threads, a coroutine if something runs it concurrently
@@ -219,6 +221,19 @@ class Locks(Network):
             fn is not func.facts and fn.class_name == cls and any(r.lock == region.lock for r in fn.regions)
             and (not fn.is_async or self.concurrency_evidence(Func(func.file, fn), presume=False) is not None)
             for fn in func.file.functions.values()
+        )
+
+    def one_task_per_object(self, func: Func) -> bool:
+        """A coroutine that only methods of its own class refusing a second run start or call
+        (``if self.running: return``, then ``self.running = True`` and
+        ``create_task(self._poll())``, not in a loop): each object runs it in one task at a
+        time, whoever calls those methods (AGiXT's task monitor: one polling loop per monitor)."""
+        callers = self.callers.get(func.id, [])
+        cls = func.facts.class_name
+        return bool(cls) and bool(callers) and not func.facts.decorators and all(
+            caller.file.module == func.file.module and caller.facts.class_name == cls
+            and caller.facts.reentry_guarded and not call.repeated
+            for caller, call in callers
         )
 
     def double_checked(self, func: Func, region: LockRegion) -> bool:

@@ -27,7 +27,9 @@ chain) — and are otherwise reported only with `--preview` (`--min-confidence l
 no concurrent caller contends costs nothing. So is an instance's own lock (`self._lock`, taken
 by no other method) whose only sign of concurrent callers is that its coroutine is an `async
 def`, when its body serves no keyed state: one owner driving the object from one loop (an
-agent's tool, a manager's reconcile loop) never waits behind itself. A pool's lock around a
+agent's tool, a manager's reconcile loop) never waits behind itself; and so is one whose
+coroutine only a method refusing a second run starts (`if self.running: return`, then
+`create_task(self._poll())`): one polling task per instance. A pool's lock around a
 lookup by key (`if sid in self._sessions`) serves many callers and stays reported.
 
 Single-flight locks — a lock around a check and a fill of the same shared state
@@ -187,10 +189,16 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         evidence.append(text("contended: ", shared))
         confidence = Confidence.HIGH
     elif chain is not None and index.unshared_instance_lock(func, region, lock):
-        evidence.append(text(
-            f"the lock belongs to one instance and only the `async def` suggests concurrent callers: nothing shows "
-            "tasks sharing the instance (reported with --preview)"
-        ))
+        if index.concurrency_evidence(func, presume=False) is not None:
+            evidence.append(text(
+                f"the lock belongs to one instance, and {func.facts.qualname} runs in one task at a time per instance: "
+                "only methods that refuse a second run start it (reported with --preview)"
+            ))
+        else:
+            evidence.append(text(
+                f"the lock belongs to one instance and only the `async def` suggests concurrent callers: nothing shows "
+                "tasks sharing the instance (reported with --preview)"
+            ))
         confidence = Confidence.LOW
     elif chain is not None:
         evidence.append(text("runs concurrently: ", chain))
