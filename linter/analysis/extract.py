@@ -1519,7 +1519,7 @@ class _Extractor:
         elif value is None and how == "call":
             source, shown = "literal:", "()"
         else:
-            (source, deps), shown = self.value_source(value, ctx), _short(value)
+            (source, deps), shown = self.value_source(_straight_line_value(value, ctx.fn), ctx), _short(value)
         if key and source == f"process:environment variable `{key}`" and not deps:
             source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
         ctx.fn.facts.config_writes.append(
@@ -3270,6 +3270,86 @@ def _looked_up_storage(value: ast.expr | None) -> str:
     if isinstance(value, ast.Subscript) and _keyed_lookup(value):
         return dotted(value.value) or ""
     return ""
+
+
+def _straight_line_value(value: ast.expr | None, fn: _Fn) -> ast.expr | None:
+    """What a local written to shared configuration holds there, when the same block (or one
+    around it, not a loop) last bound it with a plain ``name = expr`` and nothing rebinds it in
+    between: ``expr``; else ``value`` itself, whose source joins every binding seen so far. A
+    local reused across a provider switch (h2ogpt's ``get_model``: the user's key on one branch,
+    ``os.getenv("GOOGLE_API_KEY")`` on the line before ``genai.configure``) holds one of them."""
+    if not isinstance(value, ast.Name) or fn.node is None or value.id not in fn.locals or value.id in fn.globals:
+        return value
+    name, pos = value.id, (value.lineno, value.col_offset)
+    path: list[tuple[list[ast.stmt], int, ast.stmt | None]] = []  # (block, index in it, the statement around it)
+    block: list[ast.stmt] | None = fn.node.body  # type: ignore[attr-defined]
+    outer: ast.stmt | None = None
+    while block is not None:
+        at = next((i for i, st in enumerate(block) if (st.lineno, st.col_offset) <= pos < (st.end_lineno or 0, st.end_col_offset or 0)), None)
+        if at is None:
+            return value
+        path.append((block, at, outer))
+        outer, block = block[at], _block_around(block[at], pos)
+    for block, at, around in reversed(path):
+        for st in reversed(block[:at]):
+            if not _binds(st, name):
+                if _uses(st, name):
+                    return value  # handed on, or its content set: a container filled in between
+                continue
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+                return st.value
+            if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name) and st.value is not None:
+                return st.value
+            return value
+        if around is None or isinstance(around, (ast.For, ast.AsyncFor, ast.While, ast.Match)):
+            return value  # a loop's body may run after a later binding in it; a case may capture it
+        if isinstance(around, (ast.With, ast.AsyncWith)) and any(_binds(i, name) or _uses(i, name) for i in around.items):
+            return value
+        if isinstance(around, (ast.Try, getattr(ast, "TryStar", ast.Try))) and block is not around.body and _binds(around, name, around.body):
+            return value  # a handler runs after part of the body, which may have bound it
+    return value
+
+
+def _block_around(st: ast.stmt, pos: tuple[int, int]) -> list[ast.stmt] | None:
+    """The statement list of compound statement ``st`` that holds position ``pos``, if any."""
+    blocks: list[list[ast.stmt]] = []
+    for field in ("body", "orelse", "finalbody"):
+        if isinstance(getattr(st, field, None), list):
+            blocks.append(getattr(st, field))
+    blocks.extend(h.body for h in getattr(st, "handlers", ()))
+    blocks.extend(c.body for c in getattr(st, "cases", ()))
+    for b in blocks:
+        if b and (b[0].lineno, b[0].col_offset) <= pos < (b[-1].end_lineno or 0, b[-1].end_col_offset or 0):
+            return b
+    return None
+
+
+def _uses(st: ast.AST, name: str) -> bool:
+    """Whether statement ``st`` mentions ``name`` other than by testing it (``assert key``,
+    ``if not key: raise``'s test): a call may fill it, a method or item write change it."""
+    if isinstance(st, ast.Assert):
+        return False
+    parts: list[ast.AST] = [*st.body, *st.orelse] if isinstance(st, ast.If) else [st]
+    return any(isinstance(n, ast.Name) and n.id == name for p in parts for n in ast.walk(p))
+
+
+def _binds(node: ast.AST, name: str, within: list[ast.stmt] | None = None) -> bool:
+    """Whether ``node`` (or the statements ``within``) may bind ``name``."""
+    todo: list[ast.AST] = list(within) if within is not None else [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load):
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if n.name == name:
+                return True
+            continue
+        if isinstance(n, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name.split(".")[0]) == name for a in n.names):
+            return True
+        if isinstance(n, ast.ExceptHandler) and n.name == name:
+            return True
+        todo.extend(ast.iter_child_nodes(n))
+    return False
 
 
 def _filled_by_function(node: ast.AST | None) -> set[str]:
