@@ -1198,7 +1198,7 @@ class ConfigValues(Context):
         places = join(", ", (text(f"`{c.callee.name.rsplit('.', 1)[-1]}(...)` at ", self.loc(f, c.span)) for f, c in shown))
         return text(
             f"nothing here reads `{name}` from the environment: the value is handed explicitly to ", places,
-            ", and every other client or tool is given its own credential (a library that reads the variable, where"
+            ", and every other client or tool is given its own credential or takes none (a library that reads the variable, where"
             " this program does not show it, would still take another request's value)",
         )
 
@@ -1263,8 +1263,8 @@ class ConfigValues(Context):
         root = name.split(".", 1)[0]
         if root in _STDLIB:
             return name in cat.ENVIRONMENT_INHERITORS and "env" not in call.passed
-        if root in cat.LIBRARIES_READING_NO_CREDENTIAL or root in cat.WEB_FRAMEWORKS:
-            return False
+        if root in cat.LIBRARIES_READING_NO_CREDENTIAL or root in cat.WEB_FRAMEWORKS or _prefixed(name, cat.TOOLS_READING_NO_CREDENTIAL):
+            return False  # reads no credential at all (an agent framework's tool of a key-less service)
         if any(k.lower() in cat.CREDENTIAL_KEYWORDS or k.lower().endswith(cat.CREDENTIAL_KEYWORD_SUFFIXES) for k in call.passed):
             return False  # given its own credential (or environment)
         flat = name.lower().replace("_", "")
@@ -1355,6 +1355,16 @@ def _method_of_made(name: str, made: set[str]) -> bool:
     at = name.rfind(".")
     while at > 0:
         if name[:at] in made:
+            return True
+        at = name.rfind(".", 0, at)
+    return False
+
+
+def _prefixed(name: str, prefixes: frozenset[str]) -> bool:
+    """Whether ``name`` or a dotted prefix of it is in ``prefixes``."""
+    at = len(name)
+    while at > 0:
+        if name[:at] in prefixes:
             return True
         at = name.rfind(".", 0, at)
     return False
