@@ -311,8 +311,35 @@ LIBRARIES_READING_NO_CREDENTIAL = frozenset(
         "streamlit", "gradio", "pydantic", "pydantic_settings", "dotenv", "typing_extensions", "numpy", "pandas", "PIL",
         "pypdf", "PyPDF2", "fitz", "docx", "bs4", "markdown", "yaml", "plotly", "matplotlib", "altair", "requests",
         "httpx", "aiohttp", "icalendar", "tenacity", "rich", "tqdm", "pytz", "dateutil", "uvicorn", "chainlit",
+        # clients of public services that take no key at all (search pages, encyclopaedias, quotes)
+        "duckduckgo_search", "ddgs", "wikipedia", "arxiv", "yfinance", "googlesearch",
     ]
 )  # and the web frameworks (``WEB_FRAMEWORKS``)
+# Tools of agent frameworks that wrap such a service, named to their module or class (a dotted
+# prefix of the call): they take no key, so they read no provider's variable. The framework's
+# other objects may (agno's ``Agent()`` defaults to an OpenAI model; a website or PDF search tool
+# embeds with one), as may a wrapper of a keyed API of the same name (langchain's
+# ``GoogleSearchAPIWrapper`` reads ``GOOGLE_API_KEY``; agno's ``GoogleSearchTools`` scrapes).
+TOOLS_READING_NO_CREDENTIAL = frozenset(
+    [
+        *(
+            f"{framework}.tools.{module}"
+            for framework in ("agno", "phi")
+            for module in ("duckduckgo", "googlesearch", "yfinance", "wikipedia", "arxiv", "arxiv_toolkit", "hackernews", "newspaper4k", "calculator", "baidusearch")
+        ),
+        "autogen.tools.experimental.SearxngSearchTool", "autogen.tools.experimental.searxng",
+        *(
+            f"{package}.{name}"
+            for package in ("langchain_community.tools", "langchain.tools")
+            for name in ("DuckDuckGoSearchRun", "DuckDuckGoSearchResults", "WikipediaQueryRun", "ArxivQueryRun", "ddg_search", "wikipedia", "arxiv")
+        ),
+        *(
+            f"{package}.{name}"
+            for package in ("langchain_community.utilities", "langchain.utilities")
+            for name in ("DuckDuckGoSearchAPIWrapper", "WikipediaAPIWrapper", "ArxivAPIWrapper", "duckduckgo_search", "wikipedia", "arxiv")
+        ),
+    ]
+)
 # keywords that hand a client its credential (or a child process its whole environment): one
 # given its own reads none from the environment
 CREDENTIAL_KEYWORDS = frozenset(

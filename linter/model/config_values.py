@@ -70,7 +70,8 @@ Last, who reads an environment variable a request's value is written to (``unrea
 the value handed to calls (``Access.given``, into project functions through
 ``FunctionFacts.passes``), and every other call of the program that may fall back to the
 environment (a third-party client or tool given no credential, a library not known, a process
-inheriting the environment) or a read of the variable (``FileFacts.env_reads``).
+inheriting the environment; a method of an object a call of the program makes is that call's)
+or a read of the variable (``FileFacts.env_reads``).
 """
 
 from __future__ import annotations
@@ -1177,7 +1178,9 @@ class ConfigValues(Context):
         variable by name or the whole environment, starts a process that inherits it, or calls a
         third-party client or tool that is not handed the value, its own credential nor one named
         for another variable the program writes (``E2BTools()`` beside ``E2B_API_KEY``): such a
-        call may fall back to the environment. A library not known is such a reader."""
+        call may fall back to the environment. A library not known is such a reader. A method
+        of an object the program makes (``client.messages.create`` of ``Anthropic(api_key=k)``)
+        is judged at the making."""
         if access.target != cat.ENVIRON or not access.key or not access.given:
             return None
         name = access.key
@@ -1185,13 +1188,7 @@ class ConfigValues(Context):
         if any(name in f.env_reads or "*" in f.env_reads for f in files):
             return None
         handed = self._handed(func, access)
-        vendors = {_vendor(a.key) for f in files for fn in f.functions.values() for a in fn.config_writes if a.target == cat.ENVIRON and a.key and a.key != name}
-        own = _vendor(name)
-        vendors.discard(own)
-        readers = [
-            (f, call) for f in files for fn in f.functions.values() for i, call in enumerate(fn.calls)
-            if (f"{f.module}:{fn.qualname}", i) not in handed and self._may_read_environment(Func(f, fn), call, own, vendors)
-        ]
+        readers = self.environment_readers(access, files, handed)
         if readers:
             return None
         clients = [(f, c) for f, c in self._handed_calls(handed) if _client_library(c.callee.name)]
@@ -1201,9 +1198,27 @@ class ConfigValues(Context):
         places = join(", ", (text(f"`{c.callee.name.rsplit('.', 1)[-1]}(...)` at ", self.loc(f, c.span)) for f, c in shown))
         return text(
             f"nothing here reads `{name}` from the environment: the value is handed explicitly to ", places,
-            ", and every other client or tool is given its own credential (a library that reads the variable, where"
+            ", and every other client or tool is given its own credential or takes none (a library that reads the variable, where"
             " this program does not show it, would still take another request's value)",
         )
+
+    def environment_readers(self, access: Access, files: list[FileFacts], handed: set[tuple[str, int]]) -> list[tuple[FileFacts, Call]]:
+        """The calls of the program (``files``) not ``handed`` the value that may read the
+        variable ``access`` writes from the environment (``_may_read_environment``)."""
+        name = access.key
+        vendors = {_vendor(a.key) for f in files for fn in f.functions.values() for a in fn.config_writes if a.target == cat.ENVIRON and a.key and a.key != name}
+        own = _vendor(name)
+        vendors.discard(own)
+        # what the program makes with a third-party call (``client = Anthropic(api_key=k)``,
+        # ``agent = AssistantAgent(llm_config=cfg)``): a method of such an object
+        # (``client.messages.create``, ``agent.generate_reply`` of a parameter typed so) uses
+        # the credential its making was given or read, and that making is judged itself
+        made = {call.callee.name for f in files for fn in f.functions.values() for call in fn.calls if call.callee.kind == "name"}
+        return [
+            (f, call) for f in files for fn in f.functions.values() for i, call in enumerate(fn.calls)
+            if (f"{f.module}:{fn.qualname}", i) not in handed and not _method_of_made(call.callee.name, made)
+            and self._may_read_environment(Func(f, fn), call, own, vendors)
+        ]
 
     def _handed(self, func: Func, access: Access) -> set[tuple[str, int]]:
         """The calls handed the written value: (function id, call index), from the writer's own
@@ -1248,8 +1263,8 @@ class ConfigValues(Context):
         root = name.split(".", 1)[0]
         if root in _STDLIB:
             return name in cat.ENVIRONMENT_INHERITORS and "env" not in call.passed
-        if root in cat.LIBRARIES_READING_NO_CREDENTIAL or root in cat.WEB_FRAMEWORKS:
-            return False
+        if root in cat.LIBRARIES_READING_NO_CREDENTIAL or root in cat.WEB_FRAMEWORKS or _prefixed(name, cat.TOOLS_READING_NO_CREDENTIAL):
+            return False  # reads no credential at all (an agent framework's tool of a key-less service)
         if any(k.lower() in cat.CREDENTIAL_KEYWORDS or k.lower().endswith(cat.CREDENTIAL_KEYWORD_SUFFIXES) for k in call.passed):
             return False  # given its own credential (or environment)
         flat = name.lower().replace("_", "")
@@ -1332,6 +1347,27 @@ def _client_library(name: str) -> bool:
     nor one known to read no credential: ``st.json(result)`` is handed the value only in name)."""
     root = name.split(".", 1)[0]
     return root not in _STDLIB and root not in cat.LIBRARIES_READING_NO_CREDENTIAL and root not in cat.WEB_FRAMEWORKS
+
+
+def _method_of_made(name: str, made: set[str]) -> bool:
+    """Whether ``name`` is a method of (or an attribute reached from) an object some call named
+    in ``made`` returns: ``anthropic.Anthropic.messages.create`` of ``anthropic.Anthropic``."""
+    at = name.rfind(".")
+    while at > 0:
+        if name[:at] in made:
+            return True
+        at = name.rfind(".", 0, at)
+    return False
+
+
+def _prefixed(name: str, prefixes: frozenset[str]) -> bool:
+    """Whether ``name`` or a dotted prefix of it is in ``prefixes``."""
+    at = len(name)
+    while at > 0:
+        if name[:at] in prefixes:
+            return True
+        at = name.rfind(".", 0, at)
+    return False
 
 
 def _vendor(variable: str) -> str:

@@ -69,8 +69,12 @@ by name or the whole environment (`{**os.environ}`, a subprocess), nor calls a t
 client or tool that is handed neither the value nor a credential of its own (`OpenAIChat(id=...)`,
 `FirecrawlTools()`, mem0's `Memory()`, `litellm.completion` without `api_key`: they fall back to
 the environment; a library not known counts as one, a tool named for another variable the program
-sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). No request is then sent with another's
-key, though code the program does not show could still read it.
+sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). A method of an object the program builds
+(`client.messages.create(...)` of `client = Anthropic(api_key=key)`, or of a parameter typed
+`client: Anthropic`) uses what its building was given and is judged there; a tool of a public
+service that takes no key at all (agno's `DuckDuckGoTools()`, `YFinanceTools()`) reads none,
+while one of the provider's own APIs does (`DalleTools()`). No request is then sent with
+another's key, though code the program does not show could still read it.
 
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
