@@ -229,6 +229,9 @@ class _Extractor:
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
         self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
         self.discarded: set[int] = set()  # call nodes that are statements of their own (``Call.discarded``)
+        # "Class.attr" -> what the methods put in its items (``self.bots[k] = make_bot(k)``), as
+        # ``object_made``: a method returning ``self.bots[k]`` returns one of them (``hand_out_items``)
+        self.item_kinds: dict[str, set[str]] = {}
         # target expressions of spawns whose arguments are recorded (``FunctionFacts.spawn_calls``):
         # the spawn is a call of the target, seen whole, not the function handed on as a value
         self.spawn_seen: set[int] = set()
@@ -463,6 +466,7 @@ class _Extractor:
                     push(reversed(children))
         self.finish_function(self.toplevel)
         self.finish_self_reads()
+        self.hand_out_items()
         for name, binding in self.function_globals.items():
             self.facts.bindings.setdefault(name, binding)
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
@@ -471,6 +475,26 @@ class _Extractor:
         self.number_calls()
         if "environ" in self.pos.text or "getenv" in self.pos.text:  # most files read no variable
             self.note_env_reads()
+
+    def hand_out_items(self) -> None:
+        """A method returning an item of its object's attribute (``return self.bots[kind]``)
+        returns what the class's methods put in those items (``self.bots[kind] =
+        make_bot(kind)``): known once the whole file is walked. ``on_return`` noted the attribute
+        ("[]Class.attr"); each becomes the kinds stored, or nothing when none is known."""
+        for facts in self.facts.functions.values():
+            kinds = (facts.returns_type,) if facts.returns_type.startswith("[]") else facts.returns_types
+            if not any(k.startswith("[]") for k in kinds):
+                continue
+            out: set[str] = set()
+            for k in kinds:
+                out |= {m for m in self.item_kinds.get(k[2:], ()) if m} if k.startswith("[]") else {k}
+            facts.returns_type, facts.returns_types = (next(iter(out)), ()) if len(out) == 1 else ("", tuple(sorted(out)))
+
+    def item_slot(self, node: ast.expr, ctx: _Ctx) -> str:
+        """"Class.attr" for ``self.attr`` in a method of a class of this file, else ""."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and ctx.cls and ctx.fn.facts.class_name == ctx.cls:
+            return f"{ctx.cls}.{node.attr}"
+        return ""
 
     def number_calls(self) -> None:
         """A call's result is named in facts by the call's index in its function's calls, not
@@ -548,6 +572,8 @@ class _Extractor:
             fn.facts.relayed = self.relayed(fn)
         if not fn.facts.returns_type and len(fn.returned) == 1:
             fn.facts.returns_type = next(iter(fn.returned))  # "" when one return is unknown
+        elif not fn.facts.returns_type and len(fn.returned) > 1:
+            fn.facts.returns_types = tuple(sorted(r for r in fn.returned if r))
         local = fn.locals - fn.globals
         if not local:
             return
@@ -713,7 +739,10 @@ class _Extractor:
             if facts.returns:
                 source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
             facts.returns, facts.returns_from = source, tuple(sorted(deps))
-            ctx.fn.returned.add(self.object_made(node.value, ctx))
+            made = self.object_made(node.value, ctx)
+            if not made and isinstance(node.value, ast.Subscript) and self.item_slot(node.value.value, ctx):
+                made = "[]" + self.item_slot(node.value.value, ctx)  # ``return self.bots[kind]``: ``hand_out_items``
+            ctx.fn.returned.add(made)
             if isinstance(node.value, (ast.Name, ast.Attribute)):
                 name = self.escapee(node.value, ctx)
                 if name:
@@ -1211,6 +1240,8 @@ class _Extractor:
         """Record what assigning to ``target`` means; return sub-expressions still to walk."""
         fn = ctx.fn
         out: list = []
+        if isinstance(target, ast.Subscript) and value is not None and self.item_slot(target.value, ctx):
+            self.item_kinds.setdefault(self.item_slot(target.value, ctx), set()).add(self.object_made(value, ctx))
         if isinstance(target, (ast.Tuple, ast.List)):
             outer = self._target_source
             if value is not None and outer is None:

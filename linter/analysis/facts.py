@@ -322,6 +322,11 @@ class FunctionFacts:
     # it), or "()" and the project function whose result it returns; else "". A method called
     # on the result (``get_client().send()``, ``c = get_client(); c.send()``) is that class's
     returns_type: str = ""
+    # when ``returns_type`` is "" and its returns give several kinds of object (a factory:
+    # ``if kind == "a": return A(key)`` ... ``return B(key)``): each known kind, as in
+    # ``returns_type`` ("()" and a function for another's result), sorted. A method called on
+    # the result is one of those classes' (the unknown returns, ``None`` too, add nothing)
+    returns_types: tuple[str, ...] = ()
     # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
     # to the function reaches those calls (a key handed down to the clients built with it)
     passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)

@@ -347,9 +347,10 @@ class Resolution:
                     return found
             return None
         if ref.kind == "result":
+            # one method when the result is of one class; a factory's several are ``resolve_targets``'
             maker, _, method = ref.name.partition(":")
-            made = self.returned_class(maker)
-            return self._resolve_function(Ref("name", f"{made}.{method}"), where) if made else None
+            made = self.returned_classes(maker)
+            return self._resolve_function(Ref("name", f"{made[0]}.{method}"), where) if len(made) == 1 else None
         if ref.kind != "name":
             return None
         func = self.function_named(ref.name)
@@ -375,15 +376,45 @@ class Resolution:
             return self.returned_class(made[2:], hops - 1) if hops > 0 else ""
         return made if made and self.resolve_class(Ref("name", made)) is not None else ""
 
+    def returned_classes(self, maker: str, hops: int = 3) -> tuple[str, ...]:
+        """The project classes whose instances a call of the function ``maker`` may return: its
+        one kind (``returned_class``), or each of a factory's (``FunctionFacts.returns_types``,
+        through the functions whose results it returns, a few hops), qualified and sorted. Only
+        classes a ``return`` really builds: a return not known adds none."""
+        func = self.function_named(maker)
+        if func is None:
+            return ()
+        out: set[str] = set()
+        for made in (func.facts.returns_type,) if func.facts.returns_type else func.facts.returns_types:
+            if made.startswith("()"):
+                if hops > 0:
+                    out.update(self.returned_classes(made[2:], hops - 1))
+            elif self.resolve_class(Ref("name", made)) is not None:
+                out.add(made)
+        return tuple(sorted(out))
+
+    def resolve_targets(self, ref: Ref, where: Func) -> list[Func]:
+        """The project functions a call may run: the one ``resolve_function`` names, or for a
+        method called on a factory's result (``voice_for(kind).speak()``, ``Ref("result")``),
+        that method of each class the factory may return that has it."""
+        callee = self.resolve_function(ref, where)
+        if callee is not None or ref.kind != "result":
+            return [callee] if callee is not None else []
+        maker, _, method = ref.name.partition(":")
+        made = self.returned_classes(maker)
+        if len(made) < 2:
+            return []
+        found = (self.resolve_function(Ref("name", f"{c}.{method}"), where) for c in made)
+        return list({f.id: f for f in found if f is not None}.values())
+
     @cached_property
     def class_makers(self) -> dict[str, list[Func]]:
-        """Qualified class -> the project functions whose calls return an instance of it
-        (``returned_class``): a method of the class is called where they are."""
+        """Qualified class -> the project functions whose calls may return an instance of it
+        (``returned_classes``): a method of the class is called where they are."""
         out: dict[str, list[Func]] = {}
         for func in self.functions.values():
-            if func.facts.returns_type:
-                made = self.returned_class(f"{func.file.module}.{func.facts.qualname}")
-                if made:
+            if func.facts.returns_type or func.facts.returns_types:
+                for made in self.returned_classes(f"{func.file.module}.{func.facts.qualname}"):
                     out.setdefault(made, []).append(func)
         return out
 
