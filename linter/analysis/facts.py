@@ -33,6 +33,7 @@ class Ref:
     kind: ``name`` (a dotted name resolved through imports, or ``<module>.<name>`` for a name
     defined in the same module), ``self`` (attribute of the enclosing class's instance or class),
     ``super`` (a method reached through ``super()``: the next class of the caller's MRO),
+    ``entry`` (an entry of the module-level mapping so named: ``FileFacts.tables``),
     ``unknown`` (not resolvable statically).
     """
 
@@ -389,6 +390,11 @@ class FileFacts:
     # module-level names bound once to a string literal (``USER_CONTEXT_ATTR = "user_context"``):
     # ``setattr(state, USER_CONTEXT_ATTR, v)`` names that attribute
     constants: dict[str, str] = field(default_factory=dict)
+    # module-level names bound once to a mapping whose values are project functions or classes
+    # (``SPEECH = {"cloud": CloudSpeech}``, and ``SPEECH["local"] = LocalSpeech`` at module
+    # level): name -> those values, qualified and sorted. A call through an entry
+    # (``SPEECH[kind](key)``, ``SPEECH.get(kind)(key)``) calls one of them (``Ref("entry")``)
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
     # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
     # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)

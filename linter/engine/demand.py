@@ -406,6 +406,12 @@ class Analysis:
                 of = classes.get(b.factory.rsplit(".", 1)[-1]) if b.factory and b.scope == "module" else None
                 if of:
                     pairs.setdefault((_import_word(f.module), b.name), set()).update(of)
+            # a module-level mapping holding the class or function (``SPEECH = {"cloud":
+            # CloudSpeech}``): its importers call it through an entry (``SPEECH[kind](key)``)
+            for table, values in f.tables.items():
+                of = set().union(*(classes.get(v.rsplit(".", 1)[-1], set()) for v in values))
+                if of:
+                    pairs.setdefault((_import_word(f.module), table), set()).update(of)
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
         chase = {(m, n, kind) for (m, n), of in pairs.items() if m not in sys.stdlib_module_names for kind in of} - self.chased_pairs
         self.chased_pairs |= chase

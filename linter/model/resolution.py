@@ -393,10 +393,28 @@ class Resolution:
                 out.add(made)
         return tuple(sorted(out))
 
+    def table_values(self, qualified: str, depth: int = 0) -> tuple[str, ...]:
+        """The project functions and classes the module-level mapping ``qualified`` holds
+        (``FileFacts.tables``), through re-exports (``from .registry import SPEECH``); () when
+        it is no such mapping."""
+        hit = self.split_module(qualified)
+        if hit is None:
+            return ()
+        f, rest = hit
+        if rest in f.tables:
+            return f.tables[rest]
+        target = f.imports.get(rest)
+        return self.table_values(target, depth + 1) if target and depth < 5 else ()
+
     def resolve_targets(self, ref: Ref, where: Func) -> list[Func]:
-        """The project functions a call may run: the one ``resolve_function`` names, or for a
+        """The project functions a call may run: the one ``resolve_function`` names; for a
         method called on a factory's result (``voice_for(kind).speak()``, ``Ref("result")``),
-        that method of each class the factory may return that has it."""
+        that method of each class the factory may return that has it; for a call through an
+        entry of a module-level mapping (``SPEECH[kind](key)``, ``Ref("entry")``), each of its
+        values (a class: its constructor)."""
+        if ref.kind == "entry":
+            found = (self.resolve_function(Ref("name", v), where) for v in self.table_values(ref.name))
+            return list({f.id: f for f in found if f is not None}.values())
         callee = self.resolve_function(ref, where)
         if callee is not None or ref.kind != "result":
             return [callee] if callee is not None else []
