@@ -456,7 +456,7 @@ class _Extractor:
                 ref = self.resolve_expr(v, ctx) if isinstance(v, (ast.Name, ast.Attribute)) else None
                 if ref is not None and ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB:
                     found.add(ref.name)
-            if found:
+            if found or not values:  # an empty one: decorators may fill it (``FunctionFacts.files_into``)
                 self.facts.tables[name] = tuple(sorted(found))
 
     def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
@@ -1300,6 +1300,10 @@ class _Extractor:
         out: list = []
         if isinstance(target, ast.Subscript) and value is not None and self.item_slot(target.value, ctx):
             self.item_kinds.setdefault(self.item_slot(target.value, ctx), set()).add(self.object_made(value, ctx))
+        if isinstance(target, ast.Subscript) and isinstance(value, ast.Name) and value.id in fn.facts.params and fn.node is not None:
+            table = self.picked_table(target, ctx)  # ``TABLE[name] = cls`` in a decorator
+            if table:
+                fn.facts.files_into = tuple(sorted({*fn.facts.files_into, (value.id, table)}))
         if isinstance(target, (ast.Tuple, ast.List)):
             outer = self._target_source
             if value is not None and outer is None:

@@ -328,6 +328,10 @@ class FunctionFacts:
     # ``returns_type`` ("()" and a function for another's result), sorted. A method called on
     # the result is one of those classes' (the unknown returns, ``None`` too, add nothing)
     returns_types: tuple[str, ...] = ()
+    # (parameter, module-level mapping, qualified) for each ``TABLE[key] = parameter`` in it,
+    # sorted: a decorator that does so (``def register(cls): TABLE[cls.name] = cls``, or the
+    # function a decorator factory returns) puts what it decorates in the mapping
+    files_into: tuple[tuple[str, str], ...] = ()
     # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
     # to the function reaches those calls (a key handed down to the clients built with it)
     passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
@@ -394,7 +398,7 @@ class FileFacts:
     # (``SPEECH = {"cloud": CloudSpeech}``, and ``SPEECH["local"] = LocalSpeech`` at module
     # level): name -> those values, qualified and sorted. A call through an entry
     # (``SPEECH[kind](key)``, ``SPEECH.get(kind)(key)``) calls one of them (``Ref("entry")``)
-    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # () for one filled only by decorators
     # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
     # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
     # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)

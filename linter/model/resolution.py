@@ -402,9 +402,52 @@ class Resolution:
             return ()
         f, rest = hit
         if rest in f.tables:
-            return f.tables[rest]
+            return f.tables[rest] + tuple(sorted(self.registered.get(f"{f.module}.{rest}", ())))
         target = f.imports.get(rest)
         return self.table_values(target, depth + 1) if target and depth < 5 else ()
+
+    def table_home(self, qualified: str, depth: int = 0) -> str:
+        """The module-level mapping ``qualified`` names, as its own module spells it (through
+        re-exports), else ""."""
+        hit = self.split_module(qualified)
+        if hit is None:
+            return ""
+        f, rest = hit
+        if rest in f.tables:
+            return f"{f.module}.{rest}"
+        target = f.imports.get(rest)
+        return self.table_home(target, depth + 1) if target and depth < 5 else ""
+
+    def decorator_tables(self, decorator: str) -> list[str]:
+        """The module-level mappings the decorator ``decorator`` puts what it decorates in: its
+        first parameter's (``FunctionFacts.files_into``), or that of a function it returns
+        (``@register("cloud")``, a decorator factory), as ``table_home`` spells them."""
+        filer = self.function_named(decorator) if decorator else None
+        if filer is None:
+            return []
+        out = []
+        for made in (filer, *(self.function_named(h) for h in filer.facts.hands_out)):
+            if made is None or made.facts.class_name or not made.facts.params:
+                continue
+            for param, table in made.facts.files_into:
+                home = self.table_home(table) if param == made.facts.params[0] else ""
+                if home:
+                    out.append(home)
+        return out
+
+    @cached_property
+    def registered(self) -> dict[str, set[str]]:
+        """Module-level mapping (``table_home``) -> the project classes and functions a
+        decorator puts in it (``@register_engine("cloud") class CloudSpeech``)."""
+        out: dict[str, set[str]] = {}
+        for f in self.files:
+            decorated = [(k.name, k.decorators) for k in f.classes.values()]
+            decorated += [(fn.qualname, fn.decorators) for fn in f.functions.values() if not fn.class_name and fn.decorators]
+            for name, decorators in decorated:
+                for d in decorators:
+                    for table in self.decorator_tables(d):
+                        out.setdefault(table, set()).add(f"{f.module}.{name}")
+        return out
 
     def resolve_targets(self, ref: Ref, where: Func) -> list[Func]:
         """The project functions a call may run: the one ``resolve_function`` names; for a
