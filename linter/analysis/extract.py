@@ -445,7 +445,7 @@ class _Extractor:
         another mapping by the time it is called through: left out."""
         if not tables:
             return
-        for node in ast.walk(self.tree):
+        for node in ast.walk(self.tree) if "global" in self.pos.text else ():  # most files rebind no global
             if isinstance(node, ast.Global):
                 for name in node.names:
                     tables.pop(name, None)
