@@ -107,6 +107,9 @@ class _Fn:
     # local -> the project function whose result it holds (``c = get_client()``): ``c.send()``
     # is a method of what that function returns (``FunctionFacts.returns_type``)
     results: dict[str, str] = field(default_factory=dict)
+    # local -> the module-level mapping it was picked from (``cls = SPEECH[kind]``, qualified):
+    # calling it calls an entry (``Ref("entry")``)
+    entries: dict[str, str] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
     # for ``Access.given`` / ``FunctionFacts.passes``, matched once the whole function is walked:
     # the names bound (local -> value, in source order), each recorded call's arguments (call
@@ -229,6 +232,9 @@ class _Extractor:
         self.call_numbers: dict[int, int] = {}  # a call node -> its index in its function's calls
         self.receivers: set[int] = set()  # call nodes whose result is a method call's receiver
         self.discarded: set[int] = set()  # call nodes that are statements of their own (``Call.discarded``)
+        # "Class.attr" -> what the methods put in its items (``self.bots[k] = make_bot(k)``), as
+        # ``object_made``: a method returning ``self.bots[k]`` returns one of them (``hand_out_items``)
+        self.item_kinds: dict[str, set[str]] = {}
         # target expressions of spawns whose arguments are recorded (``FunctionFacts.spawn_calls``):
         # the spawn is a call of the target, seen whole, not the function handed on as a value
         self.spawn_seen: set[int] = set()
@@ -379,6 +385,7 @@ class _Extractor:
         defs: set[str] = set()
         bound: dict[str, int] = {}  # module-level name -> how many statements bind it
         renames: list[ast.Assign] = []
+        tables: dict[str, list[ast.expr]] = {}  # module-level mapping -> the values put in it here
         while todo:
             stmt = todo.pop()
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -398,6 +405,10 @@ class _Extractor:
                     renames.append(stmt)
                 if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _string(stmt.value):
                     self.facts.constants[stmt.targets[0].id] = _string(stmt.value) or ""
+                if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Dict):
+                    tables.setdefault(stmt.targets[0].id, []).extend(v for v in stmt.value.values if v is not None)
+                elif len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) and isinstance(stmt.targets[0].value, ast.Name):
+                    tables.setdefault(stmt.targets[0].value.id, []).append(stmt.value)  # ``SPEECH["local"] = LocalSpeech``
             elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
                 self._add_target_names(stmt.target)
             elif isinstance(stmt, ast.If):
@@ -412,6 +423,7 @@ class _Extractor:
                 todo.extend(stmt.body)
         for name in [n for n in self.facts.constants if bound.get(n) != 1]:
             del self.facts.constants[name]  # bound more than once: which string is not known
+        self.module_tables({n: vs for n, vs in tables.items() if bound.get(n) == 1 and n not in defs})
         for stmt in renames:
             # ``from_toml_section = condenser_config_from_toml_section``: another name for a
             # function or class, bound once. Calls through it call that function: it is read as
@@ -425,6 +437,55 @@ class _Extractor:
             elif target in self.imports and target not in bound:
                 self.imports[alias] = self.imports[target]
                 self.renames.add(id(stmt))
+
+    def module_tables(self, tables: dict[str, list[ast.expr]]) -> None:
+        """``FileFacts.tables``: of the module-level names bound once to a dict literal, the
+        project functions and classes put in them at module level (the literal's values, items
+        set by module-level statements). A name a function rebinds (``global``) may hold
+        another mapping by the time it is called through: left out."""
+        if not tables:
+            return
+        for node in ast.walk(self.tree) if "global" in self.pos.text else ():  # most files rebind no global
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    tables.pop(name, None)
+        ctx = _Ctx(self.toplevel)
+        for name, values in tables.items():
+            found = set()
+            for v in values:
+                ref = self.resolve_expr(v, ctx) if isinstance(v, (ast.Name, ast.Attribute)) else None
+                if ref is not None and ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB:
+                    found.add(ref.name)
+            if found or not values:  # an empty one: decorators may fill it (``FunctionFacts.files_into``)
+                self.facts.tables[name] = tuple(sorted(found))
+
+    def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
+        """``Ref("entry", TABLE)`` for a call through an entry of a module-level mapping, this
+        module's or imported (``TABLE[k](...)``, ``TABLE.get(k)(...)``, ``cls(...)`` after
+        ``cls = TABLE[k]``); the model knows whether ``TABLE`` is one (``FileFacts.tables``)."""
+        if isinstance(func, ast.Name):
+            found = ctx.fn.entries.get(func.id)
+            return Ref("entry", found) if found else None
+        picked = self.picked_table(func, ctx)
+        return Ref("entry", picked) if picked else None
+
+    def picked_table(self, value: ast.expr | None, ctx: _Ctx) -> str:
+        """The module-level mapping ``value`` picks an entry of (``TABLE[k]``, ``TABLE.get(k)``,
+        ``mod.TABLE[k]``), qualified, else ""."""
+        if isinstance(value, ast.Subscript):
+            node = value.value
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" and value.args:
+            node = value.func.value
+        else:
+            return ""
+        text = dotted(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if not text:
+            return ""
+        root = text.split(".", 1)[0]
+        if root in ctx.fn.locals and root not in ctx.fn.globals or not (root in self.imports or root in self.top_names):
+            return ""
+        ref = self.resolve(text, ctx)
+        return ref.name if ref.kind == "name" and root not in _STDLIB else ""
 
     def _add_target_names(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -463,6 +524,7 @@ class _Extractor:
                     push(reversed(children))
         self.finish_function(self.toplevel)
         self.finish_self_reads()
+        self.hand_out_items()
         for name, binding in self.function_globals.items():
             self.facts.bindings.setdefault(name, binding)
         if self.main.facts.calls or self.main.facts.registrations or self.main.facts.writes:
@@ -471,6 +533,26 @@ class _Extractor:
         self.number_calls()
         if "environ" in self.pos.text or "getenv" in self.pos.text:  # most files read no variable
             self.note_env_reads()
+
+    def hand_out_items(self) -> None:
+        """A method returning an item of its object's attribute (``return self.bots[kind]``)
+        returns what the class's methods put in those items (``self.bots[kind] =
+        make_bot(kind)``): known once the whole file is walked. ``on_return`` noted the attribute
+        ("[]Class.attr"); each becomes the kinds stored, or nothing when none is known."""
+        for facts in self.facts.functions.values():
+            kinds = (facts.returns_type,) if facts.returns_type.startswith("[]") else facts.returns_types
+            if not any(k.startswith("[]") for k in kinds):
+                continue
+            out: set[str] = set()
+            for k in kinds:
+                out |= {m for m in self.item_kinds.get(k[2:], ()) if m} if k.startswith("[]") else {k}
+            facts.returns_type, facts.returns_types = (next(iter(out)), ()) if len(out) == 1 else ("", tuple(sorted(out)))
+
+    def item_slot(self, node: ast.expr, ctx: _Ctx) -> str:
+        """"Class.attr" for ``self.attr`` in a method of a class of this file, else ""."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and ctx.cls and ctx.fn.facts.class_name == ctx.cls:
+            return f"{ctx.cls}.{node.attr}"
+        return ""
 
     def number_calls(self) -> None:
         """A call's result is named in facts by the call's index in its function's calls, not
@@ -548,6 +630,8 @@ class _Extractor:
             fn.facts.relayed = self.relayed(fn)
         if not fn.facts.returns_type and len(fn.returned) == 1:
             fn.facts.returns_type = next(iter(fn.returned))  # "" when one return is unknown
+        elif not fn.facts.returns_type and len(fn.returned) > 1:
+            fn.facts.returns_types = tuple(sorted(r for r in fn.returned if r))
         local = fn.locals - fn.globals
         if not local:
             return
@@ -713,7 +797,10 @@ class _Extractor:
             if facts.returns:
                 source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
             facts.returns, facts.returns_from = source, tuple(sorted(deps))
-            ctx.fn.returned.add(self.object_made(node.value, ctx))
+            made = self.object_made(node.value, ctx)
+            if not made and isinstance(node.value, ast.Subscript) and self.item_slot(node.value.value, ctx):
+                made = "[]" + self.item_slot(node.value.value, ctx)  # ``return self.bots[kind]``: ``hand_out_items``
+            ctx.fn.returned.add(made)
             if isinstance(node.value, (ast.Name, ast.Attribute)):
                 name = self.escapee(node.value, ctx)
                 if name:
@@ -1211,6 +1298,12 @@ class _Extractor:
         """Record what assigning to ``target`` means; return sub-expressions still to walk."""
         fn = ctx.fn
         out: list = []
+        if isinstance(target, ast.Subscript) and value is not None and self.item_slot(target.value, ctx):
+            self.item_kinds.setdefault(self.item_slot(target.value, ctx), set()).add(self.object_made(value, ctx))
+        if isinstance(target, ast.Subscript) and isinstance(value, ast.Name) and value.id in fn.facts.params and fn.node is not None:
+            table = self.picked_table(target, ctx)  # ``TABLE[name] = cls`` in a decorator
+            if table:
+                fn.facts.files_into = tuple(sorted({*fn.facts.files_into, (value.id, table)}))
         if isinstance(target, (ast.Tuple, ast.List)):
             outer = self._target_source
             if value is not None and outer is None:
@@ -1293,6 +1386,11 @@ class _Extractor:
                     fn.results[name] = made_by[2:]
                 else:
                     fn.results.pop(name, None)
+                picked = self.picked_table(value, ctx)
+                if picked:
+                    fn.entries[name] = picked  # ``cls = SPEECH[kind]``
+                else:
+                    fn.entries.pop(name, None)
                 if factory:  # classified only if a region names it (see local_binding): most never are
                     fn.made[name] = (target, value)
                 else:
@@ -2283,10 +2381,12 @@ class _Extractor:
             # ``signature(fn)``, ``callable(fn)``: the function is looked at, not called or kept
             fn.relay_uses.update(id(a.value) for a in args if isinstance(a.value, ast.Name))
         picked = self.dispatched(func, ctx)
+        if not picked and not category:
+            ref = self.table_entry(func, ctx) or ref
         recorded: list[Call] = []
         first = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
-            if not (ref.kind in ("name", "self", "result", "super") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
+            if not (ref.kind in ("name", "self", "result", "super", "entry") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
             call = Call(
@@ -3174,7 +3274,7 @@ def _may_be_project(ref: Ref) -> bool:
     of the calls of a large tree)."""
     if ref.kind == "local":
         return "." not in ref.name
-    return ref.kind in ("self", "super") or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+    return ref.kind in ("self", "super", "entry") or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
 
 
 def _is_super(node: ast.expr) -> bool:

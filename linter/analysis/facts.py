@@ -33,6 +33,7 @@ class Ref:
     kind: ``name`` (a dotted name resolved through imports, or ``<module>.<name>`` for a name
     defined in the same module), ``self`` (attribute of the enclosing class's instance or class),
     ``super`` (a method reached through ``super()``: the next class of the caller's MRO),
+    ``entry`` (an entry of the module-level mapping so named: ``FileFacts.tables``),
     ``unknown`` (not resolvable statically).
     """
 
@@ -322,6 +323,15 @@ class FunctionFacts:
     # it), or "()" and the project function whose result it returns; else "". A method called
     # on the result (``get_client().send()``, ``c = get_client(); c.send()``) is that class's
     returns_type: str = ""
+    # when ``returns_type`` is "" and its returns give several kinds of object (a factory:
+    # ``if kind == "a": return A(key)`` ... ``return B(key)``): each known kind, as in
+    # ``returns_type`` ("()" and a function for another's result), sorted. A method called on
+    # the result is one of those classes' (the unknown returns, ``None`` too, add nothing)
+    returns_types: tuple[str, ...] = ()
+    # (parameter, module-level mapping, qualified) for each ``TABLE[key] = parameter`` in it,
+    # sorted: a decorator that does so (``def register(cls): TABLE[cls.name] = cls``, or the
+    # function a decorator factory returns) puts what it decorates in the mapping
+    files_into: tuple[tuple[str, str], ...] = ()
     # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
     # to the function reaches those calls (a key handed down to the clients built with it)
     passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
@@ -384,6 +394,11 @@ class FileFacts:
     # module-level names bound once to a string literal (``USER_CONTEXT_ATTR = "user_context"``):
     # ``setattr(state, USER_CONTEXT_ATTR, v)`` names that attribute
     constants: dict[str, str] = field(default_factory=dict)
+    # module-level names bound once to a mapping whose values are project functions or classes
+    # (``SPEECH = {"cloud": CloudSpeech}``, and ``SPEECH["local"] = LocalSpeech`` at module
+    # level): name -> those values, qualified and sorted. A call through an entry
+    # (``SPEECH[kind](key)``, ``SPEECH.get(kind)(key)``) calls one of them (``Ref("entry")``)
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # () for one filled only by decorators
     # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
     # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
     # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)

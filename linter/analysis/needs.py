@@ -63,15 +63,17 @@ def _result_definitions(index: ProjectIndex, result: str) -> set[str]:
     returns ``benchmarks.get_evaluator(task)``, a ``BaseEvaluator``)."""
     maker, _, method = result.partition(":")
     names = {maker}
-    for _ in range(4):
+    todo = [(maker, 4)]
+    while todo:
+        maker, left = todo.pop()
         made = index.function_named(maker)
-        kind = made.facts.returns_type if made is not None else ""
-        if not kind.startswith("()"):
-            if kind:
+        kinds = (made.facts.returns_type,) if made is not None and made.facts.returns_type else made.facts.returns_types if made is not None else ()
+        for kind in kinds:  # a factory's several kinds (``returns_types``): each
+            if not kind.startswith("()"):
                 names.add(f"{kind}.{method}")
-            break
-        maker = kind[2:]
-        names.add(maker)
+            elif left > 0 and kind[2:] not in names:
+                names.add(kind[2:])
+                todo.append((kind[2:], left - 1))
     return names
 
 

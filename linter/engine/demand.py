@@ -72,6 +72,7 @@ class Analysis:
         # that may be evidence about a function in a file of that kind (``_calling``)
         self.chased_pairs: set[tuple[str, str, tuple]] = set()
         self.chased_reexports: set[tuple[str, str, tuple]] = set()  # (package, name, kind): likewise
+        self.chased_decorators: set[str] = set()  # decorators whose modules ``_calling`` asked for
         self._said_no: dict[bytes, set[str]] = {}  # a MentionsWord's source -> files that do not mention them
         self._stubs: dict[str, FileFacts] = {}  # display path -> its identity as facts (no facts yet)
         # Every question the demand rounds asked of a file's bytes, and its answer: a rerun
@@ -360,11 +361,16 @@ class Analysis:
         # a function depends on its file's program and whether it is test code (``program``)
         named: dict[tuple[str, str], set[tuple[tuple[str, str], bool]]] = {}
         kinds: dict[tuple[tuple[str, str], bool], FileFacts] = {}  # a file of each kind
+        # the decorators of the functions and classes on the path: one may put its target in a
+        # module-level mapping that callers call through (``index.registered``)
+        decorators: set[str] = set()
         for func in _calling_functions(index, functions):
             if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE):  # never callers' evidence
                 continue
             kind = (index.program(func.file), func.file.is_test)
             kinds.setdefault(kind, func.file)
+            klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
+            decorators.update(klass.decorators if klass is not None else func.facts.decorators)
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1]):
                 if name and not name.startswith(("<", "__")):  # a constructor call names the class
                     named.setdefault((func.file.module, name), set()).add(kind)
@@ -406,6 +412,14 @@ class Analysis:
                 of = classes.get(b.factory.rsplit(".", 1)[-1]) if b.factory and b.scope == "module" else None
                 if of:
                     pairs.setdefault((_import_word(f.module), b.name), set()).update(of)
+            # a module-level mapping holding the class or function (``SPEECH = {"cloud":
+            # CloudSpeech}``, or a decorator's ``@register("cloud")``): its importers call it
+            # through an entry (``SPEECH[kind](key)``)
+            for table, values in f.tables.items():
+                values += tuple(index.registered.get(f"{f.module}.{table}", ()))
+                of = set().union(*(classes.get(v.rsplit(".", 1)[-1], set()) for v in values))
+                if of:
+                    pairs.setdefault((_import_word(f.module), table), set()).update(of)
         # a standard-library name (``os``, ``threading``) is imported by nearly every file
         chase = {(m, n, kind) for (m, n), of in pairs.items() if m not in sys.stdlib_module_names for kind in of} - self.chased_pairs
         self.chased_pairs |= chase
@@ -422,6 +436,10 @@ class Analysis:
             callees = [kinds[kind] for kind in {kind for _, _, kind in reexports}]
             out += [sf for sf in self.files if sf.display not in self.done and sf.display not in taken
                     and self._may_be_evidence(sf, callees, index) and self._imports_from(sf, ask)]
+        if decorators - self.chased_decorators:
+            self.chased_decorators |= decorators
+            taken = {sf.display for sf in out}
+            out += [sf for sf in self._defining(decorators) if sf.display not in taken]
         return out
 
     def _may_be_evidence(self, sf: SourceFile, callees: list[FileFacts], index: ProjectIndex) -> bool:

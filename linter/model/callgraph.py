@@ -68,15 +68,13 @@ class CallGraph(Resolution):
         edges: dict[str, list[tuple[Func, Call, bool]]] = {}
         for func in self.functions.values():
             for call in func.facts.calls:
-                callee = self.resolve_function(call.callee, func)
-                if callee is None:
-                    continue
-                # a call of an abstract method runs one of its implementations
-                for target in (callee, *self.implementations(callee)):
-                    if call.discarded and _unstarted(target):
-                        continue  # a generator or coroutine thrown away unstarted: its body never runs
-                    if target.id != func.id and self.file_may_call(func.file, target.file):
-                        edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
+                for callee in self.resolve_targets(call.callee, func):
+                    # a call of an abstract method runs one of its implementations
+                    for target in (callee, *self.implementations(callee)):
+                        if call.discarded and _unstarted(target):
+                            continue  # a generator or coroutine thrown away unstarted: its body never runs
+                        if target.id != func.id and self.file_may_call(func.file, target.file):
+                            edges.setdefault(target.id, []).append((func, call, self.is_evidence(func, target)))
             for i, (ref, _how) in enumerate(func.facts.spawns):
                 if str(ref) in func.facts.lambda_spawns:
                     continue  # the lambda's call is the edge, with the arguments it passes
@@ -108,8 +106,7 @@ class CallGraph(Resolution):
         """The project functions a spawn starts: the one named, or those the named function
         returns (``Ref("returned", ...)``: ``FastAPI(lifespan=init())``)."""
         if ref.kind != "returned":
-            callee = self.resolve_function(ref, where)
-            return [callee] if callee is not None else []
+            return self.resolve_targets(ref, where)
         maker = self.resolve_function(Ref("name", ref.name), where)
         found = (self.function_named(name) for name in maker.facts.hands_out) if maker is not None else ()
         return [f for f in found if f is not None]

@@ -347,9 +347,10 @@ class Resolution:
                     return found
             return None
         if ref.kind == "result":
+            # one method when the result is of one class; a factory's several are ``resolve_targets``'
             maker, _, method = ref.name.partition(":")
-            made = self.returned_class(maker)
-            return self._resolve_function(Ref("name", f"{made}.{method}"), where) if made else None
+            made = self.returned_classes(maker)
+            return self._resolve_function(Ref("name", f"{made[0]}.{method}"), where) if len(made) == 1 else None
         if ref.kind != "name":
             return None
         func = self.function_named(ref.name)
@@ -375,15 +376,106 @@ class Resolution:
             return self.returned_class(made[2:], hops - 1) if hops > 0 else ""
         return made if made and self.resolve_class(Ref("name", made)) is not None else ""
 
+    def returned_classes(self, maker: str, hops: int = 3) -> tuple[str, ...]:
+        """The project classes whose instances a call of the function ``maker`` may return: its
+        one kind (``returned_class``), or each of a factory's (``FunctionFacts.returns_types``,
+        through the functions whose results it returns, a few hops), qualified and sorted. Only
+        classes a ``return`` really builds: a return not known adds none."""
+        func = self.function_named(maker)
+        if func is None:
+            return ()
+        out: set[str] = set()
+        for made in (func.facts.returns_type,) if func.facts.returns_type else func.facts.returns_types:
+            if made.startswith("()"):
+                if hops > 0:
+                    out.update(self.returned_classes(made[2:], hops - 1))
+            elif self.resolve_class(Ref("name", made)) is not None:
+                out.add(made)
+        return tuple(sorted(out))
+
+    def table_values(self, qualified: str, depth: int = 0) -> tuple[str, ...]:
+        """The project functions and classes the module-level mapping ``qualified`` holds
+        (``FileFacts.tables``), through re-exports (``from .registry import SPEECH``); () when
+        it is no such mapping."""
+        hit = self.split_module(qualified)
+        if hit is None:
+            return ()
+        f, rest = hit
+        if rest in f.tables:
+            return f.tables[rest] + tuple(sorted(self.registered.get(f"{f.module}.{rest}", ())))
+        target = f.imports.get(rest)
+        return self.table_values(target, depth + 1) if target and depth < 5 else ()
+
+    def table_home(self, qualified: str, depth: int = 0) -> str:
+        """The module-level mapping ``qualified`` names, as its own module spells it (through
+        re-exports), else ""."""
+        hit = self.split_module(qualified)
+        if hit is None:
+            return ""
+        f, rest = hit
+        if rest in f.tables:
+            return f"{f.module}.{rest}"
+        target = f.imports.get(rest)
+        return self.table_home(target, depth + 1) if target and depth < 5 else ""
+
+    def decorator_tables(self, decorator: str) -> list[str]:
+        """The module-level mappings the decorator ``decorator`` puts what it decorates in: its
+        first parameter's (``FunctionFacts.files_into``), or that of a function it returns
+        (``@register("cloud")``, a decorator factory), as ``table_home`` spells them."""
+        filer = self.function_named(decorator) if decorator else None
+        if filer is None:
+            return []
+        out = []
+        for made in (filer, *(self.function_named(h) for h in filer.facts.hands_out)):
+            if made is None or made.facts.class_name or not made.facts.params:
+                continue
+            for param, table in made.facts.files_into:
+                home = self.table_home(table) if param == made.facts.params[0] else ""
+                if home:
+                    out.append(home)
+        return out
+
+    @cached_property
+    def registered(self) -> dict[str, set[str]]:
+        """Module-level mapping (``table_home``) -> the project classes and functions a
+        decorator puts in it (``@register_engine("cloud") class CloudSpeech``)."""
+        out: dict[str, set[str]] = {}
+        for f in self.files:
+            decorated = [(k.name, k.decorators) for k in f.classes.values()]
+            decorated += [(fn.qualname, fn.decorators) for fn in f.functions.values() if not fn.class_name and fn.decorators]
+            for name, decorators in decorated:
+                for d in decorators:
+                    for table in self.decorator_tables(d):
+                        out.setdefault(table, set()).add(f"{f.module}.{name}")
+        return out
+
+    def resolve_targets(self, ref: Ref, where: Func) -> list[Func]:
+        """The project functions a call may run: the one ``resolve_function`` names; for a
+        method called on a factory's result (``voice_for(kind).speak()``, ``Ref("result")``),
+        that method of each class the factory may return that has it; for a call through an
+        entry of a module-level mapping (``SPEECH[kind](key)``, ``Ref("entry")``), each of its
+        values (a class: its constructor)."""
+        if ref.kind == "entry":
+            found = (self.resolve_function(Ref("name", v), where) for v in self.table_values(ref.name))
+            return list({f.id: f for f in found if f is not None}.values())
+        callee = self.resolve_function(ref, where)
+        if callee is not None or ref.kind != "result":
+            return [callee] if callee is not None else []
+        maker, _, method = ref.name.partition(":")
+        made = self.returned_classes(maker)
+        if len(made) < 2:
+            return []
+        found = (self.resolve_function(Ref("name", f"{c}.{method}"), where) for c in made)
+        return list({f.id: f for f in found if f is not None}.values())
+
     @cached_property
     def class_makers(self) -> dict[str, list[Func]]:
-        """Qualified class -> the project functions whose calls return an instance of it
-        (``returned_class``): a method of the class is called where they are."""
+        """Qualified class -> the project functions whose calls may return an instance of it
+        (``returned_classes``): a method of the class is called where they are."""
         out: dict[str, list[Func]] = {}
         for func in self.functions.values():
-            if func.facts.returns_type:
-                made = self.returned_class(f"{func.file.module}.{func.facts.qualname}")
-                if made:
+            if func.facts.returns_type or func.facts.returns_types:
+                for made in self.returned_classes(f"{func.file.module}.{func.facts.qualname}"):
                     out.setdefault(made, []).append(func)
         return out
 
