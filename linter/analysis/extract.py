@@ -130,6 +130,7 @@ class _Ctx:
     memo: str = ""  # the memo slot an enclosing ``if <slot> is None:`` fills (``Call.memo``)
     checked: tuple[str, ...] = ()  # lookups the enclosing branches test (``Call.checked``)
     repeated: bool = False  # inside a loop of the function (``Call.repeated``)
+    narrowed: tuple[tuple[str, str], ...] = ()  # (local, qualified class) an enclosing ``if isinstance(local, Class):`` tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -992,13 +993,34 @@ class _Extractor:
         guards = self.guard_params(node.test, ctx.fn)
         memo = self.memo_slot(node, ctx)
         checked = _lookups(node.test, ctx.fn)
-        if not guards and not memo and not checked:
+        narrowed = self.narrowing(node, ctx)
+        if not guards and not memo and not checked and not narrowed:
             return [(c, ctx) for c in _children(node)]
-        body = replace(ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked)
+        body = replace(ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed)
         out = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         out.extend((s, ctx) for s in node.orelse)
         return out
+
+    def narrowing(self, node: ast.If, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
+        """The locals an ``if`` test requires to be of one named class, ``isinstance(x, Cls)``
+        alone or as a term of an ``and``, and its body does not rebind: in the body, ``x`` is a
+        ``Cls`` (a ``setattr(x, key, v)`` there sets that class's attributes only)."""
+        terms = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) else [node.test]
+        out: list[tuple[str, str]] = []
+        for t in terms:
+            if not (isinstance(t, ast.Call) and isinstance(t.func, ast.Name) and t.func.id == "isinstance" and len(t.args) == 2 and not t.keywords):
+                continue
+            obj, cls = t.args
+            if not isinstance(obj, ast.Name) or not isinstance(cls, (ast.Name, ast.Attribute)):
+                continue  # a tuple of classes: any of them
+            ref = self.resolve_expr(cls, ctx)
+            if ref.kind != "name":
+                continue
+            rebound = any(isinstance(n, ast.Name) and n.id == obj.id and isinstance(n.ctx, ast.Store) for s in node.body for n in ast.walk(s))
+            if not rebound:
+                out.append((obj.id, ref.name))
+        return tuple(out)
 
     def guard_params(self, test: ast.expr, fn: _Fn) -> tuple[str, ...]:
         """The parameters a branch test requires true: ``p`` or (for a None default) ``p is not
@@ -2445,6 +2467,8 @@ class _Extractor:
         if text == "setattr" and len(args) > 1:
             name = self.attribute_name(args[1].value, ctx)
             owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
+            if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name):
+                owner = dict(ctx.narrowed).get(args[0].value.id, "")  # inside ``if isinstance(obj, Cls):``
             if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name) and args[0].value.id == "self" and ctx.cls and ctx.fn.facts.class_name:
                 owner = f"{self.facts.module}.{ctx.cls}"  # ``setattr(self, key, value)``: an object of this class
             # a name not known, on an object of a known class (``setattr(agent_cfg, attr, v)``

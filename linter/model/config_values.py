@@ -867,20 +867,26 @@ class ConfigValues(Context):
         out = list(self._attribute_writes.get(name, ()))
         for pattern, wild in self._attribute_writes.items():
             prefix, star, owner = pattern.partition("*")
-            if star and name.startswith(prefix) and self._may_be(owner[1:], file, klass):
-                out.extend(wild)
+            if star and name.startswith(prefix):
+                # the owner is spelled as the writer's module imports it: resolved there
+                out.extend(w for w in wild if self._may_be(owner[1:], file, klass, w[0].file if w[0] is not None else None))
         return out
 
-    def _may_be(self, owner: str, file: FileFacts, klass: ClassFacts) -> bool:
+    def _may_be(self, owner: str, file: FileFacts, klass: ClassFacts, where: FileFacts | None = None) -> bool:
         """Whether an object ``owner`` names (a class, "()<function>" whose result it is, or ""
-        when not known) may be an instance of ``klass``: one class derives from the other."""
+        when not known), as written in the module ``where``, may be an instance of ``klass``:
+        one class derives from the other."""
         if owner.startswith("()"):
             made = self.function_named(owner[2:])
-            owner = made.facts.returns_type if made is not None else ""
-        hit = self.resolve_class(Ref("name", owner)) if owner else None
+            owner, where = (made.facts.returns_type, made.file) if made is not None else ("", where)
+        hit = self.resolve_class_in(owner, where) if owner else None
         if hit is None:
+            if owner:  # its module may be one the byte scan skipped, by any spelling
+                self._wants.update(("definition", n) for n in [owner, *(f"{p}.{owner}" for p in (self.enclosing_packages(where) if where is not None and "." in owner else ()))])
             return True
-        return self._is_a(owner, file, klass) or any(f.module == hit[0].module and k.name == hit[1].name for f, k in self.mro(file, klass))
+        return any(f.module == file.module and k.name == klass.name for f, k in self.mro(*hit)) or any(
+            f.module == hit[0].module and k.name == hit[1].name for f, k in self.mro(file, klass)
+        )
 
     def admin_setting(self, func: Func, access: Access) -> bool:
         """Whether ``access`` is an administrator's change of the server's configuration: it runs

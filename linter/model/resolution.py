@@ -115,6 +115,26 @@ class Resolution:
             self._classes[ref.name] = self._resolve_class(ref)
         return self._classes[ref.name]
 
+    def resolve_class_in(self, name: str, file: FileFacts | None) -> tuple[FileFacts, ClassFacts] | None:
+        """The project class ``name``, as written in ``file``, refers to: the name itself, else
+        the same name under one of ``file``'s enclosing packages, nearest first (a folder that
+        is its own import root: with ``service/`` on ``sys.path`` its modules import each other
+        as ``store.rows``, though discovery names them ``service.store.rows``)."""
+        hit = self.resolve_class(Ref("name", name)) if name else None
+        if hit is not None or file is None or "." not in name:
+            return hit
+        for package in self.enclosing_packages(file):
+            hit = self.resolve_class(Ref("name", f"{package}.{name}"))
+            if hit is not None:
+                return hit
+        return None
+
+    @staticmethod
+    def enclosing_packages(file: FileFacts) -> list[str]:
+        """The packages ``file`` sits in, nearest first (``a.b.mod``: ``a.b``, ``a``)."""
+        parts = file.module.split(".")[: None if file.is_package else -1]
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
     def _resolve_class(self, ref: Ref) -> tuple[FileFacts, ClassFacts] | None:
         hit = self.split_module(ref.name)
         if hit is None:
