@@ -1018,8 +1018,7 @@ class _Extractor:
             ref = self.resolve_expr(cls, ctx)
             if ref.kind != "name":
                 continue
-            rebound = any(isinstance(n, ast.Name) and n.id == obj.id and isinstance(n.ctx, ast.Store) for s in node.body for n in ast.walk(s))
-            if not rebound:
+            if not _binds(node, obj.id, node.body):
                 out.append((obj.id, ref.name))
         return tuple(out)
 

@@ -58,7 +58,7 @@ def lock_definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def _result_definitions(index: ProjectIndex, result: str) -> set[str]:
     """What a method called on a function's result needs (``Ref("result")``): the function,
-    the functions whose result it returns in turn (as ``Resolution.returned_class`` follows
+    the functions whose result it returns in turn (as ``Resolution.returned_classes`` follows
     them), and the method of the class that comes out (RD-Agent's ``self.get_evaluator()``
     returns ``benchmarks.get_evaluator(task)``, a ``BaseEvaluator``)."""
     maker, _, method = result.partition(":")

@@ -386,19 +386,9 @@ class Resolution:
                 return self.method(hit[0], hit[1].name, name)  # ``Sub.register(...)``: inherited from a base
         return func
 
-    def returned_class(self, maker: str, hops: int = 3) -> str:
-        """The project class whose instance a call of the function ``maker`` returns
-        (``FunctionFacts.returns_type``, through functions that return another's result, a few
-        hops), qualified; else ""."""
-        func = self.function_named(maker)
-        made = func.facts.returns_type if func is not None else ""
-        if made.startswith("()"):
-            return self.returned_class(made[2:], hops - 1) if hops > 0 else ""
-        return made if made and self.resolve_class(Ref("name", made)) is not None else ""
-
     def returned_classes(self, maker: str, hops: int = 3) -> tuple[str, ...]:
         """The project classes whose instances a call of the function ``maker`` may return: its
-        one kind (``returned_class``), or each of a factory's (``FunctionFacts.returns_types``,
+        one kind (``FunctionFacts.returns_type``), or each of a factory's (``FunctionFacts.returns_types``,
         through the functions whose results it returns, a few hops), qualified and sorted. Only
         classes a ``return`` really builds: a return not known adds none."""
         func = self.function_named(maker)
