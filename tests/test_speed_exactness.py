@@ -608,26 +608,59 @@ def test_parameter_walks_are_one_walk_of_the_file(monkeypatch: pytest.MonkeyPatc
             sources.append((str(path), path.read_text(encoding="utf-8")))
         except UnicodeError:  # the decoding fixtures
             continue
-    walked = ex._rebound
     relayed = 0
     for name, text in sources:
         try:
             tree = compile(text, name, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except (SyntaxError, ValueError):  # the syntax fixtures
             continue
+        walks: list[int] = []
+        one_walk = ex._scopes
 
-        def no_walk(node: ast.AST) -> set[str]:
-            raise AssertionError(f"{name}: a def's subtree walked again")
+        def counted(t: ast.AST) -> dict:
+            walks.append(1)
+            return one_walk(t)
 
-        monkeypatch.setattr(ex, "_rebound", no_walk)
+        monkeypatch.setattr(ex, "_scopes", counted)
         fast = ex.extract(tree, FileFacts(name, "m"), Catalog(), text)
-        monkeypatch.setattr(ex, "_rebound", walked)
-        monkeypatch.setattr(ex._Extractor, "scope_of", lambda self, node: None)  # the per-def walks
+        assert len(walks) <= 1, f"{name}: the file walked {len(walks)} times"
+        monkeypatch.setattr(ex._Extractor, "scope_of", lambda self, node: _scope_by_walking(node))  # the per-def walks
         slow = ex.extract(tree, FileFacts(name, "m"), Catalog(), text)
         monkeypatch.undo()
         assert fast == slow, name
         relayed += sum(1 for f in fast.functions.values() if f.relayed)
     assert relayed > 10  # the relayed parameters were exercised
+
+
+def _scope_by_walking(node: ast.AST):  # type: ignore[no-untyped-def]
+    """A ``def``'s ``_Scope`` as the extractor found it before ``_scopes``, by walking the
+    ``def``'s own subtree (the reference): the names it binds to a value other than a literal
+    None (decorators included), and each use of a parameter's name (not in its decorators),
+    nested when a function, lambda or class lies between."""
+    from linter.analysis import extract as ex
+
+    a = node.args  # type: ignore[attr-defined]
+    params = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs] + [p.arg for p in (a.vararg, a.kwarg) if p is not None]
+    scope = ex._Scope(frozenset(params))
+    for n in ast.walk(node):
+        targets: list[ast.AST] = []
+        if isinstance(n, ast.Assign):
+            if not (all(isinstance(t, ast.Name) for t in n.targets) and ex._is_none(n.value)):
+                targets = list(n.targets)
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = [n.target]
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            targets = [n.optional_vars]
+        for t in targets:
+            scope.rebound.update(x.id for x in ast.walk(t) if isinstance(x, ast.Name))
+    todo: list[tuple[ast.AST, bool]] = [(c, False) for c in ast.iter_child_nodes(node) if c not in node.decorator_list]  # type: ignore[attr-defined]
+    while todo:
+        n, nested = todo.pop()
+        if type(n) is ast.Name and n.id in scope.params:
+            scope.uses.append((n.id, id(n), nested))
+        inner = nested or isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        todo.extend((c, inner) for c in ast.iter_child_nodes(n))
+    return scope
 
 
 def _sites_by_scan(index, file, cls: str):  # type: ignore[no-untyped-def]

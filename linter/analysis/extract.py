@@ -1086,33 +1086,24 @@ class _Extractor:
         params = [p for p in self.kept_params(sorted(fn.escaping), fn) if p not in ("self", "cls")]
         if not params or fn.node is None:
             return ()
-        wanted = set(params)
         scope = self.scope_of(fn.node)
-        if scope is not None and wanted <= scope.params:
-            relay = fn.relay_uses
-            other = {name for name, nid, nested in scope.uses if name in wanted and (nested or nid not in relay)}
-            return tuple(p for p in params if p not in other)
-        other = set()
-        todo: list[tuple[ast.AST, bool]] = [(c, False) for c in ast.iter_child_nodes(fn.node) if c not in fn.node.decorator_list]  # type: ignore[attr-defined]
-        while todo:
-            n, nested = todo.pop()
-            if type(n) is ast.Name and n.id in wanted and (nested or id(n) not in fn.relay_uses):
-                other.add(n.id)
-            inner = nested or isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
-            todo.extend((c, inner) for c in ast.iter_child_nodes(n))
-        return tuple(p for p in params if p not in other)
+        if scope is None:
+            return ()
+        wanted, relay = set(params), fn.relay_uses
+        other = {name for name, nid, nested in scope.uses if name in wanted and (nested or nid not in relay)}
+        return tuple(p for p in params if p in scope.params and p not in other)
 
     def kept_params(self, out: list[str], fn: _Fn) -> tuple[str, ...]:
         """Those of the parameters ``out`` the function never rebinds to another value."""
         if out and fn.rebound is None:
             scope = self.scope_of(fn.node) if fn.node is not None else None
-            fn.rebound = scope.rebound if scope is not None else _rebound(fn.node) if fn.node is not None else set()
+            fn.rebound = scope.rebound if scope is not None else set()
         return tuple(p for p in out if p not in fn.rebound)  # type: ignore[operator]
 
     def scope_of(self, node: ast.AST) -> "_Scope | None":
-        """What ``_rebound`` and ``relayed`` find walking a ``def`` of this file, from one walk of
-        the whole file (None for a node not in its tree). Each walked every function's subtree
-        again, nested ones once per enclosing function: 16% of pdd's extraction."""
+        """The names of a ``def`` of this file that ``kept_params`` and ``relayed`` ask about, from
+        one walk of the whole file (None for a node not in its tree). A walk of each function's
+        subtree, nested ones once per enclosing function, was 16% of pdd's extraction."""
         if self._scopes is None:
             self._scopes = _scopes(self.tree)
         return self._scopes.get(id(node))
@@ -3733,7 +3724,7 @@ class _Scope:
     """A ``def``'s names, for ``kept_params`` and ``relayed`` (``_scopes``)."""
 
     params: frozenset[str]  # every parameter's name
-    rebound: set[str] = field(default_factory=set)  # ``_rebound`` of the ``def``
+    rebound: set[str] = field(default_factory=set)  # names bound in it to a value other than None
     # each use of a parameter's name in it: (name, id of the node, whether it is in a nested
     # function, lambda or class), as ``relayed`` walks it (not in the ``def``'s own decorators)
     uses: list[tuple[str, int, bool]] = field(default_factory=list)
@@ -3745,7 +3736,8 @@ _BINDING = (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, 
 
 def _scopes(tree: ast.AST) -> dict[int, _Scope]:
     """Every ``def`` node's ``_Scope`` (by id) from one walk of ``tree``: a binding counts for
-    every enclosing ``def`` (as ``_rebound`` of each would find it, decorators included), a use
+    every enclosing ``def`` (decorators included; an assignment of a literal None to plain names
+    is no rebinding: a parameter set to another value may be true whatever was passed), a use
     of a name for every enclosing ``def`` it is a parameter of, nested when a function, lambda
     or class lies between (the ``def``'s own decorators are not its uses)."""
     out: dict[int, _Scope] = {}
@@ -3809,25 +3801,6 @@ def _push_field(value: object, within: tuple, used: tuple, direct: bool, push) -
 
 
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _rebound(node: ast.AST) -> set[str]:
-    """Names a function binds to a value other than a literal None (a parameter set to another
-    value may be true whatever the caller passed)."""
-    out: set[str] = set()
-    for n in ast.walk(node):
-        targets: list[ast.AST] = []
-        if isinstance(n, ast.Assign):
-            plain = all(isinstance(t, ast.Name) for t in n.targets)
-            if not (plain and _is_none(n.value)):
-                targets = list(n.targets)
-        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)):
-            targets = [n.target]
-        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
-            targets = [n.optional_vars]
-        for t in targets:
-            out.update(x.id for x in ast.walk(t) if isinstance(x, ast.Name))
-    return out
 
 
 def _dispatches(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
