@@ -1772,6 +1772,15 @@ class _Extractor:
             return f"process:`{ref.name}()`"
         if ref.kind == "local" and "." not in text and text not in ctx.fn.locals and text in _BUILTINS:
             return _PROMPTS[0] if text == "input" else f"process:`{text}()`"
+        fn = ctx.fn
+        if (
+            ref.kind == "local" and "." not in text and text in fn.sources and text not in fn.facts.params
+            and text not in fn.nested and not self.dispatched(func, ctx)
+        ):
+            # a callable a local holds (``field_type = info.annotation``, then ``field_type(raw)``):
+            # no function the project can name, so what it was bound to and the arguments decide,
+            # as for a method of a local's value (OpenHands casts env values through annotations)
+            return ""
         if ref.kind in ("name", "self") or (ref.kind == "local" and "." not in text) or (text == "cls" and ctx.cls):
             return _PROJECT_CALL  # a project function's, or a method of an attribute's value (recorded as a ``Call``)
         return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
@@ -1812,6 +1821,10 @@ class _Extractor:
             # writers give it (the model falls back to the parameter for another class)
             return ("literal:", frozenset([f"t:{root}|{typed}|{text.split('.', 1)[1]}"]))
         if root in fn.locals and root not in fn.globals:
+            if root in fn.nested and root not in fn.sources and "." not in text:
+                # a function defined here, handed on as a value (``re.sub(p, _replace, s)``): its
+                # code, fixed, as a module-level function's name is
+                return (f"process:`{root}`", _NO_DEPS)
             return fn.sources.get(root, (f"unknown:`{root}`", _NO_DEPS))
         outer, hops = fn.parent, "o:"
         while outer is not None and root not in fn.globals and not (root in outer.locals and root not in outer.globals):
@@ -3209,7 +3222,13 @@ _PROCESS_MODULES = frozenset(
      "certifi",  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
      # data libraries compute from their arguments (which are walked too): pdd's rate map is
      # built from ``pd.read_csv`` of a catalogue path, the same table for every call
-     "importlib", "io", "csv", "pandas", "numpy"]
+     "importlib", "io", "csv", "pandas", "numpy",
+     # the standard library's pure helpers: their result is made of their arguments, walked too
+     # (``typing.get_args(field.annotation)``, ``ast.literal_eval(raw)``, ``re.sub(p, f, s)``); not
+     # time, random, uuid or tempfile, whose every call gives another value
+     "typing", "ast", "re", "string", "base64", "binascii", "hashlib", "math", "operator", "itertools",
+     "collections", "enum", "types", "inspect", "shlex", "textwrap", "decimal", "fnmatch", "posixpath",
+     "ntpath", "glob", "codecs", "unicodedata", "html", "dataclasses"]
 )
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 # wrappers whose object holds what they are given (``SecretStr(value)``: a key hidden from logs)
