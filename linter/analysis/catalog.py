@@ -519,3 +519,23 @@ class Catalog:
 
     def is_network(self, name: str) -> bool:
         return name in self.network_functions or name.endswith(SDK_CALL_SUFFIXES)
+
+
+# method names of the builtin types and of common standard-library objects (threads, futures,
+# queues, locks, files, loggers): a parameter called through one of them is most likely such an
+# object, not a project class's, whatever the project's own classes answer to
+COMMON_METHODS = frozenset(
+    n for t in (dict, list, str, bytes, set, tuple, int, float, object) for n in dir(t)
+) | frozenset([
+    "start", "run", "join", "is_alive", "result", "exception", "cancel", "cancelled", "done", "add_done_callback",
+    "wait", "acquire", "release", "locked", "put", "put_nowait", "get_nowait", "task_done", "qsize", "empty",
+    "full", "read", "readline", "readlines", "write", "writelines", "close", "flush", "seek", "tell", "send",
+    "recv", "submit", "map", "shutdown", "info", "debug", "warning", "warn", "error", "critical", "log",
+    "set", "is_set", "notify", "notify_all", "exists", "open", "mkdir", "unlink", "json", "text", "raise_for_status",
+    "is_integer",  # int's since Python 3.12: listed so that every Python resolves alike
+])
+
+
+def duck_method(name: str) -> bool:
+    """A method name a call on an untyped parameter may be resolved by (``Ref("duck")``)."""
+    return not name.startswith("_") and name not in COMMON_METHODS

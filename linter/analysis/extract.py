@@ -279,6 +279,11 @@ class _Extractor:
             return Ref("name", f"{full}.{rest}" if rest else full)
         if root in self.top_names or root in fn.globals:
             return Ref("name", f"{self.facts.module}.{text}")
+        if self.star_imports and root in _STAR_BOUND_MODULES:
+            # bound nowhere here but by ``from modules.utils import *``, whose module imports it
+            # (a star import hands on the modules its source imported): ChuanhuChatGPT's
+            # ``os.environ[...]`` in index_func.py
+            return Ref("name", text)
         return Ref("local", text)
 
     def resolve_expr(self, node: ast.expr, ctx: _Ctx) -> Ref:
@@ -2423,10 +2428,17 @@ class _Extractor:
         picked = self.dispatched(func, ctx)
         if not picked and not category:
             ref = self.table_entry(func, ctx) or ref
+        if ref.kind == "local" and not picked and not category and text and text.count(".") == 1:
+            root, _, method = text.partition(".")
+            if (
+                root in fn.facts.params and root not in ("self", "cls") and root not in fn.instances
+                and cat.duck_method(method) and self.kept_params([root], fn)
+            ):
+                ref = Ref("duck", method)  # ``current_model.predict(...)``: the model decides by the name
         recorded: list[Call] = []
         first = len(fn.facts.calls)
         for ref in [Ref("name", r) for r in picked] if picked else [ref]:
-            if not (ref.kind in ("name", "self", "result", "super", "entry") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
+            if not (ref.kind in ("name", "self", "result", "super", "entry", "duck") or category or (ref.kind == "local" and "." not in ref.name and ref.name not in _BUILTINS)):
                 continue  # a plain local name may be a nested function (``_one_attempt()``): resolution decides
             splat = any(a.star for a in args)
             call = Call(
@@ -3276,6 +3288,12 @@ def _stronger(a: str, b: str) -> str:
 
 
 _STDLIB = frozenset(sys.stdlib_module_names)
+# standard-library modules a name bound only by a star import stands for (``resolve``): the ones
+# whose functions and attributes the rules know
+_STAR_BOUND_MODULES = frozenset(
+    ["os", "sys", "threading", "asyncio", "multiprocessing", "concurrent", "contextvars", "logging", "json", "time",
+     "subprocess", "functools", "pathlib", "shutil", "tempfile", "queue", "socket", "copy", "contextlib", "importlib"]
+)
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
 _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
 # values a local may hold a function in, for a start-up hook handed on through it (``_Fn.held``)
@@ -3322,7 +3340,7 @@ def _may_be_project(ref: Ref) -> bool:
     of the calls of a large tree)."""
     if ref.kind == "local":
         return "." not in ref.name
-    return ref.kind in ("self", "super", "entry") or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
+    return ref.kind in ("self", "super", "entry", "duck") or (ref.kind == "name" and ref.name.split(".", 1)[0] not in _STDLIB)
 
 
 def _is_super(node: ast.expr) -> bool:

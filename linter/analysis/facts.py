@@ -34,6 +34,8 @@ class Ref:
     defined in the same module), ``self`` (attribute of the enclosing class's instance or class),
     ``super`` (a method reached through ``super()``: the next class of the caller's MRO),
     ``entry`` (an entry of the module-level mapping so named: ``FileFacts.tables``),
+    ``duck`` (a method, by its name alone, called on a parameter of no known type: the model
+    resolves it when one family of project classes answers to the name),
     ``unknown`` (not resolvable statically).
     """
 

@@ -20,6 +20,7 @@ import sys
 from dataclasses import replace
 from typing import Iterable
 
+from linter.analysis.catalog import duck_method
 from linter.analysis.facts import FileFacts
 from linter.analysis.source import Job, is_test_path, read_source
 from linter.cache import Cache, digest, stat_signature
@@ -73,6 +74,7 @@ class Analysis:
         self.chased_pairs: set[tuple[str, str, tuple]] = set()
         self.chased_reexports: set[tuple[str, str, tuple]] = set()  # (package, name, kind): likewise
         self.chased_decorators: set[str] = set()  # decorators whose modules ``_calling`` asked for
+        self.chased_ducks: set[str] = set()  # method names asked of every file (``_ducks``)
         self._said_no: dict[bytes, set[str]] = {}  # a MentionsWord's source -> files that do not mention them
         self._stubs: dict[str, FileFacts] = {}  # display path -> its identity as facts (no facts yet)
         # Every question the demand rounds asked of a file's bytes, and its answer: a rerun
@@ -267,8 +269,23 @@ class Analysis:
                     raise TypeError(f"not a demand: {d!r}")
         # every rule's words in one question and every function in one closure: each file's
         # bytes are scanned once per round, whichever rules asked
-        more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions) + self._importing(modules)}
+        more = {sf.display: sf for sf in self._defining(names) + self._mentioning(words) + self._calling(functions) + self._importing(modules) + self._ducks(index)}
         return list(more.values())
+
+    def _ducks(self, index: ProjectIndex, names: Iterable[str] = ()) -> list[SourceFile]:
+        """Files not analysed yet, and not tests, that mention a method name a call on an untyped
+        parameter resolves by (``Ref("duck")``): their classes may answer to it too, which
+        stops the resolution, or they call it. Asked for ``names`` (the methods on a path whose
+        callers are wanted) and for every such call's name that some analysed class answers
+        to: which class answers must not depend on what the byte scan parsed."""
+        wanted = set(names)
+        for func in index.functions.values():
+            wanted.update(c.callee.name for c in func.facts.calls if c.callee.kind == "duck" and c.callee.name in index.methods_named)
+        wanted -= self.chased_ducks
+        if not wanted:
+            return []
+        self.chased_ducks |= wanted
+        return [sf for sf in self._mentioning(wanted) if not is_test_path(sf.display)]
 
     def _importing(self, modules: set[str]) -> list[SourceFile]:
         """Files not analysed yet, and not tests, whose imports spell one of these modules' last
@@ -364,6 +381,7 @@ class Analysis:
         # the decorators of the functions and classes on the path: one may put its target in a
         # module-level mapping that callers call through (``index.registered``)
         decorators: set[str] = set()
+        methods: set[str] = set()  # their names, for calls on untyped parameters (``_ducks``)
         for func in _calling_functions(index, functions):
             if index.exempt(func, Where.TEST | Where.SET_UP_SCOPE):  # never callers' evidence
                 continue
@@ -371,6 +389,9 @@ class Analysis:
             kinds.setdefault(kind, func.file)
             klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
             decorators.update(klass.decorators if klass is not None else func.facts.decorators)
+            method = func.facts.qualname[len(func.facts.class_name) + 1 :] if func.facts.class_name else ""
+            if method and "." not in method and duck_method(method):
+                methods.add(method)
             for name in (func.facts.qualname.rsplit(".", 1)[-1], func.facts.class_name.rsplit(".", 1)[-1]):
                 if name and not name.startswith(("<", "__")):  # a constructor call names the class
                     named.setdefault((func.file.module, name), set()).add(kind)
@@ -440,6 +461,9 @@ class Analysis:
             self.chased_decorators |= decorators
             taken = {sf.display for sf in out}
             out += [sf for sf in self._defining(decorators) if sf.display not in taken]
+        # a method is also called by its name alone on an untyped parameter (``Ref("duck")``)
+        taken = {sf.display for sf in out}
+        out += [sf for sf in self._ducks(index, methods) if sf.display not in taken]
         return out
 
     def _may_be_evidence(self, sf: SourceFile, callees: list[FileFacts], index: ProjectIndex) -> bool:

@@ -69,8 +69,10 @@ class CallGraph(Resolution):
         for func in self.functions.values():
             for call in func.facts.calls:
                 for callee in self.resolve_targets(call.callee, func):
-                    # a call of an abstract method runs one of its implementations
-                    for target in (callee, *self.implementations(callee)):
+                    # a call of an abstract method runs one of its implementations; ``self.m()``
+                    # runs the override of the object's own class (a template method's step)
+                    more = self.implementations(callee) or (self.self_overrides(callee, func) if call.callee.kind == "self" else [])
+                    for target in (callee, *more):
                         if call.discarded and _unstarted(target):
                             continue  # a generator or coroutine thrown away unstarted: its body never runs
                         if target.id != func.id and self.file_may_call(func.file, target.file):

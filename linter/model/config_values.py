@@ -1134,12 +1134,12 @@ class ConfigValues(Context):
         what = kind(source)
         if what in ("request", "unknown") and self.admin_setting(func, access):
             return None  # set by the instance's administrator and left in place: a settings change
-        shown = f"`{access.value}`" if access.value else "the value"
+        subject = f"the value `{access.value}`" if access.value else "the value written (unpacked)"
         why = _why(source)
         if what == "request":
-            return ConfigValue(True, text(f"the value {shown} can differ from one request or instance to the next: it comes from {why}"))
+            return ConfigValue(True, text(f"{subject} can differ from one request or instance to the next: it comes from {why}"))
         if what == "unknown":
-            return ConfigValue(True, text(f"the value {shown} is not known to be the same for every request: it comes from {why}"))
+            return ConfigValue(True, text(f"{subject} is not known to be the same for every request: it comes from {why}"))
         if what == "saved":
             return None
         key = setting(access)
@@ -1172,7 +1172,7 @@ class ConfigValues(Context):
             where: Loc = self.loc(f, other.span)
             other_shown = f"`{other.value}`" if other.value else "another value"
             described = "a literal" if what == "literal" else f"process-wide ({why})"
-            return ConfigValue(False, text(f"the value {shown} is {described}, but it is also written with {other_shown} at ", where))
+            return ConfigValue(False, text(f"{subject} is {described}, but it is also written with {other_shown} at ", where))
         return None
 
     # ------------------------------------------------- who reads a variable

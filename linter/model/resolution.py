@@ -468,6 +468,8 @@ class Resolution:
         if ref.kind == "entry":
             found = (self.resolve_function(Ref("name", v), where) for v in self.table_values(ref.name))
             return list({f.id: f for f in found if f is not None}.values())
+        if ref.kind == "duck":
+            return self.duck_targets(ref.name, where)
         callee = self.resolve_function(ref, where)
         if callee is not None or ref.kind != "result":
             return [callee] if callee is not None else []
@@ -477,6 +479,39 @@ class Resolution:
             return []
         found = (self.resolve_function(Ref("name", f"{c}.{method}"), where) for c in made)
         return list({f.id: f for f in found if f is not None}.values())
+
+    def duck_targets(self, name: str, where: Func) -> list[Func]:
+        """The methods a call on a parameter of no known type may run (``Ref("duck")``:
+        ``current_model.predict(...)`` on a Gradio state value): every method of that name in the
+        caller's program, when they are one family (a class's method and its subclasses'
+        overrides: an object answering to the name is one of them). Two unrelated classes
+        answering to it, or none, and the call resolves to nothing. Test classes are no
+        candidates (a fake is no evidence about the real thing)."""
+        candidates = [
+            f for f in self.methods_named.get(name, ())
+            if not f.file.is_test and self.same_program(where.file, f.file)
+        ]
+        if not candidates:
+            return []
+        owners = {(f.file.path, f.facts.class_name) for f in candidates}
+        tops = 0
+        for f in candidates:
+            klass = f.file.classes.get(f.facts.class_name)
+            if klass is None:
+                return []
+            if not any((bf.path, bk.name) in owners for bf, bk in list(self.mro(f.file, klass))[1:]):
+                tops += 1  # defines the name without inheriting it from another candidate
+        return candidates if tops == 1 else []
+
+    @cached_property
+    def methods_named(self) -> dict[str, list[Func]]:
+        """A method's own name -> the project methods so named (``duck_targets``)."""
+        out: dict[str, list[Func]] = {}
+        for func in self.functions.values():
+            cls = func.facts.class_name
+            if cls and func.facts.qualname.startswith(cls + ".") and "." not in func.facts.qualname[len(cls) + 1 :]:
+                out.setdefault(func.facts.qualname[len(cls) + 1 :], []).append(func)
+        return out
 
     @cached_property
     def class_makers(self) -> dict[str, list[Func]]:
@@ -524,6 +559,16 @@ class Resolution:
             if fn is not None:
                 out.append(Func(f, fn))
         return out
+
+    def self_overrides(self, func: Func, caller: Func) -> list[Func]:
+        """The overrides ``self.m()`` in a method of ``caller``'s class may run besides ``func``:
+        those of that class's subclasses (``self`` is one of their objects; a sibling class's
+        override is not reached from here). ChuanhuChatGPT's ``BaseLLMModel.predict`` calls
+        ``self.get_answer_at_once()``, which each model client overrides."""
+        if not caller.facts.class_name:
+            return []
+        subs = {(f.path, k.name) for f, k in self._subclasses.get(f"{caller.file.module}:{caller.facts.class_name}", ())}
+        return [o for o in self.overrides(func) if (o.file.path, o.facts.class_name) in subs] if subs else []
 
     @cached_property
     def _subclasses(self) -> dict[str, list[tuple[FileFacts, ClassFacts]]]:
