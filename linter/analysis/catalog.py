@@ -532,6 +532,15 @@ COMMON_METHODS = frozenset(
     "full", "read", "readline", "readlines", "write", "writelines", "close", "flush", "seek", "tell", "send",
     "recv", "submit", "map", "shutdown", "info", "debug", "warning", "warn", "error", "critical", "log",
     "set", "is_set", "notify", "notify_all", "exists", "open", "mkdir", "unlink", "json", "text", "raise_for_status",
+    "fileno", "isatty", "readable", "writable", "seekable",
+    # paths, hashes, database cursors, regular expressions, processes, dates, HTTP responses,
+    # parsers (pdd: ``resolve``, a path's, is a word in 406 of its files)
+    "resolve", "is_file", "is_dir", "glob", "rglob", "iterdir", "with_suffix", "with_name", "relative_to",
+    "read_text", "write_text", "read_bytes", "write_bytes", "touch", "stat", "rename", "absolute", "expanduser",
+    "as_posix", "digest", "hexdigest", "execute", "executemany", "fetchone", "fetchall", "fetchmany", "commit",
+    "rollback", "cursor", "match", "search", "fullmatch", "findall", "finditer", "sub", "group", "groups",
+    "groupdict", "communicate", "poll", "kill", "terminate", "isoformat", "strftime", "timestamp",
+    "iter_lines", "iter_content", "feed",
     "is_integer",  # int's since Python 3.12: listed so that every Python resolves alike
 ])
 

@@ -276,12 +276,16 @@ class Analysis:
         """Files not analysed yet, and not tests, that mention a method name a call on an untyped
         parameter resolves by (``Ref("duck")``): their classes may answer to it too, which
         stops the resolution, or they call it. Asked for ``names`` (the methods on a path whose
-        callers are wanted) and for every such call's name that some analysed class answers
-        to: which class answers must not depend on what the byte scan parsed."""
+        callers are wanted) and for every such call's name, while the analysed classes that
+        answer to it are one family: which class answers must not depend on what the byte scan
+        parsed. A name two families answer to already never resolves. Names of the standard
+        library's objects are no duck names (``catalog.duck_method``): on pdd these questions
+        had 766 files parsed instead of 465 while ``resolve`` (a path's, in 406 of its files)
+        and ``execute`` were asked, 500 without them."""
         wanted = set(names)
         for func in index.functions.values():
-            wanted.update(c.callee.name for c in func.facts.calls if c.callee.kind == "duck" and c.callee.name in index.methods_named)
-        wanted -= self.chased_ducks
+            wanted.update(c.callee.name for c in func.facts.calls if c.callee.kind == "duck")
+        wanted = {n for n in wanted - self.chased_ducks if index.duck_resolvable(n)}
         if not wanted:
             return []
         self.chased_ducks |= wanted

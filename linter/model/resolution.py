@@ -491,17 +491,30 @@ class Resolution:
             f for f in self.methods_named.get(name, ())
             if not f.file.is_test and self.same_program(where.file, f.file)
         ]
-        if not candidates:
-            return []
-        owners = {(f.file.path, f.facts.class_name) for f in candidates}
+        return candidates if self._one_family(candidates) else []
+
+    def _one_family(self, methods: list[Func]) -> bool:
+        """Whether exactly one of ``methods`` defines its name without inheriting it from a
+        class of another: they are one class's method and its subclasses' overrides."""
+        owners = {(f.file.path, f.facts.class_name) for f in methods}
         tops = 0
-        for f in candidates:
+        for f in methods:
             klass = f.file.classes.get(f.facts.class_name)
             if klass is None:
-                return []
+                return False
             if not any((bf.path, bk.name) in owners for bf, bk in list(self.mro(f.file, klass))[1:]):
                 tops += 1  # defines the name without inheriting it from another candidate
-        return candidates if tops == 1 else []
+        return tops == 1
+
+    def duck_resolvable(self, name: str) -> bool:
+        """Whether a call of ``name`` on an untyped parameter resolves in some program of the
+        tree (``duck_targets``): its non-test methods there are one family. More files can only
+        add families, so a name with two already never resolves and needs no more files."""
+        programs: dict[tuple[str, str], list[Func]] = {}
+        for f in self.methods_named.get(name, ()):
+            if not f.file.is_test:
+                programs.setdefault(self.program(f.file), []).append(f)
+        return any(self._one_family(methods) for methods in programs.values())
 
     @cached_property
     def methods_named(self) -> dict[str, list[Func]]:
