@@ -284,7 +284,8 @@ class Analysis:
         and ``execute`` were asked, 500 without them."""
         wanted = set(names)
         for func in index.functions.values():
-            wanted.update(c.callee.name for c in func.facts.calls if c.callee.kind == "duck")
+            wanted.update(index.duck_name(c.callee) for c in func.facts.calls if c.callee.kind in ("duck", "result"))
+        wanted.discard("")
         wanted = {n for n in wanted - self.chased_ducks if index.duck_resolvable(n)}
         if not wanted:
             return []

@@ -471,6 +471,8 @@ class Resolution:
         if ref.kind == "duck":
             return self.duck_targets(ref.name, where)
         callee = self.resolve_function(ref, where)
+        if callee is None and self.duck_name(ref):
+            return self.duck_targets(self.duck_name(ref), where)
         if callee is not None or ref.kind != "result":
             return [callee] if callee is not None else []
         maker, _, method = ref.name.partition(":")
@@ -479,6 +481,25 @@ class Resolution:
             return []
         found = (self.resolve_function(Ref("name", f"{c}.{method}"), where) for c in made)
         return list({f.id: f for f in found if f is not None}.values())
+
+    def duck_name(self, ref: Ref) -> str:
+        """The method name a call resolves by alone, if any (``duck_targets``): a call on an
+        untyped parameter, or on what a project function returns when nothing says what that
+        is (MaxKB's ``model = get_model_instance(...)``, then ``model.speech_to_text(...)``: the
+        model comes from a cache filled by a lambda). Not one whose maker is known to return a
+        library's object."""
+        if ref.kind == "duck":
+            return ref.name
+        if ref.kind != "result":
+            return ""
+        maker, _, method = ref.name.partition(":")
+        func = self.function_named(maker)
+        if func is None or not cat.duck_method(method) or self.returned_classes(maker):
+            return ""
+        # a class it builds that is not the project's (``return OpenAI()``): a library's object;
+        # "()f" is the result of another call, which said nothing either
+        made = (func.facts.returns_type,) if func.facts.returns_type else func.facts.returns_types
+        return "" if any(not m.startswith("()") for m in made) else method
 
     def duck_targets(self, name: str, where: Func) -> list[Func]:
         """The methods a call on a parameter of no known type may run (``Ref("duck")``:
