@@ -92,6 +92,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from linter.analysis.catalog import SDK_REGISTRIES
 from linter.analysis.facts import Registration
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
@@ -157,6 +158,8 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
                 "(register once at module level or in main() if this is set-up code)"
             )
     registry = reg.registry
+    if registry in SDK_REGISTRIES:
+        return _sdk_finding(index, func, reg, confidence, evidence)
     if registry == "kwarg:callbacks":
         message = (
             "per-call `callbacks=` is not per call: litellm appends these handlers to its global "
@@ -187,6 +190,31 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
     if reg.targets:
         removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
         evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))
+    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), payload=Payload(func.id))
+
+
+def _sdk_finding(index: ProjectIndex, func: Func, reg: Registration, confidence: Confidence, evidence: list[Text | str]) -> Diagnostic:
+    """Another SDK's process-wide registry (LlamaIndex's): what it does, and its per-request form.
+    Its handlers run in the caller, so there is no logging thread to blame, nor a litellm fix."""
+    registry = reg.registry.replace("llama_index.core.settings.", "llama_index.core.")
+    if reg.op.startswith("call:"):
+        message = (
+            f"`{reg.op[5:]}()` replaces LlamaIndex's process-wide global handler at request time: every "
+            "`CallbackManager` built after it, for any request, adds that handler, so one request's events "
+            "reach the handler another request installed. Call it once at start-up, and pass "
+            "`callback_manager=CallbackManager([handler])` to the engine or index built for the request"
+        )
+    else:
+        what = "replaced" if reg.op == "assign" else f"changed ({_op(reg.op.removeprefix('manager:'))})"
+        message = (
+            f"`{registry}` is {what} at request time: LlamaIndex's `Settings` hold one callback manager for "
+            "the whole process, and every index, engine and LLM built or run without its own takes it, so a "
+            "concurrent request's events reach this request's handlers and this one's reach whichever manager "
+            "is set next. Pass `callback_manager=CallbackManager([handler])` to the index, query engine or "
+            "chat engine built for the request"
+        )
+    if reg.targets:
+        evidence.append(("removes: " if "remove" in reg.op else "handlers: ") + ", ".join(str(t) for t in reg.targets))
     return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), payload=Payload(func.id))
 
 

@@ -129,7 +129,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.analysis.catalog import CONFIG_ATTRIBUTES
+from linter.analysis.catalog import CONFIG_ATTRIBUTES, LLAMA_INDEX_SETTING_NAMES, sdk_config_advice
 from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
@@ -164,6 +164,13 @@ TOKENS = AnyOf(
     rb"vertexai\.init\(",  # ``vertexai.init(project=..., credentials=...)``
     rb"aiplatform\.init\(",
     rb"set_llm_cache",
+    # issue 19: LlamaIndex's Settings (also the object it holds: ``Settings.llm.api_key =``) and
+    # legacy installers, LangChain's globals and legacy module attributes
+    rb"Settings\.(?:" + b"|".join(n.encode() for n in LLAMA_INDEX_SETTING_NAMES) + rb")\b[\w.]*\s*[-+]?=[^=]",
+    rb"set_global_(?:service_context|tokenizer)\(",
+    rb"set_debug",
+    rb"set_verbose",
+    rb"langchain\.(?:llm_cache|debug|verbose)\s*=[^=]",
     rb"able_cache\(",  # enable_cache( / disable_cache(
 )
 
@@ -231,6 +238,7 @@ def _restores(later: Access, write: Access) -> bool:
 
 
 def _label(target: str, write: Access) -> str:
+    target = target.replace("llama_index.core.settings.Settings", "llama_index.core.Settings")
     if target == "os.environ":
         return "os.environ" + ("[...]" if write.how in ("item", "delete") else "." + write.how.removeprefix("method:") + "()")
     return target + ("()" if write.how == "call" else "")
@@ -267,6 +275,7 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # request is sent with another's; reported only with --preview (a reader outside the
     # program's visible code, or one the model does not know, would still take it)
     unread = index.unread_variable(func, write) if varying.request_data else None
+    advice = sdk_config_advice(target)
     if unread is not None:
         confidence = Confidence.LOW
         evidence.append(unread)
@@ -274,6 +283,17 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
             f"`{label}` writes a request's value into the process-wide environment, where every thread and "
             "task shares it; no code here reads it back (each client is handed the value), but any "
             "code that falls back to the variable would get another request's value. Pass it per call only"
+        )
+    elif advice is not None:
+        # another SDK's settings (LlamaIndex, LangChain): say what shares them and the per-request form
+        shared, instead = advice
+        value = "value (another tenant's key)" if _secret(write) else "value"
+        which = (
+            f"this request's {value}" if varying.request_data else "a value other code also writes (whoever wrote last decides)"
+        )
+        message = (
+            f"`{label}` writes process-wide configuration at request time: {shared}, so a concurrent "
+            f"request can run with {which}. {instead}"
         )
     elif varying.request_data:
         value = "value (another tenant's key)" if _secret(write) else "value"
