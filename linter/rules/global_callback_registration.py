@@ -1,4 +1,4 @@
-"""LLM002 global-callback-registration: litellm's global callback lists changed at request time.
+"""LLM002 global-callback-registration: an LLM SDK's global callback registry (litellm's lists, LlamaIndex's callback manager) changed at request time.
 
 ## What it does
 Finds code that mutates litellm's process-wide callback registries — `litellm.callbacks`,
@@ -22,6 +22,17 @@ lost events: dispatch happens after the lock is released). Two threads running
 Per-call `callbacks=[h]` is appended to five global lists and stays there: every later call
 fires it, and after 100 entries new ones are silently dropped.
 
+LlamaIndex keeps one callback manager for the whole process in `Settings.callback_manager`
+(llama-index-core 0.14): every index, query or chat engine and LLM built or run without its own
+`callback_manager=` takes it, and reading `Settings.llm` hands the shared LLM the manager of the
+moment. Replacing it per request (`Settings.callback_manager = CallbackManager([handler])`), or
+`add_handler` / `remove_handler` / `set_handlers` on it, sends a concurrent request's events to
+this request's handler: measured with real llama-index-core (`MockLLM`, two threads swapping it
+per request, 20 rounds each), 20 of 40 events went to the other request's handler and the same
+number never reached their own. `set_global_handler(...)` given a request's values is reported
+too: `CallbackManager` adds that global handler to every manager built after it (given only
+literals, every call installs the same kind of handler, and it is not reported).
+
 Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
 called from those are start-up code and are not reported. A registration run by every
 construction of a class is reported at medium confidence (the last object built takes the
@@ -42,6 +53,15 @@ Register handlers once at start-up; feed per-agent accounting from the call's ow
 (`resp.usage`, `resp._hidden_params["response_cost"]`), or pass
 `success_callback=[handler.log_success_event]` per call (sync path: see the README for the
 litellm priming caveat).
+
+LlamaIndex: give the request's handlers to what the request builds, and set
+`Settings.callback_manager` (or `set_global_handler`) once at start-up, if at all:
+
+```python
+async def ask(question, handler):
+    engine = INDEX.as_query_engine(callback_manager=CallbackManager([handler]))
+    return engine.query(question)
+```
 
 ## Fix safety
 Unsafe (the handler now runs in the caller, right after the call, instead of on litellm's
@@ -82,7 +102,8 @@ events are not delivered by the rewrite. (Per-call `success_callback=[h.log_succ
 not used instead: on the sync path it fires only once litellm's hidden `customLogger` global has
 been set, 0/400 events in a cold process.)
 
-No automatic fix (the finding says why) for handlers that read the start/end time or other
+No automatic fix for LlamaIndex's callback manager and global handler. No automatic fix (the
+finding says why) for handlers that read the start/end time or other
 `kwargs` keys (simple shape), registering methods that do anything else or that register values
 they compute themselves (environment callback names: register those once at start-up), and calls
 that may stream.
@@ -103,7 +124,7 @@ from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM002"
 NAME = "global-callback-registration"
-SUMMARY = "litellm's global callback registries mutated at request time"
+SUMMARY = "An LLM SDK's global callback registries (litellm, LlamaIndex) mutated at request time"
 TOKENS = REGISTRATION
 
 _DISPATCH = (
