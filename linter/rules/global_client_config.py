@@ -309,13 +309,16 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
         # another SDK's settings (LlamaIndex, LangChain): say what shares them and the per-request form
         shared, instead = advice
         value = "value (another tenant's key)" if _secret(write) else "value"
-        which = (
-            f"this request's {value}" if varying.request_data else "a value other code also writes (whoever wrote last decides)"
-        )
-        message = (
-            f"`{label}` writes process-wide configuration at request time: {shared}, so a concurrent "
-            f"request can run with {which}. {instead}"
-        )
+        if varying.request_data:
+            message = (
+                f"`{label}` writes process-wide configuration at request time: {shared}, so a concurrent "
+                f"request can run with this request's {value}. {instead}"
+            )
+        else:
+            message = (
+                f"`{label}` writes process-wide configuration at request time, and other code writes a "
+                f"different value: {shared}, so a concurrent request can run with either. {instead}"
+            )
     elif varying.request_data:
         value = "value (another tenant's key)" if _secret(write) else "value"
         message = (
