@@ -288,6 +288,13 @@ CONFIG_ATTRIBUTES = frozenset(
     # Alibaba's DashScope SDK (Qwen models): read on every call that is not given its own
     # (dashscope 2.0.2: common/api_key.py get_default_api_key, the HTTP and WebSocket clients' URLs)
     + [f"dashscope.{n}" for n in ("api_key", "api_key_file_path", "base_http_api_url", "base_websocket_api_url")]
+    # issue 19 (h19a): LlamaIndex's ``Settings`` and LangChain's legacy module attributes
+    # (``LLAMA_INDEX_SETTINGS`` / ``LANGCHAIN_ATTRIBUTES`` below; listed here by name, as they are read)
+    + [f"{s}.{n}" for s in ("llama_index.core.Settings", "llama_index.core.settings.Settings") for n in (
+        "llm", "embed_model", "tokenizer", "node_parser", "text_splitter", "transformations", "chunk_size",
+        "chunk_overlap", "context_window", "num_output", "prompt_helper",
+    )]
+    + [f"langchain.{n}" for n in ("llm_cache", "debug", "verbose")]
 )
 ENVIRON = "os.environ"
 # module-level names that hold the current request's data (context-local proxies), and
@@ -396,12 +403,81 @@ CONFIG_FUNCTIONS = frozenset(
         # config runs as the last embedder's service account
         "vertexai.init",
         "google.cloud.aiplatform.init",
-        "langchain.globals.set_llm_cache",
-        "langchain_core.globals.set_llm_cache",
+        # issue 19 (h19a): LangChain's globals (``LANGCHAIN_GLOBALS``), LlamaIndex's legacy
+        # ServiceContext installer and global tokenizer
+        *(f"{m}.{f}" for m in ("langchain.globals", "langchain_core.globals") for f in ("set_llm_cache", "set_debug", "set_verbose")),
+        "llama_index.core.set_global_service_context",
+        "llama_index.core.settings.set_global_service_context",
+        "llama_index.core.service_context.set_global_service_context",
+        "llama_index.core.set_global_tokenizer",
         "litellm.enable_cache",
         "litellm.disable_cache",
     ]
 )
+# ---- issue 19, LlamaIndex and LangChain (helper h19a) --------------------------------------
+# LlamaIndex's ``Settings`` (llama-index-core 0.14, ``llama_index/core/settings.py``): one object
+# for the whole process. Every index, engine, retriever and LLM built without its own ``llm=`` /
+# ``embed_model=`` / ``callback_manager=`` takes these, and reading ``Settings.llm`` hands the LLM
+# the global callback manager. The two paths it is imported from:
+LLAMA_INDEX_SETTINGS = ("llama_index.core.Settings", "llama_index.core.settings.Settings")
+LLAMA_INDEX_SETTING_NAMES = (
+    "llm", "embed_model", "tokenizer", "node_parser", "text_splitter", "transformations", "chunk_size",
+    "chunk_overlap", "context_window", "num_output", "prompt_helper",
+)
+# the objects the Settings hold: an attribute written on one (``Settings.llm.api_key = key``)
+# changes the object every component shares, as a write of the setting itself does
+LLAMA_INDEX_SHARED_OBJECTS = frozenset(f"{s}.{n}" for s in LLAMA_INDEX_SETTINGS for n in ("llm", "embed_model"))
+# callback registries of other SDKs than litellm: LlamaIndex's global callback manager, and the
+# legacy global handler that ``CallbackManager.__init__`` adds to every manager built after it.
+# Their handlers run in the caller, not on a logging thread: they are not litellm callbacks
+# (``model.callbacks``, LLM003 / LLM004 / LLM007 keep to litellm's lists)
+SDK_REGISTRIES = frozenset(
+    [f"{s}.callback_manager" for s in LLAMA_INDEX_SETTINGS] + ["llama_index.core.global_handler"]
+)
+# methods of a ``CallbackManager`` that change its handlers (on the global one: for everybody)
+SDK_REGISTRY_METHODS = frozenset(["add_handler", "remove_handler", "set_handlers"])
+# functions that install a process-wide handler, and the registry they change
+SDK_REGISTERING_FUNCTIONS = {
+    "llama_index.core.set_global_handler": "llama_index.core.global_handler",
+    "llama_index.core.callbacks.global_handlers.set_global_handler": "llama_index.core.global_handler",
+}
+# LangChain's process-wide switches (langchain_core 1.x ``globals.py``, and the legacy
+# ``langchain`` module attributes that ``langchain.globals`` still reads): the LLM cache every
+# model without its own ``cache=`` uses, and the debug / verbose flags every chain reads
+LANGCHAIN_GLOBALS = frozenset(
+    f"{m}.{f}" for m in ("langchain.globals", "langchain_core.globals") for f in ("set_llm_cache", "set_debug", "set_verbose")
+)
+LANGCHAIN_ATTRIBUTES = frozenset(f"langchain.{n}" for n in ("llm_cache", "debug", "verbose"))
+# What each SDK's process-wide settings do and what to use instead, for the messages: the
+# prefix of the setting's name -> (what is shared, the per-request form)
+SDK_CONFIG_ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("llama_index.",),
+        "LlamaIndex's `Settings` is one object for the whole process: every index, engine and LLM "
+        "built or run without its own takes its llm, embed_model and callback manager from there",
+        "Pass `llm=` / `embed_model=` / `callback_manager=` to the index, query engine or chat engine "
+        "built for the request, and set `Settings` once at start-up",
+    ),
+    (
+        ("langchain.", "langchain_core."),
+        "LangChain's globals are one value for every model and chain in the process",
+        "Pass `cache=` to the model, `verbose=` to the chain and handlers per call "
+        "(`config={\"callbacks\": [...]}`), and set the globals once at start-up",
+    ),
+)
+
+
+def sdk_config_advice(target: str) -> tuple[str, str] | None:
+    """What an SDK's process-wide setting ``target`` is shared by and what to use instead, for an
+    SDK whose settings are not litellm's or openai's (None for those)."""
+    for prefixes, shared, instead in SDK_CONFIG_ADVICE:
+        if target.startswith(prefixes):
+            return shared, instead
+    return None
+
+
+# ---- end of issue 19, LlamaIndex and LangChain ---------------------------------------------
+
 # litellm.completion keyword that carries each config attribute per call
 PER_CALL_CONFIG = {
     "litellm.api_key": "api_key",

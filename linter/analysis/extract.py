@@ -1440,6 +1440,14 @@ class _Extractor:
             if ref.kind == "name" and ref.name in cat.CONFIG_ATTRIBUTES and not ctx.in_class_body:
                 self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx, value)
                 return out
+            if ref.kind == "name" and ref.name.rpartition(".")[0] in cat.LLAMA_INDEX_SHARED_OBJECTS and not ctx.in_class_body:
+                # ``Settings.llm.api_key = key``: the one LLM every component shares is changed
+                self.config_write(ref.name, "assign" if how == "assign" else how, stmt, ctx, value)
+                return out
+            if ref.kind == "name" and ref.name in cat.SDK_REGISTRIES and not ctx.in_class_body:
+                # ``Settings.callback_manager = CallbackManager([h])``: another SDK's registry
+                self.registration(ref.name, "assign" if how == "assign" else "augmented", stmt, ctx, value)
+                return out
             if ref.kind == "name" and ref.name in self.catalog.registries:
                 op = "assign" if how == "assign" else "augmented"
                 self.registration(ref.name, op, stmt, ctx, value)
@@ -2369,6 +2377,9 @@ class _Extractor:
                 self.registration(base.name, f"manager:{method}", node, ctx, targets=[a.value for a in args])
             elif base.kind == "name" and base.name in self.catalog.registries:
                 pass
+            elif base.kind == "name" and base.name in cat.SDK_REGISTRIES and method in cat.SDK_REGISTRY_METHODS:
+                # ``Settings.callback_manager.add_handler(h)``: the process-wide manager's handlers
+                self.registration(base.name, f"manager:{method}", node, ctx, targets=[a.value for a in args])
             elif base.kind == "name" and base.name == cat.ENVIRON:
                 if method in cat.ENVIRON_METHODS:
                     positional = [a.value for a in args if a.keyword is None and not a.star]
@@ -2393,6 +2404,10 @@ class _Extractor:
             for a in args:
                 added = _join(added, self.value_source(a.value, ctx))
             self.fill(fn, func.value.id, added)  # type: ignore[attr-defined]
+        if ref.kind == "name" and ref.name in cat.SDK_REGISTERING_FUNCTIONS and not all(_is_literal(a.value) for a in args):
+            # ``set_global_handler("langfuse", user_id=uid)``: a handler for every callback manager
+            # built after it (given only literals, every call installs the same kind of handler)
+            self.registration(cat.SDK_REGISTERING_FUNCTIONS[ref.name], f"call:{ref.name.rsplit('.', 1)[-1]}", node, ctx)
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             positional = [a.value for a in args if a.keyword is None and not a.star]
             key = _string(positional[0]) if positional and ref.name in ("os.putenv", "os.unsetenv") else ""

@@ -37,7 +37,12 @@ _OTHER_REGISTRATION = re.compile(
     rb"import\b[^\n]*\b(?:" + _REGISTRIES + rb")\b"
     + rb"|logging_callback_manager\b" + _WS + rb"\." + _WS + rb"(?:add_|remove_|_reset)"
     + rb"|[\"']callbacks[\"']" + _WS + rb"[:\]]"
+    # issue 19: LlamaIndex's process-wide callback manager replaced or changed
+    + rb"|callback_manager" + _WS + rb"(?:=(?!=)|\." + _WS + rb"(?:" + _words(cat.SDK_REGISTRY_METHODS) + rb")\b)"
 )
+# LlamaIndex's global handler (``set_global_handler("simple")``, ``llama_index.core.global_handler = h``):
+# such a file need not say "callback"
+_GLOBAL_HANDLER = re.compile(rb"global_handler\b")
 _REGISTRY_WORDS = tuple(sorted({n.rsplit(".", 1)[-1].encode() for n in cat.REGISTRIES}))
 
 
@@ -46,11 +51,14 @@ class RegistryMutation:
     """A token that is not a regex: a mutation of one of litellm's callback registries as the
     facts see one (``litellm.callbacks = [...]``, ``+=``, ``[i] =``, ``del``, ``.append(...)``;
     not ``self.callbacks``), a registry imported by name, the callback manager's add_/remove_,
-    a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key."""
+    a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key;
+    LlamaIndex's global callback manager or global handler changed."""
 
-    gate = frozenset([b"callback"])
+    gate = frozenset([b"callback", b"global_handler"])
 
     def matches(self, data: bytes) -> bool:
+        if b"global_handler" in data and _GLOBAL_HANDLER.search(data):
+            return True
         if b"callback" not in data:
             return False
         for word in _REGISTRY_WORDS:

@@ -84,7 +84,7 @@ from typing import Iterable
 from linter.analysis import catalog as cat
 from linter.analysis.facts import Access, Call, ClassFacts, FileFacts, Ref
 from linter.diagnostics import Loc, Text, join, text
-from linter.model.context import Context
+from linter.model.context import Context, cached_without_arguments
 from linter.model.func import Func, parameter_for
 
 
@@ -258,6 +258,14 @@ class ConfigValues(Context):
             for _key, source, deps in call.args:
                 out = _join(out, self._resolve(func, source, deps, closed=False))
             return out
+        if callee is None and _library_class(call.callee):
+            # ``OpenAI(model="gpt-4o-mini")``, ``HuggingFaceEmbedding(model_name=...)``: a library's
+            # object made of these arguments (issue 19: LlamaIndex's Settings hold such objects; one
+            # built alike for every request is the same setting for all of them)
+            out = ("literal:", frozenset())
+            for _key, source, deps in call.args:
+                out = _join(out, self._resolve(func, source, deps, closed=False))
+            return out
         if callee is None or callee.facts.is_generator:
             if call.callee.kind == "self" and "." in call.callee.name and func.facts.class_name:
                 # ``self.key.get_secret_value()``: a method of an attribute's value (not a project
@@ -270,6 +278,9 @@ class ConfigValues(Context):
                         out = _join(out, self._resolve(func, source, deps, closed=False))
                     return out
             return (("request:" if call.callee.kind == "self" else "unknown:") + fallback, frozenset())
+        if cached_without_arguments(callee):
+            # run once for the process (the first caller's arguments): every caller gets that result
+            return (f"process:{fallback} (cached once for the process)", frozenset())
         summary = _BOTTOM
         for target in (callee, *self.overrides(callee)):
             summary = _join(summary, self._summary(target))
@@ -372,6 +383,9 @@ class ConfigValues(Context):
         param = parameter_for(callee, key)
         if param is None:
             return unknown
+        if cached_without_arguments(callee):
+            # run once for the process (the first caller's arguments): every caller gets that result
+            return (f"process:{fallback} (cached once for the process)", frozenset())
         summary = _BOTTOM
         for target in (callee, *self.overrides(callee)):
             filled = target.facts.fills.get(param)
@@ -1404,3 +1418,12 @@ def _join_all(parts: list[tuple[str, tuple[str, ...]]]) -> tuple[str, tuple[str,
 def _environ_as_one(key: tuple[str, str]) -> tuple[str, str]:
     """``os.putenv(k, v)`` sets the same variable as ``os.environ[k] = v``."""
     return (cat.ENVIRON, key[1]) if key[0] in ("os.putenv", "os.unsetenv") else key
+
+
+def _library_class(ref: Ref) -> bool:
+    """A class of an imported library, by its name: a CapWords last part (PEP 8) under
+    lower-case modules (``llama_index.llms.openai.OpenAI``), not a constant (``DEFAULTS()``)."""
+    if ref.kind != "name" or "." not in ref.name:
+        return False
+    *modules, last = ref.name.split(".")
+    return last[:1].isupper() and not last.isupper() and all(m[:1].islower() or m[:1] == "_" for m in modules)

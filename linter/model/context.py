@@ -169,7 +169,7 @@ class Context(Network):
         if (
             func.file.is_test
             or func.facts.one_shot
-            or _cached_without_arguments(func)
+            or cached_without_arguments(func)
             or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
             or any(self.is_cli_command(d) for d in func.facts.decorators)
@@ -726,13 +726,18 @@ def once_per_process(memo: str) -> bool:
     return bool(memo) and not memo.startswith("self.") and not memo.endswith("[...]")
 
 
-def _cached_without_arguments(func: Func) -> bool:
+def cached_without_arguments(func: Func) -> bool:
     """A cached function (``functools.cache``, ``st.cache_resource``) that takes no arguments:
     its body runs once per process. A cache runs it once per distinct arguments, so one given a
     visitor's key runs for every visitor (``@st.cache_resource def sandbox(e2b_key)``): its
-    callers decide, as for any function."""
-    cached = any(d in cat.CACHE_DECORATORS or d in cat.STREAMLIT_CACHES for d in func.facts.decorators)
-    return cached and not [p for p in func.facts.params if p not in ("self", "cls")]
+    callers decide, as for any function. Streamlit's caches leave out of the key the parameters
+    named with a leading underscore (``def initialize_model(_api_key)``): with only such
+    parameters the body runs once, for the first caller, and every later one gets that result."""
+    decorators = func.facts.decorators
+    streamlit = any(d in cat.STREAMLIT_CACHES for d in decorators)
+    if not streamlit and not any(d in cat.CACHE_DECORATORS for d in decorators):
+        return False
+    return not [p for p in func.facts.params if p not in ("self", "cls") and not (streamlit and p.startswith("_"))]
 
 
 _PROCESS_HOWS = ("process pool", "process", "process initializer")

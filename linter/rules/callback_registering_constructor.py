@@ -156,8 +156,8 @@ def _construction_registrations(index: ProjectIndex, file, class_name: str) -> l
         if index.runs_once(fn):
             continue  # registers once per process (cached, one-shot), not once per construction
         for reg in fn.facts.registrations:
-            if reg.registry.startswith("kwarg:"):
-                continue
+            if reg.registry.startswith("kwarg:") or reg.registry in cat.SDK_REGISTRIES:
+                continue  # another SDK's registry is replaced, not grown: LLM002 reports the write
             needed = _needed_at_hook(index, fn, edges, reg.guards)
             if needed is None:
                 continue  # its branch needs an argument the calls on the way never pass

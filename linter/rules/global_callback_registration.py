@@ -1,4 +1,4 @@
-"""LLM002 global-callback-registration: litellm's global callback lists changed at request time.
+"""LLM002 global-callback-registration: an LLM SDK's global callback registry (litellm's lists, LlamaIndex's callback manager) changed at request time.
 
 ## What it does
 Finds code that mutates litellm's process-wide callback registries — `litellm.callbacks`,
@@ -22,6 +22,17 @@ lost events: dispatch happens after the lock is released). Two threads running
 Per-call `callbacks=[h]` is appended to five global lists and stays there: every later call
 fires it, and after 100 entries new ones are silently dropped.
 
+LlamaIndex keeps one callback manager for the whole process in `Settings.callback_manager`
+(llama-index-core 0.14): every index, query or chat engine and LLM built or run without its own
+`callback_manager=` takes it, and reading `Settings.llm` hands the shared LLM the manager of the
+moment. Replacing it per request (`Settings.callback_manager = CallbackManager([handler])`), or
+`add_handler` / `remove_handler` / `set_handlers` on it, sends a concurrent request's events to
+this request's handler: measured with real llama-index-core (`MockLLM`, two threads swapping it
+per request, 20 rounds each), 20 of 40 events went to the other request's handler and the same
+number never reached their own. `set_global_handler(...)` given a request's values is reported
+too: `CallbackManager` adds that global handler to every manager built after it (given only
+literals, every call installs the same kind of handler, and it is not reported).
+
 Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
 called from those are start-up code and are not reported. A registration run by every
 construction of a class is reported at medium confidence (the last object built takes the
@@ -42,6 +53,15 @@ Register handlers once at start-up; feed per-agent accounting from the call's ow
 (`resp.usage`, `resp._hidden_params["response_cost"]`), or pass
 `success_callback=[handler.log_success_event]` per call (sync path: see the README for the
 litellm priming caveat).
+
+LlamaIndex: give the request's handlers to what the request builds, and set
+`Settings.callback_manager` (or `set_global_handler`) once at start-up, if at all:
+
+```python
+async def ask(question, handler):
+    engine = INDEX.as_query_engine(callback_manager=CallbackManager([handler]))
+    return engine.query(question)
+```
 
 ## Fix safety
 Unsafe (the handler now runs in the caller, right after the call, instead of on litellm's
@@ -82,7 +102,8 @@ events are not delivered by the rewrite. (Per-call `success_callback=[h.log_succ
 not used instead: on the sync path it fires only once litellm's hidden `customLogger` global has
 been set, 0/400 events in a cold process.)
 
-No automatic fix (the finding says why) for handlers that read the start/end time or other
+No automatic fix for LlamaIndex's callback manager and global handler. No automatic fix (the
+finding says why) for handlers that read the start/end time or other
 `kwargs` keys (simple shape), registering methods that do anything else or that register values
 they compute themselves (environment callback names: register those once at start-up), and calls
 that may stream.
@@ -92,6 +113,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from linter.analysis.catalog import SDK_REGISTRIES
 from linter.analysis.facts import Registration
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
@@ -102,7 +124,7 @@ from linter.project import Func, ProjectIndex, Where
 
 CODE = "LLM002"
 NAME = "global-callback-registration"
-SUMMARY = "litellm's global callback registries mutated at request time"
+SUMMARY = "An LLM SDK's global callback registries (litellm, LlamaIndex) mutated at request time"
 TOKENS = REGISTRATION
 
 _DISPATCH = (
@@ -157,6 +179,8 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
                 "(register once at module level or in main() if this is set-up code)"
             )
     registry = reg.registry
+    if registry in SDK_REGISTRIES:
+        return _sdk_finding(index, func, reg, confidence, evidence)
     if registry == "kwarg:callbacks":
         message = (
             "per-call `callbacks=` is not per call: litellm appends these handlers to its global "
@@ -187,6 +211,31 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
     if reg.targets:
         removing = reg.op in ("remove", "pop") or reg.op.startswith("manager:remove")
         evidence.append(("removes: " if removing else "handlers: ") + ", ".join(str(t) for t in reg.targets))
+    return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), payload=Payload(func.id))
+
+
+def _sdk_finding(index: ProjectIndex, func: Func, reg: Registration, confidence: Confidence, evidence: list[Text | str]) -> Diagnostic:
+    """Another SDK's process-wide registry (LlamaIndex's): what it does, and its per-request form.
+    Its handlers run in the caller, so there is no logging thread to blame, nor a litellm fix."""
+    registry = reg.registry.replace("llama_index.core.settings.", "llama_index.core.")
+    if reg.op.startswith("call:"):
+        message = (
+            f"`{reg.op[5:]}()` replaces LlamaIndex's process-wide global handler at request time: every "
+            "`CallbackManager` built after it, for any request, adds that handler, so one request's events "
+            "reach the handler another request installed. Call it once at start-up, and pass "
+            "`callback_manager=CallbackManager([handler])` to the engine or index built for the request"
+        )
+    else:
+        what = "replaced" if reg.op == "assign" else f"changed ({_op(reg.op.removeprefix('manager:'))})"
+        message = (
+            f"`{registry}` is {what} at request time: LlamaIndex's `Settings` hold one callback manager for "
+            "the whole process, and every index, engine and LLM built or run without its own takes it, so a "
+            "concurrent request's events reach this request's handlers and this one's reach whichever manager "
+            "is set next. Pass `callback_manager=CallbackManager([handler])` to the index, query engine or "
+            "chat engine built for the request"
+        )
+    if reg.targets:
+        evidence.append(("removes: " if "remove" in reg.op else "handlers: ") + ", ".join(str(t) for t in reg.targets))
     return Diagnostic(CODE, NAME, func.file.path, reg.span, message, confidence, tuple(evidence), payload=Payload(func.id))
 
 

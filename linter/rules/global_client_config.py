@@ -7,7 +7,12 @@ Finds writes of configuration that litellm, openai or the process read when a re
 `base_url` / `organization`, DashScope's `dashscope.api_key` / `base_http_api_url`, `os.environ[...] = ...`, `os.environ.update()` /
 `setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, the Vertex AI SDK's
 `vertexai.init(...)` / `aiplatform.init(...)` (its default project, location and credentials),
-langchain's `set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
+LlamaIndex's `Settings` (`Settings.llm`, `embed_model`, `node_parser`, `text_splitter`,
+`chunk_size`, `context_window`, ... and attributes of the LLM or embedding model it holds,
+`Settings.llm.api_key = ...`), its legacy `set_global_service_context(...)` and
+`set_global_tokenizer(...)`, LangChain's `set_llm_cache(...)`, `set_debug(...)`,
+`set_verbose(...)` (`langchain.globals`, `langchain_core.globals`) and the legacy
+`langchain.llm_cache` / `langchain.debug` / `langchain.verbose` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
 script), a thread / executor / task target, a task-queue job run on worker threads (a dramatiq
 actor, a Temporal activity) or an `async def`, and the constructor, validator or
@@ -26,6 +31,13 @@ calls, each thread with its own key): a large share of the calls were sent with 
 thread's key (see the README for the numbers). A restore in `finally` undoes a concurrent
 writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
 objects built with different keys leave every agent using the last one's, even in one thread.
+LlamaIndex's `Settings` are one object for the process: an index, engine or LLM built without
+its own `llm=` / `embed_model=` takes them when it is built (measured with real llama-index-core:
+two threads each setting `Settings.llm` to their own `MockLLM`, 20 of 40 answers came from the
+other thread's model). LangChain's globals are read by every model and chain: a tenant's cache
+installed with `set_llm_cache` stored 20 of 40 answers in the other tenant's cache (two threads,
+real langchain-core, `FakeListChatModel`), and `set_debug(True)` for one request printed all
+20 prompts of a request that never asked for it.
 
 Only a value that can differ between requests is a hazard: request data (the current request's
 object, a handler's parameter, a value not known). Values are followed across functions: a
@@ -39,7 +51,10 @@ project function holds what that function puts in it (`originals[k] = os.environ
 the environment: writing it back later is a restore), a module-level table no function writes
 holds what it was built with, and a module-level queue hands out whatever other code put there. A literal or a
 process-wide value (another environment variable, a key typed at the operator's terminal, a
-file, a module constant) written on every request or construction is the same for all of them
+file, a module constant, an object of a library class built from such values, `Settings.llm =
+OpenAI(model="gpt-4o-mini")`, or the result of a Streamlit-cached function whose parameters all
+start with `_`, which Streamlit leaves out of the key) written on every request or construction
+is the same for all of them
 and is not reported, unless other code writes a different value into the same setting (then
 whoever wrote last decides: both writes are reported). Not another value: a restore of the
 saved value (it belongs to the write it undoes), a sibling literal of a function whose branches
@@ -112,6 +127,12 @@ async def chat(req: ChatRequest):
     return await litellm.acompletion(model="gpt-4o-mini", messages=req.messages, api_key=req.tenant_key)
 ```
 
+LlamaIndex: pass `llm=` / `embed_model=` / `callback_manager=` to the index, query engine or
+chat engine built for the request (`INDEX.as_query_engine(llm=OpenAI(model=m, api_key=k))`),
+and set `Settings` once at start-up. LangChain: pass `cache=` to the model, `verbose=` to the
+chain and handlers with the call (`config={"callbacks": [handler]}` or a `with` block of the
+request's own), and set the globals once at start-up.
+
 ## Fix safety
 Unsafe (the global keeps its previous value, which other code may have relied on): applied by
 `llmlint fix --rule global-client-config` or `--unsafe-fixes`. For `litellm.api_key`,
@@ -121,7 +142,7 @@ litellm calls: the write is removed (with a save and restore of the same global 
 any) and the value is passed to every litellm call of the function as the matching keyword.
 Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
 with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
-openai and dashscope globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
+openai and dashscope globals, LlamaIndex's `Settings` and LangChain's globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
 """
 
@@ -129,7 +150,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.analysis.catalog import CONFIG_ATTRIBUTES
+from linter.analysis.catalog import CONFIG_ATTRIBUTES, LLAMA_INDEX_SETTING_NAMES, sdk_config_advice
 from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
@@ -164,6 +185,13 @@ TOKENS = AnyOf(
     rb"vertexai\.init\(",  # ``vertexai.init(project=..., credentials=...)``
     rb"aiplatform\.init\(",
     rb"set_llm_cache",
+    # issue 19: LlamaIndex's Settings (also the object it holds: ``Settings.llm.api_key =``) and
+    # legacy installers, LangChain's globals and legacy module attributes
+    rb"Settings\.(?:" + b"|".join(n.encode() for n in LLAMA_INDEX_SETTING_NAMES) + rb")\b[\w.]*\s*[-+]?=[^=]",
+    rb"set_global_(?:service_context|tokenizer)\(",
+    rb"set_debug",
+    rb"set_verbose",
+    rb"langchain\.(?:llm_cache|debug|verbose)\s*=[^=]",
     rb"able_cache\(",  # enable_cache( / disable_cache(
 )
 
@@ -231,6 +259,7 @@ def _restores(later: Access, write: Access) -> bool:
 
 
 def _label(target: str, write: Access) -> str:
+    target = target.replace("llama_index.core.settings.Settings", "llama_index.core.Settings")
     if target == "os.environ":
         return "os.environ" + ("[...]" if write.how in ("item", "delete") else "." + write.how.removeprefix("method:") + "()")
     return target + ("()" if write.how == "call" else "")
@@ -267,6 +296,7 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # request is sent with another's; reported only with --preview (a reader outside the
     # program's visible code, or one the model does not know, would still take it)
     unread = index.unread_variable(func, write) if varying.request_data else None
+    advice = sdk_config_advice(target)
     if unread is not None:
         confidence = Confidence.LOW
         evidence.append(unread)
@@ -275,6 +305,20 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
             "task shares it; no code here reads it back (each client is handed the value), but any "
             "code that falls back to the variable would get another request's value. Pass it per call only"
         )
+    elif advice is not None:
+        # another SDK's settings (LlamaIndex, LangChain): say what shares them and the per-request form
+        shared, instead = advice
+        value = "value (another tenant's key)" if _secret(write) else "value"
+        if varying.request_data:
+            message = (
+                f"`{label}` writes process-wide configuration at request time: {shared}, so a concurrent "
+                f"request can run with this request's {value}. {instead}"
+            )
+        else:
+            message = (
+                f"`{label}` writes process-wide configuration at request time, and other code writes a "
+                f"different value: {shared}, so a concurrent request can run with either. {instead}"
+            )
     elif varying.request_data:
         value = "value (another tenant's key)" if _secret(write) else "value"
         message = (
