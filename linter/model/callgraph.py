@@ -71,7 +71,7 @@ class CallGraph(Resolution):
                 for callee in self.resolve_targets(call.callee, func):
                     # a call of an abstract method runs one of its implementations; ``self.m()``
                     # runs the override of the object's own class (a template method's step)
-                    more = self.implementations(callee) or (self.self_overrides(callee, func) if call.callee.kind == "self" else [])
+                    more = self.implementations(callee) or (self.self_overrides(callee, func) if call.callee.kind == "self" and "." not in call.callee.name else [])
                     for target in (callee, *more):
                         if call.discarded and _unstarted(target):
                             continue  # a generator or coroutine thrown away unstarted: its body never runs

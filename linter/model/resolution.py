@@ -485,9 +485,8 @@ class Resolution:
     def duck_name(self, ref: Ref) -> str:
         """The method name a call resolves by alone, if any (``duck_targets``): a call on an
         untyped parameter, or on what a project function returns when nothing says what that
-        is (MaxKB's ``model = get_model_instance(...)``, then ``model.speech_to_text(...)``: the
-        model comes from a cache filled by a lambda). Not one whose maker is known to return a
-        library's object."""
+        is (``model = workspace_model(ws)``, a cache's entry, then ``model.transcribe(audio)``).
+        Not one whose maker is known to return a library's object."""
         if ref.kind == "duck":
             return ref.name
         if ref.kind != "result":
