@@ -411,6 +411,13 @@ class _Extractor:
                     tables.setdefault(stmt.targets[0].id, []).extend(v for v in stmt.value.values if v is not None)
                 elif len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) and isinstance(stmt.targets[0].value, ast.Name):
                     tables.setdefault(stmt.targets[0].value.id, []).append(stmt.value)  # ``SPEECH["local"] = LocalSpeech``
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+                # ``BOTS: dict[str, type[Bot]] = {...}`` binds and fills a table as the plain
+                # assignment does; the annotation changes nothing the analysis needs
+                self._add_target_names(stmt.target)
+                bound[stmt.target.id] = bound.get(stmt.target.id, 0) + 1
+                if isinstance(stmt.value, ast.Dict):
+                    tables.setdefault(stmt.target.id, []).extend(v for v in stmt.value.values if v is not None)
             elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
                 self._add_target_names(stmt.target)
             elif isinstance(stmt, ast.If):
@@ -468,6 +475,10 @@ class _Extractor:
         if isinstance(func, ast.Name):
             found = ctx.fn.entries.get(func.id)
             return Ref("entry", found) if found else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
+            # ``TABLE[k].from_config(cfg)``: that method of the entry picked ("<table>:<method>")
+            picked = self.picked_table(func.value, ctx)
+            return Ref("entry", f"{picked}:{func.attr}") if picked else None
         picked = self.picked_table(func, ctx)
         return Ref("entry", picked) if picked else None
 
@@ -2508,6 +2519,9 @@ class _Extractor:
             return tuple(r.name for r in refs) if all(r.kind == "name" for r in refs) else ()
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get" and isinstance(func.func.value, ast.Name):
             return fn.tables.get(func.func.value.id, ())
+        if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
+            # ``table[k].from_config(cfg)``: that method of whichever class the table gives
+            return tuple(f"{v}.{func.attr}" for v in self.dispatched(func.value, ctx))
         return ()
 
     def function_alias(self, name: str, ctx: _Ctx) -> tuple[str, ...]:
