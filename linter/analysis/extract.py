@@ -1621,7 +1621,7 @@ class _Extractor:
             if row is not None:
                 access.saved_to = row[0]
                 continue
-            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) for d in prov[1])
+            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) or (whole and _read_from(value, exprs)) for d in prov[1])
             if calls:
                 access.saved_to, access.saved_to_from = "literal:", tuple(calls)
 
@@ -2463,6 +2463,10 @@ class _Extractor:
             saver: Prov = ("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"]))
             if args:
                 fn.savers.append((saver, tuple(a.value for a in args), False))
+                for a in args:
+                    if not a.star and isinstance(a.value, ast.Name) and a.value.id in fn.values and a.value.id not in ("self", "cls"):
+                        # ``save_config(PATH, config)``: the object handed whole, as a receiver is
+                        fn.savers.append((saver, (a.value,), True))
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in fn.values:
                 fn.savers.append((saver, (func.value,), True))  # the object saved whole: its fields name the settings
         if args and text not in _INTROSPECTION:
@@ -3085,6 +3089,13 @@ def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, st
             continue
         todo.extend(ast.iter_child_nodes(n))
     return frozenset(out)
+
+
+def _read_from(value: str, exprs: tuple[ast.expr, ...]) -> bool:
+    """``value`` (as ``_plain_text`` spells it) is read from an object saved whole: a field of it
+    (``config.system.timezone`` of ``save(PATH, config)``), which the object carries to the file."""
+    root, dot, _ = value.partition(".")
+    return bool(dot) and any(isinstance(e, ast.Name) and e.id == root for e in exprs)
 
 
 def _plain_text(node: ast.expr | None) -> str:
