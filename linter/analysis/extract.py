@@ -416,6 +416,13 @@ class _Extractor:
                     tables.setdefault(stmt.targets[0].id, []).extend(v for v in stmt.value.values if v is not None)
                 elif len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) and isinstance(stmt.targets[0].value, ast.Name):
                     tables.setdefault(stmt.targets[0].value.id, []).append(stmt.value)  # ``SPEECH["local"] = LocalSpeech``
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+                # ``BOTS: dict[str, type[Bot]] = {...}`` binds and fills a table as the plain
+                # assignment does; the annotation changes nothing the analysis needs
+                self._add_target_names(stmt.target)
+                bound[stmt.target.id] = bound.get(stmt.target.id, 0) + 1
+                if isinstance(stmt.value, ast.Dict):
+                    tables.setdefault(stmt.target.id, []).extend(v for v in stmt.value.values if v is not None)
             elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
                 self._add_target_names(stmt.target)
             elif isinstance(stmt, ast.If):
@@ -473,6 +480,10 @@ class _Extractor:
         if isinstance(func, ast.Name):
             found = ctx.fn.entries.get(func.id)
             return Ref("entry", found) if found else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
+            # ``TABLE[k].from_config(cfg)``: that method of the entry picked ("<table>:<method>")
+            picked = self.picked_table(func.value, ctx)
+            return Ref("entry", f"{picked}:{func.attr}") if picked else None
         picked = self.picked_table(func, ctx)
         return Ref("entry", picked) if picked else None
 
@@ -1623,7 +1634,7 @@ class _Extractor:
             if row is not None:
                 access.saved_to = row[0]
                 continue
-            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) for d in prov[1])
+            calls = sorted(d for prov, exprs, whole in fn.savers if ({value} if whole else {key, value}) <= mentions(exprs) or (whole and _read_from(value, exprs)) for d in prov[1])
             if calls:
                 access.saved_to, access.saved_to_from = "literal:", tuple(calls)
 
@@ -2492,6 +2503,10 @@ class _Extractor:
             saver: Prov = ("literal:", frozenset([f"s:@{id(node)}:{text or 'a call'}"]))
             if args:
                 fn.savers.append((saver, tuple(a.value for a in args), False))
+                for a in args:
+                    if not a.star and isinstance(a.value, ast.Name) and a.value.id in fn.values and a.value.id not in ("self", "cls"):
+                        # ``save_config(PATH, config)``: the object handed whole, as a receiver is
+                        fn.savers.append((saver, (a.value,), True))
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in fn.values:
                 fn.savers.append((saver, (func.value,), True))  # the object saved whole: its fields name the settings
         if args and text not in _INTROSPECTION:
@@ -2548,6 +2563,9 @@ class _Extractor:
             return tuple(r.name for r in refs) if all(r.kind == "name" for r in refs) else ()
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get" and isinstance(func.func.value, ast.Name):
             return fn.tables.get(func.func.value.id, ())
+        if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
+            # ``table[k].from_config(cfg)``: that method of whichever class the table gives
+            return tuple(f"{v}.{func.attr}" for v in self.dispatched(func.value, ctx))
         return ()
 
     def function_alias(self, name: str, ctx: _Ctx) -> tuple[str, ...]:
@@ -3111,6 +3129,13 @@ def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, st
             continue
         todo.extend(ast.iter_child_nodes(n))
     return frozenset(out)
+
+
+def _read_from(value: str, exprs: tuple[ast.expr, ...]) -> bool:
+    """``value`` (as ``_plain_text`` spells it) is read from an object saved whole: a field of it
+    (``config.system.timezone`` of ``save(PATH, config)``), which the object carries to the file."""
+    root, dot, _ = value.partition(".")
+    return bool(dot) and any(isinstance(e, ast.Name) and e.id == root for e in exprs)
 
 
 def _plain_text(node: ast.expr | None) -> str:

@@ -947,18 +947,41 @@ class ConfigValues(Context):
         callee = self.resolve_function(call.callee, func) if call is not None else None
         if call is not None and callee is None and call.callee.kind == "name":
             self._wants.add(("definition", call.callee.name))  # the byte scan may have skipped its module
-        if call is None or callee is None or not callee.facts.writes_file:
+        place = self._file_place(callee) if call is not None and callee is not None else None
+        if call is None or callee is None or place is None:
             return False
-        place = self._fixpoint(
-            ("writes-file", callee.id),
-            lambda: self._resolve(callee, callee.facts.writes_file, callee.facts.writes_file_from, closed=False),
-        )
         for p in place[1]:  # the callee's parameters: what this call passes decides
             passed = self._argument(callee, call, p)
             if passed is None:
                 return False
             place = _join(place, self._fixpoint(("passed", func.id, dep, p), lambda: self._resolve(func, passed[0], passed[1], closed=True)))
         return _RANK[kind(place[0])] <= 1
+
+    def _file_place(self, func: Func, depth: int = 2) -> Resolved | None:
+        """Where ``func`` overwrites a file, its own parameters left open, or None when it writes
+        none: its own ``writes_file``, or that of a project function it hands the place to, a
+        level or two down (``save_with_backup(path, cfg)`` copies the old file and calls
+        ``save(path, cfg)``, which opens ``path`` for writing)."""
+        if func.facts.writes_file:
+            return self._fixpoint(
+                ("writes-file", func.id), lambda: self._resolve(func, func.facts.writes_file, func.facts.writes_file_from, closed=False)
+            )
+        if depth <= 0:
+            return None
+        for call in func.facts.calls:
+            inner = self.resolve_function(call.callee, func)
+            inner_place = self._file_place(inner, depth - 1) if inner is not None and inner.id != func.id else None
+            if inner is None or inner_place is None:
+                continue
+            place: Resolved = (inner_place[0], frozenset())
+            for p in inner_place[1]:  # what ``func`` passes for the inner function's open parameters
+                passed = self._argument(inner, call, p)
+                if passed is None:
+                    break
+                place = _join(place, self._fixpoint(("place-passed", func.id, call.order, p), lambda: self._resolve(func, passed[0], passed[1], closed=False)))
+            else:
+                return place
+        return None
 
     @cached_property
     def _attribute_writes(self) -> dict[str, list[tuple[Func | None, str, tuple[str, ...]]]]:

@@ -464,9 +464,14 @@ class Resolution:
         method called on a factory's result (``voice_for(kind).speak()``, ``Ref("result")``),
         that method of each class the factory may return that has it; for a call through an
         entry of a module-level mapping (``SPEECH[kind](key)``, ``Ref("entry")``), each of its
-        values (a class: its constructor)."""
+        values (a class: its constructor; ``SPEECH[kind].load(key)``, ``Ref("entry",
+        "<table>:load")``: that method of each value)."""
         if ref.kind == "entry":
-            found = (self.resolve_function(Ref("name", v), where) for v in self.table_values(ref.name))
+            # ``TABLE[k](...)`` calls an entry; ``TABLE[k].from_config(...)`` ("<table>:<method>")
+            # that method of each entry that has it
+            table, _, method = ref.name.partition(":")
+            names = (f"{v}.{method}" if method else v for v in self.table_values(table))
+            found = (self.resolve_function(Ref("name", n), where) for n in names)
             return list({f.id: f for f in found if f is not None}.values())
         if ref.kind == "duck":
             return self.duck_targets(ref.name, where)
