@@ -1705,6 +1705,12 @@ class _Extractor:
                 todo.extend([read, *(a.value for a in _args(n)[2:])])  # type: ignore[arg-type]
                 continue
             if isinstance(n, ast.Call):
+                field = self.validated_field(n, ctx)
+                if field:
+                    # ``get_from_dict_or_env(values, "openai_api_key", "OPENAI_API_KEY")`` in a
+                    # model's validator: the field as the constructions pass it, else the variable
+                    best = _join(best, (self.call_source(n, ctx), frozenset([f"a:{field}"])))
+                    continue
                 called = self.call_source(n, ctx)
                 if called == _PROJECT_CALL:
                     # its callee decides (a project function's returns), with these arguments;
@@ -1786,6 +1792,14 @@ class _Extractor:
             args = _args(node)
             key = _string(args[0].value) if args else None
             return f"process:environment variable `{key or '...'}`"
+        if ref.kind == "name" and ref.name in _ENV_FALLBACKS:
+            # LangChain's ``get_from_dict_or_env(values, "openai_api_key", "OPENAI_API_KEY")``:
+            # the mapping's entry (its arguments, walked too), else the variable
+            args = _args(node)
+            at = _ENV_FALLBACKS[ref.name]
+            named = [a for a in args if a.keyword == "env_key"]
+            key = _string(named[0].value) if named else (_string(args[at].value) if len(args) > at and args[at].keyword is None else None)
+            return f"process:environment variable `{key or '...'}`"
         if ref.kind == "name" and _request_data(ref.name):
             return f"request:the result of `{text}()` (the current request's data)"
         if ref.kind == "name" and (ref.name in _COPIES or ref.name in _WRAPPERS):
@@ -1808,6 +1822,21 @@ class _Extractor:
         if ref.kind in ("name", "self") or (ref.kind == "local" and "." not in text) or (text == "cls" and ctx.cls):
             return _PROJECT_CALL  # a project function's, or a method of an attribute's value (recorded as a ``Call``)
         return ("request:" if root == "self" else "unknown:") + f"the result of `{text}()`"
+
+    def validated_field(self, node: ast.Call, ctx: _Ctx) -> str:
+        """The field a LangChain env fallback reads from a model validator's input mapping
+        (``get_from_dict_or_env(values, "openai_api_key", ...)`` where ``values`` is the mapping
+        a pydantic ``model_validator`` / ``root_validator`` is given), or ""."""
+        text = dotted(node.func)
+        fn = ctx.fn
+        if text is None or not ctx.cls or self.resolve(text, ctx).name not in _ENV_FALLBACKS or not text.endswith("get_from_dict_or_env"):
+            return ""
+        args = _args(node)
+        params = [p for p in fn.facts.params if p not in ("self", "cls")]
+        validator = any(d.rsplit(".", 1)[-1] in ("model_validator", "root_validator") for d in fn.facts.decorators)
+        if not (validator and params and len(args) > 1 and isinstance(args[0].value, ast.Name) and args[0].value.id == params[0]):
+            return ""
+        return _string(args[1].value) or ""
 
     def environ_lookup(self, value: ast.expr | None, ctx: _Ctx) -> str | None:
         """The key expression (``ast.dump``) of ``os.environ.get(k)`` / ``os.environ[k]`` /
@@ -3283,6 +3312,13 @@ _PROCESS_MODULES = frozenset(
      "ntpath", "glob", "codecs", "unicodedata", "html", "dataclasses"]
 )
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
+# library helpers that return a mapping's entry or else an environment variable -> the position
+# of the variable's name among their arguments
+_ENV_FALLBACKS = {
+    f"{package}.utils.{name}": at
+    for package in ("langchain", "langchain_core", "langchain_community")
+    for name, at in (("get_from_dict_or_env", 2), ("get_from_env", 1))
+} | {f"langchain_core.utils.env.{name}": at for name, at in (("get_from_dict_or_env", 2), ("get_from_env", 1))}
 # wrappers whose object holds what they are given (``SecretStr(value)``: a key hidden from logs)
 _WRAPPERS = frozenset(["pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr", "pydantic.types.SecretBytes"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds

@@ -1375,7 +1375,13 @@ class ConfigValues(Context):
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
         """What two writes must share to leave the setting alike: the value as written (a restore
         of the saved value is the value it was saved from, which the comparison cannot know)."""
-        what = kind(self.value_of(func, access) if access.depends else access.source)
+        source = self.value_of(func, access) if access.depends else access.source
+        what = kind(source)
+        if source.startswith("process:environment variable `") and "`...`" not in source:
+            # two spellings of one variable's value (``os.environ["K"]``, LangChain's
+            # ``get_from_dict_or_env(values, "k", "K")``): the same value (OpenAgents' model
+            # validators each set openai.api_key from OPENAI_API_KEY)
+            return (what, source)
         return (what, access.value) if what in ("literal", "process") else (what, f"{id(access)}")
 
 
