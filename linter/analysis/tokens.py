@@ -39,6 +39,11 @@ _OTHER_REGISTRATION = re.compile(
     + rb"|[\"']callbacks[\"']" + _WS + rb"[:\]]"
 )
 _REGISTRY_WORDS = tuple(sorted({n.rsplit(".", 1)[-1].encode() for n in cat.REGISTRIES}))
+# other SDKs' registering calls (``add_trace_processor(p)``; ``dspy.configure(callbacks=...)`` is
+# a ``callbacks=`` keyword, found as litellm's is)
+_SDK_REGISTRATION = re.compile(
+    rb"(?:" + _words({n.rsplit(".", 1)[-1] for n, (keyword, _op) in cat.SDK_REGISTERING_CALLS.items() if not keyword}) + rb")" + _WS + rb"\("
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,11 @@ class RegistryMutation:
     not ``self.callbacks``), a registry imported by name, the callback manager's add_/remove_,
     a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key."""
 
-    gate = frozenset([b"callback"])
+    gate = frozenset([b"callback", b"trace_processor"])
 
     def matches(self, data: bytes) -> bool:
+        if b"trace_processor" in data and _SDK_REGISTRATION.search(data) is not None:
+            return True
         if b"callback" not in data:
             return False
         for word in _REGISTRY_WORDS:

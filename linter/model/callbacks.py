@@ -22,6 +22,8 @@ class Callbacks(CallGraph):
             for reg in func.facts.registrations:
                 if reg.op in ("remove", "pop", "clear", "delete") or reg.op.startswith("manager:remove"):
                     continue
+                if reg.registry in cat.SDK_REGISTERING_CALLS:
+                    continue  # another SDK's registry (trace processors, DSPy callbacks): not litellm's thread
                 for ref in reg.targets:
                     for target, how in self._callback_targets(ref, func):
                         if not self.is_evidence(func, target):

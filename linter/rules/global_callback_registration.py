@@ -92,6 +92,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from linter.analysis.catalog import SDK_REGISTERING_CALLS, SDK_REGISTRY_ADVICE
 from linter.analysis.facts import Registration
 from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Payload
@@ -168,6 +169,11 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
             f"`{registry}` is iterated and `.remove()`d at request time: two threads doing this raise "
             "`ValueError: list.remove(x): x not in list`, and " + _DISPATCH
         )
+    elif registry in SDK_REGISTRY_ADVICE:
+        # another SDK's registry: what it does with the handlers, and its per-run form
+        what, instead = SDK_REGISTRY_ADVICE[registry]
+        shown = f"{registry}(callbacks=...)" if SDK_REGISTERING_CALLS[registry][0] else f"{registry}()"
+        message = f"`{shown}` changes a process-wide registry at request time: {what}. Instead, {instead}"
     elif reg.op.startswith("manager:"):
         message = (
             f"litellm's global callback lists are changed through `{registry}.{reg.op[8:]}()` "

@@ -129,7 +129,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.analysis.catalog import CONFIG_ATTRIBUTES
+from linter.analysis.catalog import CONFIG_ATTRIBUTES, SDK_CONFIG_ADVICE
 from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
@@ -164,6 +164,10 @@ TOKENS = AnyOf(
     rb"vertexai\.init\(",  # ``vertexai.init(project=..., credentials=...)``
     rb"aiplatform\.init\(",
     rb"set_llm_cache",
+    # the OpenAI Agents SDK's setters (``set_default_openai_key(``, ``set_tracing_disabled(``), DSPy's configure
+    rb"set_default_openai_",
+    rb"set_tracing_",
+    rb"dspy",
     rb"able_cache\(",  # enable_cache( / disable_cache(
 )
 
@@ -244,7 +248,8 @@ def _secret(write: Access) -> bool:
     (or named at run time)."""
     if write.target in ("os.environ", "os.putenv"):
         return not write.key or any(w in write.key.upper() for w in _SECRET_WORDS)
-    return write.target == "google.generativeai.configure" or "key" in write.target or "token" in write.target
+    # a default client (``set_default_openai_client``) carries its key
+    return write.target in ("google.generativeai.configure", "agents.set_default_openai_client") or "key" in write.target or "token" in write.target
 
 
 def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access], varying: ConfigValue) -> Diagnostic:
@@ -274,6 +279,15 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
             f"`{label}` writes a request's value into the process-wide environment, where every thread and "
             "task shares it; no code here reads it back (each client is handed the value), but any "
             "code that falls back to the variable would get another request's value. Pass it per call only"
+        )
+    elif target in SDK_CONFIG_ADVICE:
+        # another SDK's setter: what it sets, and that SDK's per-run or per-context form
+        setting, instead = SDK_CONFIG_ADVICE[target]
+        value = "value (another tenant's key)" if _secret(write) else "value"
+        why = "" if varying.request_data else ", and other code writes a different value"
+        message = (
+            f"`{label}` sets {setting}, at request time{why}: every thread and task shares it, so a "
+            f"concurrent request can run with this request's {value} or this one with theirs. Instead, {instead}"
         )
     elif varying.request_data:
         value = "value (another tenant's key)" if _secret(write) else "value"
