@@ -51,7 +51,8 @@ class RegistryMutation:
     """A token that is not a regex: a mutation of one of litellm's callback registries as the
     facts see one (``litellm.callbacks = [...]``, ``+=``, ``[i] =``, ``del``, ``.append(...)``;
     not ``self.callbacks``), a registry imported by name, the callback manager's add_/remove_,
-    a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key."""
+    a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key;
+    or another SDK's registering call (``add_trace_processor(``, ``set_trace_processors(``)."""
 
     gate = frozenset([b"callback", b"trace_processor"])
 

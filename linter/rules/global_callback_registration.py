@@ -9,7 +9,10 @@ Finds code that mutates litellm's process-wide callback registries — `litellm.
 whether or not a lock is held and however atomic the swap is (a slice assignment under a
 lock, crewAI PR #6163, still swaps one process-wide list per request). It names the iterate-over-a-copy-and-`remove()` loop as a crash
 hazard, and flags the per-call `callbacks=[...]` argument, which litellm appends to its global
-lists permanently.
+lists permanently. Other SDKs' process-wide registries too: the OpenAI Agents SDK's trace
+processors (`add_trace_processor(p)`, `set_trace_processors([...])`, from `agents` or
+`agents.tracing`) and DSPy's global callbacks (`dspy.configure(callbacks=[...])`,
+`dspy.settings.configure(callbacks=...)`).
 
 ## Why is this bad
 litellm reads the global lists when it dispatches an event, later, on its logging thread — not
@@ -21,6 +24,12 @@ lost events: dispatch happens after the lock is released). Two threads running
 `for cb in lst[:]: lst.remove(cb)` raise `ValueError: list.remove(x): x not in list`.
 Per-call `callbacks=[h]` is appended to five global lists and stays there: every later call
 fires it, and after 100 entries new ones are silently dropped.
+The Agents SDK hands every trace and span of every run in the process to each registered
+processor, and keeps a processor registered after its request is done: measured with
+openai-agents 0.20 (8 concurrent requests, each adding a collector of its own), the collectors
+got 28 traces of other requests, and all 8 went on receiving a later run's trace. DSPy's
+configured callbacks are reported to by every module and LM call of every request (and
+`dspy.configure` raises off the first thread or task that called it: 3 of 4 jobs on 4 threads).
 
 Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
 called from those are start-up code and are not reported. A registration run by every
@@ -41,7 +50,12 @@ class Agent:
 Register handlers once at start-up; feed per-agent accounting from the call's own response
 (`resp.usage`, `resp._hidden_params["response_cost"]`), or pass
 `success_callback=[handler.log_success_event]` per call (sync path: see the README for the
-litellm priming caveat).
+litellm priming caveat). With the Agents SDK, add processors once at start-up and tell runs
+apart by what each run's `RunConfig(workflow_name=..., group_id=..., trace_metadata=...)` puts
+on its trace (or `RunConfig(tracing_disabled=True)` per run): 0 of 8 requests misattributed,
+measured as above. With DSPy, pass a request's handlers with `with dspy.context(callbacks=[...]):`
+or to the module or LM (`dspy.Predict(sig, callbacks=[...])`): each job's counter saw exactly its
+own calls.
 
 ## Fix safety
 Unsafe (the handler now runs in the caller, right after the call, instead of on litellm's
@@ -82,7 +96,7 @@ events are not delivered by the rewrite. (Per-call `success_callback=[h.log_succ
 not used instead: on the sync path it fires only once litellm's hidden `customLogger` global has
 been set, 0/400 events in a cold process.)
 
-No automatic fix (the finding says why) for handlers that read the start/end time or other
+No automatic fix for the Agents SDK's and DSPy's registries, nor (the finding says why) for handlers that read the start/end time or other
 `kwargs` keys (simple shape), registering methods that do anything else or that register values
 they compute themselves (environment callback names: register those once at start-up), and calls
 that may stream.

@@ -7,7 +7,10 @@ Finds writes of configuration that litellm, openai or the process read when a re
 `base_url` / `organization`, DashScope's `dashscope.api_key` / `base_http_api_url`, `os.environ[...] = ...`, `os.environ.update()` /
 `setdefault()` / `pop()`, `os.putenv()`, `genai.configure(...)`, the Vertex AI SDK's
 `vertexai.init(...)` / `aiplatform.init(...)` (its default project, location and credentials),
-langchain's `set_llm_cache(...)` — in code that runs per request, per agent or per tenant: a function
+langchain's `set_llm_cache(...)`, the OpenAI Agents SDK's setters (`set_default_openai_key`,
+`set_default_openai_client`, `set_default_openai_api`, `set_default_openai_responses_transport`,
+`set_tracing_disabled`, `set_tracing_export_api_key`), DSPy's `dspy.configure(lm=...)` /
+`dspy.settings.configure(...)` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
 script), a thread / executor / task target, a task-queue job run on worker threads (a dramatiq
 actor, a Temporal activity) or an `async def`, and the constructor, validator or
@@ -26,6 +29,13 @@ calls, each thread with its own key): a large share of the calls were sent with 
 thread's key (see the README for the numbers). A restore in `finally` undoes a concurrent
 writer's value; `os.environ.setdefault` keeps the first visitor's key for everybody. Two agent
 objects built with different keys leave every agent using the last one's, even in one thread.
+The Agents SDK builds the model client of a run without its own from the default key and client
+when the run starts: measured with openai-agents 0.20 (8 concurrent requests each setting its
+tenant's key, then awaiting once before the run, against a local server echoing the key), 35 of
+40 runs were sent with another tenant's key. DSPy's `dspy.configure` sets the settings every
+module reads unless a `dspy.context` overrides them, and it raises `RuntimeError` in every thread
+and asyncio task but the first that called it: measured with dspy 3.4 (`DummyLM`), 39 of 40
+requests on 4 worker threads and 7 of 8 concurrent tasks failed.
 
 Only a value that can differ between requests is a hazard: request data (the current request's
 object, a handler's parameter, a value not known). Values are followed across functions: a
@@ -103,9 +113,15 @@ async def chat(req: ChatRequest):
 
 ## Use instead
 Pass the value per call (`api_key=`, `api_base=`, `num_retries=`, `timeout=`), or build an
-explicit client per tenant (`openai.OpenAI(api_key=...)`, `litellm.Router(...)` once per tenant
-at start-up; Vertex AI objects take `project=`, `location=` and `credentials=` themselves, so call
-`vertexai.init` once at start-up, if at all):
+explicit client per tenant (`openai.OpenAI(api_key=..., organization=..., project=...,
+default_headers=...)`, `litellm.Router(...)` once per tenant at start-up; Vertex AI objects take
+`project=`, `location=` and `credentials=` themselves, so call `vertexai.init` once at start-up,
+if at all). With the Agents SDK, pass the key or client per run
+(`Runner.run(agent, input, run_config=RunConfig(model_provider=OpenAIProvider(api_key=...),
+tracing_disabled=...))`) or give the agent its own `OpenAIChatCompletionsModel(model=...,
+openai_client=AsyncOpenAI(api_key=...))`: 0 of 40 runs wrong, measured as above. With DSPy,
+configure the default once at start-up and set a request's model with `with dspy.context(lm=...):`
+around its calls (context-local: 0 errors and 0 foreign answers, measured as above):
 
 ```python
 async def chat(req: ChatRequest):
@@ -121,7 +137,7 @@ litellm calls: the write is removed (with a save and restore of the same global 
 any) and the value is passed to every litellm call of the function as the matching keyword.
 Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
 with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
-openai and dashscope globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
+openai and dashscope globals, the Agents SDK's setters, `dspy.configure`, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
 """
 
