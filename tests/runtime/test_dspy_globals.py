@@ -16,6 +16,7 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +29,10 @@ settings_module = importlib.import_module("dspy.dsp.utils.settings")  # the modu
 from dspy.utils import DummyLM  # noqa: E402
 from dspy.utils.callback import BaseCallback  # noqa: E402
 
+from tests.runtime.conftest import fix_fixture, import_fresh, load_fixture  # noqa: E402
+
 QUESTIONS = 40
+FIX_CASE = "LLM005/dspy_configure_per_job"
 
 
 @pytest.fixture(autouse=True)
@@ -159,3 +163,42 @@ def test_callbacks_in_context_count_their_own_calls_only() -> None:
     print(f"DSPy callbacks, 4 jobs on 4 threads: dspy.configure(callbacks=...) per job {per_job}; dspy.context {in_context}")
     assert per_job.count("raised") == 3
     assert in_context == [1, 1, 1, 1]
+
+
+def test_fix_turns_configure_per_job_into_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LLM005's DSPy codemod, proven at runtime: the fixture ``LLM005/dspy_configure_per_job``
+    (``dspy.configure`` per job on a 4-thread pool) fails on every worker but the first; the
+    fixed code (``with dspy.context(...)``) answers every job from its own model."""
+    # every model a job names answers with its own name (no network)
+    monkeypatch.setattr(dspy, "LM", lambda model, **kwargs: DummyLM([{"answer": model}] * 4))
+    jobs = [(f"question {i}", f"tenant-{i % 8}") for i in range(QUESTIONS)]
+
+    def run(module: Any) -> tuple[int, int]:
+        errors = foreign = 0
+        barrier = threading.Barrier(4)
+
+        def job(i: int) -> None:
+            nonlocal errors, foreign
+            if i < 4:
+                barrier.wait()
+            try:
+                foreign += module.answer(*jobs[i]) != jobs[i][1]
+            except RuntimeError:
+                errors += 1
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(job, range(QUESTIONS)))
+        return errors, foreign
+
+    original = load_fixture(FIX_CASE, "jobs")
+    before = run(original)
+    settings_module.config_owner_thread_id = None
+    fixed_root, result = fix_fixture(FIX_CASE, tmp_path, "LLM005")
+    assert result.fixed == 1
+    text = (fixed_root / "jobs.py").read_text()
+    assert "dspy.configure(" not in text and "with dspy.context(lm=dspy.LM(model)):" in text
+    after = run(import_fresh(fixed_root, "jobs"))
+    print(f"LLM005 DSPy codemod, 4 threads x {QUESTIONS} jobs: dspy.configure per job {before[0]} raised, {before[1]} "
+          f"foreign answers; fixed (dspy.context) {after[0]} raised, {after[1]} foreign")
+    assert before[0] >= QUESTIONS // 2, before
+    assert after == (0, 0), after
