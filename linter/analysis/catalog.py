@@ -423,6 +423,10 @@ SDK_CONFIG_FUNCTIONS = frozenset(
         "dspy.settings.configure",
     ]
 )
+# Setters that raise when called from a thread or asyncio task other than the first one that
+# called them (dspy 3.x ``settings._ensure_configure_allowed``): even the same value, set per request
+# in concurrent code, fails every request but the first worker's
+OWNER_BOUND_CONFIG = frozenset(["dspy.configure", "dspy.settings.configure"])
 # What each SDK does with the setting, and what to use instead (LLM005's message), by setter
 _AGENTS_RUN_CONFIG = (
     "pass it per run: `Runner.run(agent, input, run_config=RunConfig(model_provider=OpenAIProvider(api_key=...)))`, "

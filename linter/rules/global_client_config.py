@@ -35,7 +35,10 @@ tenant's key, then awaiting once before the run, against a local server echoing 
 40 runs were sent with another tenant's key. DSPy's `dspy.configure` sets the settings every
 module reads unless a `dspy.context` overrides them, and it raises `RuntimeError` in every thread
 and asyncio task but the first that called it: measured with dspy 3.4 (`DummyLM`), 39 of 40
-requests on 4 worker threads and 7 of 8 concurrent tasks failed.
+requests on 4 worker threads and 7 of 8 concurrent tasks failed. So `dspy.configure` is
+reported in code that runs concurrently (threads or tasks) even when it sets the same value every
+time (one shared model: 7 of 8 tasks failed); one thread building objects one after another is
+its owner and is not reported for that.
 
 Only a value that can differ between requests is a hazard: request data (the current request's
 object, a handler's parameter, a value not known). Values are followed across functions: a
@@ -152,7 +155,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.analysis.catalog import CONFIG_ATTRIBUTES, SDK_CONFIG_ADVICE
+from linter.analysis.catalog import CONFIG_ATTRIBUTES, OWNER_BOUND_CONFIG, SDK_CONFIG_ADVICE
 from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
@@ -221,8 +224,15 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if index.filled_once(write):
                 continue  # fills a process-wide memo slot: once, at the first use
             varying = index.varying_value(func, write)
+            if varying is None and write.target in OWNER_BOUND_CONFIG:
+                varying = _OWNER_BOUND  # the same value each time, but refused off its first thread or task
             if varying is not None:
                 yield _finding(index, func, write, writes, varying)
+
+
+_OWNER_BOUND = ConfigValue(
+    False, text("DSPy lets only the first thread or asyncio task that called `dspy.configure` call it again, whatever the value")
+)
 
 
 def _by_target(func: Func) -> dict[str, list[Access]]:
@@ -283,11 +293,13 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # their own values, and objects used where they are built never see the next one's: one
     # instance after another is then no hazard, only threads are
     taken = index.taken_where_set(write)
-    kept = not taken and not index.used_once(func)
+    owner_bound = varying is _OWNER_BOUND
+    kept = not taken and not index.used_once(func) and not owner_bound  # one thread building objects is its owner
     per_instance = "; the last object built sets it for every instance" if kept else None
     # set, then taken by the object built next in the same synchronous function: tasks of one
     # loop cannot run in between (ii-agent's tool constructions on its sessions' loop), threads can
     within = _within_call(index, func, same) or (taken and not func.facts.is_async and index.taken_next(func, write))
+    within = within and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
@@ -302,6 +314,13 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
             f"`{label}` writes a request's value into the process-wide environment, where every thread and "
             "task shares it; no code here reads it back (each client is handed the value), but any "
             "code that falls back to the variable would get another request's value. Pass it per call only"
+        )
+    elif owner_bound:
+        setting, instead = SDK_CONFIG_ADVICE[target]
+        message = (
+            f"`{label}` sets {setting}, at request time: DSPy lets only the first thread or asyncio task "
+            "that called it change them and raises `RuntimeError` in every other, so concurrent requests "
+            f"fail even with the same value. Instead, {instead}"
         )
     elif target in SDK_CONFIG_ADVICE:
         # another SDK's setter: what it sets, and that SDK's per-run or per-context form

@@ -202,3 +202,36 @@ def test_fix_turns_configure_per_job_into_context(tmp_path: Path, monkeypatch: p
           f"foreign answers; fixed (dspy.context) {after[0]} raised, {after[1]} foreign")
     assert before[0] >= QUESTIONS // 2, before
     assert after == (0, 0), after
+
+
+def test_the_same_model_configured_per_request_fails_too() -> None:
+    """LLM005's DSPy shape with one value (``LLM005/dspy_shared_model_configured_per_request``):
+    the same shared model configured in every request of an async API still raises in every
+    request but the first task's; configured once at start-up, none does."""
+    shared = DummyLM([{"label": "billing"}] * 16)
+    classify = dspy.Predict("ticket -> label")
+
+    async def per_request(ticket: str) -> str:
+        dspy.configure(lm=shared)
+        return (await classify.acall(ticket=ticket)).label
+
+    async def configured_once(ticket: str) -> str:
+        return (await classify.acall(ticket=ticket)).label
+
+    async def serve(handle: Any) -> int:
+        async def request(i: int) -> str:
+            try:
+                return await handle(f"ticket {i}")
+            except RuntimeError:
+                return "raised"
+
+        return (await asyncio.gather(*(request(i) for i in range(8)))).count("raised")
+
+    raised = asyncio.run(serve(per_request))
+    settings_module.config_owner_thread_id = None
+    settings_module.config_owner_async_task = None
+    dspy.configure(lm=shared)  # start-up, in the main thread
+    raised_once = asyncio.run(serve(configured_once))
+    print(f"DSPy, 8 asyncio tasks, one shared model: dspy.configure per request raised in {raised}/8; configured at start-up {raised_once}/8")
+    assert raised == 7
+    assert raised_once == 0
