@@ -414,6 +414,87 @@ CONFIG_FUNCTIONS = frozenset(
         "litellm.disable_cache",
     ]
 )
+# ---- issue 19, other SDKs (h19b): the OpenAI Agents SDK (``openai-agents``, module ``agents``) and
+# DSPy. Their process-wide setters and registries, and what each says in a finding. ----
+# Process-wide configuration setters (openai-agents 0.x ``agents/__init__.py`` -> ``_config``:
+# the key / client / API every model built without its own takes when the run starts; the
+# tracing switches; DSPy's ``settings.configure``, whose values every module reads unless a
+# ``dspy.context`` overrides them, and which raises when called from a thread or asyncio task
+# other than the first one that called it)
+SDK_CONFIG_FUNCTIONS = frozenset(
+    [
+        *(
+            f"agents.{n}"
+            for n in (
+                "set_default_openai_key", "set_default_openai_client", "set_default_openai_api",
+                "set_default_openai_responses_transport", "set_tracing_disabled", "set_tracing_export_api_key",
+            )
+        ),
+        *(f"agents.tracing.{n}" for n in ("set_tracing_disabled", "set_tracing_export_api_key")),
+        "dspy.configure",
+        "dspy.settings.configure",
+    ]
+)
+# Setters that raise when called from a thread or asyncio task other than the first one that
+# called them (dspy 3.x ``settings._ensure_configure_allowed``): even the same value, set per request
+# in concurrent code, fails every request but the first worker's
+OWNER_BOUND_CONFIG = frozenset(["dspy.configure", "dspy.settings.configure"])
+# What each SDK does with the setting, and what to use instead (LLM005's message), by setter
+_AGENTS_RUN_CONFIG = (
+    "pass it per run: `Runner.run(agent, input, run_config=RunConfig(model_provider=OpenAIProvider(api_key=...)))`, "
+    "or give the agent its own `OpenAIChatCompletionsModel(model=..., openai_client=AsyncOpenAI(api_key=...))`"
+)
+_AGENTS_TRACING = "pass it per run: `RunConfig(tracing_disabled=...)`, or set it once at start-up"
+_DSPY = (
+    "set the language model for this request only with `with dspy.context(lm=...):` around the "
+    "calls (`dspy.configure` once at start-up, if at all); DSPy also refuses `dspy.configure` from any "
+    "thread or async task but the first one that called it"
+)
+SDK_CONFIG_ADVICE: dict[str, tuple[str, str]] = {
+    **{
+        f"agents.{n}": ("the Agents SDK's default that every agent without its own model client takes", _AGENTS_RUN_CONFIG)
+        for n in ("set_default_openai_key", "set_default_openai_client", "set_default_openai_api", "set_default_openai_responses_transport")
+    },
+    **{
+        f"{m}.{n}": ("the Agents SDK's process-wide tracing setting", _AGENTS_TRACING)
+        for m in ("agents", "agents.tracing")
+        for n in ("set_tracing_disabled", "set_tracing_export_api_key")
+    },
+    **{n: ("DSPy's process-wide settings, which every module reads unless a `dspy.context` overrides them", _DSPY) for n in ("dspy.configure", "dspy.settings.configure")},
+}
+# Calls that put handlers into a process-wide registry: the keyword that carries them ("" = the
+# positional arguments) and the operation (``Registration.op``). The Agents SDK's trace
+# processors live on its global trace provider (``agents.tracing.setup``): each one gets every
+# trace and span of every run in the process; ``dspy.configure(callbacks=[...])`` replaces the
+# callbacks every DSPy module and LM call of the process reports to.
+SDK_REGISTERING_CALLS: dict[str, tuple[str, str]] = {
+    **{f"{m}.add_trace_processor": ("", "add") for m in ("agents", "agents.tracing")},
+    **{f"{m}.set_trace_processors": ("", "assign") for m in ("agents", "agents.tracing")},
+    **{n: ("callbacks", "assign") for n in ("dspy.configure", "dspy.settings.configure")},
+}
+# What the registry does with them, and what to use instead (LLM002's message), by call
+_TRACE_PROCESSORS = (
+    "the Agents SDK's trace processors are process-wide: each one receives the traces and spans of "
+    "every run in the process, whichever request started it, and every later run keeps feeding it",
+    "register processors once at start-up and tell runs apart by the trace's own data "
+    "(`RunConfig(workflow_name=..., group_id=..., trace_metadata=...)`), or turn tracing off per run "
+    "with `RunConfig(tracing_disabled=True)`",
+)
+SDK_REGISTRY_ADVICE: dict[str, tuple[str, str]] = {
+    **{f"{m}.{n}": _TRACE_PROCESSORS for m in ("agents", "agents.tracing") for n in ("add_trace_processor", "set_trace_processors")},
+    **{
+        n: (
+            "DSPy's global callbacks are process-wide: every module and LM call of every request reports "
+            "to the handlers configured last",
+            "pass the handlers for this request only with `with dspy.context(callbacks=[...]):`, or "
+            "to the module or LM itself (`dspy.Predict(sig, callbacks=[...])`, `dspy.LM(..., callbacks=[...])`)",
+        )
+        for n in ("dspy.configure", "dspy.settings.configure")
+    },
+}
+CONFIG_FUNCTIONS = CONFIG_FUNCTIONS | SDK_CONFIG_FUNCTIONS
+# ---- end of the Agents SDK / DSPy block ----
+
 # ---- issue 19, LlamaIndex and LangChain (helper h19a) --------------------------------------
 # LlamaIndex's ``Settings`` (llama-index-core 0.14, ``llama_index/core/settings.py``): one object
 # for the whole process. Every index, engine, retriever and LLM built without its own ``llm=`` /
@@ -450,7 +531,7 @@ LANGCHAIN_GLOBALS = frozenset(
 LANGCHAIN_ATTRIBUTES = frozenset(f"langchain.{n}" for n in ("llm_cache", "debug", "verbose"))
 # What each SDK's process-wide settings do and what to use instead, for the messages: the
 # prefix of the setting's name -> (what is shared, the per-request form)
-SDK_CONFIG_ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+SDK_CONFIG_PREFIX_ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("llama_index.",),
         "LlamaIndex's `Settings` is one object for the whole process: every index, engine and LLM "
@@ -469,8 +550,11 @@ SDK_CONFIG_ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
 
 def sdk_config_advice(target: str) -> tuple[str, str] | None:
     """What an SDK's process-wide setting ``target`` is shared by and what to use instead, for an
-    SDK whose settings are not litellm's or openai's (None for those)."""
-    for prefixes, shared, instead in SDK_CONFIG_ADVICE:
+    SDK whose settings are not litellm's or openai's (None for those): a setter's own
+    (``SDK_CONFIG_ADVICE``), else its SDK's."""
+    if target in SDK_CONFIG_ADVICE:
+        return SDK_CONFIG_ADVICE[target]
+    for prefixes, shared, instead in SDK_CONFIG_PREFIX_ADVICE:
         if target.startswith(prefixes):
             return shared, instead
     return None

@@ -2448,11 +2448,24 @@ class _Extractor:
             # ``set_global_handler("langfuse", user_id=uid)``: a handler for every callback manager
             # built after it (given only literals, every call installs the same kind of handler)
             self.registration(cat.SDK_REGISTERING_FUNCTIONS[ref.name], f"call:{ref.name.rsplit('.', 1)[-1]}", node, ctx)
+        registering = cat.SDK_REGISTERING_CALLS.get(ref.name) if ref.kind == "name" else None
+        if registering is not None:
+            # ``add_trace_processor(p)``, ``dspy.configure(callbacks=[h])``: handlers into a
+            # process-wide registry of another SDK (its keyword, or the positional arguments)
+            keyword, op = registering
+            handlers = [a.value for a in args if (a.keyword == keyword if keyword else a.keyword is None and not a.star)]
+            if handlers:
+                self.registration(ref.name, op, node, ctx, targets=handlers)
         if ref.kind == "name" and ref.name in cat.CONFIG_FUNCTIONS:
             positional = [a.value for a in args if a.keyword is None and not a.star]
             key = _string(positional[0]) if positional and ref.name in ("os.putenv", "os.unsetenv") else ""
             written = positional[1] if key and len(positional) > 1 else _call_value(node)
-            self.config_write(ref.name, "call", node, ctx, written, key or "")
+            rest = [a.value for a in args if registering is None or not registering[0] or a.keyword != registering[0]]
+            if rest or not args:
+                if len(rest) < len(args):
+                    # the handlers are the registration's; the rest (``lm=``) is the configuration
+                    written = rest[0] if len(rest) == 1 else ast.Tuple(elts=rest, ctx=ast.Load())
+                self.config_write(ref.name, "call", node, ctx, written, key or "")
         if category == "litellm-call":
             for a in args:
                 if a.keyword in ("callbacks", "success_callback", "failure_callback"):

@@ -44,6 +44,11 @@ _OTHER_REGISTRATION = re.compile(
 # such a file need not say "callback"
 _GLOBAL_HANDLER = re.compile(rb"global_handler\b")
 _REGISTRY_WORDS = tuple(sorted({n.rsplit(".", 1)[-1].encode() for n in cat.REGISTRIES}))
+# other SDKs' registering calls (``add_trace_processor(p)``; ``dspy.configure(callbacks=...)`` is
+# a ``callbacks=`` keyword, found as litellm's is)
+_SDK_REGISTRATION = re.compile(
+    rb"(?:" + _words({n.rsplit(".", 1)[-1] for n, (keyword, _op) in cat.SDK_REGISTERING_CALLS.items() if not keyword}) + rb")" + _WS + rb"\("
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,14 @@ class RegistryMutation:
     facts see one (``litellm.callbacks = [...]``, ``+=``, ``[i] =``, ``del``, ``.append(...)``;
     not ``self.callbacks``), a registry imported by name, the callback manager's add_/remove_,
     a per-call ``callbacks=`` / ``success_callback=`` keyword, or a dict with a "callbacks" key;
-    LlamaIndex's global callback manager or global handler changed."""
+    LlamaIndex's global callback manager or global handler changed, or another SDK's registering
+    call (``add_trace_processor(``, ``set_trace_processors(``)."""
 
-    gate = frozenset([b"callback", b"global_handler"])
+    gate = frozenset([b"callback", b"global_handler", b"trace_processor"])
 
     def matches(self, data: bytes) -> bool:
+        if b"trace_processor" in data and _SDK_REGISTRATION.search(data) is not None:
+            return True
         if b"global_handler" in data and _GLOBAL_HANDLER.search(data):
             return True
         if b"callback" not in data:

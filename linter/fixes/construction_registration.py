@@ -30,6 +30,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from linter.analysis import catalog as cat
+
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response
 from linter.fixes.cst_tools import find_function, import_table, is_docstring, is_future_import, walk
@@ -53,6 +55,11 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
                 "and share it (by hand: its arguments may be per-request values)"
             )
         registrar = index.functions[diag.payload.registrar]
+        sdk = [r.registry for r in registrar.facts.registrations if r.registry in cat.SDK_REGISTERING_CALLS]
+        if sdk:
+            # the rewrites below deliver litellm's events or cache litellm registrations; neither is
+            # proven for another SDK's registry
+            raise CannotFix(f"{registrar.facts.qualname} adds handlers with `{sdk[0]}()`: register them once at start-up by hand")
         params = list(registrar.facts.params)
         instance = bool(params) and params[0] == "self"
         args = [p for p in params if p not in ("self", "cls")]

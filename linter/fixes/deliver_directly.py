@@ -19,6 +19,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from linter.analysis import catalog as cat
 from linter.analysis.facts import Ref
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources, handlers_from_response, percall_callbacks
@@ -48,6 +49,9 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
     try:
         func = index.functions[diag.payload.function]
         regs = func.facts.registrations
+        sdk = [r.registry for r in regs if r.registry in cat.SDK_REGISTERING_CALLS and r.span.line == diag.span.line]
+        if sdk:
+            raise CannotFix(f"`{sdk[0]}()` is another SDK's registry: register its handlers once at start-up by hand")
         if any(r.registry == "kwarg:callbacks" and r.span.line == diag.span.line for r in regs):
             return percall_callbacks.fix(diag, index, sources)
         if len(regs) != 1:

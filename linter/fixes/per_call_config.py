@@ -21,7 +21,7 @@ import libcst as cst
 
 from linter.analysis import catalog as cat
 from linter.diagnostics import Diagnostic
-from linter.fixes import CannotFix, NoFix, Rewrite, Sources
+from linter.fixes import CannotFix, NoFix, Rewrite, Sources, dspy_context
 from linter.fixes.cst_tools import (
     dominates,
     find_function,
@@ -44,6 +44,10 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
     assert isinstance(write, ConfigWrite)
     try:
         target = write.target
+        if target in dspy_context.TARGETS:
+            return dspy_context.fix(diag, index, sources)  # DSPy's per-context form
+        if target in cat.SDK_CONFIG_ADVICE:
+            raise CannotFix(f"`{target}` has no per-call form to move it to mechanically: {cat.SDK_CONFIG_ADVICE[target][1]}")
         keyword = cat.PER_CALL_CONFIG.get(target)
         if keyword is None:
             raise CannotFix(f"`{target}` has no per-call keyword in litellm (set it once at start-up, or use a client per tenant)")

@@ -22,8 +22,8 @@ class Callbacks(CallGraph):
             for reg in func.facts.registrations:
                 if reg.op in ("remove", "pop", "clear", "delete") or reg.op.startswith("manager:remove"):
                     continue
-                if reg.registry in cat.SDK_REGISTRIES:
-                    continue  # another SDK's handlers run in the caller: not litellm's callbacks
+                if reg.registry in cat.SDK_REGISTRIES or reg.registry in cat.SDK_REGISTERING_CALLS:
+                    continue  # another SDK's registry (LlamaIndex's manager, trace processors, DSPy callbacks): its handlers are not litellm's
                 for ref in reg.targets:
                     for target, how in self._callback_targets(ref, func):
                         if not self.is_evidence(func, target):

@@ -6,7 +6,9 @@ litellm's global callback registries: `litellm.Router(...)` (its `__init__` adds
 deployment callbacks to `litellm.success_callback`, `_async_success_callback` and the failure
 lists), and classes of the project whose `__init__`, `__post_init__`, `model_post_init` or
 pydantic validators register callbacks — directly or through methods they call (the crewAI
-`LLM` with its `set_env_callbacks()` validator).
+`LLM` with its `set_env_callbacks()` validator) — in litellm's lists or in another SDK's
+process-wide registry (the OpenAI Agents SDK's `add_trace_processor` / `set_trace_processors`,
+DSPy's `dspy.configure(callbacks=...)`).
 
 ## Why is this bad
 Every construction adds entries to process-wide lists that every later call dispatches to.
@@ -53,7 +55,7 @@ construction site: the registration the finding names stops running per construc
 own handlers (LLM002's codemod); a function of no argument that registers what the environment
 names (crewAI's `set_env_callbacks`) is cached with `functools.cache`, so it runs once per
 process (the environment is then read once, at the first construction). Each fix round handles
-one registration; the next round's finding names the next, until none is left. No fix for a
+one registration; the next round's finding names the next, until none is left. No fix for another SDK's registry, a
 `litellm.Router` (hoisting a constructor changes which per-request arguments it sees), a
 registration in the constructor's own body or in a method of the instance, or a function that
 reads module-level variables: the reason names which.
@@ -202,6 +204,16 @@ def _finding(index: ProjectIndex, func: Func, call: Call, registration: tuple[Te
         "litellm's global lists: every object adds more, the callbacks of old objects keep firing "
         "for every call and events reach the wrong object. Build it once at start-up and share it"
     )
+    registrar_func = index.functions.get(registrar)
+    sdk = [r.registry for r in registrar_func.facts.registrations] if registrar_func is not None else []
+    if sdk and all(r in cat.SDK_REGISTRY_ADVICE for r in sdk):
+        # another SDK's registry (the Agents SDK's trace processors, DSPy's callbacks): say what it does
+        what_sdk, instead = cat.SDK_REGISTRY_ADVICE[sdk[0]]
+        message = (
+            f"`{cls}(...)` is built here at request time and its construction adds handlers with "
+            f"`{sdk[0]}()`: every object adds more, and {what_sdk}. Build it once at start-up and "
+            f"share it; or {instead}"
+        )
     return Diagnostic(CODE, NAME, func.file.path, call.span, message, confidence, tuple(evidence), payload=Construction(func.id, registrar))
 
 

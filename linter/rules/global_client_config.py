@@ -12,7 +12,11 @@ LlamaIndex's `Settings` (`Settings.llm`, `embed_model`, `node_parser`, `text_spl
 `Settings.llm.api_key = ...`), its legacy `set_global_service_context(...)` and
 `set_global_tokenizer(...)`, LangChain's `set_llm_cache(...)`, `set_debug(...)`,
 `set_verbose(...)` (`langchain.globals`, `langchain_core.globals`) and the legacy
-`langchain.llm_cache` / `langchain.debug` / `langchain.verbose` — in code that runs per request, per agent or per tenant: a function
+`langchain.llm_cache` / `langchain.debug` / `langchain.verbose`,
+the OpenAI Agents SDK's setters (`set_default_openai_key`,
+`set_default_openai_client`, `set_default_openai_api`, `set_default_openai_responses_transport`,
+`set_tracing_disabled`, `set_tracing_export_api_key`), DSPy's `dspy.configure(lm=...)` /
+`dspy.settings.configure(...)` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
 script), a thread / executor / task target, a task-queue job run on worker threads (a dramatiq
 actor, a Temporal activity) or an `async def`, and the constructor, validator or
@@ -38,6 +42,16 @@ other thread's model). LangChain's globals are read by every model and chain: a 
 installed with `set_llm_cache` stored 20 of 40 answers in the other tenant's cache (two threads,
 real langchain-core, `FakeListChatModel`), and `set_debug(True)` for one request printed all
 20 prompts of a request that never asked for it.
+The Agents SDK builds the model client of a run without its own from the default key and client
+when the run starts: measured with openai-agents 0.20 (8 concurrent requests each setting its
+tenant's key, then awaiting once before the run, against a local server echoing the key), 35 of
+40 runs were sent with another tenant's key. DSPy's `dspy.configure` sets the settings every
+module reads unless a `dspy.context` overrides them, and it raises `RuntimeError` in every thread
+and asyncio task but the first that called it: measured with dspy 3.4 (`DummyLM`), 39 of 40
+requests on 4 worker threads and 7 of 8 concurrent tasks failed. So `dspy.configure` is
+reported in code that runs concurrently (threads or tasks) even when it sets the same value every
+time (one shared model: 7 of 8 tasks failed); one thread building objects one after another is
+its owner and is not reported for that.
 
 Only a value that can differ between requests is a hazard: request data (the current request's
 object, a handler's parameter, a value not known). Values are followed across functions: a
@@ -118,9 +132,15 @@ async def chat(req: ChatRequest):
 
 ## Use instead
 Pass the value per call (`api_key=`, `api_base=`, `num_retries=`, `timeout=`), or build an
-explicit client per tenant (`openai.OpenAI(api_key=...)`, `litellm.Router(...)` once per tenant
-at start-up; Vertex AI objects take `project=`, `location=` and `credentials=` themselves, so call
-`vertexai.init` once at start-up, if at all):
+explicit client per tenant (`openai.OpenAI(api_key=..., organization=..., project=...,
+default_headers=...)`, `litellm.Router(...)` once per tenant at start-up; Vertex AI objects take
+`project=`, `location=` and `credentials=` themselves, so call `vertexai.init` once at start-up,
+if at all). With the Agents SDK, pass the key or client per run
+(`Runner.run(agent, input, run_config=RunConfig(model_provider=OpenAIProvider(api_key=...),
+tracing_disabled=...))`) or give the agent its own `OpenAIChatCompletionsModel(model=...,
+openai_client=AsyncOpenAI(api_key=...))`: 0 of 40 runs wrong, measured as above. With DSPy,
+configure the default once at start-up and set a request's model with `with dspy.context(lm=...):`
+around its calls (context-local: 0 errors and 0 foreign answers, measured as above):
 
 ```python
 async def chat(req: ChatRequest):
@@ -141,8 +161,15 @@ Unsafe (the global keeps its previous value, which other code may have relied on
 litellm calls: the write is removed (with a save and restore of the same global around it, if
 any) and the value is passed to every litellm call of the function as the matching keyword.
 Measured with real litellm: 8 threads × 50 calls with their own keys go from most calls sent
-with a foreign key to 0 of 400. No automatic fix (the finding says why) for `os.environ`,
-openai and dashscope globals, LlamaIndex's `Settings` and LangChain's globals, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
+with a foreign key to 0 of 400. `dspy.configure(...)` / `dspy.settings.configure(...)` as a statement of its own at the top level
+of a function that runs per request becomes `with dspy.context(...):` around the rest of the
+function (the same settings, for this thread or task only; the settings no longer outlive the
+function). Refused for a call inside a compound statement, the function's last statement, a
+generator, a function calling it twice or starting threads of its own, and an imported
+`configure`. Measured with real dspy (`LLM005/dspy_configure_per_job`, 4 threads × 40 jobs):
+39 jobs raised before, 0 after, and every job answered by its own model.
+No automatic fix (the finding says why) for `os.environ`,
+openai and dashscope globals, LlamaIndex's `Settings` and LangChain's globals, the Agents SDK's setters, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
 """
 
@@ -150,7 +177,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.analysis.catalog import CONFIG_ATTRIBUTES, LLAMA_INDEX_SETTING_NAMES, sdk_config_advice
+from linter.analysis.catalog import CONFIG_ATTRIBUTES, LLAMA_INDEX_SETTING_NAMES, OWNER_BOUND_CONFIG, SDK_CONFIG_ADVICE, sdk_config_advice
 from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
@@ -192,6 +219,10 @@ TOKENS = AnyOf(
     rb"set_debug",
     rb"set_verbose",
     rb"langchain\.(?:llm_cache|debug|verbose)\s*=[^=]",
+    # the OpenAI Agents SDK's setters (``set_default_openai_key(``, ``set_tracing_disabled(``), DSPy's configure
+    rb"set_default_openai_",
+    rb"set_tracing_",
+    rb"dspy",
     rb"able_cache\(",  # enable_cache( / disable_cache(
 )
 
@@ -222,8 +253,15 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if index.filled_once(write):
                 continue  # fills a process-wide memo slot: once, at the first use
             varying = index.varying_value(func, write)
+            if varying is None and write.target in OWNER_BOUND_CONFIG:
+                varying = _OWNER_BOUND  # the same value each time, but refused off its first thread or task
             if varying is not None:
                 yield _finding(index, func, write, writes, varying)
+
+
+_OWNER_BOUND = ConfigValue(
+    False, text("DSPy lets only the first thread or asyncio task that called `dspy.configure` call it again, whatever the value")
+)
 
 
 def _by_target(func: Func) -> dict[str, list[Access]]:
@@ -273,7 +311,8 @@ def _secret(write: Access) -> bool:
     (or named at run time)."""
     if write.target in ("os.environ", "os.putenv"):
         return not write.key or any(w in write.key.upper() for w in _SECRET_WORDS)
-    return write.target == "google.generativeai.configure" or "key" in write.target or "token" in write.target
+    # a default client (``set_default_openai_client``) carries its key
+    return write.target in ("google.generativeai.configure", "agents.set_default_openai_client") or "key" in write.target or "token" in write.target
 
 
 def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access], varying: ConfigValue) -> Diagnostic:
@@ -284,11 +323,13 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # their own values, and objects used where they are built never see the next one's: one
     # instance after another is then no hazard, only threads are
     taken = index.taken_where_set(write)
-    kept = not taken and not index.used_once(func)
+    owner_bound = varying is _OWNER_BOUND
+    kept = not taken and not index.used_once(func) and not owner_bound  # one thread building objects is its owner
     per_instance = "; the last object built sets it for every instance" if kept else None
     # set, then taken by the object built next in the same synchronous function: tasks of one
     # loop cannot run in between (ii-agent's tool constructions on its sessions' loop), threads can
     within = _within_call(index, func, same) or (taken and not func.facts.is_async and index.taken_next(func, write))
+    within = within and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
@@ -304,6 +345,22 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
             f"`{label}` writes a request's value into the process-wide environment, where every thread and "
             "task shares it; no code here reads it back (each client is handed the value), but any "
             "code that falls back to the variable would get another request's value. Pass it per call only"
+        )
+    elif owner_bound:
+        setting, instead = SDK_CONFIG_ADVICE[target]
+        message = (
+            f"`{label}` sets {setting}, at request time: DSPy lets only the first thread or asyncio task "
+            "that called it change them and raises `RuntimeError` in every other, so concurrent requests "
+            f"fail even with the same value. Instead, {instead}"
+        )
+    elif target in SDK_CONFIG_ADVICE:
+        # another SDK's setter: what it sets, and that SDK's per-run or per-context form
+        setting, instead = SDK_CONFIG_ADVICE[target]
+        value = "value (another tenant's key)" if _secret(write) else "value"
+        why = "" if varying.request_data else ", and other code writes a different value"
+        message = (
+            f"`{label}` sets {setting}, at request time{why}: every thread and task shares it, so a "
+            f"concurrent request can run with this request's {value} or this one with theirs. Instead, {instead}"
         )
     elif advice is not None:
         # another SDK's settings (LlamaIndex, LangChain): say what shares them and the per-request form

@@ -150,11 +150,26 @@ def recording(base: type) -> type:
     return Recorder
 
 
+# installed packages that a fixture package of the same name (``agents``: the OpenAI Agents SDK's
+# module) pushed out of ``sys.modules``; put back at the end of the session, for their exit hooks
+_DISPLACED: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def restore_displaced_packages() -> Iterator[None]:
+    yield
+    for name in [n for n in sys.modules if n.split(".")[0] in {d.split(".")[0] for d in _DISPLACED}]:
+        del sys.modules[name]
+    sys.modules.update(_DISPLACED)
+
+
 def import_fresh(root: Path, module: str) -> Any:
     """Import ``module`` from folder ``root``, dropping any cached copy of its top-level package."""
     top = module.split(".")[0]
     for name in list(sys.modules):
         if name == top or name.startswith(top + "."):
+            if "site-packages" in (getattr(sys.modules[name], "__file__", None) or ""):
+                _DISPLACED.setdefault(name, sys.modules[name])
             del sys.modules[name]
     sys.path.insert(0, str(root))
     try:
