@@ -243,3 +243,17 @@ def is_future_import(stmt: cst.CSTNode) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and any(
         isinstance(s, cst.ImportFrom) and s.module is not None and dotted(s.module) == "__future__" for s in stmt.body
     )
+
+
+def own_nodes(fn: cst.FunctionDef) -> list[cst.CSTNode]:
+    """Nodes of ``fn``'s body, not of nested functions, classes or lambdas (what runs in its own
+    frame: a write or call there is the function's)."""
+    out: list[cst.CSTNode] = []
+    todo: list[cst.CSTNode] = [fn.body]
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        todo.extend(n.children)
+    return out

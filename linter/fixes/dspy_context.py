@@ -25,7 +25,7 @@ import libcst as cst
 
 from linter.diagnostics import Diagnostic
 from linter.fixes import CannotFix, NoFix, Rewrite, Sources
-from linter.fixes.cst_tools import find_function, import_table, qualified, top_level_names, walk
+from linter.fixes.cst_tools import find_function, import_table, own_nodes, qualified, top_level_names, walk
 from linter.payloads import ConfigWrite
 from linter.project import ProjectIndex
 
@@ -53,21 +53,9 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return NoFix(str(e))
 
 
-def _own_nodes(fn: cst.FunctionDef) -> list[cst.CSTNode]:
-    """Nodes of ``fn``'s body, not of nested functions, classes or lambdas."""
-    out: list[cst.CSTNode] = []
-    todo: list[cst.CSTNode] = [fn.body]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        todo.extend(n.children)
-    return out
-
 
 def _rewrite(fn: cst.FunctionDef, target: str, qual) -> cst.FunctionDef:  # type: ignore[no-untyped-def]
-    nodes = _own_nodes(fn)
+    nodes = own_nodes(fn)
     if any(isinstance(n, cst.Yield) for n in nodes):
         raise CannotFix("the function is a generator: a `yield` would suspend inside the context")
     calls = [n for n in nodes if isinstance(n, cst.Call) and qual(n.func) in TARGETS]

@@ -26,6 +26,7 @@ from linter.fixes.cst_tools import (
     dominates,
     find_function,
     import_table,
+    own_nodes,
     qualified,
     statement_slots,
     top_level_names,
@@ -66,23 +67,11 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return NoFix(str(e))
 
 
-def _own_nodes(fn: cst.FunctionDef) -> list[cst.CSTNode]:
-    """Nodes of ``fn``'s body, not of nested functions, classes or lambdas."""
-    out: list[cst.CSTNode] = []
-    todo: list[cst.CSTNode] = [fn.body]
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        todo.extend(n.children)
-    return out
-
 
 def _rewrite(fn: cst.FunctionDef, target: str, keyword: str, qual) -> cst.FunctionDef:  # type: ignore[no-untyped-def]
     slots = list(statement_slots(fn))
     slot_of = {id(stmt): slot for stmt, slot in slots}
-    nodes = _own_nodes(fn)
+    nodes = own_nodes(fn)
     sets: list[tuple[cst.SimpleStatementLine, object, cst.BaseExpression]] = []
     saves: dict[str, cst.SimpleStatementLine] = {}
     restores: list[cst.SimpleStatementLine] = []

@@ -16,11 +16,8 @@ receiving them after they are done; one processor added at start-up, telling run
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -34,26 +31,8 @@ from agents.tracing import TracingProcessor  # noqa: E402
 from agents.tracing.setup import get_trace_provider  # noqa: E402
 from openai.types.responses import ResponseOutputMessage, ResponseOutputText  # noqa: E402
 
+from tests.runtime.echo_server import echo_key_server  # noqa: E402
 
-class _EchoKey(BaseHTTPRequestHandler):
-    """A chat-completions endpoint whose answer is the bearer key of the request."""
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        key = self.headers.get("authorization", "").removeprefix("Bearer ")
-        body = json.dumps({
-            "id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": key}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture
@@ -74,23 +53,19 @@ def sdk_state() -> Iterator[None]:
 
 @pytest.fixture
 def local_openai(sdk_state: None) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKey)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    saved = {name: os.environ.get(name) for name in ("OPENAI_BASE_URL",)}
-    # one-time set-up of the test process: every client goes to the local server (the runs turn
-    # tracing off in their RunConfig: the SDK reads its environment switch only once)
-    os.environ["OPENAI_BASE_URL"] = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
-        yield os.environ["OPENAI_BASE_URL"]
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        server.shutdown()
-        server.server_close()
+    with echo_key_server() as base:
+        saved = {name: os.environ.get(name) for name in ("OPENAI_BASE_URL",)}
+        # one-time set-up of the test process: every client goes to the local server (the runs turn
+        # tracing off in their RunConfig: the SDK reads its environment switch only once)
+        os.environ["OPENAI_BASE_URL"] = base
+        try:
+            yield os.environ["OPENAI_BASE_URL"]
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 AGENT = Agent(name="echo", instructions="Say the key.", model="gpt-4o-mini")

@@ -9,60 +9,34 @@ default 5 ms it is rarer but present: 7/400 in one measurement); it does not cha
 
 from __future__ import annotations
 
-import json
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import litellm
 import pytest
 
+from tests.runtime.echo_server import echo_key_server
 from tests.runtime.conftest import FIXTURES, fix_fixture, import_fresh
 
 CASE = "LLM005/tenant_api_key_fastapi"
 
 
-class _EchoKey(BaseHTTPRequestHandler):
-    """Chat completions endpoint whose answer is the bearer key of the request."""
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        key = self.headers.get("authorization", "").removeprefix("Bearer ")
-        body = json.dumps({
-            "id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": key}}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def local_openai() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKey)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    saved = (litellm.api_key, litellm.api_base, sys.getswitchinterval())
-    # one-time set-up of the test process: every call goes to the local server
-    litellm.api_base = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    sys.setswitchinterval(1e-5)
-    try:
-        yield litellm.api_base
-    finally:
-        litellm.api_key, litellm.api_base = saved[0], saved[1]
-        sys.setswitchinterval(saved[2])
-        server.shutdown()
-        server.server_close()
+    with echo_key_server() as base:
+        saved = (litellm.api_key, litellm.api_base, sys.getswitchinterval())
+        # one-time set-up of the test process: every call goes to the local server
+        litellm.api_base = base
+        sys.setswitchinterval(1e-5)
+        try:
+            yield litellm.api_base
+        finally:
+            litellm.api_key, litellm.api_base = saved[0], saved[1]
+            sys.setswitchinterval(saved[2])
 
 
 def _foreign_keys(answer: Callable[[str, str], str], threads: int = 8, per_thread: int = 50) -> int:
