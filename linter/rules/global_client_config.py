@@ -47,8 +47,9 @@ when the run starts: measured with openai-agents 0.20 (8 concurrent requests eac
 tenant's key, then awaiting once before the run, against a local server echoing the key), 35 of
 40 runs were sent with another tenant's key. DSPy's `dspy.configure` sets the settings every
 module reads unless a `dspy.context` overrides them, and it raises `RuntimeError` in every thread
-and asyncio task but the first that called it: measured with dspy 3.4 (`DummyLM`), 39 of 40
-requests on 4 worker threads and 7 of 8 concurrent tasks failed. So `dspy.configure` is
+and asyncio task but the first that called it: measured with dspy 3.4 (`DummyLM`), 30 of 40
+requests on 4 worker threads (ten rounds of four at once: all but the owner's) and 7 of 8
+concurrent tasks failed. So `dspy.configure` is
 reported in code that runs concurrently (threads or tasks) even when it sets the same value every
 time (one shared model: 7 of 8 tasks failed); one thread building objects one after another is
 its owner and is not reported for that.
@@ -167,7 +168,7 @@ function (the same settings, for this thread or task only; the settings no longe
 function). Refused for a call inside a compound statement, the function's last statement, a
 generator, a function calling it twice or starting threads of its own, and an imported
 `configure`. Measured with real dspy (`LLM005/dspy_configure_per_job`, 4 threads × 40 jobs):
-39 jobs raised before, 0 after, and every job answered by its own model.
+30 jobs raised before (every job off the owner thread), 0 after, and every job answered by its own model.
 No automatic fix (the finding says why) for `os.environ`,
 openai and dashscope globals, LlamaIndex's `Settings` and LangChain's globals, the Agents SDK's setters, `genai.configure`, `vertexai.init` / `aiplatform.init`, `modify_params` / `cache` (no per-call equivalent), writes in
 a different function than the call, calls that splat `**kwargs` or already pass the keyword.
