@@ -117,6 +117,8 @@ _PLAIN_DECORATORS = frozenset(
     ["staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod", *cat.CACHE_DECORATORS]
 )
 _STDLIB = frozenset(sys.stdlib_module_names)
+# library bases that add no construction from fields (a class on them builds what its ``__init__`` says)
+_PLAIN_BASES = frozenset(["object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"])
 _MAX_WHY = 240  # evidence stays readable when a value is followed through many callers
 
 
@@ -780,6 +782,36 @@ class ConfigValues(Context):
         hit = self.resolve_class(Ref("name", name))
         return hit is not None and any(f.module == file.module and k.name == klass.name for f, k in self.mro(*hit))
 
+    def _plain_class(self, file: FileFacts, klass: ClassFacts) -> bool:
+        """Whether no library builds ``klass``'s objects from their fields: every class of its MRO
+        is the project's, undecorated, on plain bases (``abc.ABC``). A pydantic model or a
+        dataclass holder builds a field's object from what its construction passes; the
+        ``config: AppConfig`` annotation of a plain class only says what ``self.config =
+        config`` holds (a runtime, or an abstract manager whose subclasses store it)."""
+        for _f, k in self.mro(file, klass):
+            if k.decorators:
+                return False
+            for base in k.bases:
+                if self.resolve_class(base) is None and (base.kind != "name" or base.name not in _PLAIN_BASES):
+                    return False
+        return True
+
+    def _returns_existing(self, caller: Func, source: str, deps: tuple[str, ...], file: FileFacts, klass: ClassFacts) -> bool:
+        """Whether a value passed is only what a project function returns, and that function
+        gives ``klass`` objects (``llm_config=cfg.get_llm_config()``): each was built by a
+        construction the project makes, counted where it is made, or is one it already holds."""
+        if kind(source) != "literal" or len(deps) != 1 or not deps[0].startswith("c:"):
+            return False
+        where = deps[0].split(":", 2)[1]
+        calls = caller.facts.calls
+        if not where.isdigit() or int(where) >= len(calls):
+            return False
+        callee = self.resolve_function(calls[int(where)].callee, caller)
+        if callee is None:
+            return False
+        made = self.returned_classes(f"{callee.file.module}.{callee.facts.qualname}")
+        return bool(made) and all(self._is_a(m, file, klass) for m in made)
+
     def _canonical(self, name: str) -> str:
         """A class's name as ``_class_open`` keys it (its module's own name, not the longer one an
         import through a namespace package spells), else ``name``."""
@@ -819,14 +851,22 @@ class ConfigValues(Context):
             if hkey == key or hkey in outer:
                 continue
             self._wants.add(("mentions", holder.name.rsplit(".", 1)[-1]))  # where it is built or handed on
+            if self._plain_class(f, holder):
+                continue  # its annotation only types what its ``__init__`` stores: an object built elsewhere
             if self.method(f, holder.name, "__init__") is not None:
                 return None
             held = self._sites(f, holder, outer | {key})
             if held is None:
                 return None
+            typed = sum(1 for _f, h, _n in self._field_types.get(key, []) if h is holder)
             for caller, call in held:
-                if any(k == field and self._is_a(made, file, klass) for k, made in call.instances):
-                    continue  # an object built elsewhere, its construction counted there: not built again
+                existing = {k for k, made in call.instances if self._is_a(made, file, klass)}
+                existing.update(k for k, s, d in call.args if self._returns_existing(caller, s, d, file, klass))
+                if field in existing or (typed == 1 and any(k.isdigit() for k in existing)):
+                    # an object built elsewhere, its construction counted there: not built again.
+                    # Positional (``cls(user_id, maker, config)``): the holder's one field of
+                    # this type is what the one argument of this type fills
+                    continue
                 passed = [(k, s, d) for k, s, d in call.args if k == field or k == "**"]
                 if any(k.isdigit() or k == "*" for k, _s, _d in call.args):
                     return None
