@@ -242,6 +242,8 @@ class _Extractor:
         self.spawn_seen: set[int] = set()
         self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
+        self.table_escapes: set[tuple[str, str]] = set()  # ``FileFacts.table_escapes``, sorted at the end
+        self.unread_tables: set[str] = set()  # module tables this file only defines and fills
         # ``FileFacts.attribute_writes`` (attribute, function, source, depends), sorted at the end
         self.attribute_writes: set[tuple[str, str, str, tuple[str, ...]]] = set()
         # ``FileFacts.dotted_strings`` / ``star_imports``, sorted at the end: a set's order differs
@@ -472,6 +474,13 @@ class _Extractor:
                     found.add(ref.name)
             if found or not values:  # an empty one: decorators may fill it (``FunctionFacts.files_into``)
                 self.facts.tables[name] = tuple(sorted(found))
+        if self.facts.tables:
+            # a table this file never reads (only ``T = {...}`` and ``T[k] = v``) hands its values on
+            # only if another module reads it (``FileFacts.table_escapes``): OpenAgents keeps a
+            # registry of its chat model classes that nothing looks up
+            filled = {id(n.value) for n in ast.walk(self.tree) if isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load)}
+            read = {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in filled}
+            self.unread_tables = {t for t in self.facts.tables if t not in read}
 
     def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
         """``Ref("entry", TABLE)`` for a call through an entry of a module-level mapping, this
@@ -576,6 +585,7 @@ class _Extractor:
         """A call's result is named in facts by the call's index in its function's calls, not
         by its position: facts that only moved stay equal (``moved.py`` maps positions alone)."""
         self.facts.escapes = tuple(sorted(self.escapes))
+        self.facts.table_escapes = tuple(sorted(self.table_escapes))
         self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
         self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
@@ -891,10 +901,21 @@ class _Extractor:
             fn.tables[name] = tuple(refs)
         return True
 
-    def escape(self, value: ast.expr | None, ctx: _Ctx) -> None:
+    def unread_table(self, targets: list[ast.expr], ctx: _Ctx) -> str:
+        """The module table this module-level statement defines or fills (``T = {...}``,
+        ``T[k] = v``), when the file never reads it, else ""."""
+        if ctx.fn is not self.toplevel or len(targets) != 1:
+            return ""
+        t = targets[0]
+        if isinstance(t, ast.Subscript):
+            t = t.value
+        return t.id if isinstance(t, ast.Name) and t.id in self.unread_tables else ""
+
+    def escape(self, value: ast.expr | None, ctx: _Ctx, table: str = "") -> None:
         """A function or class handed on as a value (an argument, a stored or returned value, an
         entry of a registry): it is then called from places the call graph cannot see, so its
-        visible callers do not decide its parameters (``FileFacts.escapes``)."""
+        visible callers do not decide its parameters (``FileFacts.escapes``). Put in ``table``,
+        a module table this file never reads: handed on only if another module reads it."""
         todo: list[ast.expr] = [value] if value is not None else []
         while todo:
             n = todo.pop()
@@ -906,7 +927,9 @@ class _Extractor:
                 todo.append(n.value)
             elif isinstance(n, (ast.Name, ast.Attribute)):
                 name = self.escapee(n, ctx)
-                if name:
+                if name and table:
+                    self.table_escapes.add((table, name))
+                elif name:
                     self.escapes.add(name)
 
     def startup_hooks(self, value: ast.expr, ctx: _Ctx) -> None:
@@ -1271,8 +1294,8 @@ class _Extractor:
         if not ctx.in_class_body:
             for t in node.targets:
                 _note_bound(ctx.fn, t, node.value)
-        if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx):
-            self.escape(node.value, ctx)
+        if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx) and not self.called_alias(node, ctx):
+            self.escape(node.value, ctx, self.unread_table(node.targets, ctx))
         for t in node.targets:
             out.extend(self.assign_target(t, node.value, ctx, "assign", node))
         return out
@@ -1280,7 +1303,7 @@ class _Extractor:
     def on_annassign(self, node: ast.AnnAssign, ctx: _Ctx):
         out: list = []
         if type(node.value) in _ESCAPING and not ctx.in_class_body:
-            self.escape(node.value, ctx)
+            self.escape(node.value, ctx, self.unread_table([node.target], ctx))
         if node.value is not None:
             out.append((node.value, ctx))
             if not ctx.in_class_body:
@@ -2520,6 +2543,9 @@ class _Extractor:
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                splats = [a.value for a in args if a.star == "**"]
+                if splats:
+                    call.splat_keys = tuple(sorted({k for v in splats for k in self.mapping_keys(v, ctx, 0)}))
                 handed = [
                     (key, a.value.id) for (key, _s, _d), a in zip(call.args, args)
                     if isinstance(a.value, ast.Name) and a.value.id in fn.facts.params and a.value.id not in ("self", "cls")
@@ -2609,6 +2635,95 @@ class _Extractor:
             # ``table[k].from_config(cfg)``: that method of whichever class the table gives
             return tuple(f"{v}.{func.attr}" for v in self.dispatched(func.value, ctx))
         return ()
+
+    def mapping_keys(self, value: ast.expr, ctx: _Ctx, depth: int) -> set[str]:
+        """The keys a mapping splatted into a call (``**value``) may hold (``Call.splat_keys``):
+        a dict literal's or ``dict(k=v)``'s, or a local's when every binding of it is such a
+        literal and it is only filled with literal keys (``opts["stop"] = s``,
+        ``opts.update({"model": m})``) or read; "@" and those fills for the function's own
+        ``**kwargs``; "*" when it may hold anything (handed on, bound otherwise)."""
+        if depth > 3:
+            return {"*"}
+        if isinstance(value, ast.Dict):
+            out: set[str] = set()
+            for k, v in zip(value.keys, value.values):
+                if k is None:
+                    out |= self.mapping_keys(v, ctx, depth + 1)  # ``{**base, "k": v}``
+                elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    out.add(k.value)
+                else:
+                    out.add("*")
+            return out
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+            return {k.arg if k.arg is not None else "*" for k in value.keywords}
+        fn = ctx.fn
+        if not isinstance(value, ast.Name) or fn.node is None or value.id in fn.globals:
+            return {"*"}
+        name = value.id
+        a = fn.node.args if isinstance(fn.node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        own = a is not None and a.kwarg is not None and a.kwarg.arg == name
+        if name in fn.facts.params and not own:
+            return {"*"}
+        out = {"@"} if own else set()
+        parents: dict[int, ast.AST] = {}
+        for n in ast.walk(fn.node):
+            for child in ast.iter_child_nodes(n):
+                parents[id(child)] = n
+        for n in ast.walk(fn.node):
+            if not isinstance(n, ast.Name) or n.id != name:
+                continue
+            p = parents.get(id(n))
+            if not isinstance(n.ctx, ast.Load):
+                if isinstance(p, ast.Assign) and len(p.targets) == 1 and p.targets[0] is n:
+                    out |= self.mapping_keys(p.value, ctx, depth + 1) if isinstance(p.value, (ast.Dict, ast.Call)) else {"*"}
+                else:
+                    return {"*"}  # a loop variable, ``with ... as``, an unpacking
+            elif isinstance(p, ast.Subscript) and p.value is n:
+                if isinstance(p.ctx, ast.Store):
+                    key = p.slice
+                    out.add(key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else "*")
+            elif isinstance(p, ast.Attribute) and p.value is n:
+                call = parents.get(id(p))
+                if p.attr in ("get", "pop", "items", "keys", "values", "copy"):
+                    continue
+                if p.attr in ("update", "setdefault") and isinstance(call, ast.Call) and call.func is p:
+                    if p.attr == "setdefault":
+                        first = call.args[0] if call.args else None
+                        out.add(first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else "*")
+                    else:
+                        for arg in call.args:
+                            out |= self.mapping_keys(arg, ctx, depth + 1) if isinstance(arg, (ast.Dict, ast.Call)) else {"*"}
+                        out |= {k.arg if k.arg is not None else "*" for k in call.keywords}
+                    continue
+                return {"*"}
+            elif isinstance(p, ast.keyword) and p.arg is None:
+                continue  # ``**name`` into another call: read, not filled
+            elif isinstance(p, ast.Compare) and n is not p.left:
+                continue  # ``"stop" in name``
+            else:
+                return {"*"}  # handed on, returned, stored: what fills it is not seen
+        return out
+
+    def called_alias(self, node: ast.Assign, ctx: _Ctx) -> bool:
+        """``chat_cls = AzureChat`` in one branch and ``= OpenAIChat`` in the other, then only
+        ``chat_cls(**kwargs)``: a call through the local calls one of them with its arguments
+        (``function_alias``), so nothing is handed on."""
+        fn = ctx.fn
+        if fn.node is None or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return False
+        name = node.targets[0].id
+        if name in fn.facts.params or name in fn.globals:
+            return False
+        called = {id(n.func) for n in ast.walk(fn.node) if isinstance(n, ast.Call)}
+        stored = {id(n.targets[0]) for n in ast.walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
+        for n in ast.walk(fn.node):
+            if isinstance(n, ast.Name) and n.id == name and (id(n) not in called if isinstance(n.ctx, ast.Load) else id(n) not in stored):
+                return False  # handed on, or bound to something else too (every binding is read whole, as ``function_alias``)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn.node and n.name == name:
+                return False
+            if isinstance(n, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name.split(".", 1)[0]) == name for a in n.names):
+                return False
+        return True
 
     def function_alias(self, name: str, ctx: _Ctx) -> tuple[str, ...]:
         """The project functions a local is, when every binding of it in the function names one

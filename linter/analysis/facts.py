@@ -178,6 +178,11 @@ class Call:
     # where each argument's value comes from, for config-value provenance across functions:
     # (position "0", "1"... or keyword, "*" or "**"; ``Access.source``; ``Access.depends``)
     args: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # the keys a ``**mapping`` argument may hold, sorted: literal keys (a dict literal, items and
+    # ``update``s of a local mapping), "@" for what the caller's own ``**kwargs`` collected,
+    # "*" when not known. ``ChatModel(streaming=True, **kwargs)`` with ``kwargs`` holding only
+    # the temperature passes no ``api_key``: the field keeps its default
+    splat_keys: tuple[str, ...] = ("*",)
     # arguments that are the caller's own parameters, passed as they are: (argument key as in
     # ``args``, the parameter's name), for path feasibility (``needed_of``)
     handed: tuple[tuple[str, str], ...] = ()
@@ -388,6 +393,9 @@ class FileFacts:
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     # functions and classes handed on as values (qualified as written): see ``extract.escape``
     escapes: tuple[str, ...] = ()  # sorted: facts of one file compare equal across processes
+    # (module table, function or class put in it) for a table the file never reads: they are
+    # handed on only where another module reads the table (``Resolution.escapes_of``), sorted
+    table_escapes: tuple[tuple[str, str], ...] = ()
     # attributes written on objects other than ``self`` (``config.region = r``, ``setattr(c,
     # "region", r)``, ``c.model_copy(update={"region": r})``; "*" for a name not known): an
     # instance's field then holds more than its constructions pass. (attribute, the writing

@@ -680,18 +680,50 @@ class ConfigValues(Context):
         f0, _k0, (_m, default_source, default_deps) = fields[0]
         default = self._resolve(Func(f0, f0.functions["<module>"]), default_source, default_deps, closed=True)
         best: Resolved = _BOTTOM
+        given: Func | None = None  # a construction that gives the field a value of its own
+        omitted: Func | None = None  # one that leaves it to the default
         for caller, call in sites:
             passed = None
             for key, source, deps in call.args:
+                if key == "**" and not self._splat_may_hold(caller, call, name, 0):
+                    continue  # ``Model(streaming=True, **kwargs)``, ``kwargs`` never holding the field
                 if key == name or key == "**":
                     passed = (source, deps) if passed is None or key == name else passed
                 elif key.isdigit() or key == "*":
                     return request  # positional fields: their order is not recorded
+            if any(key == name for key, _s, _d in call.args):
+                given = given or caller
+            elif passed is None:
+                omitted = omitted or caller
             value = default if passed is None else self._resolve(caller, passed[0], passed[1], closed=True)
             if _RANK[kind(value[0])] == 3:
                 return (f"{kind(value[0])}:the field `{name}` ({caller.label} builds it with {_why(value[0])})", frozenset())
             best = _join(best, value)
+        if given is not None and omitted is not None:
+            # one construction gives it (``ChatModel(api_base="https://...")``), another leaves the
+            # default: the objects hold two values, and each exports its own
+            return (f"request:the field `{name}` (given by {given.label}, left to its default by {omitted.label})", frozenset())
         return best
+
+    def _splat_may_hold(self, func: Func, call: Call, name: str, depth: int) -> bool:
+        """Whether the ``**mapping`` ``call`` (in ``func``) passes may hold the key ``name``
+        (``Call.splat_keys``); for what ``func``'s own ``**kwargs`` collected, whether a caller
+        may pass it, by keyword or in a mapping of its own."""
+        keys = call.splat_keys
+        if "*" in keys or name in keys:
+            return True
+        if "@" not in keys:
+            return False
+        self._wants.add(("callers", func.id))  # files the byte scan skipped may call it too
+        callers = self._known_callers(func)
+        if not callers or depth > 3:
+            return True
+        for caller, outer in callers:
+            if any(key == name for key, _s, _d in outer.args):
+                return True
+            if any(key == "**" for key, _s, _d in outer.args) and self._splat_may_hold(caller, outer, name, depth + 1):
+                return True
+        return False
 
     def _class_open(self, file: FileFacts, klass: ClassFacts) -> bool:
         """Built where the call graph cannot see: registered by a decorator, or handed on."""
@@ -871,7 +903,8 @@ class ConfigValues(Context):
                 if any(k.isdigit() or k == "*" for k, _s, _d in call.args):
                     return None
                 if passed:
-                    sites.append((caller, replace(call, args=tuple(("**", s, d) for _k, s, d in passed), instances=())))
+                    # the field's own value, as a mapping of that class's fields: which keys, not known
+                    sites.append((caller, replace(call, args=tuple(("**", s, d) for _k, s, d in passed), instances=(), splat_keys=("*",))))
         return sites
 
     @cached_property
@@ -1044,7 +1077,10 @@ class ConfigValues(Context):
 
     @cached_property
     def _escaped_names(self) -> set[str]:
-        return {self._canonical(name) for f in self.files if not f.is_test for name in f.escapes}
+        for f in self.files:
+            for table, _name in f.table_escapes:
+                self._wants.add(("mentions", table))  # a module the byte scan skipped may read it
+        return {self._canonical(name) for f in self.files if not f.is_test for name in self.escapes_of(f)}
 
     @cached_property
     def _escaped_functions(self) -> set[str]:

@@ -649,7 +649,7 @@ class Context(Network):
         return self._built[key]
 
     def _find_sites(self, file: FileFacts, cls: str) -> _Sites | None:
-        if cls in file.escapes:
+        if cls in self.escapes_of(file):
             return None
         named = self._named_in()
         # only calls and bases whose name ends in the class's can name it (``_names_class``):

@@ -54,6 +54,30 @@ class Resolution:
         # discovered, parsed or not, so that a root never depends on what the byte scan parsed
         self.package_folders: frozenset[str] = frozenset(_folder(f.path) for f in self.files if f.is_package)
 
+    def escapes_of(self, file: FileFacts) -> tuple[str, ...]:
+        """The functions and classes ``file`` hands on (``FileFacts.escapes``), with those of
+        its module tables that only other modules read (``FileFacts.table_escapes``)."""
+        if not file.table_escapes:
+            return file.escapes
+        read = self._tables_read_elsewhere
+        return file.escapes + tuple(name for table, name in file.table_escapes if f"{file.module}.{table}" in read)
+
+    @cached_property
+    def _tables_read_elsewhere(self) -> set[str]:
+        """Module tables (qualified) that a module other than their own may read: it imports the
+        table, its module as a whole, or everything of it (``from m import *``). Tests read
+        what they like and are no evidence."""
+        tables = {f"{f.module}.{t}": f for f in self.files if f.table_escapes for t, _n in f.table_escapes}
+        out: set[str] = set()
+        for g in self.files:
+            if g.is_test:
+                continue
+            for target in (*g.imports.values(), *g.star_imports):
+                if target in tables and tables[target] is not g:
+                    out.add(target)
+                out.update(q for q, f in tables.items() if f is not g and f.module == target)
+        return out
+
     def same_program(self, a: FileFacts, b: FileFacts) -> bool:
         """Whether ``a`` and ``b`` run as one program: under one import root, and in one
         top-level package or either a plain module at the root (an ``app.py`` beside the
@@ -217,7 +241,7 @@ class Resolution:
             if f.is_test:
                 continue
             out.extend((f, name, "import") for name in f.imports.values())
-            out.extend((f, name, "other") for name in (*f.dotted_strings, *f.escapes))
+            out.extend((f, name, "other") for name in (*f.dotted_strings, *self.escapes_of(f)))
             for fn in f.functions.values():
                 for c in fn.calls:
                     if c.callee.kind == "name":
