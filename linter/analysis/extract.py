@@ -2712,8 +2712,8 @@ class _Extractor:
         if fn.node is None or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return False
         name = node.targets[0].id
-        if name in fn.facts.params or name in fn.globals:
-            return False
+        if name in fn.facts.params or name in fn.globals or not isinstance(node.value, (ast.Name, ast.Attribute)) or not self.escapee(node.value, ctx):
+            return False  # nothing would be handed on (most ``x = y`` bind a local's value)
         called = {id(n.func) for n in ast.walk(fn.node) if isinstance(n, ast.Call)}
         stored = {id(n.targets[0]) for n in ast.walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
         for n in ast.walk(fn.node):
