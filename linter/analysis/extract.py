@@ -2099,6 +2099,7 @@ class _Extractor:
                 continue
             local = self.local_binding(ref, ctx)
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
+            keyed = keyed or _keyed_owner(target, fn.keyed)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
@@ -2156,7 +2157,7 @@ class _Extractor:
         if ref.kind in ("self", "name", "local"):
             local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set(fn.exit_checked))
-            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
+            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock) or _keyed_owner(lock, fn.keyed)
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
                 recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
@@ -3222,6 +3223,15 @@ def _keyed_lookup(value: ast.expr | None) -> bool:
     else:
         return False
     return not isinstance(key, (ast.Constant, ast.Starred))
+
+
+def _keyed_owner(lock: ast.expr, keyed: dict[str, ast.expr]) -> str:
+    """``state = self._states.get(user_id)`` then ``async with state.lock:``: the lock of one of
+    many per-key objects is picked per key as much as ``self._locks[user_id]`` is (the text of
+    the lookup that bound the owner), else ""."""
+    if isinstance(lock, ast.Attribute) and isinstance(lock.value, ast.Name) and lock.value.id in keyed:
+        return _keyed_text(keyed[lock.value.id])
+    return ""
 
 
 def _keyed_text(value: ast.expr | None) -> str:
