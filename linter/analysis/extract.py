@@ -110,6 +110,9 @@ class _Fn:
     # local -> the module-level mapping it was picked from (``cls = SPEECH[kind]``, qualified):
     # calling it calls an entry (``Ref("entry")``)
     entries: dict[str, str] = field(default_factory=dict)
+    # local -> the module-level mapping whose entry built it (``stage = STAGES[name]()``, or
+    # ``cls = STAGES[name]`` then ``stage = cls()``): ``stage.run()`` is that method of an entry
+    built_from: dict[str, str] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
     # for ``Access.given`` / ``FunctionFacts.passes``, matched once the whole function is walked:
     # the names bound (local -> value, in source order), each recorded call's arguments (call
@@ -480,6 +483,9 @@ class _Extractor:
         if isinstance(func, ast.Name):
             found = ctx.fn.entries.get(func.id)
             return Ref("entry", found) if found else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ctx.fn.built_from:
+            # ``stage.run(ap)`` of ``stage = STAGES[name]()``: that method of the entry built
+            return Ref("entry", f"{ctx.fn.built_from[func.value.id]}:{func.attr}")
         if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
             # ``TABLE[k].from_config(cfg)``: that method of the entry picked ("<table>:<method>")
             picked = self.picked_table(func.value, ctx)
@@ -1434,6 +1440,11 @@ class _Extractor:
                     fn.entries[name] = picked  # ``cls = SPEECH[kind]``
                 else:
                     fn.entries.pop(name, None)
+                built = self.table_entry(called.func, ctx) if isinstance(called, ast.Call) else None
+                if built is not None and ":" not in built.name:
+                    fn.built_from[name] = built.name  # ``stage = cls()`` after ``cls = STAGES[name]``
+                else:
+                    fn.built_from.pop(name, None)
                 if factory:  # classified only if a region names it (see local_binding): most never are
                     fn.made[name] = (target, value)
                 else:
