@@ -1757,6 +1757,11 @@ class _Extractor:
                 if _RANK[best[0].split(":", 1)[0]] == 3:
                     return best
                 continue
+            if isinstance(n, ast.DictComp) and self.environ_lookup(n.value, ctx) == ast.dump(n.key):
+                # ``{k: os.environ.get(k) for k in names}`` snapshots the environment, as
+                # ``saved[k] = os.environ.get(k)`` does: putting it back later is a restore
+                best = _join(best, ("saved:`os.environ[...]`", _NO_DEPS))
+                continue
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and len(n.generators) == 1:
                 # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds (each
                 # name of ``for _, row in df.iterrows()`` too)
