@@ -110,6 +110,9 @@ class _Fn:
     # local -> the module-level mapping it was picked from (``cls = SPEECH[kind]``, qualified):
     # calling it calls an entry (``Ref("entry")``)
     entries: dict[str, str] = field(default_factory=dict)
+    # local -> the module-level mapping whose entry built it (``stage = STAGES[name]()``, or
+    # ``cls = STAGES[name]`` then ``stage = cls()``): ``stage.run()`` is that method of an entry
+    built_from: dict[str, str] = field(default_factory=dict)
     returned: set[str] = field(default_factory=set)  # ``returns_type`` of each ``return`` so far
     # for ``Access.given`` / ``FunctionFacts.passes``, matched once the whole function is walked:
     # the names bound (local -> value, in source order), each recorded call's arguments (call
@@ -489,6 +492,9 @@ class _Extractor:
         if isinstance(func, ast.Name):
             found = ctx.fn.entries.get(func.id)
             return Ref("entry", found) if found else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ctx.fn.built_from:
+            # ``stage.run(ap)`` of ``stage = STAGES[name]()``: that method of the entry built
+            return Ref("entry", f"{ctx.fn.built_from[func.value.id]}:{func.attr}")
         if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.Subscript, ast.Call)):
             # ``TABLE[k].from_config(cfg)``: that method of the entry picked ("<table>:<method>")
             picked = self.picked_table(func.value, ctx)
@@ -1457,6 +1463,11 @@ class _Extractor:
                     fn.entries[name] = picked  # ``cls = SPEECH[kind]``
                 else:
                     fn.entries.pop(name, None)
+                built = self.table_entry(called.func, ctx) if isinstance(called, ast.Call) else None
+                if built is not None and ":" not in built.name:
+                    fn.built_from[name] = built.name  # ``stage = cls()`` after ``cls = STAGES[name]``
+                else:
+                    fn.built_from.pop(name, None)
                 if factory:  # classified only if a region names it (see local_binding): most never are
                     fn.made[name] = (target, value)
                 else:
@@ -1768,6 +1779,11 @@ class _Extractor:
                 best = _join(best, bound[root] if root in bound else self.name_source(text, ctx))
                 if _RANK[best[0].split(":", 1)[0]] == 3:
                     return best
+                continue
+            if isinstance(n, ast.DictComp) and self.environ_lookup(n.value, ctx) == ast.dump(n.key):
+                # ``{k: os.environ.get(k) for k in names}`` snapshots the environment, as
+                # ``saved[k] = os.environ.get(k)`` does: putting it back later is a restore
+                best = _join(best, ("saved:`os.environ[...]`", _NO_DEPS))
                 continue
             if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and len(n.generators) == 1:
                 # ``any(h in url for h in HOSTS)``: its names hold what its iterable holds (each
@@ -2122,6 +2138,7 @@ class _Extractor:
                 continue
             local = self.local_binding(ref, ctx)
             keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else expr)
+            keyed = keyed or _keyed_owner(target, fn.keyed)
             region = LockRegion(
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
@@ -2179,7 +2196,7 @@ class _Extractor:
         if ref.kind in ("self", "name", "local"):
             local = self.local_binding(ref, ctx)
             single_flight = self.is_single_flight(node.body, ctx, set(fn.exit_checked))
-            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock)
+            keyed = _keyed_text(fn.keyed.get(ref.name) if ref.kind == "local" else lock) or _keyed_owner(lock, fn.keyed)
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
                 recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
@@ -3337,6 +3354,15 @@ def _keyed_lookup(value: ast.expr | None) -> bool:
     else:
         return False
     return not isinstance(key, (ast.Constant, ast.Starred))
+
+
+def _keyed_owner(lock: ast.expr, keyed: dict[str, ast.expr]) -> str:
+    """``state = self._states.get(user_id)`` then ``async with state.lock:``: the lock of one of
+    many per-key objects is picked per key as much as ``self._locks[user_id]`` is (the text of
+    the lookup that bound the owner), else ""."""
+    if isinstance(lock, ast.Attribute) and isinstance(lock.value, ast.Name) and lock.value.id in keyed:
+        return _keyed_text(keyed[lock.value.id])
+    return ""
 
 
 def _keyed_text(value: ast.expr | None) -> str:

@@ -113,8 +113,14 @@ Resolved = tuple[str, frozenset[str]]
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
 _BOTTOM: Resolved = ("literal:", frozenset())
 # decorators that do not hand the function to a framework: its visible callers are its callers
+# decorators whose wrapper calls the function with the caller's own arguments (a
+# ``@contextmanager`` generator is run by ``with helper(x):`` with that ``x``): its callers are
+# still the ones the call graph sees
 _PLAIN_DECORATORS = frozenset(
-    ["staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod", *cat.CACHE_DECORATORS]
+    [
+        "staticmethod", "classmethod", "property", "functools.wraps", "typing.override", "abc.abstractmethod",
+        *cat.CACHE_DECORATORS, *cat.CONTEXTMANAGER_DECORATORS,
+    ]
 )
 _STDLIB = frozenset(sys.stdlib_module_names)
 # library bases that add no construction from fields (a class on them builds what its ``__init__`` says)

@@ -63,7 +63,8 @@ for it or its default (a class built by a registry keeps request data; one picke
 classes, `{"a": A, "b": B}[kind](**data)`, is built with that call's arguments, and a class handed
 to a project function that only keys a registry by it is not built there). A container handed to a
 project function holds what that function puts in it (`originals[k] = os.environ.get(k)` saves
-the environment: writing it back later is a restore), a module-level table no function writes
+the environment, as `{k: os.environ.get(k) for k in names}` does: writing it back later is a
+restore), a `@contextmanager` helper's parameters are what its `with` statements pass, a module-level table no function writes
 holds what it was built with, and a module-level queue hands out whatever other code put there. A literal or a
 process-wide value (another environment variable, a key typed at the operator's terminal, a
 file, a module constant, an object of a library class built from such values, `Settings.llm =

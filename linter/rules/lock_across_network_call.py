@@ -42,7 +42,8 @@ then being there to run one fill at a time), in the same function or by every ca
 whose lock re-checks the same lookup first (`cached = self._cached(k); if cached: return
 cached`, called only after `if self._cached(k) is None`); so is a re-test of a local (a reply post-processed under
 the lock). A lock picked per key (`lock = await get_user_lock(user.id)`, `self._locks[key]`,
-`LOCKS.setdefault(path, Lock())`) makes only calls with the same key wait for each other, which
+`LOCKS.setdefault(path, Lock())`, or the lock of an object picked so: `state =
+self._states.get(user_id)`, then `async with state.lock:`) makes only calls with the same key wait for each other, which
 is what it is for (one refresh per user): reported only with `--preview`. A semaphore that admits
 several (`asyncio.Semaphore(10)`, or one known only by its name, `async with semaphore:` on a
 parameter) is a limiter, not a lock. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
