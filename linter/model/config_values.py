@@ -40,9 +40,14 @@ This layer follows those parts across functions, over summaries (never the trees
   project ``__init__`` (pydantic, dataclass), what every construction passes for it
   (``**toml_section``: a file; a pick from a table of classes, ``{"a": A}[kind](**data)``, is a
   construction too; a holder class's field of this type, however nested, passes its share, and
-  an object of the class passed there is not built again) or the field's default; a class with no
+  an object of the class passed there is not built again: a local of that class, the one
+  argument of that type of a positional construction, a project function's result of that
+  class; a plain class's annotation, ``config: AppConfig`` beside ``self.config = config``,
+  builds nothing) or the field's default (``Model(streaming=True, **kwargs)`` gives no field
+  its ``kwargs`` cannot hold: ``Call.splat_keys``). A field one construction gives and another
+  leaves to its default holds two values. A class with no
   visible construction, a decorated one (registered, built by a factory) or one handed on as a
-  value keeps request data;
+  value (not by a module table no module reads) keeps request data;
 - ``self.config.sandbox.url``, each attribute but the last typed with a project class (``config:
   AppConfig``, a field ``sandbox: SandboxConfig``), is what every construction of the last
   class gives that field, whichever object the instance holds (a runtime built by a registry
