@@ -141,6 +141,8 @@ def run_pipeline(files: dict[str, bytes]) -> None:
         assert not fixed.result.internal_errors, fixed.result.internal_errors
         assert write_rewrites(fixed, fixed.result.paths) == []
         for display in fixed.rewrites:
+            if display in files and not _compiles(files[display], display):
+                continue  # newer syntax than this Python's (a PEP 695 module fixed on 3.11): libcst verified it
             compile((root / display).read_bytes(), display, "exec", dont_inherit=True)
         COUNTS["files_written"] += len(fixed.rewrites)
         COUNTS["fixes"] += fixed.fixed
@@ -153,11 +155,15 @@ def _dropped_and_never_compiled(error: str, files: dict[str, bytes]) -> bool:
     name, _, rest = error.partition(": ")
     if not rest.startswith("rewrite dropped, it does not compile") or name not in files:
         return False
+    return not _compiles(files[name], name)
+
+
+def _compiles(data: bytes, name: str) -> bool:
     try:
-        compile(files[name], name, "exec", dont_inherit=True)
+        compile(data, name, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
-        return True
-    return False
+        return False
+    return True
 
 
 def _statement_starts(text: str) -> list[tuple[int, int]]:
