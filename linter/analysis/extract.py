@@ -134,6 +134,7 @@ class _Ctx:
     checked: tuple[str, ...] = ()  # lookups the enclosing branches test (``Call.checked``)
     repeated: bool = False  # inside a loop of the function (``Call.repeated``)
     narrowed: tuple[tuple[str, str], ...] = ()  # (local, qualified class) an enclosing ``if isinstance(local, Class):`` tests
+    attr_guards: tuple[str, ...] = ()  # attributes of ``self`` the enclosing branches test true (``Access.attr_guards``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1040,9 +1041,13 @@ class _Extractor:
         memo = self.memo_slot(node, ctx)
         checked = _lookups(node.test, ctx.fn)
         narrowed = self.narrowing(node, ctx)
-        if not guards and not memo and not checked and not narrowed:
+        attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
+        if not guards and not memo and not checked and not narrowed and not attrs:
             return [(c, ctx) for c in _children(node)]
-        body = replace(ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed)
+        body = replace(
+            ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
+            attr_guards=ctx.attr_guards + attrs,
+        )
         out = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         out.extend((s, ctx) for s in node.orelse)
@@ -1403,6 +1408,8 @@ class _Extractor:
                     # construction does not pass the field
                     source, deps = self.field_default(value, ctx)
                     klass.attribute_sources.setdefault(name, []).append(("", source, tuple(sorted(deps))))
+                    if _none_default(value):
+                        klass.none_defaults = tuple(sorted({*klass.none_defaults, name}))
                 return out
             if fn is self.toplevel or fn is self.main:
                 if type(value) in _HOLDING:
@@ -1706,7 +1713,10 @@ class _Extractor:
         if key and source == f"process:environment variable `{key}`" and not deps:
             source = f"saved:`os.environ[{key!r}]`"  # ``os.environ[k] = old`` after ``old = os.environ.get(k)``
         ctx.fn.facts.config_writes.append(
-            Access(target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)), guards=ctx.guards, memo=ctx.memo)
+            Access(
+                target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)),
+                guards=ctx.guards, memo=ctx.memo, attr_guards=ctx.attr_guards,
+            )
         )
         if value is not None and target == cat.ENVIRON and key:
             ctx.fn.written.append((ctx.fn.facts.config_writes[-1], value))
@@ -3525,6 +3535,31 @@ _STAR_BOUND_MODULES = frozenset(
      "subprocess", "functools", "pathlib", "shutil", "tempfile", "queue", "socket", "copy", "contextlib", "importlib"]
 )
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
+def _self_attrs_tested(test: ast.expr) -> tuple[str, ...]:
+    """The attributes of ``self`` a branch test requires true: ``self.key`` or ``self.key is not
+    None``, alone or as terms of an ``and`` (``Access.attr_guards``)."""
+    terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    out: list[str] = []
+    for t in terms:
+        if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.IsNot) and _is_none(t.comparators[0]):
+            t = t.left
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+            out.append(t.attr)
+    return tuple(out)
+
+
+def _none_default(value: ast.expr | None) -> bool:
+    """A class-body field whose default is None: ``= None``, ``Field(None)``, ``Field(default=None)``."""
+    if value is None:
+        return False
+    if _is_none(value):
+        return True
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in ("Field", "field"):
+        first = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "default"), None)
+        return first is not None and _is_none(first)
+    return False
+
+
 _ESCAPING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred])
 # values a local may hold a function in, for a start-up hook handed on through it (``_Fn.held``)
 _HOLDING = frozenset([ast.Name, ast.Attribute, ast.List, ast.Tuple, ast.Set, ast.Call, ast.IfExp, ast.BoolOp, ast.Subscript])

@@ -110,6 +110,9 @@ class Access:
     # ``if api_dict is not None: openai.api_key = api_dict["key"]`` runs only for a caller that
     # passes ``api_dict``
     guards: tuple[str, ...] = ()
+    # attributes of ``self`` the branches holding a config write test true (``if self.api_key:
+    # openai.api_key = self.api_key``): it runs only for an object that holds one
+    attr_guards: tuple[str, ...] = ()
     # client-config writes only: the memo slot an enclosing branch fills while it is empty
     # (``if _config is None: ... _config = Config()``), as ``Call.memo``
     memo: str = ""
@@ -371,6 +374,9 @@ class ClassFacts:
     # for a class-body field default; ``Access.source``; ``Access.depends``)]
     attribute_sources: dict[str, list[tuple[str, str, tuple[str, ...]]]] = field(default_factory=dict)
     decorators: tuple[str, ...] = ()  # a decorator may register the class (built elsewhere)
+    # class-body fields whose default is None (``api_key: str | None = None``), sorted: a write
+    # under ``if self.api_key:`` runs only for an object given one
+    none_defaults: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -152,6 +152,7 @@ class ConfigValues(Context):
         self._wants: set[tuple[str, str]] = set()
         self._param_wants: set[tuple[str, str]] = set()  # (function id, parameter)
         self._programs_of: dict[str, list[FileFacts]] = {}
+        self._unset: dict[tuple[str, str, str], bool] = {}  # ``_never_set``
 
     @property
     def provenance_wants(self) -> set[tuple[str, str]]:
@@ -1248,10 +1249,55 @@ class ConfigValues(Context):
         return self.one_time(func) and func.facts.qualname != "<module>" or func.facts.qualname == "<main>"
 
     # ------------------------------------------------------------- verdicts
+    def never_runs(self, func: Func, access: Access) -> bool:
+        """Whether ``access`` sits under ``if self.key:`` (``Access.attr_guards``) with ``key`` a
+        field no object ever holds: None by default, given by no construction, stored by no code
+        (OpenAgents' ``if self.openai_api_key: openai.api_key = self.openai_api_key``, a field
+        nothing gives, cited as the other value of every write of the key)."""
+        if not access.attr_guards or not func.facts.class_name:
+            return False
+        klass = func.file.classes.get(func.facts.class_name)
+        return klass is not None and any(self._never_set(func.file, klass, name) for name in access.attr_guards)
+
+    def _never_set(self, file: FileFacts, klass: ClassFacts, name: str) -> bool:
+        """Whether no object of ``klass`` (or a subclass) ever holds a value in the field ``name``
+        (see ``never_runs``); False whenever that is not known."""
+        key = (file.module, klass.name, name)
+        if key not in self._unset:
+            self._unset[key] = self._unset_field(file, klass, name)
+        return self._unset[key]
+
+    def _unset_field(self, file: FileFacts, klass: ClassFacts, name: str) -> bool:
+        classes = list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
+        if not any(name in k.none_defaults for _f, k in self.mro(file, klass)):
+            return False
+        for f, k in classes:
+            if any(method for method, _s, _d in k.attribute_sources.get(name, ())):
+                return False  # a method stores it
+            if self.method(f, k.name, "__init__") is not None:
+                return False  # built through a project ``__init__``: its arguments are not the fields
+        if self._outside_writes(file, klass, name):
+            return False
+        built = False
+        for f, k in classes:
+            self._wants.add(("mentions", k.name))  # where it is built
+            sites = self._sites(f, k)
+            if sites is None:
+                return False
+            for caller, call in sites:
+                built = True
+                for key, _s, _d in call.args:
+                    if key == name or key.isdigit() or key == "*" or (key == "**" and self._splat_may_hold(caller, call, name, 0)):
+                        return False
+        return built  # a class the project never builds is its users': they may give it
+
     def varying_value(self, func: Func, access: Access) -> ConfigValue | None:
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
-        a restore of the saved value, which belongs to the write it undoes)."""
+        a restore of the saved value, which belongs to the write it undoes). A write that never
+        runs (``never_runs``) is no hazard."""
+        if self.never_runs(func, access):
+            return None
         if self.saved_setting(func, access):
             return None  # saved to the process's configuration store as well: a settings change
         source = self.value_of(func, access) if access.depends else access.source
@@ -1279,6 +1325,8 @@ class ConfigValues(Context):
         for f, other_func, other in self._config_writes.get(_environ_as_one(key), []):
             if other is access or self._same_value(other_func, other) == value or not self.same_program(f, func.file):
                 continue  # (another program, an example or a script run from its own folder, is another process)
+            if self.never_runs(other_func, other):
+                continue  # a branch no object takes
             if other.how in _REMOVALS and any(other is w for w in own):
                 continue  # this function's own reset or undo of the write: not another value
             if any(other is w for w in own) and self._same_value(other_func, other)[0] in ("literal", "process"):
