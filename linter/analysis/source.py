@@ -44,6 +44,13 @@ class Job:
     text: str | None = None  # source to use instead of the file's (a fix being verified)
     ruled_out: bool = False  # the byte scan ruled it out already: only its syntax is checked
     aliases: tuple[tuple[str, str], ...] = ()  # ``SourceFile.aliases``
+    # a syntax check that CPython's parser rejects is left to the caller (``NewerSyntax``) instead
+    # of asking libcst here (``linter.engine.demand.Analysis.check_syntax``)
+    defer_newer: bool = False
+
+
+class NewerSyntax(Exception):
+    """A ``defer_newer`` job whose verdict needs libcst: the caller runs it without the flag."""
 
 
 def read_source(path: str | Path) -> bytes:
@@ -258,6 +265,8 @@ def analyse(job: Job, scan: Scan, data: bytes | None = None) -> FileFacts | None
     if b"noqa" in data or b"llmlint:" in data:
         facts.suppressions = suppressions(text)
     if verdict is not None:
+        if job.defer_newer and not verdict.too_deep:
+            raise NewerSyntax(job.display)
         try:
             return _rejected(facts, text, verdict, skipped, scan.catalog, job.aliases)
         finally:

@@ -154,7 +154,7 @@ def _alike_facts(outcome: Outcome, new_raw: str | None, facts_hash: bytes | None
         return None
     if facts_digest(new_raw) == facts_hash:
         return _SAME
-    e = cache.entries.get(sf.realpath)
+    e = cache.peek(sf.realpath)
     raw = e.facts_json() if e is not None else None
     if raw is None or facts_digest(raw) != facts_hash:
         return None

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from linter.analysis.facts import FileFacts
-from linter.analysis.source import Job, Scan, analyse, paused_gc, read_source, trim_heap
+from linter.analysis.source import Job, NewerSyntax, Scan, analyse, paused_gc, read_source, trim_heap
 from linter.cache import digest
 from linter.config import Config
 from linter.demands import imported_words
@@ -40,6 +40,7 @@ class Outcome:
     digest: bytes | None
     result: FileFacts | None | str
     imported: frozenset[bytes] | None = None
+    deferred: bool = False  # a ``defer_newer`` job that needs libcst: run again without the flag
 
 
 _WORKER: dict[bool, Scan] = {}  # set once per worker process: its scan, by ``every_syntax``
@@ -68,6 +69,8 @@ def run_job(job: Job, scan: Scan) -> Outcome:
             except OSError:
                 data = None  # analyse reports it
         result = analyse(job, scan, data)
+    except NewerSyntax:
+        return Outcome(job.display, None, None, deferred=True)
     except Exception as e:  # an internal error must name the file, never kill the run
         return Outcome(job.display, None, f"{job.display}: internal error: {type(e).__name__}: {e}")
     if data is None:
