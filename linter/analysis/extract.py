@@ -492,8 +492,14 @@ class _Extractor:
             # a table this file never reads (only ``T = {...}`` and ``T[k] = v``) hands its values on
             # only if another module reads it (``FileFacts.table_escapes``): OpenAgents keeps a
             # registry of its chat model classes that nothing looks up
-            filled = {id(n.value) for n in ast.walk(self.tree) if isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load)}
-            read = {n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in filled}
+            filled: set[int] = set()
+            loads: list[ast.Name] = []
+            for n in ast.walk(self.tree):  # one walk: parents come before their children
+                if isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load):
+                    filled.add(id(n.value))
+                elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in self.facts.tables:
+                    loads.append(n)
+            read = {n.id for n in loads if id(n) not in filled}
             self.unread_tables = {t for t in self.facts.tables if t not in read}
 
     def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
