@@ -42,6 +42,13 @@ other thread's model). LangChain's globals are read by every model and chain: a 
 installed with `set_llm_cache` stored 20 of 40 answers in the other tenant's cache (two threads,
 real langchain-core, `FakeListChatModel`), and `set_debug(True)` for one request printed all
 20 prompts of a request that never asked for it.
+google-generativeai's `genai.configure` sets the key every model takes when it first sends:
+measured with google-generativeai 0.8.6 (8 threads × 20 calls, each thread with its caller's
+key, against a local server echoing the key), 10 to 28 of 160 calls went out with another
+caller's key; a google-genai `Client(api_key=...)` per caller sent none. The openai module's
+`organization`, `project` and `default_headers` are read by the module-level client for every
+request: with openai 2.54 (8 threads × 25), 25 to 69 of 200 calls carried another caller's
+organisation; a client per caller, none.
 The Agents SDK builds the model client of a run without its own from the default key and client
 when the run starts: measured with openai-agents 0.20 (8 concurrent requests each setting its
 tenant's key, then awaiting once before the run, against a local server echoing the key), 35 of

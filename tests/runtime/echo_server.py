@@ -17,16 +17,24 @@ from typing import Any
 class _EchoKey(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+        if ":generateContent" in self.path:
+            # Gemini's REST API (google-generativeai, google-genai): the key is a header of its own
+            key = self.headers.get("x-goog-api-key", "")
+            self._answer({"candidates": [{"index": 0, "finishReason": "STOP", "content": {"role": "model", "parts": [{"text": key}]}}]})
+            return
         key = self.headers.get("authorization", "").removeprefix("Bearer ")
         echo = {h: self.headers.get(h, "") for h in ("openai-organization", "openai-project", "x-billing-org")}
         messages = json.loads(raw or b"{}").get("messages") or [{}]
         self.server.seen[str(messages[-1].get("content", ""))] = echo  # type: ignore[attr-defined]
-        body = json.dumps({
+        self._answer({
             "id": "c", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": key}}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
             "echo": echo,
-        }).encode()
+        })
+
+    def _answer(self, reply: dict[str, Any]) -> None:
+        body = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
