@@ -879,10 +879,7 @@ class _Extractor:
         table = node.targets[0].id
         if table in fn.globals:
             return False
-        parents: dict[int, ast.AST] = {}
-        for n in ast.walk(fn.node):
-            for child in ast.iter_child_nodes(n):
-                parents[id(child)] = n
+        parents = _parent_map(fn.node)
         picks: set[str] = set()
         stores = 0
         for n in ast.walk(fn.node):
@@ -2710,10 +2707,7 @@ class _Extractor:
         if name in fn.facts.params and not own:
             return {"*"}
         out = {"@"} if own else set()
-        parents: dict[int, ast.AST] = {}
-        for n in ast.walk(fn.node):
-            for child in ast.iter_child_nodes(n):
-                parents[id(child)] = n
+        parents = _parent_map(fn.node)
         for n in ast.walk(fn.node):
             if not isinstance(n, ast.Name) or n.id != name:
                 continue
@@ -3553,6 +3547,11 @@ _STAR_BOUND_MODULES = frozenset(
      "subprocess", "functools", "pathlib", "shutil", "tempfile", "queue", "socket", "copy", "contextlib", "importlib"]
 )
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
+def _parent_map(node: ast.AST) -> dict[int, ast.AST]:
+    """``id(child)`` -> its parent, for every node under ``node``."""
+    return {id(child): n for n in ast.walk(node) for child in ast.iter_child_nodes(n)}
+
+
 def _self_attrs_tested(test: ast.expr) -> tuple[str, ...]:
     """The attributes of ``self`` a branch test requires true: ``self.key`` or ``self.key is not
     None``, alone or as terms of an ``and`` (``Access.attr_guards``)."""

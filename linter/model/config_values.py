@@ -654,7 +654,7 @@ class ConfigValues(Context):
             if "property" not in prop.facts.decorators and "functools.cached_property" not in prop.facts.decorators:
                 return request
             return self._resolve(prop, prop.facts.returns or "literal:", prop.facts.returns_from, closed=True)
-        classes = list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
+        classes = self._family(file, klass)
         found = False
         for f, k in classes:
             for method, source, deps in k.attribute_sources.get(name, ()):
@@ -677,6 +677,24 @@ class ConfigValues(Context):
             return best
         return (f"{kind(best[0])}:`self.{name}`, set from {_why(best[0])}", frozenset())
 
+    def _family(self, file: FileFacts, klass: ClassFacts) -> list[tuple[FileFacts, ClassFacts]]:
+        """``klass``, its bases and its subclasses: the classes whose code an instance may run."""
+        return list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
+
+    def _field_argument(self, caller: Func, call: Call, name: str) -> tuple[bool, tuple[str, tuple[str, ...]] | None] | None:
+        """What construction ``call`` passes for the field ``name``: (given by its keyword, the
+        argument), (False, a ``**mapping`` that may hold it), (False, None) when it leaves the
+        default; None when positional arguments may fill it (their order is not recorded)."""
+        passed = None
+        for key, source, deps in call.args:
+            if key == name:
+                return (True, (source, deps))
+            if key.isdigit() or key == "*":
+                return None
+            if key == "**" and passed is None and self._splat_may_hold(caller, call, name, 0):
+                passed = (source, deps)  # ``Model(streaming=True, **kwargs)``: only if ``kwargs`` may hold it
+        return (False, passed)
+
     def _field_value(self, file: FileFacts, klass: ClassFacts, name: str, fields: list) -> Resolved:  # type: ignore[type-arg]
         """A field with a class-body default, in a class built without a project ``__init__``:
         what each construction passes for it, or the default."""
@@ -695,15 +713,11 @@ class ConfigValues(Context):
         given: Func | None = None  # a construction that gives the field a value of its own
         omitted: Func | None = None  # one that leaves it to the default
         for caller, call in sites:
-            passed = None
-            for key, source, deps in call.args:
-                if key == "**" and not self._splat_may_hold(caller, call, name, 0):
-                    continue  # ``Model(streaming=True, **kwargs)``, ``kwargs`` never holding the field
-                if key == name or key == "**":
-                    passed = (source, deps) if passed is None or key == name else passed
-                elif key.isdigit() or key == "*":
-                    return request  # positional fields: their order is not recorded
-            if any(key == name for key, _s, _d in call.args):
+            argument = self._field_argument(caller, call, name)
+            if argument is None:
+                return request
+            explicit, passed = argument
+            if explicit:
                 given = given or caller
             elif passed is None:
                 omitted = omitted or caller
@@ -1268,7 +1282,7 @@ class ConfigValues(Context):
         return self._unset[key]
 
     def _unset_field(self, file: FileFacts, klass: ClassFacts, name: str) -> bool:
-        classes = list(self.mro(file, klass)) + self._subclasses.get(f"{file.module}:{klass.name}", [])
+        classes = self._family(file, klass)
         if not any(name in k.none_defaults for _f, k in self.mro(file, klass)):
             return False
         for f, k in classes:
@@ -1286,9 +1300,8 @@ class ConfigValues(Context):
                 return False
             for caller, call in sites:
                 built = True
-                for key, _s, _d in call.args:
-                    if key == name or key.isdigit() or key == "*" or (key == "**" and self._splat_may_hold(caller, call, name, 0)):
-                        return False
+                if self._field_argument(caller, call, name) != (False, None):
+                    return False  # given, maybe given (a mapping, a position)
         return built  # a class the project never builds is its users': they may give it
 
     def varying_value(self, func: Func, access: Access) -> ConfigValue | None:
