@@ -135,6 +135,9 @@ class _Ctx:
     repeated: bool = False  # inside a loop of the function (``Call.repeated``)
     narrowed: tuple[tuple[str, str], ...] = ()  # (local, qualified class) an enclosing ``if isinstance(local, Class):`` tests
     attr_guards: tuple[str, ...] = ()  # attributes of ``self`` the enclosing branches test true (``Access.attr_guards``)
+    # (key, value, object) of enclosing ``for key, value in object.__dict__.items()`` loops: an
+    # attribute-by-attribute copy of that object (``_attribute_copy``)
+    copying: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -2116,6 +2119,10 @@ class _Extractor:
         if ref.kind == "name" and ref.name in self.catalog.registries:
             registry = ref.name
         inner = replace(ctx, loops=ctx.loops + (registry,), repeated=True) if registry else ctx if ctx.repeated else replace(ctx, repeated=True)
+        copied = _attributes_of(it)
+        if copied and isinstance(node.target, ast.Tuple) and len(node.target.elts) == 2 and all(isinstance(e, ast.Name) for e in node.target.elts):
+            key, value = node.target.elts
+            inner = replace(inner, copying=inner.copying + ((key.id, value.id, copied),))  # type: ignore[union-attr]
         out: list = [(node.iter, ctx)]
         # ``for key, env in MAP.items()``: the names hold what the iterable holds
         self._target_source = self.value_source(node.iter, ctx)
@@ -2634,7 +2641,9 @@ class _Extractor:
                         call.hands += ((key, name),)
                 else:
                     self.escape(a.value, ctx)
-        if text == "setattr" and len(args) > 1:
+        if text == "setattr" and len(args) > 2 and _attribute_copy(args, ctx):
+            pass  # each attribute set to (a copy of) what it holds in an object of the same class: no new value
+        elif text == "setattr" and len(args) > 1:
             name = self.attribute_name(args[1].value, ctx)
             owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
             if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name):
@@ -3601,6 +3610,62 @@ def _lookups(test: ast.expr, fn: _Fn) -> tuple[str, ...]:
     """The calls whose results a branch test reads through locals (``cache = self._get(k)``;
     ``if cache is None:``): their texts, for ``Call.checked``."""
     return tuple(fn.lookups[name] for name in sorted(_mentions(test)) if name in fn.lookups)
+
+
+def _attributes_of(it: ast.expr) -> str:
+    """The object whose attributes ``for k, v in <it>`` walks (``obj.__dict__.items()``,
+    ``vars(obj).items()``, ``getattr(obj, "__dict__", {}).items()``), as text; else ""."""
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "items" and not it.args):
+        return ""
+    held = it.func.value
+    if isinstance(held, ast.Attribute) and held.attr == "__dict__":
+        return dotted(held.value) or ""
+    if isinstance(held, ast.Call) and held.args and (dotted(held.func) == "vars" or (dotted(held.func) == "getattr" and len(held.args) > 1 and _string(held.args[1]) == "__dict__")):
+        return dotted(held.args[0]) or ""
+    return ""
+
+
+def _attribute_copy(args: list[_Arg], ctx: _Ctx) -> bool:
+    """Whether ``setattr(new, k, v)`` copies an object attribute by attribute onto a blank object
+    of its own class (``new = obj.__class__.__new__(obj.__class__)`` then ``for k, v in
+    obj.__dict__.items()``, a hand-written deep copy): each attribute gets what it already held
+    in an object of that class (``v``, or ``copy.deepcopy(v)``, ``v.clone()``), no new value.
+    Copying another object's attributes (``vars(args)`` onto a config) is not such a copy."""
+    target, key, value = args[0].value, args[1].value, args[2].value
+    if not (isinstance(target, ast.Name) and isinstance(key, ast.Name)):
+        return False
+    loop = next((c for c in reversed(ctx.copying) if c[0] == key.id), None)
+    if loop is None:
+        return False
+    _k, held, source = loop
+    if isinstance(value, ast.Call):
+        f = value.func
+        copier = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+        on = f.value if isinstance(f, ast.Attribute) and not value.args else value.args[0] if len(value.args) == 1 else None
+        if not any(w in copier.lower() for w in ("copy", "clone")) or on is None:
+            return False
+        value = on
+    if not (isinstance(value, ast.Name) and value.id == held):
+        return False
+    made = ctx.fn.values.get(target.id, [])
+    return bool(made) and all(_blank_of(m, source) for m in made)
+
+
+def _blank_of(value: ast.expr, source: str) -> bool:
+    """``obj.__class__.__new__(obj.__class__)``, ``type(obj).__new__(type(obj))``,
+    ``object.__new__(type(obj))``, ``obj.__class__()``, ``copy.copy(obj)``: an object of the class of ``source``."""
+    if not isinstance(value, ast.Call):
+        return False
+    def of_source(e: ast.expr) -> bool:
+        if isinstance(e, ast.Attribute) and e.attr == "__class__":
+            return dotted(e.value) == source
+        return isinstance(e, ast.Call) and dotted(e.func) == "type" and len(e.args) == 1 and dotted(e.args[0]) == source
+    f = value.func
+    if isinstance(f, ast.Attribute) and f.attr == "__new__":
+        return bool(value.args) and of_source(value.args[0]) and (of_source(f.value) or dotted(f.value) == "object")
+    if dotted(f) in ("copy.copy", "copy.deepcopy"):
+        return len(value.args) == 1 and dotted(value.args[0]) == source
+    return of_source(f) and not value.args and not value.keywords
 
 
 def _copy_of(value: ast.expr | None, factory: str) -> str:

@@ -502,7 +502,7 @@ class ConfigValues(Context):
         """Why ``func`` may be called from where the call graph cannot see, or None."""
         if func.file.is_test or func.facts.qualname in ("<module>", "<main>"):
             return "not a function"
-        if any(d not in _PLAIN_DECORATORS for d in func.facts.decorators):
+        if any(d not in _PLAIN_DECORATORS and not self._calling_decorator(d) for d in func.facts.decorators):
             return "decorated"
         if func.id in self.unseen_spawns or func.id in self.callbacks or func.id in self._escaped_functions:
             return "handed on"  # (a spawn that forwards its arguments is a call: ``spawn_calls``)
@@ -515,6 +515,25 @@ class ConfigValues(Context):
             # another base's method than the first one of the MRO, the one ``super()`` resolves to)
             return "overridden"
         return None
+
+    def _calling_decorator(self, decorator: str) -> bool:
+        """Whether ``decorator`` is a project decorator whose wrapper calls the function it
+        wraps and registers nothing (AIOS's ``@validate(LLMParams)``: ``wrapper(**kwargs)``
+        builds the model from them and calls ``func(params)``): the function's callers are
+        the call graph's, each passing what the wrapper is given (``_argument``)."""
+        found = self.function_named(decorator)
+        if found is None:
+            self._wants.add(("definition", decorator))  # its module may be one the byte scan skipped
+            return False
+        prefix = f"{found.facts.qualname}.<locals>."
+        nested = [fn for q, fn in found.file.functions.items() if q.startswith(prefix)]
+        if any(fn.registrations or fn.spawns for fn in (found.facts, *nested)):
+            return False
+        for fn in nested:
+            outer = found.file.functions.get(fn.qualname.rpartition(".<locals>.")[0])
+            if outer is not None and any(c.callee.kind == "local" and c.callee.name in outer.params for c in fn.calls):
+                return True
+        return False
 
     def _super_hidden(self, override: Func) -> bool:
         """Whether a ``super().m(...)`` in ``override`` may call the overridden method unseen:
@@ -534,6 +553,10 @@ class ConfigValues(Context):
         entry = next((p for p in params if p[0] == name), None)
         if entry is None:
             return None
+        if any(d not in _PLAIN_DECORATORS for d in func.facts.decorators):
+            # a project decorator's wrapper (``_calling_decorator``) may pass on a value built
+            # from any of the caller's arguments: the parameter holds what they all hold
+            return _join_all([(source, deps) for _key, source, deps in call.args]) if call.args else None
         named = {p[0] for p in params}
         extra: list[tuple[str, tuple[str, ...]]] = []  # what a ``*args`` / ``**kwargs`` collects
         stars: list[tuple[str, tuple[str, ...]]] = []  # ``*seq`` / ``**mapping`` passed
@@ -640,15 +663,22 @@ class ConfigValues(Context):
         read by a construction hook, before any code outside the class can set it."""
         request: Resolved = (f"request:`self.{name}` (a per-instance attribute)", frozenset())
         best: Resolved = _BOTTOM
+        outside: Resolved | None = None
         if not building:
             # set from outside the class too (``config.region = r``, ``setattr(cfg, key, value)``):
-            # it also holds what those writes store
+            # it also holds what those writes store. Cited only when the class's own stores and
+            # constructions vary less: a generic ``setattr(obj, key, value)`` somewhere is weaker
+            # evidence than a construction's argument (EvoAgentX's model config cited a dspy
+            # ``copy(**kwargs)`` override for keys its users pass)
             for func, source, deps in self._outside_writes(file, klass, name):
                 stored = self._resolve(func, source, deps, closed=True) if func is not None else ("unknown:a value not visible here", frozenset())
                 if _RANK[kind(stored[0])] == 3:
                     why = f"{func.label if func is not None else 'a module'} stores {_why(stored[0])}"
-                    return (f"{kind(stored[0])}:`self.{name}` (a per-instance attribute, also set from outside the class: {why})", frozenset())
+                    outside = (f"{kind(stored[0])}:`self.{name}` (a per-instance attribute, also set from outside the class: {why})", frozenset())
+                    break
                 best = _join(best, stored)
+        if outside is not None:
+            request = outside  # more specific than "a per-instance attribute"
         prop = self.method(file, klass.name, name)
         if prop is not None:
             if "property" not in prop.facts.decorators and "functools.cached_property" not in prop.facts.decorators:
@@ -673,6 +703,8 @@ class ConfigValues(Context):
         if fields:
             built = self._field_value(file, klass, name, fields)
             best = _join(best, built)
+        if outside is not None and _RANK[kind(best[0])] < 3:
+            return outside
         if kind(best[0]) == "literal":
             return best
         return (f"{kind(best[0])}:`self.{name}`, set from {_why(best[0])}", frozenset())
