@@ -28,6 +28,9 @@ from tests.runtime.conftest import load_fixture  # noqa: E402
 from tests.runtime.echo_server import echo_key_server  # noqa: E402
 
 THREADS, PER_THREAD = 8, 20
+# a loaded machine can schedule a whole round with few races (4 of 160 once, beside three other
+# test runs on 2 cores): the race test runs more rounds until it has seen 5, not a lower bar
+ROUNDS = 5
 
 
 @pytest.fixture
@@ -56,7 +59,11 @@ def _foreign_keys(service: Any) -> int:
 
 def test_configure_per_request_sends_other_callers_keys(gateway: None) -> None:
     service = load_fixture("LLM005/gemini_key_per_request", "app.gemini")
-    wrong = _foreign_keys(service)
+    wrong = 0
+    for _ in range(ROUNDS):
+        wrong += _foreign_keys(service)
+        if wrong >= 5:
+            break
     print(f"genai.configure per request, {THREADS} threads x {PER_THREAD}: {wrong} calls sent with another caller's key")
     # 10 and 28 of 160 in two runs on 2 loaded cores: the bar leaves room for a quieter scheduler
     assert wrong >= 5, f"{wrong}/{THREADS * PER_THREAD}"

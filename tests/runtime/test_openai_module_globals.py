@@ -27,6 +27,7 @@ from tests.runtime.conftest import load_fixture
 from tests.runtime.echo_server import recording_echo_server
 
 THREADS, PER_THREAD = 8, 25
+ROUNDS = 5  # see test_gemini_globals.ROUNDS
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +80,12 @@ def _billed_elsewhere(proxy: Any, seen: dict[str, dict[str, str]]) -> int:
 
 def test_module_defaults_set_per_request_bill_other_callers(local_openai: dict[str, dict[str, str]]) -> None:
     proxy = load_fixture("LLM005/openai_org_project_headers_per_request", "proxy")
-    wrong = _billed_elsewhere(proxy, local_openai)
+    wrong = 0
+    for _ in range(ROUNDS):  # more rounds on a loaded machine, not a lower bar
+        local_openai.clear()
+        wrong += _billed_elsewhere(proxy, local_openai)
+        if wrong >= 5:
+            break
     print(f"openai.organization / project / default_headers per request, {THREADS} threads x {PER_THREAD}: {wrong} calls sent with another caller's")
     # 25 to 69 of 200 in four runs on 2 loaded cores: the bar leaves room for a quieter scheduler
     assert wrong >= 5, f"{wrong}/{THREADS * PER_THREAD}"
