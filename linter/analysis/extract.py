@@ -2902,9 +2902,10 @@ class _Extractor:
                     forwarded = _after(args, 1)  # ``pool.submit(fn, *args, **kwargs)``
         for t in targets:
             # a function named plainly is called with what the spawn forwards; a lambda's own
-            # call, a ``partial``'s bound arguments or an iterable's items are not seen here
-            # (one in a loop starts many: each may be handed another item of what the loop walks)
-            seen = forwarded is not None and not ctx.repeated and t is targets[0] and isinstance(t, (ast.Name, ast.Attribute))
+            # call, a ``partial``'s bound arguments or an iterable's items are not seen here.
+            # One in a loop starts many: each may be handed another item of what the loop walks,
+            # so there only what no run of the loop can rebind is seen (``spawn_call``)
+            seen = forwarded is not None and t is targets[0] and isinstance(t, (ast.Name, ast.Attribute))
             for r in self.handler_refs(t, ctx):
                 if seen:
                     ctx.fn.facts.spawn_calls[len(ctx.fn.facts.spawns)] = self.spawn_call(r, node, forwarded or [], ctx)
@@ -2944,6 +2945,17 @@ class _Extractor:
         )
         if forwarded:
             call.args = self.argument_sources(forwarded, ctx)
+            if ctx.repeated:
+                # a spawn in a loop (or a lambda) starts many runs at once: an argument made of
+                # the function's parameters it never rebinds (``pool.submit(work, item, args)``'s
+                # ``args``, the command line every thread shares) is the same in each, but one
+                # made of anything else (the loop's item, a value computed from it) may be
+                # another in every thread, however fixed each one is (a file's rows)
+                kept = set(self.kept_params(list(fn.facts.params), fn))
+                call.args = tuple(
+                    arg if _made_of(a.value, kept) else (arg[0], "unknown:what each run the loop starts is handed", ())
+                    for arg, a in zip(call.args, forwarded)
+                )
             handed = [
                 (key, a.value.id) for (key, _s, _d), a in zip(call.args, forwarded)
                 if isinstance(a.value, ast.Name) and a.value.id in fn.facts.params and a.value.id not in ("self", "cls")
@@ -4101,6 +4113,18 @@ def _default_is_none(fn: ast.AST | None, name: str) -> bool:
     positional = a.posonlyargs + a.args
     pairs = list(zip(positional[len(positional) - len(a.defaults) :], a.defaults)) + [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
     return any(p.arg == name and _is_none(d) for p, d in pairs)
+
+
+def _made_of(value: ast.expr, names: set[str]) -> bool:
+    """Whether ``value`` reads only ``names`` (and constants): ``args``, ``self.config.key``,
+    ``opts["model"]``; a lambda or comprehension binds names of its own, and a call may return
+    another value each time."""
+    for n in ast.walk(value):
+        if isinstance(n, ast.Name) and n.id not in names:
+            return False
+        if isinstance(n, (ast.Lambda, ast.comprehension, ast.Call, ast.NamedExpr)):
+            return False
+    return True
 
 
 @dataclass(slots=True)
