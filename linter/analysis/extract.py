@@ -718,12 +718,16 @@ class _Extractor:
             (i, key, held) for first, end, args in fn.arguments
             for key, held in zip(_argument_keys(args), [_holds(a.value, roots, skip) for a in args]) for i in range(first, end)
         ]
+        entry_of = {h.split(".", 1)[0] for _, _, held in arguments for h in held if "." in h}
         for p in params:
-            passed = tuple((i, key) for i, key, held in arguments if p in held)
+            # the parameter, or an entry of it (``creds["key"]``, ``creds.get("key")``)
+            passed = tuple((i, key) for i, key, held in arguments if p in held or p in entry_of and any(h.startswith(p + ".") for h in held))
             if passed:
                 fn.facts.passes[p] = passed
         for access, value in fn.written:
-            wanted = _holds(value, roots, skip)
+            # handed the value, or the whole object it is an entry of (``Client(**body)`` hands
+            # ``body["key"]`` on; ``f(body["text"])`` does not)
+            wanted = {p for c in _holds(value, roots, skip) for p in _prefixes(c)}
             access.given = tuple((i, key) for i, key, held in arguments if wanted & held)
 
     def note_env_reads(self) -> None:
@@ -3294,6 +3298,13 @@ def _chain(node: ast.expr) -> str:
         node = node.value  # type: ignore[attr-defined]
 
 
+def _prefixes(chain: str) -> list[str]:
+    """``a.b.c`` and the objects holding it, ``a.b`` and ``a`` (not a bare ``self`` / ``cls``:
+    a method handed its instance is not handed each of its fields)."""
+    parts = chain.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1) if i > 1 or parts[0] not in ("self", "cls")]
+
+
 def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, str]) -> frozenset[str]:
     """The names and attribute chains a value is made of, a local's through what was bound to
     it (``roots``), a call's result through its receiver and arguments; names in ``skip``
@@ -3318,6 +3329,17 @@ def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, st
                 continue
         if t is ast.Call:
             func = n.func  # type: ignore[attr-defined]
+            key = _string(n.args[0]) if type(func) is ast.Attribute and func.attr == "get" and n.args else None  # type: ignore[attr-defined]
+            chain = _chain(func.value) if key is not None else ""
+            if chain:
+                # ``body.get("key")`` reads one entry, as ``body["key"]`` does: it holds that
+                # entry (and its default), not all of ``body`` (``body.get("text")`` handed to a
+                # call does not hand it the key)
+                if chain.split(".", 1)[0] not in skip or "." in chain:
+                    out.add(f"{chain}.{key}")
+                todo.extend(n.args[1:])  # type: ignore[attr-defined]
+                todo.extend(k.value for k in n.keywords)  # type: ignore[attr-defined]
+                continue
             if type(func) is ast.Attribute:
                 todo.append(func.value)
             todo.extend(n.args)  # type: ignore[attr-defined]
