@@ -418,6 +418,7 @@ class _Extractor:
                 bound[stmt.name] = bound.get(stmt.name, 0) + 1
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
+                    self.class_tables(stmt, bound, tables)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.star_imports, self.aliases)
             elif isinstance(stmt, ast.Assign):
@@ -469,6 +470,24 @@ class _Extractor:
                 self.imports[alias] = self.imports[target]
                 self.renames.add(id(stmt))
 
+    @staticmethod
+    def class_tables(node: ast.ClassDef, bound: dict[str, int], tables: dict[str, list[ast.expr]]) -> None:
+        """A class's own registry: a class attribute bound to a dict literal in the class body
+        (``_providers = {"openai": OpenAITTS, ...}``), kept as the table ``Class.attr``, which
+        its methods pick from as ``cls._providers.get(name)`` or ``self._providers[name]``."""
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                target, value = stmt.target, stmt.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                name = f"{node.name}.{target.id}"
+                bound[name] = bound.get(name, 0) + 1
+                if isinstance(value, ast.Dict):
+                    tables.setdefault(name, []).extend(v for v in value.values if v is not None)
+
     def module_tables(self, tables: dict[str, list[ast.expr]]) -> None:
         """``FileFacts.tables``: of the module-level names bound once to a dict literal, the
         project functions and classes put in them at module level (the literal's values, items
@@ -500,7 +519,8 @@ class _Extractor:
                 elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in self.facts.tables:
                     loads.append(n)
             read = {n.id for n in loads if id(n) not in filled}
-            self.unread_tables = {t for t in self.facts.tables if t not in read}
+            # a class's table (``Class.attr``) is read through ``cls`` / ``self``, not by name
+            self.unread_tables = {t for t in self.facts.tables if t not in read and "." not in t}
 
     def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
         """``Ref("entry", TABLE)`` for a call through an entry of a module-level mapping, this
@@ -532,6 +552,9 @@ class _Extractor:
         if not text:
             return ""
         root = text.split(".", 1)[0]
+        own = ctx.fn.facts.class_name
+        if root in ("cls", "self") and own and f"{own}.{text[len(root) + 1:]}" in self.facts.tables:
+            return f"{self.facts.module}.{own}.{text[len(root) + 1:]}"  # the class's own table
         if root in ctx.fn.locals and root not in ctx.fn.globals or not (root in self.imports or root in self.top_names):
             return ""
         ref = self.resolve(text, ctx)
