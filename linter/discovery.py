@@ -339,7 +339,7 @@ def discover(
                 continue
             seen_dirs.add((st.st_dev, st.st_ino))
             dirnames, filenames = _listing(dirpath)
-            folder = _Folder(dirpath, real, "__init__.py" in filenames, cwd, matcher, packages)  # once per folder
+            folder = _Folder(dirpath, real, "__init__.py" in filenames, cwd, matcher, packages, dirpath != os.fspath(p))  # once per folder
             subdirs = sorted(n for n in dirnames if not folder.excluded(n, True))
             stack.extend((os.path.join(dirpath, n), os.path.join(real, n)) for n in reversed(subdirs))
             for name in sorted(filenames):
@@ -447,11 +447,21 @@ class _Folder:
     per step (pathlib costs ~50 us a call: most of a cached rerun's time on 5,000 files)."""
 
     def __init__(self, dirpath: str, real: str, has_init: bool, cwd: Path, matcher: Matcher,
-                 packages: dict[str, str]) -> None:
+                 packages: dict[str, str], below_top: bool = False) -> None:
         self.dirpath = dirpath
         self.resolved = real
         self.matcher = matcher
         self.package = _package_at(real, packages, has_init)
+        if not has_init and below_top:
+            # A folder without ``__init__.py`` inside a package walked here is that package's
+            # namespace subpackage (PEP 420): ``pkg/api/app.py`` is imported as ``pkg.api.app``,
+            # and its ``from ..client import x`` means ``pkg.client`` (its folder's siblings
+            # are no plain names). Only below the folder being checked: what lies above it
+            # (a project's ``tests/__init__.py`` above a checked example) is not its import root.
+            above = packages.get(os.path.dirname(real), "")
+            base = os.path.basename(real)
+            if above and base.isidentifier() and all(part.isidentifier() for part in above.split(".")):
+                self.package = packages[real] = f"{above}.{base}"
         self.folder_name = os.path.basename(real)
         rel = _relative(real, matcher.root_prefix)
         self.rel = None if rel is None else (rel + "/" if rel else "")

@@ -421,6 +421,7 @@ class _Extractor:
                 bound[stmt.name] = bound.get(stmt.name, 0) + 1
                 if isinstance(stmt, ast.ClassDef):
                     self.top_classes.add(stmt.name)
+                    self.class_tables(stmt, bound, tables)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 add_import(self.imports, stmt, self.facts.module, self.facts.is_package, self.star_imports, self.aliases)
             elif isinstance(stmt, ast.Assign):
@@ -472,6 +473,24 @@ class _Extractor:
                 self.imports[alias] = self.imports[target]
                 self.renames.add(id(stmt))
 
+    @staticmethod
+    def class_tables(node: ast.ClassDef, bound: dict[str, int], tables: dict[str, list[ast.expr]]) -> None:
+        """A class's own registry: a class attribute bound to a dict literal in the class body
+        (``_providers = {"openai": OpenAITTS, ...}``), kept as the table ``Class.attr``, which
+        its methods pick from as ``cls._providers.get(name)`` or ``self._providers[name]``."""
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                target, value = stmt.target, stmt.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                name = f"{node.name}.{target.id}"
+                bound[name] = bound.get(name, 0) + 1
+                if isinstance(value, ast.Dict):
+                    tables.setdefault(name, []).extend(v for v in value.values if v is not None)
+
     def module_tables(self, tables: dict[str, list[ast.expr]]) -> None:
         """``FileFacts.tables``: of the module-level names bound once to a dict literal, the
         project functions and classes put in them at module level (the literal's values, items
@@ -503,7 +522,8 @@ class _Extractor:
                 elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in self.facts.tables:
                     loads.append(n)
             read = {n.id for n in loads if id(n) not in filled}
-            self.unread_tables = {t for t in self.facts.tables if t not in read}
+            # a class's table (``Class.attr``) is read through ``cls`` / ``self``, not by name
+            self.unread_tables = {t for t in self.facts.tables if t not in read and "." not in t}
 
     def table_entry(self, func: ast.expr, ctx: _Ctx) -> Ref | None:
         """``Ref("entry", TABLE)`` for a call through an entry of a module-level mapping, this
@@ -535,6 +555,9 @@ class _Extractor:
         if not text:
             return ""
         root = text.split(".", 1)[0]
+        own = ctx.fn.facts.class_name
+        if root in ("cls", "self") and own and f"{own}.{text[len(root) + 1:]}" in self.facts.tables:
+            return f"{self.facts.module}.{own}.{text[len(root) + 1:]}"  # the class's own table
         if root in ctx.fn.locals and root not in ctx.fn.globals or not (root in self.imports or root in self.top_names):
             return ""
         ref = self.resolve(text, ctx)
@@ -721,12 +744,16 @@ class _Extractor:
             (i, key, held) for first, end, args in fn.arguments
             for key, held in zip(_argument_keys(args), [_holds(a.value, roots, skip) for a in args]) for i in range(first, end)
         ]
+        entry_of = {h.split(".", 1)[0] for _, _, held in arguments for h in held if "." in h}
         for p in params:
-            passed = tuple((i, key) for i, key, held in arguments if p in held)
+            # the parameter, or an entry of it (``creds["key"]``, ``creds.get("key")``)
+            passed = tuple((i, key) for i, key, held in arguments if p in held or p in entry_of and any(h.startswith(p + ".") for h in held))
             if passed:
                 fn.facts.passes[p] = passed
         for access, value in fn.written:
-            wanted = _holds(value, roots, skip)
+            # handed the value, or the whole object it is an entry of (``Client(**body)`` hands
+            # ``body["key"]`` on; ``f(body["text"])`` does not)
+            wanted = {p for c in _holds(value, roots, skip) for p in _prefixes(c)}
             access.given = tuple((i, key) for i, key, held in arguments if wanted & held)
 
     def note_env_reads(self) -> None:
@@ -3315,6 +3342,13 @@ def _chain(node: ast.expr) -> str:
         node = node.value  # type: ignore[attr-defined]
 
 
+def _prefixes(chain: str) -> list[str]:
+    """``a.b.c`` and the objects holding it, ``a.b`` and ``a`` (not a bare ``self`` / ``cls``:
+    a method handed its instance is not handed each of its fields)."""
+    parts = chain.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1) if i > 1 or parts[0] not in ("self", "cls")]
+
+
 def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, str]) -> frozenset[str]:
     """The names and attribute chains a value is made of, a local's through what was bound to
     it (``roots``), a call's result through its receiver and arguments; names in ``skip``
@@ -3339,6 +3373,17 @@ def _holds(value: ast.expr, roots: dict[str, frozenset[str]], skip: dict[str, st
                 continue
         if t is ast.Call:
             func = n.func  # type: ignore[attr-defined]
+            key = _string(n.args[0]) if type(func) is ast.Attribute and func.attr == "get" and n.args else None  # type: ignore[attr-defined]
+            chain = _chain(func.value) if key is not None else ""
+            if chain:
+                # ``body.get("key")`` reads one entry, as ``body["key"]`` does: it holds that
+                # entry (and its default), not all of ``body`` (``body.get("text")`` handed to a
+                # call does not hand it the key)
+                if chain.split(".", 1)[0] not in skip or "." in chain:
+                    out.add(f"{chain}.{key}")
+                todo.extend(n.args[1:])  # type: ignore[attr-defined]
+                todo.extend(k.value for k in n.keywords)  # type: ignore[attr-defined]
+                continue
             if type(func) is ast.Attribute:
                 todo.append(func.value)
             todo.extend(n.args)  # type: ignore[attr-defined]

@@ -100,8 +100,8 @@ class Resolution:
         each other as one program; an example or a script run from its own folder is another
         program using the package. The folder above the module's dotted name, climbing on past
         a folder without ``__init__.py`` that sits in a package (a PEP 420 portion: mem0's
-        ``mem0/utils/gcp_auth.py`` is ``mem0.utils.gcp_auth``, though discovery names it
-        ``gcp_auth``)."""
+        ``mem0/utils/gcp_auth.py`` is ``mem0.utils.gcp_auth``; discovery names it so below the
+        folder checked, and ``gcp_auth`` when ``mem0/utils`` is checked alone)."""
         root = self._roots.get(f.path)
         if root is None:
             folder = _folder(f.path)
@@ -299,8 +299,9 @@ class Resolution:
         (skyvern's ``LaminarTrace``, which no module imports or names). A standalone module is
         itself the surface a user imports: its public class keeps the presumption that users
         build it (a library's ``LLM`` class checked alone). A module of a PEP 420 portion inside
-        a package is not standalone (pr-agent's ``pr_agent/algo/ai_handlers/``, which discovery
-        names ``openai_ai_handler``: its import root lies above its folder)."""
+        a package is not standalone (pr-agent's ``pr_agent/algo/ai_handlers/``: its import root
+        lies above its folder, also when the package above it is not the folder checked and
+        discovery names the module by its file alone)."""
         in_package = "." in file.module or self.import_root(file) != _folder(file.path)
         return in_package and f"{file.module}:{class_name}" not in self.referenced_classes
 
