@@ -145,6 +145,24 @@ class _Exit:
     fn: _Fn
 
 
+@dataclass(slots=True)
+class _Else:
+    """Pushed between an ``if``'s body and its ``else``: the ``else`` branch sees the locals'
+    objects as they were before the ``if`` (``_Fn.results`` / ``instances``), not as the body
+    left them (llmware's ``load_model``: the body rebinds ``my_model`` to an unknown result, the
+    ``else`` calls ``my_model.set_api_key(key)`` on the factory's object); ``end`` is set when
+    reached, and ``_EndIf`` then puts back what running both in a row would leave."""
+
+    fn: _Fn
+    before: tuple[dict[str, str], dict[str, str]]
+    body: tuple[dict[str, str], dict[str, str]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _EndIf:
+    mark: _Else
+
+
 class _Arg(NamedTuple):
     """A call argument in source order (``ast`` keeps positional and keyword ones apart). A
     tuple: one is made per argument of every call, and a frozen dataclass is twice as slow."""
@@ -582,6 +600,26 @@ class _Extractor:
             item = pop()
             if type(item) is _Exit:
                 self.finish_function(item.fn)
+                continue
+            if type(item) is _Else:
+                fn = item.fn
+                item.body = (dict(fn.results), dict(fn.instances))
+                _replace(fn.results, item.before[0])
+                _replace(fn.instances, item.before[1])
+                continue
+            if type(item) is _EndIf:
+                mark = item.mark
+                assert mark.body is not None
+                for live, before, body in zip((mark.fn.results, mark.fn.instances), mark.before, mark.body):
+                    # the body's bindings, then the else's changes on top: as running both in a row
+                    final = dict(body)
+                    for name in before.keys() | live.keys():
+                        if live.get(name) != before.get(name):
+                            if name in live:
+                                final[name] = live[name]
+                            else:
+                                final.pop(name, None)
+                    _replace(live, final)
                 continue
             node, ctx = item
             kind = type(node)
@@ -1086,14 +1124,22 @@ class _Extractor:
         narrowed = self.narrowing(node, ctx)
         attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
         if not guards and not memo and not checked and not narrowed and not attrs:
-            return [(c, ctx) for c in _children(node)]
-        body = replace(
-            ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
-            attr_guards=ctx.attr_guards + attrs,
-        )
-        out = [(node.test, ctx)]
+            body = ctx
+        else:
+            body = replace(
+                ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
+                attr_guards=ctx.attr_guards + attrs,
+            )
+        out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
-        out.extend((s, ctx) for s in node.orelse)
+        fn = ctx.fn
+        if node.orelse and (fn.results or fn.instances):
+            mark = _Else(fn, (dict(fn.results), dict(fn.instances)))
+            out.append(mark)
+            out.extend((s, ctx) for s in node.orelse)
+            out.append(_EndIf(mark))
+        else:
+            out.extend((s, ctx) for s in node.orelse)
         return out
 
     def narrowing(self, node: ast.If, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
@@ -3182,6 +3228,12 @@ def _aliased(name: str, aliases: dict[str, str] | None) -> str:
     top, dot, rest = name.partition(".")
     renamed = aliases.get(top)
     return name if renamed is None else renamed + dot + rest
+
+
+def _replace(live: dict[str, str], value: dict[str, str]) -> None:
+    """Make ``live`` hold ``value`` (in place: the extractor's maps are shared by reference)."""
+    live.clear()
+    live.update(value)
 
 
 def _children(node: ast.AST) -> list[ast.AST]:

@@ -12,6 +12,9 @@ from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, Ref, Spa
 from linter.diagnostics import Loc
 from linter.model.func import Func
 
+# annotations that name no class (``-> Any``): a function so annotated returns what its code says
+_NO_TYPE = frozenset(["typing.Any", "typing_extensions.Any", "object", "builtins.object"])
+
 
 _ABSTRACT = frozenset(["abc.abstractmethod", "abstractmethod"])
 _UNKNOWN = object()  # not asked yet (None is an answer: no project function)
@@ -528,7 +531,8 @@ class Resolution:
         # a class it builds that is not the project's (``return OpenAI()``): a library's object;
         # "()f" is the result of another call, which said nothing either
         made = (func.facts.returns_type,) if func.facts.returns_type else func.facts.returns_types
-        return "" if any(not m.startswith("()") for m in made) else method
+        # ``-> Any`` / ``-> object`` says nothing of what it returns
+        return "" if any(not m.startswith("()") and m not in _NO_TYPE for m in made) else method
 
     def duck_targets(self, name: str, where: Func) -> list[Func]:
         """The methods a call on a parameter of no known type may run (``Ref("duck")``:
