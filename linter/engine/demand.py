@@ -23,7 +23,7 @@ from typing import Iterable
 from linter.analysis.catalog import duck_method
 from linter.analysis.facts import FileFacts
 from linter.analysis.source import Job, is_test_path, read_source
-from linter.cache import Cache, digest, stat_signature
+from linter.cache import Cache, Entry, digest, stat_signature
 from linter.config import Config
 from linter.demands import Callers, Definition, Demand, Importers, ImportsAndMentions, ImportsFrom, Mentions, MentionsWord, Question, imported_words
 from linter.discovery import SourceFile
@@ -91,6 +91,11 @@ class Analysis:
         self._parsed_clean: set[str] = set()  # display paths a later round parsed without error
         self._workers = Workers(self.scan, jobs)
         self.digests: dict[str, bytes] = {}  # display path -> hash of the bytes its facts are of
+        # name scans' answers (key, answer, hash of the bytes asked) for files with no cache entry
+        # yet: a file the byte scan rules out is stored after its syntax verdict, once the rounds
+        # are over. Kept in its entry then; lost, the first rerun after a cold run scanned 4,452
+        # files' bytes again (pdd, code edited: 0.6 of 6.8 s)
+        self._answers: dict[str, list[tuple[bytes, bool, bytes]]] = {}
 
     def index(self) -> ProjectIndex:
         """The project index of the facts so far, built once per round: the last round's
@@ -225,6 +230,9 @@ class Analysis:
         facts = outcome.result
         if isinstance(facts, FileFacts):
             e.facts = facts
+        for key, found, asked in self._answers.pop(sf.display, ()):
+            if asked == e.digest:
+                e.mentions[key] = found
 
     def run(self, sources: list[SourceFile], force: bool) -> None:
         self._add(self.analyse(sources, force or not self.prefilter))
@@ -375,10 +383,20 @@ class Analysis:
         # position (pdd, 12 words over 1,560 files: 0.50 -> 0.12 s); a match contains a word
         words = question.words
         found = (len(words) > _GATED_WORDS or any(w.encode() in data for w in words)) and pattern.search(data) is not None
-        if e is not None and e.digest == digest(data):
-            e.mentions[source] = found
-            self.cache.dirty = True  # type: ignore[union-attr]
+        self._keep_answer(sf, e, source, found, data)
         return self._record(sf, question, found)
+
+    def _keep_answer(self, sf: SourceFile, e: Entry | None, key: bytes, found: bool, data: bytes) -> None:
+        """Keep a name scan's answer about these bytes in the file's cache entry (``_answers``
+        until it has one)."""
+        if self.cache is None:
+            return
+        asked = digest(data)
+        if e is not None and e.digest == asked:
+            e.mentions[key] = found
+            self.cache.dirty = True
+        elif e is None:
+            self._answers.setdefault(sf.display, []).append((key, found, asked))
 
     def _calling(self, functions: set[str]) -> list[SourceFile]:
         """Files not analysed yet that may call these functions (directly or through others):
@@ -511,9 +529,8 @@ class Analysis:
                 return self._record(sf, question, e.mentions[key])
         data = self._bytes(sf)
         found = data is not None and question.matches(data)
-        if e is not None and data is not None and e.digest == digest(data):
-            e.mentions[key] = found
-            self.cache.dirty = True  # type: ignore[union-attr]
+        if data is not None and sf.display not in self.overrides:
+            self._keep_answer(sf, e, key, found, data)
         return self._record(sf, question, found)
 
     def _imports_and_mentions(self, sf: SourceFile, wanted: dict[bytes, set[bytes]], question: ImportsAndMentions) -> bool:

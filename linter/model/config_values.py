@@ -235,13 +235,13 @@ class ConfigValues(Context):
                 part = self._ask(("fill", func.id, rest), lambda: self._call_fill(func, rest))
                 if closed and part[1]:
                     opened, part = part[1], (part[0], frozenset())
-                    for p in opened:
+                    for p in sorted(opened):
                         part = _join(part, self._param(func, p))
             else:
                 part = self._ask(("call", func.id, rest), lambda: self._call_result(func, rest))
                 if closed and part[1]:
                     opened, part = part[1], (part[0], frozenset())
-                    for p in opened:
+                    for p in sorted(opened):
                         part = _join(part, self._param(func, p))
             best = _join(best, part)
         return best
@@ -304,7 +304,7 @@ class ConfigValues(Context):
             out = (f"{kind(summary[0])}:{fallback}, which returns {_why(summary[0])}", frozenset())
         if _RANK[kind(summary[0])] == 3:
             return out
-        for p in summary[1]:
+        for p in sorted(summary[1]):
             passed = self._argument(callee, call, p)
             if passed is None:
                 return (f"unknown:{fallback} (its `{p}` is not known here)", frozenset())
@@ -409,7 +409,7 @@ class ConfigValues(Context):
         if _RANK[kind(summary[0])] == 3:
             return (f"{kind(summary[0])}:a container filled by `{shown}()` with {_why(summary[0])}", frozenset())
         out: Resolved = (summary[0], frozenset())
-        for p in summary[1]:
+        for p in sorted(summary[1]):
             passed = self._argument(callee, call, p)
             if passed is None:
                 return unknown
