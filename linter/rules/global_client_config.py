@@ -343,10 +343,7 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     within = within and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
-    if (
-        confidence is Confidence.HIGH and not varying.known and ASYNC_PRESUMED in str(grade)
-        and index.concurrency_evidence(func, tasks=not within, needed=write.guards, presume=False) is None
-    ):
+    if confidence is Confidence.HIGH and not varying.known and ASYNC_PRESUMED in str(grade):
         # both halves presumed (concurrency from `async def` alone, a value the model cannot
         # follow): 2 true of 3 on the tuned ecosystem set, 0 of 14 on session 20's unseen
         # repositories (open-notebook's provider keys, read from its settings table)
