@@ -14,12 +14,12 @@ from typing import Iterable
 from linter.analysis.facts import FileFacts
 from linter.diagnostics import text
 from linter.model.config_values import ConfigValue, ConfigValues
-from linter.model.context import ASYNC_PRESUMED, Context, Where
+from linter.model.context import Context, Where
 from linter.model.func import Chain, Func
 from linter.model.locks import Lock, Locks
 from linter.model.network import CALL_DEPTH
 
-__all__ = ["ASYNC_PRESUMED", "CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex", "Where"]
+__all__ = ["CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex", "Where"]
 
 
 class ProjectIndex(ConfigValues, Locks):

@@ -99,7 +99,6 @@ class ConfigValue:
 
     request_data: bool  # the value itself is per-request data (not a clash of two fixed values)
     reason: Text  # evidence: "the value `req.key` comes from parameter `req`"
-    known: bool = True  # False: only "not known to be the same" (a value the model cannot follow)
 
 
 def setting(access: Access) -> tuple[str, str]:
@@ -1355,7 +1354,7 @@ class ConfigValues(Context):
         if what == "request":
             return ConfigValue(True, text(f"{subject} can differ from one request or instance to the next: it comes from {why}"))
         if what == "unknown":
-            return ConfigValue(True, text(f"{subject} is not known to be the same for every request: it comes from {why}"), known=False)
+            return ConfigValue(True, text(f"{subject} is not known to be the same for every request: it comes from {why}"))
         if what == "saved":
             return None
         key = setting(access)

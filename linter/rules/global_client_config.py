@@ -129,9 +129,7 @@ distinct arguments: given a visitor's key, once per visitor),
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
 evidence (a function nothing calls, a helper whose callers are unknown) are reported only with
-`--preview`, and so are those resting on two presumptions at once: concurrency only from an
-`async def` no visible code shows running concurrently, and a value the analysis cannot follow
-("not known to be the same for every request", a row read through a database connection).
+`--preview`.
 
 ## Example
 ```python
@@ -195,7 +193,7 @@ from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
 from linter.analysis.needs import builders_of_classes, callers_of_low, namers_of_unnamed_classes, provenance_sources, script_importers
 from linter.demands import Callers, Demand, per_index
-from linter.project import ASYNC_PRESUMED, ConfigValue, Func, ProjectIndex, Where
+from linter.project import ConfigValue, Func, ProjectIndex, Where
 
 CODE = "LLM005"
 NAME = "global-client-config"
@@ -343,12 +341,6 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     within = within and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
     evidence = [grade, varying.reason]
-    if confidence is Confidence.HIGH and not varying.known and ASYNC_PRESUMED in str(grade):
-        # both halves presumed (concurrency from `async def` alone, a value the model cannot
-        # follow): 2 true of 3 on the tuned ecosystem set, 0 of 14 on session 20's unseen
-        # repositories (open-notebook's provider keys, read from its settings table)
-        confidence = Confidence.LOW
-        evidence.append(text("both the concurrency and the value are presumed (reported with --preview)"))
     what = "environment" if target == "os.environ" else "configuration"
     # a variable nothing in the program reads: every client is handed the value itself, so no
     # request is sent with another's; reported only with --preview (a reader outside the
