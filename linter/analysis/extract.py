@@ -150,8 +150,9 @@ class _Else:
     """Pushed between an ``if``'s body and its ``else``: the ``else`` branch sees the locals'
     objects as they were before the ``if`` (``_Fn.results`` / ``instances``), not as the body
     left them (llmware's ``load_model``: the body rebinds ``my_model`` to an unknown result, the
-    ``else`` calls ``my_model.set_api_key(key)`` on the factory's object); ``end`` is set when
-    reached, and ``_EndIf`` then puts back what running both in a row would leave."""
+    ``else`` calls ``my_model.set_api_key(key)`` on the factory's object). ``body`` holds the maps
+    as the body left them, and ``_EndIf`` then puts back what running both in a row would leave,
+    so the code after the ``if`` sees what it saw before this marker existed."""
 
     fn: _Fn
     before: tuple[dict[str, str], dict[str, str]]
@@ -1133,6 +1134,7 @@ class _Extractor:
         out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         fn = ctx.fn
+        # only when a local's object is known before the if: nothing to hide from the else otherwise
         if node.orelse and (fn.results or fn.instances):
             mark = _Else(fn, (dict(fn.results), dict(fn.instances)))
             out.append(mark)
