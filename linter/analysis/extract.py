@@ -138,6 +138,9 @@ class _Ctx:
     # (key, value, object) of enclosing ``for key, value in object.__dict__.items()`` loops: an
     # attribute-by-attribute copy of that object (``_attribute_copy``)
     copying: tuple[tuple[str, str, str], ...] = ()
+    # names an enclosing comprehension binds, with what its iterable holds: its calls' arguments
+    # (``{k: parse_record_ids(v) for k, v in obj.items()}``) hold part of ``obj``, not a name not known
+    comprehension: tuple[tuple[str, "Prov"], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1635,6 +1638,9 @@ class _Extractor:
                 self.config_write(
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
+                if _string(target.slice) is None:
+                    named = self.value_source(target.slice, ctx)[1]
+                    fn.facts.config_writes[-1].key_params = tuple(sorted(d[2:] for d in named if d.startswith("p:")))
                 self.note_saving(fn, fn.facts.config_writes[-1], target.slice, value)
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
@@ -2000,6 +2006,9 @@ class _Extractor:
     def name_source(self, text: str, ctx: _Ctx) -> Prov:
         root = text.split(".", 1)[0]
         fn = ctx.fn
+        for name, held in reversed(ctx.comprehension):
+            if name == root:
+                return held
         if root == "self" and ctx.cls and root in fn.locals and "." in text and fn.facts.class_name:
             # what the instance holds: decided by every place that sets it (its constructions);
             # the whole chain (``a:config.sandbox.env``): a typed field's field is decided by
@@ -2173,6 +2182,13 @@ class _Extractor:
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
         inner = ctx if ctx.repeated else replace(ctx, repeated=True)
+        bound = list(ctx.comprehension)
+        for gen in getattr(node, "generators", ()):
+            names = _target_names(gen.target)
+            held = self.value_source(gen.iter, replace(ctx, comprehension=tuple(bound))) if names else ("", _NO_DEPS)
+            bound.extend((name, held if held[0] else ("unknown:a computed value", _NO_DEPS)) for name in names or ())
+        if len(bound) > len(ctx.comprehension):
+            inner = replace(inner, comprehension=tuple(bound))
         return [(c, inner) for c in _children(node)]
 
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
@@ -2456,7 +2472,16 @@ class _Extractor:
         return [(node.value, ctx)]
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
-        ctx.fn.facts.is_generator = True
+        facts = ctx.fn.facts
+        facts.is_generator = True
+        if type(node) is ast.Yield and node.value is not None and cat.CONTEXTMANAGER_DECORATORS.intersection(facts.decorators):
+            # ``with db_connection() as conn`` binds what a ``@contextmanager`` generator yields:
+            # that is its result for the caller, as a return is (open-notebook's
+            # ``AsyncSurreal(get_database_url())``, a connection made of process-wide settings)
+            source, deps = self.value_source(node.value, ctx)
+            if facts.returns:
+                source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
+            facts.returns, facts.returns_from = source, tuple(sorted(deps))
         if type(node.value) in _ESCAPING:
             self.escape(node.value, ctx)
         for i in ctx.regions:

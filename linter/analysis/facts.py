@@ -128,6 +128,9 @@ class Access:
     # argument (``OpenAIChat(api_key=key)`` after ``os.environ["OPENAI_API_KEY"] = key``, also
     # through locals and nested calls): (index into ``calls``, argument key as in ``Call.args``)
     given: tuple[tuple[int, str], ...] = ()
+    # environment item writes with a computed variable name (``os.environ[cfg["env_var"]]``):
+    # the function's parameters that name is made of (``PROVIDER_CONFIG[provider]``)
+    key_params: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -280,7 +280,7 @@ class ConfigValues(Context):
             for _key, source, deps in call.args:
                 out = _join(out, self._resolve(func, source, deps, closed=False))
             return out
-        if callee is None or callee.facts.is_generator:
+        if callee is None or callee.facts.is_generator and not cat.CONTEXTMANAGER_DECORATORS.intersection(callee.facts.decorators):
             if call.callee.kind == "self" and "." in call.callee.name and func.facts.class_name:
                 # ``self.key.get_secret_value()``: a method of an attribute's value (not a project
                 # object's: that resolves above) is what that value and the arguments are
@@ -1336,6 +1336,16 @@ class ConfigValues(Context):
                     return False  # given, maybe given (a mapping, a position)
         return built  # a class the project never builds is its users': they may give it
 
+    def _keyed_alike(self, func: Func, access: Access) -> bool:
+        """Whether the value written to a variable named at run time varies only with the
+        parameters that name it (open-notebook's ``os.environ[PROVIDER_CONFIG[provider]["env_var"]]
+        = _get_default_credential(provider).api_key``): each variable then always gets the value
+        of its own key, so racing requests of two keys write two variables, never one another's value."""
+        if not access.key_params or not access.depends:
+            return False
+        source, params = self._resolve(func, access.source, access.depends, closed=False)
+        return _RANK[kind(source)] <= _RANK["process"] and bool(params) and params <= set(access.key_params)
+
     def varying_value(self, func: Func, access: Access) -> ConfigValue | None:
         """Why the value ``access`` writes can differ between requests, or None when every
         request sees the same value (a literal or process-wide fact written everywhere alike, or
@@ -1345,6 +1355,8 @@ class ConfigValues(Context):
             return None
         if self.saved_setting(func, access):
             return None  # saved to the process's configuration store as well: a settings change
+        if self._keyed_alike(func, access):
+            return None
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
         if what in ("request", "unknown") and self.admin_setting(func, access):
@@ -1555,6 +1567,8 @@ class ConfigValues(Context):
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
         """What two writes must share to leave the setting alike: the value as written (a restore
         of the saved value is the value it was saved from, which the comparison cannot know)."""
+        if self._keyed_alike(func, access):
+            return None
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
         if source.startswith("process:environment variable `") and "`...`" not in source:
