@@ -58,7 +58,16 @@ This layer follows those parts across functions, over summaries (never the trees
   hold what ``x`` holds, and a validator of a class not known here
   (``plugin.config_model.model_validate(d)``) what ``d`` holds;
 - a closure's name (``resolve_value`` reading its enclosing function's ``param_overrides``) is
-  what the enclosing function binds it to, resolved there.
+  what the enclosing function binds it to, resolved there;
+- ``with helper() as conn`` of a ``@contextmanager`` generator binds what it yields (its result,
+  as a return is: a connection made of the deployment's settings), and a method of such a local
+  with process-wide arguments (a query keyed by a literal) reads stored settings, the same for
+  every request.
+
+A variable named at run time by the function's parameters (``os.environ[PROVIDER_ENV[provider]]``)
+and written a value that varies only with those same parameters (that provider's stored
+credential) is keyed alike: each variable only ever gets its own key's value, so racing requests
+of two keys write two variables (``_keyed_alike``).
 
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
