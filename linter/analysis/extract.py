@@ -1639,8 +1639,13 @@ class _Extractor:
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
                 if _string(target.slice) is None:
+                    # a parameter the function iterates (``for var, value in extra.items()``) is a
+                    # container whose names and values are pairs, not one key naming both
                     named = self.value_source(target.slice, ctx)[1]
-                    fn.facts.config_writes[-1].key_params = tuple(sorted(d[2:] for d in named if d.startswith("p:")))
+                    iterated = _iterated_names(fn.node)
+                    fn.facts.config_writes[-1].key_params = tuple(
+                        sorted(d[2:] for d in named if d.startswith("p:") and d[2:] not in iterated)
+                    )
                 self.note_saving(fn, fn.facts.config_writes[-1], target.slice, value)
                 return [(target.slice, ctx)]
             if base.kind == "name" and base.name in self.catalog.registries:
@@ -3645,6 +3650,15 @@ _WRAPPERS = frozenset(["pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.t
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _iterated_names(node: ast.AST | None) -> set[str]:
+    """The names a function's ``for`` loops and comprehensions iterate over (in their iterables)."""
+    out: set[str] = set()
+    for n in ast.walk(node) if node is not None else ():
+        if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+            out.update(x.id for x in ast.walk(n.iter) if isinstance(x, ast.Name))
+    return out
 
 
 def _target_names(target: ast.expr) -> list[str] | None:
