@@ -1576,8 +1576,6 @@ class ConfigValues(Context):
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
         """What two writes must share to leave the setting alike: the value as written (a restore
         of the saved value is the value it was saved from, which the comparison cannot know)."""
-        if self._keyed_alike(func, access):
-            return None
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
         if source.startswith("process:environment variable `") and "`...`" not in source:
