@@ -146,6 +146,15 @@ class _Exit:
 
 
 @dataclass(slots=True)
+class _Suspends:
+    """Pushed after an ``async for``'s or ``async with``'s body: its next step or its exit awaits
+    there, after every node of the body, so a write in the body and a read after the statement
+    have a suspension between them (``FunctionFacts.suspensions``, at the body's last order)."""
+
+    fn: _Fn
+
+
+@dataclass(slots=True)
 class _Else:
     """Pushed between an ``if``'s body and its ``else``: the ``else`` branch sees the locals'
     objects as they were before the ``if`` (``_Fn.results`` / ``instances``), not as the body
@@ -267,7 +276,7 @@ class _Extractor:
         # target expressions of spawns whose arguments are recorded (``FunctionFacts.spawn_calls``):
         # the spawn is a call of the target, seen whole, not the function handed on as a value
         self.spawn_seen: set[int] = set()
-        self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
+        self.awaits: list[tuple[FunctionFacts, int, list[Site], int]] = []  # (function, awaited node, its Sites in locks, walk order)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         self.table_escapes: set[tuple[str, str]] = set()  # ``FileFacts.table_escapes``, sorted at the end
         self.unread_tables: set[str] = set()  # module tables this file only defines and fills
@@ -602,6 +611,9 @@ class _Extractor:
             if type(item) is _Exit:
                 self.finish_function(item.fn)
                 continue
+            if type(item) is _Suspends:
+                item.fn.facts.suspensions += ((self.order, -1),)
+                continue
             if type(item) is _Else:
                 fn = item.fn
                 item.body = (dict(fn.results), dict(fn.instances))
@@ -677,12 +689,13 @@ class _Extractor:
         self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
         self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
-        for facts, node, sites in self.awaits:
+        for facts, node, sites, order in self.awaits:
             number = numbers.get(node, -1)
             if number < 0:
                 facts.suspends_alone = True
             else:
                 facts.awaited = facts.awaited + (number,)
+            facts.suspensions = facts.suspensions + ((order, number),)
             for site in sites:
                 site.call = number
 
@@ -2170,6 +2183,7 @@ class _Extractor:
         ctx.fn.facts.has_loop = True
         if any(g.is_async for g in getattr(node, "generators", ())):
             ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
+            ctx.fn.facts.suspensions += ((self.order, -1),)
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
         inner = ctx if ctx.repeated else replace(ctx, repeated=True)
@@ -2179,6 +2193,7 @@ class _Extractor:
         ctx.fn.facts.has_loop = True
         if isinstance(node, ast.AsyncFor):
             ctx.fn.facts.suspends_alone = True
+            ctx.fn.facts.suspensions += ((self.order, -1),)
         it = node.iter
         registry = ""
         inner_expr: ast.expr = it
@@ -2204,6 +2219,8 @@ class _Extractor:
         out.extend(self.assign_target(node.target, None, ctx, "assign", node))
         self._target_source = None
         out.extend((s, inner) for s in node.body)
+        if isinstance(node, ast.AsyncFor):
+            out.append(_Suspends(ctx.fn))
         out.extend((s, ctx) for s in node.orelse)
         return out
 
@@ -2211,6 +2228,7 @@ class _Extractor:
         fn = ctx.fn
         if isinstance(node, ast.AsyncWith):
             fn.facts.suspends_alone = True
+            fn.facts.suspensions += ((self.order, -1),)
         regions = ctx.regions
         out: list = []
         single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()) | fn.exit_checked)
@@ -2253,6 +2271,8 @@ class _Extractor:
             regions = regions + (len(fn.facts.regions) - 1,)
         inner = replace(ctx, regions=regions)
         out.extend((s, inner) for s in node.body)
+        if isinstance(node, ast.AsyncWith):
+            out.append(_Suspends(fn))
         return out
 
     def made_by(self, ref: Ref, local: Binding | None, ctx: _Ctx) -> str:
@@ -2452,11 +2472,12 @@ class _Extractor:
             site = Site(self.span(node))
             ctx.fn.facts.regions[i].awaits.append(site)
             sites.append(site)
-        self.awaits.append((ctx.fn.facts, id(node.value), sites))
+        self.awaits.append((ctx.fn.facts, id(node.value), sites, self.order))
         return [(node.value, ctx)]
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
         ctx.fn.facts.is_generator = True
+        ctx.fn.facts.suspensions += ((self.order, -1),)  # its consumer runs (and awaits) here
         if type(node.value) in _ESCAPING:
             self.escape(node.value, ctx)
         for i in ctx.regions:

@@ -1194,10 +1194,14 @@ class ConfigValues(Context):
     def taken_next(self, func: Func, access: Access) -> bool:
         """Whether ``func`` itself builds an object that takes the SDK defaults ``access`` sets,
         after the write (``vertexai.init(...)`` then ``ImageGenerationModel.from_pretrained``
-        in one constructor): the defaults are read before ``func`` returns."""
+        in one constructor), with no other task of its loop able to run in between: the
+        defaults are read before ``func`` returns or suspends. A coroutine that awaits nothing
+        between the two (semantic-kernel's Vertex connectors: init, ``GenerativeModel(...)``,
+        then ``await model.generate_content_async``) is one step of its loop there."""
         readers = cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.get(access.target, ())
         return any(
             c.callee.kind == "name" and c.order > access.order and any(c.callee.name.startswith(r + ".") for r in readers)
+            and not self.suspends_between(func, access.order, c)
             for c in func.facts.calls
         )
 

@@ -105,6 +105,25 @@ class Context(Network):
         self._suspends[fid] = result
         return result
 
+    def suspends_between(self, func: Func, after: int, call: Call) -> bool:
+        """Whether coroutine ``func`` may let another task of its loop run after walk order
+        ``after`` and before ``call`` runs: an ``await`` that can suspend (``call_suspends``), an
+        ``async for`` / ``async with`` / ``yield`` between them, or an awaited call whose result
+        is one of ``call``'s arguments (``Model(x=await name())``: walked after the call's own
+        node, run before it). A synchronous function runs to its end on its thread: False."""
+        facts = func.facts
+        if not facts.is_async:
+            return False
+        if any(after < order < call.order and (index < 0 or self.call_suspends(func, index)) for order, index in facts.suspensions):
+            return True
+        for _key, _source, deps in call.args:
+            for dep in deps:
+                head, _, rest = dep.partition(":")
+                number = rest.partition(":")[0]
+                if head == "c" and number.lstrip("-").isdigit() and int(number) in facts.awaited and self.call_suspends(func, int(number)):
+                    return True
+        return False
+
     def suspending_awaits(self, func: Func, region: LockRegion) -> list[Site]:
         """The ``await``s inside ``region`` that can let other tasks run (``call_suspends``)."""
         return [site for site in region.awaits if self.call_suspends(func, site.call)]
@@ -457,7 +476,7 @@ class Context(Network):
         return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
 
     def concurrency_evidence(
-        self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = (), presume: bool = True
+        self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = (), presume: bool = True, step: bool = False
     ) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
         (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any.
@@ -472,11 +491,15 @@ class Context(Network):
         through an async route that calls it on the loop; its real concurrency is a thread pool.
 
         ``presume=False``: an ``async def`` is no entry point by itself (what else shows it runs
-        as concurrent tasks: a route, a task spawned, a caller that is concurrent)."""
+        as concurrent tasks: a route, a task spawned, a caller that is concurrent).
+
+        ``step`` (with ``tasks=False``): ``func`` is a coroutine and the hazard lies within one
+        step of it, with no ``await`` between its ends (``suspends_between``): its own callers'
+        coroutines are then no evidence either, as for a synchronous ``func``."""
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
         # and the parameters the path needs its callers to pass (``Call.guards``)
-        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and not func.facts.is_async, needed)]
+        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and (step or not func.facts.is_async), needed)]
         seen = {(func.id, needed)}
         for _ in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
@@ -510,14 +533,14 @@ class Context(Network):
         return None
 
     def grade(
-        self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True, needed: tuple[str, ...] = ()
+        self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True, needed: tuple[str, ...] = (), step: bool = False
     ) -> tuple[Confidence, Text]:
         """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
         point (``concurrent``) or to request-time code; medium when it runs per instance and the
         rule accepts that (``per_instance`` is then appended to the evidence); else low.
-        ``tasks``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
+        ``tasks`` and ``step``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
         finding's site runs only with (its branches test them: ``Access.guards``)."""
-        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed) if concurrent else self.request_evidence(func, needed=needed)
+        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed, step=step) if concurrent else self.request_evidence(func, needed=needed)
         if chain is not None:
             return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
         instance = self.per_instance_evidence(func, needed) if per_instance is not None else None

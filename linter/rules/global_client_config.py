@@ -246,7 +246,8 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
-            index.concurrency_evidence(func, tasks=not _within_call(index, func, writes)) is None for writes in _by_target(func).values()
+            index.concurrency_evidence(func, tasks=not (_within_call(index, func, writes) or _one_step(index, func, writes)), step=_one_step(index, func, writes)) is None
+            for writes in _by_target(func).values()
         ):
             yield Callers(i)
 
@@ -282,6 +283,12 @@ def _by_target(func: Func) -> dict[str, list[Access]]:
 
 def _saved(func: Func, target: str, first: Access) -> list[Access]:
     return [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+
+
+def _one_step(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
+    """Whether some write of SDK defaults is taken by the object ``func`` builds next, with no
+    ``await`` between (``taken_next``): the window lies within one step of ``func``."""
+    return any(index.taken_where_set(w) and index.taken_next(func, w) for w in writes)
 
 
 def _within_call(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
@@ -335,11 +342,12 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     owner_bound = varying is _OWNER_BOUND
     kept = not taken and not index.used_once(func) and not owner_bound  # one thread building objects is its owner
     per_instance = "; the last object built sets it for every instance" if kept else None
-    # set, then taken by the object built next in the same synchronous function: tasks of one
-    # loop cannot run in between (ii-agent's tool constructions on its sessions' loop), threads can
-    within = _within_call(index, func, same) or (taken and not func.facts.is_async and index.taken_next(func, write))
-    within = within and not owner_bound  # any other task raises, interleaved or not
-    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
+    # set, then taken by the object built next in the same function, with no ``await`` between
+    # (ii-agent's tool constructions on its sessions' loop, semantic-kernel's Vertex connectors'
+    # coroutines): tasks of one loop cannot run in between, threads can
+    step = taken and index.taken_next(func, write) and not owner_bound
+    within = (_within_call(index, func, same) or step) and not owner_bound  # any other task raises, interleaved or not
+    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards, step=step)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     # a variable nothing in the program reads: every client is handed the value itself, so no
