@@ -1200,7 +1200,7 @@ class ConfigValues(Context):
         then ``await model.generate_content_async``) is one step of its loop there."""
         readers = cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.get(access.target, ())
         return any(
-            c.callee.kind == "name" and c.order > access.order and any(c.callee.name.startswith(r + ".") for r in readers)
+            c.callee.kind == "name" and c.order > access.order and _takes_defaults(c.callee.name, readers)
             and not self.suspends_between(func, access.order, c)
             for c in func.facts.calls
         )
@@ -1221,7 +1221,7 @@ class ConfigValues(Context):
                     if call.callee.kind != "name" or name in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION or first is not None and call.order > first:
                         continue
                     for setter, readers in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.items():
-                        if any(name.startswith(r + ".") for r in readers):
+                        if _takes_defaults(name, readers):
                             out.add(setter)
         return out
 
@@ -1640,3 +1640,10 @@ def _library_class(ref: Ref) -> bool:
         return False
     *modules, last = ref.name.split(".")
     return last[:1].isupper() and not last.isupper() and all(m[:1].islower() or m[:1] == "_" for m in modules)
+
+
+def _takes_defaults(name: str, readers: tuple[str, ...]) -> bool:
+    """Whether calling ``name`` builds an object of one of the SDK modules ``readers`` that takes
+    their defaults: any of their callables but the message and option types
+    (``cat.DEFAULTS_FREE_TYPES``: ``Content``, ``Part.from_text``, ...)."""
+    return any(name.startswith(r + ".") for r in readers) and not any(name == t or name.startswith(t + ".") for t in cat.DEFAULTS_FREE_TYPES)

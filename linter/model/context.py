@@ -516,7 +516,10 @@ class Context(Network):
                     if caller.facts.qualname in ("<module>", "<main>") and not self.is_streamlit(caller.file):
                         continue
                     seen.add((caller.id, up))
-                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), up))
+                    # a generator's window spans its caller's body; one within a step of ``func``
+                    # spans nothing, whatever generators call it
+                    spans = f.facts.is_generator and not step
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (spans and caller.facts.is_async), up))
             frontier = nxt
             if not frontier:
                 break
