@@ -486,6 +486,13 @@ class ConfigValues(Context):
             return []
         relayed = self._relayed_callers.get(f"{func.file.module}.{func.facts.qualname}", [])
         callers = [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
+        if any(self.self_test(c, func.file, func.facts.qualname) for c, _call in callers):
+            # a library module's own demo is no caller of the library's (``Context.self_test``):
+            # AdalFlow's GoogleGenAIClient, built without a key by its module's demo, is the
+            # library's client for any key its users pass
+            callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
+            if not callers:
+                return []
         if callers and all(self._script_of_a_user(c.file, func.file) for c, _call in callers):
             # only scripts of other programs call it (a library's class built by its examples):
             # each is one run of one of its users, who pass what they like (storm's GoogleModel,
@@ -1528,26 +1535,6 @@ class ConfigValues(Context):
         found = self._programs_of[file.path] = list(seen.values())
         return found
 
-    def _imported_file(self, target: str) -> FileFacts | None:
-        """The project module ``target`` (a module or a name in one) is in."""
-        parts = target.split(".")
-        for i in range(len(parts), 0, -1):
-            hit = self.by_module.get(".".join(parts[:i]))
-            if hit is not None:
-                return hit
-        return None
-
-    @cached_property
-    def _importers(self) -> dict[str, list[FileFacts]]:
-        out: dict[str, list[FileFacts]] = {}
-        for f in self.files:
-            if f.is_test:
-                continue
-            for t in {*f.imports.values(), *f.star_imports}:
-                g = self._imported_file(t)
-                if g is not None and g is not f:
-                    out.setdefault(g.path, []).append(f)
-        return out
 
     def process_wide(self, func: Func, access: Access) -> str | None:
         """Why the value ``access`` writes is one every call computes alike from process-wide

@@ -206,12 +206,76 @@ class Context(Network):
             visiting.discard(fid)
             self._one_time[fid] = result
             return result
+        # a library module's own demo is no caller of the library's functions (``self_test``)
+        callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
         result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
         visiting.discard(fid)
         self._one_time[fid] = result
         return result
+
+    def _imported_file(self, target: str) -> FileFacts | None:
+        """The project module ``target`` (a module or a name in one) is in."""
+        parts = target.split(".")
+        for i in range(len(parts), 0, -1):
+            hit = self.by_module.get(".".join(parts[:i]))
+            if hit is not None:
+                return hit
+        return None
+
+    @cached_property
+    def _importers(self) -> dict[str, list[FileFacts]]:
+        out: dict[str, list[FileFacts]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for t in {*f.imports.values(), *f.star_imports}:
+                g = self._imported_file(t)
+                if g is not None and g is not f:
+                    out.setdefault(g.path, []).append(f)
+        return out
+
+    def self_test(self, caller: Func, file: FileFacts, name: str) -> bool:
+        """Whether ``caller`` is the ``if __name__ == "__main__":`` block of module ``file`` and
+        other project code names ``name`` (a top-level function or class of ``file``): imports
+        it, calls it through the module, or names its dotted path in a string (a lazy import, a
+        plugin path). The block runs when the module is run as a script, a run of its own (its
+        classes are other objects there): it says nothing of how the program that names ``name``
+        calls it. A module's name used by nobody else is the block's alone (an admin tool a
+        script runs once)."""
+        return caller.facts.qualname == "<main>" and caller.file is file and name.split(".", 1)[0] in self._named_elsewhere.get(file.path, ())
+
+    @cached_property
+    def _named_elsewhere(self) -> dict[str, set[str]]:
+        """File path -> the top-level names of it other non-test files name: by import, by a call
+        through the module, as a base class, or in a dotted string."""
+        out: dict[str, set[str]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            names: set[str] = {*f.imports.values(), *f.dotted_strings}
+            for fn in f.functions.values():
+                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
+            for klass in f.classes.values():
+                names.update(b.name for b in klass.bases if b.kind == "name")
+            for name in names:
+                g = self._imported_file(name)
+                if g is None or g is f or not name.startswith(g.module + "."):
+                    continue
+                out.setdefault(g.path, set()).add(name[len(g.module) + 1 :].split(".", 1)[0])
+        return out
+
+    @cached_property
+    def self_tested_files(self) -> list[FileFacts]:
+        """The non-test files whose ``__main__`` block calls a function or class of their own."""
+        out: dict[str, FileFacts] = {}
+        for fid, edges in self.callers.items():
+            callee = self.functions.get(fid)
+            for caller, _call in edges:
+                if callee is not None and caller.facts.qualname == "<main>" and caller.file is callee.file and not caller.file.is_test:
+                    out[caller.file.path] = caller.file
+        return sorted(out.values(), key=lambda f: f.path)
 
     def _started_once(self, func: Func) -> bool:
         """One thread started at one place (``Thread(target=run_server).start()``), running a
@@ -694,7 +758,7 @@ class Context(Network):
                 built.setdefault(id(fn), [f, fn, 0])[2] += 1
         for f, fn, n in built.values():
             site = self.functions.get(f"{f.module}:{fn.qualname}")
-            if site is not None:
+            if site is not None and not self.self_test(site, file, cls):  # a library module's demo builds its own
                 found.sites.extend([site] * n)  # once per construction
         return found
 
