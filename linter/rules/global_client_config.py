@@ -117,9 +117,10 @@ another's key, though code the program does not show could still read it.
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
-else in the project builds a Vertex object from the defaults; threads building two at once
-still are (tasks of one event loop are not, when the two calls sit in a synchronous function:
-no other task runs between them). Likewise for a class whose objects are only built to be used at once
+else in the project builds a Vertex object from the defaults (its message types, `Content` or
+`Part`, read none); threads building two at once still are (tasks of one event loop are not,
+when the two calls sit in a synchronous function, or in a coroutine with no `await` between
+them: no other task runs there). Likewise for a class whose objects are only built to be used at once
 (`ImageGen(key).generate(prompt)`, never kept): no older object is alive to read the newer
 one's value.
 
