@@ -679,7 +679,7 @@ def _sites_by_scan(index, file, cls: str):  # type: ignore[no-untyped-def]
         for fn in f.functions.values():
             built = sum(1 for call in fn.calls if index._names_class(call.callee, file, cls))
             site = index.functions.get(f"{f.module}:{fn.qualname}") if built else None
-            if site is not None:
+            if site is not None and not index.self_test(site, file, cls):  # a library module's own demo
                 sites.extend([site] * built)
     return other, [s.id for s in sites]
 

@@ -389,6 +389,15 @@ DEFAULTS_TAKEN_AT_CONSTRUCTION = {
     name: ("vertexai", "google.cloud.aiplatform", "langchain_google_vertexai", "llama_index.llms.vertex", "llama_index.embeddings.vertex")
     for name in ("vertexai.init", "google.cloud.aiplatform.init")
 }
+# the Vertex SDK's message and option types, built from their arguments alone (``Content(role=...,
+# parts=[Part.from_text(t)])``, ``GenerationConfig(...)``): under a module of
+# ``DEFAULTS_TAKEN_AT_CONSTRUCTION`` but reading no project, location or credentials
+# (semantic-kernel's Vertex connectors turn the chat history into ``Content`` in a helper)
+DEFAULTS_FREE_TYPES = tuple(
+    f"{module}.{name}"
+    for module in ("vertexai.generative_models", "vertexai.preview.generative_models")
+    for name in ("Content", "Part", "Tool", "ToolConfig", "FunctionDeclaration", "GenerationConfig", "SafetySetting", "Image")
+) + tuple(f"vertexai.language_models.{name}" for name in ("TextEmbeddingInput", "InputOutputTextPair", "ChatMessage"))
 # class decorators of dependency-injection containers that build one object per container (one
 # per process): its constructor runs once, not per request or agent
 SINGLETON_CLASS_DECORATORS = frozenset(["injector.singleton"])

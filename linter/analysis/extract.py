@@ -149,6 +149,15 @@ class _Exit:
 
 
 @dataclass(slots=True)
+class _Suspends:
+    """Pushed after an ``async for``'s or ``async with``'s body: its next step or its exit awaits
+    there, after every node of the body, so a write in the body and a read after the statement
+    have a suspension between them (``FunctionFacts.suspensions``, at the body's last order)."""
+
+    fn: _Fn
+
+
+@dataclass(slots=True)
 class _Else:
     """Pushed between an ``if``'s body and its ``else``: the ``else`` branch sees the locals'
     objects as they were before the ``if`` (``_Fn.results`` / ``instances``), not as the body
@@ -270,7 +279,8 @@ class _Extractor:
         # target expressions of spawns whose arguments are recorded (``FunctionFacts.spawn_calls``):
         # the spawn is a call of the target, seen whole, not the function handed on as a value
         self.spawn_seen: set[int] = set()
-        self.awaits: list[tuple[FunctionFacts, int, list[Site]]] = []  # (function, awaited node, its Sites in locks)
+        self._before: dict[int, dict[int, ast.stmt]] = {}  # ``_statement_before``: function -> statement -> the one before
+        self.awaits: list[tuple[FunctionFacts, int, list[Site], int]] = []  # (function, awaited node, its Sites in locks, walk order)
         self.escapes: set[str] = set()  # ``FileFacts.escapes``, sorted at the end
         self.table_escapes: set[tuple[str, str]] = set()  # ``FileFacts.table_escapes``, sorted at the end
         self.unread_tables: set[str] = set()  # module tables this file only defines and fills
@@ -605,6 +615,9 @@ class _Extractor:
             if type(item) is _Exit:
                 self.finish_function(item.fn)
                 continue
+            if type(item) is _Suspends:
+                item.fn.facts.suspensions += ((self.order, -1),)
+                continue
             if type(item) is _Else:
                 fn = item.fn
                 item.body = (dict(fn.results), dict(fn.instances))
@@ -680,12 +693,13 @@ class _Extractor:
         self.facts.dotted_strings = tuple(sorted(self.dotted_strings))
         self.facts.star_imports = tuple(sorted(self.star_imports))
         numbers = self.call_numbers
-        for facts, node, sites in self.awaits:
+        for facts, node, sites, order in self.awaits:
             number = numbers.get(node, -1)
             if number < 0:
                 facts.suspends_alone = True
             else:
                 facts.awaited = facts.awaited + (number,)
+            facts.suspensions = facts.suspensions + ((order, number),)
             for site in sites:
                 site.call = number
 
@@ -1123,7 +1137,8 @@ class _Extractor:
             ctx.fn.exit_checked |= _storage_mentions(node.test, _storage_of(ctx.fn.keyed))
         self.branch(node.test, ctx)
         guards = self.guard_params(node.test, ctx.fn)
-        memo = self.memo_slot(node, ctx)
+        filled, filled_else = self.unset_fill(node, ctx)
+        memo = self.memo_slot(node, ctx) or filled
         checked = _lookups(node.test, ctx.fn)
         narrowed = self.narrowing(node, ctx)
         attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
@@ -1137,15 +1152,95 @@ class _Extractor:
         out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
         fn = ctx.fn
+        orelse = replace(ctx, memo=filled_else) if filled_else else ctx
         # only when a local's object is known before the if: nothing to hide from the else otherwise
         if node.orelse and (fn.results or fn.instances):
             mark = _Else(fn, (dict(fn.results), dict(fn.instances)))
             out.append(mark)
-            out.extend((s, ctx) for s in node.orelse)
+            out.extend((s, orelse) for s in node.orelse)
             out.append(_EndIf(mark))
         else:
-            out.extend((s, ctx) for s in node.orelse)
+            out.extend((s, orelse) for s in node.orelse)
         return out
+
+    def unset_fill(self, node: ast.If, ctx: _Ctx) -> tuple[str, str]:
+        """The environment variable an ``if`` fills in the branch that runs only while it is
+        unset, as a memo slot (``Access.memo``): (for the body, for the else), "" each when none.
+        ``if not os.environ.get(K): os.environ[K] = v``, ``if K not in os.environ:``, or a local
+        that holds the variable there, bound by the statement just before the ``if``
+        (``name = name or os.getenv(K)``, ``if not name: name = os.environ.get(K)``; adk's code
+        executor then creates an extension in ``else:`` and stores its name for the next one).
+        The first caller's value stays; every later one finds it set and writes nothing."""
+        if "environ" not in self.pos.text and "getenv" not in self.pos.text:
+            return ("", "")  # most files read no variable
+        test = node.test
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+        if isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.In, ast.NotIn)):
+            key = ast.dump(inner.left) if self.is_environ(inner.comparators[0], ctx) else None
+            unset_in_body = isinstance(inner.ops[0], ast.NotIn) != negated
+        elif isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.Is, ast.IsNot)) and _is_none(inner.comparators[0]):
+            key = self._variable_value(inner.left, node, ctx)
+            unset_in_body = isinstance(inner.ops[0], ast.Is) != negated
+        elif isinstance(inner, ast.Compare):
+            return ("", "")
+        else:
+            key = self._variable_value(inner, node, ctx)
+            unset_in_body = negated
+        if key is None:
+            return ("", "")
+        branch = node.body if unset_in_body else node.orelse
+        if _awaits(branch):
+            return ("", "")  # tasks that await before the fill may each find it unset
+        for n in _statements(branch):
+            for target in n.targets if isinstance(n, ast.Assign) else ():
+                if isinstance(target, ast.Subscript) and self.is_environ(target.value, ctx) and ast.dump(target.slice) == key:
+                    slot = f"os.environ[{ast.unparse(target.slice)}]"
+                    return (slot, "") if unset_in_body else ("", slot)
+        return ("", "")
+
+    def _variable_value(self, expr: ast.expr, node: ast.If, ctx: _Ctx) -> str | None:
+        """The key (``ast.dump``) of the environment variable ``expr`` is the value of, when it
+        is falsy only if the variable is unset or empty: a lookup, or a local bound from one by
+        the statement just before ``node`` (``x = a or os.getenv(K)``, ``x = os.environ.get(K)``,
+        ``if not x: x = os.environ.get(K)``)."""
+        if not isinstance(expr, ast.Name):
+            return self._lookup_key(expr, ctx)
+        prev = self._statement_before(ctx.fn, node)
+        if prev is None:
+            return None
+        name = expr.id
+        if isinstance(prev, ast.If) and not prev.orelse and len(prev.body) == 1:
+            test = prev.test
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name) and test.operand.id == name:
+                prev = prev.body[0]  # ``if not x: x = lookup``: falsy after it only if the lookup was
+        if not (isinstance(prev, ast.Assign) and len(prev.targets) == 1 and isinstance(prev.targets[0], ast.Name) and prev.targets[0].id == name):
+            return None
+        value = prev.value
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            value = value.values[-1]  # ``a or lookup``: falsy only if the last is
+        return self._lookup_key(value, ctx)
+
+    def _lookup_key(self, value: ast.expr, ctx: _Ctx) -> str | None:
+        """``environ_lookup``'s key for a ``get`` / ``getenv`` (not ``os.environ[k]``, which
+        raises while unset, nor ``pop``, which unsets it)."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "pop":
+            return None
+        return None if isinstance(value, ast.Subscript) else self.environ_lookup(value, ctx)
+
+    def _statement_before(self, fn: _Fn, stmt: ast.stmt) -> ast.stmt | None:
+        """The statement just before ``stmt`` in its block of ``fn``'s body, if any (a map of
+        the function's blocks, made once per function)."""
+        before = self._before.get(id(fn.node))
+        if before is None:
+            before = self._before[id(fn.node)] = {}
+            for n in ast.walk(fn.node) if fn.node is not None else ():
+                blocks = [getattr(n, f) for f in ("body", "orelse", "finalbody") if isinstance(getattr(n, f, None), list)]
+                blocks.extend(h.body for h in getattr(n, "handlers", ()))
+                for block in blocks:
+                    for a, b in zip(block, block[1:]):
+                        before[id(b)] = a
+        return before.get(id(stmt))
 
     def narrowing(self, node: ast.If, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
         """The locals an ``if`` test requires to be of one named class, ``isinstance(x, Cls)``
@@ -2184,6 +2279,7 @@ class _Extractor:
         ctx.fn.facts.has_loop = True
         if any(g.is_async for g in getattr(node, "generators", ())):
             ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
+            ctx.fn.facts.suspensions += ((self.order, -1),)
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
         inner = ctx if ctx.repeated else replace(ctx, repeated=True)
@@ -2200,6 +2296,7 @@ class _Extractor:
         ctx.fn.facts.has_loop = True
         if isinstance(node, ast.AsyncFor):
             ctx.fn.facts.suspends_alone = True
+            ctx.fn.facts.suspensions += ((self.order, -1),)
         it = node.iter
         registry = ""
         inner_expr: ast.expr = it
@@ -2225,6 +2322,8 @@ class _Extractor:
         out.extend(self.assign_target(node.target, None, ctx, "assign", node))
         self._target_source = None
         out.extend((s, inner) for s in node.body)
+        if isinstance(node, ast.AsyncFor):
+            out.append(_Suspends(ctx.fn))
         out.extend((s, ctx) for s in node.orelse)
         return out
 
@@ -2232,6 +2331,7 @@ class _Extractor:
         fn = ctx.fn
         if isinstance(node, ast.AsyncWith):
             fn.facts.suspends_alone = True
+            fn.facts.suspensions += ((self.order, -1),)
         regions = ctx.regions
         out: list = []
         single_flight = self.is_single_flight(node.body, ctx, self._checked_before.get(id(node), set()) | fn.exit_checked)
@@ -2274,6 +2374,8 @@ class _Extractor:
             regions = regions + (len(fn.facts.regions) - 1,)
         inner = replace(ctx, regions=regions)
         out.extend((s, inner) for s in node.body)
+        if isinstance(node, ast.AsyncWith):
+            out.append(_Suspends(fn))
         return out
 
     def made_by(self, ref: Ref, local: Binding | None, ctx: _Ctx) -> str:
@@ -2473,12 +2575,13 @@ class _Extractor:
             site = Site(self.span(node))
             ctx.fn.facts.regions[i].awaits.append(site)
             sites.append(site)
-        self.awaits.append((ctx.fn.facts, id(node.value), sites))
+        self.awaits.append((ctx.fn.facts, id(node.value), sites, self.order))
         return [(node.value, ctx)]
 
     def on_yield(self, node: ast.Yield | ast.YieldFrom, ctx: _Ctx):
         facts = ctx.fn.facts
         facts.is_generator = True
+        facts.suspensions += ((self.order, -1),)  # its consumer runs (and awaits) here
         if type(node) is ast.Yield and node.value is not None and cat.CONTEXTMANAGER_DECORATORS.intersection(facts.decorators):
             # ``with db_connection() as conn`` binds what a ``@contextmanager`` generator yields:
             # that is its result for the caller, as a return is (open-notebook's

@@ -308,6 +308,12 @@ class FunctionFacts:
     # ``async with`` (``Context.suspends`` decides, over the callees)
     awaited: tuple[int, ...] = ()
     suspends_alone: bool = False
+    # each such place, and each ``yield`` (its consumer runs there), in walk order: (``order`` of
+    # the ``await`` / ``async for`` / ``async with`` / ``yield``, the awaited call's index in
+    # ``calls``, -1 for any other; an ``async for``'s next step and an ``async with``'s exit at
+    # the order their body ends): whether a task may run between a write and a read of the same
+    # function (``Context.suspends_between``)
+    suspensions: tuple[tuple[int, int], ...] = ()
     # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
     # comes from as ``Access.source``, "" without a default)
     signature: tuple[tuple[str, str, str], ...] = ()

@@ -189,6 +189,16 @@ def script_importers(index: ProjectIndex) -> Iterator[Importers]:
             yield Importers(f.module)
 
 
+def self_test_importers(index: ProjectIndex) -> Iterator[Importers | Mentions]:
+    """The files that may import, or name by its dotted path, a module whose ``__main__`` block
+    calls its own functions: what they name of it the block only demonstrates, it is no caller
+    of theirs (``Context.self_test``)."""
+    for f in index.self_tested_files:
+        yield Importers(f.module)
+        if "." in f.module:
+            yield Mentions([f.module])  # ``LazyImport("pkg.clients.gemini.GeminiClient")``
+
+
 def provenance_sources(index: ProjectIndex) -> Iterator[Definition | Callers | Mentions]:
     """What following config values across functions could not see (``ConfigValues``,
     asked by the rule's check first): the module defining a called function, the files that

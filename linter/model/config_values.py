@@ -495,6 +495,13 @@ class ConfigValues(Context):
             return []
         relayed = self._relayed_callers.get(f"{func.file.module}.{func.facts.qualname}", [])
         callers = [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
+        if any(self.self_test(c, func.file, func.facts.qualname) for c, _call in callers):
+            # a library module's own demo is no caller of the library's (``Context.self_test``):
+            # AdalFlow's GoogleGenAIClient, built without a key by its module's demo, is the
+            # library's client for any key its users pass
+            callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
+            if not callers:
+                return []
         if callers and all(self._script_of_a_user(c.file, func.file) for c, _call in callers):
             # only scripts of other programs call it (a library's class built by its examples):
             # each is one run of one of its users, who pass what they like (storm's GoogleModel,
@@ -1203,10 +1210,14 @@ class ConfigValues(Context):
     def taken_next(self, func: Func, access: Access) -> bool:
         """Whether ``func`` itself builds an object that takes the SDK defaults ``access`` sets,
         after the write (``vertexai.init(...)`` then ``ImageGenerationModel.from_pretrained``
-        in one constructor): the defaults are read before ``func`` returns."""
+        in one constructor), with no other task of its loop able to run in between: the
+        defaults are read before ``func`` returns or suspends. A coroutine that awaits nothing
+        between the two (semantic-kernel's Vertex connectors: init, ``GenerativeModel(...)``,
+        then ``await model.generate_content_async``) is one step of its loop there."""
         readers = cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.get(access.target, ())
         return any(
-            c.callee.kind == "name" and c.order > access.order and any(c.callee.name.startswith(r + ".") for r in readers)
+            c.callee.kind == "name" and c.order > access.order and _takes_defaults(c.callee.name, readers)
+            and not self.suspends_between(func, access.order, c)
             for c in func.facts.calls
         )
 
@@ -1226,7 +1237,7 @@ class ConfigValues(Context):
                     if call.callee.kind != "name" or name in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION or first is not None and call.order > first:
                         continue
                     for setter, readers in cat.DEFAULTS_TAKEN_AT_CONSTRUCTION.items():
-                        if any(name.startswith(r + ".") for r in readers):
+                        if _takes_defaults(name, readers):
                             out.add(setter)
         return out
 
@@ -1545,26 +1556,6 @@ class ConfigValues(Context):
         found = self._programs_of[file.path] = list(seen.values())
         return found
 
-    def _imported_file(self, target: str) -> FileFacts | None:
-        """The project module ``target`` (a module or a name in one) is in."""
-        parts = target.split(".")
-        for i in range(len(parts), 0, -1):
-            hit = self.by_module.get(".".join(parts[:i]))
-            if hit is not None:
-                return hit
-        return None
-
-    @cached_property
-    def _importers(self) -> dict[str, list[FileFacts]]:
-        out: dict[str, list[FileFacts]] = {}
-        for f in self.files:
-            if f.is_test:
-                continue
-            for t in {*f.imports.values(), *f.star_imports}:
-                g = self._imported_file(t)
-                if g is not None and g is not f:
-                    out.setdefault(g.path, []).append(f)
-        return out
 
     def process_wide(self, func: Func, access: Access) -> str | None:
         """Why the value ``access`` writes is one every call computes alike from process-wide
@@ -1657,3 +1648,10 @@ def _library_class(ref: Ref) -> bool:
         return False
     *modules, last = ref.name.split(".")
     return last[:1].isupper() and not last.isupper() and all(m[:1].islower() or m[:1] == "_" for m in modules)
+
+
+def _takes_defaults(name: str, readers: tuple[str, ...]) -> bool:
+    """Whether calling ``name`` builds an object of one of the SDK modules ``readers`` that takes
+    their defaults: any of their callables but the message and option types
+    (``cat.DEFAULTS_FREE_TYPES``: ``Content``, ``Part.from_text``, ...)."""
+    return any(name.startswith(r + ".") for r in readers) and not any(name == t or name.startswith(t + ".") for t in cat.DEFAULTS_FREE_TYPES)

@@ -105,6 +105,25 @@ class Context(Network):
         self._suspends[fid] = result
         return result
 
+    def suspends_between(self, func: Func, after: int, call: Call) -> bool:
+        """Whether coroutine ``func`` may let another task of its loop run after walk order
+        ``after`` and before ``call`` runs: an ``await`` that can suspend (``call_suspends``), an
+        ``async for`` / ``async with`` / ``yield`` between them, or an awaited call whose result
+        is one of ``call``'s arguments (``Model(x=await name())``: walked after the call's own
+        node, run before it). A synchronous function runs to its end on its thread: False."""
+        facts = func.facts
+        if not facts.is_async:
+            return False
+        if any(after < order < call.order and (index < 0 or self.call_suspends(func, index)) for order, index in facts.suspensions):
+            return True
+        for _key, _source, deps in call.args:
+            for dep in deps:
+                head, _, rest = dep.partition(":")
+                number = rest.partition(":")[0]
+                if head == "c" and number.lstrip("-").isdigit() and int(number) in facts.awaited and self.call_suspends(func, int(number)):
+                    return True
+        return False
+
     def suspending_awaits(self, func: Func, region: LockRegion) -> list[Site]:
         """The ``await``s inside ``region`` that can let other tasks run (``call_suspends``)."""
         return [site for site in region.awaits if self.call_suspends(func, site.call)]
@@ -187,12 +206,76 @@ class Context(Network):
             visiting.discard(fid)
             self._one_time[fid] = result
             return result
+        # a library module's own demo is no caller of the library's functions (``self_test``)
+        callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
         result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
         visiting.discard(fid)
         self._one_time[fid] = result
         return result
+
+    def _imported_file(self, target: str) -> FileFacts | None:
+        """The project module ``target`` (a module or a name in one) is in."""
+        parts = target.split(".")
+        for i in range(len(parts), 0, -1):
+            hit = self.by_module.get(".".join(parts[:i]))
+            if hit is not None:
+                return hit
+        return None
+
+    @cached_property
+    def _importers(self) -> dict[str, list[FileFacts]]:
+        out: dict[str, list[FileFacts]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            for t in {*f.imports.values(), *f.star_imports}:
+                g = self._imported_file(t)
+                if g is not None and g is not f:
+                    out.setdefault(g.path, []).append(f)
+        return out
+
+    def self_test(self, caller: Func, file: FileFacts, name: str) -> bool:
+        """Whether ``caller`` is the ``if __name__ == "__main__":`` block of module ``file`` and
+        other project code names ``name`` (a top-level function or class of ``file``): imports
+        it, calls it through the module, or names its dotted path in a string (a lazy import, a
+        plugin path). The block runs when the module is run as a script, a run of its own (its
+        classes are other objects there): it says nothing of how the program that names ``name``
+        calls it. A module's name used by nobody else is the block's alone (an admin tool a
+        script runs once)."""
+        return caller.facts.qualname == "<main>" and caller.file is file and name.split(".", 1)[0] in self._named_elsewhere.get(file.path, ())
+
+    @cached_property
+    def _named_elsewhere(self) -> dict[str, set[str]]:
+        """File path -> the top-level names of it other non-test files name: by import, by a call
+        through the module, as a base class, or in a dotted string."""
+        out: dict[str, set[str]] = {}
+        for f in self.files:
+            if f.is_test:
+                continue
+            names: set[str] = {*f.imports.values(), *f.dotted_strings}
+            for fn in f.functions.values():
+                names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
+            for klass in f.classes.values():
+                names.update(b.name for b in klass.bases if b.kind == "name")
+            for name in names:
+                g = self._imported_file(name)
+                if g is None or g is f or not name.startswith(g.module + "."):
+                    continue
+                out.setdefault(g.path, set()).add(name[len(g.module) + 1 :].split(".", 1)[0])
+        return out
+
+    @cached_property
+    def self_tested_files(self) -> list[FileFacts]:
+        """The non-test files whose ``__main__`` block calls a function or class of their own."""
+        out: dict[str, FileFacts] = {}
+        for fid, edges in self.callers.items():
+            callee = self.functions.get(fid)
+            for caller, _call in edges:
+                if callee is not None and caller.facts.qualname == "<main>" and caller.file is callee.file and not caller.file.is_test:
+                    out[caller.file.path] = caller.file
+        return sorted(out.values(), key=lambda f: f.path)
 
     def _started_once(self, func: Func) -> bool:
         """One thread started at one place (``Thread(target=run_server).start()``), running a
@@ -457,7 +540,7 @@ class Context(Network):
         return all(self.process_local(c, depth - 1) for c, _ in callers if c.id != func.id)
 
     def concurrency_evidence(
-        self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = (), presume: bool = True
+        self, func: Func, depth: int = 6, tasks: bool = True, needed: tuple[str, ...] = (), presume: bool = True, step: bool = False
     ) -> Chain | None:
         """The shortest chain of callers from ``func`` up to a concurrent entry point
         (``set_callbacks`` ← ``LLM.call`` ← ``LLM.acall (async def ...)``), if any.
@@ -472,11 +555,15 @@ class Context(Network):
         through an async route that calls it on the loop; its real concurrency is a thread pool.
 
         ``presume=False``: an ``async def`` is no entry point by itself (what else shows it runs
-        as concurrent tasks: a route, a task spawned, a caller that is concurrent)."""
+        as concurrent tasks: a route, a task spawned, a caller that is concurrent).
+
+        ``step`` (with ``tasks=False``): ``func`` is a coroutine and the hazard lies within one
+        step of it, with no ``await`` between its ends (``suspends_between``): its own callers'
+        coroutines are then no evidence either, as for a synchronous ``func``."""
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
         # and the parameters the path needs its callers to pass (``Call.guards``)
-        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and not func.facts.is_async, needed)]
+        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and (step or not func.facts.is_async), needed)]
         seen = {(func.id, needed)}
         for _ in range(depth + 1):
             nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
@@ -493,7 +580,10 @@ class Context(Network):
                     if caller.facts.qualname in ("<module>", "<main>") and not self.is_streamlit(caller.file):
                         continue
                     seen.add((caller.id, up))
-                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (f.facts.is_generator and caller.facts.is_async), up))
+                    # a generator's window spans its caller's body; one within a step of ``func``
+                    # spans nothing, whatever generators call it
+                    spans = f.facts.is_generator and not step
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (spans and caller.facts.is_async), up))
             frontier = nxt
             if not frontier:
                 break
@@ -510,14 +600,14 @@ class Context(Network):
         return None
 
     def grade(
-        self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True, needed: tuple[str, ...] = ()
+        self, func: Func, concurrent: bool, per_instance: str | None = None, tasks: bool = True, needed: tuple[str, ...] = (), step: bool = False
     ) -> tuple[Confidence, Text]:
         """(confidence, evidence) of a finding in ``func``: high with a chain to a concurrent entry
         point (``concurrent``) or to request-time code; medium when it runs per instance and the
         rule accepts that (``per_instance`` is then appended to the evidence); else low.
-        ``tasks``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
+        ``tasks`` and ``step``: as for ``concurrency_evidence``; ``needed``: the optional parameters the
         finding's site runs only with (its branches test them: ``Access.guards``)."""
-        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed) if concurrent else self.request_evidence(func, needed=needed)
+        chain = self.concurrency_evidence(func, tasks=tasks, needed=needed, step=step) if concurrent else self.request_evidence(func, needed=needed)
         if chain is not None:
             return Confidence.HIGH, text(f"runs {'concurrently' if concurrent else 'at request time'}: ", chain)
         instance = self.per_instance_evidence(func, needed) if per_instance is not None else None
@@ -668,7 +758,7 @@ class Context(Network):
                 built.setdefault(id(fn), [f, fn, 0])[2] += 1
         for f, fn, n in built.values():
             site = self.functions.get(f"{f.module}:{fn.qualname}")
-            if site is not None:
+            if site is not None and not self.self_test(site, file, cls):  # a library module's demo builds its own
                 found.sites.extend([site] * n)  # once per construction
         return found
 

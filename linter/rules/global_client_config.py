@@ -83,6 +83,10 @@ whoever wrote last decides: both writes are reported). Not another value: a rest
 saved value (it belongs to the write it undoes), a sibling literal of a function whose branches
 test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from other variables:
 every call picks the same one), and a write in a script no module imports (its own process).
+Nor is a fill of an unset variable: a write in the branch that runs only while the variable is
+unset (`if not os.environ.get(K):`, `if K not in os.environ:`, or on a local bound from the
+lookup just before, `name = name or os.getenv(K)`) happens once, and every later call finds the
+first value.
 Nor is a settings change: a key and value that the same function also saves to the process's
 configuration store become its configuration on purpose, for every later request — a file at a
 place the same for every request (`set_key(find_dotenv(), name, value)` beside
@@ -117,9 +121,10 @@ another's key, though code the program does not show could still read it.
 The Vertex AI SDK's objects take the defaults when they are built: a `vertexai.init(...)`
 followed in the same function by the object it is for (`TextEmbeddingModel.from_pretrained`)
 gives each instance its own project, so one instance after another is no hazard when nothing
-else in the project builds a Vertex object from the defaults; threads building two at once
-still are (tasks of one event loop are not, when the two calls sit in a synchronous function:
-no other task runs between them). Likewise for a class whose objects are only built to be used at once
+else in the project builds a Vertex object from the defaults (its message types, `Content` or
+`Part`, read none); threads building two at once still are (tasks of one event loop are not,
+when the two calls sit in a synchronous function, or in a coroutine with no `await` between
+them: no other task runs there). Likewise for a class whose objects are only built to be used at once
 (`ImageGen(key).generate(prompt)`, never kept): no older object is alive to read the newer
 one's value.
 
@@ -191,7 +196,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import builders_of_classes, callers_of_low, namers_of_unnamed_classes, provenance_sources, script_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, namers_of_unnamed_classes, provenance_sources, script_importers, self_test_importers
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -240,13 +245,15 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     yield from builders_of_classes(index)  # how many objects of a class there are, where built
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
+    yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
     # where the values come from: callees, callers and constructions the check could not see
     yield from provenance_sources(index)
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
-            index.concurrency_evidence(func, tasks=not _within_call(index, func, writes)) is None for writes in _by_target(func).values()
+            index.concurrency_evidence(func, tasks=not (_within_call(index, func, writes) or _one_step(index, func, writes)), step=_one_step(index, func, writes)) is None
+            for writes in _by_target(func).values()
         ):
             yield Callers(i)
 
@@ -282,6 +289,12 @@ def _by_target(func: Func) -> dict[str, list[Access]]:
 
 def _saved(func: Func, target: str, first: Access) -> list[Access]:
     return [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+
+
+def _one_step(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
+    """Whether some write of SDK defaults is taken by the object ``func`` builds next, with no
+    ``await`` between (``taken_next``): the window lies within one step of ``func``."""
+    return any(index.taken_where_set(w) and index.taken_next(func, w) for w in writes)
 
 
 def _within_call(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
@@ -335,11 +348,12 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     owner_bound = varying is _OWNER_BOUND
     kept = not taken and not index.used_once(func) and not owner_bound  # one thread building objects is its owner
     per_instance = "; the last object built sets it for every instance" if kept else None
-    # set, then taken by the object built next in the same synchronous function: tasks of one
-    # loop cannot run in between (ii-agent's tool constructions on its sessions' loop), threads can
-    within = _within_call(index, func, same) or (taken and not func.facts.is_async and index.taken_next(func, write))
-    within = within and not owner_bound  # any other task raises, interleaved or not
-    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards)
+    # set, then taken by the object built next in the same function, with no ``await`` between
+    # (ii-agent's tool constructions on its sessions' loop, semantic-kernel's Vertex connectors'
+    # coroutines): tasks of one loop cannot run in between, threads can
+    step = taken and index.taken_next(func, write) and not owner_bound
+    within = (_within_call(index, func, same) or step) and not owner_bound  # any other task raises, interleaved or not
+    confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards, step=step)
     evidence = [grade, varying.reason]
     what = "environment" if target == "os.environ" else "configuration"
     # a variable nothing in the program reads: every client is handed the value itself, so no
