@@ -219,7 +219,7 @@ def report(cmd: list[str], corpus: Path, extra: list[str]) -> str:
 def exactness(cmd: list[str], corpus: Path, moved: Path | None) -> bool:
     """Findings with and without the prefilter, and with a cold and a warm cache, must agree;
     so must the full reports of a rerun with the cache after an edit that moves ``moved``'s
-    facts, and of a run without it."""
+    facts, and after one that changes them, and of a run without it."""
     cache = Path(tempfile.mkdtemp(prefix="llmlint-bench-cache-"))
     same: dict[str, bool] = {}
     try:
@@ -238,6 +238,10 @@ def exactness(cmd: list[str], corpus: Path, moved: Path | None) -> bool:
             try:
                 moved.write_bytes(b"# exactness edit\n\n" + original)
                 same[f"full report, cache, {moved.name} moved"] = (
+                    report(cmd, corpus, ["--cache-dir", str(cache)]) == report(cmd, corpus, ["--no-cache"]))
+                # its facts changed: a whole run over the cache (the edited file analysed beside the decoding)
+                moved.write_bytes(original + b"\n\ndef _exactness_edit():\n    return 1\n")
+                same[f"full report, cache, {moved.name} code edited"] = (
                     report(cmd, corpus, ["--cache-dir", str(cache)]) == report(cmd, corpus, ["--no-cache"]))
             finally:
                 moved.write_bytes(original)
