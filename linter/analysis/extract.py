@@ -2660,6 +2660,7 @@ class _Extractor:
                 ref, self.span(node), category, keywords, ctx.regions, self.order,
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
+                nones=_positional_nones(args),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
                 chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated,
                 discarded=id(node) in self.discarded,
@@ -3016,6 +3017,7 @@ class _Extractor:
             ref, self.span(node), "", tuple(a.keyword for a in forwarded if a.keyword is not None), ctx.regions, self.order,
             positional=-1 if any(a.star for a in forwarded) else sum(1 for a in forwarded if a.keyword is None),
             passed=tuple(a.keyword for a in forwarded if a.keyword is not None and not _is_none(a.value)),
+            nones=_positional_nones(forwarded),
             guards=ctx.guards, memo=ctx.memo, literal=_literal_args(forwarded), checked=ctx.checked, repeated=ctx.repeated,
         )
         if forwarded:
@@ -4377,6 +4379,12 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             todo.extend(x for x in getattr(s, name, ()) if isinstance(x, ast.stmt))
         for h in getattr(s, "handlers", ()):
             todo.extend(h.body)
+
+
+def _positional_nones(args: list[_Arg]) -> tuple[int, ...]:
+    """The positions of the positional arguments that are a literal None (``Call.nones``)."""
+    positional = [a for a in args if a.keyword is None and not a.star]
+    return tuple(i for i, a in enumerate(positional) if _is_none(a.value))
 
 
 def _literal_args(args: list["_Arg"]) -> bool:

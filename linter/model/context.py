@@ -800,15 +800,15 @@ def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -
 
 def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
     """Whether ``call`` may pass ``callee`` each optional parameter of ``needed`` (a false
-    default): by keyword, by position, or through a splat (unknown: it may)."""
+    default): by keyword, by position (not a literal None), or through a splat (unknown: it may)."""
     if call.positional < 0:
         return True
     bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
     for p in needed:
         if p not in callee.facts.optional:
             continue  # a required parameter: every call gives one (its value is the caller's: ``needed_of``)
-        at = callee.facts.optional[p]
-        if p not in call.passed and not 0 <= at - bound < call.positional:
+        at = callee.facts.optional[p] - bound
+        if p not in call.passed and not (0 <= at < call.positional and at not in call.nones):
             return False
     return True
 
