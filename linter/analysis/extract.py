@@ -2103,9 +2103,26 @@ class _Extractor:
         (pdd's rate map, rebuilt from the model catalogue on every call) is no request's own."""
         if access.constant or access.how not in ("rebind", "item") or value is None:
             return access
+        if access.how == "rebind":
+            value = self.without_old_value(value, access.target, ctx)
         source, deps = self.value_source(value, ctx)
         access.source, access.value, access.depends = source, _short(value), tuple(sorted(deps))
         return access
+
+    def without_old_value(self, value: ast.expr, target: str, ctx: _Ctx) -> ast.expr:
+        """``value`` without the alternatives that are the written storage's own earlier value:
+        ``cls.session = cls._find_session() or cls.session`` (gpt4free's BlackboxPro) keeps the
+        old value when no new one is found, which brings in no request's data, so the value
+        comes from the rest (the last alternative left, or the first of several)."""
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            rest = [v for v in value.values if self.shared_name(v, ctx) != target]
+            return value if not rest or len(rest) == len(value.values) else rest[0] if len(rest) == 1 else ast.BoolOp(ast.Or(), rest)
+        if isinstance(value, ast.IfExp):
+            if self.shared_name(value.orelse, ctx) == target:
+                return value.body
+            if self.shared_name(value.body, ctx) == target:
+                return value.orelse
+        return value
 
     def shared_name(self, node: ast.expr, ctx: _Ctx) -> str:
         """The qualified name of module- or class-level storage ``node`` reads, else ""."""
