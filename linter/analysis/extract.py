@@ -2212,9 +2212,26 @@ class _Extractor:
         (pdd's rate map, rebuilt from the model catalogue on every call) is no request's own."""
         if access.constant or access.how not in ("rebind", "item") or value is None:
             return access
+        if access.how == "rebind":
+            value = self.without_old_value(value, access.target, ctx)
         source, deps = self.value_source(value, ctx)
         access.source, access.value, access.depends = source, _short(value), tuple(sorted(deps))
         return access
+
+    def without_old_value(self, value: ast.expr, target: str, ctx: _Ctx) -> ast.expr:
+        """``value`` without the alternatives that are the written storage's own earlier value:
+        ``cls.session = cls._find_session() or cls.session`` (gpt4free's BlackboxPro) keeps the
+        old value when no new one is found, which brings in no request's data, so the value
+        comes from the rest (the last alternative left, or the first of several)."""
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            rest = [v for v in value.values if self.shared_name(v, ctx) != target]
+            return value if not rest or len(rest) == len(value.values) else rest[0] if len(rest) == 1 else ast.BoolOp(ast.Or(), rest)
+        if isinstance(value, ast.IfExp):
+            if self.shared_name(value.orelse, ctx) == target:
+                return value.body
+            if self.shared_name(value.body, ctx) == target:
+                return value.orelse
+        return value
 
     def shared_name(self, node: ast.expr, ctx: _Ctx) -> str:
         """The qualified name of module- or class-level storage ``node`` reads, else ""."""
@@ -2793,6 +2810,7 @@ class _Extractor:
                 ref, self.span(node), category, keywords, ctx.regions, self.order,
                 positional=-1 if splat else sum(1 for a in args if a.keyword is None),
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
+                nones=_positional_nones(args),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
                 chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated,
                 discarded=id(node) in self.discarded,
@@ -3149,6 +3167,7 @@ class _Extractor:
             ref, self.span(node), "", tuple(a.keyword for a in forwarded if a.keyword is not None), ctx.regions, self.order,
             positional=-1 if any(a.star for a in forwarded) else sum(1 for a in forwarded if a.keyword is None),
             passed=tuple(a.keyword for a in forwarded if a.keyword is not None and not _is_none(a.value)),
+            nones=_positional_nones(forwarded),
             guards=ctx.guards, memo=ctx.memo, literal=_literal_args(forwarded), checked=ctx.checked, repeated=ctx.repeated,
         )
         if forwarded:
@@ -4519,6 +4538,12 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             todo.extend(x for x in getattr(s, name, ()) if isinstance(x, ast.stmt))
         for h in getattr(s, "handlers", ()):
             todo.extend(h.body)
+
+
+def _positional_nones(args: list[_Arg]) -> tuple[int, ...]:
+    """The positions of the positional arguments that are a literal None (``Call.nones``)."""
+    positional = [a for a in args if a.keyword is None and not a.star]
+    return tuple(i for i, a in enumerate(positional) if _is_none(a.value))
 
 
 def _literal_args(args: list["_Arg"]) -> bool:

@@ -152,6 +152,8 @@ class Call:
     # any parameter; and the keywords passed a value other than a literal None
     positional: int = -1
     passed: tuple[str, ...] = ()
+    # the positions given a literal None: they pass no value either (``extract(f, mime, None)``)
+    nones: tuple[int, ...] = ()
     # parameters of the calling function that the branch holding this call tests true (or an
     # early exit before it tests false): ``if routing_policy is not None: apply(...)`` runs only
     # for a caller that passes ``routing_policy``

@@ -180,6 +180,16 @@ def callers_of_low(index: ProjectIndex, findings: Iterable[Diagnostic]) -> Itera
 
 
 @per_index  # six rules ask, every round
+def loop_nesters(index: ProjectIndex) -> Iterator[Mentions]:
+    """The files that name ``nest_asyncio`` once a call runs a coroutine with ``asyncio.run()``:
+    the byte scan may have skipped the module that patches asyncio so that ``asyncio.run()``
+    works inside a running loop (``Context.nested_loops``), which keeps such a call's chain up
+    to coroutine callers."""
+    if any(call.run_alone for func in index.functions.values() for call in func.facts.calls):
+        yield Mentions(["nest_asyncio"])
+
+
+@per_index  # six rules ask, every round
 def script_importers(index: ProjectIndex) -> Iterator[Importers]:
     """The importers of each file taken for a Streamlit script (it imports streamlit and nothing
     analysed imports it): the byte scan may have skipped the module that imports it, which makes

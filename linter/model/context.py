@@ -297,11 +297,12 @@ class Context(Network):
         (crewAI's ``LLM.set_callbacks`` came to be explained through five tool adapters, when
         ``LLM.acall`` calls it directly). ``needed``: the optional parameters the site runs only
         with (``Registration.guards``)."""
-        frontier: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = [(func, (), needed)]
+        # each step also carries whether it runs below a synchronous ``asyncio.run()`` (``_below_run``)
+        frontier: list[tuple[Func, tuple[Text, ...], tuple[str, ...], bool]] = [(func, (), needed, False)]
         seen = {(func.id, needed)}
         for level in range(depth + 1):
-            nxt: list[tuple[Func, tuple[Text, ...], tuple[str, ...]]] = []
-            for f, steps, needed in frontier:
+            nxt: list[tuple[Func, tuple[Text, ...], tuple[str, ...], bool]] = []
+            for f, steps, needed, below_run in frontier:
                 if self.one_run_per_process(f):
                     continue
                 why = self._request_reason(f)
@@ -312,12 +313,15 @@ class Context(Network):
                 for caller, call in self._feasible_callers(f, needed):
                     if call.memo or caller.facts.memoised:
                         continue  # the caller memoises it: once per key or owner, not per request
+                    below = self._below_run(caller, call, f, below_run)
+                    if below is None:
+                        continue
                     up = needed_of(caller, call, f, needed)
                     key = (caller.id, up)
                     if key in seen:
                         continue
                     seen.add(key)
-                    nxt.append((caller, steps + (text(f.facts.qualname),), up))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), up, below))
             frontier = nxt
             if not frontier:
                 break
@@ -563,11 +567,14 @@ class Context(Network):
         # each step carries whether the hazard still lies inside one synchronous call; a
         # generator's window (set, ``yield``, restore) spans its caller's body, which may await
         # and the parameters the path needs its callers to pass (``Call.guards``)
-        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = [(func, (), not tasks and (step or not func.facts.is_async), needed)]
+        # and whether it runs below a synchronous ``asyncio.run()`` (``_below_run``)
+        frontier: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...], bool]] = [
+            (func, (), not tasks and (step or not func.facts.is_async), needed, False)
+        ]
         seen = {(func.id, needed)}
         for _ in range(depth + 1):
-            nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...]]] = []
-            for f, steps, on_loop, needed in frontier:
+            nxt: list[tuple[Func, tuple[Text, ...], bool, tuple[str, ...], bool]] = []
+            for f, steps, on_loop, needed, below_run in frontier:
                 if self.one_run_per_process(f):
                     continue  # neither concurrent itself nor through what starts it
                 entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f, presume)
@@ -579,15 +586,42 @@ class Context(Network):
                         continue
                     if caller.facts.qualname in ("<module>", "<main>") and not self.is_streamlit(caller.file):
                         continue
+                    below = self._below_run(caller, call, f, below_run)
+                    if below is None:
+                        continue
                     seen.add((caller.id, up))
                     # a generator's window spans its caller's body; one within a step of ``func``
                     # spans nothing, whatever generators call it
                     spans = f.facts.is_generator and not step
-                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (spans and caller.facts.is_async), up))
+                    nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (spans and caller.facts.is_async), up, below))
             frontier = nxt
             if not frontier:
                 break
         return None
+
+    def _below_run(self, caller: Func, call: Call, callee: Func, below_run: bool) -> bool | None:
+        """Whether the chain, taking the edge ``caller`` -> ``callee``, still runs below an
+        ``asyncio.run()`` made by a synchronous function with no thread in between (``call`` is
+        that ``asyncio.run(callee(...))``, or ``below_run`` says one is further down); None when
+        the edge cannot run: a coroutine calling that on its own loop's thread makes
+        ``asyncio.run()`` raise "cannot be called from a running event loop" before the
+        coroutine starts (pyspur's vision parser: 4 false LLM005 through ``async def`` callers
+        of the synchronous ``extract_text_from_file``). A spawn (a thread, an executor, another
+        process) runs the callee elsewhere, and ``nest_asyncio`` lets ``asyncio.run()`` re-enter
+        a running loop: both keep the edge."""
+        if not (below_run or call.run_alone):
+            return False
+        if not caller.facts.is_async:
+            return True
+        if self.nested_loops or any(callee in self.spawn_targets(r, caller) for r, _how in caller.facts.spawns):
+            return False
+        return None
+
+    @cached_property
+    def nested_loops(self) -> bool:
+        """Whether the project imports ``nest_asyncio`` (its ``apply()`` lets ``asyncio.run()``
+        run inside a running loop; the demand ``loop_nesters`` has the files naming it analysed)."""
+        return any(_imports_module(f, "nest_asyncio", "nest_asyncio") for f in self.files if not f.is_test)
 
     def _loop_entry(self, func: Func) -> str | None:
         """Why a coroutine reached from synchronous code starts work on another thread (see
@@ -856,15 +890,15 @@ def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -
 
 def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
     """Whether ``call`` may pass ``callee`` each optional parameter of ``needed`` (a false
-    default): by keyword, by position, or through a splat (unknown: it may)."""
+    default): by keyword, by position (not a literal None), or through a splat (unknown: it may)."""
     if call.positional < 0:
         return True
     bound = 1 if callee.facts.class_name and callee.facts.params[:1] in (("self",), ("cls",)) else 0
     for p in needed:
         if p not in callee.facts.optional:
             continue  # a required parameter: every call gives one (its value is the caller's: ``needed_of``)
-        at = callee.facts.optional[p]
-        if p not in call.passed and not 0 <= at - bound < call.positional:
+        at = callee.facts.optional[p] - bound
+        if p not in call.passed and not (0 <= at < call.positional and at not in call.nones):
             return False
     return True
 

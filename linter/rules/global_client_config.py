@@ -196,7 +196,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import builders_of_classes, callers_of_low, namers_of_unnamed_classes, provenance_sources, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, loop_nesters, namers_of_unnamed_classes, provenance_sources, script_importers, self_test_importers
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -246,6 +246,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from builders_of_classes(index)  # how many objects of a class there are, where built
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
+    yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
     yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
     # where the values come from: callees, callers and constructions the check could not see
     yield from provenance_sources(index)
