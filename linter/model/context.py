@@ -243,8 +243,12 @@ class Context(Network):
         plugin path). The block runs when the module is run as a script, a run of its own (its
         classes are other objects there): it says nothing of how the program that names ``name``
         calls it. A module's name used by nobody else is the block's alone (an admin tool a
-        script runs once)."""
-        return caller.facts.qualname == "<main>" and caller.file is file and name.split(".", 1)[0] in self._named_elsewhere.get(file.path, ())
+        script runs once). A package's ``__main__`` module is its program's entry, never a demo
+        (LangBot's ``python -m langbot``, also run by a root ``main.py`` that imports it)."""
+        return (
+            caller.facts.qualname == "<main>" and caller.file is file and file.module.rsplit(".", 1)[-1] != "__main__"
+            and name.split(".", 1)[0] in self._named_elsewhere.get(file.path, ())
+        )
 
     @cached_property
     def _named_elsewhere(self) -> dict[str, set[str]]:
