@@ -930,10 +930,7 @@ class _Extractor:
     def on_return(self, node: ast.Return, ctx: _Ctx):
         if node.value is not None and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             facts = ctx.fn.facts
-            source, deps = self.value_source(node.value, ctx)
-            if facts.returns:
-                source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
-            facts.returns, facts.returns_from = source, tuple(sorted(deps))
+            _add_return(facts, self.value_source(node.value, ctx))
             made = self.object_made(node.value, ctx)
             if not made and isinstance(node.value, ast.Subscript) and self.item_slot(node.value.value, ctx):
                 made = "[]" + self.item_slot(node.value.value, ctx)  # ``return self.bots[kind]``: ``hand_out_items``
@@ -2603,10 +2600,7 @@ class _Extractor:
             # ``with db_connection() as conn`` binds what a ``@contextmanager`` generator yields:
             # that is its result for the caller, as a return is (open-notebook's
             # ``AsyncSurreal(get_database_url())``, a connection made of process-wide settings)
-            source, deps = self.value_source(node.value, ctx)
-            if facts.returns:
-                source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
-            facts.returns, facts.returns_from = source, tuple(sorted(deps))
+            _add_return(facts, self.value_source(node.value, ctx))
         if type(node.value) in _ESCAPING:
             self.escape(node.value, ctx)
         for i in ctx.regions:
@@ -3772,6 +3766,14 @@ _WRAPPERS = frozenset(["pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.t
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
+
+
+def _add_return(facts: FunctionFacts, value: Prov) -> None:
+    """Join ``value`` into what the function returns (``FunctionFacts.returns`` / ``returns_from``)."""
+    source, deps = value
+    if facts.returns:
+        source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
+    facts.returns, facts.returns_from = source, tuple(sorted(deps))
 
 
 def _iterated_names(node: ast.AST | None) -> set[str]:

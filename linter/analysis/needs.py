@@ -199,6 +199,7 @@ def script_importers(index: ProjectIndex) -> Iterator[Importers]:
             yield Importers(f.module)
 
 
+@per_index  # six rules ask, every round
 def self_test_importers(index: ProjectIndex) -> Iterator[Importers | Mentions]:
     """The files that may import, or name by its dotted path, a module whose ``__main__`` block
     calls its own functions: what they name of it the block only demonstrates, it is no caller

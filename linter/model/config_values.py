@@ -495,13 +495,13 @@ class ConfigValues(Context):
             return []
         relayed = self._relayed_callers.get(f"{func.file.module}.{func.facts.qualname}", [])
         callers = [(c, call) for c, call in (*self.value_callers.get(func.id, []), *relayed) if call.span != c.facts.span]
-        if any(self.self_test(c, func.file, func.facts.qualname) for c, _call in callers):
-            # a library module's own demo is no caller of the library's (``Context.self_test``):
-            # AdalFlow's GoogleGenAIClient, built without a key by its module's demo, is the
-            # library's client for any key its users pass
-            callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
-            if not callers:
-                return []
+        # a library module's own demo is no caller of the library's (``Context.self_test``):
+        # AdalFlow's GoogleGenAIClient, built without a key by its module's demo, is the
+        # library's client for any key its users pass
+        kept = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
+        if not kept and callers:
+            return []
+        callers = kept
         if callers and all(self._script_of_a_user(c.file, func.file) for c, _call in callers):
             # only scripts of other programs call it (a library's class built by its examples):
             # each is one run of one of its users, who pass what they like (storm's GoogleModel,

@@ -253,8 +253,7 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     for i, func in index.functions.items():
         # a client-config write with no concurrent caller known: its callers decide
         if func.facts.config_writes and not index.exempt(func, Where.START_UP) and any(
-            index.concurrency_evidence(func, tasks=not (_within_call(index, func, writes) or _one_step(index, func, writes)), step=_one_step(index, func, writes)) is None
-            for writes in _by_target(func).values()
+            _no_evidence(index, func, writes) for writes in _by_target(func).values()
         ):
             yield Callers(i)
 
@@ -290,6 +289,12 @@ def _by_target(func: Func) -> dict[str, list[Access]]:
 
 def _saved(func: Func, target: str, first: Access) -> list[Access]:
     return [r for r in func.facts.reads if (r.target == target or r.target.startswith(target + ".")) and r.order < first.order]
+
+
+def _no_evidence(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
+    """Whether no concurrent caller of ``func`` is known for ``writes`` (of one target)."""
+    step = _one_step(index, func, writes)
+    return index.concurrency_evidence(func, tasks=not (step or _within_call(index, func, writes)), step=step) is None
 
 
 def _one_step(index: ProjectIndex, func: Func, writes: list[Access]) -> bool:
