@@ -1936,6 +1936,12 @@ class _Extractor:
             n = todo.pop()
             if isinstance(n, ast.Constant):
                 continue
+            earlier = self.env_set_before(n, ctx) if isinstance(n, (ast.Subscript, ast.Call)) else None
+            if earlier is not None:
+                best = _join(best, earlier)
+                if _RANK[best[0].split(":", 1)[0]] == 3:
+                    return best
+                continue
             read = _getattr_of(n, ctx.fn.locals) if isinstance(n, ast.Call) else None
             if read is not None:
                 # ``getattr(dashscope, "base_http_api_url", None)`` reads that attribute (a saved
@@ -2095,6 +2101,30 @@ class _Extractor:
             if text is not None and self.resolve(text, ctx).name == "os.getenv":
                 return ast.dump(value.args[0])
         return None
+
+    def env_set_before(self, node: ast.expr, ctx: _Ctx) -> Prov | None:
+        """What a lookup of an environment variable (``os.environ[K]``, ``os.getenv(K)``) holds
+        when the same function wrote ``K`` above it: what those writes stored, or the variable's
+        own value where no write ran. GPTDiscord's commands set ``OPENAI_API_KEY`` to the user's
+        key and then copy ``os.environ["OPENAI_API_KEY"]`` into ``openai.api_key``: the copy is
+        the user's key, not the deployment's. None when no write of ``K`` comes before it."""
+        if self.environ_lookup(node, ctx) is None:
+            return None
+        slot = node.slice if isinstance(node, ast.Subscript) else node.args[0]  # type: ignore[attr-defined]
+        key = _string(slot)
+        if not key:
+            return None
+        at = (node.lineno, node.col_offset + 1)
+        stored = [
+            (a.source, frozenset(a.depends)) for a, _value in ctx.fn.written
+            if a.key == key and a.how not in ("delete", "method:pop") and (a.span.line, a.span.column) < at
+        ]
+        if not stored:
+            return None
+        best: Prov = (f"process:environment variable `{key}`", _NO_DEPS)
+        for prov in stored:
+            best = _join(best, prov)
+        return best
 
     def is_environ(self, node: ast.expr, ctx: _Ctx) -> bool:
         text = dotted(node)
