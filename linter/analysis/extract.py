@@ -141,6 +141,9 @@ class _Ctx:
     # names an enclosing comprehension binds, with what its iterable holds: its calls' arguments
     # (``{k: parse_record_ids(v) for k, v in obj.items()}``) hold part of ``obj``, not a name not known
     comprehension: tuple[tuple[str, "Prov"], ...] = ()
+    # names an enclosing ``for name in ("a", "b"):`` binds to each of a few literal strings: a
+    # ``setattr(x, name, v)`` in its body sets those attributes only
+    spelled: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -2356,6 +2359,9 @@ class _Extractor:
         if ref.kind == "name" and ref.name in self.catalog.registries:
             registry = ref.name
         inner = replace(ctx, loops=ctx.loops + (registry,), repeated=True) if registry else ctx if ctx.repeated else replace(ctx, repeated=True)
+        spelled = _literal_strings(it)
+        if spelled and isinstance(node.target, ast.Name):
+            inner = replace(inner, spelled=inner.spelled + ((node.target.id, spelled),))
         copied = _attributes_of(it)
         if copied and isinstance(node.target, ast.Tuple) and len(node.target.elts) == 2 and all(isinstance(e, ast.Name) for e in node.target.elts):
             key, value = node.target.elts
@@ -2894,15 +2900,17 @@ class _Extractor:
         if text == "setattr" and len(args) > 2 and _attribute_copy(args, ctx):
             pass  # each attribute set to (a copy of) what it holds in an object of the same class: no new value
         elif text == "setattr" and len(args) > 1:
-            name = self.attribute_name(args[1].value, ctx)
-            owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
-            if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name):
-                owner = dict(ctx.narrowed).get(args[0].value.id, "")  # inside ``if isinstance(obj, Cls):``
-            if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name) and args[0].value.id == "self" and ctx.cls and ctx.fn.facts.class_name:
-                owner = f"{self.facts.module}.{ctx.cls}"  # ``setattr(self, key, value)``: an object of this class
-            # a name not known, on an object of a known class (``setattr(agent_cfg, attr, v)``
-            # with ``agent_cfg = config.get_agent_config()``): only that class's attributes
-            self.outside_write(f"{name}@{owner}" if owner else name, self.value_source(args[2].value, ctx) if len(args) > 2 else None, ctx)
+            named = args[1].value
+            spelled = dict(ctx.spelled).get(named.id, ()) if isinstance(named, ast.Name) else ()
+            for name in spelled or (self.attribute_name(named, ctx),):
+                owner = self.object_made(args[0].value, ctx) if name.endswith("*") else ""
+                if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name):
+                    owner = dict(ctx.narrowed).get(args[0].value.id, "")  # inside ``if isinstance(obj, Cls):``
+                if name.endswith("*") and not owner and isinstance(args[0].value, ast.Name) and args[0].value.id == "self" and ctx.cls and ctx.fn.facts.class_name:
+                    owner = f"{self.facts.module}.{ctx.cls}"  # ``setattr(self, key, value)``: an object of this class
+                # a name not known, on an object of a known class (``setattr(agent_cfg, attr, v)``
+                # with ``agent_cfg = config.get_agent_config()``): only that class's attributes
+                self.outside_write(f"{name}@{owner}" if owner else name, self.value_source(args[2].value, ctx) if len(args) > 2 else None, ctx)
         elif method in ("model_copy", "copy"):
             for a in args:
                 if a.keyword == "update" or a.star:
@@ -3997,6 +4005,14 @@ def _may_be_project(ref: Ref) -> bool:
 def _is_super(node: ast.expr) -> bool:
     """``super()`` or ``super(Cls, self)``: the instance seen from the next class of its MRO."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _literal_strings(node: ast.expr) -> tuple[str, ...]:
+    """The strings of a literal tuple, list or set of string constants only, else ()."""
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)) or not node.elts:
+        return ()
+    out = tuple(e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return out if len(out) == len(node.elts) else ()
 
 
 def _join(a: Prov, b: Prov) -> Prov:

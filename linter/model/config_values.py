@@ -36,7 +36,8 @@ This layer follows those parts across functions, over summaries (never the trees
   ``__init__``: what the constructions pass; ``self.keys[k] = v``), what every write from
   outside the class stores (``cfg.x = v``; ``setattr(cfg, key, value)`` with a name not known
   may set any attribute, unless its name starts with a literal prefix or its object is of an
-  unrelated class; a module's string constant names one), and, for a field of a class built without a
+  unrelated class; a module's string constant names one; one whose object's class is not known
+  either is no evidence of what this class holds), and, for a field of a class built without a
   project ``__init__`` (pydantic, dataclass), what every construction passes for it
   (``**toml_section``: a file; a pick from a table of classes, ``{"a": A}[kind](**data)``, is a
   construction too; a holder class's field of this type, however nested, passes its share, and
@@ -686,7 +687,7 @@ class ConfigValues(Context):
             # constructions vary less: a generic ``setattr(obj, key, value)`` somewhere is weaker
             # evidence than a construction's argument (EvoAgentX's model config cited a dspy
             # ``copy(**kwargs)`` override for keys its users pass)
-            for func, source, deps in self._outside_writes(file, klass, name):
+            for func, source, deps in self._outside_writes(file, klass, name, unknown=False):
                 stored = self._resolve(func, source, deps, closed=True) if func is not None else ("unknown:a value not visible here", frozenset())
                 if _RANK[kind(stored[0])] == 3:
                     why = f"{func.label if func is not None else 'a module'} stores {_why(stored[0])}"
@@ -1021,13 +1022,21 @@ class ConfigValues(Context):
         )
         return _RANK[kind(where[0])] <= 1
 
-    def _outside_writes(self, file: FileFacts, klass: ClassFacts, name: str) -> list[tuple[Func | None, str, tuple[str, ...]]]:
+    def _outside_writes(self, file: FileFacts, klass: ClassFacts, name: str, unknown: bool = True) -> list[tuple[Func | None, str, tuple[str, ...]]]:
         """The writes outside an object's own methods that may set ``name`` on an instance of
         ``klass``: by that name, or by a name not known (with its literal prefix, on an object
-        of a class related to ``klass`` when the writer's object is known)."""
+        of a class related to ``klass`` when the writer's object is known). ``unknown``: also
+        a write by a name not known on an object not known (it may set anything, but says
+        nothing of what this class holds)."""
         out = list(self._attribute_writes.get(name, ()))
         for pattern, wild in self._attribute_writes.items():
             prefix, star, owner = pattern.partition("*")
+            if star and not prefix and not owner and not unknown:
+                # ``setattr(obj, key, value)`` on an object of no known class, by no known name,
+                # is no evidence of what this class's attribute holds: in the ecosystem check it
+                # was the cited evidence of 11 findings, none of them true (GPTDiscord's settings
+                # command sets attributes of its text model, cited for every handler's own key)
+                continue
             if star and name.startswith(prefix):
                 # the owner is spelled as the writer's module imports it: resolved there
                 out.extend(w for w in wild if self._may_be(owner[1:], file, klass, w[0].file if w[0] is not None else None))
