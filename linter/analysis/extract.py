@@ -1734,10 +1734,11 @@ class _Extractor:
                     cat.ENVIRON, "item" if how != "delete" else "delete", stmt, ctx, value, _string(target.slice) or ""
                 )
                 if _string(target.slice) is None:
-                    # a parameter the function iterates (``for var, value in extra.items()``) is a
-                    # container whose names and values are pairs, not one key naming both
+                    # a parameter the function iterates (``for var, value in extra.items()``), or
+                    # a part of which it iterates (``for k in data["env"]``, through a local too),
+                    # is a container whose names and values are pairs, not one key naming both
                     named = self.value_source(target.slice, ctx)[1]
-                    iterated = _iterated_names(fn.node)
+                    iterated = self.iterated_params(fn, ctx)
                     fn.facts.config_writes[-1].key_params = tuple(
                         sorted(d[2:] for d in named if d.startswith("p:") and d[2:] not in iterated)
                     )
@@ -2104,6 +2105,16 @@ class _Extractor:
             if text is not None and self.resolve(text, ctx).name == "os.getenv":
                 return ast.dump(value.args[0])
         return None
+
+    def iterated_params(self, fn: _Fn, ctx: _Ctx) -> set[str]:
+        """The names ``fn``'s loops and comprehensions iterate over, and the parameters their
+        iterables hold a part of (``env = data["env_variables"]``, then ``for key in env``)."""
+        out: set[str] = set()
+        for n in ast.walk(fn.node) if fn.node is not None else ():
+            if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                out.update(x.id for x in ast.walk(n.iter) if isinstance(x, ast.Name))
+                out.update(d[2:] for d in self.value_source(n.iter, ctx)[1] if d.startswith("p:"))
+        return out
 
     def env_set_before(self, node: ast.expr, ctx: _Ctx) -> Prov | None:
         """What a lookup of an environment variable (``os.environ[K]``, ``os.getenv(K)``) holds
@@ -3812,15 +3823,6 @@ def _add_return(facts: FunctionFacts, value: Prov) -> None:
     if facts.returns:
         source, deps = _join((facts.returns, frozenset(facts.returns_from)), (source, deps))
     facts.returns, facts.returns_from = source, tuple(sorted(deps))
-
-
-def _iterated_names(node: ast.AST | None) -> set[str]:
-    """The names a function's ``for`` loops and comprehensions iterate over (in their iterables)."""
-    out: set[str] = set()
-    for n in ast.walk(node) if node is not None else ():
-        if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
-            out.update(x.id for x in ast.walk(n.iter) if isinstance(x, ast.Name))
-    return out
 
 
 def _target_names(target: ast.expr) -> list[str] | None:
