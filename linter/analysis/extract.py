@@ -269,6 +269,7 @@ class _Extractor:
         self.run_alone: set[int] = set()  # calls whose coroutine ``asyncio.run`` runs (``Call.run_alone``)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
+        self._tested: dict[int, set[int]] = {}  # ``tested``: a function's node -> its test nodes
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self._refusing: set[int] | None = None  # ``async with`` nodes a ``.locked()`` check guards
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
@@ -2695,14 +2696,29 @@ class _Extractor:
         if root == "cls":
             shared = self.class_storage(text, ctx)
             if shared is not None:
-                ctx.fn.facts.reads.append(Access(shared, self.span(node), "read", self.order))
+                ctx.fn.facts.reads.append(Access(shared, self.span(node), "read", self.order, tested=self.tested(node, ctx.fn)))
             return
         if root not in self.top_names and root not in self.imports and root not in ctx.fn.globals:
             return
         ref = self.resolve(text, ctx)
         if ref.kind != "name":
             return
-        ctx.fn.facts.reads.append(Access(ref.name, self.span(node), "read", self.order))
+        ctx.fn.facts.reads.append(Access(ref.name, self.span(node), "read", self.order, tested=self.tested(node, ctx.fn)))
+
+    def tested(self, node: ast.AST, fn: _Fn) -> bool:
+        """Whether ``node`` is part of a test of ``fn`` (``Access.tested``): the nodes under its
+        conditions and ``and`` / ``or`` operands, found once per function that reads storage."""
+        if fn.node is None:
+            return False
+        inside = self._tested.get(id(fn.node))
+        if inside is None:
+            inside = set()
+            for n in ast.walk(fn.node):
+                parts = [n.test] if isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)) else n.values if isinstance(n, ast.BoolOp) else ()
+                for part in parts:
+                    inside.update(id(m) for m in ast.walk(part))
+            self._tested[id(fn.node)] = inside
+        return id(node) in inside
 
     def on_call(self, node: ast.Call, ctx: _Ctx):
         fn = ctx.fn

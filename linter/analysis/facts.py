@@ -131,6 +131,9 @@ class Access:
     # environment item writes with a computed variable name (``os.environ[cfg["env_var"]]``):
     # the function's parameters that name is made of (``PROVIDER_CONFIG[provider]``)
     key_params: tuple[str, ...] = ()
+    # storage reads only: the read is part of a test (an ``if`` / ``while`` / conditional
+    # expression's condition, an ``and`` / ``or`` operand): the function checks the state
+    tested: bool = False
 
 
 @dataclass(slots=True)

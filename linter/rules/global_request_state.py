@@ -59,8 +59,9 @@ environment, module constants: a concurrent reader gets an equal value), flags a
 resets (a literal such as `True`, `None` or `0` written: the same for every request; but a count
 reset for the call that a function on its flow counts up and reads back, `attempts = 0` then
 `attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
-histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer reads the state
-before it sets it: `if _CONFIG is None: _CONFIG = load()`), caches keyed by a variable (`CACHE[key] = value`), state nothing
+histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer tests the state
+before it sets it: `if _CONFIG is None: _CONFIG = load()`; a read that tests nothing, the old
+value put in a prompt, makes no fill), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), state a
 Streamlit script defines for itself (Streamlit executes the script in a fresh namespace on every
 run: one copy per run; a module the script imports is shared and reported), test code.
@@ -239,8 +240,11 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
 
 
 def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
-    if any(a.order < write.order and index.storage_name(a.target) == qual for a in func.facts.reads):
-        return None  # checked before it is set: a lazy initialisation or a cache fill, shared on purpose
+    if any(a.order < write.order and a.tested and index.storage_name(a.target) == qual for a in func.facts.reads):
+        # checked before it is set: a lazy initialisation or a cache fill, shared on purpose. A
+        # read that tests nothing (the old value put in a prompt) makes no fill: instagraph's
+        # route then rebinds the graph every request and returns it after a database round trip
+        return None
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
         return None  # a dead store, or state other flows read (process-wide settings)
