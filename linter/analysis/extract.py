@@ -2383,6 +2383,7 @@ class _Extractor:
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
                 serves_keys=_serves_keys(node.body, fn), made_by=self.made_by(ref, local, ctx),
+                private=_private_lock(ref, local, ctx.fn),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -2442,7 +2443,7 @@ class _Extractor:
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
                 recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
-                made_by=self.made_by(ref, local, ctx),
+                made_by=self.made_by(ref, local, ctx), private=_private_lock(ref, local, fn),
             )
             fn.facts.regions.append(region)
             inner = replace(ctx, regions=ctx.regions + (len(fn.facts.regions) - 1,))
@@ -3651,6 +3652,41 @@ def _keyed_owner(lock: ast.expr, keyed: dict[str, ast.expr]) -> str:
     if isinstance(lock, ast.Attribute) and isinstance(lock.value, ast.Name) and lock.value.id in keyed:
         return _keyed_text(keyed[lock.value.id])
     return ""
+
+
+# what may be done to a lock without handing it to anyone else
+_LOCK_OWN_USES = frozenset({"acquire", "release", "locked"})
+
+
+def _private_lock(ref: Ref, local: Binding | None, fn: _Fn) -> bool:
+    """Whether a region's lock is one ``fn`` made itself (``lock = threading.Lock()``) and only
+    takes and releases: no load of the name but ``with lock`` / ``lock.acquire()`` /
+    ``lock.release()`` / ``lock.locked()`` in ``fn``'s own body, none in a nested function or
+    lambda (a closure shares it with every run of that function). Then each call of ``fn`` has
+    its own lock and no other holder can exist: it serialises nothing. A closure's lock (made by
+    the enclosing function) and a lock passed, stored, returned or yielded are shared."""
+    if local is None or local.kind != "lock" or local.scope != "local" or ref.kind != "local" or "." in ref.name:
+        return False
+    node = fn.node
+    if ref.name not in fn.made or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    # (node, parent, nested): walk the body keeping each node's parent and whether it is inside a
+    # nested scope
+    todo: list[tuple[ast.AST, ast.AST, bool]] = [(s, node, False) for s in node.body]
+    while todo:
+        cur, parent, nested = todo.pop()
+        if isinstance(cur, ast.Name) and cur.id == ref.name:
+            if isinstance(cur.ctx, ast.Load):
+                own = isinstance(parent, ast.withitem) and parent.context_expr is cur
+                own = own or isinstance(parent, ast.Attribute) and parent.attr in _LOCK_OWN_USES
+                if nested or not own:
+                    return False
+            continue
+        if isinstance(cur, (ast.Nonlocal, ast.Global)) and ref.name in cur.names:
+            return False
+        inner = nested or isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        todo.extend((c, cur, inner) for c in ast.iter_child_nodes(cur))
+    return True
 
 
 def _keyed_text(value: ast.expr | None) -> str:

@@ -252,6 +252,10 @@ class LockRegion:
     # the method of the class whose result the local is, when no factory made it here
     # (``semaphore = self._get_semaphore()``): its text, ``self.<name>``
     made_by: str = ""
+    # a lock this very function made for itself and never hands on (``lock = asyncio.Lock()``
+    # then only ``with lock:`` / ``lock.acquire()``: not passed, stored, returned or seen by a
+    # nested function): every call makes its own, so nobody else ever waits for it
+    private: bool = False
 
 
 @dataclass(slots=True)
