@@ -141,6 +141,9 @@ class _Ctx:
     # names an enclosing comprehension binds, with what its iterable holds: its calls' arguments
     # (``{k: parse_record_ids(v) for k, v in obj.items()}``) hold part of ``obj``, not a name not known
     comprehension: tuple[tuple[str, "Prov"], ...] = ()
+    # (registry, member's text) of enclosing ``if member not in registry:`` tests: an append of
+    # that member there adds it once (``Registration.idempotent``)
+    absent: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1139,12 +1142,13 @@ class _Extractor:
         checked = _lookups(node.test, ctx.fn)
         narrowed = self.narrowing(node, ctx)
         attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
-        if not guards and not memo and not checked and not narrowed and not attrs:
+        absent = self.tested_absent(node.test, ctx)
+        if not guards and not memo and not checked and not narrowed and not attrs and not absent:
             body = ctx
         else:
             body = replace(
                 ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
-                attr_guards=ctx.attr_guards + attrs,
+                attr_guards=ctx.attr_guards + attrs, absent=ctx.absent + absent,
             )
         out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
@@ -2266,11 +2270,44 @@ class _Extractor:
         targets: Iterable[ast.expr] = (),
     ) -> Registration:
         refs = list(self.callable_refs(value, ctx)) if value is not None else []
+        targets = tuple(targets)
         for t in targets:
             refs.extend(self.callable_refs(t, ctx))
-        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards)
+        added = targets[-1] if op in ("append", "insert") and targets else None
+        idempotent = (
+            added is not None
+            and (registry, ast.unparse(added)) in ctx.absent
+            and self.process_wide_member(added, ctx)
+        )
+        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards, idempotent=idempotent)
         ctx.fn.facts.registrations.append(reg)
         return reg
+
+    def tested_absent(self, test: ast.expr, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
+        """(registry, member's text) for each ``member not in registry`` a true ``test`` asserts
+        (alone or as a term of an ``and``), the registry one of litellm's callback lists."""
+        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        out: list[tuple[str, str]] = []
+        for term in terms:
+            if isinstance(term, ast.Compare) and len(term.ops) == 1 and isinstance(term.ops[0], ast.NotIn):
+                ref = self.resolve_expr(term.comparators[0], ctx)
+                if ref.kind == "name" and ref.name in self.catalog.registries:
+                    out.append((ref.name, ast.unparse(term.left)))
+        return tuple(out)
+
+    def process_wide_member(self, node: ast.expr, ctx: _Ctx) -> bool:
+        """Whether ``node`` is the same handler whoever runs this: a literal (a callback's name,
+        ``"otel"``) or a module-level or imported name the function does not rebind (a handler
+        object or function made at import), not ``self``, a parameter or a local."""
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        text = dotted(node)
+        if not text:
+            return False
+        root = text.split(".", 1)[0]
+        if root in ctx.fn.globals or root in ctx.fn.locals:
+            return False
+        return self.resolve(text, ctx).kind == "name" and (root in self.top_names or root in self.imports)
 
     def callable_refs(self, value: ast.expr, ctx: _Ctx) -> Iterable[Ref]:
         """The functions/objects named in a registration value (``[cb, self.on_event]``)."""

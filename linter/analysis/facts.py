@@ -214,6 +214,10 @@ class Registration:
     # parameters the branches holding it test true (as ``Call.guards``): it runs only for a
     # caller that may pass them a true value
     guards: tuple[str, ...] = ()
+    # adds one process-wide handler (a literal name such as "otel", or a module-level object or
+    # function) only under ``if handler not in <the same registry>:``: every run adds the same
+    # handler, and only the first: set-up, whoever runs it
+    idempotent: bool = False
 
 
 @dataclass(slots=True)
