@@ -389,18 +389,22 @@ def test_local_lock_factory_decides_not_its_name(tmp_path: Path) -> None:
 
                 async def fan_out(urls):
                     sem = asyncio.Semaphore(8)  # admits 8: a limiter, not a lock
-                    lock = asyncio.Lock()  # a real lock, made here
+                    lock = asyncio.Lock()  # a real lock, made here, shared with the workers
+                    seen = []
                     async with httpx.AsyncClient() as client:
                         async def one(u):
                             async with sem:
-                                return await client.get(u)
+                                reply = await client.get(u)
+                            async with lock:
+                                seen.append(u)
+                            return reply
                         async with lock:
                             first = await client.get(urls[0])
                         return [first] + await asyncio.gather(*(one(u) for u in urls[1:]))
             """
         },
     )
-    assert codes(diags) == [("LLM003", 12)]
+    assert codes(diags) == [("LLM003", 16)]
     assert "local asyncio.Lock made at" in str(diags[0].evidence[0])
 
 

@@ -144,6 +144,9 @@ class _Ctx:
     # names an enclosing ``for name in ("a", "b"):`` binds to each of a few literal strings: a
     # ``setattr(x, name, v)`` in its body sets those attributes only
     spelled: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (registry, member's text) of enclosing ``if member not in registry:`` tests: an append of
+    # that member there adds it once (``Registration.idempotent``)
+    absent: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1143,12 +1146,13 @@ class _Extractor:
         checked = _lookups(node.test, ctx.fn)
         narrowed = self.narrowing(node, ctx)
         attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
-        if not guards and not memo and not checked and not narrowed and not attrs:
+        absent = self.tested_absent(node.test, ctx)
+        if not guards and not memo and not checked and not narrowed and not attrs and not absent:
             body = ctx
         else:
             body = replace(
                 ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
-                attr_guards=ctx.attr_guards + attrs,
+                attr_guards=ctx.attr_guards + attrs, absent=ctx.absent + absent,
             )
         out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
@@ -2311,11 +2315,44 @@ class _Extractor:
         targets: Iterable[ast.expr] = (),
     ) -> Registration:
         refs = list(self.callable_refs(value, ctx)) if value is not None else []
+        targets = tuple(targets)
         for t in targets:
             refs.extend(self.callable_refs(t, ctx))
-        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards)
+        added = targets[-1] if op in ("append", "insert") and targets else None
+        idempotent = (
+            added is not None
+            and (registry, ast.unparse(added)) in ctx.absent
+            and self.process_wide_member(added, ctx)
+        )
+        reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards, idempotent=idempotent)
         ctx.fn.facts.registrations.append(reg)
         return reg
+
+    def tested_absent(self, test: ast.expr, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
+        """(registry, member's text) for each ``member not in registry`` a true ``test`` asserts
+        (alone or as a term of an ``and``), the registry one of litellm's callback lists."""
+        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        out: list[tuple[str, str]] = []
+        for term in terms:
+            if isinstance(term, ast.Compare) and len(term.ops) == 1 and isinstance(term.ops[0], ast.NotIn):
+                ref = self.resolve_expr(term.comparators[0], ctx)
+                if ref.kind == "name" and ref.name in self.catalog.registries:
+                    out.append((ref.name, ast.unparse(term.left)))
+        return tuple(out)
+
+    def process_wide_member(self, node: ast.expr, ctx: _Ctx) -> bool:
+        """Whether ``node`` is the same handler whoever runs this: a literal (a callback's name,
+        ``"otel"``) or a module-level or imported name the function does not rebind (a handler
+        object or function made at import), not ``self``, a parameter or a local."""
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        text = dotted(node)
+        if not text:
+            return False
+        root = text.split(".", 1)[0]
+        if root in ctx.fn.globals or root in ctx.fn.locals:
+            return False
+        return self.resolve(text, ctx).kind == "name" and (root in self.top_names or root in self.imports)
 
     def callable_refs(self, value: ast.expr, ctx: _Ctx) -> Iterable[Ref]:
         """The functions/objects named in a registration value (``[cb, self.on_event]``)."""
@@ -2431,6 +2468,7 @@ class _Extractor:
                 ref, self.span(expr), isinstance(node, ast.AsyncWith), via_call, single_flight=single_flight, local=local,
                 keyed=keyed, recheck="" if single_flight else _recheck(node.body), refuses_when_held=self.refuses_when_held(node),
                 serves_keys=_serves_keys(node.body, fn), made_by=self.made_by(ref, local, ctx),
+                private=_private_lock(ref, local, ctx.fn),
             )
             fn.facts.regions.append(region)
             regions = regions + (len(fn.facts.regions) - 1,)
@@ -2490,7 +2528,7 @@ class _Extractor:
             region = LockRegion(
                 ref, self.span(call), off_loop, False, single_flight=single_flight, taken="acquire", local=local, keyed=keyed,
                 recheck="" if single_flight else _recheck(node.body), serves_keys=_serves_keys(node.body, fn),
-                made_by=self.made_by(ref, local, ctx),
+                made_by=self.made_by(ref, local, ctx), private=_private_lock(ref, local, fn),
             )
             fn.facts.regions.append(region)
             inner = replace(ctx, regions=ctx.regions + (len(fn.facts.regions) - 1,))
@@ -3716,6 +3754,41 @@ def _keyed_owner(lock: ast.expr, keyed: dict[str, ast.expr]) -> str:
     if isinstance(lock, ast.Attribute) and isinstance(lock.value, ast.Name) and lock.value.id in keyed:
         return _keyed_text(keyed[lock.value.id])
     return ""
+
+
+# what may be done to a lock without handing it to anyone else
+_LOCK_OWN_USES = frozenset({"acquire", "release", "locked"})
+
+
+def _private_lock(ref: Ref, local: Binding | None, fn: _Fn) -> bool:
+    """Whether a region's lock is one ``fn`` made itself (``lock = threading.Lock()``) and only
+    takes and releases: no load of the name but ``with lock`` / ``lock.acquire()`` /
+    ``lock.release()`` / ``lock.locked()`` in ``fn``'s own body, none in a nested function or
+    lambda (a closure shares it with every run of that function). Then each call of ``fn`` has
+    its own lock and no other holder can exist: it serialises nothing. A closure's lock (made by
+    the enclosing function) and a lock passed, stored, returned or yielded are shared."""
+    if local is None or local.kind != "lock" or local.scope != "local" or ref.kind != "local" or "." in ref.name:
+        return False
+    node = fn.node
+    if ref.name not in fn.made or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    # (node, parent, nested): walk the body keeping each node's parent and whether it is inside a
+    # nested scope
+    todo: list[tuple[ast.AST, ast.AST, bool]] = [(s, node, False) for s in node.body]
+    while todo:
+        cur, parent, nested = todo.pop()
+        if isinstance(cur, ast.Name) and cur.id == ref.name:
+            if isinstance(cur.ctx, ast.Load):
+                own = isinstance(parent, ast.withitem) and parent.context_expr is cur
+                own = own or isinstance(parent, ast.Attribute) and parent.attr in _LOCK_OWN_USES
+                if nested or not own:
+                    return False
+            continue
+        if isinstance(cur, (ast.Nonlocal, ast.Global)) and ref.name in cur.names:
+            return False
+        inner = nested or isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        todo.extend((c, cur, inner) for c in ast.iter_child_nodes(cur))
+    return True
 
 
 def _keyed_text(value: ast.expr | None) -> str:

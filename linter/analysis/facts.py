@@ -217,6 +217,10 @@ class Registration:
     # parameters the branches holding it test true (as ``Call.guards``): it runs only for a
     # caller that may pass them a true value
     guards: tuple[str, ...] = ()
+    # adds one process-wide handler (a literal name such as "otel", or a module-level object or
+    # function) only under ``if handler not in <the same registry>:``: every run adds the same
+    # handler, and only the first: set-up, whoever runs it
+    idempotent: bool = False
 
 
 @dataclass(slots=True)
@@ -255,6 +259,10 @@ class LockRegion:
     # the method of the class whose result the local is, when no factory made it here
     # (``semaphore = self._get_semaphore()``): its text, ``self.<name>``
     made_by: str = ""
+    # a lock this very function made for itself and never hands on (``lock = asyncio.Lock()``
+    # then only ``with lock:`` / ``lock.acquire()``: not passed, stored, returned or seen by a
+    # nested function): every call makes its own, so nobody else ever waits for it
+    private: bool = False
 
 
 @dataclass(slots=True)

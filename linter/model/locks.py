@@ -4,7 +4,8 @@ made by ``threading``, ``asyncio`` or ``multiprocessing`` (directly or as a fiel
 ``default_factory``), taken directly or through a ``@contextmanager`` helper, or a name that says
 "lock"; and the network calls made while it is held. LLM002, LLM003 and LLM006 ask the same
 questions here, so a region gets one answer. Inter-process locks (``filelock.FileLock``,
-portalocker, fasteners, ...) are not thread locks: they guard a file, so they are no lock here."""
+portalocker, fasteners, ...) are not thread locks: they guard a file, so they are no lock here; nor is a lock a function makes per call and never hands on
+(``LockRegion.private``): nobody else can hold it."""
 
 from __future__ import annotations
 
@@ -88,6 +89,8 @@ class Locks(Network):
         ref = region.lock
         b = region.local
         if b is not None and b.kind == "lock":  # a local made here: its factory decides, not its name
+            if region.private:
+                return None  # made per call and never handed on: no other holder to wait for it
             if b.scope == "parameter":  # ``gate: asyncio.Lock``: whoever passes it shares it
                 return Lock(ref.name, b.lock_kind, text(f"parameter `{ref.name}`: {b.factory}, annotated at ", self.loc(func.file, b.span)), False)
             return Lock(ref.name, b.lock_kind, text(f"local {b.factory} made at ", self.loc(func.file, b.span)), False)

@@ -37,8 +37,10 @@ def handle(req):
     return ROUTER.completion(model="gpt", messages=req.messages)
 ```
 
-A registration that runs once per process (a cached function, a guarded one-shot init) is
-not one per construction: the construction that reaches only such registrations is safe.
+A registration that runs once per process (a cached function, a guarded one-shot init, or
+one process-wide handler added only when missing: `if "otel" not in litellm.callbacks:
+litellm.callbacks.append("otel")`) is not one per construction: the construction that reaches
+only such registrations is safe.
 
 A construction that fills an empty memo slot (`if self._router is None: self._router =
 Router(...)`, a module-level cache keyed by a value) runs once per owner or key, and is graded
@@ -162,6 +164,8 @@ def _construction_registrations(index: ProjectIndex, file, class_name: str) -> l
         for reg in fn.facts.registrations:
             if reg.registry.startswith("kwarg:") or reg.registry in cat.SDK_REGISTRIES:
                 continue  # another SDK's registry is replaced, not grown: LLM002 reports the write
+            if reg.idempotent:
+                continue  # one process-wide handler added only when missing: once per process
             needed = _needed_at_hook(index, fn, edges, reg.guards)
             if needed is None:
                 continue  # its branch needs an argument the calls on the way never pass

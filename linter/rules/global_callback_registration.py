@@ -43,7 +43,12 @@ too: `CallbackManager` adds that global handler to every manager built after it 
 literals, every call installs the same kind of handler, and it is not reported).
 
 Module level, `if __name__ == "__main__":`, `functools.cache`d functions and functions only
-called from those are start-up code and are not reported. A registration run by every
+called from those are start-up code and are not reported. So is, at default confidence, an
+idempotent registration of one process-wide handler wherever it runs: `if "otel" not in
+litellm.callbacks: litellm.callbacks.append("otel")`, or the same with a handler object or
+function made at module level: every run adds the same handler, and only the first one adds it
+(low: two first callers may both pass the check). A handler made per call or per instance
+(`self`, a local, a parameter) is reported whatever guards it. A registration run by every
 construction of a class is reported at medium confidence (the last object built takes the
 others' events), unless the class is a script's own that the script builds at one place of its
 top level, and nowhere else: one instance per run (low). Per-call `success_callback=` /
@@ -194,6 +199,11 @@ def _finding(index: ProjectIndex, func: Func, reg: Registration) -> Diagnostic |
                 f"no start-up-only caller found for {func.facts.qualname} "
                 "(register once at module level or in main() if this is set-up code)"
             )
+    if reg.idempotent and confidence is not Confidence.LOW:
+        # the same process-wide handler, added only when missing: the list never grows nor swaps
+        # per request; at worst two first callers both pass the check and add it twice
+        confidence = Confidence.LOW
+        evidence.append("adds one process-wide handler only when it is not registered yet: set-up, whoever runs it (reported with --preview)")
     registry = reg.registry
     if registry in SDK_REGISTRIES:
         return _sdk_finding(index, func, reg, confidence, evidence)

@@ -47,7 +47,10 @@ self._states.get(user_id)`, then `async with state.lock:`) makes only calls with
 is what it is for (one refresh per user): reported only with `--preview`. A semaphore that admits
 several (`asyncio.Semaphore(10)`, or one known only by its name, `async with semaphore:` on a
 parameter) is a limiter, not a lock. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
-guard a file, not the threads of one process, and are not locks here. Locks held only for a
+guard a file, not the threads of one process, and are not locks here. Nor is a lock a function
+makes for itself on every call and only takes and releases (`lock = threading.Lock()` then
+`with lock:`, never passed, stored, returned or seen by a nested function): no other caller can
+ever hold it, so it serialises nothing (a lock made so and handed to workers is reported). Locks held only for a
 counter update, and code that only runs at start-up, are not reported.
 
 ## Example
