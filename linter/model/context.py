@@ -56,7 +56,7 @@ from linter.analysis.facts import Access, Call, FileFacts, FunctionFacts, LockRe
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
-from linter.model.resolution import namespace_names
+from linter.model.resolution import _folder, namespace_names
 
 
 # the evidence an ``async def`` gives by itself: presumed to run as concurrent tasks, unless its
@@ -724,12 +724,44 @@ class Context(Network):
             return None
         if self.unnamed_class(func.file, cls):
             return ""  # nothing builds it here (``unnamed_class``)
+        if name == "__init__" and self.init_unbuilt(func.file, cls):
+            return ""  # its subclasses skip it and nothing else builds it here
         klass = func.file.classes.get(cls)
         if klass is not None and any(d in cat.SINGLETON_CLASS_DECORATORS for d in klass.decorators):
             return ""  # ``@singleton``: the container builds one, once
         if self.built_once_per_process(func.file, cls):
             return ""
         return f"{func.facts.qualname} runs on every construction of {cls}"
+
+    def init_unbuilt(self, file: FileFacts, cls: str) -> bool:
+        """Whether ``cls``'s own ``__init__`` runs nowhere in this tree: a class of a package
+        whose every subclass has an ``__init__`` of its own (or inherits one below ``cls``) that
+        calls neither ``super().__init__`` nor ``cls.__init__``, and that nothing but its
+        module's own demo builds directly. PentestGPT's ``LLMAPI`` base sets the openai module's
+        key in its ``__init__``; each API class replaces it, so building one never runs it."""
+        subclasses = self._subclasses.get(f"{file.module}:{cls}", [])
+        in_package = "." in file.module or self.import_root(file) != _folder(file.path)
+        if not subclasses or not in_package or cls in self.escapes_of(file):
+            return False
+        for f, k in subclasses:
+            init = None
+            for g, c in self.mro(f, k):
+                if g.module == file.module and c.name == cls:
+                    break
+                init = g.functions.get(f"{c.name}.__init__")
+                if init is not None:
+                    break
+            if init is None or any(
+                call.callee.name == "__init__" and call.callee.kind == "super" or call.callee.name.endswith(f"{cls}.__init__")
+                for call in init.calls
+            ):
+                return False  # built through it: ``cls.__init__`` runs for this subclass
+        named = self._named_in()
+        for f, fn, call in named.calls.get(cls, ()):
+            site = self.functions.get(f"{f.module}:{fn.qualname}")
+            if self._names_class(call.callee, file, cls) and (site is None or not self.self_test(site, file, cls)):
+                return False  # built directly somewhere
+        return True
 
     def built_once_per_process(self, file: FileFacts, cls: str) -> bool:
         """A class of an application built at one place, at the top level of a module or a
