@@ -637,6 +637,12 @@ WORKER_DECORATORS = {
 # Web-framework start-up hooks: decorators (last attribute) and constructor keywords.
 STARTUP_DECORATORS = frozenset(["on_event", "on_startup", "before_first_request", "before_serving", "on_start"])
 STARTUP_KEYWORDS = frozenset(["lifespan", "on_startup", "on_shutdown"])
+# Coroutine names that say a plugin's start-up / shut-down hook: its host awaits it when it loads
+# or unloads the plugin, not per request, so being an ``async def`` is no sign of concurrent tasks
+# (Open WebUI pipelines' ``Pipeline.on_startup``, awaited one after another by the server's
+# lifespan through ``hasattr(module, "on_startup")``, a call no analysis follows: 7 false LLM005).
+# Not ``start`` / ``setup`` / ``on_start``: a session's or a job's start, run for each one.
+STARTUP_HOOK_NAMES = frozenset(["on_startup", "on_shutdown"])
 # Command-line frameworks: a command runs once per invocation of the program, like ``main()``
 # (``@click.command()``, ``@cli.command()`` on a click group, ``@app.command()`` on a ``typer.Typer``).
 # Only on objects of these modules: a Slack or Discord bot's ``@app.command`` is a per-message handler.

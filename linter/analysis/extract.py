@@ -315,6 +315,8 @@ class _Extractor:
             if rest and root in fn.instances:
                 return Ref("name", f"{fn.instances[root]}.{rest}")
             return Ref("local", text)
+        if rest and fn is self.main and root in fn.instances:
+            return Ref("name", f"{fn.instances[root]}.{rest}")  # typed in the ``__main__`` block
         if rest and fn.parent is not None and root not in fn.globals:
             # a closure's receiver, typed where the enclosing function binds it (livekit's CLI:
             # ``def _run_worker(server: AgentServer)``, then a nested ``await server.run()``)
@@ -1614,6 +1616,15 @@ class _Extractor:
                     binding = self.binding_for(name, value, ctx)
                     binding.span = self.span(target)
                     self.facts.bindings[name] = binding
+                if fn is self.main:
+                    # ``app = WebUI()`` then ``app.run()`` in the ``__main__`` block: the name is
+                    # typed like a function's local (no module binding: importers never see it).
+                    # aideml's Streamlit UI reached its per-visitor key exports only so: 4 misses
+                    factory = self.factory_of(value, ctx)
+                    if how == "assign" and self._is_instance_factory(factory, value, ctx):
+                        fn.instances[name] = factory
+                    else:
+                        fn.instances.pop(name, None)
                 return out
             if name in fn.globals:
                 if name not in self.top_names and name not in self.function_globals:

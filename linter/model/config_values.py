@@ -264,7 +264,7 @@ class ConfigValues(Context):
         call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
         if call is None:
             return (f"unknown:{fallback}", frozenset())
-        built = self._built_class(call)
+        built = self._built_class(call) or self._own_nested_class(func, call)
         if built:
             # ``Config(**final)``: an object made of these arguments (not what ``__init__`` returns)
             out = _BOTTOM
@@ -440,6 +440,15 @@ class ConfigValues(Context):
             return False
         head, _, last = ref.name.rpartition(".")
         return self.resolve_class(ref) is not None or (last in _VALIDATORS and self.resolve_class(Ref("name", head)) is not None)
+
+    @staticmethod
+    def _own_nested_class(func: Func, call: Call) -> bool:
+        """``self.Valves(...)`` in a method: an instance of a class nested in the method's own
+        class, made of these arguments like ``Config(...)``. Open WebUI's pipelines keep their
+        settings model so (``self.valves = self.Valves(**{"KEY": os.getenv(...)})``): their
+        values were "the result of `self.Valves()`", one false LLM005 in pipelines."""
+        ref, cls = call.callee, func.facts.class_name
+        return ref.kind == "self" and "." not in ref.name and bool(cls) and f"{cls}.{ref.name}" in func.file.classes
 
     def _summary(self, func: Func) -> Resolved:
         """What ``func`` returns, its own parameters kept open (pass-through)."""

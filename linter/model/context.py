@@ -443,7 +443,8 @@ class Context(Network):
     def entry_point(self, func: Func, presume: bool = True) -> str | None:
         """Why ``func`` itself starts concurrent work, if it does: a web / UI handler, a
         Streamlit script, a thread / executor / task target, a litellm callback, an ``async def``
-        (unless ``presume`` is False)."""
+        (unless ``presume`` is False, or its name says a start-up / shut-down hook:
+        ``cat.STARTUP_HOOK_NAMES``)."""
         fid, label = func.id, func.facts.qualname
         if label in ("<module>", "<main>"):
             if not self.is_streamlit(func.file):
@@ -464,7 +465,7 @@ class Context(Network):
                 return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
-        if func.facts.is_async and presume and not self.run_alone(func):
+        if func.facts.is_async and presume and not self.run_alone(func) and label.rsplit(".", 1)[-1] not in cat.STARTUP_HOOK_NAMES:
             return f"{label} ({ASYNC_PRESUMED})"
         return None
 

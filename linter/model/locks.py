@@ -25,6 +25,12 @@ from linter.model.network import Network
 # (cognee's BEAM judge takes the ``asyncio.Semaphore(n)`` its caller gathers under), and a
 # limiter admitting several serialises nobody
 _LOCKISH = re.compile(r"(?:^|_)(?:r?lock|mutex)$")
+# the shared side of a reader-writer lock known by its name (aiorwlock's ``rw.reader_lock``, a
+# wrapper's ``self._lock.reader_lock``): every reader holds it at once, so it serialises no
+# reader; only a writer waits. parlant's vector collections take it around each search's query
+# embedding: 3 false LLM003. Only as an attribute of another object (the lock's side): a plain
+# ``self._read_lock`` is as often a mutex that serialises reads of a stream.
+_READER_SIDE = re.compile(r"\.(?:reader|read)_?lock$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,8 @@ class Locks(Network):
                         key=f"{f.module}:{_k.name}.{attr}",
                     )
         last = ref.name.rsplit(".", 1)[-1].lower()
+        if ref.kind in ("self", "local") and _READER_SIDE.search(ref.name.lower()):
+            return None
         if ref.kind in ("self", "name", "local") and _LOCKISH.search(last):
             return Lock(str(ref) if ref.kind != "name" else ref.name.rsplit(".", 1)[-1], "unknown", text("a lock (by its name; its factory is not visible here)"), False)
         return None

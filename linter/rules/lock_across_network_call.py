@@ -46,7 +46,8 @@ the lock). A lock picked per key (`lock = await get_user_lock(user.id)`, `self._
 self._states.get(user_id)`, then `async with state.lock:`) makes only calls with the same key wait for each other, which
 is what it is for (one refresh per user): reported only with `--preview`. A semaphore that admits
 several (`asyncio.Semaphore(10)`, or one known only by its name, `async with semaphore:` on a
-parameter) is a limiter, not a lock. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
+parameter) is a limiter, not a lock, and so is the reader side of a reader-writer lock known by its
+name (`async with self._rw.reader_lock:`): every reader holds it at once. Inter-process locks (`filelock.FileLock`, `SoftFileLock`, portalocker, fasteners)
 guard a file, not the threads of one process, and are not locks here. Nor is a lock a function
 makes for itself on every call and only takes and releases (`lock = threading.Lock()` then
 `with lock:`, never passed, stored, returned or seen by a nested function): no other caller can
