@@ -206,8 +206,9 @@ class Context(Network):
             visiting.discard(fid)
             self._one_time[fid] = result
             return result
-        # a library module's own demo is no caller of the library's functions (``self_test``)
-        callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname)]
+        # a library module's own demo is no caller of the library's functions (``self_test``),
+        # nor is a function nothing reaches (``unreached``)
+        callers = [(c, call) for c, call in callers if not self.self_test(c, func.file, func.facts.qualname) and not self.unreached(c)]
         result = bool(callers) and fid not in self.callbacks and (fid not in self.spawned or self._started_once(func))
         if result:
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
@@ -733,6 +734,29 @@ class Context(Network):
         if self.built_once_per_process(func.file, cls):
             return ""
         return f"{func.facts.qualname} runs on every construction of {cls}"
+
+    def unreached(self, func: Func) -> bool:
+        """Whether ``func`` is a top-level function of a package module that nothing outside
+        tests calls, names or hands on: dead in this tree, as ``unnamed_class`` is for a class,
+        so it is no caller that runs at request time (ChuanhuChatGPT's ``change_api_host``, whose
+        UI handler was commented out, was the only non-start-up caller of ``set_api_host``)."""
+        f, facts = func.file, func.facts
+        name = facts.qualname
+        if "." in name or name.startswith("<") or f.is_test or facts.decorators:
+            return False
+        if "." not in f.module and self.import_root(f) == _folder(f.path):
+            return False  # a standalone module: itself the surface a user imports
+        fid = func.id
+        if self.callers.get(fid) or fid in self.callbacks or fid in self.spawned:
+            return False
+        if name in self._named_elsewhere.get(f.path, ()) or self._named_in().calls.get(name):
+            return False  # called or imported by that name somewhere, resolved or not
+        return name not in self._escaped_last_names  # handed on as a value somewhere
+
+    @cached_property
+    def _escaped_last_names(self) -> frozenset[str]:
+        """The last names of everything non-test code hands on as a value (``escapes_of``)."""
+        return frozenset(e.rsplit(".", 1)[-1] for g in self.files if not g.is_test for e in self.escapes_of(g))
 
     def init_unbuilt(self, file: FileFacts, cls: str) -> bool:
         """Whether ``cls``'s own ``__init__`` runs nowhere in this tree: a class of a package
