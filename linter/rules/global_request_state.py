@@ -61,7 +61,8 @@ reset for the call that a function on its flow counts up and reads back, `attemp
 `attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
 histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer tests the state
 before it sets it: `if _CONFIG is None: _CONFIG = load()`; a read that tests nothing, the old
-value put in a prompt, makes no fill), caches keyed by a variable (`CACHE[key] = value`), state nothing
+value put in a prompt, makes no fill; a value made from the old one on the write's line,
+`X["cost"] = X.get("cost", 0) + c`, is an update like `+=`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), state a
 Streamlit script defines for itself (Streamlit executes the script in a fresh namespace on every
 run: one copy per run; a module the script imports is shared and reported), test code.
@@ -240,10 +241,16 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
 
 
 def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
-    if any(a.order < write.order and a.tested and index.storage_name(a.target) == qual for a in func.facts.reads):
-        # checked before it is set: a lazy initialisation or a cache fill, shared on purpose. A
-        # read that tests nothing (the old value put in a prompt) makes no fill: instagraph's
-        # route then rebinds the graph every request and returns it after a database round trip
+    if any(
+        index.storage_name(a.target) == qual and (a.tested if a.order < write.order else a.span.line == write.span.line and not a.tested)
+        for a in func.facts.reads
+    ):
+        # checked before it is set: a lazy initialisation or a cache fill, shared on purpose; or
+        # updated from its own value on the write's line (``X["cost"] = X.get("cost", 0) + c``,
+        # ``X = [m for m in X if m]``), an update in place like ``+=`` (not ``X = new() or X``:
+        # the old value is kept only when there is no new one). A read that tests
+        # nothing, the old value put in a prompt, makes no fill: a route that then rebinds the
+        # graph every request and returns it after a database round trip is reported
         return None
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
