@@ -361,6 +361,17 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     within = (_within_call(index, func, same) or step) and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards, step=step)
     evidence = [grade, varying.reason]
+    # set and used under one process-wide lock that every writer takes: requests take turns
+    # (chat-your-data's ChatWrapper sets openai.api_key and runs its chain under its one object's
+    # lock; in the labelled repositories every LLM005 finding inside such a hold was false)
+    serial = index.serialising_lock(func, write)
+    if serial is not None:
+        confidence = Confidence.LOW
+        evidence.append(text(
+            f"every write of it is made under {serial.label} (", serial.description,
+            "), held across the call that uses it: requests take turns (reported with --preview; "
+            "the wait is LLM003's)",
+        ))
     what = "environment" if target == "os.environ" else "configuration"
     # a variable nothing in the program reads: every client is handed the value itself, so no
     # request is sent with another's; reported only with --preview (a reader outside the
