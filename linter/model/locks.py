@@ -308,7 +308,12 @@ class Locks(Network):
                 and (self.network_call(func, c) is not None or c.callee.kind == "local" and self.resolve_function(c.callee, func) is None)
                 for c in func.facts.calls
             )
-            if used and all(self._writes_under(other, write.target, key) for other in self.functions.values() if not other.file.is_test):
+            # module code runs once, at import, before any request: its writes race with none
+            if used and all(
+                self._writes_under(other, write.target, key)
+                for other in self.functions.values()
+                if not other.file.is_test and other.facts.qualname != "<module>"
+            ):
                 return lock
         return None
 
