@@ -1929,7 +1929,7 @@ class _Extractor:
         ctx.fn.facts.config_writes.append(
             Access(
                 target, self.span(node), how, self.order, key, source.startswith("literal") and not deps, source, shown, tuple(sorted(deps)),
-                guards=ctx.guards, memo=ctx.memo, attr_guards=ctx.attr_guards,
+                guards=ctx.guards, memo=ctx.memo, attr_guards=ctx.attr_guards, regions=ctx.regions,
             )
         )
         if value is not None and target == cat.ENVIRON and key:

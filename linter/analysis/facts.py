@@ -116,6 +116,9 @@ class Access:
     # client-config writes only: the memo slot an enclosing branch fills while it is empty
     # (``if _config is None: ... _config = Config()``), as ``Call.memo``
     memo: str = ""
+    # client-config writes only: the ``with`` / acquire regions (of the same function) around the
+    # write, as ``Call.regions``: the model says which are locks (``Locks.serialising_lock``)
+    regions: tuple[int, ...] = ()
     # item writes (``os.environ[name] = value``, ``TABLE[name] = value``) whose key and value the
     # same function also saves to a configuration file (``set_key(env_file(), name, value)``):
     # where that file's path comes from, as ``source`` / ``depends`` ("" when not saved), or

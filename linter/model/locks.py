@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Call, LockRegion, Ref
+from linter.analysis.facts import Access, Call, LockRegion, Ref
 from linter.diagnostics import Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -269,3 +269,80 @@ class Locks(Network):
                         network.append((call, chain))
         return network
 
+
+    @cached_property
+    def one_object_classes(self) -> frozenset[str]:
+        """Project classes (``module:Class``) of which the program makes one object: built once,
+        into a module-level name (``chat = ChatWrapper()``), and named nowhere else outside
+        imports and tests. That object's own lock (``self.lock``) is then one lock for the process."""
+        namings: dict[str, int] = {}
+        for f, name, how in self._class_namings:
+            hit = self.resolve_class(Ref("name", name)) if how != "import" else None
+            if hit is not None:
+                key = f"{hit[0].module}:{hit[1].name}"
+                namings[key] = namings.get(key, 0) + 1
+        out: set[str] = set()
+        for key, count in namings.items():
+            module, _, cls = key.partition(":")
+            f = self.by_module.get(module)
+            top = f.functions.get("<module>") if f is not None else None
+            if f is None or top is None:
+                continue
+            made = [b for b in f.bindings.values() if b.scope == "module" and b.factory == f"{module}.{cls}"]
+            built = [c for c in top.calls if c.callee == Ref("name", f"{module}.{cls}")]
+            # the binding names its factory once, and its call is the module code's one call of it
+            if len(made) == 1 and len(built) == 1 and count == 2:
+                out.add(key)
+        return frozenset(out)
+
+    def serialising_lock(self, func: Func, write: Access) -> Lock | None:
+        """The lock that serialises a client-config write with its use, if one does: ``write`` is
+        made while ``func`` holds a thread or asyncio lock that is one for the whole process (module-
+        or class-level, or the own lock of a class's one object), a call made after the write is
+        still inside the hold (the use: a network call, or a call of an object the model cannot
+        see into, such as a chain handed in), and every other write of the same setting in the
+        program is made under the same lock. Concurrent requests then take turns setting and
+        using it; what the lock costs them is LLM003's to report."""
+        for i in write.regions:
+            region = func.facts.regions[i]
+            lock = self.resolve_lock(func, region)
+            if lock is None or lock.kind not in ("thread", "async") or region.keyed:
+                continue
+            key = lock.key
+            if not key and region.lock.kind == "self" and func.facts.class_name:
+                if f"{func.file.module}:{func.facts.class_name}" in self.one_object_classes:
+                    key = f"{func.file.module}:{func.facts.class_name}.{region.lock.name}"
+            if not key:
+                continue
+            used = any(
+                i in c.regions and c.order > write.order
+                and (self.network_call(func, c) is not None or c.callee.kind == "local" and self.resolve_function(c.callee, func) is None)
+                for c in func.facts.calls
+            )
+            # module code runs once, at import, before any request: its writes race with none
+            if used and all(
+                self._writes_under(other, write.target, key)
+                for other in self.functions.values()
+                if not other.file.is_test and other.facts.qualname != "<module>"
+            ):
+                return lock
+        return None
+
+    def _writes_under(self, func: Func, target: str, key: str) -> bool:
+        """Every write of ``target`` in ``func`` is made under the lock ``key`` (see ``serialising_lock``)."""
+        for w in func.facts.config_writes:
+            if w.target != target:
+                continue
+            held = False
+            for i in w.regions:
+                region = func.facts.regions[i]
+                lock = self.resolve_lock(func, region)
+                if lock is None:
+                    continue
+                own = f"{func.file.module}:{func.facts.class_name}.{region.lock.name}" if region.lock.kind == "self" else ""
+                if lock.key == key or own == key:
+                    held = True
+                    break
+            if not held:
+                return False
+        return True

@@ -682,12 +682,14 @@ class Resolution:
         if target and depth < 5:  # re-export: follow ``from .impl import func``
             return self.function_named(f"{target}.{tail}" if tail else target, depth + 1)
         binding = f.bindings.get(head)
-        if binding is not None and binding.factory and tail and "." not in tail:
-            # a bound method of a module-level instance: ``TRACKER.on_success``
+        if binding is not None and binding.factory and "." not in tail:
+            # a bound method of a module-level instance (``TRACKER.on_success``), or the instance
+            # itself called or handed out as a function, which runs its class's ``__call__``
+            # (chat-your-data registers ``chat = ChatWrapper()`` as its Gradio .click handler)
             factory = binding.factory if "." in binding.factory else f"{f.module}.{binding.factory}"
             hit = self.resolve_class(Ref("name", factory))
             if hit is not None:
-                return self.method(hit[0], hit[1].name, tail)
+                return self.method(hit[0], hit[1].name, tail or "__call__")
         if tail and "." not in tail and head in f.classes:
             # ``llm.completions(...)`` on a typed receiver, a function stored on the instance
             return self._stored_function(f, head, tail)

@@ -134,7 +134,13 @@ distinct arguments: given a visitor's key, once per visitor),
 functions only called from those, and process-pool targets (module globals are per process
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
 evidence (a function nothing calls, a helper whose callers are unknown) are reported only with
-`--preview`.
+`--preview`. So is a write made while holding a lock that is one for the
+whole process (module- or class-level, or the own lock of a class's one object, `chat =
+ChatWrapper()`), with a call that uses it still inside the hold, when every other write of the
+setting outside module code takes the same lock: requests take turns setting and using it, and
+the wait is LLM003's (in the labelled repositories every LLM005 finding inside such a hold was
+false). A lock that some writer skips, or one lock per object of a class built more than once,
+orders nothing.
 
 ## Example
 ```python
@@ -361,6 +367,17 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     within = (_within_call(index, func, same) or step) and not owner_bound  # any other task raises, interleaved or not
     confidence, grade = index.grade(func, concurrent=True, per_instance=per_instance, tasks=not within, needed=write.guards, step=step)
     evidence = [grade, varying.reason]
+    # set and used under one process-wide lock that every writer takes: requests take turns
+    # (chat-your-data's ChatWrapper sets openai.api_key and runs its chain under its one object's
+    # lock; in the labelled repositories every LLM005 finding inside such a hold was false)
+    serial = index.serialising_lock(func, write)
+    if serial is not None:
+        confidence = Confidence.LOW
+        evidence.append(text(
+            f"every write of it is made under {serial.label} (", serial.description,
+            "), held across the call that uses it: requests take turns (reported with --preview; "
+            "the wait is LLM003's)",
+        ))
     what = "environment" if target == "os.environ" else "configuration"
     # a variable nothing in the program reads: every client is handed the value itself, so no
     # request is sent with another's; reported only with --preview (a reader outside the
