@@ -2075,7 +2075,7 @@ class _Extractor:
             return _COPY
         if ref.kind == "name" and ref.name == "getpass.getpass":
             return _PROMPTS[0]
-        if ref.kind == "name" and ref.name.split(".", 1)[0] in _PROCESS_MODULES:
+        if ref.kind == "name" and (ref.name.split(".", 1)[0] in _PROCESS_MODULES or ref.name in _PROCESS_CALLS):
             return f"process:`{ref.name}()`"
         if ref.kind == "local" and "." not in text and text not in ctx.fn.locals and text in _BUILTINS:
             return _PROMPTS[0] if text == "input" else f"process:`{text}()`"
@@ -3889,6 +3889,9 @@ _BUILTINS = frozenset(dir(builtins))
 _MODULE_DUNDERS = frozenset(["__file__", "__name__", "__package__", "__spec__", "__path__", "__cached__", "__loader__"])
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
+# calls of modules left out above that still give the same value on every call: the process's
+# temporary folder (txtai's workflow app exports a fixed file under it, not a visitor's value)
+_PROCESS_CALLS = frozenset(["tempfile.gettempdir", "tempfile.gettempdirb", "tempfile.gettempprefix"])
 _PROCESS_MODULES = frozenset(
     ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil",
      "certifi",  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
