@@ -308,6 +308,10 @@ REQUEST_DATA = frozenset(
     ]
 )
 REQUEST_DATA_MODULES = ("streamlit.", "chainlit.", "gradio.")
+# ... except the app's own configuration those modules expose: Streamlit's ``st.secrets`` is the
+# deployment's secrets.toml, the same for every visitor (llama2-chatbot exports it, or else the
+# visitor's typed token: the token is the per-visitor value, not the secret)
+APP_CONFIG_OF_REQUEST_MODULES = frozenset(["streamlit.secrets"])
 ENVIRON_METHODS = frozenset(["update", "setdefault", "pop", "clear", "popitem", "__setitem__", "__delitem__"])
 # Who may read an environment variable that holds a credential, besides code naming it: a
 # third-party client or tool built without one (agno's ``OpenAIChat(id=...)``, ``FirecrawlTools()``,

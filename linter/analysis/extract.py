@@ -2204,6 +2204,12 @@ class _Extractor:
             # module-level value is a process-wide fact (``CONFIG = load_config()``)
             module_level = self.toplevel.sources.get(root, ("", _NO_DEPS))[0] if root in self.top_names else ""
             at_top = fn is self.toplevel or fn is self.main
+            if at_top and root in self.top_names and root in self.toplevel.sources and (module_level or self.toplevel.sources[root][1]):
+                # read at module level, a module-level name holds what the module bound it to, its
+                # project calls included: a Streamlit script runs its module level per visitor, so
+                # ``key = utils.load_api_key()`` there is the visitor's key (Robby-chatbot's pages);
+                # an ordinary module's top level runs once, at import, where nothing is per request
+                return self.toplevel.sources[root]
             if module_level.startswith("request") and (at_top or "current request" in module_level):
                 return (module_level, _NO_DEPS)
             binding = self.facts.bindings.get(root)
@@ -3957,6 +3963,8 @@ def _getattr_of(call: ast.Call, local: set[str]) -> ast.Attribute | None:
 
 
 def _request_data(name: str) -> bool:
+    if any(name == p or name.startswith(p + ".") for p in cat.APP_CONFIG_OF_REQUEST_MODULES):
+        return False
     return name.startswith(cat.REQUEST_DATA_MODULES) or any(name == r or name.startswith(r + ".") for r in cat.REQUEST_DATA)
 
 
