@@ -2204,11 +2204,15 @@ class _Extractor:
             # module-level value is a process-wide fact (``CONFIG = load_config()``)
             module_level = self.toplevel.sources.get(root, ("", _NO_DEPS))[0] if root in self.top_names else ""
             at_top = fn is self.toplevel or fn is self.main
-            if at_top and root in self.top_names and root in self.toplevel.sources and (module_level or self.toplevel.sources[root][1]):
+            if (
+                at_top and root in self.top_names and root in self.toplevel.sources and (module_level or self.toplevel.sources[root][1])
+                and any(v == "streamlit" or v.startswith("streamlit.") for v in self.facts.imports.values())
+            ):
                 # read at module level, a module-level name holds what the module bound it to, its
                 # project calls included: a Streamlit script runs its module level per visitor, so
                 # ``key = utils.load_api_key()`` there is the visitor's key (Robby-chatbot's pages);
-                # an ordinary module's top level runs once, at import, where nothing is per request
+                # an ordinary module's top level and ``__main__`` block run once (following their
+                # calls there made OpenHands' and TapeAgents' one-time config "not known": 7 false)
                 return self.toplevel.sources[root]
             if module_level.startswith("request") and (at_top or "current request" in module_level):
                 return (module_level, _NO_DEPS)
