@@ -1253,7 +1253,7 @@ class _Extractor:
         """The locals an ``if`` test requires to be of one named class, ``isinstance(x, Cls)``
         alone or as a term of an ``and``, and its body does not rebind: in the body, ``x`` is a
         ``Cls`` (a ``setattr(x, key, v)`` there sets that class's attributes only)."""
-        terms = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) else [node.test]
+        terms = _and_terms(node.test)
         out: list[tuple[str, str]] = []
         for t in terms:
             if not (isinstance(t, ast.Call) and isinstance(t.func, ast.Name) and t.func.id == "isinstance" and len(t.args) == 2 and not t.keywords):
@@ -1276,7 +1276,7 @@ class _Extractor:
         optional = _named_params(fn.node)
         if not optional:
             return ()
-        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        terms = _and_terms(test)
         out: list[str] = []
         for t in terms:
             if (
@@ -2352,7 +2352,7 @@ class _Extractor:
     def tested_absent(self, test: ast.expr, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
         """(registry, member's text) for each ``member not in registry`` a true ``test`` asserts
         (alone or as a term of an ``and``), the registry one of litellm's callback lists."""
-        terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        terms = _and_terms(test)
         out: list[tuple[str, str]] = []
         for term in terms:
             if isinstance(term, ast.Compare) and len(term.ops) == 1 and isinstance(term.ops[0], ast.NotIn):
@@ -3899,9 +3899,6 @@ _BUILTINS = frozenset(dir(builtins))
 _MODULE_DUNDERS = frozenset(["__file__", "__name__", "__package__", "__spec__", "__path__", "__cached__", "__loader__"])
 # the standard library and configuration loaders: what their calls return is a process-wide
 # fact (a file, the environment, the operator), not request data
-# calls of modules left out above that still give the same value on every call: the process's
-# temporary folder (txtai's workflow app exports a fixed file under it, not a visitor's value)
-_PROCESS_CALLS = frozenset(["tempfile.gettempdir", "tempfile.gettempdirb", "tempfile.gettempprefix"])
 _PROCESS_MODULES = frozenset(
     ["os", "sys", "getpass", "json", "yaml", "toml", "tomllib", "tomli", "configparser", "pathlib", "dotenv", "platform", "multiprocessing", "shutil",
      "certifi",  # ``SSL_CERT_FILE = certifi.where()``: the installed CA bundle's path
@@ -3915,6 +3912,9 @@ _PROCESS_MODULES = frozenset(
      "collections", "enum", "types", "inspect", "shlex", "textwrap", "decimal", "fnmatch", "posixpath",
      "ntpath", "glob", "codecs", "unicodedata", "html", "dataclasses"]
 )
+# calls of modules left out above that still give the same value on every call: the process's
+# temporary folder (txtai's workflow app exports a fixed file under it, not a visitor's value)
+_PROCESS_CALLS = frozenset(["tempfile.gettempdir", "tempfile.gettempdirb", "tempfile.gettempprefix"])
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
 # library helpers that return a mapping's entry or else an environment variable -> the position
 # of the variable's name among their arguments
@@ -3993,7 +3993,7 @@ def _parent_map(node: ast.AST) -> dict[int, ast.AST]:
 def _self_attrs_tested(test: ast.expr) -> tuple[str, ...]:
     """The attributes of ``self`` a branch test requires true: ``self.key`` or ``self.key is not
     None``, alone or as terms of an ``and`` (``Access.attr_guards``)."""
-    terms = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    terms = _and_terms(test)
     out: list[str] = []
     for t in terms:
         if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.IsNot) and _is_none(t.comparators[0]):
@@ -4122,6 +4122,11 @@ def _may_be_project(ref: Ref) -> bool:
 def _is_super(node: ast.expr) -> bool:
     """``super()`` or ``super(Cls, self)``: the instance seen from the next class of its MRO."""
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _and_terms(test: ast.expr) -> list[ast.expr]:
+    """The terms a true ``test`` asserts each: those of an ``and``, else the test itself."""
+    return test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
 
 
 def _literal_strings(node: ast.expr) -> tuple[str, ...]:

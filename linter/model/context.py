@@ -56,7 +56,7 @@ from linter.analysis.facts import Access, Call, FileFacts, FunctionFacts, LockRe
 from linter.diagnostics import Confidence, Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
-from linter.model.resolution import _folder, namespace_names
+from linter.model.resolution import namespace_names
 
 
 # the evidence an ``async def`` gives by itself: presumed to run as concurrent tasks, unless its
@@ -744,7 +744,7 @@ class Context(Network):
         name = facts.qualname
         if "." in name or name.startswith("<") or f.is_test or facts.decorators:
             return False
-        if "." not in f.module and self.import_root(f) == _folder(f.path):
+        if not self.in_package(f):
             return False  # a standalone module: itself the surface a user imports
         fid = func.id
         if self.callers.get(fid) or fid in self.callbacks or fid in self.spawned:
@@ -765,8 +765,7 @@ class Context(Network):
         module's own demo builds directly. PentestGPT's ``LLMAPI`` base sets the openai module's
         key in its ``__init__``; each API class replaces it, so building one never runs it."""
         subclasses = self._subclasses.get(f"{file.module}:{cls}", [])
-        in_package = "." in file.module or self.import_root(file) != _folder(file.path)
-        if not subclasses or not in_package or cls in self.escapes_of(file):
+        if not subclasses or not self.in_package(file) or cls in self.escapes_of(file):
             return False
         for f, k in subclasses:
             init = None

@@ -309,9 +309,8 @@ class Locks(Network):
             if lock is None or lock.kind not in ("thread", "async") or region.keyed:
                 continue
             key = lock.key
-            if not key and region.lock.kind == "self" and func.facts.class_name:
-                if f"{func.file.module}:{func.facts.class_name}" in self.one_object_classes:
-                    key = f"{func.file.module}:{func.facts.class_name}.{region.lock.name}"
+            if not key and f"{func.file.module}:{func.facts.class_name}" in self.one_object_classes:
+                key = _own_lock_key(func, region)
             if not key:
                 continue
             used = any(
@@ -339,10 +338,17 @@ class Locks(Network):
                 lock = self.resolve_lock(func, region)
                 if lock is None:
                     continue
-                own = f"{func.file.module}:{func.facts.class_name}.{region.lock.name}" if region.lock.kind == "self" else ""
-                if lock.key == key or own == key:
+                if lock.key == key or _own_lock_key(func, region) == key:
                     held = True
                     break
             if not held:
                 return False
         return True
+
+
+def _own_lock_key(func: Func, region: LockRegion) -> str:
+    """The key of the lock an object of ``func``'s class holds in ``self.<name>`` (one lock for
+    the process when the class has one object: ``one_object_classes``), "" for any other lock."""
+    if region.lock.kind != "self" or not func.facts.class_name:
+        return ""
+    return f"{func.file.module}:{func.facts.class_name}.{region.lock.name}"

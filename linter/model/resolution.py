@@ -305,8 +305,12 @@ class Resolution:
         a package is not standalone (pr-agent's ``pr_agent/algo/ai_handlers/``: its import root
         lies above its folder, also when the package above it is not the folder checked and
         discovery names the module by its file alone)."""
-        in_package = "." in file.module or self.import_root(file) != _folder(file.path)
-        return in_package and f"{file.module}:{class_name}" not in self.referenced_classes
+        return self.in_package(file) and f"{file.module}:{class_name}" not in self.referenced_classes
+
+    def in_package(self, file: FileFacts) -> bool:
+        """Whether ``file`` is a module of a package (not a standalone module, itself the surface
+        a user imports): see ``unnamed_class``."""
+        return "." in file.module or self.import_root(file) != _folder(file.path)
 
     def attribute(self, file: FileFacts, class_name: str, name: str) -> tuple[FileFacts, ClassFacts, Binding] | None:
         """A class-level or ``self.x = ...`` attribute, searched through project base classes."""
