@@ -1180,20 +1180,15 @@ class _Extractor:
         The first caller's value stays; every later one finds it set and writes nothing."""
         if "environ" not in self.pos.text and "getenv" not in self.pos.text:
             return ("", "")  # most files read no variable
-        test = node.test
-        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-        inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
-        if isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.In, ast.NotIn)):
-            key = ast.dump(inner.left) if self.is_environ(inner.comparators[0], ctx) else None
-            unset_in_body = isinstance(inner.ops[0], ast.NotIn) != negated
-        elif isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.Is, ast.IsNot)) and _is_none(inner.comparators[0]):
-            key = self._variable_value(inner.left, node, ctx)
-            unset_in_body = isinstance(inner.ops[0], ast.Is) != negated
-        elif isinstance(inner, ast.Compare):
-            return ("", "")
+        terms = _and_terms(node.test)
+        if len(terms) > 1:
+            # ``if key not in os.environ and val:``: the body runs only while ``key`` is unset
+            # (PraisonAI's Harbor agent fills each unset variable of its agent env); the else
+            # runs for either reason, so it fills nothing once
+            found = [k for t in terms for k, in_body in [self._unset_test(t, node, ctx)] if k is not None and in_body]
+            key, unset_in_body = (found[0], True) if found else (None, True)
         else:
-            key = self._variable_value(inner, node, ctx)
-            unset_in_body = negated
+            key, unset_in_body = self._unset_test(node.test, node, ctx)
         if key is None:
             return ("", "")
         branch = node.body if unset_in_body else node.orelse
@@ -1205,6 +1200,20 @@ class _Extractor:
                     slot = f"os.environ[{ast.unparse(target.slice)}]"
                     return (slot, "") if unset_in_body else ("", slot)
         return ("", "")
+
+    def _unset_test(self, test: ast.expr, node: ast.If, ctx: _Ctx) -> tuple[str | None, bool]:
+        """The key (``ast.dump``) of the environment variable ``test`` tests for being unset,
+        or None, and whether the test holds (the if's body runs) while it is unset."""
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+        if isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.In, ast.NotIn)):
+            key = ast.dump(inner.left) if self.is_environ(inner.comparators[0], ctx) else None
+            return key, isinstance(inner.ops[0], ast.NotIn) != negated
+        if isinstance(inner, ast.Compare) and len(inner.ops) == 1 and isinstance(inner.ops[0], (ast.Is, ast.IsNot)) and _is_none(inner.comparators[0]):
+            return self._variable_value(inner.left, node, ctx), isinstance(inner.ops[0], ast.Is) != negated
+        if isinstance(inner, ast.Compare):
+            return None, False
+        return self._variable_value(inner, node, ctx), negated
 
     def _variable_value(self, expr: ast.expr, node: ast.If, ctx: _Ctx) -> str | None:
         """The key (``ast.dump``) of the environment variable ``expr`` is the value of, when it

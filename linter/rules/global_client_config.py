@@ -84,9 +84,10 @@ saved value (it belongs to the write it undoes), a sibling literal of a function
 test only process-wide facts (`PDD_ENV` defaulted to "local" or "prod" from other variables:
 every call picks the same one), and a write in a script no module imports (its own process).
 Nor is a fill of an unset variable: a write in the branch that runs only while the variable is
-unset (`if not os.environ.get(K):`, `if K not in os.environ:`, or on a local bound from the
-lookup just before, `name = name or os.getenv(K)`) happens once, and every later call finds the
-first value.
+unset (`if not os.environ.get(K):`, `if K not in os.environ:`, also as a term of an `and`,
+`if key not in os.environ and value:` for each variable of a table, or on a local bound from
+the lookup just before, `name = name or os.getenv(K)`) happens once, and every later call finds
+the first value.
 Nor is a settings change: a key and value that the same function also saves to the process's
 configuration store become its configuration on purpose, for every later request — a file at a
 place the same for every request (`set_key(find_dotenv(), name, value)` beside
