@@ -349,6 +349,20 @@ TOOLS_READING_NO_CREDENTIAL = frozenset(
             for package in ("langchain_community.utilities", "langchain.utilities")
             for name in ("DuckDuckGoSearchAPIWrapper", "WikipediaAPIWrapper", "ArxivAPIWrapper", "duckduckgo_search", "wikipedia", "arxiv")
         ),
+        # LangChain's loaders of local files and public web pages, and its text splitters: they
+        # read and cut documents and take no key (the cloud stores' loaders, S3 or Drive, and the
+        # parsers that call a model API, ``OpenAIWhisperParser``, are left out: they read one)
+        *(
+            f"{package}.{name}"
+            for package in ("langchain_community.document_loaders", "langchain.document_loaders")
+            for name in (
+                "PyPDFLoader", "PyMuPDFLoader", "PDFPlumberLoader", "PyPDFDirectoryLoader", "PDFMinerLoader", "TextLoader",
+                "CSVLoader", "JSONLoader", "Docx2txtLoader", "BSHTMLLoader", "DirectoryLoader", "WebBaseLoader",
+                "UnstructuredPDFLoader", "UnstructuredFileLoader", "UnstructuredWordDocumentLoader",
+                "UnstructuredMarkdownLoader", "UnstructuredHTMLLoader", "UnstructuredURLLoader", "YoutubeLoader",
+            )
+        ),
+        "langchain.text_splitter", "langchain_text_splitters",
     ]
 )
 # keywords that hand a client its credential (or a child process its whole environment): one

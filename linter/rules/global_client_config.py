@@ -116,6 +116,8 @@ sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). A method of an object 
 (`client.messages.create(...)` of `client = Anthropic(api_key=key)`, or of a parameter typed
 `client: Anthropic`) uses what its building was given and is judged there; a tool of a public
 service that takes no key at all (agno's `DuckDuckGoTools()`, `YFinanceTools()`) reads none,
+nor do LangChain's loaders of local files and web pages (`PyPDFLoader`, `WebBaseLoader`) and
+its text splitters,
 while one of the provider's own APIs does (`DalleTools()`). No request is then sent with
 another's key, though code the program does not show could still read it.
 
