@@ -2904,7 +2904,8 @@ class _Extractor:
                 # ``make_app(lifespan=...)`` passing it on: runs once per process
                 self.startup_hooks(a.value, ctx)
         self.spawns(ref, node, args, ctx)
-        if text == "cls" and ctx.cls and "cls" in fn.locals and "<locals>" not in ctx.cls:
+        by_cls = text == "cls" and bool(ctx.cls) and "cls" in fn.locals and "<locals>" not in ctx.cls
+        if by_cls:
             ref = Ref("name", f"{self.facts.module}.{ctx.cls}")  # ``cls(**section)`` in a classmethod builds the class
         if isinstance(func, (ast.Name, ast.Attribute)):
             root = func.id if isinstance(func, ast.Name) else (text or ".").split(".", 1)[0]
@@ -2938,7 +2939,7 @@ class _Extractor:
                 nones=_positional_nones(args),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
                 chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated,
-                discarded=id(node) in self.discarded,
+                discarded=id(node) in self.discarded, by_cls=by_cls,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
             if args and not category and _may_be_project(ref):

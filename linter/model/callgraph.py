@@ -72,6 +72,9 @@ class CallGraph(Resolution):
                     # a call of an abstract method runs one of its implementations; ``self.m()``
                     # runs the override of the object's own class (a template method's step)
                     more = self.implementations(callee) or (self.self_overrides(callee, func) if call.callee.kind == "self" and "." not in call.callee.name else [])
+                    if call.by_cls and callee.facts.qualname.endswith(".__init__"):
+                        # ``cls(...)`` in a classmethod builds whichever subclass it is called on
+                        more = [*more, *self.overrides(callee)]
                     for target in (callee, *more):
                         if call.discarded and _unstarted(target):
                             continue  # a generator or coroutine thrown away unstarted: its body never runs
