@@ -45,7 +45,11 @@ _DICT_MUTATORS = MUTATING_METHODS | {"update", "setdefault", "pop", "popitem", "
 
 def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | NoFix:
     state = diag.payload
-    assert isinstance(state, RequestState)
+    if not isinstance(state, RequestState):
+        # the findings without one are no request's value read back on its own flow: a table
+        # keyed by a shared counter, or a value one UI event handler leaves for the others (a
+        # ContextVar would keep it from them: it belongs in the visitor's session state)
+        return NoFix("not one request's value read back on its own flow: a ContextVar would not keep it per request")
     try:
         qual = state.storage
         hit = index.binding(qual)

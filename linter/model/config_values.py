@@ -1582,6 +1582,11 @@ class ConfigValues(Context):
         source = self.value_of(func, access) if access.depends else access.source
         return _why(source) if kind(source) == "process" else None
 
+    def value_kind(self, func: Func, access: Access) -> str:
+        """The kind of the value ``access`` writes, followed across functions: "literal",
+        "process", "saved", "request" or "unknown" (``kind``)."""
+        return kind(self.value_of(func, access) if access.depends else access.source)
+
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
         """What two writes must share to leave the setting alike: the value as written (a restore
         of the saved value is the value it was saved from, which the comparison cannot know)."""

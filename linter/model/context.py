@@ -389,6 +389,18 @@ class Context(Network):
             return True  # a route registered by a call, a Gradio or Streamlit handler
         return any(d in cat.VIEW_DECORATORS or d in cat.WORKER_DECORATORS or self.is_route(d, func) for d in func.facts.decorators)
 
+    def ui_event_handler(self, func: Func) -> str | None:
+        """Why ``func`` is a UI event handler (a Gradio event or Interface function, a Streamlit
+        widget callback), or None: the toolkit runs it for whichever visitor fires the event, so
+        module state it sets is left for every visitor's other handlers, not kept per session.
+        Web routes are not counted: an endpoint may be an operator's (an admin setting the
+        default model for everyone), while every visitor of a UI fires its events."""
+        spawned = self.spawned.get(func.id)
+        if spawned is None or not spawned[1].startswith(_UI_HOWS):
+            return None
+        spawner, how = spawned
+        return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} registered in {spawner.label})"
+
     def memo(self, func: Func, call: Call) -> str | None:
         """Why ``call`` in ``func`` runs once per key or owner, not once per call of ``func``: it
         fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``), or ``func``
@@ -930,6 +942,7 @@ _ONCE_HOWS = ("process initializer", "startup hook", "command-line entry")
 # started by the project's own code, with the arguments it passes (``_invoked_with``)
 _THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", "thread (run_in_threadpool)", *_PROCESS_HOWS)
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
+_UI_HOWS = ("Gradio ", "Streamlit widget callback")  # how ``spawned`` names a UI event handler
 
 
 def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -> tuple[str, ...]:

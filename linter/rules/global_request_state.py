@@ -7,7 +7,11 @@ serving — a `global` rebinding (`current_user = user`) or an item with a const
 (`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
 it calls (directly or through project functions), or by itself after a network call.
 Class-level storage (`cls._state["user"] = user`, `Session.current = user`) is one copy for the
-process too, and is treated like its module-level twin. Also reported: an entry keyed by a shared
+process too, and is treated like its module-level twin. Also reported: a UI event handler (a
+Gradio event or Interface function, a Streamlit widget callback) that stores its visitor's input
+in such state for other event handlers to read (`OPENAI_KEY = key` in a key box's `.submit`,
+read by the chat's handler): every visitor's events run in one process, so each visitor gets
+whatever another set last. And an entry keyed by a shared
 counter that is incremented after the write, outside any `with` block
 (`HISTORY[COUNT] = entry; COUNT += 1`): concurrent calls read the same count and overwrite each
 other's entry. Each write site is its own finding.
@@ -53,7 +57,10 @@ async def answer(user, question):
     ...
 ```
 
-Not reported: state set once at start-up (module level, `main()`, cached set-up), a value every
+Not reported: state set once at start-up (module level, `main()`, cached set-up), state one handler leaves for another when
+the value is no visitor's input (a literal, the environment, a call's result such as a model
+loaded or a list fetched from a server) or the handler is a web route (an endpoint may be an
+operator's setting for everyone), a value every
 call computes alike from process-wide facts (a table rebuilt from a file at a fixed path, the
 environment, module constants: a concurrent reader gets an equal value), flags and
 resets (a literal such as `True`, `None` or `0` written: the same for every request; but a count
@@ -254,7 +261,9 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         return None
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
-        return None  # a dead store, or state other flows read (process-wide settings)
+        # a dead store, or state other flows read (process-wide settings); but a UI event
+        # handler setting it for its visitor leaves it for every visitor's other handlers
+        return _left_for_other_handlers(index, func, qual, write)
     if index.process_wide(func, write) is not None:
         return None  # every call sets the same value: a concurrent reader gets an equal one
     hit = index.binding(qual)
@@ -287,6 +296,59 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         evidence.insert(0, text("no evidence that this function runs concurrently (low confidence)"))
     payload = RequestState(func.id, qual)
     return Diagnostic(CODE, NAME, func.file.path, write.span, message, Confidence.HIGH if chain else Confidence.LOW, tuple(evidence), payload=payload)
+
+
+def readers_in_other_handlers(index: ProjectIndex, func: Func, qual: str) -> list[tuple[Func, Access]]:
+    """Reads of ``qual`` by the UI event handlers of ``func``'s program other than ``func``, or by
+    the functions they call (to FLOW_DEPTH)."""
+    out: list[tuple[Func, Access]] = []
+    seen: set[str] = {func.id}
+    for other in index.functions.values():
+        if other.id in seen or index.ui_event_handler(other) is None or not index.is_evidence(other, func) or index.exempt(other, Where.TEST):
+            continue
+        own = next((a for a in other.facts.reads if index.storage_name(a.target) == qual), None)
+        found = ([(other, own)] if own is not None else []) + readers_on_flow(index, other, qual, -1)
+        for reader, access in found:
+            if reader.id not in seen:
+                seen.add(reader.id)
+                out.append((reader, access))
+    return sorted(out, key=lambda r: (r[0].file.path, r[1].span.line))
+
+
+def _left_for_other_handlers(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
+    """A UI event handler stores its visitor's value (a parameter: what the visitor typed or
+    chose, or something made from it) in shared state that other event handlers read: the
+    toolkit runs every visitor's events in one process, so each visitor's handlers read
+    whichever visitor set it last (JARVIS's demo: the key typed into one textbox's .submit,
+    read by the chat's handlers; HuixiangDou's language and pipeline dropdowns). Flags and
+    values computed alike for everyone (literals, the environment, files) are not reported, nor a
+    call's result: counted as the visitor's, text-generation-webui's extension handlers gave 4
+    findings storing what they fetched from the local Stable Diffusion server or loaded (a Whisper
+    model by name), the single-operator app's own settings."""
+    why = index.ui_event_handler(func)
+    if why is None or index.value_kind(func, write) != "request":
+        return None
+    readers = readers_in_other_handlers(index, func, qual)
+    if not readers:
+        return None
+    hit = index.binding(qual)
+    assert hit is not None
+    f, binding, _ = hit
+    name = qual.rsplit(".", 1)[-1]
+    what = f'item ["{write.key}"]' if write.how == "item" else "value"
+    message = (
+        f"`{name}` is {_level(binding.scope)} state: this UI event handler sets its {what} from its visitor's input and "
+        f"other handlers read it ({readers[0][0].facts.qualname}); every visitor's events run in one process, so a "
+        "visitor's handlers use whatever another visitor set last. Keep it per session (gr.State, st.session_state)"
+    )
+    who = join(", ", (text(f"`{r.facts.qualname}` at ", index.loc(r.file, a.span)) for r, a in readers[:3]))
+    evidence = (
+        text("a UI event handler: ", why),
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
+        text("read by other event handlers' flows: ", who),
+    )
+    # no codemod: a ContextVar would keep the value from the other handlers altogether
+    return Diagnostic(CODE, NAME, func.file.path, write.span, message, Confidence.HIGH, evidence)
 
 
 # Cases, run by tests/test_rule_cases.py: what the rule reports and what it leaves alone.
