@@ -1845,6 +1845,10 @@ class _Extractor:
         func = node.func
         if method in ("write_text", "write_bytes") and isinstance(func, ast.Attribute):
             return self.value_source(func.value, ctx)
+        if method in _TABLE_WRITERS and isinstance(func, ast.Attribute):
+            # ``df.to_csv(path)``: a table written out (with no path it returns the text instead)
+            path = _passed(args, 0, "path_or_buf") or _passed(args, 0, "path")
+            return self.value_source(path, ctx) if path is not None else None
         if method == "open" and isinstance(func, ast.Attribute) and ref.kind != "name":
             path, mode = func.value, _passed(args, 0, "mode")  # a path object's ``open``
         elif (text == "open" and "open" not in ctx.fn.locals) or ref.name in cat.FILE_OPENERS:
@@ -3926,6 +3930,8 @@ _PROCESS_MODULES = frozenset(
 # temporary folder (txtai's workflow app exports a fixed file under it, not a visitor's value)
 _PROCESS_CALLS = frozenset(["tempfile.gettempdir", "tempfile.gettempdirb", "tempfile.gettempprefix"])
 _COPIES = frozenset(["copy.copy", "copy.deepcopy"])
+# a data frame's methods that overwrite the file named by their first argument
+_TABLE_WRITERS = frozenset(["to_csv", "to_json", "to_parquet", "to_excel", "to_pickle", "to_feather"])
 # library helpers that return a mapping's entry or else an environment variable -> the position
 # of the variable's name among their arguments
 _ENV_FALLBACKS = {

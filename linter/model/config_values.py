@@ -1122,6 +1122,14 @@ class ConfigValues(Context):
             place = _join(place, self._fixpoint(("passed", func.id, dep, p), lambda: self._resolve(func, passed[0], passed[1], closed=True)))
         return _RANK[kind(place[0])] <= 1
 
+    def persists(self, func: Func) -> bool:
+        """Whether ``func`` overwrites a file at a place the same for every call (its own, or a
+        project function's it calls: ``_file_place``): state it also stores there is the app's
+        saved data, kept for every user on purpose (text-generation-webui's evaluations table,
+        written to ``logs/evaluations.csv`` by the same handler that rebinds it)."""
+        place = self._file_place(func)
+        return place is not None and not place[1] and _RANK[kind(place[0])] <= _RANK["process"]
+
     def _file_place(self, func: Func, depth: int = 2) -> Resolved | None:
         """Where ``func`` overwrites a file, its own parameters left open, or None when it writes
         none: its own ``writes_file``, or that of a project function it hands the place to, a

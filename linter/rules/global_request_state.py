@@ -59,8 +59,9 @@ async def answer(user, question):
 
 Not reported: state set once at start-up (module level, `main()`, cached set-up), state one handler leaves for another when
 the value is no visitor's input (a literal, the environment, a call's result such as a model
-loaded or a list fetched from a server) or the handler is a web route (an endpoint may be an
-operator's setting for everyone), a value every
+loaded or a list fetched from a server), the handler also saves it to a file at a fixed place
+(`past = df; df.to_csv(LOG)`: the app's shared data, kept for everyone on purpose) or the
+handler is a web route (an endpoint may be an operator's setting for everyone), a value every
 call computes alike from process-wide facts (a table rebuilt from a file at a fixed path, the
 environment, module constants: a concurrent reader gets an equal value), flags and
 resets (a literal such as `True`, `None` or `0` written: the same for every request; but a count
@@ -326,8 +327,8 @@ def _left_for_other_handlers(index: ProjectIndex, func: Func, qual: str, write: 
     findings storing what they fetched from the local Stable Diffusion server or loaded (a Whisper
     model by name), the single-operator app's own settings."""
     why = index.ui_event_handler(func)
-    if why is None or index.value_kind(func, write) != "request":
-        return None
+    if why is None or index.value_kind(func, write) != "request" or index.persists(func):
+        return None  # (saved to a file as well: the app's shared data, for everyone on purpose)
     readers = readers_in_other_handlers(index, func, qual)
     if not readers:
         return None
