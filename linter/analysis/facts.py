@@ -137,6 +137,10 @@ class Access:
     # storage reads only: the read is part of a test (an ``if`` / ``while`` / conditional
     # expression's condition, an ``and`` / ``or`` operand): the function checks the state
     tested: bool = False
+    # storage writes only: module- or class-level storage the enclosing branches test unset
+    # (``if cls._headers is None:``, ``if not _CLIENT:``): the write runs only while that storage
+    # is empty, and once the same branch fills it, no later call runs the write again
+    while_unset: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
