@@ -2951,8 +2951,11 @@ class _Extractor:
                 discarded=id(node) in self.discarded,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
+            if not args:
+                call.fixed = "()"
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                call.fixed = _fixed_arguments(args, call.args)
                 splats = [a.value for a in args if a.star == "**"]
                 if splats:
                     call.splat_keys = tuple(sorted({k for v in splats for k in self.mapping_keys(v, ctx, 0)}))
@@ -4733,6 +4736,22 @@ def _positional_nones(args: list[_Arg]) -> tuple[int, ...]:
     """The positions of the positional arguments that are a literal None (``Call.nones``)."""
     positional = [a for a in args if a.keyword is None and not a.star]
     return tuple(i for i, a in enumerate(positional) if _is_none(a.value))
+
+
+def _fixed_arguments(args: list["_Arg"], sources: tuple[tuple[str, str, tuple[str, ...]], ...]) -> str:
+    """``Call.fixed``: the arguments, keywords sorted, when each is a literal (its text) or an
+    environment variable read by a literal name (its source), else ""."""
+    parts: list[str] = []
+    for a, (key, source, deps) in zip(args, sources):
+        if a.star or deps:
+            return ""
+        if isinstance(a.value, ast.Constant):
+            parts.append(f"{key}={ast.unparse(a.value)}")
+        elif source.startswith("process:environment variable `") and "`...`" not in source:
+            parts.append(f"{key}=<env {source.split('`')[1]}>")
+        else:
+            return ""
+    return "(" + ", ".join(sorted(parts)) + ")"
 
 
 def _literal_args(args: list["_Arg"]) -> bool:

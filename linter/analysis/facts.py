@@ -207,6 +207,11 @@ class Call:
     # inside a loop of its function (``for`` / ``while`` body, a comprehension) or a lambda: it
     # may run many times, each with other arguments, in one run of the function (or after it)
     repeated: bool = False
+    # its arguments when each is a literal or an environment variable read by a literal name,
+    # keywords sorted, in parentheses (``(api_key=<env OPENAI_API_KEY>, model='gpt-4o')``; ``()``
+    # for none); "" otherwise. Two calls of one library callable with equal ``fixed`` make equal
+    # objects (``model/config_values``: a write's value compared by where it is made, not its text)
+    fixed: str = ""
 
 
 @dataclass(slots=True)
