@@ -1432,7 +1432,7 @@ class ConfigValues(Context):
                     one_choice = self.branches_process_wide(func)
                 if one_choice:
                     continue  # the same process-wide choice made again: every call picks the same one
-            if other_func.file is not func.file and self._own_process(f, other_func):
+            if other_func.file is not func.file and (self._own_process(f, other_func) or self.separate_streamlit_apps(func.file, f)):
                 continue  # another process's environment
             if self.one_time(other_func) and not self.one_time(func):
                 # set-up code writes before requests are served: then every request writes the
@@ -1578,6 +1578,28 @@ class ConfigValues(Context):
         return found
 
 
+    def separate_streamlit_apps(self, a: FileFacts, b: FileFacts) -> bool:
+        """Whether ``a`` and ``b`` are two Streamlit apps, each served by its own ``streamlit
+        run`` process: two scripts the project does not import, neither a page of a multipage
+        app (a ``pages/`` folder, or any script of the project that navigates with ``st.Page`` /
+        ``st.navigation`` / ``st.switch_page``: then one server may run several). ai-engineering-
+        hub's rag-with-dockling holds app.py and rag_excel.py, each setting Settings.llm to its
+        own model: no process holds both."""
+        if a is b or not (self.is_streamlit(a) and self.is_streamlit(b)):
+            return False
+        if any("pages" in f.path.replace("\\", "/").split("/")[:-1] for f in (a, b)):
+            return False
+        self._wants.update(("mentions", word.rsplit(".", 1)[-1]) for word in _STREAMLIT_NAVIGATION)  # a file the byte scan skipped
+        return not self._streamlit_navigation
+
+    @cached_property
+    def _streamlit_navigation(self) -> bool:
+        """Some project file builds a multipage Streamlit app from scripts by path."""
+        return any(
+            call.callee.kind == "name" and call.callee.name in _STREAMLIT_NAVIGATION
+            for f in self.files for fn in f.functions.values() for call in fn.calls
+        )
+
     def process_wide(self, func: Func, access: Access) -> str | None:
         """Why the value ``access`` writes is one every call computes alike from process-wide
         facts (a file at a fixed path, the environment, module constants), or None: a literal
@@ -1669,6 +1691,8 @@ class ConfigValues(Context):
         return self._made(callee, callee.facts.returns or "literal:", callee.facts.returns_from, False, depth + 1)
 
 
+# multipage apps built from scripts by path: one ``streamlit run`` serves every page
+_STREAMLIT_NAVIGATION = frozenset(["streamlit.Page", "streamlit.navigation", "streamlit.switch_page", "streamlit.page_link"])
 _REMOVALS = ("delete", "method:pop")
 _EMPTYING = (*_REMOVALS, "method:popitem", "method:clear")  # storage writes that put no value there
 # ``Model.model_validate(data)``: a pydantic construction from a mapping
