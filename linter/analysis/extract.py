@@ -135,6 +135,7 @@ class _Ctx:
     repeated: bool = False  # inside a loop of the function (``Call.repeated``)
     narrowed: tuple[tuple[str, str], ...] = ()  # (local, qualified class) an enclosing ``if isinstance(local, Class):`` tests
     attr_guards: tuple[str, ...] = ()  # attributes of ``self`` the enclosing branches test true (``Access.attr_guards``)
+    unset: tuple[str, ...] = ()  # shared storage the enclosing branches test unset (``Access.while_unset``)
     # (key, value, object) of enclosing ``for key, value in object.__dict__.items()`` loops: an
     # attribute-by-attribute copy of that object (``_attribute_copy``)
     copying: tuple[tuple[str, str, str], ...] = ()
@@ -1149,12 +1150,13 @@ class _Extractor:
         narrowed = self.narrowing(node, ctx)
         attrs = _self_attrs_tested(node.test) if ctx.fn.facts.class_name else ()
         absent = self.tested_absent(node.test, ctx)
-        if not guards and not memo and not checked and not narrowed and not attrs and not absent:
+        unset = self.tested_unset(node.test, ctx)
+        if not guards and not memo and not checked and not narrowed and not attrs and not absent and not unset:
             body = ctx
         else:
             body = replace(
                 ctx, guards=ctx.guards + guards, memo=memo or ctx.memo, checked=ctx.checked + checked, narrowed=ctx.narrowed + narrowed,
-                attr_guards=ctx.attr_guards + attrs, absent=ctx.absent + absent,
+                attr_guards=ctx.attr_guards + attrs, absent=ctx.absent + absent, unset=ctx.unset + unset,
             )
         out: list = [(node.test, ctx)]
         out.extend((s, body) for s in node.body)
@@ -1643,7 +1645,7 @@ class _Extractor:
                     self.top_names.add(name)  # a module name from now on: later functions read it
                 fn.facts.writes.append(self.state_value(Access(
                     f"{self.facts.module}.{name}", self.span(target), "rebind" if how == "assign" else how, self.order,
-                    constant=_is_literal(value), locked=bool(ctx.regions),
+                    constant=_is_literal(value), locked=bool(ctx.regions), while_unset=ctx.unset,
                 ), value, ctx))
             else:
                 fn.locals.add(name)
@@ -1724,7 +1726,7 @@ class _Extractor:
                 # written like a ``global`` is rebound
                 fn.facts.writes.append(self.state_value(Access(
                     shared, self.span(target), "rebind" if how == "assign" else how, self.order,
-                    constant=_is_literal(value), locked=bool(ctx.regions),
+                    constant=_is_literal(value), locked=bool(ctx.regions), while_unset=ctx.unset,
                 ), value, ctx))
                 return out
             if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
@@ -2283,7 +2285,7 @@ class _Extractor:
         name = self.class_storage(text, ctx) if ref.kind == "self" else (ref.name if ref.kind == "name" else None)
         if name is None:
             return
-        access = Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions))
+        access = Access(name, self.span(node), how, self.order, key, constant, key_from=key_from, locked=bool(ctx.regions), while_unset=ctx.unset)
         ctx.fn.facts.writes.append(self.state_value(access, value, ctx) if how == "item" and key else access)
 
     def state_value(self, access: Access, value: ast.expr | None, ctx: _Ctx) -> Access:
@@ -2361,6 +2363,23 @@ class _Extractor:
         reg = Registration(registry, op, self.span(node), tuple(refs), regions=ctx.regions, guards=ctx.guards, idempotent=idempotent)
         ctx.fn.facts.registrations.append(reg)
         return reg
+
+    def tested_unset(self, test: ast.expr, ctx: _Ctx) -> tuple[str, ...]:
+        """The module- or class-level storage a true ``test`` says is empty (``X is None``,
+        ``not X``, ``X == None``): as a term of an ``and``, or every operand of an ``or`` (``if
+        A is None or force:`` runs whenever ``force`` is given)."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            names = [self._unset_name(v, ctx) for v in test.values]
+            return tuple(names) if all(names) else ()  # type: ignore[arg-type]
+        return tuple(n for n in (self._unset_name(t, ctx) for t in _and_terms(test)) if n)
+
+    def _unset_name(self, term: ast.expr, ctx: _Ctx) -> str:
+        """The shared storage ``term`` tests empty, else ""."""
+        if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.Not):
+            return self.shared_name(term.operand, ctx)
+        if isinstance(term, ast.Compare) and len(term.ops) == 1 and isinstance(term.ops[0], (ast.Is, ast.Eq)) and _is_none(term.comparators[0]):
+            return self.shared_name(term.left, ctx)
+        return ""
 
     def tested_absent(self, test: ast.expr, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
         """(registry, member's text) for each ``member not in registry`` a true ``test`` asserts
@@ -2946,8 +2965,11 @@ class _Extractor:
                 discarded=id(node) in self.discarded, by_cls=by_cls,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
+            if not args:
+                call.fixed = "()"
             if args and not category and _may_be_project(ref):
                 call.args = self.argument_sources(args, ctx)
+                call.fixed = _fixed_arguments(args, call.args)
                 splats = [a.value for a in args if a.star == "**"]
                 if splats:
                     call.splat_keys = tuple(sorted({k for v in splats for k in self.mapping_keys(v, ctx, 0)}))
@@ -4730,6 +4752,22 @@ def _positional_nones(args: list[_Arg]) -> tuple[int, ...]:
     """The positions of the positional arguments that are a literal None (``Call.nones``)."""
     positional = [a for a in args if a.keyword is None and not a.star]
     return tuple(i for i, a in enumerate(positional) if _is_none(a.value))
+
+
+def _fixed_arguments(args: list["_Arg"], sources: tuple[tuple[str, str, tuple[str, ...]], ...]) -> str:
+    """``Call.fixed``: the arguments, keywords sorted, when each is a literal (its text) or an
+    environment variable read by a literal name (its source), else ""."""
+    parts: list[str] = []
+    for a, (key, source, deps) in zip(args, sources):
+        if a.star or deps:
+            return ""
+        if isinstance(a.value, ast.Constant):
+            parts.append(f"{key}={ast.unparse(a.value)}")
+        elif source.startswith("process:environment variable `") and "`...`" not in source:
+            parts.append(f"{key}=<env {source.split('`')[1]}>")
+        else:
+            return ""
+    return "(" + ", ".join(sorted(parts)) + ")"
 
 
 def _literal_args(args: list["_Arg"]) -> bool:

@@ -137,6 +137,10 @@ class Access:
     # storage reads only: the read is part of a test (an ``if`` / ``while`` / conditional
     # expression's condition, an ``and`` / ``or`` operand): the function checks the state
     tested: bool = False
+    # storage writes only: module- or class-level storage the enclosing branches test unset
+    # (``if cls._headers is None:``, ``if not _CLIENT:``): the write runs only while that storage
+    # is empty, and once the same branch fills it, no later call runs the write again
+    while_unset: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -206,6 +210,11 @@ class Call:
     # ``cls(...)`` in a classmethod: it builds the class the method is called on, a subclass too
     # (``ApiRunner.from_yaml(path)`` runs ``ApiRunner.__init__`` with its arguments)
     by_cls: bool = False
+    # its arguments when each is a literal or an environment variable read by a literal name,
+    # keywords sorted, in parentheses (``(api_key=<env OPENAI_API_KEY>, model='gpt-4o')``; ``()``
+    # for none); "" otherwise. Two calls of one library callable with equal ``fixed`` make equal
+    # objects (``model/config_values``: a write's value compared by where it is made, not its text)
+    fixed: str = ""
 
 
 @dataclass(slots=True)

@@ -73,7 +73,10 @@ of two keys write two variables (``_keyed_alike``).
 A cycle (recursion) starts from the bottom and is iterated to a fixed point. Then it decides
 which writes carry a value that can differ between requests: request data always; a literal or
 a process-wide value only when some other write of the same setting writes something else, since
-then which one a request sees depends on who wrote last. Not another writer: a restore (part of
+then which one a request sees depends on who wrote last. Two writes write the same thing when
+their values are made alike (``_made``: a library's callable given the same literal and
+environment arguments, through locals, returns, parameters and attributes), else when their
+texts are equal. Not another writer: a restore (part of
 the write it undoes), a sibling write of the same function whose branches test only
 process-wide facts (one choice per process: ``PDD_ENV`` set to "local", "staging" or "prod"
 from other variables, the same in every racing call: unless a parameter the branches test is
@@ -1437,7 +1440,7 @@ class ConfigValues(Context):
                     one_choice = self.branches_process_wide(func)
                 if one_choice:
                     continue  # the same process-wide choice made again: every call picks the same one
-            if other_func.file is not func.file and self._own_process(f, other_func):
+            if other_func.file is not func.file and (self._own_process(f, other_func) or self.separate_streamlit_apps(func.file, f)):
                 continue  # another process's environment
             if self.one_time(other_func) and not self.one_time(func):
                 # set-up code writes before requests are served: then every request writes the
@@ -1583,6 +1586,28 @@ class ConfigValues(Context):
         return found
 
 
+    def separate_streamlit_apps(self, a: FileFacts, b: FileFacts) -> bool:
+        """Whether ``a`` and ``b`` are two Streamlit apps, each served by its own ``streamlit
+        run`` process: two scripts the project does not import, neither a page of a multipage
+        app (a ``pages/`` folder, or any script of the project that navigates with ``st.Page`` /
+        ``st.navigation`` / ``st.switch_page``: then one server may run several). ai-engineering-
+        hub's rag-with-dockling holds app.py and rag_excel.py, each setting Settings.llm to its
+        own model: no process holds both."""
+        if a is b or not (self.is_streamlit(a) and self.is_streamlit(b)):
+            return False
+        if any("pages" in f.path.replace("\\", "/").split("/")[:-1] for f in (a, b)):
+            return False
+        self._wants.update(("mentions", word.rsplit(".", 1)[-1]) for word in _STREAMLIT_NAVIGATION)  # a file the byte scan skipped
+        return not self._streamlit_navigation
+
+    @cached_property
+    def _streamlit_navigation(self) -> bool:
+        """Some project file builds a multipage Streamlit app from scripts by path."""
+        return any(
+            call.callee.kind == "name" and call.callee.name in _STREAMLIT_NAVIGATION
+            for f in self.files for fn in f.functions.values() for call in fn.calls
+        )
+
     def process_wide(self, func: Func, access: Access) -> str | None:
         """Why the value ``access`` writes is one every call computes alike from process-wide
         facts (a file at a fixed path, the environment, module constants), or None: a literal
@@ -1596,10 +1621,14 @@ class ConfigValues(Context):
         return kind(self.value_of(func, access) if access.depends else access.source)
 
     def _same_value(self, func: Func, access: Access) -> tuple[str, str]:
-        """What two writes must share to leave the setting alike: the value as written (a restore
-        of the saved value is the value it was saved from, which the comparison cannot know)."""
+        """What two writes must share to leave the setting alike: where the value is made, when
+        that is known (``_made``), else the value as written (a restore of the saved value is
+        the value it was saved from, which the comparison cannot know)."""
         source = self.value_of(func, access) if access.depends else access.source
         what = kind(source)
+        made = self._made(func, access.source, access.depends, True, 0) if what in ("literal", "process") and access.depends else None
+        if made:
+            return ("made", "|".join(sorted(made)))
         if source.startswith("process:environment variable `") and "`...`" not in source:
             # two spellings of one variable's value (``os.environ["K"]``, LangChain's
             # ``get_from_dict_or_env(values, "k", "K")``): the same value (OpenAgents' model
@@ -1607,7 +1636,76 @@ class ConfigValues(Context):
             return (what, source)
         return (what, access.value) if what in ("literal", "process") else (what, f"{id(access)}")
 
+    def _made(self, func: Func, source: str, depends: Iterable[str], closed: bool, depth: int) -> frozenset[str] | None:
+        """Where the value of ``source`` / ``depends`` in ``func`` is made, when every part is
+        known: a library's callable called with fixed arguments (``Call.fixed``: the same
+        arguments make an equal object, wherever the call is), reached through locals, project
+        functions' returns (an argument-less ``st.cache_resource`` loader's one object), the
+        parameters every known caller fills and the attributes of ``self`` every store fills.
+        ai-engineering-hub's firecrawl agent sets ``Settings.llm = llm`` (``load_llm()``) and,
+        in the workflow it builds with that llm, ``Settings.llm = self.llm``: one object, two
+        texts. None when any part is not known (the caller compares the texts)."""
+        if depth > 6 or kind(source) != "literal" or not depends:
+            return None  # (a value beside the dependencies, or a literal whose text is not kept)
+        out: set[str] = set()
+        for dep in depends:
+            what, _, rest = dep.partition(":")
+            part: frozenset[str] | None = None
+            if what == "p" and closed:
+                part = self._made_param(func, rest, depth)
+            elif what == "a" and "." not in rest:
+                part = self._made_attribute(func, rest, depth)
+            elif what == "c":
+                part = self._made_call(func, rest, depth)
+            if not part:
+                return None
+            out |= part
+        return frozenset(out)
 
+    def _made_param(self, func: Func, name: str, depth: int) -> frozenset[str] | None:
+        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
+        if not callers:
+            return None
+        out: set[str] = set()
+        for caller, call in callers:
+            passed = self._argument(func, call, name)
+            made = self._made(caller, passed[0], passed[1], True, depth + 1) if passed is not None else None
+            if not made:
+                return None
+            out |= made
+        return frozenset(out)
+
+    def _made_attribute(self, func: Func, name: str, depth: int) -> frozenset[str] | None:
+        klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
+        if klass is None or self.method(func.file, klass.name, name) is not None or self._outside_writes(func.file, klass, name):
+            return None
+        out: set[str] = set()
+        for f, k in self._family(func.file, klass):
+            for method, source, deps in k.attribute_sources.get(name, ()):
+                fn = f.functions.get(method) if method and not method.startswith("+") else None
+                made = self._made(Func(f, fn), source, deps, True, depth + 1) if fn is not None else None
+                if not made:
+                    return None  # a field's default, a fill made where the class cannot see
+                out |= made
+        return frozenset(out) or None
+
+    def _made_call(self, func: Func, dep: str, depth: int) -> frozenset[str] | None:
+        where, _, _shown = dep.partition(":")
+        index = int(where) if where.isdigit() else -1
+        call = func.facts.calls[index] if 0 <= index < len(func.facts.calls) else None
+        if call is None or call.callee.kind != "name" or self._built_class(call):
+            return None
+        callee = self.resolve_function(call.callee, func)
+        if callee is None:
+            return frozenset([f"{call.callee.name}{call.fixed}"]) if call.fixed else None
+        if self.overrides(callee) or callee.facts.is_generator:
+            return None
+        # what the project function returns, made of no parameter (those stay open: not known)
+        return self._made(callee, callee.facts.returns or "literal:", callee.facts.returns_from, False, depth + 1)
+
+
+# multipage apps built from scripts by path: one ``streamlit run`` serves every page
+_STREAMLIT_NAVIGATION = frozenset(["streamlit.Page", "streamlit.navigation", "streamlit.switch_page", "streamlit.page_link"])
 _REMOVALS = ("delete", "method:pop")
 _EMPTYING = (*_REMOVALS, "method:popitem", "method:clear")  # storage writes that put no value there
 # ``Model.model_validate(data)``: a pydantic construction from a mapping

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Binding, Call, ClassFacts, FileFacts, Ref, Span
+from linter.analysis.facts import Access, Binding, Call, ClassFacts, FileFacts, Ref, Span
 from linter.diagnostics import Loc
 from linter.model.func import Func
 
@@ -735,6 +735,18 @@ class Resolution:
         """The qualified name of the module-level binding ``qualified`` refers into."""
         hit = self.binding(qualified)
         return hit[2] if hit is not None else None
+
+    def filled_with_sibling(self, func: Func, write: Access) -> bool:
+        """Whether ``write`` runs only while some shared storage is empty, in a branch that also
+        fills that storage: ``if cls._headers is None: cls._cookies = c; cls._headers = h`` (the
+        block's own ``_headers`` write makes every later call skip it, gpt4free's Pi login) is a
+        lazy one-time fill like ``if X is None: X = load()``. A sibling tested but filled
+        elsewhere (``if cls._headers is None: cls._cookies = c`` alone) keeps the write per call."""
+        for slot in write.while_unset:
+            qual = self.storage_name(slot)
+            if qual is not None and any(slot in w.while_unset and self.storage_name(w.target) == qual for w in func.facts.writes):
+                return True
+        return False
 
 
 def _folder(path: str) -> str:

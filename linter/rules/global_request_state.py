@@ -68,7 +68,8 @@ resets (a literal such as `True`, `None` or `0` written: the same for every requ
 reset for the call that a function on its flow counts up and reads back, `attempts = 0` then
 `attempts += 1; budget = 4096 - attempts * 256` in its retry helper, is the call's own), counters and
 histories (`+=`, `.append()`; an entry keyed by the counter is, above), lazy initialisation and cache fills (the writer tests the state
-before it sets it: `if _CONFIG is None: _CONFIG = load()`; a read that tests nothing, the old
+before it sets it: `if _CONFIG is None: _CONFIG = load()`, or runs only while a sibling is
+empty in the branch that fills it: `if cls._headers is None: cls._cookies = c; cls._headers = h`; a read that tests nothing, the old
 value put in a prompt, makes no fill; a value made from the old one on the write's line,
 `X["cost"] = X.get("cost", 0) + c`, is an update like `+=`), caches keyed by a variable (`CACHE[key] = value`), state nothing
 on the writer's flow reads, code that runs in a process pool (one copy per process), state a
@@ -260,6 +261,8 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         # nothing, the old value put in a prompt, makes no fill: a route that then rebinds the
         # graph every request and returns it after a database round trip is reported
         return None
+    if index.filled_with_sibling(func, write):
+        return None  # filled with a sibling that the branch tests empty: once, not per request
     readers = readers_on_flow(index, func, qual, write.order)
     if not readers:
         # a dead store, or state other flows read (process-wide settings); but a UI event
