@@ -1585,7 +1585,6 @@ class ConfigValues(Context):
         found = self._programs_of[file.path] = list(seen.values())
         return found
 
-
     def separate_streamlit_apps(self, a: FileFacts, b: FileFacts) -> bool:
         """Whether ``a`` and ``b`` are two Streamlit apps, each served by its own ``streamlit
         run`` process: two scripts the project does not import, neither a page of a multipage
