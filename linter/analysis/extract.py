@@ -19,6 +19,7 @@ import bisect
 import builtins
 import re
 import sys
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -443,7 +444,7 @@ class _Extractor:
         llm_invoke.py (7,400 lines) under a profiler."""
         if self._top_globals is None:
             self._top_globals = [
-                (stmt, n) for stmt in self.tree.body for n in ast.walk(stmt) if isinstance(n, ast.Global)
+                (stmt, n) for stmt in self.tree.body for n in _walk(stmt) if isinstance(n, ast.Global)
             ] if "global" in self.pos.text else []
         return self._top_globals
 
@@ -557,7 +558,7 @@ class _Extractor:
             # registry of its chat model classes that nothing looks up
             filled: set[int] = set()
             loads: list[ast.Name] = []
-            for n in ast.walk(self.tree):  # one walk: parents come before their children
+            for n in _walk(self.tree):  # one walk: parents come before their children
                 if isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load):
                     filled.add(id(n.value))
                 elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in self.facts.tables:
@@ -974,7 +975,7 @@ class _Extractor:
         parents = _parent_map(fn.node)
         picks: set[str] = set()
         stores = 0
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if not isinstance(n, ast.Name) or n.id != table:
                 continue
             if not isinstance(n.ctx, ast.Load):
@@ -1003,7 +1004,7 @@ class _Extractor:
             return False
         if stores != 1:
             return False
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if isinstance(n, ast.Name) and n.id in picks and isinstance(n.ctx, ast.Load):
                 p = parents.get(id(n))
                 if not (isinstance(p, ast.Call) and p.func is n):
@@ -1241,12 +1242,9 @@ class _Extractor:
         before = self._before.get(id(fn.node))
         if before is None:
             before = self._before[id(fn.node)] = {}
-            for n in ast.walk(fn.node) if fn.node is not None else ():
-                blocks = [getattr(n, f) for f in ("body", "orelse", "finalbody") if isinstance(getattr(n, f, None), list)]
-                blocks.extend(h.body for h in getattr(n, "handlers", ()))
-                for block in blocks:
-                    for a, b in zip(block, block[1:]):
-                        before[id(b)] = a
+            for block in _blocks(fn.node) if fn.node is not None else ():
+                for a, b in zip(block, block[1:]):
+                    before[id(b)] = a
         return before.get(id(stmt))
 
     def narrowing(self, node: ast.If, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
@@ -2126,9 +2124,9 @@ class _Extractor:
         """The names ``fn``'s loops and comprehensions iterate over, and the parameters their
         iterables hold a part of (``env = data["env_variables"]``, then ``for key in env``)."""
         out: set[str] = set()
-        for n in ast.walk(fn.node) if fn.node is not None else ():
+        for n in _walk(fn.node) if fn.node is not None else ():
             if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
-                out.update(x.id for x in ast.walk(n.iter) if isinstance(x, ast.Name))
+                out.update(x.id for x in _walk(n.iter) if isinstance(x, ast.Name))
                 out.update(d[2:] for d in self.value_source(n.iter, ctx)[1] if d.startswith("p:"))
         return out
 
@@ -2588,7 +2586,7 @@ class _Extractor:
                             checked = set()
                         elif (refused := _refuses_if_locked(stmt)) is not None:
                             checked.add(refused)
-                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in ast.walk(stmt)):
+                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _walk(stmt)):
                             checked = set()
         return id(node) in self._refusing
 
@@ -2641,7 +2639,7 @@ class _Extractor:
             elif checked and isinstance(s, ast.Expr):
                 # ``self._start()``, or run through a wrapper: ``await asyncio.wait_for(self.connect(),
                 # 15)`` (browser-use), ``await asyncio.to_thread(self._start)``
-                for n in ast.walk(s.value):
+                for n in _walk(s.value):
                     if isinstance(n, ast.Call):
                         for f in (n.func, *n.args):
                             text = dotted(f)
@@ -2687,7 +2685,7 @@ class _Extractor:
         node = self.class_nodes.get(cls)
         for d in node.body if node is not None else ():
             if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
-                yield from ast.walk(d)
+                yield from _walk(d)
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
         # which call is awaited is known once the walk has numbered it (``number_calls``)
@@ -2725,7 +2723,7 @@ class _Extractor:
         """Parameters of ``fn`` that a nested function or lambda uses: ``FunctionFacts.escaping``."""
         params = fn.facts.params
         if params:
-            fn.escaping.update(n.id for n in ast.walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
+            fn.escaping.update(n.id for n in _walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
 
     def on_expr(self, node: ast.Expr, ctx: _Ctx):
         if type(node.value) is ast.Call:
@@ -2771,12 +2769,7 @@ class _Extractor:
             return False
         inside = self._tested.get(id(fn.node))
         if inside is None:
-            inside = set()
-            for n in ast.walk(fn.node):
-                parts = [n.test] if isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)) else n.values if isinstance(n, ast.BoolOp) else ()
-                for part in parts:
-                    inside.update(id(m) for m in ast.walk(part))
-            self._tested[id(fn.node)] = inside
+            inside = self._tested[id(fn.node)] = _tested_nodes(fn.node)
         return id(node) in inside
 
     def on_call(self, node: ast.Call, ctx: _Ctx):
@@ -3061,7 +3054,7 @@ class _Extractor:
             return {"*"}
         out = {"@"} if own else set()
         parents = _parent_map(fn.node)
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if not isinstance(n, ast.Name) or n.id != name:
                 continue
             p = parents.get(id(n))
@@ -3106,9 +3099,9 @@ class _Extractor:
         name = node.targets[0].id
         if name in fn.facts.params or name in fn.globals or not isinstance(node.value, (ast.Name, ast.Attribute)) or not self.escapee(node.value, ctx):
             return False  # nothing would be handed on (most ``x = y`` bind a local's value)
-        called = {id(n.func) for n in ast.walk(fn.node) if isinstance(n, ast.Call)}
-        stored = {id(n.targets[0]) for n in ast.walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
-        for n in ast.walk(fn.node):
+        called = {id(n.func) for n in _walk(fn.node) if isinstance(n, ast.Call)}
+        stored = {id(n.targets[0]) for n in _walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
+        for n in _walk(fn.node):
             if isinstance(n, ast.Name) and n.id == name and (id(n) not in called if isinstance(n.ctx, ast.Load) else id(n) not in stored):
                 return False  # handed on, or bound to something else too (every binding is read whole, as ``function_alias``)
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn.node and n.name == name:
@@ -3126,7 +3119,7 @@ class _Extractor:
         if fn.node is None or name in fn.facts.params or name not in fn.locals:
             return ()
         out: list[str] = []
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if isinstance(n, (ast.Import, ast.ImportFrom)):
                 for alias in n.names:
                     if (alias.asname or alias.name.split(".", 1)[0]) == name:
@@ -3270,7 +3263,7 @@ class _Extractor:
         seen: set[str] = set()
         while todo:
             n = todo.pop()
-            for sub in ast.walk(n):
+            for sub in _walk(n):
                 if isinstance(sub, ast.Name):
                     fn.relay_uses.add(id(sub))
                     if sub.id in bound and sub.id not in seen and sub.id not in fn.facts.params:
@@ -3378,7 +3371,7 @@ class _Extractor:
         ``functools.partial`` wraps, or those a lambda calls (Gradio's
         ``fn=lambda q, k: asyncio.run(answer(q, k))`` runs ``answer`` per click, not at set-up)."""
         if isinstance(node, ast.Lambda):
-            calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
+            calls = [c for c in _walk(node.body) if isinstance(c, ast.Call)]
             refs = [r for r in (self.resolve_expr(c.func, ctx) for c in calls) if r.kind in ("name", "self")]
             ctx.fn.facts.lambda_spawns = tuple(sorted({*ctx.fn.facts.lambda_spawns, *(str(r) for r in refs)}))
             return refs
@@ -3987,7 +3980,7 @@ _STAR_BOUND_MODULES = frozenset(
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
 def _parent_map(node: ast.AST) -> dict[int, ast.AST]:
     """``id(child)`` -> its parent, for every node under ``node``."""
-    return {id(child): n for n in ast.walk(node) for child in ast.iter_child_nodes(n)}
+    return {id(child): n for n in _walk(node) for child in ast.iter_child_nodes(n)}
 
 
 def _self_attrs_tested(test: ast.expr) -> tuple[str, ...]:
@@ -4197,7 +4190,7 @@ def _serves_keys(body: list[ast.stmt], fn: _Fn) -> bool:
     ``sid`` a parameter (a reconcile loop over its own entries serves no caller's key)."""
     params = set(fn.facts.params) - {"self", "cls"}
     for stmt in body:
-        for n in ast.walk(stmt):
+        for n in _walk(stmt):
             base: ast.expr | None = None
             key: ast.expr | None = None
             if isinstance(n, ast.Subscript):
@@ -4285,7 +4278,7 @@ def _uses(st: ast.AST, name: str) -> bool:
     if isinstance(st, ast.Assert):
         return False
     parts: list[ast.AST] = [*st.body, *st.orelse] if isinstance(st, ast.If) else [st]
-    return any(isinstance(n, ast.Name) and n.id == name for p in parts for n in ast.walk(p))
+    return any(isinstance(n, ast.Name) and n.id == name for p in parts for n in _walk(p))
 
 
 def _binds(node: ast.AST, name: str, within: list[ast.stmt] | None = None) -> bool:
@@ -4432,7 +4425,7 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable
         return False
     if _sets_flag(node, flag):
         return True
-    called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    called = {n.func.id for n in _walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     return bool(called & setters().get(flag, set()))
 
 
@@ -4463,7 +4456,7 @@ def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if owner == "self" and attr and "." not in attr:
             return any(
                 isinstance(s, (ast.Assign, ast.AnnAssign)) and any(dotted(t) == name for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
-                for s in ast.walk(node)
+                for s in _walk(node)
             )
     return False
 
@@ -4485,17 +4478,17 @@ def _sets_attr(node: ast.AST, owners: tuple[str, ...], attr: str) -> bool:
     return any(
         isinstance(s, ast.Assign) and any(dotted(t) in names for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
-        for s in ast.walk(node)
+        for s in _walk(node)
     )
 
 
 def _sets_flag(node: ast.AST, flag: str) -> bool:
     """``global flag`` and ``flag = <not None / False>`` in ``node``."""
-    declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
+    declared = any(isinstance(s, ast.Global) and flag in s.names for s in _walk(node))
     return declared and any(
         isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
-        for s in ast.walk(node)
+        for s in _walk(node)
     )
 
 
@@ -4549,7 +4542,7 @@ def _made_of(value: ast.expr, names: set[str]) -> bool:
     """Whether ``value`` reads only ``names`` (and constants): ``args``, ``self.config.key``,
     ``opts["model"]``; a lambda or comprehension binds names of its own, and a call may return
     another value each time."""
-    for n in ast.walk(value):
+    for n in _walk(value):
         if isinstance(n, ast.Name) and n.id not in names:
             return False
         if isinstance(n, (ast.Lambda, ast.comprehension, ast.Call, ast.NamedExpr)):
@@ -4607,7 +4600,7 @@ def _scopes(tree: ast.AST) -> dict[int, _Scope]:
             elif kind is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
                 targets = [node.optional_vars]  # type: ignore[attr-defined]
             if targets:
-                names = {x.id for t in targets for x in ast.walk(t) if type(x) is ast.Name}
+                names = {x.id for t in targets for x in _walk(t) if type(x) is ast.Name}
                 for s in within:
                     s.rebound |= names
         names_of = for_fields.get(kind)
@@ -4632,6 +4625,42 @@ def _scopes(tree: ast.AST) -> dict[int, _Scope]:
     return out
 
 
+_TESTS = (ast.If, ast.While, ast.IfExp, ast.Assert)  # their ``test`` is a test (``_tested_nodes``)
+
+
+def _tested_nodes(root: ast.AST) -> set[int]:
+    """The ids of the nodes under ``root`` that are part of a test: under the ``test`` of an
+    ``if`` / ``while`` / conditional expression / ``assert``, or under an operand of ``and`` /
+    ``or`` (``Extractor.tested``). One walk that carries whether a test is above: a walk of the
+    function and then one of each test again was 10% of the extraction of pdd's files (1.8 M
+    nodes visited for 27 k reads; this visits each node of the function once)."""
+    out: set[int] = set()
+    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    pop, push, mark = stack.pop, stack.append, out.add
+    node_type = ast.AST
+    for_fields = _WALK_FIELDS
+    while stack:
+        node, under = pop()
+        if under:
+            mark(id(node))
+        kind = type(node)
+        names = for_fields.get(kind)
+        if names is None:
+            names = for_fields[kind] = node._fields
+        is_test = kind in _TESTS
+        operands = kind is ast.BoolOp
+        for name in names:
+            value = getattr(node, name, None)
+            below = under or operands and name == "values" or is_test and name == "test"
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        push((v, below))
+            elif isinstance(value, node_type):
+                push((value, below))
+    return out
+
+
 def _push_field(value: object, within: tuple, used: tuple, direct: bool, push) -> None:  # type: ignore[no-untyped-def]
     if isinstance(value, list):
         for v in value:
@@ -4647,7 +4676,7 @@ _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
 def _dispatches(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A ``__new__`` returning what another constructor made (``return cast(Self,
     native_class(...))``), not only ``super().__new__(cls)`` / ``object.__new__(cls)``."""
-    for n in ast.walk(node):
+    for n in _walk(node):
         if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
             value = n.value
             if dotted(value.func) in ("cast", "typing.cast") and len(value.args) == 2:
@@ -4662,7 +4691,7 @@ def _awaits(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))
         for s in _statements(body)
-        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(s))
+        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else _walk(s))
     )
 
 
@@ -4694,6 +4723,48 @@ def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
                 todo.extend(block)
         todo.extend(getattr(node, "handlers", ()))
         todo.extend(getattr(node, "cases", ()))
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk``, in its order (breadth first), a quarter cheaper: the extraction walks
+    subtrees again and again (4.4 M nodes for pdd's 625 analysed files, 2.1 M nodes in all),
+    and ``ast.walk``'s generators per node (``iter_child_nodes``, ``iter_fields``) were most
+    of that (1.50 -> 1.11 CPU-s for one walk of those files)."""
+    todo = deque((node,))
+    pop, append = todo.popleft, todo.append
+    node_type = ast.AST
+    while todo:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        append(v)
+            elif isinstance(value, node_type):
+                append(value)
+        yield node
+
+
+def _blocks(node: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every block of statements in ``node`` (``body``, ``orelse``, ``finalbody``, an
+    ``except``'s or a ``case``'s body), nested functions' and classes' included. Only statements
+    hold blocks (an expression holds none): a walk of every node for them was 5% of the
+    extraction of pdd's files (540 k nodes visited for 4.8 k questions)."""
+    todo: list[ast.AST] = [node]
+    while todo:
+        n = todo.pop()
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(n, name, None)
+            if type(block) is list:
+                yield block
+                todo.extend(block)
+        for h in getattr(n, "handlers", ()):
+            yield h.body
+            todo.extend(h.body)
+        for c in getattr(n, "cases", ()):
+            yield c.body
+            todo.extend(c.body)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -4742,7 +4813,7 @@ def _released(finalbody: list[ast.stmt]) -> set[str]:
     """The locks a ``finally`` releases (``x.release()``, also under an ``if``)."""
     out: set[str] = set()
     for stmt in finalbody:
-        for n in ast.walk(stmt):
+        for n in _walk(stmt):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "release":
                 text = dotted(n.func.value)
                 if text:
