@@ -3441,6 +3441,11 @@ def _awaited_targets(node: ast.expr) -> list[ast.expr]:
 
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of Attribute over Name, else None."""
+    kind = type(node)
+    if kind is ast.Name:  # most asks (1.1 M over pdd's files): no list, no join
+        return node.id  # type: ignore[attr-defined]
+    if kind is not ast.Attribute:
+        return None
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
