@@ -595,8 +595,9 @@ def relays(task, meta):
 def test_parameter_walks_are_one_walk_of_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Which parameters a function rebinds (``kept_params``) and hands on only where its calls
     stay visible (``relayed``) come from one walk of the file (``_scopes``), not from a walk of
-    each ``def``'s subtree (nested ones once per enclosing function: 16% of pdd's extraction);
-    the facts are those the per-``def`` walks give, for every fixture file and a file of nested
+    each ``def``'s subtree (nested ones once per enclosing function: 16% of pdd's extraction),
+    and so do the names under a test (``Access.tested``: a walk of each reading function and of
+    each test in it was 10%); the facts are those the per-``def`` walks give, for every fixture file and a file of nested
     functions, lambdas, classes, decorators and defaults that use the parameters."""
     from linter.analysis import extract as ex
     from linter.analysis.catalog import Catalog
@@ -635,7 +636,7 @@ def test_parameter_walks_are_one_walk_of_the_file(monkeypatch: pytest.MonkeyPatc
 def _scope_by_walking(node: ast.AST):  # type: ignore[no-untyped-def]
     """A ``def``'s ``_Scope`` as the extractor found it before ``_scopes``, by walking the
     ``def``'s own subtree (the reference): the names it binds to a value other than a literal
-    None (decorators included), and each use of a parameter's name (not in its decorators),
+    None (decorators included), the nodes under its tests, and each use of a parameter's name (not in its decorators),
     nested when a function, lambda or class lies between."""
     from linter.analysis import extract as ex
 
@@ -653,6 +654,10 @@ def _scope_by_walking(node: ast.AST):  # type: ignore[no-untyped-def]
             targets = [n.optional_vars]
         for t in targets:
             scope.rebound.update(x.id for x in ast.walk(t) if isinstance(x, ast.Name))
+        # ``Access.tested`` as it was found by a walk of each reading function, then of each test
+        parts = [n.test] if isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)) else n.values if isinstance(n, ast.BoolOp) else ()
+        for part in parts:
+            scope.tested.update(id(m) for m in ast.walk(part))
     todo: list[tuple[ast.AST, bool]] = [(c, False) for c in ast.iter_child_nodes(node) if c not in node.decorator_list]  # type: ignore[attr-defined]
     while todo:
         n, nested = todo.pop()

@@ -19,6 +19,7 @@ import bisect
 import builtins
 import re
 import sys
+from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -273,7 +274,6 @@ class _Extractor:
         self.run_alone: set[int] = set()  # calls whose coroutine ``asyncio.run`` runs (``Call.run_alone``)
         # ``with`` blocks right under an ``if``: what the ``if`` tests (double-checked fills)
         self._checked_before: dict[int, set[str]] = {}
-        self._tested: dict[int, set[int]] = {}  # ``tested``: a function's node -> its test nodes
         self._acquires: dict[int, tuple[ast.Call, ast.expr, bool]] | None = None  # see acquired_try
         self._refusing: set[int] | None = None  # ``async with`` nodes a ``.locked()`` check guards
         self.main = _Fn(FunctionFacts("<main>", NO_SPAN))
@@ -444,7 +444,7 @@ class _Extractor:
         llm_invoke.py (7,400 lines) under a profiler."""
         if self._top_globals is None:
             self._top_globals = [
-                (stmt, n) for stmt in self.tree.body for n in ast.walk(stmt) if isinstance(n, ast.Global)
+                (stmt, n) for stmt in self.tree.body for n in _walk(stmt) if isinstance(n, ast.Global)
             ] if "global" in self.pos.text else []
         return self._top_globals
 
@@ -558,7 +558,7 @@ class _Extractor:
             # registry of its chat model classes that nothing looks up
             filled: set[int] = set()
             loads: list[ast.Name] = []
-            for n in ast.walk(self.tree):  # one walk: parents come before their children
+            for n in _walk(self.tree):  # one walk: parents come before their children
                 if isinstance(n, ast.Subscript) and not isinstance(n.ctx, ast.Load):
                     filled.add(id(n.value))
                 elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in self.facts.tables:
@@ -975,7 +975,7 @@ class _Extractor:
         parents = _parent_map(fn.node)
         picks: set[str] = set()
         stores = 0
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if not isinstance(n, ast.Name) or n.id != table:
                 continue
             if not isinstance(n.ctx, ast.Load):
@@ -1004,7 +1004,7 @@ class _Extractor:
             return False
         if stores != 1:
             return False
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if isinstance(n, ast.Name) and n.id in picks and isinstance(n.ctx, ast.Load):
                 p = parents.get(id(n))
                 if not (isinstance(p, ast.Call) and p.func is n):
@@ -1252,12 +1252,9 @@ class _Extractor:
         before = self._before.get(id(fn.node))
         if before is None:
             before = self._before[id(fn.node)] = {}
-            for n in ast.walk(fn.node) if fn.node is not None else ():
-                blocks = [getattr(n, f) for f in ("body", "orelse", "finalbody") if isinstance(getattr(n, f, None), list)]
-                blocks.extend(h.body for h in getattr(n, "handlers", ()))
-                for block in blocks:
-                    for a, b in zip(block, block[1:]):
-                        before[id(b)] = a
+            for block in _blocks(fn.node) if fn.node is not None else ():
+                for a, b in zip(block, block[1:]):
+                    before[id(b)] = a
         return before.get(id(stmt))
 
     def narrowing(self, node: ast.If, ctx: _Ctx) -> tuple[tuple[str, str], ...]:
@@ -2141,9 +2138,9 @@ class _Extractor:
         """The names ``fn``'s loops and comprehensions iterate over, and the parameters their
         iterables hold a part of (``env = data["env_variables"]``, then ``for key in env``)."""
         out: set[str] = set()
-        for n in ast.walk(fn.node) if fn.node is not None else ():
+        for n in _walk(fn.node) if fn.node is not None else ():
             if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
-                out.update(x.id for x in ast.walk(n.iter) if isinstance(x, ast.Name))
+                out.update(x.id for x in _walk(n.iter) if isinstance(x, ast.Name))
                 out.update(d[2:] for d in self.value_source(n.iter, ctx)[1] if d.startswith("p:"))
         return out
 
@@ -2620,7 +2617,7 @@ class _Extractor:
                             checked = set()
                         elif (refused := _refuses_if_locked(stmt)) is not None:
                             checked.add(refused)
-                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in ast.walk(stmt)):
+                        elif any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _walk(stmt)):
                             checked = set()
         return id(node) in self._refusing
 
@@ -2673,7 +2670,7 @@ class _Extractor:
             elif checked and isinstance(s, ast.Expr):
                 # ``self._start()``, or run through a wrapper: ``await asyncio.wait_for(self.connect(),
                 # 15)`` (browser-use), ``await asyncio.to_thread(self._start)``
-                for n in ast.walk(s.value):
+                for n in _walk(s.value):
                     if isinstance(n, ast.Call):
                         for f in (n.func, *n.args):
                             text = dotted(f)
@@ -2719,7 +2716,7 @@ class _Extractor:
         node = self.class_nodes.get(cls)
         for d in node.body if node is not None else ():
             if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)) and d.name in methods:
-                yield from ast.walk(d)
+                yield from _walk(d)
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
         # which call is awaited is known once the walk has numbered it (``number_calls``)
@@ -2757,7 +2754,7 @@ class _Extractor:
         """Parameters of ``fn`` that a nested function or lambda uses: ``FunctionFacts.escaping``."""
         params = fn.facts.params
         if params:
-            fn.escaping.update(n.id for n in ast.walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
+            fn.escaping.update(n.id for n in _walk(node) if type(n) is ast.Name and n.id in params and n.id not in ("self", "cls"))
 
     def on_expr(self, node: ast.Expr, ctx: _Ctx):
         if type(node.value) is ast.Call:
@@ -2798,18 +2795,11 @@ class _Extractor:
 
     def tested(self, node: ast.AST, fn: _Fn) -> bool:
         """Whether ``node`` is part of a test of ``fn`` (``Access.tested``): the nodes under its
-        conditions and ``and`` / ``or`` operands, found once per function that reads storage."""
+        conditions and ``and`` / ``or`` operands (``_Scope.tested``)."""
         if fn.node is None:
             return False
-        inside = self._tested.get(id(fn.node))
-        if inside is None:
-            inside = set()
-            for n in ast.walk(fn.node):
-                parts = [n.test] if isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)) else n.values if isinstance(n, ast.BoolOp) else ()
-                for part in parts:
-                    inside.update(id(m) for m in ast.walk(part))
-            self._tested[id(fn.node)] = inside
-        return id(node) in inside
+        scope = self.scope_of(fn.node)
+        return scope is not None and id(node) in scope.tested
 
     def on_call(self, node: ast.Call, ctx: _Ctx):
         fn = ctx.fn
@@ -3097,7 +3087,7 @@ class _Extractor:
             return {"*"}
         out = {"@"} if own else set()
         parents = _parent_map(fn.node)
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if not isinstance(n, ast.Name) or n.id != name:
                 continue
             p = parents.get(id(n))
@@ -3142,9 +3132,9 @@ class _Extractor:
         name = node.targets[0].id
         if name in fn.facts.params or name in fn.globals or not isinstance(node.value, (ast.Name, ast.Attribute)) or not self.escapee(node.value, ctx):
             return False  # nothing would be handed on (most ``x = y`` bind a local's value)
-        called = {id(n.func) for n in ast.walk(fn.node) if isinstance(n, ast.Call)}
-        stored = {id(n.targets[0]) for n in ast.walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
-        for n in ast.walk(fn.node):
+        called = {id(n.func) for n in _walk(fn.node) if isinstance(n, ast.Call)}
+        stored = {id(n.targets[0]) for n in _walk(fn.node) if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.value, (ast.Name, ast.Attribute)) and self.resolve_expr(n.value, ctx).kind == "name"}
+        for n in _walk(fn.node):
             if isinstance(n, ast.Name) and n.id == name and (id(n) not in called if isinstance(n.ctx, ast.Load) else id(n) not in stored):
                 return False  # handed on, or bound to something else too (every binding is read whole, as ``function_alias``)
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn.node and n.name == name:
@@ -3162,7 +3152,7 @@ class _Extractor:
         if fn.node is None or name in fn.facts.params or name not in fn.locals:
             return ()
         out: list[str] = []
-        for n in ast.walk(fn.node):
+        for n in _walk(fn.node):
             if isinstance(n, (ast.Import, ast.ImportFrom)):
                 for alias in n.names:
                     if (alias.asname or alias.name.split(".", 1)[0]) == name:
@@ -3306,7 +3296,7 @@ class _Extractor:
         seen: set[str] = set()
         while todo:
             n = todo.pop()
-            for sub in ast.walk(n):
+            for sub in _walk(n):
                 if isinstance(sub, ast.Name):
                     fn.relay_uses.add(id(sub))
                     if sub.id in bound and sub.id not in seen and sub.id not in fn.facts.params:
@@ -3414,7 +3404,7 @@ class _Extractor:
         ``functools.partial`` wraps, or those a lambda calls (Gradio's
         ``fn=lambda q, k: asyncio.run(answer(q, k))`` runs ``answer`` per click, not at set-up)."""
         if isinstance(node, ast.Lambda):
-            calls = [c for c in ast.walk(node.body) if isinstance(c, ast.Call)]
+            calls = [c for c in _walk(node.body) if isinstance(c, ast.Call)]
             refs = [r for r in (self.resolve_expr(c.func, ctx) for c in calls) if r.kind in ("name", "self")]
             ctx.fn.facts.lambda_spawns = tuple(sorted({*ctx.fn.facts.lambda_spawns, *(str(r) for r in refs)}))
             return refs
@@ -3487,6 +3477,11 @@ def _awaited_targets(node: ast.expr) -> list[ast.expr]:
 
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of Attribute over Name, else None."""
+    kind = type(node)
+    if kind is ast.Name:  # most asks (1.1 M over pdd's files): no list, no join
+        return node.id  # type: ignore[attr-defined]
+    if kind is not ast.Attribute:
+        return None
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -4025,7 +4020,7 @@ _STAR_BOUND_MODULES = frozenset(
 # what can hand a function or class on: a name, or a container of names (``{"a": Agent}``)
 def _parent_map(node: ast.AST) -> dict[int, ast.AST]:
     """``id(child)`` -> its parent, for every node under ``node``."""
-    return {id(child): n for n in ast.walk(node) for child in ast.iter_child_nodes(n)}
+    return {id(child): n for n in _walk(node) for child in ast.iter_child_nodes(n)}
 
 
 def _self_attrs_tested(test: ast.expr) -> tuple[str, ...]:
@@ -4235,7 +4230,7 @@ def _serves_keys(body: list[ast.stmt], fn: _Fn) -> bool:
     ``sid`` a parameter (a reconcile loop over its own entries serves no caller's key)."""
     params = set(fn.facts.params) - {"self", "cls"}
     for stmt in body:
-        for n in ast.walk(stmt):
+        for n in _walk(stmt):
             base: ast.expr | None = None
             key: ast.expr | None = None
             if isinstance(n, ast.Subscript):
@@ -4323,7 +4318,7 @@ def _uses(st: ast.AST, name: str) -> bool:
     if isinstance(st, ast.Assert):
         return False
     parts: list[ast.AST] = [*st.body, *st.orelse] if isinstance(st, ast.If) else [st]
-    return any(isinstance(n, ast.Name) and n.id == name for p in parts for n in ast.walk(p))
+    return any(isinstance(n, ast.Name) and n.id == name for p in parts for n in _walk(p))
 
 
 def _binds(node: ast.AST, name: str, within: list[ast.stmt] | None = None) -> bool:
@@ -4470,7 +4465,7 @@ def _is_one_shot(node: ast.FunctionDef | ast.AsyncFunctionDef, setters: Callable
         return False
     if _sets_flag(node, flag):
         return True
-    called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    called = {n.func.id for n in _walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     return bool(called & setters().get(flag, set()))
 
 
@@ -4501,7 +4496,7 @@ def _is_reentry_guarded(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if owner == "self" and attr and "." not in attr:
             return any(
                 isinstance(s, (ast.Assign, ast.AnnAssign)) and any(dotted(t) == name for t in (s.targets if isinstance(s, ast.Assign) else [s.target]))
-                for s in ast.walk(node)
+                for s in _walk(node)
             )
     return False
 
@@ -4523,17 +4518,17 @@ def _sets_attr(node: ast.AST, owners: tuple[str, ...], attr: str) -> bool:
     return any(
         isinstance(s, ast.Assign) and any(dotted(t) in names for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
-        for s in ast.walk(node)
+        for s in _walk(node)
     )
 
 
 def _sets_flag(node: ast.AST, flag: str) -> bool:
     """``global flag`` and ``flag = <not None / False>`` in ``node``."""
-    declared = any(isinstance(s, ast.Global) and flag in s.names for s in ast.walk(node))
+    declared = any(isinstance(s, ast.Global) and flag in s.names for s in _walk(node))
     return declared and any(
         isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
-        for s in ast.walk(node)
+        for s in _walk(node)
     )
 
 
@@ -4587,7 +4582,7 @@ def _made_of(value: ast.expr, names: set[str]) -> bool:
     """Whether ``value`` reads only ``names`` (and constants): ``args``, ``self.config.key``,
     ``opts["model"]``; a lambda or comprehension binds names of its own, and a call may return
     another value each time."""
-    for n in ast.walk(value):
+    for n in _walk(value):
         if isinstance(n, ast.Name) and n.id not in names:
             return False
         if isinstance(n, (ast.Lambda, ast.comprehension, ast.Call, ast.NamedExpr)):
@@ -4604,10 +4599,15 @@ class _Scope:
     # each use of a parameter's name in it: (name, id of the node, whether it is in a nested
     # function, lambda or class), as ``relayed`` walks it (not in the ``def``'s own decorators)
     uses: list[tuple[str, int, bool]] = field(default_factory=list)
+    # the names and attributes in it that are part of a test (``Extractor.tested``): under the
+    # ``test`` of an ``if`` / ``while`` / conditional expression / ``assert`` in it, or under an
+    # operand of an ``and`` / ``or`` in it (its decorators and nested functions included)
+    tested: set[int] = field(default_factory=set)
 
 
 _NESTING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _HOLDS_DEFS = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)  # an expression holds no ``def``
+_TESTS = (ast.If, ast.While, ast.IfExp, ast.Assert)  # their ``test`` is a test (``_Scope.tested``)
 _BINDING = (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)
 
 
@@ -4616,17 +4616,25 @@ def _scopes(tree: ast.AST) -> dict[int, _Scope]:
     every enclosing ``def`` (decorators included; an assignment of a literal None to plain names
     is no rebinding: a parameter set to another value may be true whatever was passed), a use
     of a name for every enclosing ``def`` it is a parameter of, nested when a function, lambda
-    or class lies between (the ``def``'s own decorators are not its uses)."""
+    or class lies between (the ``def``'s own decorators are not its uses); and a name or
+    attribute under a test, for every ``def`` that holds the test (``_Scope.tested``: walking
+    each such function again, and then each test in it, was 10% of the extraction of pdd's
+    files, 1.8 M nodes visited for 27 k reads; done here, 1.0 -> 0.2 CPU-s)."""
     out: dict[int, _Scope] = {}
-    # (node, defs whose subtree holds it, defs it is a use in, whether it is directly in the last of those)
-    stack: list[tuple[ast.AST, tuple[_Scope, ...], tuple[_Scope, ...], bool]] = [(tree, (), (), False)]
+    # (node, defs whose subtree holds it, defs it is a use in, whether it is directly in the last
+    # of those, the defs that hold the innermost test it is part of)
+    stack: list[tuple[ast.AST, tuple[_Scope, ...], tuple[_Scope, ...], bool, tuple[_Scope, ...]]] = [(tree, (), (), False, ())]
     pop, push = stack.pop, stack.append
     for_fields = _WALK_FIELDS
+    node_type = ast.AST
     while stack:
-        node, within, used, direct = pop()
+        node, within, used, direct, tests = pop()
         if not within and not isinstance(node, _HOLDS_DEFS):
             continue  # outside every ``def`` only the statements that may hold one are walked
         kind = type(node)
+        if tests and (kind is ast.Name or kind is ast.Attribute):
+            for s in tests:
+                s.tested.add(id(node))
         if kind is ast.Name:
             if used:
                 name = node.id  # type: ignore[attr-defined]
@@ -4645,12 +4653,12 @@ def _scopes(tree: ast.AST) -> dict[int, _Scope]:
             elif kind is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
                 targets = [node.optional_vars]  # type: ignore[attr-defined]
             if targets:
-                names = {x.id for t in targets for x in ast.walk(t) if type(x) is ast.Name}
+                names = {x.id for t in targets for x in _walk(t) if type(x) is ast.Name}
                 for s in within:
                     s.rebound |= names
         names_of = for_fields.get(kind)
-        if names_of is None:
-            names_of = for_fields[kind] = node._fields
+        if names_of is None:  # not the operator and context singletons (no names, no defs)
+            names_of = for_fields[kind] = tuple(n for n in node._fields if n not in ("ctx", "op", "ops", "type_comment"))
         if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             a = node.args  # type: ignore[attr-defined]
             params = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]
@@ -4658,25 +4666,34 @@ def _scopes(tree: ast.AST) -> dict[int, _Scope]:
             scope = out[id(node)] = _Scope(frozenset(params))
             inner, inner_used = within + (scope,), used + (scope,)
             for d in node.decorator_list:  # type: ignore[attr-defined]
-                push((d, inner, used, False))
+                push((d, inner, used, False, tests))
             for f in names_of:
                 if f == "decorator_list":
                     continue
-                _push_field(getattr(node, f, None), inner, inner_used, True, push)
+                _push_field(getattr(node, f, None), inner, inner_used, True, tests, push)
             continue
         nested = direct and kind not in _NESTING
+        part = "values" if kind is ast.BoolOp else "test" if kind in _TESTS else ""
+        # the fields pushed here, not by a call per field: 2.5 M calls for pdd's files
         for f in names_of:
-            _push_field(getattr(node, f, None), within, used, nested, push)
+            value = getattr(node, f, None)
+            below = within if f == part else tests
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        push((v, within, used, nested, below))
+            elif isinstance(value, node_type):
+                push((value, within, used, nested, below))
     return out
 
 
-def _push_field(value: object, within: tuple, used: tuple, direct: bool, push) -> None:  # type: ignore[no-untyped-def]
+def _push_field(value: object, within: tuple, used: tuple, direct: bool, tests: tuple, push) -> None:  # type: ignore[no-untyped-def]
     if isinstance(value, list):
         for v in value:
             if isinstance(v, ast.AST):
-                push((v, within, used, direct))
+                push((v, within, used, direct, tests))
     elif isinstance(value, ast.AST):
-        push((value, within, used, direct))
+        push((value, within, used, direct, tests))
 
 
 _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -4685,7 +4702,7 @@ _WALK_FIELDS: dict[type, tuple[str, ...]] = {}
 def _dispatches(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A ``__new__`` returning what another constructor made (``return cast(Self,
     native_class(...))``), not only ``super().__new__(cls)`` / ``object.__new__(cls)``."""
-    for n in ast.walk(node):
+    for n in _walk(node):
         if isinstance(n, ast.Return) and isinstance(n.value, ast.Call):
             value = n.value
             if dotted(value.func) in ("cast", "typing.cast") and len(value.args) == 2:
@@ -4700,7 +4717,7 @@ def _awaits(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))
         for s in _statements(body)
-        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ast.walk(s))
+        for n in ([s] if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else _walk(s))
     )
 
 
@@ -4732,6 +4749,48 @@ def _blocks(tree: ast.Module) -> Iterator[list[ast.stmt]]:
                 todo.extend(block)
         todo.extend(getattr(node, "handlers", ()))
         todo.extend(getattr(node, "cases", ()))
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk``, in its order (breadth first), a quarter cheaper: the extraction walks
+    subtrees again and again (4.4 M nodes for pdd's 625 analysed files, 2.1 M nodes in all),
+    and ``ast.walk``'s generators per node (``iter_child_nodes``, ``iter_fields``) were most
+    of that (1.50 -> 1.11 CPU-s for one walk of those files)."""
+    todo = deque((node,))
+    pop, append = todo.popleft, todo.append
+    node_type = ast.AST
+    while todo:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        append(v)
+            elif isinstance(value, node_type):
+                append(value)
+        yield node
+
+
+def _blocks(node: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every block of statements in ``node`` (``body``, ``orelse``, ``finalbody``, an
+    ``except``'s or a ``case``'s body), nested functions' and classes' included. Only statements
+    hold blocks (an expression holds none): a walk of every node for them was 5% of the
+    extraction of pdd's files (540 k nodes visited for 4.8 k questions)."""
+    todo: list[ast.AST] = [node]
+    while todo:
+        n = todo.pop()
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(n, name, None)
+            if type(block) is list:
+                yield block
+                todo.extend(block)
+        for h in getattr(n, "handlers", ()):
+            yield h.body
+            todo.extend(h.body)
+        for c in getattr(n, "cases", ()):
+            yield c.body
+            todo.extend(c.body)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -4796,7 +4855,7 @@ def _released(finalbody: list[ast.stmt]) -> set[str]:
     """The locks a ``finally`` releases (``x.release()``, also under an ``if``)."""
     out: set[str] = set()
     for stmt in finalbody:
-        for n in ast.walk(stmt):
+        for n in _walk(stmt):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "release":
                 text = dotted(n.func.value)
                 if text:
