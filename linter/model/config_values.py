@@ -1662,7 +1662,11 @@ class ConfigValues(Context):
         return frozenset(out)
 
     def _made_param(self, func: Func, name: str, depth: int) -> frozenset[str] | None:
-        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c)]
+        # callers of the same program only: another program's values live in another process,
+        # and which of its files the byte scan parses must not change the answer
+        # (ai-engineering-hub's apps each hold a workflow.py of their own: with every file parsed,
+        # the other apps' constructions were taken for this one's)
+        callers = [(c, call) for c, call in self._known_callers(func) if not self.process_local(c) and self.same_program(c.file, func.file)]
         if not callers:
             return None
         out: set[str] = set()
@@ -1676,7 +1680,11 @@ class ConfigValues(Context):
 
     def _made_attribute(self, func: Func, name: str, depth: int) -> frozenset[str] | None:
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
-        if klass is None or self.method(func.file, klass.name, name) is not None or self._outside_writes(func.file, klass, name):
+        # a setattr of no known name on an object of no known class says nothing of this class
+        # (``_outside_writes(unknown=False)``), nor does another program's write: with every
+        # file of ai-engineering-hub parsed, a leaderboard script's setattr made self.llm not known
+        outside = [w for w in self._outside_writes(func.file, klass, name, unknown=False) if w[0] is None or self.same_program(w[0].file, func.file)] if klass is not None else []
+        if klass is None or self.method(func.file, klass.name, name) is not None or outside:
             return None
         out: set[str] = set()
         for f, k in self._family(func.file, klass):
