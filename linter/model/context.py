@@ -342,8 +342,7 @@ class Context(Network):
             return text(f"{label} (a litellm callback)")
         if func.id in self.spawned and self.spawned[func.id][1] != "command-line entry":
             spawner, how = self.spawned[func.id]
-            article = "an" if how[:1] in "aeiou" else "a"
-            return text(f"{label} ({article} {how} started in {spawner.label})")
+            return text(f"{label} ({_a(how)} started in {spawner.label})")
         litellm = self.litellm_call_in(func)
         if litellm is not None:
             return text(f"{label} (calls {litellm.callee.name} at ", self.loc(func.file, litellm.span), ")")
@@ -399,7 +398,7 @@ class Context(Network):
         if spawned is None or not spawned[1].startswith(_UI_HOWS):
             return None
         spawner, how = spawned
-        return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} registered in {spawner.label})"
+        return f"{func.facts.qualname} ({_a(how)} registered in {spawner.label})"
 
     def memo(self, func: Func, call: Call) -> str | None:
         """Why ``call`` in ``func`` runs once per key or owner, not once per call of ``func``: it
@@ -475,7 +474,7 @@ class Context(Network):
         if fid in self.spawned:
             spawner, how = self.spawned[fid]
             if how not in _PROCESS_HOWS and how not in _ONCE_HOWS:
-                return f"{label} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
+                return f"{label} ({_a(how)} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
         if func.facts.is_async and presume and not self.run_alone(func) and label.rsplit(".", 1)[-1] not in cat.STARTUP_HOOK_NAMES:
@@ -648,7 +647,7 @@ class Context(Network):
         if func.id in self.spawned:
             spawner, how = self.spawned[func.id]
             if how not in _LOOP_HOWS and how not in _PROCESS_HOWS and how not in _ONCE_HOWS:
-                return f"{func.facts.qualname} ({'an' if how[:1] in 'aeiou' else 'a'} {how} started in {spawner.label})"
+                return f"{func.facts.qualname} ({_a(how)} started in {spawner.label})"
         return None
 
     def grade(
@@ -943,6 +942,11 @@ _ONCE_HOWS = ("process initializer", "startup hook", "command-line entry")
 _THREAD_HOWS = ("thread target", "executor task", "asyncio task", "asyncio.gather", "task", "thread (asyncio.to_thread)", "thread (run_in_threadpool)", *_PROCESS_HOWS)
 _LOOP_HOWS = ("asyncio task", "asyncio.gather", "task")  # run on the spawner's event loop
 _UI_HOWS = ("Gradio ", "Streamlit widget callback")  # how ``spawned`` names a UI event handler
+
+
+def _a(how: str) -> str:
+    """``how`` (a spawn's kind, as ``spawned`` names it) with its article: "an asyncio task"."""
+    return f"{'an' if how[:1] in 'aeiou' else 'a'} {how}"
 
 
 def needed_of(caller: Func, call: Call, callee: Func, needed: tuple[str, ...]) -> tuple[str, ...]:
