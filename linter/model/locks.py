@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from linter.analysis import catalog as cat
-from linter.analysis.facts import Access, Call, LockRegion, Ref
+from linter.analysis.facts import Access, Call, FileFacts, LockRegion, Ref
 from linter.diagnostics import Text, text
 from linter.model.func import Chain, Func
 from linter.model.network import Network
@@ -293,7 +293,31 @@ class Locks(Network):
             # the binding names its factory once, and its call is the module code's one call of it
             if len(made) == 1 and len(built) == 1 and count == 2:
                 out.add(key)
+            elif count == 1 and self._kept_in_a_global(f, cls):
+                out.add(key)
         return frozenset(out)
+
+    def _kept_in_a_global(self, f: FileFacts, cls: str) -> bool:
+        """Whether the one call naming class ``cls`` of ``f`` is in a function of ``f`` that
+        stores the object in a module global of ``f`` (``global _server; _server =
+        GradingServer(...)``) and runs with no concurrency evidence: requests then reach the
+        object through the global, one object at a time (RD-Agent's grading server, whose
+        ``init_server`` runs from its ``__main__`` and a start-up context manager)."""
+        qualified = Ref("name", f"{f.module}.{cls}")
+        for fn in f.functions.values():
+            if fn.qualname in ("<module>", "<main>"):
+                continue
+            for i, call in enumerate(fn.calls):
+                if call.callee != qualified:
+                    continue
+                made = f"c:{i}:{cls}"
+                stored = any(
+                    w.how == "rebind" and w.target.startswith(f.module + ".") and made in w.depends
+                    and (b := f.bindings.get(w.target[len(f.module) + 1 :])) is not None and b.scope == "module"
+                    for w in fn.writes
+                )
+                return stored and self.concurrency_evidence(Func(f, fn)) is None
+        return False
 
     def serialising_lock(self, func: Func, write: Access) -> Lock | None:
         """The lock that serialises a client-config write with its use, if one does: ``write`` is
@@ -320,17 +344,22 @@ class Locks(Network):
             )
             # module code runs once, at import, before any request: its writes race with none
             if used and all(
-                self._writes_under(other, write.target, key)
+                self._writes_under(other, write, key)
                 for other in self.functions.values()
                 if not other.file.is_test and other.facts.qualname != "<module>"
             ):
                 return lock
         return None
 
-    def _writes_under(self, func: Func, target: str, key: str) -> bool:
-        """Every write of ``target`` in ``func`` is made under the lock ``key`` (see ``serialising_lock``)."""
+    def _writes_under(self, func: Func, write: Access, key: str) -> bool:
+        """Every write of the setting ``write`` sets in ``func`` is made under the lock ``key``
+        (see ``serialising_lock``). An environment variable is a setting of its own: a write of
+        another variable named by a literal is not one (RD-Agent's evaluator exporting
+        ``ALFWORLD_DATA`` beside its server's ``CUDA_VISIBLE_DEVICES``); one named at run time may be."""
         for w in func.facts.config_writes:
-            if w.target != target:
+            if w.target != write.target:
+                continue
+            if w.target == cat.ENVIRON and w.key and write.key and w.key != write.key:
                 continue
             held = False
             for i in w.regions:

@@ -141,9 +141,10 @@ functions only called from those, and process-pool targets (module globals are p
 there, one task at a time) are set-up code and are not reported. Findings without concurrency
 evidence (a function nothing calls, a helper whose callers are unknown) are reported only with
 `--preview`. So is a write made while holding a lock that is one for the
-whole process (module- or class-level, or the own lock of a class's one object, `chat =
-ChatWrapper()`), with a call that uses it still inside the hold, when every other write of the
-setting outside module code takes the same lock: requests take turns setting and using it, and
+whole process (module- or class-level, or the own lock of a class's one object: `chat =
+ChatWrapper()`, or one that start-up code keeps in a module global every route reads), with a
+call that uses it still inside the hold, when every other write of the setting (the same
+environment variable) outside module code takes the same lock: requests take turns setting and using it, and
 the wait is LLM003's (in the labelled repositories every LLM005 finding inside such a hold was
 false). A lock that some writer skips, or one lock per object of a class built more than once,
 orders nothing.
