@@ -614,10 +614,6 @@ WEB_FRAMEWORKS = frozenset(
     ["fastapi", "starlette", "flask", "quart", "sanic", "aiohttp", "litestar", "django", "ninja", "rest_framework",
      "bottle", "tornado", "falcon", "robyn", "fasthtml", "blacksheep", "connexion", "chalice", "flask_restx", "apiflask"]
 )
-# Of those, the ones that run a coroutine handler as a task of the server's one event loop (ASGI
-# servers, aiohttp, Sanic, Tornado): a handler that never suspends runs to its end before another
-# request's starts. Flask and Django run an async view in a loop of its own on a thread per request.
-LOOP_WEB_FRAMEWORKS = frozenset(["fastapi", "starlette", "quart", "sanic", "aiohttp", "litestar", "blacksheep", "fasthtml", "tornado"])
 VIEW_DECORATORS = frozenset(
     [
         "rest_framework.decorators.api_view",

@@ -190,34 +190,6 @@ def loop_nesters(index: ProjectIndex) -> Iterator[Mentions]:
 
 
 @per_index  # six rules ask, every round
-def awaited_coroutines(index: ProjectIndex) -> Iterator[Definition | Mentions]:
-    """What a coroutine that does not suspend by itself awaits: whether it runs in one step of
-    its loop (``Context.suspends``, asked of an entry point) depends on its callees, which the
-    byte scan may have skipped. The module defining each callee named, and for ``await
-    self.m()`` the class's bases and the files naming the class (a subclass may override ``m``
-    with a method that suspends). A callee not analysed is taken to suspend, so without these
-    a finding would depend on what else is in the tree."""
-    names: set[str] = set()
-    classes: set[str] = set()
-    for f in index.files:
-        for fn in f.functions.values():
-            if not fn.is_async or fn.is_generator or fn.suspends_alone:
-                continue
-            for i in fn.awaited:
-                callee = fn.calls[i].callee
-                if callee.kind == "name":
-                    names.add(callee.name)
-                elif callee.kind == "self" and fn.class_name:
-                    classes.add(fn.class_name.rsplit(".", 1)[-1])
-                    klass = f.classes.get(fn.class_name)
-                    if klass is not None:
-                        names.update(b.name for b in klass.bases if b.kind == "name")
-    yield from map(Definition, sorted(names))
-    if classes:
-        yield Mentions(classes)
-
-
-@per_index  # six rules ask, every round
 def script_importers(index: ProjectIndex) -> Iterator[Importers]:
     """The importers of each file taken for a Streamlit script (it imports streamlit and nothing
     analysed imports it): the byte scan may have skipped the module that imports it, which makes

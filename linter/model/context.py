@@ -35,10 +35,6 @@ An evidence chain is a path a run can take:
   which no caller passes). A caller that hands its own parameter on as ``p`` (a bare name)
   needs the same of its callers (``needed_of``);
 - a caller that runs once at start-up (``one_time``) is no route to concurrency or request time;
-- a coroutine that never suspends (``suspends``: no ``await`` that can yield, ``async for`` or
-  ``async with``) is no entry point where its runs are tasks of one event loop (the ``async
-  def`` presumption, an asyncio task, a route of an ASGI framework: ``runs_on_one_loop``): it
-  runs to its end before another task starts. Its callers still may be;
 - a call that fills an empty memo slot (``if self._llm is None: self._llm = LLM(...)``, a
   module-level cache keyed by a value, filled with no ``await`` since the check) runs once per
   owner or key, and so does the body of a function that returns its memo slot's value first
@@ -494,53 +490,25 @@ class Context(Network):
         return bool(callers) and all(call.run_alone for _c, call in callers)
 
     def is_route(self, decorator: str, func: Func) -> bool:
-        """``@app.get(...)`` on an app / router / blueprint object of a web framework (see
-        ``route_framework``). ``@mock.patch`` is not a route."""
-        return self.route_framework(decorator, func) is not None
-
-    def route_framework(self, decorator: str, func: Func) -> str | None:
-        """The web framework (its top module) whose app / router / blueprint object makes the
-        decorator ``@app.get(...)`` a route, or None when it is none: made by the framework
-        (``app = FastAPI()`` here or in another module, ``app: FastAPI``, a subclass of its app),
-        or a plain local name (``def register(app): @app.get``) in a file that imports one (then
-        the first of them that runs handlers on threads, if any: ``_loop_framework`` is asked
-        of the answer)."""
+        """``@app.get(...)`` on an app / router / blueprint object of a web framework: made by the
+        framework (``app = FastAPI()`` here or in another module, ``app: FastAPI``, a subclass
+        of its app), or a plain local name (``def register(app): @app.get``) in a file that
+        imports a web framework. ``@mock.patch`` is not a route."""
         obj, _, last = decorator.rpartition(".")
         if not obj or last not in cat.ROUTE_DECORATOR_METHODS:
-            return None
+            return False
         if _web_module(obj):
-            return obj.split(".", 1)[0]  # a local built or typed from the framework: ``fastapi.FastAPI.get``
+            return True  # a local built or typed from the framework: ``fastapi.FastAPI.get``
         hit = self.binding(obj)
         if hit is not None:
             f, factory = hit[0], hit[1].factory
             qualified = factory if "." in factory else f"{f.module}.{factory}"
-            if _web_module(factory):
-                return factory.split(".", 1)[0]
-            base = self._web_class_framework(Ref("name", qualified))
-            if base is not None:
-                return base
+            if _web_module(factory) or self._is_web_class(Ref("name", qualified)):
+                return True
             # ``app = create_app()``: an app factory of a module that imports a web framework
             maker = self.function_named(qualified) if factory else None
-            return _imported_framework(maker.file) if maker is not None else None
-        return _imported_framework(func.file) if "." not in obj else None
-
-    def runs_on_one_loop(self, func: Func) -> bool:
-        """Whether the framework or code that calls coroutine ``func`` as an entry point runs it
-        as a task of one event loop, so that a coroutine which never suspends (``suspends``)
-        runs to its end before another task starts: the ``async def`` presumption, an asyncio
-        task, a route of an ASGI framework (FastAPI, Starlette, Quart...; ``cat.LOOP_WEB_FRAMEWORKS``).
-        Not a Flask or Django async view (each request's loop runs in a thread of its own), a
-        route registered by a call (framework not known), a worker's job or a litellm callback."""
-        if func.id in self.callbacks or self._view_method(func) is not None:
-            return False
-        for d in func.facts.decorators:
-            if d in cat.VIEW_DECORATORS or d in cat.WORKER_DECORATORS:
-                return False
-            framework = self.route_framework(d, func)
-            if framework is not None and framework not in cat.LOOP_WEB_FRAMEWORKS:
-                return False
-        spawned = self.spawned.get(func.id)
-        return spawned is None or spawned[1] in _LOOP_HOWS
+            return maker is not None and any(_web_module(v) for v in maker.file.imports.values())
+        return "." not in obj and any(_web_module(v) for v in func.file.imports.values())
 
     def is_cli_command(self, decorator: str) -> bool:
         """``@click.command()``, ``@group.command()`` on a click group, ``@app.command()`` on a
@@ -562,18 +530,10 @@ class Context(Network):
 
     def _is_web_class(self, ref: Ref) -> bool:
         """A project class deriving from a web framework's (``class App(FastAPI)``)."""
-        return self._web_class_framework(ref) is not None
-
-    def _web_class_framework(self, ref: Ref) -> str | None:
-        """The web framework a project class derives its app from (``class App(FastAPI)``)."""
         hit = self.resolve_class(ref)
         if hit is None:
-            return None
-        for _f, k in self.mro(*hit):
-            for b in k.bases:
-                if b.kind == "name" and _web_module(b.name):
-                    return b.name.split(".", 1)[0]
-        return None
+            return False
+        return any(_web_module(b.name) for _f, k in self.mro(*hit) for b in k.bases if b.kind == "name")
 
     def _view_method(self, func: Func) -> str | None:
         cls = func.facts.class_name
@@ -635,11 +595,6 @@ class Context(Network):
                 if self.one_run_per_process(f):
                     continue  # neither concurrent itself nor through what starts it
                 entry = self._loop_entry(f) if on_loop and f.facts.is_async else self.entry_point(f, presume)
-                if entry is not None and f.facts.is_async and not on_loop and not self.suspends(f) and self.runs_on_one_loop(f):
-                    # a coroutine that never suspends runs to its end in one step of its loop: two
-                    # of its runs never interleave (pdd's async ``/sync-status`` route calls its
-                    # path resolution synchronously, with no ``await``); its callers may still be
-                    entry = None
                 if entry is not None and self._invoked_with(f, needed):
                     return Chain(steps + (text(entry),))
                 for caller, call in sorted(self._feasible_callers(f, needed), key=lambda c: c[0].id):
@@ -1027,14 +982,6 @@ def _passes(call: Call, callee: Func, needed: tuple[str, ...]) -> bool:
 
 def _web_module(name: str) -> bool:
     return name.split(".", 1)[0] in cat.WEB_FRAMEWORKS
-
-
-def _imported_framework(file: FileFacts) -> str | None:
-    """A web framework ``file`` imports: one that runs handlers on threads if any (the
-    conservative answer for ``runs_on_one_loop``), else the first by name; None if none."""
-    found = sorted({v.split(".", 1)[0] for v in file.imports.values() if _web_module(v)})
-    threaded = [m for m in found if m not in cat.LOOP_WEB_FRAMEWORKS]
-    return (threaded or found or [None])[0]
 
 
 def _cli_module(name: str) -> bool:

@@ -68,7 +68,7 @@ from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK
 from linter.prefilter import AllOf, AnyOf
-from linter.analysis.needs import awaited_coroutines, builders_of_classes, callers_of_low, lock_definitions, loop_nesters, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, lock_definitions, loop_nesters, script_importers, self_test_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, Lock, ProjectIndex, Where
 
@@ -90,7 +90,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
-    yield from awaited_coroutines(index)  # whether a coroutine entry point runs in one step of its loop
 
 
 @per_index

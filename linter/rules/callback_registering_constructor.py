@@ -73,7 +73,7 @@ from linter.diagnostics import Confidence, Diagnostic, Text, text
 from linter.payloads import Construction
 from linter.analysis.tokens import REGISTRATION
 from linter.prefilter import AnyOf
-from linter.analysis.needs import awaited_coroutines, builders_of_classes, callback_definitions, callers_of_low, loop_nesters, registering_methods, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callback_definitions, callers_of_low, loop_nesters, registering_methods, script_importers, self_test_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -96,7 +96,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
-    yield from awaited_coroutines(index)  # whether a coroutine entry point runs in one step of its loop
     yield from registering_methods(index)  # their class may be built per request elsewhere
 
 

@@ -24,10 +24,7 @@ actor, a Temporal activity) or an `async def`, and the constructor, validator or
 (`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
 A synchronous function that restores the value, or makes the call that reads it, before it
 returns cannot be interleaved by other tasks of an event loop that calls it directly (tasks
-switch at an `await` only): there it needs evidence of threads. So does a coroutine that never
-suspends (no `await` that can yield, `async for` or `async with`) run as an ASGI route or an
-asyncio task: each run ends before another starts (a Flask or Django async view runs on a
-thread per request, and stays concurrent).
+switch at an `await` only): there it needs evidence of threads.
 
 ## Why is this bad
 These are module globals (the process environment, for `os.environ`): one value for every
@@ -209,7 +206,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import ConfigWrite
 from linter.prefilter import AnyOf
-from linter.analysis.needs import awaited_coroutines, builders_of_classes, callers_of_low, loop_nesters, namers_of_unnamed_classes, provenance_sources, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, loop_nesters, namers_of_unnamed_classes, provenance_sources, script_importers, self_test_importers
 from linter.demands import Callers, Demand, per_index
 from linter.project import ConfigValue, Func, ProjectIndex, Where
 
@@ -260,7 +257,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
-    yield from awaited_coroutines(index)  # whether a coroutine entry point runs in one step of its loop
     yield from namers_of_unnamed_classes(index)  # a class nothing names has no per-instance evidence
     # where the values come from: callees, callers and constructions the check could not see
     yield from provenance_sources(index)

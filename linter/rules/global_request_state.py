@@ -98,7 +98,7 @@ from linter.analysis.facts import Access
 from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.analysis.needs import awaited_coroutines, builders_of_classes, callers_of_low, loop_nesters, provenance_sources, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, loop_nesters, provenance_sources, script_importers, self_test_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -137,7 +137,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
-    yield from awaited_coroutines(index)  # whether a coroutine entry point runs in one step of its loop
     yield from provenance_sources(index)  # where the values set come from (asked by the check)
 
 

@@ -100,7 +100,7 @@ from linter.diagnostics import Confidence, Diagnostic, text
 from linter.payloads import LockHeld
 from linter.analysis.tokens import WITH_LOCK_BLOCK
 from linter.prefilter import AllOf, AnyOf
-from linter.analysis.needs import awaited_coroutines, builders_of_classes, callers_of_low, lock_definitions, lock_region_implementers, loop_nesters, script_importers, self_test_importers
+from linter.analysis.needs import builders_of_classes, callers_of_low, lock_definitions, lock_region_implementers, loop_nesters, script_importers, self_test_importers
 from linter.demands import Callers, Definition, Demand, per_index
 from linter.project import Func, Lock, ProjectIndex, Where
 
@@ -126,7 +126,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
-    yield from awaited_coroutines(index)  # whether a coroutine entry point runs in one step of its loop
     yield from lock_region_implementers(index)  # the network call may be in a subclass
     # a lock that re-checks a lookup is double-checked only if every caller checked it first:
     # files the byte scan skipped may hold a caller that does not (``Locks.double_checked``)
