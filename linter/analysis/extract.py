@@ -134,6 +134,7 @@ class _Ctx:
     memo: str = ""  # the memo slot an enclosing ``if <slot> is None:`` fills (``Call.memo``)
     checked: tuple[str, ...] = ()  # lookups the enclosing branches test (``Call.checked``)
     repeated: bool = False  # inside a loop of the function (``Call.repeated``)
+    deferred: bool = False  # inside a lambda (``Call.deferred``)
     narrowed: tuple[tuple[str, str], ...] = ()  # (local, qualified class) an enclosing ``if isinstance(local, Class):`` tests
     attr_guards: tuple[str, ...] = ()  # attributes of ``self`` the enclosing branches test true (``Access.attr_guards``)
     unset: tuple[str, ...] = ()  # shared storage the enclosing branches test unset (``Access.while_unset``)
@@ -2747,7 +2748,7 @@ class _Extractor:
         """A lambda runs later, wherever it is handed: a parameter it uses escapes with it. Its
         calls may run many times, with what each run is given (``Call.repeated``)."""
         self.captured(node, ctx.fn)
-        inner = ctx if ctx.repeated else replace(ctx, repeated=True)
+        inner = ctx if ctx.deferred else replace(ctx, repeated=True, deferred=True)
         return [(c, inner) for c in _children(node)]
 
     def captured(self, node: ast.AST, fn: _Fn) -> None:
@@ -2951,7 +2952,7 @@ class _Extractor:
                 passed=tuple(a.keyword for a in args if a.keyword is not None and not _is_none(a.value)),
                 nones=_positional_nones(args),
                 guards=ctx.guards, memo=ctx.memo, literal=_literal_args(args), checked=ctx.checked,
-                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated,
+                chained=id(node) in self.receivers, run_alone=id(node) in self.run_alone, repeated=ctx.repeated, deferred=ctx.deferred,
                 discarded=id(node) in self.discarded, by_cls=by_cls,
             )
             self.call_numbers.setdefault(id(node), len(fn.facts.calls))
@@ -3312,7 +3313,7 @@ class _Extractor:
             positional=-1 if any(a.star for a in forwarded) else sum(1 for a in forwarded if a.keyword is None),
             passed=tuple(a.keyword for a in forwarded if a.keyword is not None and not _is_none(a.value)),
             nones=_positional_nones(forwarded),
-            guards=ctx.guards, memo=ctx.memo, literal=_literal_args(forwarded), checked=ctx.checked, repeated=ctx.repeated,
+            guards=ctx.guards, memo=ctx.memo, literal=_literal_args(forwarded), checked=ctx.checked, repeated=ctx.repeated, deferred=ctx.deferred,
         )
         if forwarded:
             call.args = self.argument_sources(forwarded, ctx)

@@ -207,6 +207,9 @@ class Call:
     # inside a loop of its function (``for`` / ``while`` body, a comprehension) or a lambda: it
     # may run many times, each with other arguments, in one run of the function (or after it)
     repeated: bool = False
+    # inside a lambda: it runs when the lambda is called, wherever it is handed (a timer's or a
+    # button's callback), not where the lambda is written
+    deferred: bool = False
     # ``cls(...)`` in a classmethod: it builds the class the method is called on, a subclass too
     # (``ApiRunner.from_yaml(path)`` runs ``ApiRunner.__init__`` with its arguments)
     by_cls: bool = False

@@ -5,7 +5,8 @@ Finds a module-level variable or dict that a function running concurrently (an `
 thread / executor / task target, or a function called from one) sets for the request it is
 serving — a `global` rebinding (`current_user = user`) or an item with a constant key
 (`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
-it calls (directly or through project functions), or by itself after a network call.
+it calls (directly or through project functions), or by itself after a network call (one it
+makes, not one inside a lambda it hands to a timer or a button).
 Class-level storage (`cls._state["user"] = user`, `Session.current = user`) is one copy for the
 process too, and is treated like its module-level twin. Also reported: a UI event handler (a
 Gradio event or Interface function, a Streamlit widget callback) that stores its visitor's input
@@ -224,7 +225,9 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
     """Reads of ``qual`` on ``func``'s own flow: in functions it calls (to FLOW_DEPTH), or in
     ``func`` itself after a network call that follows the write."""
     out: list[tuple[Func, Access]] = []
-    network = [c.order for c in func.facts.calls if c.order > after and index.network_call(func, c) is not None]
+    # a call inside a lambda runs when the lambda is called, not here (AI-Vtuber's timer toggle
+    # hands ``lambda: screenshot_and_send()`` to ``ui.timer``: no request was made before the read)
+    network = [c.order for c in func.facts.calls if c.order > after and not c.deferred and index.network_call(func, c) is not None]
     for access in func.facts.reads:
         if network and access.order > min(network) and index.storage_name(access.target) == qual:
             out.append((func, access))
