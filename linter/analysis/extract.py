@@ -1387,8 +1387,9 @@ class _Extractor:
             return ""
         filled = self._memo_fill(node, ctx, checked, slot)
         # tasks that await between the check and the fill may each miss and build. Asked only of
-        # an ``if`` that fills a slot (one in ten of pdd's checks): each ``if not x:`` walked its
-        # body, and the nested ones again (0.7 of 84 profiled CPU-s of extraction)
+        # an ``if`` that fills a slot: each ``if not x:`` walked its body, and the nested ones
+        # again. With ``_awaits``' single walk and ``reads_env``: extracting pdd/'s files (18.7 k
+        # ifs) 9.5 -> 8.5 CPU-s, ``_awaits`` called 3,624 -> 145 times
         return "" if filled and _awaits(node.body) else filled
 
     def _memo_fill(self, node: ast.If, ctx: _Ctx, checked: ast.expr, slot: str) -> str:
