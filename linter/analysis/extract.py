@@ -2424,7 +2424,7 @@ class _Extractor:
     def on_loop(self, node: ast.AST, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
         if any(g.is_async for g in getattr(node, "generators", ())):
-            ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
+            ctx.fn.facts.suspends_alone = ctx.fn.facts.loop_suspends = True  # ``[x async for x in stream]``
             ctx.fn.facts.suspensions += ((self.order, -1),)
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
@@ -2441,7 +2441,7 @@ class _Extractor:
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
         if isinstance(node, ast.AsyncFor):
-            ctx.fn.facts.suspends_alone = True
+            ctx.fn.facts.suspends_alone = ctx.fn.facts.loop_suspends = True
             ctx.fn.facts.suspensions += ((self.order, -1),)
         it = node.iter
         registry = ""
@@ -2480,6 +2480,7 @@ class _Extractor:
         fn = ctx.fn
         if isinstance(node, ast.AsyncWith):
             fn.facts.suspends_alone = True
+            fn.facts.loop_suspends |= ctx.repeated
             fn.facts.suspensions += ((self.order, -1),)
         regions = ctx.regions
         out: list = []
@@ -2720,6 +2721,7 @@ class _Extractor:
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
         # which call is awaited is known once the walk has numbered it (``number_calls``)
+        ctx.fn.facts.loop_suspends |= ctx.repeated  # (a lambda, also ``repeated``, holds no ``await``)
         sites = []
         for i in ctx.regions:
             site = Site(self.span(node))
