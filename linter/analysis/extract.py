@@ -3249,6 +3249,11 @@ class _Extractor:
             forwarded = _thread_arguments(args)
         elif self._entry_registration(ref, node, args, ctx):
             return
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.CLI_HANDLER_DEFAULTS:
+            # a sub-command's handler runs as the program's command line, when the parser that
+            # names it runs (``_one_time_of`` asks that of the function calling ``set_defaults``)
+            how = "command-line entry"
+            targets.extend(a.value for a in args if a.keyword == cat.CLI_HANDLER_DEFAULTS[node.func.attr])
         elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.SPAWN_METHODS:
             method = node.func.attr
             how = cat.SPAWN_METHODS[method]

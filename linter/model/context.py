@@ -189,7 +189,7 @@ class Context(Network):
             func.file.is_test
             or func.facts.one_shot
             or cached_without_arguments(func)
-            or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS
+            or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS and self.spawned[fid][1] != "command-line entry"
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
             or any(self.is_cli_command(d) for d in func.facts.decorators)
         ):
@@ -200,7 +200,9 @@ class Context(Network):
         visiting.add(fid)
         callers = self.callers.get(fid, [])
         if self.spawned.get(fid, (None, ""))[1] == "command-line entry":
-            # the program's command line runs once per process; code may call it as well
+            # the program's command line runs once per process, as the code that starts it runs
+            # (``fire.Fire(main)`` in ``__main__``; a bot that parses each chat message with
+            # argparse runs its sub-commands' handlers per message); code may call it as well
             # (h2ogpt's function server calls ``main`` at import): then as those callers run
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
             visiting.discard(fid)
