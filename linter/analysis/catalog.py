@@ -669,6 +669,9 @@ CLI_DECORATOR_METHODS = frozenset(["command", "group", "callback", "result_callb
 # calls that run a function as the program's command line, once per process: the keyword that
 # names it (else it is the first positional argument)
 CLI_ENTRY_CALLS = {"fire.Fire": "component", "typer.run": "function"}
+# methods that name a sub-command's handler, and the keyword naming it: argparse's
+# ``sub.set_defaults(func=cmd_run)``, which ``args.func(args)`` then calls once per invocation
+CLI_HANDLER_DEFAULTS = {"set_defaults": "func"}
 # attributes that set an app's lifespan once it is built (Starlette's ``app.router.lifespan_context``)
 STARTUP_ATTRIBUTES = frozenset(["lifespan_context"])
 STREAMLIT_CACHES = frozenset(["streamlit.cache_resource", "streamlit.cache_data", "streamlit.cache", "streamlit.experimental_singleton"])

@@ -2438,7 +2438,7 @@ class _Extractor:
     def on_loop(self, node: ast.AST, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
         if any(g.is_async for g in getattr(node, "generators", ())):
-            ctx.fn.facts.suspends_alone = True  # ``[x async for x in stream]``
+            ctx.fn.facts.suspends_alone = ctx.fn.facts.loop_suspends = True  # ``[x async for x in stream]``
             ctx.fn.facts.suspensions += ((self.order, -1),)
         if isinstance(node, ast.While):
             self.branch(node.test, ctx)
@@ -2455,7 +2455,7 @@ class _Extractor:
     def on_for(self, node: ast.For | ast.AsyncFor, ctx: _Ctx):
         ctx.fn.facts.has_loop = True
         if isinstance(node, ast.AsyncFor):
-            ctx.fn.facts.suspends_alone = True
+            ctx.fn.facts.suspends_alone = ctx.fn.facts.loop_suspends = True
             ctx.fn.facts.suspensions += ((self.order, -1),)
         it = node.iter
         registry = ""
@@ -2494,6 +2494,7 @@ class _Extractor:
         fn = ctx.fn
         if isinstance(node, ast.AsyncWith):
             fn.facts.suspends_alone = True
+            fn.facts.loop_suspends |= ctx.repeated
             fn.facts.suspensions += ((self.order, -1),)
         regions = ctx.regions
         out: list = []
@@ -2734,6 +2735,7 @@ class _Extractor:
 
     def on_await(self, node: ast.Await, ctx: _Ctx):
         # which call is awaited is known once the walk has numbered it (``number_calls``)
+        ctx.fn.facts.loop_suspends |= ctx.repeated  # (a lambda, also ``repeated``, holds no ``await``)
         sites = []
         for i in ctx.regions:
             site = Site(self.span(node))
@@ -3261,6 +3263,11 @@ class _Extractor:
             forwarded = _thread_arguments(args)
         elif self._entry_registration(ref, node, args, ctx):
             return
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.CLI_HANDLER_DEFAULTS:
+            # a sub-command's handler runs as the program's command line, when the parser that
+            # names it runs (``_one_time_of`` asks that of the function calling ``set_defaults``)
+            how = "command-line entry"
+            targets.extend(a.value for a in args if a.keyword == cat.CLI_HANDLER_DEFAULTS[node.func.attr])
         elif isinstance(node.func, ast.Attribute) and node.func.attr in cat.SPAWN_METHODS:
             method = node.func.attr
             how = cat.SPAWN_METHODS[method]

@@ -330,6 +330,9 @@ class FunctionFacts:
     # a ``__new__`` that may return an instance of another class (``return NativeLLM(...)``)
     dispatches: bool = False
     has_loop: bool = False  # a ``for`` / ``while`` / comprehension in its own body
+    # a loop of its own body that can let other tasks run (an ``await``, ``async for`` or ``async
+    # with`` in it, an async comprehension): how a coroutine waits for one job after another
+    loop_suspends: bool = False
     is_generator: bool = False  # a ``yield`` in its own body: its caller runs between two of its steps
     # what it puts into a container it was given (``originals[k] = os.environ.get(k)``): parameter
     # -> (source, depends) joined like ``returns``; a caller's local passed there then holds it

@@ -463,10 +463,12 @@ class ConfigValues(Context):
     def _param_value(self, func: Func, name: str) -> Resolved:
         """The join of what every caller passes for parameter ``name``, if the callers are known.
         The program's command-line entry (``fire.Fire(main)``) is given the command line, once
-        per process, and what its visible callers pass."""
+        per process, and what its visible callers pass; so is a sub-command's handler when the
+        parser naming it runs at start-up (``one_time``): a bot that parses each chat message
+        with argparse hands its handlers what each member typed."""
         request: Resolved = (f"request:parameter `{name}`", frozenset())
         best: Resolved = _BOTTOM
-        if self.spawned.get(func.id, (None, ""))[1] == "command-line entry":
+        if self.spawned.get(func.id, (None, ""))[1] == "command-line entry" and self.one_time(func):
             best = (f"process:parameter `{name}` (the command line: {func.label} is the program's command-line entry)", frozenset())
             callers = [(c, call) for c, call in self.value_callers.get(func.id, []) if call.span != c.facts.span]
         else:

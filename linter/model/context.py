@@ -14,7 +14,7 @@ process. Each rule is exempt from some places, and names them as data (``Where``
   ``__main__``, a cached factory, a guarded one-shot init (``if _ready: return`` ... ``_ready =
   True``), a start-up hook or process initializer, the program's command-line entry
   (``fire.Fire(main)``, also through a project wrapper, when code calls it only from start-up
-  too), test code, one thread started once from those (``_started_once``), or a function only
+  too), test code, one thread or asyncio task started once from those (``_started_once``), or a function only
   ever called from those. A function only called from ``main()`` is start-up;
   it is not ``SET_UP_SCOPE``.
 - ``CALLBACK``: a litellm callback, run on litellm's logging thread after the call.
@@ -189,7 +189,7 @@ class Context(Network):
             func.file.is_test
             or func.facts.one_shot
             or cached_without_arguments(func)
-            or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS
+            or self.spawned.get(fid, (None, ""))[1] in _ONCE_HOWS and self.spawned[fid][1] != "command-line entry"
             or any(d.rsplit(".", 1)[-1] in cat.STARTUP_DECORATORS and "." in d for d in func.facts.decorators)
             or any(self.is_cli_command(d) for d in func.facts.decorators)
         ):
@@ -200,7 +200,9 @@ class Context(Network):
         visiting.add(fid)
         callers = self.callers.get(fid, [])
         if self.spawned.get(fid, (None, ""))[1] == "command-line entry":
-            # the program's command line runs once per process; code may call it as well
+            # the program's command line runs once per process, as the code that starts it runs
+            # (``fire.Fire(main)`` in ``__main__``; a bot that parses each chat message with
+            # argparse runs its sub-commands' handlers per message); code may call it as well
             # (h2ogpt's function server calls ``main`` at import): then as those callers run
             result = all(once_per_process(call.memo) or self._one_time_of(c, visiting) for c, call in callers)
             visiting.discard(fid)
@@ -283,17 +285,23 @@ class Context(Network):
         return sorted(out.values(), key=lambda f: f.path)
 
     def _started_once(self, func: Func) -> bool:
-        """One thread started at one place (``Thread(target=run_server).start()``), running a
-        body with no loop of its own: with start-up callers only (asked by ``_one_time_of``),
-        it runs once, like ``main()`` (``create_app`` in a server thread). A worker that loops
-        over jobs, an executor task or a thread started in a loop is not."""
-        return (
-            self.spawned[func.id][1] == "thread target"
-            and self.spawn_sites.get(func.id) == 1
-            and not func.facts.has_loop
-            and not func.facts.is_async
-            and not self.spawned[func.id][0].facts.has_loop
-        )
+        """One thread or asyncio task started at one place (``Thread(target=run_server).start()``,
+        ``asyncio.create_task(serve(settings))``), with no loop of its own that takes one job
+        after another: with start-up callers only (asked by ``_one_time_of``), it runs once,
+        like ``main()`` (``create_app`` in a server thread; julep's worker coroutine ``serve``,
+        which its smoke test starts as one task). A thread's blocking wait for its next job is
+        not seen, so any loop of its body counts; a coroutine can only wait for one by letting
+        other tasks run, so only a loop that suspends does (``loop_suspends``: ``serve``'s
+        loops over two signals install handlers and await nothing). An executor task (a pool's
+        ``map`` runs it per item) or a spawn in a loop is not."""
+        how = self.spawned[func.id][1]
+        if how == "thread target":
+            job_loop = func.facts.has_loop or func.facts.is_async
+        elif how == "asyncio task":
+            job_loop = func.facts.loop_suspends
+        else:
+            return False
+        return self.spawn_sites.get(func.id) == 1 and not job_loop and not self.spawned[func.id][0].facts.has_loop
 
     def request_evidence(self, func: Func, depth: int = 4, needed: tuple[str, ...] = ()) -> Chain | None:
         """Why ``func`` runs at request time (per call, per agent, concurrently), if known: the
