@@ -7,7 +7,11 @@ serving — a `global` rebinding (`current_user = user`) or an item with a const
 (`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
 it calls (directly or through project functions), or by itself after a network call.
 Class-level storage (`cls._state["user"] = user`, `Session.current = user`) is one copy for the
-process too, and is treated like its module-level twin. Also reported: a UI event handler (a
+process too, and is treated like its module-level twin; so is an attribute of an object the
+program makes once (built by one call, into a module-level name, of a class nothing else builds,
+subclasses or hands on): `tool_selector.user_id = user_id` from a route, or `self.api_key = key`
+in a method of such an object, read as `self.user_id` by its methods or as `tool_selector.user_id`.
+For those, only a request's own value (a parameter, the request's data) is reported. Also reported: a UI event handler (a
 Gradio event or Interface function, a Streamlit widget callback) that stores its visitor's input
 in such state for other event handlers to read (`OPENAI_KEY = key` in a key box's `.submit`,
 read by the chat's handler): every visitor's events run in one process, so each visitor gets
@@ -85,7 +89,8 @@ into `<name>.get()`, a rebinding into `<name>.set(value)` (dropping the `global`
 an item write into a copy-on-write `<name>.set({**<name>.get(), "key": value})`, in the defining
 module and in every project module that reads it. Behaviour changes on purpose: a value set by
 one request is no longer visible to other requests. Refused (with the reason) when the state is
-mutated in other ways (`.update()`, `del`, attribute writes, writes from another module),
+mutated in other ways (`.update()`, `del`, attribute writes, writes from another module), when
+it is an attribute of the process's one object (its readers are the class's methods),
 when a name shadows it in a way the codemod cannot follow, or when a reader runs in a thread
 started by the request (a plain thread does not inherit the caller's context).
 """
