@@ -271,18 +271,24 @@ class Locks(Network):
 
 
     @cached_property
-    def one_object_classes(self) -> frozenset[str]:
-        """Project classes (``module:Class``) of which the program makes one object: built once,
-        into a module-level name (``chat = ChatWrapper()``), and named nowhere else outside
-        imports and tests. That object's own lock (``self.lock``) is then one lock for the process."""
+    def class_naming_counts(self) -> dict[str, int]:
+        """How many names outside imports and tests name each project class (``module:Class``):
+        its constructions, bindings' factories, bases, hand-ons (``_class_namings``)."""
         namings: dict[str, int] = {}
-        for f, name, how in self._class_namings:
+        for _f, name, how in self._class_namings:
             hit = self.resolve_class(Ref("name", name)) if how != "import" else None
             if hit is not None:
                 key = f"{hit[0].module}:{hit[1].name}"
                 namings[key] = namings.get(key, 0) + 1
+        return namings
+
+    @cached_property
+    def one_object_classes(self) -> frozenset[str]:
+        """Project classes (``module:Class``) of which the program makes one object: built once,
+        into a module-level name (``chat = ChatWrapper()``), and named nowhere else outside
+        imports and tests. That object's own lock (``self.lock``) is then one lock for the process."""
         out: set[str] = set()
-        for key, count in namings.items():
+        for key, count in self.class_naming_counts.items():
             module, _, cls = key.partition(":")
             f = self.by_module.get(module)
             top = f.functions.get("<module>") if f is not None else None

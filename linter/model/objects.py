@@ -33,12 +33,7 @@ class Objects(Locks):
         imports (``one_object_classes``, but the module may be another than the class's own:
         OpenAgents builds ``ToolSelector`` in the route module). A class built through ``cls()``
         in a classmethod is built by whoever calls that method: not counted."""
-        namings: dict[str, int] = {}
-        for _f, name, how in self._class_namings:
-            hit = self.resolve_class(Ref("name", name)) if how != "import" else None
-            if hit is not None:
-                key = f"{hit[0].module}:{hit[1].name}"
-                namings[key] = namings.get(key, 0) + 1
+        namings = self.class_naming_counts
         kept: dict[str, list[str]] = {}
         built: dict[str, int] = {}
         for f in self.files:
