@@ -852,7 +852,9 @@ class _Extractor:
             for key, held in zip(_argument_keys(args), [_holds(a.value, roots, skip) for a in args]) for i in range(first, end)
         ]
         entry_of = {h.split(".", 1)[0] for _, _, held in arguments for h in held if "." in h}
-        returned = [_holds(v, roots, skip) for v in fn.returning]
+        # only an object built with it (``return Config(reranker=Reranker(api_key=k))``), not what
+        # a client built with it answers (``return client.chat(...)``: the reply holds no key)
+        returned = [_holds(v, roots, skip) for v in fn.returning if _builds_object(v, fn)]
         fn.facts.returning = tuple(p for p in params if any(p in r for r in returned))
         for p in params:
             # the parameter, or an entry of it (``creds["key"]``, ``creds.get("key")``)
@@ -3711,6 +3713,19 @@ def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
         values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else [value] * len(target.elts)
         for t, v in zip(target.elts, values):
             _note_bound(fn, t, v)
+
+
+def _builds_object(value: ast.expr, fn: _Fn) -> bool:
+    """``Config(...)`` / ``settings.Config(...)``, or a local bound once to one: a call of a
+    class (a CapWords name, PEP 8), whose object keeps what it is given."""
+    if type(value) is ast.Name:
+        bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
+        value = bound[0] if len(bound) == 1 else value
+    if type(value) is not ast.Call:
+        return False
+    func = value.func  # type: ignore[attr-defined]
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return name[:1].isupper() and not name.isupper()
 
 
 def _argument_keys(args: list[_Arg]) -> list[str]:
