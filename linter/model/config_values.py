@@ -86,8 +86,9 @@ likes and is not counted.
 
 Last, who reads an environment variable a request's value is written to (``unread_variable``):
 the value handed to calls (``Access.given``, into project functions through
-``FunctionFacts.passes``, and back out as an object a project function returns holding it, kept
-in a session slot the program's calls are handed: ``_carried_slots``), and every other call of the program that may fall back to the
+``FunctionFacts.passes``, and back out as an object a project function builds with it and
+returns, kept in a session slot the program's calls are handed: ``_carried_slots``), and every
+other call of the program that may fall back to the
 environment (a third-party client or tool given no credential, a library not known, a process
 inheriting the environment; a method of an object a call of the program makes is that call's)
 or a read of the variable (``FileFacts.env_reads``).
