@@ -121,6 +121,10 @@ class _Fn:
     assigned: list[tuple[str, ast.expr]] = field(default_factory=list)
     arguments: list[tuple[int, int, list[_Arg]]] = field(default_factory=list)  # calls [first, end)
     written: list[tuple[Access, ast.expr]] = field(default_factory=list)
+    # the values it returns, and the chains of imported objects it assigns with their values
+    # (``FunctionFacts.returning`` / ``stores``)
+    returning: list[ast.expr] = field(default_factory=list)
+    slots: list[tuple[str, ast.expr]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -794,6 +798,41 @@ class _Extractor:
             f.attr_writes = [a for a in f.attr_writes if not is_local(a)]
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
 
+    def note_slot(self, fn: _Fn, target: ast.expr, value: ast.expr) -> None:
+        """``st.session_state.config = value``: a chain of an imported object assigned, for
+        ``FunctionFacts.stores``."""
+        if type(target) is ast.Attribute or type(target) is ast.Subscript:
+            chain = _chain(target)
+            if chain.count(".") >= 2 and chain.split(".", 1)[0] in self.imports:
+                fn.slots.append((chain, value))
+
+    def finish_slots(self, fn: _Fn) -> None:
+        """``FunctionFacts.stores`` and ``slot_args``: which call's result each chain of an
+        imported object is assigned (through a local bound once), and the calls handed such a
+        chain as it is (``f(config=st.session_state.config)``, ``.get("config")`` of it)."""
+        numbers = self.call_numbers
+        stores: set[tuple[str, int]] = set()
+        for chain, value in fn.slots:
+            if type(value) is ast.Name:
+                bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
+                value = bound[0] if len(bound) == 1 else value
+            index = numbers.get(id(value), -1) if type(value) is ast.Call else -2 if type(value) is ast.Constant else -1
+            stores.add((chain, index))
+        fn.facts.stores = tuple(sorted(stores))
+        slot_args: dict[str, list[tuple[int, str]]] = {}
+        for first, end, args in fn.arguments:
+            for key, a in zip(_argument_keys(args), args):
+                v = a.value
+                chain = ""
+                if type(v) is ast.Call and type(v.func) is ast.Attribute and v.func.attr == "get" and v.args:  # type: ignore[attr-defined]
+                    entry, base = _string(v.args[0]), _chain(v.func.value)  # type: ignore[attr-defined]
+                    chain = f"{base}.{entry}" if base and entry is not None else ""
+                elif type(v) is ast.Attribute or type(v) is ast.Subscript:
+                    chain = _chain(v)
+                if chain.count(".") >= 2 and chain.split(".", 1)[0] in self.imports:
+                    slot_args.setdefault(chain, []).extend((i, key) for i in range(first, end))
+        fn.facts.slot_args = {c: tuple(v) for c, v in sorted(slot_args.items())}
+
     def finish_handed(self, fn: _Fn) -> None:
         """Which calls are handed a parameter's value or a written environment value as an
         argument (``FunctionFacts.passes``, ``Access.given``): a local holds what was bound to
@@ -804,6 +843,8 @@ class _Extractor:
         # the extraction of pdd's files when every parameter was); one not followed leaves the
         # calls it reaches unhanded, so a reader, never the reverse
         params = [p for p in fn.facts.params if _CREDENTIAL_NAME.search(p)]
+        if fn.slots or fn.arguments:
+            self.finish_slots(fn)
         if not fn.arguments or not (params or fn.written):
             return
         skip = self.imports
@@ -817,6 +858,10 @@ class _Extractor:
             for key, held in zip(_argument_keys(args), [_holds(a.value, roots, skip) for a in args]) for i in range(first, end)
         ]
         entry_of = {h.split(".", 1)[0] for _, _, held in arguments for h in held if "." in h}
+        # only an object built with it (``return Config(reranker=Reranker(api_key=k))``), not what
+        # a client built with it answers (``return client.chat(...)``: the reply holds no key)
+        returned = [_holds(v, roots, skip) for v in fn.returning if _builds_object(v, fn)]
+        fn.facts.returning = tuple(p for p in params if any(p in r for r in returned))
         for p in params:
             # the parameter, or an entry of it (``creds["key"]``, ``creds.get("key")``)
             passed = tuple((i, key) for i, key, held in arguments if p in held or p in entry_of and any(h.startswith(p + ".") for h in held))
@@ -827,6 +872,7 @@ class _Extractor:
             # ``body["key"]`` on; ``f(body["text"])`` does not)
             wanted = {p for c in _holds(value, roots, skip) for p in _prefixes(c)}
             access.given = tuple((i, key) for i, key, held in arguments if wanted & held)
+            access.returned = any(wanted & r for r in returned)
 
     def note_env_reads(self) -> None:
         """``FileFacts.env_reads``: every environment variable the file reads by name, "*" for
@@ -947,6 +993,7 @@ class _Extractor:
         if node.value is not None and ctx.fn is not self.toplevel and ctx.fn is not self.main:
             facts = ctx.fn.facts
             _add_return(facts, self.value_source(node.value, ctx))
+            ctx.fn.returning.append(node.value)
             made = self.object_made(node.value, ctx)
             if not made and isinstance(node.value, ast.Subscript) and self.item_slot(node.value.value, ctx):
                 made = "[]" + self.item_slot(node.value.value, ctx)  # ``return self.bots[kind]``: ``hand_out_items``
@@ -1525,6 +1572,7 @@ class _Extractor:
         if not ctx.in_class_body:
             for t in node.targets:
                 _note_bound(ctx.fn, t, node.value)
+                self.note_slot(ctx.fn, t, node.value)
         if type(node.value) in _ESCAPING and id(node) not in self.renames and not self.dispatch_table(node, ctx) and not self.called_alias(node, ctx):
             self.escape(node.value, ctx, self.unread_table(node.targets, ctx))
         for t in node.targets:
@@ -1539,6 +1587,7 @@ class _Extractor:
             out.append((node.value, ctx))
             if not ctx.in_class_body:
                 _note_bound(ctx.fn, node.target, node.value)
+                self.note_slot(ctx.fn, node.target, node.value)
             out.extend(self.assign_target(node.target, node.value, ctx, "assign", node))
         elif isinstance(node.target, ast.Name) and not ctx.in_class_body:
             ctx.fn.locals.add(node.target.id)
@@ -3711,6 +3760,19 @@ def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
         values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else [value] * len(target.elts)
         for t, v in zip(target.elts, values):
             _note_bound(fn, t, v)
+
+
+def _builds_object(value: ast.expr, fn: _Fn) -> bool:
+    """``Config(...)`` / ``settings.Config(...)``, or a local bound once to one: a call of a
+    class (a CapWords name, PEP 8), whose object keeps what it is given."""
+    if type(value) is ast.Name:
+        bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
+        value = bound[0] if len(bound) == 1 else value
+    if type(value) is not ast.Call:
+        return False
+    func = value.func  # type: ignore[attr-defined]
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return name[:1].isupper() and not name.isupper()
 
 
 def _argument_keys(args: list[_Arg]) -> list[str]:

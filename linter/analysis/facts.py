@@ -131,6 +131,10 @@ class Access:
     # argument (``OpenAIChat(api_key=key)`` after ``os.environ["OPENAI_API_KEY"] = key``, also
     # through locals and nested calls): (index into ``calls``, argument key as in ``Call.args``)
     given: tuple[tuple[int, str], ...] = ()
+    # client-config writes only: the function returns an object holding the written value
+    # (``return Config(reranker=Reranker(api_key=key))``): what its callers keep of the result
+    # carries the key (``FunctionFacts.stores``)
+    returned: bool = False
     # environment item writes with a computed variable name (``os.environ[cfg["env_var"]]``):
     # the function's parameters that name is made of (``PROVIDER_CONFIG[provider]``)
     key_params: tuple[str, ...] = ()
@@ -388,6 +392,16 @@ class FunctionFacts:
     # parameter -> the calls handed its value as an argument (as ``Access.given``): a value passed
     # to the function reaches those calls (a key handed down to the clients built with it)
     passes: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # the parameters (named for a credential, as ``passes``) the returned value holds
+    # (``return Config(reranker=Reranker(api_key=cohere_key))`` holds ``cohere_key``)
+    returning: tuple[str, ...] = ()
+    # attribute chains of an imported object that it assigns (``st.session_state.config = v``,
+    # one per-session slot shared by the program's functions): (chain, the index of the call
+    # whose result it assigns, or -1 for any other value, -2 for a literal), sorted
+    stores: tuple[tuple[str, int], ...] = ()
+    # such chains (two attributes deep at least) -> the calls handed them as an argument (as
+    # ``passes``): ``insert_document(path, config=st.session_state.config)``
+    slot_args: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
     # where the files it overwrites are (``open(p, "w")``, ``p.write_text(s)``), joined like
     # ``returns``; "" when it writes none: a function handed a setting that it saves there
     # (gptme's ``set_config_value`` rewriting the user's TOML) saves the setting

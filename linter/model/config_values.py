@@ -86,7 +86,9 @@ likes and is not counted.
 
 Last, who reads an environment variable a request's value is written to (``unread_variable``):
 the value handed to calls (``Access.given``, into project functions through
-``FunctionFacts.passes``), and every other call of the program that may fall back to the
+``FunctionFacts.passes``, and back out as an object a project function builds with it and
+returns, kept in a session slot the program's calls are handed: ``_carried_slots``), and every
+other call of the program that may fall back to the
 environment (a third-party client or tool given no credential, a library not known, a process
 inheriting the environment; a method of an object a call of the program makes is that call's)
 or a read of the variable (``FileFacts.env_reads``).
@@ -1508,22 +1510,59 @@ class ConfigValues(Context):
 
     def _handed(self, func: Func, access: Access) -> set[tuple[str, int]]:
         """The calls handed the written value: (function id, call index), from the writer's own
-        calls into the project functions and constructors they pass it to (``FunctionFacts.passes``)."""
+        calls into the project functions and constructors they pass it to (``FunctionFacts.passes``),
+        and the calls handed an object that carries it back out (``_carried_slots``)."""
         out: set[tuple[str, int]] = set()
         seen: set[tuple[str, str]] = set()
         todo: list[tuple[Func, tuple[tuple[int, str], ...]]] = [(func, access.given)]
-        while todo:
-            where, sites = todo.pop()
-            for i, key in sites:
-                if (where.id, i) in out or i >= len(where.facts.calls):
-                    continue
-                out.add((where.id, i))
-                callee = self.resolve_function(where.facts.calls[i].callee, where)
-                param = parameter_for(callee, key) if callee is not None else None
-                if callee is not None and param and (callee.id, param) not in seen:
-                    seen.add((callee.id, param))
-                    todo.append((callee, callee.facts.passes.get(param, ())))
+        # the calls whose result holds the value: a project function returning what it was
+        # handed (``return Config(reranker=Reranker(api_key=key))``), the writer's own callers
+        # when it returns the value so
+        carriers: list[tuple[Func, int]] = self._call_sites(func) if access.returned else []
+        for phase in range(2):
+            while todo:
+                where, sites = todo.pop()
+                for i, key in sites:
+                    if (where.id, i) in out or i >= len(where.facts.calls):
+                        continue
+                    out.add((where.id, i))
+                    callee = self.resolve_function(where.facts.calls[i].callee, where)
+                    param = parameter_for(callee, key) if callee is not None else None
+                    if callee is not None and param and param in callee.facts.returning:
+                        carriers.append((where, i))
+                    if callee is not None and param and (callee.id, param) not in seen:
+                        seen.add((callee.id, param))
+                        todo.append((callee, callee.facts.passes.get(param, ())))
+            if phase == 0 and carriers:
+                todo.extend(self._carried_slots(func.file, carriers))
         return out
+
+    def _call_sites(self, func: Func) -> list[tuple[Func, int]]:
+        """Where ``func`` is called with its result used: (caller, call index)."""
+        out = []
+        for caller, call in self.value_callers.get(func.id, []):
+            at = next((i for i, c in enumerate(caller.facts.calls) if c is call), -1)
+            if at >= 0:
+                out.append((caller, at))
+        return out
+
+    def _carried_slots(self, file: FileFacts, carriers: list[tuple[Func, int]]) -> list[tuple[Func, tuple[tuple[int, str], ...]]]:
+        """The calls of ``file``'s program handed a chain of an imported object (a Streamlit
+        session slot, ``st.session_state.config``) that holds a carrier's result: every
+        assignment of the chain in the program is such a result or a literal (its empty start).
+        awesome-llm-apps' hybrid-search RAG keeps ``RAGLiteConfig(reranker=Reranker("cohere",
+        api_key=cohere_key))`` in ``st.session_state.my_config`` and hands it to each raglite
+        call: those calls use the key the configuration was given, not the environment."""
+        carried = {(c.id, i) for c, i in carriers}
+        files = self._program_files(file)
+        functions = [Func(f, fn) for f in files for fn in f.functions.values()]
+        stores: dict[str, list[bool]] = {}
+        for where in functions:
+            for chain, i in where.facts.stores:
+                if i != -2:
+                    stores.setdefault(chain, []).append((where.id, i) in carried)
+        chains = {chain for chain, kinds in stores.items() if all(kinds)}
+        return [(where, sites) for where in functions for chain in chains if (sites := where.facts.slot_args.get(chain, ()))]
 
     def _handed_calls(self, handed: set[tuple[str, int]]) -> Iterable[tuple[FileFacts, Call]]:
         """The third-party calls among ``handed`` (a project function's are followed inside)."""

@@ -114,7 +114,13 @@ client or tool that is handed neither the value nor a credential of its own (`Op
 the environment; a library not known counts as one, a tool named for another variable the program
 sets, `E2BTools()` beside `E2B_API_KEY`, reads that one). A method of an object the program builds
 (`client.messages.create(...)` of `client = Anthropic(api_key=key)`, or of a parameter typed
-`client: Anthropic`) uses what its building was given and is judged there; a tool of a public
+`client: Anthropic`) uses what its building was given and is judged there. So does a call handed
+an object that carries the key back out of the function it was handed to: a configuration a
+project function builds with the key and returns (`return RAGLiteConfig(reranker=Reranker(
+api_key=key))`), kept in a Streamlit session slot (`st.session_state.config = make_config(key)`)
+and passed as it is (`insert_document(path, config=st.session_state.config)`), when every
+assignment of that slot in the program is such a configuration (or a literal, its empty start).
+A tool of a public
 service that takes no key at all (agno's `DuckDuckGoTools()`, `YFinanceTools()`) reads none,
 nor do LangChain's loaders of local files and web pages (`PyPDFLoader`, `WebBaseLoader`) and
 its text splitters,
