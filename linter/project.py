@@ -16,14 +16,13 @@ from linter.diagnostics import text
 from linter.model.config_values import ConfigValue, ConfigValues
 from linter.model.context import Context, Where
 from linter.model.func import Chain, Func
-from linter.model.locks import Lock
+from linter.model.locks import Lock, Locks
 from linter.model.network import CALL_DEPTH
-from linter.model.objects import Objects
 
 __all__ = ["CALL_DEPTH", "Chain", "ConfigValue", "Func", "Lock", "ProjectIndex", "Where"]
 
 
-class ProjectIndex(ConfigValues, Objects):
+class ProjectIndex(ConfigValues, Locks):
     """Every layer of the semantic model over one set of files (each layer keeps its own memos)."""
 
     def __init__(self, files: Iterable[FileFacts], package_folders: Iterable[str] | None = None) -> None:

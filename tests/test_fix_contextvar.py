@@ -141,29 +141,3 @@ def test_refuses_star_import_and_second_top_level_binding(tmp_path: Path) -> Non
 def test_refuses_state_used_as_a_context_manager(tmp_path: Path) -> None:
     src = _handler(extra="def guarded():\n    with current_user:\n        pass")
     assert "used as a context manager" in _refusal(tmp_path, {"app.py": src})
-
-
-def test_refuses_attribute_of_the_one_object(tmp_path: Path) -> None:
-    # storage that is an attribute of the process's one object (``Objects.object_storage``): its
-    # readers are the class's methods (``self.user``), which a module-level rewrite cannot follow
-    reason = _refusal(tmp_path, {"app.py": """
-        import litellm
-
-
-        class Selector:
-            user = None
-
-            def tag(self):
-                return f"user={self.user}"
-
-
-        selector = Selector()
-
-
-        async def answer(user):
-            selector.user = user
-            resp = await litellm.acompletion(model="m", messages=[])
-            return selector.tag()
-        """})
-    assert "is an attribute of `selector`, the one Selector object of the process" in reason
-    assert "module-level names only" in reason

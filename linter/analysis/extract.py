@@ -735,7 +735,7 @@ class _Extractor:
             return tuple(sorted(out))
 
         for fn in self.facts.functions.values():
-            for w in (*fn.config_writes, *fn.writes, *fn.attr_writes):
+            for w in (*fn.config_writes, *fn.writes):
                 w.depends = renumber(w.depends)
                 w.saved_to_from = renumber(w.saved_to_from)
             for c in (*fn.calls, *fn.spawn_calls.values()):
@@ -794,8 +794,6 @@ class _Extractor:
 
         f.reads = [a for a in f.reads if not is_local(a)]
         f.writes = [a for a in f.writes if not is_local(a)]
-        if f.attr_writes:
-            f.attr_writes = [a for a in f.attr_writes if not is_local(a)]
         f.local_writes = [a for a in f.local_writes if not is_local(a)]
 
     def note_slot(self, fn: _Fn, target: ast.expr, value: ast.expr) -> None:
@@ -1792,8 +1790,6 @@ class _Extractor:
                 ), value, ctx))
                 return out
             if ref.kind == "self" and isinstance(target, ast.Attribute) and "." not in ref.name:
-                if how in ("assign", "augmented") and fn.facts.class_name and "self" in fn.locals:
-                    self.attribute_write(f"self.{ref.name}", how, target, value, ctx)
                 # ``self.x = factory()``: an instance attribute of the enclosing class
                 klass = self.facts.classes.get(ctx.cls)
                 if klass is not None and how == "assign":
@@ -1867,29 +1863,9 @@ class _Extractor:
             if (dotted(target.value) or "").split(".", 1)[0] not in ("self", "cls"):
                 held = _LITERAL if how == "delete" else self.value_source(value, ctx) if value is not None else self._target_source
                 self.outside_write(target.attr, held, ctx)
-            base = target.value
-            if (
-                how in ("assign", "augmented") and isinstance(base, ast.Name) and fn is not self.toplevel and fn is not self.main
-                and (base.id in self.top_names or base.id in self.imports) and (base.id not in fn.locals or base.id in fn.globals)
-            ):
-                ref = self.resolve(f"{base.id}.{target.attr}", ctx)
-                if ref.kind == "name":
-                    self.attribute_write(ref.name, how, target, value, ctx)  # ``settings.api_key = key``
             # ``DATA.cost = x`` writes DATA; a thread-local attribute is a local write.
             self.storage_write(target.value, "attr" if how == "assign" else how, target, ctx)
         return out
-
-    def attribute_write(self, target: str, how: str, node: ast.AST, value: ast.expr | None, ctx: _Ctx) -> None:
-        """An attribute of an object set (``FunctionFacts.attr_writes``), with where its value
-        comes from as a module-level rebinding's (``state_value``)."""
-        access = Access(
-            target, self.span(node), "rebind" if how == "assign" else how, self.order,
-            constant=value is not None and _is_literal(value), locked=bool(ctx.regions), while_unset=ctx.unset,
-        )
-        if how == "assign" and value is not None and not access.constant:
-            source, deps = self.value_source(value, ctx)
-            access.source, access.value, access.depends = source, _short(value), tuple(sorted(deps))
-        ctx.fn.facts.attr_writes.append(access)
 
     def attribute_fill(self, container: ast.expr, added: Prov, ctx: _Ctx) -> None:
         """``container`` is ``self.<attr>`` in a method: ``<attr>`` also holds ``added`` (what a
@@ -2866,8 +2842,6 @@ class _Extractor:
             if root in ("self", "cls") and ctx.cls and rest:
                 attr = rest.partition(".")[0]
                 self.self_reads.append((ctx.fn.facts, ctx.cls, attr, self.span(node), self.order, ctx.regions))
-                if root == "self" and ctx.fn.facts.class_name:
-                    ctx.fn.facts.attr_reads.append(Access(f"self.{attr}", self.span(node), "read", self.order, tested=self.tested(node, ctx.fn)))
         return ()
 
     def read(self, text: str, node: ast.AST, ctx: _Ctx) -> None:

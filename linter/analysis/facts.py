@@ -412,14 +412,6 @@ class FunctionFacts:
     # ``verify_super_admin(auth)``), or the function's name when a decorator or a parameter's
     # dependency demands one. A span, not a line, so that code that only moved keeps its facts
     admin_from: Span = NO_SPAN
-    # attributes of objects written and read, for the storage of an object the program makes
-    # once (``Objects.object_storage``): ``self.x = v`` and ``self.x += v`` in a method (target
-    # "self.x"), ``obj.x = v`` on a module-level or imported name (target qualified through the
-    # imports, "pkg.mod.obj.x"); and the method's reads of ``self.x``. (Reads of ``obj.x`` are
-    # among ``reads``.) Whether ``self`` or ``obj`` is one object for the whole process is the
-    # model's to say, across files
-    attr_writes: list[Access] = field(default_factory=list)
-    attr_reads: list[Access] = field(default_factory=list)
 
     @property
     def one_time_scope(self) -> bool:

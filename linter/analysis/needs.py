@@ -231,13 +231,3 @@ def _any_method(f: FileFacts, klass: ClassFacts, test) -> bool:  # type: ignore[
         if fn is not None and test(fn):
             return True
     return False
-
-
-@per_index  # asked every round
-def one_object_builders(index: ProjectIndex) -> Iterator[Mentions]:
-    """Files that may build another object of a class the files analysed build once
-    (``Objects.one_objects``): they mention its name, and the byte scan may have skipped them.
-    One more construction anywhere makes its attributes each holder's own, not the process's."""
-    names = {key.partition(":")[2].rsplit(".", 1)[-1] for key in index.one_objects}
-    if names:
-        yield Mentions(names)

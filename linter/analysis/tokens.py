@@ -253,14 +253,6 @@ _GLOBAL_FIRST = re.compile(rb"[ \t]+global[ \t]")  # ... or on the first line
 _CLS_WRITE = re.compile(rb"cls[ \t]*\.[ \t]*\w+[ \t]*(?:\[[^\n]*\][ \t]*)?(?:[-+*|]?=)(?!=)")
 _ATTR_WRITE_TAIL = re.compile(rb"\w+[ \t]*(?:\[[^\n=]*\][ \t]*)?[-+*|]?=(?!=)")
 _TOP_CLASS = re.compile(rb"\nclass[ \t]+([A-Za-z_]\w*)")  # a literal first: ``(?m)^`` tries every position
-# an attribute set on a name, in a function (indented): ``settings.api_key = key`` (the root is
-# then checked to be module-level or imported)
-_OBJECT_ATTR_WRITE = re.compile(rb"\n[ \t]+(?!self\b|cls\b)([A-Za-z_]\w*)[ \t]*\.[ \t]*\w+[ \t]*=(?!=)")
-# modules whose attributes a function sets without making a request's state (``sys.stdout = f``)
-_NO_OBJECT = frozenset([b"sys", b"os", b"builtins", b"logging", b"warnings"])
-_BLOCK_OPENER = rb"\n(?:try|else|if[ \t][^\n]*|except[^\n]*):[ \t]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]+"
-# a module-level name bound to a call of a capitalised name: ``run_manager = RunManager()``
-_TOP_OBJECT = re.compile(rb"\n[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*([A-Z]\w*)[ \t]*\(")
 _KEY_WRITE_ENDS = tuple(re.compile(q + rb"[ \t]*\][ \t]*(?:=(?!=)|\+=)") for q in (b'"', b"'"))
 
 
@@ -277,14 +269,9 @@ def _key_write_ends(data: bytes) -> Iterable[int]:
 class ModuleStateWrite:
     """A token that is not a regex: a ``global`` statement, or an item write with a string key
     inside a function (``CURRENT["user"] = u``) whose base is module-level here or imported
-    (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at. Also
-    an attribute set on such a name (``settings.api_key = key``), and a module-level object of a
-    class of the same file (``run_manager = RunManager()``), whose methods may set its attributes
-    for a request: the model decides whether the program makes that one object only
-    (``Objects.one_objects``). Measured on pdd's 1,744 files: 17 and 3 more files parsed, 0.5 s
-    more scanning."""
+    (not ``self.``/``cls.``/a local) — the writes a per-request global state rule looks at."""
 
-    gate = frozenset([b"global", b'"]', b"']", b"cls", b"class", b"="])
+    gate = frozenset([b"global", b'"]', b"']", b"cls", b"class"])
 
     def matches(self, data: bytes) -> bool:
         if b"global" in data and (_GLOBAL.search(data) or _GLOBAL_FIRST.match(data)):
@@ -308,28 +295,6 @@ class ModuleStateWrite:
                 names = _top_bound(data) | _imported_names(data)
             if root in names:
                 return True
-        others: set[bytes] = set()
-        for m in _OBJECT_ATTR_WRITE.finditer(data):
-            if names is None:
-                names = _top_bound(data) | _imported_names(data)
-            if m.group(1) in _NO_OBJECT:
-                continue
-            if m.group(1) in names:
-                return True
-            others.add(m.group(1))
-        for root in others:
-            # bound to an object first thing in a module-level ``try:`` or ``if`` block
-            # (OpenAgents' ``try: tool_selector = ToolSelector(...)``); not a local of a function
-            # (``mock = MagicMock(); mock.x = 1`` in tests: 99 more of pdd's files)
-            if re.search(_BLOCK_OPENER + root + rb"[ \t]*=[ \t]*[A-Z]\w*[ \t]*\(", data):
-                return True
-        if b"class" in data:
-            classes = None
-            for m in _TOP_OBJECT.finditer(data):
-                if classes is None:
-                    classes = set(_TOP_CLASS.findall(b"\n" + data if data.startswith(b"class") else data))
-                if m.group(1) in classes:
-                    return True
         return False
 
     @staticmethod

@@ -52,15 +52,6 @@ def fix(diag: Diagnostic, index: ProjectIndex, sources: Sources) -> Rewrite | No
         return NoFix("not one request's value read back on its own flow: a ContextVar would not keep it per request")
     try:
         qual = state.storage
-        obj = index.object_of(qual)
-        if obj is not None:
-            # ``tool_selector.user_id`` / ``self.user_id``: the object's readers and writers are
-            # its methods and every holder of it, which a module-level rewrite cannot follow
-            raise CannotFix(
-                f"`{qual.rsplit('.', 1)[-1]}` is an attribute of `{obj[0].rsplit('.', 1)[-1]}`, the one {obj[1]} "
-                "object of the process: the codemod rewrites module-level names only (pass the value to the "
-                "methods that read it, or keep it in a ContextVar)"
-            )
         hit = index.binding(qual)
         if hit is None:
             raise CannotFix(f"cannot find the definition of {qual}")

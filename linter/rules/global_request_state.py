@@ -8,11 +8,7 @@ serving — a `global` rebinding (`current_user = user`) or an item with a const
 it calls (directly or through project functions), or by itself after a network call (one it
 makes, not one inside a lambda it hands to a timer or a button).
 Class-level storage (`cls._state["user"] = user`, `Session.current = user`) is one copy for the
-process too, and is treated like its module-level twin; so is an attribute of an object the
-program makes once (built by one call, into a module-level name, of a class nothing else builds,
-subclasses or hands on): `tool_selector.user_id = user_id` from a route, or `self.api_key = key`
-in a method of such an object, read as `self.user_id` by its methods or as `tool_selector.user_id`.
-For those, only a request's own value (a parameter, the request's data) is reported. Also reported: a UI event handler (a
+process too, and is treated like its module-level twin. Also reported: a UI event handler (a
 Gradio event or Interface function, a Streamlit widget callback) that stores its visitor's input
 in such state for other event handlers to read (`OPENAI_KEY = key` in a key box's `.submit`,
 read by the chat's handler): every visitor's events run in one process, so each visitor gets
@@ -90,8 +86,7 @@ into `<name>.get()`, a rebinding into `<name>.set(value)` (dropping the `global`
 an item write into a copy-on-write `<name>.set({**<name>.get(), "key": value})`, in the defining
 module and in every project module that reads it. Behaviour changes on purpose: a value set by
 one request is no longer visible to other requests. Refused (with the reason) when the state is
-mutated in other ways (`.update()`, `del`, attribute writes, writes from another module), when
-it is an attribute of the process's one object (its readers are the class's methods),
+mutated in other ways (`.update()`, `del`, attribute writes, writes from another module),
 when a name shadows it in a way the codemod cannot follow, or when a reader runs in a thread
 started by the request (a plain thread does not inherit the caller's context).
 """
@@ -101,18 +96,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.analysis.facts import Access
-from linter.diagnostics import Confidence, Diagnostic, Text, join, text
+from linter.diagnostics import Confidence, Diagnostic, join, text
 from linter.payloads import RequestState
 from linter.analysis.tokens import MODULE_STATE_WRITE
-from linter.analysis.needs import (
-    builders_of_classes,
-    callers_of_low,
-    loop_nesters,
-    one_object_builders,
-    provenance_sources,
-    script_importers,
-    self_test_importers,
-)
+from linter.analysis.needs import builders_of_classes, callers_of_low, loop_nesters, provenance_sources, script_importers, self_test_importers
 from linter.demands import Definition, Demand, per_index
 from linter.project import Func, ProjectIndex, Where
 
@@ -139,17 +126,9 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
             # the module that defines state set for a request, and the helpers on the flow of
             # a function that sets it (they may read it) may live in files the byte scan skipped
             state = [a.target for a in fn.writes if a.how == "rebind" or (a.how == "item" and a.key)]
-            # an attribute set on a module-level object (``tool_selector.user_id = u``): the
-            # object's module, and its class's (whose methods read ``self.user_id``)
-            objects = [a.target.rpartition(".")[0] for a in fn.attr_writes if a.how == "rebind" and not a.target.startswith("self.")]
-            if state or objects:
+            if state:
                 names.update(state)
-                names.update(objects)
                 names.update(c.callee.name for c in fn.calls if c.callee.kind == "name")
-            for obj in objects:
-                hit = index.binding(obj)
-                if hit is not None and hit[1].factory:
-                    names.add(hit[1].factory)
     yield from map(Definition, names)
 
 
@@ -160,7 +139,6 @@ def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
     yield from loop_nesters(index)  # whether asyncio.run() may run inside a running loop
     yield from provenance_sources(index)  # where the values set come from (asked by the check)
-    yield from one_object_builders(index)  # whether a class with one object has another
 
 
 @per_index
@@ -174,11 +152,6 @@ def check(index: ProjectIndex) -> Iterator[Diagnostic]:
             if hit is None or hit[1].kind in _SKIP_KINDS or hit[2] in _ELSEWHERE or index.copy_per_run(hit[0]):
                 continue
             sites.append((hit[2], access))
-        for qual, access in index.object_writes(func):
-            # an attribute of the process's one object: only a request's own value (a parameter,
-            # the request's data) set for it, not a flag, a count or a call's result
-            if access.how == "rebind" and not access.constant and access.source:
-                sites.append((qual, access))
         counted = list(_counter_keyed(index, func))
         if not (sites or counted) or index.exempt(func, Where.START_UP | Where.PROCESS_POOL):
             continue  # (a process-pool task has one copy of the module per worker process)
@@ -200,8 +173,6 @@ def _count_resets(index: ProjectIndex, func: Func) -> list[Access]:
         if write.how != "rebind" or not write.constant:
             continue
         qual = index.storage_name(write.target)
-        if qual is None:
-            continue
         readers = readers_on_flow(index, func, qual, write.order)
         if any(r.id != func.id and any(a.how == "augmented" and index.storage_name(a.target) == qual for a in r.facts.writes) for r, _ in readers):
             out.append(write)
@@ -210,24 +181,6 @@ def _count_resets(index: ProjectIndex, func: Func) -> list[Access]:
 
 def _level(binding_scope: str) -> str:
     return "class-level" if binding_scope == "class" else "module-level"
-
-
-def _state(binding_scope: str, qual: str, obj: tuple[str, str] | None) -> str:
-    """What the storage is, for the message: module- or class-level state, or an attribute of
-    the process's one object (``Objects.object_storage``)."""
-    if obj is None:
-        return f"{_level(binding_scope)} state"
-    return f"an attribute of `{obj[0].rsplit('.', 1)[-1]}`, the one {obj[1]} object of the process"
-
-
-def _defined(index: ProjectIndex, name: str, f, binding, obj: tuple[str, str] | None) -> Text:  # type: ignore[no-untyped-def]
-    if obj is None:
-        return text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process")
-    holder = obj[0].rsplit(".", 1)[-1]
-    return text(
-        f"`{holder}` is built at ", index.loc(f, binding.span),
-        f", the only {obj[1]} the program makes: one `{holder}.{name}` for the whole process",
-    )
 
 
 def _counter_keyed(index: ProjectIndex, func: Func) -> Iterator[tuple[str, str, Access, Access]]:
@@ -275,8 +228,8 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
     # a call inside a lambda runs when the lambda is called, not here (AI-Vtuber's timer toggle
     # hands ``lambda: screenshot_and_send()`` to ``ui.timer``: no request was made before the read)
     network = [c.order for c in func.facts.calls if c.order > after and not c.deferred and index.network_call(func, c) is not None]
-    for read_qual, access in index.state_reads(func):
-        if network and access.order > min(network) and read_qual == qual:
+    for access in func.facts.reads:
+        if network and access.order > min(network) and index.storage_name(access.target) == qual:
             out.append((func, access))
             break
     seen = {func.id}
@@ -292,7 +245,7 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
                     continue
                 seen.add(callee.id)
                 nxt.append(callee)
-                read = next((a for q, a in index.state_reads(callee) if q == qual), None)
+                read = next((a for a in callee.facts.reads if index.storage_name(a.target) == qual), None)
                 if read is not None:
                     out.append((callee, read))
         frontier = nxt
@@ -301,8 +254,8 @@ def readers_on_flow(index: ProjectIndex, func: Func, qual: str, after: int) -> l
 
 def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagnostic | None:
     if any(
-        q == qual and (a.tested if a.order < write.order else a.span.line == write.span.line and not a.tested)
-        for q, a in index.state_reads(func)
+        index.storage_name(a.target) == qual and (a.tested if a.order < write.order else a.span.line == write.span.line and not a.tested)
+        for a in func.facts.reads
     ):
         # checked before it is set: a lazy initialisation or a cache fill, shared on purpose; or
         # updated from its own value on the write's line (``X["cost"] = X.get("cost", 0) + c``,
@@ -320,11 +273,6 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
         return _left_for_other_handlers(index, func, qual, write)
     if index.process_wide(func, write) is not None:
         return None  # every call sets the same value: a concurrent reader gets an equal one
-    obj = index.object_of(qual)
-    if obj is not None and index.value_kind(func, write) != "request":
-        # an attribute of the process's one object: only a parameter or the request's data is
-        # reported (a call's result there is as often the object's own state: a model loaded)
-        return None
     hit = index.binding(qual)
     assert hit is not None
     f, binding, _ = hit
@@ -341,12 +289,12 @@ def _finding(index: ProjectIndex, func: Func, qual: str, write: Access) -> Diagn
     )
     what = f'item ["{write.key}"]' if write.how == "item" else "count" if write.constant else "value"
     message = (
-        f"`{name}` is {_state(binding.scope, qual, obj)}: this request sets its {what} here and its own flow reads it back "
+        f"`{name}` is {_level(binding.scope)} state: this request sets its {what} here and its own flow reads it back "
         f"({readers[0][0].facts.qualname}); requests served concurrently overwrite each other's value in "
         "between, so one request reads another's. Use a contextvars.ContextVar"
     )
     evidence = [
-        _defined(index, name, f, binding, obj),
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
         text("read on this request's flow by ", who),
     ]
     if chain is not None:
@@ -365,7 +313,7 @@ def readers_in_other_handlers(index: ProjectIndex, func: Func, qual: str) -> lis
     for other in index.functions.values():
         if other.id in seen or index.ui_event_handler(other) is None or not index.is_evidence(other, func) or index.exempt(other, Where.TEST):
             continue
-        own = next((a for q, a in index.state_reads(other) if q == qual), None)
+        own = next((a for a in other.facts.reads if index.storage_name(a.target) == qual), None)
         found = ([(other, own)] if own is not None else []) + readers_on_flow(index, other, qual, -1)
         for reader, access in found:
             if reader.id not in seen:
@@ -394,17 +342,16 @@ def _left_for_other_handlers(index: ProjectIndex, func: Func, qual: str, write: 
     assert hit is not None
     f, binding, _ = hit
     name = qual.rsplit(".", 1)[-1]
-    obj = index.object_of(qual)
     what = f'item ["{write.key}"]' if write.how == "item" else "value"
     message = (
-        f"`{name}` is {_state(binding.scope, qual, obj)}: this UI event handler sets its {what} from its visitor's input and "
+        f"`{name}` is {_level(binding.scope)} state: this UI event handler sets its {what} from its visitor's input and "
         f"other handlers read it ({readers[0][0].facts.qualname}); every visitor's events run in one process, so a "
         "visitor's handlers use whatever another visitor set last. Keep it per session (gr.State, st.session_state)"
     )
     who = join(", ", (text(f"`{r.facts.qualname}` at ", index.loc(r.file, a.span)) for r, a in readers[:3]))
     evidence = (
         text("a UI event handler: ", why),
-        _defined(index, name, f, binding, obj),
+        text(f"`{name}` is defined at ", index.loc(f, binding.span), ": one copy for the whole process"),
         text("read by other event handlers' flows: ", who),
     )
     # no codemod: a ContextVar would keep the value from the other handlers altogether
