@@ -811,9 +811,7 @@ class _Extractor:
         numbers = self.call_numbers
         stores: set[tuple[str, int]] = set()
         for chain, value in fn.slots:
-            if type(value) is ast.Name:
-                bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
-                value = bound[0] if len(bound) == 1 else value
+            value = _bound_once(fn, value)
             index = numbers.get(id(value), -1) if type(value) is ast.Call else -2 if type(value) is ast.Constant else -1
             stores.add((chain, index))
         fn.facts.stores = tuple(sorted(stores))
@@ -3717,6 +3715,15 @@ def _last_bound(fn: _Fn, name: str) -> ast.expr | None:
     return next((v for n, v in reversed(fn.assigned) if n == name), None)
 
 
+def _bound_once(fn: _Fn, value: ast.expr) -> ast.expr:
+    """The value a local name ``value`` is bound to when ``fn`` binds it once (``_note_bound``),
+    else ``value`` itself."""
+    if type(value) is not ast.Name:
+        return value
+    bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
+    return bound[0] if len(bound) == 1 else value
+
+
 def _mapping_entries(value: ast.expr | None) -> list[tuple[str, ast.expr]]:
     """The string-keyed entries of ``dict(a=x)`` or ``{"a": x}``."""
     if isinstance(value, ast.Dict):
@@ -3739,9 +3746,7 @@ def _note_bound(fn: _Fn, target: ast.expr, value: ast.expr) -> None:
 def _builds_object(value: ast.expr, fn: _Fn) -> bool:
     """``Config(...)`` / ``settings.Config(...)``, or a local bound once to one: a call of a
     class (a CapWords name, PEP 8), whose object keeps what it is given."""
-    if type(value) is ast.Name:
-        bound = [v for n, v in fn.assigned if n == value.id]  # type: ignore[attr-defined]
-        value = bound[0] if len(bound) == 1 else value
+    value = _bound_once(fn, value)
     if type(value) is not ast.Call:
         return False
     func = value.func  # type: ignore[attr-defined]
