@@ -267,6 +267,8 @@ class _Extractor:
         # asked once per file: ``unset_fill`` asked the text of every ``if`` (pdd's parsed
         # files: 21 k searches of files up to 300 KB, 1.5 of 84 profiled CPU-s of extraction)
         self.reads_env = "environ" in text or "getenv" in text
+        # functions with a parameter defaulting to a variable's name: (first line, last line, facts)
+        self.name_defaulted: list[tuple[int, int, FunctionFacts]] = []
         self.order = 0
         self.top_names: set[str] = set()  # names defined at module level
         self.top_classes: set[str] = set()  # classes defined at module level (their storage is shared)
@@ -883,22 +885,45 @@ class _Extractor:
             if m.group() == "getenv":
                 called = _ENV_CALL.match(text, end)
                 if called is not None:
-                    names.add(called.group("name") or "*")
+                    names.add(called.group("name") or self.read_by_parameter(called.group("ident"), at))
                 continue
             read = _ENV_ITEM.match(text, end)
             if read is not None:
                 if read.group("write") is None:
-                    names.add(read.group("name") or read.group("name2") or "*")
+                    names.add(read.group("name") or read.group("name2") or self.read_by_parameter(read.group("ident") or read.group("ident2"), at))
                 continue
             if _ENV_WRITE_METHOD.match(text, end):
                 continue
             line = text[text.rfind("\n", 0, at) + 1 : at]
             tested = _ENV_TESTED.search(line)
+            prose = _PROSE_AFTER.match(text, end)
             if tested is not None:
                 names.add(tested.group("name"))
+            elif prose is not None and prose.group(1) not in _KEYWORDS_AFTER_VALUE:
+                continue  # a word right after it (``the os.environ variable``): a docstring's prose, no code
             elif not line.lstrip().startswith(("from ", "import ")):
                 names.add("*")  # the whole environment as a value (``from os import environ``: no use)
+        names.discard("")
         self.facts.env_reads = tuple(sorted(names))
+
+    def read_by_parameter(self, ident: str | None, at: int) -> str:
+        """A read of the environment by the name ``ident`` at offset ``at``: "" when ``ident`` is
+        a parameter of the innermost function around it with a variable's name as its default
+        (noted in that function's ``env_key_reads``: which variable it reads is decided by its
+        callers), else "*" (a name computed at run time)."""
+        if not ident or not self.name_defaulted:
+            return "*"
+        line = self.pos.text.count("\n", 0, at) + 1
+        inner: tuple[int, int, FunctionFacts] | None = None
+        for start, end, facts in self.name_defaulted:
+            if start <= line <= end and (inner is None or start >= inner[0]):
+                inner = (start, end, facts)
+        if inner is None or ident not in dict(inner[2].name_defaults):
+            return "*"
+        facts = inner[2]
+        if ident not in facts.env_key_reads:
+            facts.env_key_reads = facts.env_key_reads + (ident,)
+        return ""
 
     # --------------------------------------------------------------- handlers
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: _Ctx):
@@ -946,6 +971,10 @@ class _Extractor:
             ctx.fn.nested.add(name)
             self.captured(node, ctx.fn)
         facts.signature = self.signature(a, ctx)
+        if self.reads_env:
+            facts.name_defaults = _name_defaults(a)
+            if facts.name_defaults:
+                self.name_defaulted.append((node.lineno, node.end_lineno or node.lineno, facts))
         # a parameter's value is what its callers pass: decided over the whole project
         fn = _Fn(facts, locals=set(params), sources={p: ("literal:", frozenset([f"p:{p}"])) for p in params}, node=node)
         if nested:
@@ -3701,10 +3730,16 @@ def _passed(args: list[_Arg], position: int, keyword: str) -> ast.expr | None:
 # name computed at run time (``environ[k]``, ``getenv(k)``); any other ``environ`` but a write
 # method or an import is the whole environment as a value (``{**os.environ}``, ``.copy()``)
 _ENV_WORD = re.compile(r"(?<![\w])(?:environ|getenv)(?![\w])")
-_ENV_CALL = re.compile(r"""\s*\(\s*(?:(['"])(?P<name>\w+)\1)?""")
+_ENV_CALL = re.compile(r"""\s*\(\s*(?:(['"])(?P<name>[^'"\s]+)\1|(?P<ident>[A-Za-z_]\w*)\s*(?=[,)]))?""")
 _ENV_ITEM = re.compile(
-    r"""\s*(?:\[\s*(?:(['"])(?P<name>\w+)\1\s*)?[^\]]*\]|\.\s*get\s*\(\s*(?:(['"])(?P<name2>\w+)\3)?)(?P<write>\s*=[^=])?"""
+    r"""\s*(?:\[\s*(?:(?P<q1>['"])(?P<name>[^'"\s]+)(?P=q1)\s*|(?P<ident>[A-Za-z_]\w*)\s*(?=\]))?[^\]]*\]"""
+    r"""|\.\s*get\s*\(\s*(?:(?P<q2>['"])(?P<name2>[^'"\s]+)(?P=q2)|(?P<ident2>[A-Za-z_]\w*)\s*(?=[,)]))?)(?P<write>\s*=[^=])?"""
 )
+# a word after ``environ`` (``os.environ variable``): prose, unless a keyword (``os.environ if x else {}``)
+_PROSE_AFTER = re.compile(r"[ \t]+([A-Za-z_]\w*)")
+_KEYWORDS_AFTER_VALUE = frozenset(["if", "else", "and", "or", "for", "in", "not", "is", "as"])
+# an environment variable's name as a parameter's default spells it (``env_var="OPENAI_API_KEY"``)
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _ENV_WRITE_METHOD = re.compile(r"\s*\.\s*(?:setdefault|update|pop|popitem|clear)\b")
 _ENV_TESTED = re.compile(r"""(['"])(?P<name>\w+)\1\s+(?:not\s+)?in\s+(?:os\s*\.\s*)?$""")
 _CREDENTIAL_NAME = re.compile(r"key|token|secret|credential|password|auth", re.IGNORECASE)
@@ -4617,6 +4652,17 @@ def _sets_flag(node: ast.AST, flag: str) -> bool:
         isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == flag for t in s.targets)
         and not (isinstance(s.value, ast.Constant) and s.value.value in (None, False))
         for s in _walk(node)
+    )
+
+
+def _name_defaults(a: ast.arguments) -> tuple[tuple[str, str], ...]:
+    """``FunctionFacts.name_defaults``: the parameters whose default is a string spelling an
+    environment variable's name."""
+    positional = a.posonlyargs + a.args
+    pairs = [*zip(positional[len(positional) - len(a.defaults) :], a.defaults), *zip(a.kwonlyargs, a.kw_defaults)]
+    return tuple(
+        (p.arg, d.value) for p, d in pairs
+        if isinstance(d, ast.Constant) and isinstance(d.value, str) and _VARIABLE_NAME.fullmatch(d.value)
     )
 
 

@@ -355,6 +355,12 @@ class FunctionFacts:
     # the parameters in binding order: (name, "pos" / "kw" / "*" / "**", where its default value
     # comes from as ``Access.source``, "" without a default)
     signature: tuple[tuple[str, str, str], ...] = ()
+    # parameters whose default is a string spelling an environment variable (``env_var=
+    # "USER_MANAGED_API_KEY"``) -> that name, and those of them the function reads the
+    # environment by (``os.environ.get(env_var)``): the variable it reads unless a caller passes
+    # another (``Context.variable_readers``)
+    name_defaults: tuple[tuple[str, str], ...] = ()
+    env_key_reads: tuple[str, ...] = ()
     # where the returned values come from (``Access.source`` / ``Access.depends`` of them all
     # joined; "" when nothing is returned but None)
     returns: str = ""
@@ -474,7 +480,8 @@ class FileFacts:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)  # () for one filled only by decorators
     # environment variables read anywhere in the file (``os.environ[k]``, ``os.environ.get(k)``,
     # ``os.getenv(k)``, ``k in os.environ``), sorted; "*" for a name computed at run time or the
-    # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``)
+    # whole environment handed on or copied (``{**os.environ}``, ``os.environ.copy()``); a read
+    # by a parameter of its function is that function's (``FunctionFacts.env_key_reads``)
     env_reads: tuple[str, ...] = ()
     error: str = ""  # decode / parse error message (LLM000)
     error_span: Span = NO_SPAN

@@ -1490,6 +1490,94 @@ class ConfigValues(Context):
             " this program does not show it, would still take another request's value)",
         )
 
+    def dead_variable(self, func: Func, access: Access) -> Text | None:
+        """Why the credential variable ``access`` writes is read by no code that runs, or None:
+        the program reads it only through its own accessors, functions taking the variable's
+        name as a parameter's default (``def _get_api_key(self, env_var="USER_MANAGED_ONNX_API_KEY"):
+        return os.environ.get(env_var)``) that nothing calls, and by no other name or run-time
+        name; and no library the program calls is named for the variable's service. A name the
+        program gives its own accessor is its own: another program, a child process running
+        something else, does not know it, and a child running this program's code runs the same
+        dead accessor. llmware's model classes each write the caller's key to their class's
+        ``USER_MANAGED_*`` variable for an accessor most of them never call."""
+        if access.target != cat.ENVIRON or access.how != "item":
+            return None
+        name = access.key or self._named_by_default(func, access.key_params)
+        marked = name.upper()
+        if not name or not any(m in marked for m in ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")):
+            return None
+        vendor = _vendor(name)
+        if not vendor:
+            return None
+        accessors: list[Func] = []
+        for f in self._program_files(func.file):
+            if name in f.env_reads or "*" in f.env_reads:
+                return None  # read by name (or at run time) somewhere: whether that code runs is not known
+            for fn in f.functions.values():
+                for param in fn.env_key_reads:
+                    reader = Func(f, fn)
+                    read = self._named_by_default(reader, (param,))
+                    if read and read != name:
+                        continue
+                    if self._may_run(reader):
+                        return None  # the accessor runs, or reads a name its callers pass
+                    if read:
+                        accessors.append(reader)
+                for call in fn.calls:
+                    if self._named_for(call, vendor):
+                        return None  # a library of that service may read it
+        if not accessors:
+            return None
+        shown = join(", ", (text(f"`{a.facts.qualname}` at ", self.loc(a.file, a.facts.span)) for a in accessors[:3]))
+        return text(
+            f"nothing that runs reads `{name}`: the program reads it only through ", shown,
+            ", which nothing calls, and no library it calls is named for the service (a library that reads the "
+            "variable by that name, where this program does not show it, would still take another request's value)",
+        )
+
+    def _named_by_default(self, func: Func, params: tuple[str, ...]) -> str:
+        """The variable a function's one key parameter names by default (``FunctionFacts.
+        name_defaults``) when no call of it passes that parameter; "" otherwise."""
+        if len(params) != 1:
+            return ""
+        default = dict(func.facts.name_defaults).get(params[0], "")
+        if not default:
+            return ""
+        self._wants.add(("callers", func.id))  # a module the byte scan skipped may call it
+        for caller, call in self.value_callers.get(func.id, []):
+            if call.positional < 0:
+                return ""  # a splat may pass it
+            keys = [str(i) for i in range(call.positional)] + list(call.passed)
+            if any(parameter_for(func, k) == params[0] for k in keys):
+                return ""
+        return default
+
+    def _may_run(self, func: Func) -> bool:
+        """Whether ``func`` may be called: it is called somewhere in the program, handed on as
+        a value, or public (a library's user may call it)."""
+        short = func.facts.qualname.rsplit(".", 1)[-1]
+        if not short.startswith("_") or short.startswith("__"):
+            return True
+        self._wants.add(("callers", func.id))
+        if self.value_callers.get(func.id):
+            return True
+        qual = f"{func.file.module}.{func.facts.qualname}"
+        return any(
+            qual == handed or handed.endswith("." + short)
+            for f in self._program_files(func.file) for fn in f.functions.values() for call in fn.calls for _k, handed in call.hands
+        )
+
+    def _named_for(self, call: Call, vendor: str) -> bool:
+        """Whether ``call`` is of a third-party library whose name and the credential's service
+        (``_vendor``) contain one another (``openai.OpenAI`` for ``AZURE_OPENAI_API_KEY``)."""
+        if call.callee.kind != "name":
+            return False
+        root = call.callee.name.split(".", 1)[0]
+        if root in _STDLIB or self._imported_file(call.callee.name) is not None:
+            return False
+        flat = call.callee.name.lower().replace("_", "")
+        return vendor in flat or any(len(part) >= 3 and part in vendor for part in flat.split("."))
+
     def environment_readers(self, access: Access, files: list[FileFacts], handed: set[tuple[str, int]]) -> list[tuple[FileFacts, Call]]:
         """The calls of the program (``files``) not ``handed`` the value that may read the
         variable ``access`` writes from the environment (``_may_read_environment``)."""

@@ -392,15 +392,15 @@ def _finding(index: ProjectIndex, func: Func, write: Access, writes: list[Access
     # a variable nothing in the program reads: every client is handed the value itself, so no
     # request is sent with another's; reported only with --preview (a reader outside the
     # program's visible code, or one the model does not know, would still take it)
-    unread = index.unread_variable(func, write) if varying.request_data else None
+    unread = (index.unread_variable(func, write) or index.dead_variable(func, write)) if varying.request_data else None
     advice = sdk_config_advice(target)
     if unread is not None:
         confidence = Confidence.LOW
         evidence.append(unread)
         message = (
             f"`{label}` writes a request's value into the process-wide environment, where every thread and "
-            "task shares it; no code here reads it back (each client is handed the value), but any "
-            "code that falls back to the variable would get another request's value. Pass it per call only"
+            "task shares it; no code here reads it back, but any code that falls back to the variable "
+            "would get another request's value. Pass it per call only"
         )
     elif owner_bound:
         setting, instead = SDK_CONFIG_ADVICE[target]
