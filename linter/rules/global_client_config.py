@@ -120,6 +120,12 @@ project function builds with the key and returns (`return RAGLiteConfig(reranker
 api_key=key))`), kept in a Streamlit session slot (`st.session_state.config = make_config(key)`)
 and passed as it is (`insert_document(path, config=st.session_state.config)`), when every
 assignment of that slot in the program is such a configuration (or a literal, its empty start).
+So is a credential written to a variable of the program's own that no code which runs reads: the
+program reads it only through accessors taking its name as a parameter's default
+(`def _get_api_key(self, env_var="USER_MANAGED_ONNX_API_KEY"): return os.environ.get(env_var)`),
+none of which anything calls, passes on or could call from outside (a private method), no code
+reads it by name or at run time, and no library the program calls is named for its service: a
+setter writing the key for an accessor its class never uses is a dead store.
 A tool of a public
 service that takes no key at all (agno's `DuckDuckGoTools()`, `YFinanceTools()`) reads none,
 nor do LangChain's loaders of local files and web pages (`PyPDFLoader`, `WebBaseLoader`) and
