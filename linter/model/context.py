@@ -615,9 +615,12 @@ class Context(Network):
                     if below is None:
                         continue
                     seen.add((caller.id, up))
-                    # a generator's window spans its caller's body; one within a step of ``func``
-                    # spans nothing, whatever generators call it
-                    spans = f.facts.is_generator and not step
+                    # a generator's window spans its caller's body; one within a step of ``func``,
+                    # or within a synchronous call a generator above makes (``steps``: ``f`` is
+                    # not ``func``), spans nothing, whatever generators call it (gpt4free's
+                    # ``login_generator`` calls ``_create_request_args``, which sets the cookies
+                    # and reads them back before it returns)
+                    spans = f.facts.is_generator and not step and not steps
                     nxt.append((caller, steps + (text(f.facts.qualname),), on_loop and not (spans and caller.facts.is_async), up, below))
             frontier = nxt
             if not frontier:
