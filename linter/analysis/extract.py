@@ -4064,7 +4064,10 @@ _PROCESS_MODULES = frozenset(
      # time, random, uuid or tempfile, whose every call gives another value
      "typing", "ast", "re", "string", "base64", "binascii", "hashlib", "math", "operator", "itertools",
      "collections", "enum", "types", "inspect", "shlex", "textwrap", "decimal", "fnmatch", "posixpath",
-     "ntpath", "glob", "codecs", "unicodedata", "html", "dataclasses"]
+     "ntpath", "glob", "codecs", "unicodedata", "html", "dataclasses",
+     # version parsing: xinference keeps ``version.parse(vllm.__version__)``, the installed
+     # library's version, in a module global each model load sets
+     "packaging"]
 )
 # calls of modules left out above that still give the same value on every call: the process's
 # temporary folder (txtai's workflow app exports a fixed file under it, not a visitor's value)
