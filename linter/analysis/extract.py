@@ -242,6 +242,12 @@ class _Positions:
             self.column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
         )
 
+    def line_of(self, offset: int) -> int:
+        """The 1-based line (as ``ast`` counts them) of a character offset of the text."""
+        if self._starts is None:  # offset of each line's first character
+            self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
+        return bisect.bisect_right(self._starts, offset)
+
     def name_span(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Span:
         """The span of the name after ``def`` / ``class`` (the tree has no node for it)."""
         if self._starts is None:  # offset of each line's first character
@@ -913,7 +919,7 @@ class _Extractor:
         callers), else "*" (a name computed at run time)."""
         if not ident or not self.name_defaulted:
             return "*"
-        line = self.pos.text.count("\n", 0, at) + 1
+        line = self.pos.line_of(at)
         inner: tuple[int, int, FunctionFacts] | None = None
         for start, end, facts in self.name_defaulted:
             if start <= line <= end and (inner is None or start >= inner[0]):

@@ -358,7 +358,7 @@ class FunctionFacts:
     # parameters whose default is a string spelling an environment variable (``env_var=
     # "USER_MANAGED_API_KEY"``) -> that name, and those of them the function reads the
     # environment by (``os.environ.get(env_var)``): the variable it reads unless a caller passes
-    # another (``Context.variable_readers``)
+    # another (``ConfigValues.dead_variable``)
     name_defaults: tuple[tuple[str, str], ...] = ()
     env_key_reads: tuple[str, ...] = ()
     # where the returned values come from (``Access.source`` / ``Access.depends`` of them all

@@ -91,7 +91,10 @@ returns, kept in a session slot the program's calls are handed: ``_carried_slots
 other call of the program that may fall back to the
 environment (a third-party client or tool given no credential, a library not known, a process
 inheriting the environment; a method of an object a call of the program makes is that call's)
-or a read of the variable (``FileFacts.env_reads``).
+or a read of the variable (``FileFacts.env_reads``). A credential variable the program reads
+only through accessors of its own that never run (``dead_variable``: a private method taking the
+variable's name as a parameter's default, which nothing calls) is read by nothing either, when
+no library the program calls is named for its service.
 """
 
 from __future__ import annotations
