@@ -840,8 +840,14 @@ class Context(Network):
         if key not in self._startup_built:
             self._startup_built[key] = False  # a cycle through the sites' own evidence: not known
             sites = self.construction_sites(func.file, cls) if cls else None
-            self._startup_built[key] = sites is not None and bool(sites.sites) and all(
-                self.one_time(site) or self.concurrency_evidence(site) is None for site in {s.id: s for s in sites.sites}.values()
+            built = sites.sites if sites is not None else []
+            # the program's own constructions decide when it has any: another program's (an
+            # example beside the package) is one user among those we cannot see, and checking
+            # the package alone must give the same answer (mcp-agent's MCPApp, built at start-up
+            # by the package's templates and per visitor by a Streamlit example)
+            own = [s for s in built if self.same_program(s.file, func.file)]
+            self._startup_built[key] = bool(built) and all(
+                self.one_time(site) or self.concurrency_evidence(site) is None for site in {s.id: s for s in (own or built)}.values()
             )
         return self._startup_built[key]
 
