@@ -538,10 +538,9 @@ class ConfigValues(Context):
         """Why ``func`` may be called from where the call graph cannot see, or None."""
         if func.file.is_test or func.facts.qualname in ("<module>", "<main>"):
             return "not a function"
-        if any(d not in _PLAIN_DECORATORS and not self._calling_decorator(d) for d in func.facts.decorators):
-            return "decorated"
-        if func.id in self.unseen_spawns or func.id in self.callbacks or func.id in self._escaped_functions:
-            return "handed on"  # (a spawn that forwards its arguments is a call: ``spawn_calls``)
+        unseen = self._reached_unseen(func)
+        if unseen is not None:
+            return unseen
         klass = func.file.classes.get(func.facts.class_name) if func.facts.class_name else None
         if klass is not None and (self._class_open(func.file, klass)):
             return "built where the call graph cannot see"
@@ -550,6 +549,15 @@ class ConfigValues(Context):
             # graph does not see it (a class of several bases: a cooperative chain may go on to
             # another base's method than the first one of the MRO, the one ``super()`` resolves to)
             return "overridden"
+        return None
+
+    def _reached_unseen(self, func: Func) -> str | None:
+        """Why ``func`` itself may run where the call graph cannot see (a decorator that may
+        register or wrap it, or the function handed on as a value), or None."""
+        if any(d not in _PLAIN_DECORATORS and not self._calling_decorator(d) for d in func.facts.decorators):
+            return "decorated"
+        if func.id in self.unseen_spawns or func.id in self.callbacks or func.id in self._escaped_functions:
+            return "handed on"  # (a spawn that forwards its arguments is a call: ``spawn_calls``)
         return None
 
     def _calling_decorator(self, decorator: str) -> bool:
@@ -1556,19 +1564,13 @@ class ConfigValues(Context):
         return default
 
     def _may_run(self, func: Func) -> bool:
-        """Whether ``func`` may be called: it is called somewhere in the program, handed on as
-        a value, or public (a library's user may call it)."""
+        """Whether ``func`` may be called: it is public (a library's user may call it), called
+        somewhere, or reached where the call graph cannot see (``_reached_unseen``)."""
         short = func.facts.qualname.rsplit(".", 1)[-1]
         if not short.startswith("_") or short.startswith("__"):
             return True
         self._wants.add(("callers", func.id))
-        if self.value_callers.get(func.id):
-            return True
-        qual = f"{func.file.module}.{func.facts.qualname}"
-        return any(
-            qual == handed or handed.endswith("." + short)
-            for f in self._program_files(func.file) for fn in f.functions.values() for call in fn.calls for _k, handed in call.hands
-        )
+        return bool(self.value_callers.get(func.id)) or self._reached_unseen(func) is not None
 
     def _named_for(self, call: Call, vendor: str) -> bool:
         """Whether ``call`` is of a third-party library whose name and the credential's service
