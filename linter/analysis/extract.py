@@ -3989,6 +3989,11 @@ def _optional_value(value: ast.expr | None) -> ast.expr | None:
         branches = [b for b in (value.body, value.orelse) if not (isinstance(b, ast.Constant) and b.value is None)]
         if len(branches) == 1:
             return branches[0]
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and isinstance(value.values[-1], ast.Call):
+        # ``manager or Manager(...)``: the object given, else one made here; the made one says
+        # what it is (xinference's router agent calls ``self.process_manager.reconcile`` on one)
+        if all(isinstance(v, (ast.Name, ast.Attribute)) for v in value.values[:-1]):
+            return value.values[-1]
     return value
 
 

@@ -234,6 +234,59 @@ class Locks(Network):
             for fn in func.file.functions.values()
         )
 
+    def lock_holders_of(self, func: Func, region: LockRegion, lock: Lock) -> list[Func]:
+        """Every function that takes the lock ``region`` of ``func`` holds: a shared lock's
+        holders, or the methods of ``func``'s class taking the same ``self.<name>`` lock (test
+        code left out); else ``func`` alone."""
+        if lock.key:
+            return self.lock_holders.get(lock.key, [func])
+        if region.lock.kind != "self" or not func.facts.class_name:
+            return [func]
+        cls = func.facts.class_name
+        return [
+            Func(func.file, fn) for fn in func.file.functions.values()
+            if fn.class_name == cls and any(r.lock == region.lock for r in fn.regions)
+        ]
+
+    def request_driven(self, func: Func) -> bool:
+        """Whether ``func`` may run for the program's work, as many times at once as that work
+        comes: a web / UI handler, a callback, a worker, code reached where the call graph cannot
+        see, an ``async def`` no project code calls, a target started per item or from several
+        places (a pool's ``map``, ``gather``, a spawn in a loop), or called from one of those.
+        Not: start-up code, and the program's own fixed background work, one thread or asyncio
+        task started at one place by code that is not request-driven (xinference's router agent
+        starts one heartbeat loop and one watch loop, which both reconcile its processes). Test
+        callers are no evidence either way; a sync function nothing calls shows nothing."""
+        return self._request_driven(func, set(), set())
+
+    def request_route(self, func: Func) -> set[str]:
+        """The functions ``request_driven`` looked at for ``func`` (it and the callers and
+        spawners above it): files the byte scan skipped may hold more callers of any of them."""
+        walked: set[str] = set()
+        self._request_driven(func, set(), walked)
+        return walked
+
+    def _request_driven(self, func: Func, visiting: set[str], walked: set[str]) -> bool:
+        fid = func.id
+        walked.add(fid)
+        if fid in visiting or self.one_time(func):
+            return False
+        visiting.add(fid)
+        try:
+            if fid in self.spawned:
+                spawner, how = self.spawned[fid]
+                single = how in ("asyncio task", "thread target") and self.spawn_sites.get(fid) == 1 and not spawner.facts.has_loop
+                if not single or self._request_driven(spawner, visiting, walked):
+                    return True
+            elif self.entry_point(func, presume=False) is not None or self._reached_unseen(func) is not None:
+                return True
+            callers = [(c, call) for c, call in self.callers.get(fid, []) if not c.file.is_test]
+            if not callers:
+                return func.facts.is_async and fid not in self.spawned  # presumed: callers not seen
+            return any(self._request_driven(c, visiting, walked) for c, _call in callers)
+        finally:
+            visiting.discard(fid)
+
     def one_task_per_object(self, func: Func) -> bool:
         """A coroutine that only methods of its own class refusing a second run start or call
         (``if self.running: return``, then ``self.running = True`` and

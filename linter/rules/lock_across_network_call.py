@@ -122,6 +122,14 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
+    for func in index.functions.values():
+        for region in func.facts.regions:
+            lock = index.resolve_lock(func, region)
+            holders = index.lock_holders_of(func, region, lock) if lock is not None else []
+            if holders and not any(map(index.request_driven, holders)):
+                # only background work takes it: a caller anywhere up the route, in a file the
+                # byte scan skipped, may be a request handler
+                yield from (Callers(i) for h in holders for i in sorted(index.request_route(h)))
     yield from builders_of_classes(index)  # how many objects of a class there are, where built
     yield from script_importers(index)  # whether a Streamlit-looking file runs per visitor
     yield from self_test_importers(index)  # whether a module's __main__ block is a library demo
@@ -186,11 +194,20 @@ def _finding(index: ProjectIndex, func: Func, i: int, region: LockRegion, lock: 
         evidence.append(text("`await` inside the lock at ", index.loc(func.file, awaits[0].span)))
     chain = index.concurrency_evidence(func)
     shared = index.lock_contention_evidence(func, lock) if chain is None else None
+    holders = index.lock_holders_of(func, region, lock)
     keyed = region.keyed and not lock.shared and not (region.local is not None and region.local.kind == "lock")
     if keyed:
         # one lock per key (a user, a file, a model): only calls for the same key wait for each
         # other, which is what such a lock is for (onyx coalesces one user's token refreshes)
         evidence.append(text(f"a lock per key, `{region.keyed}`: only calls with the same key wait (reported with --preview)"))
+        confidence = Confidence.LOW
+    elif (chain is not None or shared is not None) and not any(map(index.request_driven, holders)):
+        # the waits are the program's own background tasks': no request waits behind the lock
+        names = ", ".join(sorted({h.facts.qualname for h in holders}))
+        evidence.append(text(
+            f"only the program's own background work takes the lock ({names}): start-up code, or tasks and threads "
+            "it starts once, not per request (reported with --preview)"
+        ))
         confidence = Confidence.LOW
     elif shared is not None:
         evidence.append(text("contended: ", shared))
