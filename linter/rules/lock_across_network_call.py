@@ -30,7 +30,13 @@ def`, when its body serves no keyed state: one owner driving the object from one
 agent's tool, a manager's reconcile loop) never waits behind itself; and so is one whose
 coroutine only a method refusing a second run starts (`if self.running: return`, then
 `create_task(self._poll())`): one polling task per instance. A pool's lock around a
-lookup by key (`if sid in self._sessions`) serves many callers and stays reported.
+lookup by key (`if sid in self._sessions`) serves many callers and stays reported. Nor does a
+lock whose every holder is the program's own background work: start-up code, or one thread or
+asyncio task started at one place by code that is not itself request work (a node agent's
+heartbeat and watch loops reconciling its processes under one lock, a crashed process's restart
+task): its holders wait for each other on purpose and no request waits behind them. One holder
+reached from a handler, a callback, a worker, a pool's `map`, a spawn in a loop or an `async def`
+nothing in the program calls keeps the finding.
 
 Single-flight locks — a lock around a check and a fill of the same shared state
 (`with lock: if self._token is None: self._token = fetch()`, or a method of the class that does
@@ -123,10 +129,14 @@ def definitions(index: ProjectIndex) -> Iterator[Definition]:
 def needs(index: ProjectIndex) -> Iterator[Demand]:
     yield from callers_of_low(index, check(index))
     for func in index.functions.values():
-        for region in func.facts.regions:
+        if not func.facts.regions or index.exempt(func, Where.START_UP):
+            continue
+        for i, region in enumerate(func.facts.regions):
             lock = index.resolve_lock(func, region)
-            holders = index.lock_holders_of(func, region, lock) if lock is not None else []
-            if holders and not any(map(index.request_driven, holders)):
+            if lock is None or not index.region_network(func, i, region):
+                continue
+            holders = index.lock_holders_of(func, region, lock)
+            if not any(map(index.request_driven, holders)):
                 # only background work takes it: a caller anywhere up the route, in a file the
                 # byte scan skipped, may be a request handler
                 yield from (Callers(i) for h in holders for i in sorted(index.request_route(h)))
