@@ -30,13 +30,13 @@ def`, when its body serves no keyed state: one owner driving the object from one
 agent's tool, a manager's reconcile loop) never waits behind itself; and so is one whose
 coroutine only a method refusing a second run starts (`if self.running: return`, then
 `create_task(self._poll())`): one polling task per instance. A pool's lock around a
-lookup by key (`if sid in self._sessions`) serves many callers and stays reported. Nor does a
+lookup by key (`if sid in self._sessions`) serves many callers and stays reported. So is a
 lock whose every holder is the program's own background work: start-up code, or one thread or
 asyncio task started at one place by code that is not itself request work (a node agent's
 heartbeat and watch loops reconciling its processes under one lock, a crashed process's restart
 task): its holders wait for each other on purpose and no request waits behind them. One holder
 reached from a handler, a callback, a worker, a pool's `map`, a spawn in a loop or an `async def`
-nothing in the program calls keeps the finding.
+nothing in the program calls keeps the finding at its grade.
 
 Single-flight locks — a lock around a check and a fill of the same shared state
 (`with lock: if self._token is None: self._token = fetch()`, or a method of the class that does
