@@ -485,8 +485,23 @@ class Context(Network):
                 return f"{label} ({_a(how)} started in {spawner.label})"
         if fid in self.callbacks:
             return f"{label} (a litellm callback: runs on litellm's logging thread)"
-        if func.facts.is_async and presume and not self.run_alone(func) and label.rsplit(".", 1)[-1] not in cat.STARTUP_HOOK_NAMES:
+        if func.facts.is_async and presume and not self.run_alone(func) and label.rsplit(".", 1)[-1] not in cat.STARTUP_HOOK_NAMES and self.callers_unseen(func):
             return f"{label} ({ASYNC_PRESUMED})"
+        return None
+
+    def callers_unseen(self, func: Func) -> bool:
+        """Whether ``func`` may be called where the call graph cannot see: nothing in its
+        program calls it (another program's calls are a few of its users'), a lambda handed on
+        calls it, or it is registered, decorated or handed on as a value. An ``async def`` is presumed to run as concurrent
+        tasks only then: one whose callers are all known runs as they do (a CLI's ``amain``
+        helpers under ``asyncio.run``, a lifespan's shutdown step)."""
+        callers = self.callers.get(func.id)
+        # a call in a lambda runs wherever the lambda is handed (a button's ``on_click``)
+        return not callers or any(call.deferred for _c, call in callers) or self._reached_unseen(func) is not None
+
+    def _reached_unseen(self, func: Func) -> str | None:
+        """Why ``func`` itself may run where the call graph cannot see, or None (the model's
+        value layer, ``ConfigValues``, knows the decorators and hand-ons that say so)."""
         return None
 
     def run_alone(self, func: Func) -> bool:
