@@ -496,8 +496,20 @@ class Context(Network):
         tasks only then: one whose callers are all known runs as they do (a CLI's ``amain``
         helpers under ``asyncio.run``, a lifespan's shutdown step)."""
         callers = self.callers.get(func.id)
-        # a call in a lambda runs wherever the lambda is handed (a button's ``on_click``)
-        return not callers or any(call.deferred for _c, call in callers) or self._reached_unseen(func) is not None
+        # a call in a lambda runs wherever the lambda is handed (a button's ``on_click``); a
+        # coroutine made and not awaited is run wherever it is handed (OpenManus' synchronous
+        # ``create`` returns ``self._invoke_bedrock_stream(...)`` to callers that await it)
+        return (
+            not callers or any(call.deferred or func.facts.is_async and self._handed_coroutine(c, call) for c, call in callers)
+            or self._reached_unseen(func) is not None
+        )
+
+    def _handed_coroutine(self, caller: Func, call: Call) -> bool:
+        """Whether ``call`` makes a coroutine that ``caller`` neither awaits nor runs with
+        ``asyncio.run``: it runs wherever the coroutine goes."""
+        if call.run_alone:
+            return False
+        return not caller.facts.is_async or not any(caller.facts.calls[i] is call for i in caller.facts.awaited if 0 <= i < len(caller.facts.calls))
 
     def _reached_unseen(self, func: Func) -> str | None:
         """Why ``func`` itself may run where the call graph cannot see, or None (the model's
