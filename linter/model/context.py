@@ -500,14 +500,15 @@ class Context(Network):
         # coroutine made and not awaited is run wherever it is handed (OpenManus' synchronous
         # ``create`` returns ``self._invoke_bedrock_stream(...)`` to callers that await it)
         return (
-            not callers or any(call.deferred or func.facts.is_async and self._handed_coroutine(c, call) for c, call in callers)
+            not callers or any(call.deferred or func.facts.is_async and self._handed_coroutine(c, call, func) for c, call in callers)
             or self._reached_unseen(func) is not None
         )
 
-    def _handed_coroutine(self, caller: Func, call: Call) -> bool:
-        """Whether ``call`` makes a coroutine that ``caller`` neither awaits nor runs with
-        ``asyncio.run``: it runs wherever the coroutine goes."""
-        if call.run_alone:
+    def _handed_coroutine(self, caller: Func, call: Call, func: Func) -> bool:
+        """Whether ``call`` makes a coroutine of ``func`` that ``caller`` neither awaits, runs
+        with ``asyncio.run`` nor starts as a task (a spawn: ``spawned`` says how it runs): it
+        runs wherever the coroutine goes."""
+        if call.run_alone or any(func in self.spawn_targets(ref, caller) for ref, _how in caller.facts.spawns):
             return False
         return not caller.facts.is_async or not any(caller.facts.calls[i] is call for i in caller.facts.awaited if 0 <= i < len(caller.facts.calls))
 
