@@ -108,7 +108,7 @@ from linter.analysis import catalog as cat
 from linter.analysis.facts import Access, Call, ClassFacts, FileFacts, Ref
 from linter.diagnostics import Loc, Text, join, text
 from linter.model.context import Context, cached_without_arguments
-from linter.model.func import Func, parameter_for
+from linter.model.func import Func, bound_method, parameter_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,7 +591,7 @@ class ConfigValues(Context):
         sig = func.facts.signature
         params = [p for p in sig]
         explicit = call.args[:1] and call.args[0][0] == "0" and call.args[0][1] == "request:parameter `self`"
-        if func.facts.class_name and "staticmethod" not in func.facts.decorators and params and params[0][1] == "pos" and not explicit:
+        if bound_method(func.facts) and params and params[0][1] == "pos" and not explicit:
             params = params[1:]  # ``self`` / ``cls``: the receiver, not an argument (``Base.__init__(self, x)`` passes it)
         positional = [p[0] for p in params if p[1] == "pos"]
         entry = next((p for p in params if p[0] == name), None)
@@ -1316,7 +1316,7 @@ class ConfigValues(Context):
                 leaves.add(("open", f.id, key))
                 continue
             params = [p for p in f.facts.signature if p[1] == "pos"]
-            if f.facts.class_name and "staticmethod" not in f.facts.decorators and params and params[0][0] in ("self", "cls"):
+            if bound_method(f.facts) and params and params[0][0] in ("self", "cls"):
                 params = params[1:]
             position = next((i for i, p in enumerate(params) if p[0] == key), -1) if not in_mapping else -1
             for caller, call in callers:

@@ -39,11 +39,19 @@ class Chain:
         return join(sep, self.steps)
 
 
+def bound_method(facts: FunctionFacts) -> bool:
+    """Whether calling the function passes a receiver first: a method of a class (not a static
+    one), defined in the class body. A function nested in a method carries the class's name but
+    takes its arguments as they are (PraisonAI's ``_substitute(value)`` in a classmethod lost
+    ``value`` for the receiver, and the auth token it returns came out "not known")."""
+    return bool(facts.class_name) and "staticmethod" not in facts.decorators and facts.qualname.rpartition(".")[0] == facts.class_name
+
+
 def parameter_for(callee: Func, key: str) -> str | None:
     """The parameter of ``callee`` that receives the argument ``key`` of a call (a position
     or a keyword, as in ``Call.args``), or None (``*args`` / ``**kwargs``, a splat)."""
     params = list(callee.facts.signature)
-    if callee.facts.class_name and "staticmethod" not in callee.facts.decorators and params and params[0][1] == "pos":
+    if bound_method(callee.facts) and params and params[0][1] == "pos":
         params = params[1:]  # the receiver
     if key.isdigit():
         positional = [p[0] for p in params if p[1] == "pos"]
