@@ -19,7 +19,8 @@ the OpenAI Agents SDK's setters (`set_default_openai_key`,
 `dspy.settings.configure(...)` — in code that runs per request, per agent or per tenant: a function
 reached from a web or UI handler (FastAPI, Flask, Django, Starlette, Gradio, a Streamlit
 script), a thread / executor / task target, a task-queue job run on worker threads (a dramatiq
-actor, a Temporal activity) or an `async def`, and the constructor, validator or
+actor, a Temporal activity) or an `async def` some caller the call graph cannot see may start
+(its callers all known, it runs as they do), and the constructor, validator or
 `model_post_init` of a per-agent config object. It names the save / set / call / restore shape
 (`old = litellm.modify_params; litellm.modify_params = x; try: completion() finally: ...`).
 A synchronous function that restores the value, or makes the call that reads it, before it

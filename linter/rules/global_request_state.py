@@ -1,8 +1,9 @@
 """LLM008 global-request-state: module-level state used to pass one request's values between functions.
 
 ## What it does
-Finds a module-level variable or dict that a function running concurrently (an `async def`, a
-thread / executor / task target, or a function called from one) sets for the request it is
+Finds a module-level variable or dict that a function running concurrently (an `async def` whose
+callers are not all known, a web or UI handler, a thread / executor / task target, or a function
+called from one) sets for the request it is
 serving — a `global` rebinding (`current_user = user`) or an item with a constant key
 (`REQUEST["tenant"] = tenant`) — and that is then read on the same request's flow: by a function
 it calls (directly or through project functions), or by itself after a network call (one it
