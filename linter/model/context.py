@@ -59,8 +59,9 @@ from linter.model.network import Network
 from linter.model.resolution import namespace_names
 
 
-# the evidence an ``async def`` gives by itself: presumed to run as concurrent tasks, unless its
-# callers show otherwise (a lifespan hook, start-up code), which files the byte scan skipped may hold
+# the evidence an ``async def`` gives by itself, when some of its callers may be unseen
+# (``callers_unseen``): presumed to run as concurrent tasks, unless its callers show otherwise (a
+# lifespan hook, start-up code), which files the byte scan skipped may hold
 ASYNC_PRESUMED = "async def: runs as concurrent tasks"
 
 
