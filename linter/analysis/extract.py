@@ -2095,8 +2095,15 @@ class _Extractor:
                     # data, the class (whichever it is) adding only its defaults, constants
                     todo.extend(a.value for a in _args(n))
                     continue
+                if called and self.opens_file(n, ctx):
+                    # what a file on disk holds is the deployment's, whoever names the path
+                    # (PraisonAI's gateway reads its auth token from ``from_config_file(
+                    # config_path="config.yaml")``, which nothing in the package calls)
+                    best = _join(best, (_FILE_CONTENT, _NO_DEPS))
+                    continue
                 if called:
-                    best = _join(best, (called, _NO_DEPS))
+                    loaded = self.resolve(dotted(n.func) or "", ctx).name in _FILE_LOADERS
+                    best = _join(best, (_FILE_CONTENT if loaded else called, _NO_DEPS))
                     if called in _PROMPTS:
                         continue  # its argument is the prompt shown, not what is returned
                     todo.extend(a.value for a in _args(n))
@@ -2107,6 +2114,14 @@ class _Extractor:
                     if _RANK[best[0].split(":", 1)[0]] == 3:
                         return best
                     continue
+            picked = _picked_from(n)
+            if picked is not None and self.value_source(picked[0], ctx)[0] == _FILE_CONTENT:
+                # a section of a file's content, whichever the key (``raw.get(section, {})``,
+                # ``toml_config["llm"][name]``): the deployment's configuration too; a default
+                # given is walked
+                best = _join(best, (_FILE_CONTENT, _NO_DEPS))
+                todo.extend(picked[1])
+                continue
             if isinstance(n, ast.Subscript) and self.is_environ(n.value, ctx):
                 best = _join(best, (f"process:environment variable `{_string(n.slice) or '...'}`", _NO_DEPS))
                 todo.append(n.slice)
@@ -2146,6 +2161,16 @@ class _Extractor:
                 return ("unknown:a computed value", _NO_DEPS)  # its own names are not tracked
             todo.extend(_children(n))
         return best
+
+    def opens_file(self, node: ast.Call, ctx: _Ctx) -> bool:
+        """``open(path)`` (``io.open``, ``codecs.open``) for reading: what it yields is the
+        file's content, not its path."""
+        text = dotted(node.func)
+        if text is None or not (text == "open" and "open" not in ctx.fn.locals or self.resolve(text, ctx).name in cat.FILE_OPENERS):
+            return False
+        mode = _passed(_args(node), 1, "mode")
+        written = _string(mode) if mode is not None else "r"
+        return written is not None and not any(c in written for c in "wax+")
 
     def call_source(self, node: ast.Call, ctx: _Ctx) -> str:
         """A call whose result is a process-wide fact (an env lookup, the operator's terminal,
@@ -4096,6 +4121,19 @@ _ENV_FALLBACKS = {
 # wrappers whose object holds what they are given (``SecretStr(value)``: a key hidden from logs)
 _WRAPPERS = frozenset(["pydantic.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretStr", "pydantic.types.SecretBytes"])
 _COPY = "copy"  # ``call_source`` of a copy: what its argument holds
+# what a file read from disk holds (``open(path)``, ``yaml.safe_load(f)`` of it): the deployment's
+# configuration, whichever path and section a caller picks
+_FILE_CONTENT = "process:the content of a file"
+_FILE_LOADERS = frozenset(["json.load", "yaml.safe_load", "yaml.load", "yaml.full_load", "toml.load", "tomllib.load", "tomli.load"])
+
+
+def _picked_from(n: ast.AST) -> tuple[ast.expr, list[ast.expr]] | None:
+    """``m[key]`` or ``m.get(key[, default])``: (``m``, the defaults), else None."""
+    if isinstance(n, ast.Subscript):
+        return n.value, []
+    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args and not n.keywords:
+        return n.func.value, list(n.args[1:])
+    return None
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
 
