@@ -2115,13 +2115,16 @@ class _Extractor:
                         return best
                     continue
             picked = _picked_from(n)
-            if picked is not None and self.value_source(picked[0], ctx)[0] == _FILE_CONTENT:
-                # a section of a file's content, whichever the key (``raw.get(section, {})``,
-                # ``toml_config["llm"][name]``): the deployment's configuration too; a default
-                # given is walked
-                best = _join(best, (_FILE_CONTENT, _NO_DEPS))
-                todo.extend(picked[1])
-                continue
+            if picked is not None:
+                base = self.value_source(picked[0], ctx)
+                if base[0] == _FILE_CONTENT:
+                    # a section of a file's content, whichever the key (``raw.get(section, {})``,
+                    # ``toml_config["llm"][name]``): what the content is made of (a loader's
+                    # argument: a request's body stays the request's), not the key; a default
+                    # given is walked
+                    best = _join(best, base)
+                    todo.extend(picked[1])
+                    continue
             if isinstance(n, ast.Subscript) and self.is_environ(n.value, ctx):
                 best = _join(best, (f"process:environment variable `{_string(n.slice) or '...'}`", _NO_DEPS))
                 todo.append(n.slice)
