@@ -2102,7 +2102,8 @@ class _Extractor:
                     best = _join(best, (_FILE_CONTENT, _NO_DEPS))
                     continue
                 if called:
-                    loaded = self.resolve(dotted(n.func) or "", ctx).name in _FILE_LOADERS
+                    name = dotted(n.func)
+                    loaded = name is not None and self.resolve(name, ctx).name in _FILE_LOADERS
                     best = _join(best, (_FILE_CONTENT if loaded else called, _NO_DEPS))
                     if called in _PROMPTS:
                         continue  # its argument is the prompt shown, not what is returned
@@ -4137,6 +4138,8 @@ def _picked_from(n: ast.AST) -> tuple[ast.expr, list[ast.expr]] | None:
     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args and not n.keywords:
         return n.func.value, list(n.args[1:])
     return None
+
+
 _PROMPTS = ("process:the operator's terminal",)  # ``input()`` / ``getpass()``: typed once by whoever runs the process
 _RANK = {"literal": 0, "process": 1, "saved": 2, "unknown": 3, "request": 3}
 

@@ -492,24 +492,22 @@ class Context(Network):
 
     def callers_unseen(self, func: Func) -> bool:
         """Whether ``func`` may be called where the call graph cannot see: nothing in its
-        program calls it (another program's calls are a few of its users'), a lambda handed on
-        calls it, or it is registered, decorated or handed on as a value. An ``async def`` is presumed to run as concurrent
-        tasks only then: one whose callers are all known runs as they do (a CLI's ``amain``
-        helpers under ``asyncio.run``, a lifespan's shutdown step)."""
+        program calls it (another program's calls are a few of its users'), a call of it is
+        handed on (``handed_on``), or it is registered, decorated or handed on as a value. An
+        ``async def`` is presumed to run as concurrent tasks only then: one whose callers are all
+        known runs as they do (a CLI's ``amain`` helpers under ``asyncio.run``)."""
         callers = self.callers.get(func.id)
-        # a call in a lambda runs wherever the lambda is handed (a button's ``on_click``); a
-        # coroutine made and not awaited is run wherever it is handed (OpenManus' synchronous
-        # ``create`` returns ``self._invoke_bedrock_stream(...)`` to callers that await it)
-        return (
-            not callers or any(call.deferred or func.facts.is_async and self._handed_coroutine(c, call, func) for c, call in callers)
-            or self._reached_unseen(func) is not None
-        )
+        return not callers or any(self.handed_on(c, call, func) for c, call in callers) or self._reached_unseen(func) is not None
 
-    def _handed_coroutine(self, caller: Func, call: Call, func: Func) -> bool:
-        """Whether ``call`` makes a coroutine of ``func`` that ``caller`` neither awaits, runs
-        with ``asyncio.run`` nor starts as a task (a spawn: ``spawned`` says how it runs): it
-        runs wherever the coroutine goes."""
-        if call.run_alone or any(func in self.spawn_targets(ref, caller) for ref, _how in caller.facts.spawns):
+    def handed_on(self, caller: Func, call: Call, func: Func) -> bool:
+        """Whether ``call`` of ``func`` in ``caller`` runs wherever something ``caller`` makes is
+        handed: a call in a lambda (a button's ``on_click``), or a coroutine of ``func`` that
+        ``caller`` neither awaits, runs with ``asyncio.run`` nor starts as a task (``spawned``
+        says how that runs): OpenManus' synchronous ``create`` returns
+        ``self._invoke_bedrock_stream(...)`` to callers that await it."""
+        if call.deferred:
+            return True
+        if not func.facts.is_async or call.run_alone or any(func in self.spawn_targets(ref, caller) for ref, _how in caller.facts.spawns):
             return False
         return not caller.facts.is_async or not any(caller.facts.calls[i] is call for i in caller.facts.awaited if 0 <= i < len(caller.facts.calls))
 

@@ -281,7 +281,7 @@ class Locks(Network):
             elif self.entry_point(func, presume=False) is not None or self._reached_unseen(func) is not None:
                 return True
             callers = [(c, call) for c, call in self.callers.get(fid, []) if not c.file.is_test]
-            if any(call.deferred or func.facts.is_async and self._handed_coroutine(c, call, func) for c, call in callers):
+            if any(self.handed_on(c, call, func) for c, call in callers):
                 return True  # a lambda or a coroutine handed on runs it, wherever it is handed
             if not callers:
                 return func.facts.is_async and fid not in self.spawned  # presumed: callers not seen

@@ -23,8 +23,8 @@ after the call returns, when the lock is already released. A `threading` lock he
 
 Findings need concurrency evidence — the function is reached from a web or UI handler, a
 thread / executor / task target, a litellm callback or an `async def` whose callers are not all
-known (the evidence names the chain) — and are otherwise reported only with `--preview` (`--min-confidence low`): a lock that
-no concurrent caller contends costs nothing. So is an instance's own lock (`self._lock`, taken
+known (the evidence names the chain) — and are otherwise reported only with `--preview`
+(`--min-confidence low`): a lock that no concurrent caller contends costs nothing. So is an instance's own lock (`self._lock`, taken
 by no other method) whose only sign of concurrent callers is that its coroutine is an `async
 def`, when its body serves no keyed state: one owner driving the object from one loop (an
 agent's tool, a manager's reconcile loop) never waits behind itself; and so is one whose
