@@ -141,7 +141,16 @@ class RepoResult:
 
 def load_repos(path: Path) -> list[Repo]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Repo(**entry) for entry in data.get("repo", [])]
+    repos = [Repo(**entry) for entry in data.get("repo", [])]
+    # a repository pinned twice is checked and counted twice, under one labels file (session 26
+    # appended two repositories that session 22 had pinned)
+    seen: dict[str, Repo] = {}
+    for repo in repos:
+        for key in (repo.name, f"{repo.source}@{repo.commit}"):
+            if key in seen:
+                raise ValueError(f"{path}: {repo.name} repeats {seen[key].name} ({key})")
+            seen[key] = repo
+    return repos
 
 
 def load_labels(path: Path) -> list[Label]:

@@ -88,6 +88,20 @@ def test_duplicate_labels_are_an_error() -> None:
         eco.score("demo", [], [label, label])
 
 
+def test_a_repository_pinned_twice_is_an_error(tmp_path: Path) -> None:
+    entry = '[[repo]]\nname = "{}"\nsource = "github:o/r"\ncommit = "{}"\npackage = "."\n\n'
+    listed = tmp_path / "repos.toml"
+    listed.write_text(entry.format("r", "a" * 40) + entry.format("r2", "b" * 40), encoding="utf-8")
+    assert [r.name for r in eco.load_repos(listed)] == ["r", "r2"]
+    listed.write_text(entry.format("r", "a" * 40) + entry.format("r", "b" * 40), encoding="utf-8")
+    with pytest.raises(ValueError, match="repeats"):
+        eco.load_repos(listed)
+    listed.write_text(entry.format("r", "a" * 40) + entry.format("r2", "a" * 40), encoding="utf-8")
+    with pytest.raises(ValueError, match="repeats"):
+        eco.load_repos(listed)
+    assert eco.load_repos(SCRIPT.parent / "ecosystem" / "repos.toml")  # the pinned list itself
+
+
 APP = '''\
 """A web endpoint that sets the caller's key on the openai module for each request."""
 import openai
