@@ -242,23 +242,27 @@ class _Positions:
             self.column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
         )
 
-    def line_of(self, offset: int) -> int:
-        """The 1-based line (as ``ast`` counts them) of a character offset of the text."""
-        if self._starts is None:  # offset of each line's first character
+    def line_starts(self) -> list[int]:
+        """The offset of each line's first character, lines as ``ast`` counts them (made on the
+        first ask: most files never need it)."""
+        if self._starts is None:
             self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
-        return bisect.bisect_right(self._starts, offset)
+        return self._starts
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of a character offset of the text."""
+        return bisect.bisect_right(self.line_starts(), offset)
 
     def name_span(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Span:
         """The span of the name after ``def`` / ``class`` (the tree has no node for it)."""
-        if self._starts is None:  # offset of each line's first character
-            self._starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
-        start = self._starts[node.lineno - 1] + self.column(node.lineno, node.col_offset) - 1
+        starts = self.line_starts()
+        start = starts[node.lineno - 1] + self.column(node.lineno, node.col_offset) - 1
         m = _DEF_KEYWORD.search(self.text, start)
         if m is None:
             return self.span(node)
         offset = m.end()
-        line = bisect.bisect_right(self._starts, offset)
-        column = offset - self._starts[line - 1] + 1
+        line = self.line_of(offset)
+        column = offset - starts[line - 1] + 1
         return Span(line, column, line, column + len(node.name))
 
 

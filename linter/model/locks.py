@@ -227,11 +227,9 @@ class Locks(Network):
         # another method taking it shares it with its callers: a sync one (``publish`` beside an
         # async ``close``) maybe from other threads, a coroutine if something runs it concurrently
         # (OpenManus' ``cleanup`` takes the browser lock too, run by the same one owner)
-        cls = func.facts.class_name
         return not any(
-            fn is not func.facts and fn.class_name == cls and any(r.lock == region.lock for r in fn.regions)
-            and (not fn.is_async or self.concurrency_evidence(Func(func.file, fn), presume=False) is not None)
-            for fn in func.file.functions.values()
+            h.facts is not func.facts and (not h.facts.is_async or self.concurrency_evidence(h, presume=False) is not None)
+            for h in self.lock_holders_of(func, region, lock)
         )
 
     def lock_holders_of(self, func: Func, region: LockRegion, lock: Lock) -> list[Func]:
